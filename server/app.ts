@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { serveStatic } from '@hono/node-server/serve-static';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { appliedMigrationCount, shippedMigrationCount } from './db/client.js';
+import { docsRoutes } from './docs/routes.js';
+import { ApiError, PROBLEM_CONTENT_TYPE } from './errors.js';
+import { apiCors } from './middleware/cors.js';
+import { requestLog } from './middleware/logging.js';
+import { planRoutes } from './modules/billing/routes.js';
+import { embedRoutes } from './modules/embed/routes.js';
+import { securitySchemes } from './openapi.js';
+import { createRouter } from './router.js';
+import type { Services } from './services.js';
+import type { AppEnv } from './types.js';
+
+export interface AppOptions {
+  /** Directory holding the built kit (`dist/`), served under `/kit/`. */
+  kitDir?: string;
+  /** Directory of static demo pages, served at `/`. */
+  demoDir?: string;
+}
+
+function problem(c: Context<AppEnv>, error: ApiError): Response {
+  const body = error.toProblem(c.get('requestId'), c.req.path);
+  return c.body(JSON.stringify(body), error.status, {
+    'Content-Type': PROBLEM_CONTENT_TYPE,
+    ...error.headers,
+  });
+}
+
+/** Builds the whole HTTP application from already-constructed services. */
+export function createApp(services: Services, options: AppOptions = {}) {
+  const app = createRouter();
+  const expectedMigrations = shippedMigrationCount();
+
+  app.use('*', async (c, next) => {
+    c.set('services', services);
+    await next();
+  });
+  app.use('*', requestId({ headerName: 'X-Request-Id', generator: () => `req_${randomUUID()}` }));
+  app.use('*', requestLog);
+  app.use(
+    '*',
+    secureHeaders({
+      // The kit and the API are meant to be used from other origins.
+      crossOriginResourcePolicy: 'cross-origin',
+      crossOriginOpenerPolicy: false,
+      xFrameOptions: 'DENY',
+    }),
+  );
+  app.use('/v1/*', apiCors);
+  app.use(
+    '/v1/*',
+    bodyLimit({
+      maxSize: services.config.bodyLimitBytes,
+      onError: () => {
+        throw new ApiError(
+          'payload_too_large',
+          `Request bodies are limited to ${services.config.bodyLimitBytes} bytes.`,
+        );
+      },
+    }),
+  );
+
+  app.get('/healthz', (c) => c.json({ status: 'ok' }));
+  app.get('/readyz', (c) => {
+    try {
+      services.database.sqlite.prepare('select 1').get();
+      const applied = appliedMigrationCount(services.database);
+      if (applied < expectedMigrations) {
+        return c.json({ status: 'not_ready', reason: 'migrations pending', applied, expected: expectedMigrations }, 503);
+      }
+      return c.json({ status: 'ready', migrations: applied });
+    } catch (error) {
+      services.logger.error({ err: error }, 'readiness check failed');
+      return c.json({ status: 'not_ready', reason: 'database unreachable' }, 503);
+    }
+  });
+
+  app.route('/v1/embed', embedRoutes);
+  app.route('/v1/plans', planRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'publishableKey', securitySchemes.publishableKey);
+  app.doc31('/v1/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Liberation Kit API',
+      version: '1',
+      description:
+        'Licensing, theming, payments, marketplace and rewards for the Liberation Kit widgets. ' +
+        'Errors are RFC 9457 problem+json with a stable `code`.',
+    },
+  });
+  app.route('/docs', docsRoutes);
+
+  if (options.kitDir) {
+    const kitDir = options.kitDir;
+    app.use('/kit/*', async (c, next) => {
+      await next();
+      if (c.res.ok) {
+        // Widget chunks carry a content hash in their name; loaders and entries do not.
+        const hashed = c.req.path.includes('/chunks/');
+        c.header('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+        c.header('Access-Control-Allow-Origin', '*');
+      }
+    });
+    app.use('/kit/*', serveStatic({ root: kitDir, rewriteRequestPath: (p) => p.slice('/kit'.length) }));
+  }
+  if (options.demoDir) {
+    app.use('/*', serveStatic({ root: options.demoDir }));
+  }
+
+  app.notFound((c) => problem(c, new ApiError('not_found', `Nothing at ${c.req.method} ${c.req.path}.`)));
+  app.onError((err, c) => {
+    if (err instanceof ApiError) return problem(c, err);
+    if (err instanceof HTTPException && err.status < 500) {
+      // Hono's own refusals (malformed JSON, wrong content type) arrive here.
+      const code = err.status === 415 ? 'unsupported_media_type' : 'bad_request';
+      return problem(c, new ApiError(code, err.message || undefined));
+    }
+    services.logger.error({ err, requestId: c.get('requestId') }, 'unhandled error');
+    return problem(c, new ApiError('internal_error', 'Something went wrong on our side. Quote the request id when reporting it.'));
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

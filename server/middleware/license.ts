@@ -1,0 +1,15 @@
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../types.js';
+
+/**
+ * Requires a valid publishable key (`Liberation-Key` header) usable from the request's
+ * origin, and puts the license on the context. Refusals are problem+json with a code that
+ * says exactly why.
+ */
+export const requireLicense = createMiddleware<AppEnv>(async (c, next) => {
+  const license = c
+    .get('services')
+    .licenses.requirePublishable(c.req.header('liberation-key'), c.req.header('origin'));
+  c.set('license', license);
+  await next();
+});

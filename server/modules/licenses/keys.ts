@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
+
+/**
+ * Key format: `<kind>_<mode>_<body><check>` where body is 24 random base62 characters and
+ * check is the CRC32 of everything before it, in 6 base62 characters. The checksum lets the
+ * server tell a mistyped key from an unknown one without touching the database.
+ */
+export type KeyKind = 'pk' | 'sk';
+export type KeyMode = 'test' | 'live';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const BODY_LENGTH = 24;
+const CHECK_LENGTH = 6;
+const KEY_PATTERN = /^(pk|sk)_(test|live)_([0-9A-Za-z]{30})$/;
+
+function base62(value: number, width: number): string {
+  let out = '';
+  let n = value >>> 0;
+  for (let i = 0; i < width; i++) {
+    out = ALPHABET[n % 62] + out;
+    n = Math.floor(n / 62);
+  }
+  return out;
+}
+
+function randomBase62(length: number): string {
+  // Rejection sampling keeps every character uniformly likely (256 is not a multiple of 62).
+  let out = '';
+  while (out.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
+    }
+  }
+  return out;
+}
+
+function checksum(prefixAndBody: string): string {
+  return base62(crc32(prefixAndBody), CHECK_LENGTH);
+}
+
+export function generateKey(kind: KeyKind, mode: KeyMode): string {
+  return keyWithBody(kind, mode, randomBase62(BODY_LENGTH));
+}
+
+/** A key with a chosen body, for fixtures and the demo seed. Never use for real licenses. */
+export function keyWithBody(kind: KeyKind, mode: KeyMode, body: string): string {
+  if (!/^[0-9A-Za-z]{24}$/.test(body)) throw new Error('a key body is 24 letters and digits');
+  const head = `${kind}_${mode}_${body}`;
+  return head + checksum(head);
+}
+
+export type ParsedKey =
+  | { ok: true; kind: KeyKind; mode: KeyMode }
+  | { ok: false; reason: 'format' | 'checksum' };
+
+export function parseKey(key: string): ParsedKey {
+  const match = KEY_PATTERN.exec(key);
+  if (!match) return { ok: false, reason: 'format' };
+  const head = key.slice(0, key.length - CHECK_LENGTH);
+  if (checksum(head) !== key.slice(-CHECK_LENGTH)) return { ok: false, reason: 'checksum' };
+  return { ok: true, kind: match[1] as KeyKind, mode: match[2] as KeyMode };
+}
+
+export function generateId(prefix: string): string {
+  return `${prefix}_${randomBase62(20)}`;
+}
