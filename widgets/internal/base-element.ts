@@ -1,0 +1,219 @@
+import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ApiClient, LxApiError, type TokenSource } from './api-client.js';
+import { configStore, type ConfigState, type EmbedConfig } from './config-store.js';
+import { LxErrorEvent } from './events.js';
+import { messagesFor, t, type MessageKey, type Messages } from './i18n.js';
+import { kitSettings } from './kit.js';
+import { baseStyles } from './styles.js';
+import { themeSheet } from './theme.js';
+
+const LICENSE_CODES = new Set([
+  'license_missing',
+  'license_malformed',
+  'license_unknown',
+  'license_revoked',
+  'license_suspended',
+  'license_expired',
+]);
+
+type ProblemKind = 'license' | 'origin' | 'limit' | 'network' | 'error';
+
+function problemKind(error: LxApiError): ProblemKind {
+  if (LICENSE_CODES.has(error.code)) return 'license';
+  if (error.code === 'origin_not_allowed') return 'origin';
+  if (error.code === 'usage_limit_exceeded' || error.code === 'rate_limited') return 'limit';
+  if (error.code === 'network_error') return 'network';
+  return 'error';
+}
+
+/**
+ * The element every Liberation Kit widget extends. It finds the license (its own `license`
+ * attribute, else the kit's script tag), subscribes to the page's shared embed configuration,
+ * applies the license theme, and renders a themed, accessible state instead of breaking the
+ * page when the license is refused, the site is not allowed, a limit is reached or the server
+ * cannot be reached. Subclasses implement {@link renderReady}.
+ */
+export abstract class LxElement extends LitElement {
+  static override styles = [baseStyles];
+
+  #unsubscribe: (() => void) | undefined;
+  #reported: LxApiError | undefined;
+  #client: ApiClient | undefined;
+  #litSheets: CSSStyleSheet[] | undefined;
+
+  @state() protected configState: ConfigState = { status: 'loading' };
+
+  /** Publishable key for this element; defaults to the kit script's `data-license`. */
+  @property() license?: string;
+
+  /** API origin; defaults to the kit script's `data-api` or the origin the kit came from. */
+  @property() api?: string;
+
+  /** BCP 47 locale for copy, money and dates; defaults to the license's locale. */
+  @property({ reflect: true }) locale?: string;
+
+  /** Short-lived learner JWT signed by the customer's backend. */
+  @property({ attribute: 'user-token' }) userToken?: string;
+
+  /** Alternative to `user-token`: called before each request that needs the learner. */
+  @property({ attribute: false }) tokenProvider?: () =>
+    string | undefined | Promise<string | undefined>;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#subscribe();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if ((changed.has('license') || changed.has('api')) && this.isConnected && this.hasUpdated) {
+      this.#subscribe();
+    }
+    if (
+      changed.has('license') ||
+      changed.has('api') ||
+      changed.has('userToken') ||
+      changed.has('tokenProvider')
+    ) {
+      this.#client = undefined;
+    }
+  }
+
+  /** The resolved API origin and publishable key. */
+  protected get endpoint(): { api: string; license: string } {
+    const kit = kitSettings();
+    return {
+      api: this.api ?? kit.api ?? location.origin,
+      license: this.license ?? kit.license ?? '',
+    };
+  }
+
+  /** An API client carrying this element's key and learner token. */
+  protected get client(): ApiClient {
+    if (!this.#client) {
+      const { api, license } = this.endpoint;
+      const token: TokenSource = this.tokenProvider ?? this.userToken;
+      this.#client = new ApiClient(api, license, token);
+    }
+    return this.#client;
+  }
+
+  protected get config(): EmbedConfig | undefined {
+    return this.configState.status === 'ready' ? this.configState.config : undefined;
+  }
+
+  protected get resolvedLocale(): string {
+    return this.locale ?? this.config?.locale ?? navigator.language ?? 'en';
+  }
+
+  protected get messages(): Partial<Messages> {
+    return messagesFor(this.resolvedLocale);
+  }
+
+  protected msg(key: MessageKey, vars?: Record<string, string | number>): string {
+    return t(key, vars, this.messages);
+  }
+
+  /** Called once the embed configuration is ready (and again when it changes). */
+  protected configReady(_config: EmbedConfig): void {}
+
+  /** Reports a failure to the host page once per distinct error, as `lx-error`. */
+  protected reportError(error: LxApiError): void {
+    if (this.#reported === error) return;
+    this.#reported = error;
+    this.dispatchEvent(
+      new LxErrorEvent({
+        code: error.code,
+        status: error.status,
+        message: error.message,
+        ...(error.requestId ? { requestId: error.requestId } : {}),
+      }),
+    );
+  }
+
+  #subscribe(): void {
+    this.#unsubscribe?.();
+    const { api, license } = this.endpoint;
+    if (!license) {
+      this.configState = {
+        status: 'error',
+        error: new LxApiError('license_missing', 401, 'No publishable key was configured.'),
+      };
+      this.reportError(this.configState.error);
+      return;
+    }
+    const store = configStore(api, license);
+    this.#unsubscribe = store.subscribe((next) => {
+      this.configState = next;
+      if (next.status === 'ready') {
+        this.#applyTheme(next.config);
+        this.configReady(next.config);
+      } else if (next.status === 'error') {
+        this.reportError(next.error);
+      }
+    });
+  }
+
+  #applyTheme(config: EmbedConfig): void {
+    const root = this.renderRoot as ShadowRoot | undefined;
+    if (!root || !('adoptedStyleSheets' in root)) {
+      this.updateComplete.then(() => this.#applyTheme(config)).catch(() => undefined);
+      return;
+    }
+    this.#litSheets ??= [...root.adoptedStyleSheets];
+    root.adoptedStyleSheets = [themeSheet(config.theme), ...this.#litSheets];
+  }
+
+  protected retry(): void {
+    const { api, license } = this.endpoint;
+    if (license) void configStore(api, license).load();
+  }
+
+  protected renderLoading(): TemplateResult {
+    return html`<div part="base loading" class="skeleton" role="status" aria-busy="true">
+      <span class="visually-hidden">${this.msg('state.loading')}</span>
+    </div>`;
+  }
+
+  /** A themed, accessible explanation of why the widget cannot show its content. */
+  protected renderProblem(error: LxApiError, onRetry?: () => void): TemplateResult {
+    const kind = problemKind(error);
+    const retryable = kind === 'network' || kind === 'limit' || kind === 'error';
+    const retry = onRetry ?? (() => this.retry());
+    return html`<div
+      part="base state"
+      class="state"
+      role=${kind === 'network' || kind === 'error' ? 'alert' : 'status'}
+      data-kind=${kind === 'limit' ? 'limit' : 'error'}
+      data-code=${error.code}
+    >
+      <h2>${this.msg(`state.${kind}.title`)}</h2>
+      <p>${this.msg(`state.${kind}.body`)}</p>
+      ${
+        error.requestId
+          ? html`<small>${this.msg('state.reference', { id: error.requestId })}</small>`
+          : null
+      }
+      ${retryable ? html`<button part="retry" @click=${retry}>${this.msg('action.retry')}</button>` : null}
+    </div>`;
+  }
+
+  protected abstract renderReady(config: EmbedConfig): TemplateResult;
+
+  protected override render(): TemplateResult {
+    switch (this.configState.status) {
+      case 'loading':
+        return this.renderLoading();
+      case 'error':
+        return this.renderProblem(this.configState.error);
+      case 'ready':
+        return this.renderReady(this.configState.config);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+import { html, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import type { Plan } from '../../server/modules/billing/plans.js';
+import { LxApiError } from '../internal/api-client.js';
+import { LxElement } from '../internal/base-element.js';
+import type { EmbedConfig } from '../internal/config-store.js';
+import { formatMoney } from '../internal/i18n.js';
+import { LxPlanSelectEvent } from './plan-select.event.js';
+import { pricingTableStyles } from './pricing-table.styles.js';
+
+interface PlanList {
+  plans: Plan[];
+  features: { key: string; name: string }[];
+}
+
+type Interval = 'month' | 'year';
+
+/**
+ * @summary Subscription tiers with a monthly / yearly switch and a call to action per tier.
+ *
+ * @event lx-plan-select - A visitor chose a plan. Cancelable; `detail` is `{ planId, interval, amount, currency }`.
+ * @event lx-error - The widget cannot work (license, origin, limit, network). `detail` is `{ code, status, message }`.
+ *
+ * @csspart base - The wrapper around the whole table.
+ * @csspart plan - One tier's card.
+ * @csspart cta - A tier's call-to-action button.
+ * @csspart state - A loading, empty or error state.
+ *
+ * @cssproperty --lx-pricing-table-card-min-width - Narrowest a tier card gets before wrapping (15rem).
+ */
+export class LxPricingTable extends LxElement {
+  static override styles = [...LxElement.styles, pricingTableStyles];
+
+  @state() private plans: PlanList | undefined;
+  @state() private plansError: LxApiError | undefined;
+
+  /** Billing period shown first. */
+  @property({ reflect: true }) interval: Interval = 'month';
+
+  protected override configReady(_config: EmbedConfig): void {
+    if (!this.plans) void this.loadPlans();
+  }
+
+  private async loadPlans(): Promise<void> {
+    this.plansError = undefined;
+    try {
+      this.plans = await this.client.get<PlanList>('v1/plans');
+    } catch (error) {
+      this.plansError = error as LxApiError;
+      this.reportError(this.plansError);
+    }
+  }
+
+  private onIntervalChange(event: Event): void {
+    this.interval = (event.target as HTMLInputElement).value as Interval;
+  }
+
+  private choose(plan: Plan): void {
+    const price = plan.prices.find((p) => p.interval === this.interval) ?? plan.prices[0];
+    if (!price) return;
+    this.dispatchEvent(
+      new LxPlanSelectEvent({
+        planId: plan.id,
+        interval: price.interval,
+        amount: price.amount,
+        currency: price.currency,
+      }),
+    );
+  }
+
+  private yearlySaving(plans: Plan[]): number {
+    let best = 0;
+    for (const plan of plans) {
+      const month = plan.prices.find((p) => p.interval === 'month')?.amount ?? 0;
+      const year = plan.prices.find((p) => p.interval === 'year')?.amount ?? 0;
+      if (month > 0 && year > 0)
+        best = Math.max(best, Math.round(100 - (year * 100) / (month * 12)));
+    }
+    return best;
+  }
+
+  private renderPlan(plan: Plan, featureNames: Map<string, string>): TemplateResult {
+    const price = plan.prices.find((p) => p.interval === this.interval) ?? plan.prices[0];
+    const amount = price
+      ? price.amount === 0
+        ? this.msg('pricing.free')
+        : formatMoney(price.amount, price.currency, this.resolvedLocale)
+      : '';
+    const per =
+      price && price.amount > 0
+        ? this.msg(price.interval === 'year' ? 'pricing.per.year' : 'pricing.per.month')
+        : '';
+    const headingId = `plan-${plan.id}`;
+    return html`<li
+      part="plan"
+      class="plan"
+      ?data-recommended=${plan.recommended}
+      aria-labelledby=${headingId}
+    >
+      <div>
+        ${plan.recommended ? html`<span class="badge">${this.msg('pricing.recommended')}</span>` : null}
+        <h3 id=${headingId}>${plan.name}</h3>
+      </div>
+      <div>
+        <div class="price">${amount} <small>${per}</small></div>
+        <p>${plan.description}</p>
+        ${plan.trialDays > 0 ? html`<p>${this.msg('pricing.trial', { days: plan.trialDays })}</p>` : null}
+      </div>
+      <ul class="features">
+        ${plan.features.map((key) => html`<li>${featureNames.get(key) ?? key}</li>`)}
+      </ul>
+      <button part="cta" @click=${() => this.choose(plan)}>
+        ${this.msg('pricing.choose', { plan: plan.name })}
+      </button>
+    </li>`;
+  }
+
+  protected override renderReady(_config: EmbedConfig): TemplateResult {
+    if (this.plansError) return this.renderProblem(this.plansError, () => void this.loadPlans());
+    if (!this.plans) return this.renderLoading();
+    const { plans, features } = this.plans;
+    if (plans.length === 0) {
+      return html`<div part="base state" class="state" role="status">
+        <p>${this.msg('pricing.empty')}</p>
+      </div>`;
+    }
+    const featureNames = new Map(features.map((f) => [f.key, f.name]));
+    const saving = this.yearlySaving(plans);
+    return html`<section part="base" aria-labelledby="title">
+      <header>
+        <h2 id="title">${this.msg('pricing.title')}</h2>
+        <fieldset @change=${this.onIntervalChange}>
+          <legend class="visually-hidden">${this.msg('pricing.billing')}</legend>
+          <label
+            ><input
+              type="radio"
+              name="interval"
+              value="month"
+              .checked=${this.interval === 'month'}
+            />${this.msg('pricing.monthly')}</label
+          >
+          <label
+            ><input
+              type="radio"
+              name="interval"
+              value="year"
+              .checked=${this.interval === 'year'}
+            />${this.msg('pricing.yearly')}${saving > 0 ? html` · ${this.msg('pricing.save', { percent: saving })}` : null}</label
+          >
+        </fieldset>
+      </header>
+      <ul class="plans" role="list">
+        ${plans.map((plan) => this.renderPlan(plan, featureNames))}
+      </ul>
+    </section>`;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Every widget the kit ships: tag → source entry. The build emits one file per entry,
+ * named after the tag, and the loader fetches it when the tag first appears in the page.
+ */
+export const widgetEntries = {
+  'lx-pricing-table': 'widgets/pricing-table/pricing-table.ts',
+} as const;
+
+export type WidgetTag = keyof typeof widgetEntries;
