@@ -1,7 +1,7 @@
 import { html, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import type { Plan } from '../../server/modules/billing/plans.js';
-import { LxApiError } from '../internal/api-client.js';
+import type { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
 import { formatMoney } from '../internal/i18n.js';

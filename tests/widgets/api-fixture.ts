@@ -1,0 +1,95 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from '../../server/app.js';
+import { applyMigrations, openDatabase } from '../../server/db/client.js';
+import { createLogger } from '../../server/logger.js';
+import { keyWithBody } from '../../server/modules/licenses/keys.js';
+import { licenses, type NewLicense } from '../../server/modules/licenses/schema.js';
+import { createServices } from '../../server/services.js';
+
+export interface WidgetFixtures {
+  api: string;
+  keys: {
+    valid: string;
+    revoked: string;
+    suspended: string;
+    expired: string;
+    foreignOrigin: string;
+    unknown: string;
+    malformed: string;
+  };
+}
+
+/**
+ * A real API server on 127.0.0.1 with a fresh SQLite file, for the widget tests running in
+ * Chromium. Licenses cover every state a widget must render.
+ */
+export async function startWidgetApi(pageOrigin: string): Promise<{
+  fixtures: WidgetFixtures;
+  stop(): Promise<void>;
+}> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-widgets-'));
+  const database = openDatabase(path.join(dir, 'test.db'));
+  applyMigrations(database);
+  const now = new Date();
+  const keys = {
+    valid: keyWithBody('pk', 'test', 'WidgetTestValid000000001'),
+    revoked: keyWithBody('pk', 'test', 'WidgetTestRevoked0000001'),
+    suspended: keyWithBody('pk', 'test', 'WidgetTestSuspended00001'),
+    expired: keyWithBody('pk', 'test', 'WidgetTestExpired0000001'),
+    foreignOrigin: keyWithBody('pk', 'test', 'WidgetTestForeign0000001'),
+    unknown: keyWithBody('pk', 'test', 'WidgetTestUnknown0000001'),
+    malformed: 'pk_test_not-a-real-key',
+  };
+  const base = (id: string, publishableKey: string): NewLicense => ({
+    id,
+    name: `Widget test ${id}`,
+    plan: 'pro',
+    status: 'active',
+    mode: 'test',
+    publishableKey,
+    allowedOrigins: [pageOrigin],
+    features: ['course_catalog'],
+    limits: {},
+    locale: 'en',
+    currency: 'USD',
+    createdAt: now,
+    updatedAt: now,
+  });
+  database.db
+    .insert(licenses)
+    .values([
+      base('lic_w_valid', keys.valid),
+      { ...base('lic_w_revoked', keys.revoked), status: 'revoked' },
+      { ...base('lic_w_suspended', keys.suspended), status: 'suspended' },
+      { ...base('lic_w_expired', keys.expired), expiresAt: new Date(now.getTime() - 60_000) },
+      { ...base('lic_w_foreign', keys.foreignOrigin), allowedOrigins: ['https://elsewhere.test'] },
+    ])
+    .run();
+
+  const services = createServices({
+    config: {
+      bodyLimitBytes: 1024 * 1024,
+      licenseCacheTtlMs: 30_000,
+      stripePublishableKey: undefined,
+    },
+    database,
+    logger: createLogger('silent'),
+  });
+  const app = createApp(services);
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    fixtures: { api: `http://127.0.0.1:${port}`, keys },
+    stop: async () => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
