@@ -1,5 +1,6 @@
 // `npm test`: every check and every test, in order, then one summary line.
 //   typecheck → lint → build → size budgets → server tests (Vitest) → widget tests (Chromium)
+//   → end-to-end tests (built kit in Chromium against the real server)
 // All steps run even if one fails, so one run shows everything that is wrong.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,6 +10,21 @@ import path from 'node:path';
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-test-'));
 const vitestJson = path.join(tmp, 'vitest.json');
 const wtrJson = path.join(tmp, 'wtr.json');
+const e2eJson = path.join(tmp, 'e2e.json');
+
+/** Pass/fail counts from a Vitest JSON report. */
+function vitestCounts(file) {
+  const r = JSON.parse(fs.readFileSync(file, 'utf8'));
+  // A suite that fails to load reports no tests; count it so it cannot pass silently.
+  const broken = r.testResults.filter(
+    (f) => f.status === 'failed' && f.assertionResults.length === 0,
+  ).length;
+  return {
+    passed: r.numPassedTests,
+    failed: r.numFailedTests + broken,
+    skipped: r.numPendingTests + r.numTodoTests,
+  };
+}
 
 const steps = [
   { name: 'typecheck', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.json'] },
@@ -44,6 +60,20 @@ const steps = [
     cmd: ['node', '--import', 'tsx', 'node_modules/@web/test-runner/dist/bin.js'],
     env: { LX_WTR_RESULTS: wtrJson },
     counts: () => JSON.parse(fs.readFileSync(wtrJson, 'utf8')),
+  },
+  {
+    name: 'e2e tests',
+    cmd: [
+      'npx',
+      'vitest',
+      'run',
+      '-c',
+      'vitest.e2e.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${e2eJson}`,
+    ],
+    counts: () => vitestCounts(e2eJson),
   },
 ];
 
