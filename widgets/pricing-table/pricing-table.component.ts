@@ -16,6 +16,7 @@ interface PlanList {
 type Interval = 'month' | 'year';
 
 /**
+ * @tagname lx-pricing-table
  * @summary Subscription tiers with a monthly / yearly switch and a call to action per tier.
  *
  * @event lx-plan-select - A visitor chose a plan. Cancelable; `detail` is `{ planId, interval, amount, currency }`.
