@@ -111,3 +111,21 @@ describe('widget states', () => {
     expect(getComputedStyle(cta).backgroundColor).to.equal('rgb(200, 0, 0)');
   });
 });
+
+describe('configuring a widget from script', () => {
+  afterEach(() => fixtureCleanup());
+
+  it('picks up a key set after the element was connected', async () => {
+    const { keys, api } = await apiFixtures();
+    const el = document.createElement('lx-pricing-table') as LxPricingTable;
+    document.body.append(el);
+    try {
+      await settled(el, '[part~="state"]');
+      el.api = api;
+      el.license = keys.valid;
+      await settled(el, '.plan');
+    } finally {
+      el.remove();
+    }
+  });
+});

@@ -41,6 +41,7 @@ export abstract class LxElement extends LitElement {
   #reported: LxApiError | undefined;
   #client: ApiClient | undefined;
   #litSheets: CSSStyleSheet[] | undefined;
+  #subscribedTo: string | undefined;
 
   @state() protected configState: ConfigState = { status: 'loading' };
 
@@ -69,11 +70,13 @@ export abstract class LxElement extends LitElement {
     super.disconnectedCallback();
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
+    this.#subscribedTo = undefined;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if ((changed.has('license') || changed.has('api')) && this.isConnected && this.hasUpdated) {
-      this.#subscribe();
+    if ((changed.has('license') || changed.has('api')) && this.isConnected) {
+      const { api, license } = this.endpoint;
+      if (this.#subscribedTo !== `${api}\n${license}`) this.#subscribe();
     }
     if (
       changed.has('license') ||
@@ -140,6 +143,7 @@ export abstract class LxElement extends LitElement {
   #subscribe(): void {
     this.#unsubscribe?.();
     const { api, license } = this.endpoint;
+    this.#subscribedTo = `${api}\n${license}`;
     if (!license) {
       this.configState = {
         status: 'error',
