@@ -4,7 +4,13 @@ import type { AppConfig } from '../../services.js';
 import type { License } from '../licenses/schema.js';
 
 export interface EmbedConfig {
-  license: { id: string; name: string; status: License['status']; plan: string; mode: License['mode'] };
+  license: {
+    id: string;
+    name: string;
+    status: License['status'];
+    plan: string;
+    mode: License['mode'];
+  };
   features: string[];
   theme: Theme & { version: number };
   locale: string;
@@ -14,19 +20,19 @@ export interface EmbedConfig {
 }
 
 interface Cached {
-  stamp: number;
   body: string;
   etag: string;
 }
 
 /**
  * Builds what a widget needs to boot. The serialized body and its ETag are memoized per
- * license and rebuilt when the license row changes (its `updatedAt` moves), so the hot path
- * is a map lookup and a string write.
+ * loaded license object: the license cache hands out a new object whenever it reloads a row
+ * (after `invalidate` or its TTL), so a change is never hidden by a stale body, even when
+ * `updatedAt` did not move. The hot path is a map lookup and a string write.
  */
 export class EmbedConfigService {
   readonly #config: AppConfig;
-  readonly #cache = new Map<string, Cached>();
+  readonly #cache = new WeakMap<License, Cached>();
 
   constructor(config: AppConfig) {
     this.#config = config;
@@ -55,13 +61,12 @@ export class EmbedConfigService {
   }
 
   serialized(license: License): Cached {
-    const stamp = license.updatedAt.getTime();
-    const hit = this.#cache.get(license.id);
-    if (hit && hit.stamp === stamp) return hit;
+    const hit = this.#cache.get(license);
+    if (hit) return hit;
     const body = JSON.stringify(this.build(license));
     const etag = `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    const entry = { stamp, body, etag };
-    this.#cache.set(license.id, entry);
+    const entry = { body, etag };
+    this.#cache.set(license, entry);
     return entry;
   }
 }
