@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { shippedMigrationCount } from '../../server/db/client.js';
+import { startTestServer, type TestServer } from '../fixtures/server.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('GET /readyz when not ready', () => {
+  it('is 503 while migrations are pending', async () => {
+    server = await startTestServer({ migrate: false });
+    const res = await server.fetch('/readyz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({
+      status: 'not_ready',
+      reason: 'migrations pending',
+      applied: 0,
+      expected: shippedMigrationCount(),
+    });
+  });
+
+  it('is 503 when a recorded migration has gone missing', async () => {
+    server = await startTestServer();
+    server.database.sqlite.exec(
+      'delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)',
+    );
+    const res = await server.fetch('/readyz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({
+      reason: 'migrations pending',
+      applied: shippedMigrationCount() - 1,
+    });
+  });
+
+  it('is 503 and logs the cause when the database is unreachable', async () => {
+    server = await startTestServer();
+    server.database.close();
+    const res = await server.fetch('/readyz');
+    expect(res.status).toBe(503);
+    expect(await res.json()).toEqual({ status: 'not_ready', reason: 'database unreachable' });
+    const failure = server.logs.entries().find((e) => e.msg === 'readiness check failed');
+    expect(failure).toMatchObject({
+      level: 50,
+      err: { message: expect.stringMatching(/not open/) },
+    });
+  });
+
+  it('keeps /healthz at 200 while not ready: the process itself is up', async () => {
+    server = await startTestServer({ migrate: false });
+    expect((await server.fetch('/healthz')).status).toBe(200);
+  });
+});
