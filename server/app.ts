@@ -66,6 +66,17 @@ export function createApp(services: Services, options: AppOptions = {}) {
     }),
   );
 
+  app.use('*', async (_c, next) => {
+    try {
+      await next();
+    } catch (thrown) {
+      // Hono hands only Error instances to onError; any other thrown value would escape as a
+      // bare 500 with no problem body, request id, CORS headers or error log.
+      if (thrown instanceof Error) throw thrown;
+      throw new Error('Non-Error value thrown', { cause: thrown });
+    }
+  });
+
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', (c) => {
     try {
