@@ -83,7 +83,15 @@ export function createApp(services: Services, options: AppOptions = {}) {
       services.database.sqlite.prepare('select 1').get();
       const applied = appliedMigrationCount(services.database);
       if (applied < expectedMigrations) {
-        return c.json({ status: 'not_ready', reason: 'migrations pending', applied, expected: expectedMigrations }, 503);
+        return c.json(
+          {
+            status: 'not_ready',
+            reason: 'migrations pending',
+            applied,
+            expected: expectedMigrations,
+          },
+          503,
+        );
       }
       return c.json({ status: 'ready', migrations: applied });
     } catch (error) {
@@ -95,7 +103,11 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.route('/v1/embed', embedRoutes);
   app.route('/v1/plans', planRoutes);
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'publishableKey', securitySchemes.publishableKey);
+  app.openAPIRegistry.registerComponent(
+    'securitySchemes',
+    'publishableKey',
+    securitySchemes.publishableKey,
+  );
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',
     info: {
@@ -115,17 +127,25 @@ export function createApp(services: Services, options: AppOptions = {}) {
       if (c.res.ok) {
         // Widget chunks carry a content hash in their name; loaders and entries do not.
         const hashed = c.req.path.includes('/chunks/');
-        c.header('Cache-Control', hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=300');
+        c.header(
+          'Cache-Control',
+          hashed ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
+        );
         c.header('Access-Control-Allow-Origin', '*');
       }
     });
-    app.use('/kit/*', serveStatic({ root: kitDir, rewriteRequestPath: (p) => p.slice('/kit'.length) }));
+    app.use(
+      '/kit/*',
+      serveStatic({ root: kitDir, rewriteRequestPath: (p) => p.slice('/kit'.length) }),
+    );
   }
   if (options.demoDir) {
     app.use('/*', serveStatic({ root: options.demoDir }));
   }
 
-  app.notFound((c) => problem(c, new ApiError('not_found', `Nothing at ${c.req.method} ${c.req.path}.`)));
+  app.notFound((c) =>
+    problem(c, new ApiError('not_found', `Nothing at ${c.req.method} ${c.req.path}.`)),
+  );
   app.onError((err, c) => {
     if (err instanceof ApiError) return problem(c, err);
     if (err instanceof HTTPException && err.status < 500) {
@@ -134,7 +154,13 @@ export function createApp(services: Services, options: AppOptions = {}) {
       return problem(c, new ApiError(code, err.message || undefined));
     }
     services.logger.error({ err, requestId: c.get('requestId') }, 'unhandled error');
-    return problem(c, new ApiError('internal_error', 'Something went wrong on our side. Quote the request id when reporting it.'));
+    return problem(
+      c,
+      new ApiError(
+        'internal_error',
+        'Something went wrong on our side. Quote the request id when reporting it.',
+      ),
+    );
   });
 
   return app;

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -8,6 +9,24 @@ import { z } from 'zod';
 const booleanish = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** An IPv4/IPv6 address or CIDR block, such as `10.0.0.0/8` or `::1`. */
+export function isAddressOrCidr(value: string): boolean {
+  const [address, bits, extra] = value.split('/');
+  if (extra !== undefined || !address) return false;
+  const family = net.isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+function decodesToKey(value: string): boolean {
+  const bytes = /^[0-9a-f]{64}$/i.test(value)
+    ? Buffer.from(value, 'hex')
+    : Buffer.from(value, 'base64');
+  return bytes.length === 32;
+}
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -30,6 +49,22 @@ const schema = z.object({
     .string()
     .regex(/^pk_(test|live)_[A-Za-z0-9]+$/, 'must look like pk_test_… or pk_live_…')
     .optional(),
+  OPERATOR_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  SECRETS_KEY: z
+    .string()
+    .refine(decodesToKey, 'must be 32 bytes as 64 hex digits or base64')
+    .optional(),
+  TRUSTED_PROXIES: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .refine((list) => list.every(isAddressOrCidr), 'must be a comma-separated list of IPs or CIDRs')
+    .optional(),
+  USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
 });
 
 export type Env = {
@@ -45,6 +80,13 @@ export type Env = {
   shutdownTimeoutMs: number;
   licenseCacheTtlMs: number;
   stripePublishableKey: string | undefined;
+  /** Bearer token for the admin API; the admin API is off when unset. */
+  operatorToken: string | undefined;
+  /** Key that encrypts learner-token signing secrets at rest (else `$DATA_DIR/secrets.key`). */
+  secretsKey: string | undefined;
+  /** Proxies whose `X-Forwarded-For` is believed; empty means the socket address is the client. */
+  trustedProxies: string[];
+  usageFlushIntervalMs: number;
 };
 
 export class EnvError extends Error {
@@ -74,12 +116,18 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     port: e.PORT,
     publicUrl: e.PUBLIC_URL,
     dataDir,
-    databaseFile: e.DATABASE_FILE ? path.resolve(e.DATABASE_FILE) : path.join(dataDir, 'liberation.db'),
+    databaseFile: e.DATABASE_FILE
+      ? path.resolve(e.DATABASE_FILE)
+      : path.join(dataDir, 'liberation.db'),
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     seedDemo: e.SEED_DEMO,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     licenseCacheTtlMs: e.LICENSE_CACHE_TTL_MS,
     stripePublishableKey: e.STRIPE_PUBLISHABLE_KEY,
+    operatorToken: e.OPERATOR_TOKEN,
+    secretsKey: e.SECRETS_KEY,
+    trustedProxies: e.TRUSTED_PROXIES ?? [],
+    usageFlushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS,
   };
 }

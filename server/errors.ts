@@ -14,6 +14,9 @@ export const errorCatalog = {
   license_suspended: { status: 403, title: 'The license is suspended' },
   license_expired: { status: 403, title: 'The license has expired' },
   origin_not_allowed: { status: 403, title: 'This origin is not allowed for the license' },
+  key_expired: { status: 401, title: 'This key was replaced and its overlap window has ended' },
+  token_invalid: { status: 401, title: 'The learner token is not valid' },
+  token_expired: { status: 401, title: 'The learner token has expired' },
   unauthenticated: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'Not found' },
@@ -25,6 +28,7 @@ export const errorCatalog = {
   rate_limited: { status: 429, title: 'Too many requests' },
   internal_error: { status: 500, title: 'Internal error' },
   service_unavailable: { status: 503, title: 'Service unavailable' },
+  admin_api_disabled: { status: 503, title: 'The admin API is disabled' },
 } as const satisfies Record<string, { status: ContentfulStatusCode; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -26,9 +26,16 @@ function start() {
   const database = openDatabase(env.databaseFile);
   applyMigrations(database);
 
-  const publicUrl = env.publicUrl ?? `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${env.port}`;
+  const publicUrl =
+    env.publicUrl ?? `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${env.port}`;
   if (env.seedDemo) {
-    const origins = [...new Set([new URL(publicUrl).origin, `http://localhost:${env.port}`, `http://127.0.0.1:${env.port}`])];
+    const origins = [
+      ...new Set([
+        new URL(publicUrl).origin,
+        `http://localhost:${env.port}`,
+        `http://127.0.0.1:${env.port}`,
+      ]),
+    ];
     seedDemo(database.db, systemClock, origins);
   }
 
@@ -39,8 +46,13 @@ function start() {
   });
 
   const server = serve({ fetch: app.fetch, hostname: env.host, port: env.port }, (info) => {
-    logger.info({ address: info.address, port: info.port, database: env.databaseFile }, 'listening');
-    console.log(`\n  Liberation Kit is running at ${publicUrl}/  (API ${publicUrl}/v1, docs ${publicUrl}/docs)\n`);
+    logger.info(
+      { address: info.address, port: info.port, database: env.databaseFile },
+      'listening',
+    );
+    console.log(
+      `\n  Liberation Kit is running at ${publicUrl}/  (API ${publicUrl}/v1, docs ${publicUrl}/docs)\n`,
+    );
   });
 
   let stopping = false;

@@ -18,9 +18,9 @@ export const ProblemSchema = z
 const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
 
 /** Standard error responses, spread into a route's `responses`. */
-export function problemResponses<const S extends readonly (400 | 401 | 403 | 404 | 409 | 413 | 429)[]>(
-  ...statuses: S
-) {
+export function problemResponses<
+  const S extends readonly (400 | 401 | 403 | 404 | 409 | 413 | 429)[],
+>(...statuses: S) {
   const descriptions: Record<number, string> = {
     400: 'Invalid request',
     401: 'Missing, malformed or unknown credentials',

@@ -1,5 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import type { ZodError } from 'zod';
+import type { output, ZodError, ZodType } from 'zod';
 import { ApiError, type FieldError } from './errors.js';
 import type { AppEnv } from './types.js';
 
@@ -34,5 +34,22 @@ export function createRouter() {
         });
       }
     },
+  });
+}
+
+/**
+ * Validates input that did not arrive through a route (the operator CLI) exactly as a route
+ * would, throwing the same `validation_failed` problem.
+ */
+export function parseInput<T extends ZodType>(
+  schema: T,
+  value: unknown,
+  target = 'json',
+): output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const errors = fieldErrors(target, result.error);
+  throw new ApiError('validation_failed', `${errors.length} field(s) failed validation.`, {
+    errors,
   });
 }

@@ -1,8 +1,14 @@
 import type { Logger } from 'pino';
 import type { Database_, Db } from './db/client.js';
 import type { Env } from './env.js';
-import { LicenseService } from './modules/licenses/service.js';
 import { EmbedConfigService } from './modules/embed/service.js';
+import { LearnerService } from './modules/learners/service.js';
+import { LicenseAdmin } from './modules/licenses/admin.js';
+import type { SecretBox } from './modules/licenses/secrets.js';
+import { LicenseService } from './modules/licenses/service.js';
+import { SupportService } from './modules/support/service.js';
+import { UsageMeter } from './modules/usage/meter.js';
+import { RateLimits } from './modules/usage/rate-limit.js';
 
 /** The only source of "now" on the server; tests hand in a fixed or steppable clock. */
 export interface Clock {
@@ -11,8 +17,9 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-/** The slice of configuration request handling needs. */
-export type AppConfig = Pick<Env, 'bodyLimitBytes' | 'licenseCacheTtlMs' | 'stripePublishableKey'>;
+/** The slice of configuration request handling needs. Licensing settings have safe defaults. */
+export type AppConfig = Pick<Env, 'bodyLimitBytes' | 'licenseCacheTtlMs' | 'stripePublishableKey'> &
+  Partial<Pick<Env, 'operatorToken' | 'trustedProxies' | 'usageFlushIntervalMs'>>;
 
 /**
  * Everything a request handler may use, built once per process and read from the Hono
@@ -25,7 +32,14 @@ export interface Services {
   clock: Clock;
   logger: Logger;
   licenses: LicenseService;
+  licenseAdmin: LicenseAdmin;
+  learners: LearnerService;
+  usage: UsageMeter;
+  rateLimits: RateLimits;
+  support: SupportService;
   embed: EmbedConfigService;
+  /** Writes pending usage and stops timers. Call during shutdown, before closing the database. */
+  close(): void;
 }
 
 export function createServices(options: {
@@ -33,10 +47,20 @@ export function createServices(options: {
   database: Database_;
   logger: Logger;
   clock?: Clock;
+  /** Seals signing secrets; without one, a key that lives only as long as the process. */
+  secrets?: SecretBox;
 }): Services {
   const clock = options.clock ?? systemClock;
   const { db } = options.database;
-  const licenses = new LicenseService(db, clock, options.config.licenseCacheTtlMs);
+  const licenses = new LicenseService(db, clock, options.config.licenseCacheTtlMs, options.secrets);
+  const usage = new UsageMeter({
+    database: options.database,
+    clock,
+    logger: options.logger,
+    flushIntervalMs: options.config.usageFlushIntervalMs ?? 2_000,
+  });
+  const rateLimits = new RateLimits({ trustedProxies: options.config.trustedProxies ?? [] });
+  let closed = false;
   return {
     config: options.config,
     database: options.database,
@@ -44,6 +68,17 @@ export function createServices(options: {
     clock,
     logger: options.logger,
     licenses,
+    licenseAdmin: new LicenseAdmin(db, clock, licenses),
+    learners: new LearnerService(db, clock, licenses),
+    usage,
+    rateLimits,
+    support: new SupportService(db, clock),
     embed: new EmbedConfigService(options.config),
+    close() {
+      if (closed) return;
+      closed = true;
+      usage.close();
+      rateLimits.close();
+    },
   };
 }

@@ -16,7 +16,10 @@ export interface Database_ {
   close(): void;
 }
 
-export const migrationsFolder = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
+export const migrationsFolder = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'migrations',
+);
 
 /**
  * Opens (creating if needed) the SQLite database with the settings money needs: WAL for
@@ -55,7 +58,9 @@ export function shippedMigrationCount(): number {
 
 export function appliedMigrationCount(database: Database_): number {
   const table = database.sqlite
-    .prepare("select name from sqlite_master where type = 'table' and name = '__drizzle_migrations'")
+    .prepare(
+      "select name from sqlite_master where type = 'table' and name = '__drizzle_migrations'",
+    )
     .get();
   if (!table) return 0;
   const row = database.sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as {

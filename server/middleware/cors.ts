@@ -1,7 +1,8 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../types.js';
 
-const ALLOWED_HEADERS = 'Liberation-Key, Authorization, Content-Type, Idempotency-Key, If-None-Match';
+const ALLOWED_HEADERS =
+  'Liberation-Key, Authorization, Content-Type, Idempotency-Key, If-None-Match';
 const EXPOSED_HEADERS =
   'ETag, X-Request-Id, RateLimit, RateLimit-Policy, Retry-After, Liberation-Usage-Warning';
 const PREFLIGHT_MAX_AGE_SECONDS = '7200';

@@ -37,7 +37,10 @@ const listPlans = createRoute({
   security: [{ publishableKey: [] }],
   middleware: [requireLicense] as const,
   responses: {
-    200: { description: 'Tiers and the features they compare', content: { 'application/json': { schema: PlansSchema } } },
+    200: {
+      description: 'Tiers and the features they compare',
+      content: { 'application/json': { schema: PlansSchema } },
+    },
     ...problemResponses(401, 403, 429),
   },
 });

@@ -51,8 +51,7 @@ export function keyWithBody(kind: KeyKind, mode: KeyMode, body: string): string 
 }
 
 export type ParsedKey =
-  | { ok: true; kind: KeyKind; mode: KeyMode }
-  | { ok: false; reason: 'format' | 'checksum' };
+  { ok: true; kind: KeyKind; mode: KeyMode } | { ok: false; reason: 'format' | 'checksum' };
 
 export function parseKey(key: string): ParsedKey {
   const match = KEY_PATTERN.exec(key);
@@ -65,3 +64,13 @@ export function parseKey(key: string): ParsedKey {
 export function generateId(prefix: string): string {
   return `${prefix}_${randomBase62(20)}`;
 }
+
+/**
+ * A signing secret for HS256 learner tokens: 32 random bytes, base64url. The customer's
+ * backend uses the whole string (UTF-8) as the HMAC key, as JWT libraries expect.
+ */
+export function generateSigningSecret(): string {
+  return `lxsig_${randomBytes(32).toString('base64url')}`;
+}
+
+export const SIGNING_SECRET_PATTERN = /^lxsig_[A-Za-z0-9_-]{43}$/;

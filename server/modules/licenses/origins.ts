@@ -22,13 +22,17 @@ export function normalizeOriginPattern(pattern: string): string {
   const wildcard = pattern.includes('*');
   const probe = wildcard ? pattern.replace('://*.', '://wildcard-probe.') : pattern;
   if (wildcard && (!pattern.includes('://*.') || pattern.split('*').length !== 2)) {
-    throw new InvalidOriginPattern(`"${pattern}": a wildcard may only be the first label, as in https://*.example.edu`);
+    throw new InvalidOriginPattern(
+      `"${pattern}": a wildcard may only be the first label, as in https://*.example.edu`,
+    );
   }
   let url: URL;
   try {
     url = new URL(probe);
   } catch {
-    throw new InvalidOriginPattern(`"${pattern}" is not an origin such as https://portal.example.edu`);
+    throw new InvalidOriginPattern(
+      `"${pattern}" is not an origin such as https://portal.example.edu`,
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new InvalidOriginPattern(`"${pattern}": only http and https origins are allowed`);

@@ -1,17 +1,26 @@
-import { eq } from 'drizzle-orm';
+import { timingSafeEqual } from 'node:crypto';
+import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
 import { ApiError, type ErrorCode } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { parseKey } from './keys.js';
 import { compileOrigins, type OriginMatcher } from './origins.js';
-import { licenses, type License } from './schema.js';
+import {
+  licenses,
+  licenseSecretKeys,
+  licenseSigningSecrets,
+  type License,
+  type LicenseSecretKey,
+} from './schema.js';
+import { SecretBox, sha256Hex } from './secrets.js';
 
-/** Why a publishable key was accepted or refused. Always one of these, never a bare boolean. */
+/** Why a key was accepted or refused. Always one of these, never a bare boolean. */
 export type ValidationCode =
   | 'valid'
   | 'license_missing'
   | 'license_malformed'
   | 'license_unknown'
+  | 'key_expired'
   | 'license_revoked'
   | 'license_suspended'
   | 'license_expired'
@@ -21,61 +30,92 @@ export type Validation =
   | { code: 'valid'; license: License }
   | { code: Exclude<ValidationCode, 'valid'>; license?: License; detail: string };
 
+export type SecretValidation =
+  | { code: 'valid'; license: License; key: LicenseSecretKey }
+  | { code: Exclude<ValidationCode, 'valid'>; license?: License; detail: string };
+
+/** A decrypted signing secret, newest first; `expiresAt` is set while it is being rotated out. */
+export interface SigningKey {
+  id: string;
+  key: Uint8Array;
+  expiresAt: number | null;
+}
+
 interface CacheEntry {
   license: License | null;
   origins: OriginMatcher | null;
   loadedAt: number;
 }
 
+interface Timed<T> {
+  value: T;
+  loadedAt: number;
+}
+
 const MAX_CACHED_KEYS = 10_000;
 
+function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
+  if (map.size >= MAX_CACHED_KEYS) {
+    // Maps iterate in insertion order: dropping the first entry evicts the oldest.
+    const oldest = map.keys().next().value;
+    if (oldest !== undefined) map.delete(oldest);
+  }
+  map.set(key, value);
+}
+
 /**
- * Reads licenses by publishable key. Every widget request asks, so lookups are cached in
- * memory (bounded, with a TTL) and dropped explicitly whenever a license changes.
+ * Reads licenses by key. Every widget and server request asks, so lookups are cached in
+ * memory (bounded, with a TTL) and dropped explicitly whenever a license changes. Changes
+ * made by another process (the operator CLI) are picked up when the TTL runs out.
  */
 export class LicenseService {
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #ttlMs: number;
+  readonly #secrets: SecretBox;
   readonly #byKey = new Map<string, CacheEntry>();
+  readonly #byId = new Map<string, Timed<License | null>>();
+  readonly #secretByHash = new Map<string, Timed<LicenseSecretKey>>();
+  readonly #signingKeys = new Map<string, Timed<SigningKey[]>>();
+  readonly #listeners: ((licenseId: string | null) => void)[] = [];
 
-  constructor(db: Db, clock: Clock, ttlMs: number) {
+  constructor(db: Db, clock: Clock, ttlMs: number, secrets: SecretBox = SecretBox.ephemeral()) {
     this.#db = db;
     this.#clock = clock;
     this.#ttlMs = ttlMs;
+    this.#secrets = secrets;
+  }
+
+  get secrets(): SecretBox {
+    return this.#secrets;
   }
 
   /** Validates a publishable key for a request from `origin` (undefined outside browsers). */
   validatePublishable(key: string | undefined, origin: string | undefined): Validation {
     if (!key) {
-      return { code: 'license_missing', detail: 'Send the publishable key in the Liberation-Key header.' };
+      return {
+        code: 'license_missing',
+        detail: 'Send the publishable key in the Liberation-Key header.',
+      };
     }
     const parsed = parseKey(key);
     if (!parsed.ok || parsed.kind !== 'pk') {
       return {
         code: 'license_malformed',
         detail:
-          parsed.ok || parsed.reason === 'format'
-            ? 'A publishable key looks like pk_test_… or pk_live_… followed by 30 letters and digits.'
-            : 'The key fails its checksum: it was probably mistyped or truncated.',
+          parsed.ok && parsed.kind === 'sk'
+            ? 'This is a secret key. Secret keys belong on servers; widgets use the publishable key (pk_…).'
+            : parsed.ok || parsed.reason === 'format'
+              ? 'A publishable key looks like pk_test_… or pk_live_… followed by 30 letters and digits.'
+              : 'The key fails its checksum: it was probably mistyped or truncated.',
       };
     }
     const entry = this.#lookup(key);
     const license = entry.license;
-    if (!license) return { code: 'license_unknown', detail: 'No license has this publishable key.' };
-    if (license.status === 'revoked') {
-      return { code: 'license_revoked', license, detail: 'This license has been revoked.' };
-    }
-    if (license.status === 'suspended') {
-      return { code: 'license_suspended', license, detail: 'This license is suspended.' };
-    }
-    if (license.expiresAt && license.expiresAt.getTime() <= this.#clock.now().getTime()) {
-      return {
-        code: 'license_expired',
-        license,
-        detail: `This license expired on ${license.expiresAt.toISOString()}.`,
-      };
-    }
+    if (!license)
+      return { code: 'license_unknown', detail: 'No license has this publishable key.' };
+    const refusal = this.statusRefusal(license);
+    if (refusal) return refusal;
     if (origin !== undefined && !entry.origins?.matches(origin)) {
       return {
         code: 'origin_not_allowed',
@@ -93,8 +133,93 @@ export class LicenseService {
     throw new ApiError(result.code satisfies ErrorCode, result.detail);
   }
 
+  /** Whether `origin` is among the license's allowed origins. */
+  allowsOrigin(license: License, origin: string): boolean {
+    return this.#lookup(license.publishableKey).origins?.matches(origin) ?? false;
+  }
+
+  /**
+   * Validates a secret key (`sk_…`). The key is found by its SHA-256 hash, so the database
+   * never sees or holds the key itself.
+   */
+  validateSecret(key: string | undefined): SecretValidation {
+    if (!key) {
+      return {
+        code: 'license_missing',
+        detail: 'Send the secret key as `Authorization: Bearer sk_…`.',
+      };
+    }
+    const parsed = parseKey(key);
+    if (!parsed.ok || parsed.kind !== 'sk') {
+      return {
+        code: 'license_malformed',
+        detail:
+          parsed.ok && parsed.kind === 'pk'
+            ? 'This is a publishable key; this endpoint needs the secret key (sk_…).'
+            : parsed.ok || parsed.reason === 'format'
+              ? 'A secret key looks like sk_test_… or sk_live_… followed by 30 letters and digits.'
+              : 'The key fails its checksum: it was probably mistyped or truncated.',
+      };
+    }
+    const hash = sha256Hex(key);
+    const row = this.#secretKeyByHash(hash);
+    // The row was found by hash equality already; the constant-time comparison keeps that
+    // guarantee even if a future lookup path matches on a prefix or an index collation.
+    if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) {
+      return { code: 'license_unknown', detail: 'No license has this secret key.' };
+    }
+    const now = this.#clock.now().getTime();
+    if (row.expiresAt && row.expiresAt.getTime() <= now) {
+      return {
+        code: 'key_expired',
+        detail: `This secret key was rotated; its overlap window ended at ${row.expiresAt.toISOString()}. Use the new key.`,
+      };
+    }
+    const license = this.#licenseById(row.licenseId);
+    if (!license || license.mode !== parsed.mode) {
+      return { code: 'license_unknown', detail: 'No license has this secret key.' };
+    }
+    const refusal = this.statusRefusal(license);
+    if (refusal) return refusal;
+    return { code: 'valid', license, key: row };
+  }
+
+  /** The refusal for a license that is revoked, suspended or expired, if it is. */
+  statusRefusal(license: License): Extract<Validation, { detail: string }> | undefined {
+    if (license.status === 'revoked') {
+      return { code: 'license_revoked', license, detail: 'This license has been revoked.' };
+    }
+    if (license.status === 'suspended') {
+      return { code: 'license_suspended', license, detail: 'This license is suspended.' };
+    }
+    if (license.expiresAt && license.expiresAt.getTime() <= this.#clock.now().getTime()) {
+      return {
+        code: 'license_expired',
+        license,
+        detail: `This license expired on ${license.expiresAt.toISOString()}.`,
+      };
+    }
+    return undefined;
+  }
+
   getById(id: string): License | undefined {
     return this.#db.select().from(licenses).where(eq(licenses.id, id)).get();
+  }
+
+  /** HS256 keys for the license's learner tokens that are still valid now, newest first. */
+  signingKeys(licenseId: string): SigningKey[] {
+    const now = this.#clock.now().getTime();
+    const cached = this.#signingKeys.get(licenseId);
+    const keys =
+      cached && now - cached.loadedAt < this.#ttlMs
+        ? cached.value
+        : this.#loadSigningKeys(licenseId, now);
+    return keys.filter((k) => k.expiresAt === null || k.expiresAt > now);
+  }
+
+  /** Calls `listener` with the license id whenever a license's cached state is dropped. */
+  onInvalidate(listener: (licenseId: string | null) => void): void {
+    this.#listeners.push(listener);
   }
 
   /** Forgets cached lookups for a license; call after any change to it. */
@@ -102,10 +227,20 @@ export class LicenseService {
     for (const [key, entry] of this.#byKey) {
       if (entry.license?.id === licenseId) this.#byKey.delete(key);
     }
+    for (const [hash, entry] of this.#secretByHash) {
+      if (entry.value.licenseId === licenseId) this.#secretByHash.delete(hash);
+    }
+    this.#byId.delete(licenseId);
+    this.#signingKeys.delete(licenseId);
+    for (const listener of this.#listeners) listener(licenseId);
   }
 
   invalidateAll(): void {
     this.#byKey.clear();
+    this.#byId.clear();
+    this.#secretByHash.clear();
+    this.#signingKeys.clear();
+    for (const listener of this.#listeners) listener(null);
   }
 
   #lookup(key: string): CacheEntry {
@@ -119,12 +254,63 @@ export class LicenseService {
       origins: license ? compileOrigins(license.allowedOrigins) : null,
       loadedAt: now,
     };
-    if (this.#byKey.size >= MAX_CACHED_KEYS) {
-      // Maps iterate in insertion order: dropping the first entry evicts the oldest.
-      const oldest = this.#byKey.keys().next().value;
-      if (oldest !== undefined) this.#byKey.delete(oldest);
-    }
-    this.#byKey.set(key, entry);
+    remember(this.#byKey, key, entry);
     return entry;
   }
+
+  #licenseById(id: string): License | null {
+    const now = this.#clock.now().getTime();
+    const cached = this.#byId.get(id);
+    if (cached && now - cached.loadedAt < this.#ttlMs) return cached.value;
+    const license = this.getById(id) ?? null;
+    remember(this.#byId, id, { value: license, loadedAt: now });
+    return license;
+  }
+
+  #secretKeyByHash(hash: string): LicenseSecretKey | undefined {
+    const now = this.#clock.now().getTime();
+    const cached = this.#secretByHash.get(hash);
+    if (cached && now - cached.loadedAt < this.#ttlMs) return cached.value;
+    // Unknown hashes are not cached: a flood of made-up keys must not evict real ones.
+    const row = this.#db
+      .select()
+      .from(licenseSecretKeys)
+      .where(eq(licenseSecretKeys.hash, hash))
+      .get();
+    if (row) remember(this.#secretByHash, hash, { value: row, loadedAt: now });
+    return row;
+  }
+
+  #loadSigningKeys(licenseId: string, now: number): SigningKey[] {
+    const rows = this.#db
+      .select()
+      .from(licenseSigningSecrets)
+      .where(
+        and(
+          eq(licenseSigningSecrets.licenseId, licenseId),
+          or(
+            isNull(licenseSigningSecrets.expiresAt),
+            gt(licenseSigningSecrets.expiresAt, new Date(now)),
+          ),
+        ),
+      )
+      .orderBy(desc(licenseSigningSecrets.createdAt))
+      .all();
+    const keys = rows.map((row) => ({
+      id: row.id,
+      key: new TextEncoder().encode(
+        this.#secrets.open(row.ciphertext, signingSecretContext(licenseId, row.id)),
+      ),
+      expiresAt: row.expiresAt?.getTime() ?? null,
+    }));
+    remember(this.#signingKeys, licenseId, { value: keys, loadedAt: now });
+    return keys;
+  }
 }
+
+/** Additional data that binds a sealed signing secret to its license and row. */
+export function signingSecretContext(licenseId: string, secretId: string): string {
+  return `signing-secret:${licenseId}:${secretId}`;
+}
+
+export type { LicenseSecretKey };

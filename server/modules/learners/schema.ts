@@ -1,0 +1,28 @@
+import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { tenantId, timestamps } from '../../db/columns.js';
+import { licenses } from '../licenses/schema.js';
+
+export const learnerRoles = ['learner', 'admin'] as const;
+export type LearnerRole = (typeof learnerRoles)[number];
+
+/**
+ * A learner as the customer's backend describes it in its tokens. Created the first time a
+ * license's token names a subject; the customer's `sub` is unique only within its license.
+ */
+export const learners = sqliteTable(
+  'learners',
+  {
+    id: text().primaryKey(),
+    licenseId: tenantId().references(() => licenses.id),
+    subject: text().notNull(),
+    name: text().notNull(),
+    email: text(),
+    role: text({ enum: learnerRoles }).notNull(),
+    classes: text({ mode: 'json' }).$type<string[]>().notNull(),
+    ...timestamps,
+    lastSeenAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [uniqueIndex('learners_license_subject_idx').on(t.licenseId, t.subject)],
+);
+
+export type LearnerRow = typeof learners.$inferSelect;

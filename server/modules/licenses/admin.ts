@@ -1,0 +1,458 @@
+import { and, asc, eq, gt, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import { ApiError } from '../../errors.js';
+import type { Clock } from '../../services.js';
+import { LEARNER_TOKEN_AUDIENCE } from '../learners/tokens.js';
+import type { UsageMetric } from '../usage/metrics.js';
+import type {
+  LicenseCreateInput,
+  LicenseListQuery,
+  LicenseUpdateInput,
+  RotateInput,
+  StatusChangeInput,
+} from './inputs.js';
+import { generateId, generateKey, generateSigningSecret } from './keys.js';
+import { effectivePolicy, planPolicy, type EffectiveLimit } from './plans.js';
+import {
+  licenses,
+  licenseSecretKeys,
+  licenseSigningSecrets,
+  type License,
+  type TokenAlgorithm,
+} from './schema.js';
+import { sha256Hex } from './secrets.js';
+import { signingSecretContext, type LicenseService } from './service.js';
+import type { z } from '@hono/zod-openapi';
+
+export interface KeyInfo {
+  id: string;
+  hint: string;
+  createdAt: string;
+  /** When a rotated-out key stops working; null for the current key. */
+  expiresAt: string | null;
+}
+
+/** A license as the operator sees it. Secrets appear only in create and rotate results. */
+export interface LicenseView {
+  id: string;
+  name: string;
+  plan: string;
+  customPlan: boolean;
+  status: License['status'];
+  statusReason: string | null;
+  mode: License['mode'];
+  publishableKey: string;
+  allowedOrigins: string[];
+  features: string[];
+  limits: Record<UsageMetric, EffectiveLimit>;
+  rateLimit: { perMinute: number; source: 'plan' | 'license' };
+  locale: string;
+  currency: string;
+  expiresAt: string | null;
+  learnerTokens: {
+    kind: License['tokenAuth'];
+    algorithms: TokenAlgorithm[];
+    jwksUrl: string | null;
+    audience: string;
+    issuer: string;
+    signingSecrets: KeyInfo[];
+  };
+  secretKeys: KeyInfo[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface CreatedLicense {
+  license: LicenseView;
+  /** Shown once; only its hash is stored. */
+  secretKey: string;
+  /** Shown once; present when learner tokens are signed with the license's secret. */
+  signingSecret: string | null;
+}
+
+export interface RotatedKey {
+  license: LicenseView;
+  secretKey?: string;
+  signingSecret?: string;
+  /** Until when the previous key keeps working (null when there was none). */
+  previousValidUntil: string | null;
+}
+
+type KeyRow = {
+  id: string;
+  hint: string;
+  createdAt: Date;
+  expiresAt: Date | null;
+  licenseId: string;
+};
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
+
+const keyInfo = (row: KeyRow): KeyInfo => ({
+  id: row.id,
+  hint: row.hint,
+  createdAt: row.createdAt.toISOString(),
+  expiresAt: iso(row.expiresAt),
+});
+
+function notFound(id: string): ApiError {
+  return new ApiError('not_found', `No license has the id ${JSON.stringify(id)}.`);
+}
+
+function futureOrFail(
+  value: string | null | undefined,
+  now: Date,
+  path: string,
+): Date | null | undefined {
+  if (value === undefined || value === null) return value;
+  const date = new Date(value);
+  if (date.getTime() <= now.getTime()) {
+    throw new ApiError('validation_failed', '1 field(s) failed validation.', {
+      errors: [{ path, message: 'must be in the future' }],
+    });
+  }
+  return date;
+}
+
+/**
+ * The operator's actions on licenses: create, change, suspend, resume, revoke and rotate
+ * keys. The admin API and the CLI both call this, so they behave the same. Every change
+ * drops the cached state of the license at once.
+ */
+export class LicenseAdmin {
+  readonly #db: Db;
+  readonly #clock: Clock;
+  readonly #licenses: LicenseService;
+
+  constructor(db: Db, clock: Clock, licenseService: LicenseService) {
+    this.#db = db;
+    this.#clock = clock;
+    this.#licenses = licenseService;
+  }
+
+  create(input: LicenseCreateInput): CreatedLicense {
+    const now = this.#clock.now();
+    const expiresAt = futureOrFail(input.expiresAt, now, 'body.expiresAt') ?? null;
+    const plan = planPolicy(input.plan);
+    const id = generateId('lic');
+    const secretKey = generateKey('sk', input.mode);
+    const tokens = input.learnerTokens;
+    const signingSecret = tokens.kind === 'secret' ? generateSigningSecret() : null;
+    const limits: Record<string, number | null> = {};
+    for (const [metric, value] of Object.entries(input.limits ?? {})) {
+      limits[metric] = value === 'unlimited' ? null : value;
+    }
+    writeTransaction(this.#db, (tx) => {
+      tx.insert(licenses)
+        .values({
+          id,
+          name: input.name,
+          plan: input.plan,
+          status: 'active',
+          mode: input.mode,
+          publishableKey: generateKey('pk', input.mode),
+          allowedOrigins: input.origins,
+          features: input.features ?? [...plan.features],
+          limits,
+          limitEnforcement: input.limitEnforcement ?? {},
+          rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+          locale: input.locale,
+          currency: input.currency,
+          expiresAt,
+          tokenAuth: tokens.kind,
+          jwksUrl: tokens.kind === 'jwks' ? tokens.jwksUrl : null,
+          tokenAlgorithms: tokens.kind === 'jwks' ? tokens.algorithms : ['HS256'],
+          createdAt: now,
+          updatedAt: now,
+        })
+        .run();
+      this.#insertSecretKey(tx, id, secretKey, now);
+      if (signingSecret) this.#insertSigningSecret(tx, id, signingSecret, now);
+    });
+    return { license: this.view(id), secretKey, signingSecret };
+  }
+
+  list(query: z.infer<typeof LicenseListQuery> = {}): LicenseView[] {
+    const filters: SQL[] = [];
+    if (query.status) filters.push(eq(licenses.status, query.status));
+    if (query.plan) filters.push(eq(licenses.plan, query.plan));
+    const rows = this.#db
+      .select()
+      .from(licenses)
+      .where(filters.length ? and(...filters) : undefined)
+      .orderBy(asc(licenses.createdAt), asc(licenses.id))
+      .all();
+    return this.#views(rows);
+  }
+
+  view(id: string): LicenseView {
+    const row = this.#licenses.getById(id);
+    if (!row) throw notFound(id);
+    return this.#views([row])[0]!;
+  }
+
+  update(
+    id: string,
+    patch: LicenseUpdateInput,
+  ): { license: LicenseView; signingSecret: string | null } {
+    const now = this.#clock.now();
+    const expiresAt = futureOrFail(patch.expiresAt, now, 'body.expiresAt');
+    let signingSecret: string | null = null;
+    writeTransaction(this.#db, (tx) => {
+      const row = tx.select().from(licenses).where(eq(licenses.id, id)).get();
+      if (!row) throw notFound(id);
+      if (row.status === 'revoked') {
+        throw new ApiError('conflict', 'A revoked license cannot be changed.');
+      }
+      const changes: Partial<License> = { updatedAt: now };
+      if (patch.name !== undefined) changes.name = patch.name;
+      if (patch.plan !== undefined) changes.plan = patch.plan;
+      if (patch.origins !== undefined) changes.allowedOrigins = patch.origins;
+      if (patch.features !== undefined) changes.features = patch.features;
+      if (patch.locale !== undefined) changes.locale = patch.locale;
+      if (patch.currency !== undefined) changes.currency = patch.currency;
+      if (expiresAt !== undefined) changes.expiresAt = expiresAt;
+      if (patch.rateLimitPerMinute !== undefined) {
+        changes.rateLimitPerMinute =
+          patch.rateLimitPerMinute === 'default' ? null : patch.rateLimitPerMinute;
+      }
+      if (patch.limits) {
+        const limits = { ...row.limits };
+        for (const [metric, value] of Object.entries(patch.limits)) {
+          if (value === 'default') delete limits[metric];
+          else limits[metric] = value === 'unlimited' ? null : value;
+        }
+        changes.limits = limits;
+      }
+      if (patch.limitEnforcement) {
+        const enforcement = { ...row.limitEnforcement };
+        for (const [metric, value] of Object.entries(patch.limitEnforcement)) {
+          if (value === 'default') delete enforcement[metric];
+          else enforcement[metric] = value;
+        }
+        changes.limitEnforcement = enforcement;
+      }
+      if (patch.learnerTokens) {
+        const tokens = patch.learnerTokens;
+        changes.tokenAuth = tokens.kind;
+        changes.jwksUrl = tokens.kind === 'jwks' ? tokens.jwksUrl : null;
+        changes.tokenAlgorithms = tokens.kind === 'jwks' ? tokens.algorithms : ['HS256'];
+        if (tokens.kind === 'jwks') {
+          // A secret nobody should sign with any more is safer gone than dormant.
+          this.#expireSigningSecrets(tx, id, now, now);
+        } else if (!this.#hasActiveSigningSecret(tx, id, now)) {
+          signingSecret = generateSigningSecret();
+          this.#insertSigningSecret(tx, id, signingSecret, now);
+        }
+      }
+      tx.update(licenses).set(changes).where(eq(licenses.id, id)).run();
+    });
+    this.#licenses.invalidate(id);
+    return { license: this.view(id), signingSecret };
+  }
+
+  suspend(id: string, input: StatusChangeInput = {}): LicenseView {
+    return this.#changeStatus(id, (row) => {
+      if (row.status === 'revoked')
+        throw new ApiError('conflict', 'A revoked license cannot be suspended.');
+      return { status: 'suspended', statusReason: input.reason ?? null };
+    });
+  }
+
+  resume(id: string): LicenseView {
+    return this.#changeStatus(id, (row) => {
+      if (row.status === 'revoked') {
+        throw new ApiError(
+          'conflict',
+          'A revoked license cannot be resumed; issue a new license instead.',
+        );
+      }
+      return { status: 'active', statusReason: null };
+    });
+  }
+
+  /** Revocation is final: the license's keys and tokens stop working for good. */
+  revoke(id: string, input: StatusChangeInput = {}): LicenseView {
+    return this.#changeStatus(id, (row) =>
+      row.status === 'revoked' ? {} : { status: 'revoked', statusReason: input.reason ?? null },
+    );
+  }
+
+  /**
+   * Issues a new secret key or signing secret. The previous one keeps working for the
+   * overlap so the customer can deploy the new one without downtime; anything older stops now.
+   */
+  rotate(id: string, input: RotateInput): RotatedKey {
+    const now = this.#clock.now();
+    const until = new Date(now.getTime() + input.overlapSeconds * 1000);
+    let secret = '';
+    let previous: Date | null = null;
+    writeTransaction(this.#db, (tx) => {
+      const row = tx.select().from(licenses).where(eq(licenses.id, id)).get();
+      if (!row) throw notFound(id);
+      if (row.status === 'revoked')
+        throw new ApiError('conflict', 'A revoked license gets no new keys.');
+      if (input.key === 'secret_key') {
+        previous = this.#expireSecretKeys(tx, id, now, until);
+        secret = generateKey('sk', row.mode);
+        this.#insertSecretKey(tx, id, secret, now);
+      } else {
+        if (row.tokenAuth !== 'secret') {
+          throw new ApiError(
+            'conflict',
+            "This license's learner tokens are verified with the customer's JWKS; it has no signing secret.",
+          );
+        }
+        previous = this.#expireSigningSecrets(tx, id, now, until);
+        secret = generateSigningSecret();
+        this.#insertSigningSecret(tx, id, secret, now);
+      }
+      tx.update(licenses).set({ updatedAt: now }).where(eq(licenses.id, id)).run();
+    });
+    this.#licenses.invalidate(id);
+    return {
+      license: this.view(id),
+      ...(input.key === 'secret_key' ? { secretKey: secret } : { signingSecret: secret }),
+      previousValidUntil: iso(previous),
+    };
+  }
+
+  #changeStatus(id: string, decide: (row: License) => Partial<License>): LicenseView {
+    const now = this.#clock.now();
+    writeTransaction(this.#db, (tx) => {
+      const row = tx.select().from(licenses).where(eq(licenses.id, id)).get();
+      if (!row) throw notFound(id);
+      const changes = decide(row);
+      if (Object.keys(changes).length === 0) return;
+      tx.update(licenses)
+        .set({ ...changes, updatedAt: now })
+        .where(eq(licenses.id, id))
+        .run();
+    });
+    this.#licenses.invalidate(id);
+    return this.view(id);
+  }
+
+  #insertSecretKey(tx: Tx, licenseId: string, key: string, now: Date): void {
+    tx.insert(licenseSecretKeys)
+      .values({
+        id: generateId('sk'),
+        licenseId,
+        hash: sha256Hex(key),
+        hint: key.slice(-4),
+        createdAt: now,
+        expiresAt: null,
+      })
+      .run();
+  }
+
+  #insertSigningSecret(tx: Tx, licenseId: string, secret: string, now: Date): void {
+    const id = generateId('ss');
+    tx.insert(licenseSigningSecrets)
+      .values({
+        id,
+        licenseId,
+        ciphertext: this.#licenses.secrets.seal(secret, signingSecretContext(licenseId, id)),
+        hint: secret.slice(-4),
+        createdAt: now,
+        expiresAt: null,
+      })
+      .run();
+  }
+
+  /** The current key gets `until`; keys already on their way out stop now. Returns `until` if a current key existed. */
+  #expireSecretKeys(tx: Tx, licenseId: string, now: Date, until: Date): Date | null {
+    const t = licenseSecretKeys;
+    tx.update(t)
+      .set({ expiresAt: now })
+      .where(and(eq(t.licenseId, licenseId), gt(t.expiresAt, now)))
+      .run();
+    const current = tx
+      .update(t)
+      .set({ expiresAt: until })
+      .where(and(eq(t.licenseId, licenseId), isNull(t.expiresAt)))
+      .run();
+    return current.changes > 0 ? until : null;
+  }
+
+  #expireSigningSecrets(tx: Tx, licenseId: string, now: Date, until: Date): Date | null {
+    const t = licenseSigningSecrets;
+    tx.update(t)
+      .set({ expiresAt: now })
+      .where(and(eq(t.licenseId, licenseId), gt(t.expiresAt, now)))
+      .run();
+    const current = tx
+      .update(t)
+      .set({ expiresAt: until })
+      .where(and(eq(t.licenseId, licenseId), isNull(t.expiresAt)))
+      .run();
+    return current.changes > 0 ? until : null;
+  }
+
+  #hasActiveSigningSecret(tx: Tx, licenseId: string, now: Date): boolean {
+    const t = licenseSigningSecrets;
+    return !!tx
+      .select({ id: t.id })
+      .from(t)
+      .where(and(eq(t.licenseId, licenseId), or(isNull(t.expiresAt), gt(t.expiresAt, now))))
+      .get();
+  }
+
+  #views(rows: License[]): LicenseView[] {
+    if (rows.length === 0) return [];
+    const now = this.#clock.now();
+    const ids = rows.map((r) => r.id);
+    const live = <T extends typeof licenseSecretKeys | typeof licenseSigningSecrets>(t: T) =>
+      this.#db
+        .select({
+          id: t.id,
+          hint: t.hint,
+          createdAt: t.createdAt,
+          expiresAt: t.expiresAt,
+          licenseId: t.licenseId,
+        })
+        .from(t)
+        .where(and(inArray(t.licenseId, ids), or(isNull(t.expiresAt), gt(t.expiresAt, now))))
+        .orderBy(asc(t.createdAt))
+        .all();
+    const group = (list: KeyRow[]) => {
+      const map = new Map<string, KeyInfo[]>();
+      for (const row of list)
+        map.set(row.licenseId, [...(map.get(row.licenseId) ?? []), keyInfo(row)]);
+      return map;
+    };
+    const secretKeys = group(live(licenseSecretKeys));
+    const signingSecrets = group(live(licenseSigningSecrets));
+    return rows.map((row) => {
+      const policy = effectivePolicy(row);
+      return {
+        id: row.id,
+        name: row.name,
+        plan: row.plan,
+        customPlan: planPolicy(row.plan).custom,
+        status: row.status,
+        statusReason: row.statusReason,
+        mode: row.mode,
+        publishableKey: row.publishableKey,
+        allowedOrigins: row.allowedOrigins,
+        features: row.features,
+        limits: policy.limits,
+        rateLimit: { perMinute: policy.rateLimitPerMinute, source: policy.rateLimitSource },
+        locale: row.locale,
+        currency: row.currency,
+        expiresAt: iso(row.expiresAt),
+        learnerTokens: {
+          kind: row.tokenAuth,
+          algorithms: row.tokenAlgorithms,
+          jwksUrl: row.jwksUrl,
+          audience: LEARNER_TOKEN_AUDIENCE,
+          issuer: row.id,
+          signingSecrets: signingSecrets.get(row.id) ?? [],
+        },
+        secretKeys: secretKeys.get(row.id) ?? [],
+        createdAt: row.createdAt.toISOString(),
+        updatedAt: row.updatedAt.toISOString(),
+      };
+    });
+  }
+}

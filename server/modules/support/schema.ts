@@ -1,0 +1,55 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { tenantId, timestamps } from '../../db/columns.js';
+import { licenses } from '../licenses/schema.js';
+
+export const ticketPriorities = ['low', 'normal', 'high', 'urgent'] as const;
+export type TicketPriority = (typeof ticketPriorities)[number];
+
+/** `open`: waiting for the operator; `answered`: waiting for the customer; `closed`. */
+export const ticketStatuses = ['open', 'answered', 'closed'] as const;
+export type TicketStatus = (typeof ticketStatuses)[number];
+
+export const supportTickets = sqliteTable(
+  'support_tickets',
+  {
+    id: text().primaryKey(),
+    licenseId: tenantId().references(() => licenses.id),
+    subject: text().notNull(),
+    priority: text({ enum: ticketPriorities }).notNull(),
+    status: text({ enum: ticketStatuses }).notNull(),
+    /** The SLA policy in force when the ticket was opened (plan changes do not move due times). */
+    slaPolicy: text().notNull(),
+    openedBy: text({ mode: 'json' })
+      .$type<{ kind: 'learner' | 'server'; learnerId?: string; name: string }>()
+      .notNull(),
+    firstResponseDueAt: integer({ mode: 'timestamp_ms' }),
+    resolutionDueAt: integer({ mode: 'timestamp_ms' }),
+    firstRespondedAt: integer({ mode: 'timestamp_ms' }),
+    closedAt: integer({ mode: 'timestamp_ms' }),
+    ...timestamps,
+  },
+  (t) => [
+    index('support_tickets_license_idx').on(t.licenseId, t.createdAt),
+    index('support_tickets_status_idx').on(t.status),
+  ],
+);
+
+export type TicketRow = typeof supportTickets.$inferSelect;
+
+export const supportMessages = sqliteTable(
+  'support_messages',
+  {
+    id: text().primaryKey(),
+    ticketId: text()
+      .notNull()
+      .references(() => supportTickets.id),
+    licenseId: tenantId().references(() => licenses.id),
+    author: text({ enum: ['customer', 'operator'] }).notNull(),
+    authorName: text().notNull(),
+    body: text().notNull(),
+    createdAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('support_messages_ticket_idx').on(t.ticketId, t.createdAt)],
+);
+
+export type MessageRow = typeof supportMessages.$inferSelect;

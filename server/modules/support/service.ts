@@ -1,0 +1,349 @@
+import { z } from '@hono/zod-openapi';
+import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, type SQL } from 'drizzle-orm';
+import { writeTransaction, type Db } from '../../db/client.js';
+import { ApiError } from '../../errors.js';
+import type { Clock } from '../../services.js';
+import { generateId } from '../licenses/keys.js';
+import type { License } from '../licenses/schema.js';
+import { dueTimes, slaById, slaForPlan } from './sla.js';
+import {
+  supportMessages,
+  supportTickets,
+  ticketPriorities,
+  ticketStatuses,
+  type MessageRow,
+  type TicketRow,
+} from './schema.js';
+
+export const TicketOpenInput = z
+  .object({
+    subject: z.string().trim().min(1).max(200),
+    body: z.string().trim().min(1).max(20_000),
+    priority: z.enum(ticketPriorities).default('normal'),
+  })
+  .strict()
+  .openapi('TicketOpen');
+
+export const MessageInput = z
+  .object({ body: z.string().trim().min(1).max(20_000) })
+  .strict()
+  .openapi('TicketMessage');
+
+export const OperatorReplyInput = z
+  .object({
+    body: z.string().trim().min(1).max(20_000),
+    author: z.string().trim().min(1).max(100).default('Support'),
+  })
+  .strict()
+  .openapi('TicketReply');
+
+export const OperatorCloseInput = z
+  .object({
+    body: z.string().trim().min(1).max(20_000).optional(),
+    author: z.string().trim().min(1).max(100).default('Support'),
+  })
+  .strict()
+  .openapi('TicketClose');
+
+export const TicketListQuery = z.object({
+  status: z.enum(ticketStatuses).optional(),
+  breached: z
+    .enum(['true', 'false'])
+    .transform((v) => v === 'true')
+    .optional()
+    .openapi({ type: 'string', enum: ['true', 'false'] }),
+  license: z.string().min(1).max(100).optional(),
+});
+
+export type TicketOpenInput = z.infer<typeof TicketOpenInput>;
+export type OperatorReplyInput = z.infer<typeof OperatorReplyInput>;
+export type OperatorCloseInput = z.infer<typeof OperatorCloseInput>;
+
+export type TicketOpener =
+  { kind: 'learner'; learnerId: string; name: string } | { kind: 'server'; name: string };
+
+export interface MessageView {
+  id: string;
+  author: 'customer' | 'operator';
+  authorName: string;
+  body: string;
+  createdAt: string;
+}
+
+export interface TicketView {
+  id: string;
+  licenseId: string;
+  subject: string;
+  priority: TicketRow['priority'];
+  status: TicketRow['status'];
+  openedBy: TicketRow['openedBy'];
+  createdAt: string;
+  updatedAt: string;
+  firstRespondedAt: string | null;
+  closedAt: string | null;
+  sla: {
+    policy: string;
+    firstResponseDueAt: string | null;
+    resolutionDueAt: string | null;
+    firstResponseBreached: boolean;
+    resolutionBreached: boolean;
+    breached: boolean;
+  };
+  messages?: MessageView[];
+}
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/**
+ * Support tickets with SLA targets by plan. Due times are fixed when a ticket is opened;
+ * whether they are breached is decided against the clock whenever a ticket is read.
+ */
+export class SupportService {
+  readonly #db: Db;
+  readonly #clock: Clock;
+
+  constructor(db: Db, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+  }
+
+  open(license: License, opener: TicketOpener, input: TicketOpenInput): TicketView {
+    const now = this.#clock.now();
+    const policy = slaForPlan(license.plan);
+    const due = dueTimes(policy, now.getTime());
+    const id = generateId('tkt');
+    writeTransaction(this.#db, (tx) => {
+      tx.insert(supportTickets)
+        .values({
+          id,
+          licenseId: license.id,
+          subject: input.subject,
+          priority: input.priority,
+          status: 'open',
+          slaPolicy: policy.id,
+          openedBy: opener,
+          ...due,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .run();
+      tx.insert(supportMessages)
+        .values({
+          id: generateId('msg'),
+          ticketId: id,
+          licenseId: license.id,
+          author: 'customer',
+          authorName: opener.name,
+          body: input.body,
+          createdAt: now,
+        })
+        .run();
+    });
+    return this.#get(id, license.id, true);
+  }
+
+  /** Tickets of one license, newest first. */
+  listForLicense(licenseId: string, status?: TicketRow['status']): TicketView[] {
+    const rows = this.#db
+      .select()
+      .from(supportTickets)
+      .where(
+        and(
+          eq(supportTickets.licenseId, licenseId),
+          status ? eq(supportTickets.status, status) : undefined,
+        ),
+      )
+      .orderBy(desc(supportTickets.createdAt), desc(supportTickets.id))
+      .all();
+    return rows.map((row) => this.#view(row));
+  }
+
+  /** A ticket with its messages, only if it belongs to `licenseId`. */
+  getForLicense(licenseId: string, id: string): TicketView {
+    return this.#get(id, licenseId, true);
+  }
+
+  customerReply(licenseId: string, id: string, authorName: string, body: string): TicketView {
+    const now = this.#clock.now();
+    writeTransaction(this.#db, (tx) => {
+      const row = tx
+        .select()
+        .from(supportTickets)
+        .where(and(eq(supportTickets.id, id), eq(supportTickets.licenseId, licenseId)))
+        .get();
+      if (!row) throw ticketNotFound(id);
+      if (row.status === 'closed')
+        throw new ApiError('conflict', 'This ticket is closed; open a new one.');
+      tx.insert(supportMessages)
+        .values({
+          id: generateId('msg'),
+          ticketId: id,
+          licenseId,
+          author: 'customer',
+          authorName,
+          body,
+          createdAt: now,
+        })
+        .run();
+      tx.update(supportTickets)
+        .set({ status: 'open', updatedAt: now })
+        .where(eq(supportTickets.id, id))
+        .run();
+    });
+    return this.#get(id, licenseId, true);
+  }
+
+  /** Every license's tickets for the operator; breached ones can be asked for alone. */
+  operatorList(query: z.infer<typeof TicketListQuery> = {}): TicketView[] {
+    const now = this.#clock.now();
+    const t = supportTickets;
+    const filters: SQL[] = [];
+    if (query.status) filters.push(eq(t.status, query.status));
+    if (query.license) filters.push(eq(t.licenseId, query.license));
+    if (query.breached) {
+      filters.push(
+        or(
+          and(isNull(t.firstRespondedAt), lt(t.firstResponseDueAt, now)),
+          and(isNotNull(t.firstRespondedAt), gt(t.firstRespondedAt, t.firstResponseDueAt)),
+          and(isNull(t.closedAt), lt(t.resolutionDueAt, now)),
+          and(isNotNull(t.closedAt), gt(t.closedAt, t.resolutionDueAt)),
+        )!,
+      );
+    }
+    const rows = this.#db
+      .select()
+      .from(t)
+      .where(filters.length ? and(...filters) : undefined)
+      .orderBy(asc(t.createdAt), asc(t.id))
+      .all();
+    const views = rows.map((row) => this.#view(row));
+    return query.breached === false ? views.filter((v) => !v.sla.breached) : views;
+  }
+
+  operatorGet(id: string): TicketView {
+    return this.#get(id, null, true);
+  }
+
+  /** The operator's answer; the first one stops the first-response clock. */
+  operatorReply(id: string, input: OperatorReplyInput): TicketView {
+    const now = this.#clock.now();
+    let licenseId = '';
+    writeTransaction(this.#db, (tx) => {
+      const row = tx.select().from(supportTickets).where(eq(supportTickets.id, id)).get();
+      if (!row) throw ticketNotFound(id);
+      if (row.status === 'closed') throw new ApiError('conflict', 'This ticket is closed.');
+      licenseId = row.licenseId;
+      tx.insert(supportMessages)
+        .values({
+          id: generateId('msg'),
+          ticketId: id,
+          licenseId,
+          author: 'operator',
+          authorName: input.author,
+          body: input.body,
+          createdAt: now,
+        })
+        .run();
+      tx.update(supportTickets)
+        .set({ status: 'answered', firstRespondedAt: row.firstRespondedAt ?? now, updatedAt: now })
+        .where(eq(supportTickets.id, id))
+        .run();
+    });
+    return this.#get(id, licenseId, true);
+  }
+
+  close(id: string, input: OperatorCloseInput): TicketView {
+    const now = this.#clock.now();
+    writeTransaction(this.#db, (tx) => {
+      const row = tx.select().from(supportTickets).where(eq(supportTickets.id, id)).get();
+      if (!row) throw ticketNotFound(id);
+      if (row.status === 'closed') throw new ApiError('conflict', 'This ticket is already closed.');
+      if (input.body) {
+        tx.insert(supportMessages)
+          .values({
+            id: generateId('msg'),
+            ticketId: id,
+            licenseId: row.licenseId,
+            author: 'operator',
+            authorName: input.author,
+            body: input.body,
+            createdAt: now,
+          })
+          .run();
+      }
+      tx.update(supportTickets)
+        .set({
+          status: 'closed',
+          closedAt: now,
+          firstRespondedAt: input.body ? (row.firstRespondedAt ?? now) : row.firstRespondedAt,
+          updatedAt: now,
+        })
+        .where(eq(supportTickets.id, id))
+        .run();
+    });
+    return this.#get(id, null, true);
+  }
+
+  #get(id: string, licenseId: string | null, withMessages: boolean): TicketView {
+    const row = this.#db
+      .select()
+      .from(supportTickets)
+      .where(
+        and(
+          eq(supportTickets.id, id),
+          licenseId ? eq(supportTickets.licenseId, licenseId) : undefined,
+        ),
+      )
+      .get();
+    if (!row) throw ticketNotFound(id);
+    const view = this.#view(row);
+    if (withMessages) {
+      const messages: MessageRow[] = this.#db
+        .select()
+        .from(supportMessages)
+        .where(eq(supportMessages.ticketId, id))
+        .orderBy(asc(supportMessages.createdAt), asc(supportMessages.id))
+        .all();
+      view.messages = messages.map((m) => ({
+        id: m.id,
+        author: m.author,
+        authorName: m.authorName,
+        body: m.body,
+        createdAt: m.createdAt.toISOString(),
+      }));
+    }
+    return view;
+  }
+
+  #view(row: TicketRow): TicketView {
+    const now = this.#clock.now().getTime();
+    const late = (due: Date | null, done: Date | null) =>
+      due ? (done?.getTime() ?? now) > due.getTime() : false;
+    const firstResponseBreached = late(row.firstResponseDueAt, row.firstRespondedAt);
+    const resolutionBreached = late(row.resolutionDueAt, row.closedAt);
+    return {
+      id: row.id,
+      licenseId: row.licenseId,
+      subject: row.subject,
+      priority: row.priority,
+      status: row.status,
+      openedBy: row.openedBy,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+      firstRespondedAt: iso(row.firstRespondedAt),
+      closedAt: iso(row.closedAt),
+      sla: {
+        policy: slaById(row.slaPolicy).id,
+        firstResponseDueAt: iso(row.firstResponseDueAt),
+        resolutionDueAt: iso(row.resolutionDueAt),
+        firstResponseBreached,
+        resolutionBreached,
+        breached: firstResponseBreached || resolutionBreached,
+      },
+    };
+  }
+}
+
+function ticketNotFound(id: string): ApiError {
+  return new ApiError('not_found', `No ticket ${JSON.stringify(id)} for this license.`);
+}
