@@ -5,3 +5,4 @@ export * from '../modules/learners/schema.js';
 export * from '../modules/usage/schema.js';
 export * from '../modules/outbox/schema.js';
 export * from '../modules/support/schema.js';
+export * from '../modules/rewards/schema.js';

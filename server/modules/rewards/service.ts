@@ -1,0 +1,22 @@
+import type { Db } from '../../db/client.js';
+import type { Clock } from '../../services.js';
+import { Leaderboards } from './leaderboard.js';
+import { Ledger } from './ledger.js';
+import { Redemptions } from './redemptions.js';
+
+/**
+ * Token rewards for every tenant: the ledger (balances, earning, spending, expiry), the
+ * leaderboards fed by it, and the rewards catalog with its redemption workflow. Each part
+ * takes the license id first; nothing reads across tenants.
+ */
+export class RewardsService {
+  readonly ledger: Ledger;
+  readonly leaderboards: Leaderboards;
+  readonly redemptions: Redemptions;
+
+  constructor(db: Db, clock: Clock) {
+    this.ledger = new Ledger(db, clock);
+    this.leaderboards = new Leaderboards(db, clock, (id) => this.ledger.settings(id).timeZone);
+    this.redemptions = new Redemptions(db, clock, this.ledger);
+  }
+}

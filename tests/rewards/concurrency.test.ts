@@ -1,0 +1,58 @@
+import { spawn } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Redemptions } from '../../server/modules/rewards/redemptions.js';
+import { ledgerFixture, type LedgerFixture } from './helpers.js';
+
+let f: LedgerFixture;
+afterEach(() => f?.cleanup());
+
+/** Runs the worker in a separate Node process against the fixture's database file. */
+function worker(args: string[]): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'tests/rewards/worker.ts', args[0]!, f.temp.file, ...args.slice(1)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as string[]) : reject(new Error(`worker exit ${code}`)),
+    );
+  });
+}
+
+describe('ledger under real concurrency (several processes, one SQLite file)', () => {
+  it('200 concurrent redemptions by a learner whose balance covers one: exactly one succeeds', async () => {
+    f = ledgerFixture();
+    const r = new Redemptions(f.temp.database.db, f.clock, f.ledger);
+    f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
+    const item = r.createItem('lic_a', { kind: 'partner', title: 'Big prize', cost: 100 });
+    const outcomes = (
+      await Promise.all(
+        [0, 1, 2, 3].map((n) => worker(['redeem', 'lic_a', 'u1', item.id, '50', `p${n}`])),
+      )
+    ).flat();
+    expect(outcomes).toHaveLength(200);
+    expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
+    expect(new Set(outcomes.filter((o) => o !== 'ok'))).toEqual(new Set(['insufficient_balance']));
+    expect(f.ledger.balance('lic_a', 'u1')).toBe(0);
+    expect(r.redemptions('lic_a', { learnerId: 'u1' })).toHaveLength(1);
+    expect(f.ledger.check().ok).toBe(true);
+  }, 60_000);
+
+  it('concurrent earning with one idempotency key credits once', async () => {
+    f = ledgerFixture();
+    f.ledger.setRule('lic_a', { activity: 'course.completed', amount: 250, dailyCap: null });
+    const outcomes = (
+      await Promise.all(
+        [0, 1, 2, 3].map(() => worker(['earn', 'lic_a', 'u1', 'course.completed', '25', 'evt-1'])),
+      )
+    ).flat();
+    expect(outcomes.every((o) => o === 'ok')).toBe(true);
+    expect(f.ledger.balance('lic_a', 'u1')).toBe(250);
+    expect(f.ledger.history('lic_a', 'u1', { limit: 10 }).items).toHaveLength(1);
+    expect(f.ledger.check().ok).toBe(true);
+  }, 60_000);
+});
