@@ -1,79 +1,122 @@
 /**
- * The semantic tokens every widget reads, as `--lx-<name>` custom properties. Widgets never
- * read primitives or a customer's raw values: a license's theme sets these names only, with
- * values the server has validated.
+ * Tier 2: the semantic tokens every widget reads, as `--lx-<name>` custom properties.
+ * Widgets never read primitives or a customer's raw values: a license's theme sets these
+ * names only, with values the shared validator (`themes/validate.ts`) has accepted.
+ *
+ * Each token has a kind, which decides the grammar its values must follow.
  */
-export const semanticTokens = [
-  'color-brand',
-  'color-brand-contrast',
-  'color-surface',
-  'color-surface-raised',
-  'color-text',
-  'color-text-muted',
-  'color-border',
-  'color-focus',
-  'color-success',
-  'color-warning',
-  'color-danger',
-  'font-body',
-  'font-heading',
-  'font-scale',
-  'radius',
-  'density',
-  'shadow',
-] as const;
+export const tokenKinds = {
+  'color-brand': 'color',
+  'color-brand-contrast': 'color',
+  'color-brand-hover': 'color',
+  'color-brand-active': 'color',
+  'color-brand-subtle': 'color',
+  'color-surface': 'color',
+  'color-surface-raised': 'color',
+  'color-text': 'color',
+  'color-text-muted': 'color',
+  'color-border': 'color',
+  'color-focus': 'color',
+  'color-success': 'color',
+  'color-warning': 'color',
+  'color-danger': 'color',
+  'font-body': 'font',
+  'font-heading': 'font',
+  'font-scale': 'scale',
+  radius: 'radius',
+  density: 'scale',
+  shadow: 'shadow',
+  motion: 'motion',
+} as const;
 
-export type SemanticToken = (typeof semanticTokens)[number];
+export type SemanticToken = keyof typeof tokenKinds;
+export type TokenKind = (typeof tokenKinds)[SemanticToken];
+export const semanticTokens = Object.keys(tokenKinds) as [SemanticToken, ...SemanticToken[]];
+
+/** What each token is for, for the editor and the docs. */
+export const tokenDescriptions: Record<SemanticToken, string> = {
+  'color-brand': 'Primary actions, selected states, recommended badges',
+  'color-brand-contrast': 'Text and icons drawn on the brand color',
+  'color-brand-hover': 'Brand color under the pointer (derived from the brand when unset)',
+  'color-brand-active': 'Brand color while pressed (derived from the brand when unset)',
+  'color-brand-subtle': 'Quiet brand-tinted backgrounds (derived from the brand when unset)',
+  'color-surface': 'Background of cards and panels',
+  'color-surface-raised': 'Background of headers, toolbars, states',
+  'color-text': 'Body text',
+  'color-text-muted': 'Secondary text: descriptions, captions, units',
+  'color-border': 'Borders and dividers',
+  'color-focus': 'Keyboard focus ring',
+  'color-success': 'Success states and included features',
+  'color-warning': 'Warnings and limits',
+  'color-danger': 'Errors and destructive actions',
+  'font-body': 'Font families for text',
+  'font-heading': 'Font families for headings',
+  'font-scale': 'Multiplies every font size (0.75 – 1.5)',
+  radius: 'Corner radius of cards, buttons and fields',
+  density: 'Multiplies spacing (0.75 – 1.5)',
+  shadow: 'Elevation of cards',
+  motion: 'Animations and transitions: on or off',
+};
+
 export type ThemeTokens = Partial<Record<SemanticToken, string>>;
 export type ThemeMode = 'light' | 'dark' | 'auto';
 
-export interface Theme {
-  mode: ThemeMode;
-  tokens: ThemeTokens;
-  /** Values used when the mode resolves to dark; falls back to `tokens`. */
-  darkTokens?: ThemeTokens;
+/**
+ * Tier 3: each widget's own knobs, set on its `:host` as `--lx-<widget>-<knob>`. A theme may
+ * set them too; they are validated by kind like the semantic tokens.
+ */
+export const widgetKnobs = {
+  'pricing-table-card-min-width': 'length',
+} as const;
+
+export type WidgetKnob = keyof typeof widgetKnobs;
+export type ThemeKnobs = Partial<Record<WidgetKnob, string>>;
+
+export const knobDescriptions: Record<WidgetKnob, string> = {
+  'pricing-table-card-min-width': 'lx-pricing-table: narrowest a tier card gets before wrapping',
+};
+
+/** The brand assets a widget shows where it shows branding (the checkout, the editor). */
+export interface BrandAssets {
+  name?: string;
+  /** https only. */
+  logoUrl?: string;
 }
 
-const systemFonts =
-  'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
+/** White-label copy: message key → text, per locale (`en`, `fr-CA`, …). */
+export type MessageOverrides = Record<string, Record<string, string>>;
 
-export const lightTokens: Required<ThemeTokens> = {
-  'color-brand': '#4f46e5',
-  'color-brand-contrast': '#ffffff',
-  'color-surface': '#ffffff',
-  'color-surface-raised': '#f8fafc',
-  'color-text': '#0f172a',
-  'color-text-muted': '#475569',
-  'color-border': '#cbd5e1',
-  'color-focus': '#2563eb',
-  'color-success': '#15803d',
-  'color-warning': '#b45309',
-  'color-danger': '#b91c1c',
-  'font-body': systemFonts,
-  'font-heading': systemFonts,
-  'font-scale': '1',
-  radius: '0.5rem',
-  density: '1',
-  shadow: '0 1px 2px rgb(15 23 42 / 0.08), 0 4px 12px rgb(15 23 42 / 0.06)',
-};
+/** A theme as stored, exported, imported and delivered. */
+export interface Theme {
+  mode: ThemeMode;
+  /** Values for the light scheme, and the base for the dark one. */
+  tokens: ThemeTokens;
+  /** Values used when the mode resolves to dark; anything unset falls back to `tokens`. */
+  darkTokens?: ThemeTokens;
+  knobs?: ThemeKnobs;
+  brand?: BrandAssets;
+  messages?: MessageOverrides;
+}
 
-export const darkTokens: Required<ThemeTokens> = {
-  ...lightTokens,
-  'color-brand': '#818cf8',
-  'color-brand-contrast': '#0b1020',
-  'color-surface': '#0f172a',
-  'color-surface-raised': '#1e293b',
-  'color-text': '#f1f5f9',
-  'color-text-muted': '#cbd5e1',
-  'color-border': '#334155',
-  'color-focus': '#93c5fd',
-  'color-success': '#4ade80',
-  'color-warning': '#fbbf24',
-  'color-danger': '#f87171',
-  shadow: '0 1px 2px rgb(0 0 0 / 0.4), 0 4px 12px rgb(0 0 0 / 0.3)',
-};
+/** Tokens whose values depend on the color scheme; the rest apply to light and dark alike. */
+export const schemeTokens = semanticTokens.filter(
+  (name) => name.startsWith('color-') || name === 'shadow',
+);
 
-export const presets = {
-  light: { mode: 'light', tokens: lightTokens },
-  dark: { mode: 'dark', tokens: darkTokens },
-} satisfies Record<string, Theme>;
+/** Shades a widget derives from the brand color in CSS (`color-mix`) unless a theme sets them. */
+export const derivedTokens = [
+  'color-brand-hover',
+  'color-brand-active',
+  'color-brand-subtle',
+] as const;
+export type DerivedToken = (typeof derivedTokens)[number];
+
+export type BaseToken = Exclude<SemanticToken, DerivedToken>;
+
+/** The schemes a theme can render in: both for `auto`, else the one its mode names. */
+export function schemesOf(theme: Pick<Theme, 'mode'>): ('light' | 'dark')[] {
+  return theme.mode === 'auto' ? ['light', 'dark'] : [theme.mode];
+}
+
+export { darkTokens, lightTokens } from './defaults.js';
+export { presets } from './presets.js';
