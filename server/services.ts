@@ -3,6 +3,7 @@ import type { Database_, Db } from './db/client.js';
 import type { Env } from './env.js';
 import { EmbedConfigService } from './modules/embed/service.js';
 import { LearnerService } from './modules/learners/service.js';
+import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
 import { LicenseService } from './modules/licenses/service.js';
@@ -37,6 +38,7 @@ export interface Services {
   usage: UsageMeter;
   rateLimits: RateLimits;
   support: SupportService;
+  rewards: RewardsService;
   embed: EmbedConfigService;
   /** Writes pending usage and stops timers. Call during shutdown, before closing the database. */
   close(): void;
@@ -73,6 +75,7 @@ export function createServices(options: {
     usage,
     rateLimits,
     support: new SupportService(db, clock),
+    rewards: new RewardsService(db, clock),
     embed: new EmbedConfigService(options.config),
     close() {
       if (closed) return;

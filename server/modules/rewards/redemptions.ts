@@ -324,6 +324,24 @@ export class Redemptions {
     licenseId: string,
     options: { learnerId?: string; status?: RedemptionStatus; limit?: number } = {},
   ): RedemptionView[] {
+    return this.#rows(licenseId, options).map(redemptionView);
+  }
+
+  /** The operator's view: every redemption with the learner it belongs to. */
+  redemptionsWithLearner(
+    licenseId: string,
+    options: { learnerId?: string; status?: RedemptionStatus; limit?: number } = {},
+  ): (RedemptionView & { learnerId: string })[] {
+    return this.#rows(licenseId, options).map((row) => ({
+      ...redemptionView(row),
+      learnerId: row.learnerId,
+    }));
+  }
+
+  #rows(
+    licenseId: string,
+    options: { learnerId?: string; status?: RedemptionStatus; limit?: number },
+  ): RedemptionRow[] {
     return this.#db
       .select()
       .from(rewardRedemptions)
@@ -336,8 +354,7 @@ export class Redemptions {
       )
       .orderBy(desc(rewardRedemptions.createdAt), desc(rewardRedemptions.id))
       .limit(options.limit ?? 50)
-      .all()
-      .map(redemptionView);
+      .all();
   }
 
   #redemption(tx: Tx, licenseId: string, id: string): RedemptionRow {
