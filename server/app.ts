@@ -53,17 +53,19 @@ export function createApp(services: Services, options: AppOptions = {}) {
     }),
   );
   app.use('/v1/*', apiCors);
-  app.use(
-    '/v1/*',
-    bodyLimit({
-      maxSize: services.config.bodyLimitBytes,
-      onError: () => {
-        throw new ApiError(
-          'payload_too_large',
-          `Request bodies are limited to ${services.config.bodyLimitBytes} bytes.`,
-        );
-      },
-    }),
+  const limitBody = bodyLimit({
+    maxSize: services.config.bodyLimitBytes,
+    onError: () => {
+      throw new ApiError(
+        'payload_too_large',
+        `Request bodies are limited to ${services.config.bodyLimitBytes} bytes.`,
+      );
+    },
+  });
+  // GET and HEAD carry no body, and merely asking for one makes the Node adapter build a full
+  // fetch Request (streams, abort signal) on the hottest read paths.
+  app.use('/v1/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
   );
 
   app.use('*', async (_c, next) => {
