@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
 import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
@@ -353,6 +353,11 @@ export class Leaderboards {
     return ranks;
   }
 
+  /**
+   * Up to `limit` visible rows next to `after` in the board's order (`down`: worse, `up`:
+   * better). Two index range scans: the rest of `after`'s tie group, then the scores beyond it;
+   * one query with an OR across both would make SQLite scan the whole period.
+   */
   #globalSlice(
     licenseId: string,
     period: string,
@@ -360,57 +365,66 @@ export class Leaderboards {
     limit: number,
     direction: 'down' | 'up',
   ): ScoreRow[] {
+    const columns = {
+      learnerId: rewardScores.learnerId,
+      score: rewardScores.score,
+      reachedAt: rewardScores.reachedAt,
+    };
     const base = and(
       eq(rewardScores.licenseId, licenseId),
       eq(rewardScores.period, period),
       eq(rewardScores.visible, true),
       gt(rewardScores.score, 0),
     );
-    const beyond = after
-      ? direction === 'down'
-        ? or(
-            lt(rewardScores.score, after.score),
+    const down = direction === 'down';
+    const rows: ScoreRow[] = [];
+    if (after) {
+      const rest = down
+        ? sql`(${rewardScores.reachedAt}, ${rewardScores.learnerId}) > (${after.reachedAt}, ${after.learnerId})`
+        : sql`(${rewardScores.reachedAt}, ${rewardScores.learnerId}) < (${after.reachedAt}, ${after.learnerId})`;
+      rows.push(
+        ...this.#db
+          .select(columns)
+          .from(rewardScores)
+          .where(and(base, eq(rewardScores.score, after.score), rest))
+          .orderBy(
+            ...(down
+              ? [asc(rewardScores.reachedAt), asc(rewardScores.learnerId)]
+              : [desc(rewardScores.reachedAt), desc(rewardScores.learnerId)]),
+          )
+          .limit(limit)
+          .all(),
+      );
+    }
+    if (rows.length < limit) {
+      rows.push(
+        ...this.#db
+          .select(columns)
+          .from(rewardScores)
+          .where(
             and(
-              eq(rewardScores.score, after.score),
-              or(
-                gt(rewardScores.reachedAt, after.reachedAt),
-                and(
-                  eq(rewardScores.reachedAt, after.reachedAt),
-                  gt(rewardScores.learnerId, after.learnerId),
-                ),
-              ),
+              base,
+              after
+                ? down
+                  ? lt(rewardScores.score, after.score)
+                  : gt(rewardScores.score, after.score)
+                : undefined,
             ),
           )
-        : or(
-            gt(rewardScores.score, after.score),
-            and(
-              eq(rewardScores.score, after.score),
-              or(
-                lt(rewardScores.reachedAt, after.reachedAt),
-                and(
-                  eq(rewardScores.reachedAt, after.reachedAt),
-                  lt(rewardScores.learnerId, after.learnerId),
-                ),
-              ),
-            ),
+          .orderBy(
+            ...(down
+              ? [desc(rewardScores.score), asc(rewardScores.reachedAt), asc(rewardScores.learnerId)]
+              : [
+                  asc(rewardScores.score),
+                  desc(rewardScores.reachedAt),
+                  desc(rewardScores.learnerId),
+                ]),
           )
-      : undefined;
-    const order =
-      direction === 'down'
-        ? [desc(rewardScores.score), asc(rewardScores.reachedAt), asc(rewardScores.learnerId)]
-        : [asc(rewardScores.score), desc(rewardScores.reachedAt), desc(rewardScores.learnerId)];
-    const rows = this.#db
-      .select({
-        learnerId: rewardScores.learnerId,
-        score: rewardScores.score,
-        reachedAt: rewardScores.reachedAt,
-      })
-      .from(rewardScores)
-      .where(and(base, beyond))
-      .orderBy(...order)
-      .limit(limit)
-      .all();
-    return direction === 'up' ? rows.reverse() : rows;
+          .limit(limit - rows.length)
+          .all(),
+      );
+    }
+    return down ? rows : rows.reverse();
   }
 
   /** Scores of a closed set of learners (friends, a class) in a period, best first. */

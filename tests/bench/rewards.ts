@@ -1,0 +1,188 @@
+// Rewards benchmark: leaderboard reads on a large tenant and earning throughput.
+//
+//   node --import tsx tests/bench/rewards.ts [learners=100000] [entries=1000000]
+//
+// Seeds a fresh SQLite file (the server's settings: WAL, synchronous=FULL) with one tenant,
+// `learners` learners and `entries` earn transactions spread over the last 60 days (each with
+// its two postings), and the per-period scores those imply. Then times the service calls the
+// leaderboard endpoint makes: top 100 and around-me (5 above and below) for random learners,
+// for this week and all time, and earning through the ledger.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { applyMigrations, openDatabase } from '../../server/db/client.js';
+import { RewardsService } from '../../server/modules/rewards/service.js';
+import { periodsAt } from '../../server/modules/rewards/periods.js';
+import { insertLicense } from '../fixtures/licenses.js';
+
+const LEARNERS = Number(process.argv[2] ?? 100_000);
+const ENTRIES = Number(process.argv[3] ?? 1_000_000);
+const LICENSE = 'lic_bench';
+const now = new Date('2030-01-15T12:00:00Z');
+const clock = { now: () => now };
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-bench-rewards-'));
+const database = openDatabase(path.join(dir, 'bench.db'));
+applyMigrations(database);
+insertLicense(database.db, clock, { id: LICENSE, allowedOrigins: ['https://bench.test'] });
+
+/** A small fast PRNG so every run seeds the same data. */
+let seed = 42;
+const random = () => {
+  seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
+  return seed / 0x80000000;
+};
+const learnerId = (n: number) => `learner-${String(n).padStart(6, '0')}`;
+
+console.log(`seeding ${LEARNERS} learners and ${ENTRIES} ledger entries…`);
+let started = performance.now();
+const sqlite = database.sqlite;
+const insertTx = sqlite.prepare(
+  `insert into reward_transactions (id, license_id, learner_id, type, amount, reason, shortfall, created_at)
+   values (?, ?, ?, 'earn', ?, 'lesson.completed', 0, ?)`,
+);
+const insertPosting = sqlite.prepare(
+  'insert into reward_postings (license_id, transaction_id, account, amount) values (?, ?, ?, ?)',
+);
+const balances = new Float64Array(LEARNERS);
+const scores = new Map<string, Map<number, { score: number; reachedAt: number }>>();
+let issued = 0;
+sqlite.transaction(() => {
+  for (let i = 0; i < ENTRIES; i++) {
+    const n = i % LEARNERS;
+    const amount = 1 + Math.floor(random() * 50);
+    const at = now.getTime() - Math.floor(random() * 60 * 86_400_000);
+    const id = `rtx_bench${i}`;
+    insertTx.run(id, LICENSE, learnerId(n), amount, at);
+    insertPosting.run(LICENSE, id, `learner:${learnerId(n)}`, amount);
+    insertPosting.run(LICENSE, id, 'system:issuance', -amount);
+    balances[n]! += amount;
+    issued += amount;
+    for (const period of periodsAt(new Date(at), 'UTC')) {
+      let byLearner = scores.get(period);
+      if (!byLearner) scores.set(period, (byLearner = new Map()));
+      const s = byLearner.get(n) ?? { score: 0, reachedAt: 0 };
+      s.score += amount;
+      s.reachedAt = Math.max(s.reachedAt, at);
+      byLearner.set(n, s);
+    }
+  }
+  const account = sqlite.prepare(
+    'insert into reward_accounts (license_id, account, balance, updated_at) values (?, ?, ?, ?)',
+  );
+  const lot = sqlite.prepare(
+    'insert into reward_lots (license_id, learner_id, transaction_id, remaining) values (?, ?, ?, ?)',
+  );
+  const profile = sqlite.prepare(
+    'insert into reward_profiles (license_id, learner_id, display_name, opted_out, updated_at) values (?, ?, ?, 0, ?)',
+  );
+  for (let n = 0; n < LEARNERS; n++) {
+    account.run(LICENSE, `learner:${learnerId(n)}`, balances[n], now.getTime());
+    lot.run(LICENSE, learnerId(n), `rtx_bench${n}`, balances[n]);
+    profile.run(LICENSE, learnerId(n), `Learner ${n}`, now.getTime());
+  }
+  account.run(LICENSE, 'system:issuance', -issued, now.getTime());
+  const score = sqlite.prepare(
+    'insert into reward_scores (license_id, period, learner_id, score, reached_at, visible) values (?, ?, ?, ?, ?, 1)',
+  );
+  const count = sqlite.prepare(
+    'insert into reward_score_counts (license_id, period, score, learners) values (?, ?, ?, ?)',
+  );
+  for (const [period, byLearner] of scores) {
+    const histogram = new Map<number, number>();
+    for (const [n, s] of byLearner) {
+      score.run(LICENSE, period, learnerId(n), s.score, s.reachedAt);
+      histogram.set(s.score, (histogram.get(s.score) ?? 0) + 1);
+    }
+    for (const [s, learners] of histogram) count.run(LICENSE, period, s, learners);
+  }
+})();
+sqlite.pragma('optimize');
+console.log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+const rewards = new RewardsService(database.db, clock);
+
+function measure(name: string, iterations: number, fn: (i: number) => void) {
+  for (let i = 0; i < Math.min(200, iterations); i++) fn(i); // warm caches and statements
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    fn(i);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+  return { name, iterations, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
+}
+
+const viewer = (n: number) => ({
+  learnerId: learnerId(n),
+  displayName: `Learner ${n}`,
+  classes: [],
+});
+const pick = () => Math.floor(random() * LEARNERS);
+const results = [
+  measure('top 100, all time', 2000, () =>
+    rewards.leaderboards.board(LICENSE, viewer(pick()), {
+      scope: 'global',
+      window: 'all',
+      limit: 100,
+    }),
+  ),
+  measure('top 100, this week', 2000, () =>
+    rewards.leaderboards.board(LICENSE, viewer(pick()), {
+      scope: 'global',
+      window: 'week',
+      limit: 100,
+    }),
+  ),
+  measure('around me (k=5) + my row, all time', 2000, () =>
+    rewards.leaderboards.board(LICENSE, viewer(pick()), {
+      scope: 'global',
+      window: 'all',
+      limit: 1,
+      around: 5,
+    }),
+  ),
+  measure('around me (k=5) + my row, this week', 2000, () =>
+    rewards.leaderboards.board(LICENSE, viewer(pick()), {
+      scope: 'global',
+      window: 'week',
+      limit: 1,
+      around: 5,
+    }),
+  ),
+];
+
+rewards.ledger.setRule(LICENSE, { activity: 'lesson.completed', amount: 10, dailyCap: 1000 });
+const EARNS = 2000;
+started = performance.now();
+for (let i = 0; i < EARNS; i++) {
+  rewards.ledger.earn(LICENSE, {
+    learnerId: learnerId(pick()),
+    activity: 'lesson.completed',
+    idempotencyKey: `bench-${i}`,
+  });
+}
+const earnSeconds = (performance.now() - started) / 1000;
+
+const ms = (v: number) => `${v.toFixed(3)} ms`.padStart(10);
+console.log(
+  `\n${'operation'.padEnd(40)} ${'p50'.padStart(10)} ${'p95'.padStart(10)} ${'p99'.padStart(10)}`,
+);
+let failed = false;
+for (const r of results) {
+  const ok = r.p95 <= 2;
+  if (!ok) failed = true;
+  console.log(
+    `${r.name.padEnd(40)} ${ms(r.p50)} ${ms(r.p95)} ${ms(r.p99)}  ${ok ? 'ok (p95 ≤ 2 ms)' : 'OVER 2 ms'}`,
+  );
+}
+console.log(
+  `\nearning: ${EARNS} earns in ${earnSeconds.toFixed(2)} s = ${Math.round(EARNS / earnSeconds)} earns/s ` +
+    '(one IMMEDIATE transaction each, synchronous=FULL)',
+);
+database.close();
+fs.rmSync(dir, { recursive: true, force: true });
+process.exit(failed ? 1 : 0);
