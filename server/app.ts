@@ -12,6 +12,12 @@ import { apiCors } from './middleware/cors.js';
 import { requestLog } from './middleware/logging.js';
 import { planRoutes } from './modules/billing/routes.js';
 import { embedRoutes } from './modules/embed/routes.js';
+import { meRoutes } from './modules/learners/routes.js';
+import { adminLicenseRoutes } from './modules/licenses/admin-routes.js';
+import { licenseRoutes } from './modules/licenses/routes.js';
+import { adminTicketRoutes } from './modules/support/admin-routes.js';
+import { supportRoutes } from './modules/support/routes.js';
+import { usageRoutes } from './modules/usage/routes.js';
 import { securitySchemes } from './openapi.js';
 import { createRouter } from './router.js';
 import type { Services } from './services.js';
@@ -104,12 +110,16 @@ export function createApp(services: Services, options: AppOptions = {}) {
 
   app.route('/v1/embed', embedRoutes);
   app.route('/v1/plans', planRoutes);
+  app.route('/v1/licenses', licenseRoutes);
+  app.route('/v1/me', meRoutes);
+  app.route('/v1/usage', usageRoutes);
+  app.route('/v1/support/tickets', supportRoutes);
+  app.route('/v1/admin/licenses', adminLicenseRoutes);
+  app.route('/v1/admin/tickets', adminTicketRoutes);
 
-  app.openAPIRegistry.registerComponent(
-    'securitySchemes',
-    'publishableKey',
-    securitySchemes.publishableKey,
-  );
+  for (const [name, scheme] of Object.entries(securitySchemes)) {
+    app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
+  }
   app.doc31('/v1/openapi.json', {
     openapi: '3.1.0',
     info: {

@@ -6,6 +6,7 @@ import { createApp } from './app.js';
 import { applyMigrations, openDatabase } from './db/client.js';
 import { EnvError, loadEnv } from './env.js';
 import { createLogger } from './logger.js';
+import { loadSecretBox } from './modules/licenses/secrets.js';
 import { createServices, systemClock } from './services.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,6 +26,7 @@ function start() {
   const logger = createLogger(env.logLevel);
   const database = openDatabase(env.databaseFile);
   applyMigrations(database);
+  const secrets = loadSecretBox(env);
 
   const publicUrl =
     env.publicUrl ?? `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${env.port}`;
@@ -36,10 +38,10 @@ function start() {
         `http://127.0.0.1:${env.port}`,
       ]),
     ];
-    seedDemo(database.db, systemClock, origins);
+    seedDemo(database.db, systemClock, origins, { secrets });
   }
 
-  const services = createServices({ config: env, database, logger });
+  const services = createServices({ config: env, database, logger, secrets });
   const app = createApp(services, {
     kitDir: path.join(root, 'dist'),
     demoDir: path.join(root, 'demo', 'public'),
@@ -66,6 +68,8 @@ function start() {
     }, env.shutdownTimeoutMs);
     force.unref();
     server.close(() => {
+      // Usage counted since the last flush is written here; the database closes after.
+      services.close();
       database.close();
       logger.info('stopped');
       process.exit(0);

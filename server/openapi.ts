@@ -19,7 +19,7 @@ const problemContent = { 'application/problem+json': { schema: ProblemSchema } }
 
 /** Standard error responses, spread into a route's `responses`. */
 export function problemResponses<
-  const S extends readonly (400 | 401 | 403 | 404 | 409 | 413 | 429)[],
+  const S extends readonly (400 | 401 | 403 | 404 | 409 | 413 | 429 | 503)[],
 >(...statuses: S) {
   const descriptions: Record<number, string> = {
     400: 'Invalid request',
@@ -29,6 +29,7 @@ export function problemResponses<
     409: 'Conflict',
     413: 'Body too large',
     429: 'Rate or usage limit reached',
+    503: 'Unavailable (admin API switched off, or a dependency unreachable)',
   };
   return Object.fromEntries(
     statuses.map((s) => [s, { description: descriptions[s] ?? 'Error', content: problemContent }]),
@@ -42,4 +43,30 @@ export const securitySchemes = {
     name: 'Liberation-Key',
     description: 'A license publishable key (pk_test_… / pk_live_…). Safe to embed in HTML.',
   },
+  secretKey: {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      "The license's secret key (sk_test_… / sk_live_…), for the customer's servers only.",
+  },
+  learnerToken: {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      "A learner token signed by the customer's backend (HS256 with the signing secret, or RS256/ES256 " +
+      'with its JWKS): `aud` "liberation-kit", `iss` the license id, `exp` at most 24 h after `iat`. ' +
+      'Sent together with the publishable key.',
+  },
+  operatorToken: {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The operator token (`OPERATOR_TOKEN`) for the admin API.',
+  },
 } as const;
+
+/** Either the secret key, or the publishable key with an admin learner token. */
+export const tenantAdminSecurity: Record<string, string[]>[] = [
+  { secretKey: [] },
+  { publishableKey: [], learnerToken: [] },
+];

@@ -244,25 +244,31 @@ export class UsageMeter {
     return [...byDay].map(([day, metrics]) => ({ day, metrics }));
   }
 
-  /** Writes everything counted so far in one transaction. */
+  /**
+   * Writes everything counted so far in one transaction, then re-reads the totals of the
+   * licenses in memory, which picks up what other processes sharing the database counted.
+   */
   flush(): void {
-    if (!this.#hasPending()) return;
     if (!this.#database.sqlite.open) {
-      this.#logger.warn('usage not flushed: the database is already closed');
+      if (this.#hasPending())
+        this.#logger.warn('usage not flushed: the database is already closed');
       return;
     }
+    if (this.#hasPending()) this.#write();
+    this.#refresh();
+  }
+
+  #write(): void {
     const counts = this.#pendingCounts;
     const learners = this.#pendingLearners;
     const events = this.#pendingEvents;
     this.#pendingCounts = new Map();
     this.#pendingLearners = [];
     this.#pendingEvents = [];
-    const touched = new Set<string>();
     try {
       writeTransaction(this.#database.db, (tx) => {
         const daily = new Map(counts);
         for (const learner of learners) {
-          touched.add(learner.licenseId + SEP + learner.month);
           const inserted = tx
             .insert(usageActiveLearners)
             .values({
@@ -281,7 +287,6 @@ export class UsageMeter {
         }
         for (const [key, value] of daily) {
           const [licenseId, metric, day] = key.split(SEP) as [string, string, string];
-          touched.add(licenseId + SEP + day.slice(0, 7));
           tx.insert(usageDaily)
             .values({ licenseId, metric, day, value })
             .onConflictDoUpdate({
@@ -296,7 +301,6 @@ export class UsageMeter {
       this.#requeue(counts, learners, events);
       throw error;
     }
-    this.#refresh(touched);
   }
 
   /** Stops the flush timer and writes what is pending. Call once, at shutdown. */
@@ -330,15 +334,12 @@ export class UsageMeter {
     this.#pendingEvents = [...events, ...this.#pendingEvents];
   }
 
-  /**
-   * After a flush the database holds everything this process counted, plus whatever other
-   * processes flushed: re-read the totals, and forget months that are over.
-   */
-  #refresh(touched: Set<string>): void {
+  /** Re-reads the totals of this month's licenses in memory and forgets months that are over. */
+  #refresh(): void {
     const current = this.#now().month;
     for (const [key, state] of this.#states) {
       if (state.month !== current) this.#states.delete(key);
-      else if (touched.has(key)) state.totals = this.#loadTotals(state.licenseId, state.month);
+      else state.totals = this.#loadTotals(state.licenseId, state.month);
     }
   }
 

@@ -1,0 +1,37 @@
+import type { Context, Next } from 'hono';
+import { usageWarningHeader, type UsageWarning } from '../modules/usage/meter.js';
+import type { AppEnv } from '../types.js';
+
+export const USAGE_WARNING_HEADER = 'Liberation-Usage-Warning';
+
+export function setUsageWarnings(c: Context<AppEnv>, warnings: readonly UsageWarning[]): void {
+  const header = usageWarningHeader(warnings);
+  if (header) c.header(USAGE_WARNING_HEADER, header);
+}
+
+/**
+ * Admits a request for the license on the context: the rate limit per key and client
+ * first, then the monthly request allowance. `observe` counts the request but leaves a used-up
+ * allowance for the handler to report (the validate endpoint says "over limit" in its answer).
+ */
+export async function admit(
+  c: Context<AppEnv>,
+  next: Next,
+  mode: 'enforce' | 'observe' = 'enforce',
+): Promise<void> {
+  const services = c.get('services');
+  await services.rateLimits.check(c, async () => {
+    const { refusal, warnings } = services.usage.admitRequest(c.get('license')!);
+    setUsageWarnings(c, warnings);
+    if (refusal && mode === 'enforce') throw refusal;
+    await next();
+  });
+}
+
+/** The credential in `Authorization: Bearer …`, if any. */
+export function bearer(c: Context<AppEnv>): string | undefined {
+  const header = c.req.header('authorization');
+  if (!header) return undefined;
+  const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);
+  return match ? match[1] : undefined;
+}

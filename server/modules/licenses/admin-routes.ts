@@ -1,0 +1,174 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { requireOperator } from '../../middleware/operator.js';
+import { problemResponses } from '../../openapi.js';
+import { createRouter } from '../../router.js';
+import type { AppEnv } from '../../types.js';
+import { usageSummary } from '../usage/views.js';
+import type { LicenseView } from './admin.js';
+import {
+  LicenseCreateInput,
+  LicenseListQuery,
+  LicenseUpdateInput,
+  RotateInput,
+  StatusChangeInput,
+} from './inputs.js';
+import {
+  AdminLicenseSchema,
+  CreatedLicenseSchema,
+  RotatedKeySchema,
+  UpdatedLicenseSchema,
+} from './openapi.js';
+
+const IdParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'lic_3J8kq0Wm2LxYv7Rb1NcZ' }),
+});
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const body = <T extends z.ZodType>(schema: T, required = true) => ({
+  body: { content: { 'application/json': { schema } }, required },
+});
+
+const common = {
+  tags: ['Admin: licenses'],
+  security: [{ operatorToken: [] }],
+  middleware: [requireOperator],
+};
+
+/** The operator's view of a license, with this month's usage. */
+export function withUsage(c: Context<AppEnv>, view: LicenseView) {
+  const services = c.get('services');
+  const row = services.licenses.getById(view.id)!;
+  return { ...view, usage: usageSummary(services.usage.snapshot(row)) };
+}
+
+const create = createRoute({
+  ...common,
+  method: 'post',
+  path: '/',
+  summary: 'Create a license',
+  description:
+    'Returns the secret key and signing secret once; only their hash / sealed form is kept.',
+  request: body(LicenseCreateInput),
+  responses: {
+    201: json(CreatedLicenseSchema, 'The new license and its secrets'),
+    ...problemResponses(400, 401, 503),
+  },
+});
+
+const list = createRoute({
+  ...common,
+  method: 'get',
+  path: '/',
+  summary: 'List licenses',
+  request: { query: LicenseListQuery },
+  responses: {
+    200: json(z.object({ licenses: z.array(AdminLicenseSchema) }), 'Licenses, oldest first'),
+    ...problemResponses(400, 401, 503),
+  },
+});
+
+const show = createRoute({
+  ...common,
+  method: 'get',
+  path: '/{id}',
+  summary: 'Show a license with its usage',
+  request: { params: IdParam },
+  responses: {
+    200: json(AdminLicenseSchema, 'The license'),
+    ...problemResponses(401, 404, 503),
+  },
+});
+
+const update = createRoute({
+  ...common,
+  method: 'patch',
+  path: '/{id}',
+  summary: 'Change a license',
+  description:
+    'Fields left out stay as they are. Lists (origins, features) are replaced. In `limits`, ' +
+    '`limitEnforcement` and `rateLimitPerMinute`, "default" drops the override.',
+  request: { params: IdParam, ...body(LicenseUpdateInput) },
+  responses: {
+    200: json(UpdatedLicenseSchema, 'The changed license'),
+    ...problemResponses(400, 401, 404, 409, 503),
+  },
+});
+
+const statusRoute = (action: 'suspend' | 'resume' | 'revoke', summary: string) =>
+  createRoute({
+    ...common,
+    method: 'post',
+    path: `/{id}/${action}`,
+    summary,
+    request: { params: IdParam, ...body(StatusChangeInput, false) },
+    responses: {
+      200: json(AdminLicenseSchema, 'The license after the change'),
+      ...problemResponses(400, 401, 404, 409, 503),
+    },
+  });
+
+const rotate = createRoute({
+  ...common,
+  method: 'post',
+  path: '/{id}/rotate',
+  summary: 'Rotate the secret key or the signing secret',
+  description:
+    'Issues a new key and shows it once. The previous key keeps working for `overlapSeconds` ' +
+    '(default 24 h); keys older than that stop at once.',
+  request: { params: IdParam, ...body(RotateInput) },
+  responses: {
+    200: json(RotatedKeySchema, 'The new key'),
+    ...problemResponses(400, 401, 404, 409, 503),
+  },
+});
+
+export const adminLicenseRoutes = createRouter()
+  .openapi(create, (c) => {
+    const created = c.get('services').licenseAdmin.create(c.req.valid('json'));
+    return c.json({ ...created, license: withUsage(c, created.license) }, 201);
+  })
+  .openapi(list, (c) => {
+    const views = c.get('services').licenseAdmin.list(c.req.valid('query'));
+    return c.json({ licenses: views.map((v) => withUsage(c, v)) }, 200);
+  })
+  .openapi(show, (c) => {
+    const view = c.get('services').licenseAdmin.view(c.req.valid('param').id);
+    return c.json(withUsage(c, view), 200);
+  })
+  .openapi(update, (c) => {
+    const result = c
+      .get('services')
+      .licenseAdmin.update(c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ ...result, license: withUsage(c, result.license) }, 200);
+  })
+  .openapi(statusRoute('suspend', 'Suspend a license (reversible)'), (c) => {
+    const view = c
+      .get('services')
+      .licenseAdmin.suspend(c.req.valid('param').id, c.req.valid('json'));
+    return c.json(withUsage(c, view), 200);
+  })
+  .openapi(statusRoute('resume', 'Resume a suspended license'), (c) => {
+    const view = c.get('services').licenseAdmin.resume(c.req.valid('param').id);
+    return c.json(withUsage(c, view), 200);
+  })
+  .openapi(statusRoute('revoke', 'Revoke a license for good'), (c) => {
+    const view = c
+      .get('services')
+      .licenseAdmin.revoke(c.req.valid('param').id, c.req.valid('json'));
+    return c.json(withUsage(c, view), 200);
+  })
+  .openapi(rotate, (c) => {
+    const result = c
+      .get('services')
+      .licenseAdmin.rotate(c.req.valid('param').id, c.req.valid('json'));
+    return c.json({ ...result, license: withUsage(c, result.license) }, 200);
+  });

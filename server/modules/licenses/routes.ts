@@ -1,0 +1,106 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireSecretKey } from '../../middleware/secret-key.js';
+import { problemResponses } from '../../openapi.js';
+import { createRouter } from '../../router.js';
+import { MAX_TOKEN_LIFETIME_SECONDS, LEARNER_TOKEN_AUDIENCE } from '../learners/tokens.js';
+import { RATE_WINDOW_MS } from '../usage/rate-limit.js';
+import { usageSummary } from '../usage/views.js';
+import { ValidationResultSchema } from './openapi.js';
+import { effectivePolicy } from './plans.js';
+
+const ValidateBody = z
+  .object({
+    origin: z
+      .string()
+      .max(300)
+      .refine((value) => {
+        try {
+          return new URL(value).origin === value;
+        } catch {
+          return false;
+        }
+      }, 'must be an origin such as https://portal.example.edu (scheme, host, optional port; no path)')
+      .optional()
+      .openapi({ description: 'Also check that this origin may use the publishable key' }),
+  })
+  .strict()
+  .openapi('LicenseValidate');
+
+const validate = createRoute({
+  method: 'post',
+  path: '/validate',
+  tags: ['Licenses'],
+  summary: "Validate the license behind a secret key, for the customer's servers",
+  description:
+    'Answers whether the license is usable and, if not, why (`code`), with its plan, features, ' +
+    'limits and usage this month. Unknown, malformed or rotated-out keys are 401 problems; a ' +
+    'revoked, suspended, expired or over-limit license is a 200 answer with `valid: false`.',
+  security: [{ secretKey: [] }],
+  middleware: [requireSecretKey({ allowInactive: true })] as const,
+  request: {
+    body: { content: { 'application/json': { schema: ValidateBody } }, required: false },
+  },
+  responses: {
+    200: {
+      description: 'The verdict and the license it is about',
+      content: { 'application/json': { schema: ValidationResultSchema } },
+    },
+    ...problemResponses(400, 401, 403, 429),
+  },
+});
+
+export const licenseRoutes = createRouter().openapi(validate, (c) => {
+  const services = c.get('services');
+  const license = c.get('license')!;
+  const body = c.req.valid('json');
+  const usage = services.usage.snapshot(license);
+  const policy = effectivePolicy(license);
+
+  let verdict: { code: z.infer<typeof ValidationResultSchema>['code']; detail: string } = {
+    code: 'valid',
+    detail: 'The license is active.',
+  };
+  const refusal = services.licenses.statusRefusal(license);
+  const exhausted = usage.metrics.find((m) => m.exhausted);
+  if (refusal) {
+    verdict = { code: refusal.code as typeof verdict.code, detail: refusal.detail };
+  } else if (body.origin !== undefined && !services.licenses.allowsOrigin(license, body.origin)) {
+    verdict = {
+      code: 'origin_not_allowed',
+      detail: `The origin ${JSON.stringify(body.origin)} is not among this license's allowed origins.`,
+    };
+  } else if (exhausted) {
+    verdict = {
+      code: 'usage_limit_exceeded',
+      detail: `The ${exhausted.metric} allowance of ${exhausted.limit} is used up until ${usage.period.resetsAt.toISOString()}.`,
+    };
+  }
+  c.header('Cache-Control', 'no-store');
+  return c.json(
+    {
+      valid: verdict.code === 'valid',
+      ...verdict,
+      license: {
+        id: license.id,
+        name: license.name,
+        plan: license.plan,
+        status: license.status,
+        mode: license.mode,
+        expiresAt: license.expiresAt?.toISOString() ?? null,
+        locale: license.locale,
+        currency: license.currency,
+        allowedOrigins: license.allowedOrigins,
+      },
+      features: license.features,
+      usage: usageSummary(usage),
+      rateLimit: { limit: policy.rateLimitPerMinute, windowSeconds: RATE_WINDOW_MS / 1000 },
+      learnerTokens: {
+        audience: LEARNER_TOKEN_AUDIENCE,
+        issuer: license.id,
+        algorithms: license.tokenAlgorithms,
+        maxLifetimeSeconds: MAX_TOKEN_LIFETIME_SECONDS,
+      },
+    },
+    200,
+  );
+});

@@ -1,0 +1,113 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { requireTenantAdmin } from '../../middleware/learner.js';
+import { problemResponses, tenantAdminSecurity } from '../../openapi.js';
+import { createRouter } from '../../router.js';
+import { TicketIdParam, TicketSchema } from './openapi.js';
+import { ticketStatuses } from './schema.js';
+import { MessageInput, TicketOpenInput, type TicketOpener } from './service.js';
+import type { Context } from 'hono';
+import type { AppEnv } from '../../types.js';
+
+const common = {
+  tags: ['Support'],
+  security: tenantAdminSecurity,
+  middleware: [requireTenantAdmin()],
+};
+
+const ticketJson = { 'application/json': { schema: TicketSchema } };
+
+function opener(c: Context<AppEnv>): TicketOpener {
+  const learner = c.get('learner');
+  return learner
+    ? { kind: 'learner', learnerId: learner.id, name: learner.name }
+    : { kind: 'server', name: `${c.get('license')!.name} (server)` };
+}
+
+const open = createRoute({
+  ...common,
+  method: 'post',
+  path: '/',
+  summary: 'Open a support ticket',
+  description:
+    "Due times follow the license's plan: enterprise 4 h / 1 business day, pro 24 h / 3 business days, free best effort.",
+  request: {
+    body: { content: { 'application/json': { schema: TicketOpenInput } }, required: true },
+  },
+  responses: {
+    201: { description: 'The new ticket', content: ticketJson },
+    ...problemResponses(400, 401, 403, 429),
+  },
+});
+
+const list = createRoute({
+  ...common,
+  method: 'get',
+  path: '/',
+  summary: "The license's tickets, newest first",
+  request: { query: z.object({ status: z.enum(ticketStatuses).optional() }) },
+  responses: {
+    200: {
+      description: 'Tickets with their SLA state',
+      content: { 'application/json': { schema: z.object({ tickets: z.array(TicketSchema) }) } },
+    },
+    ...problemResponses(400, 401, 403, 429),
+  },
+});
+
+const show = createRoute({
+  ...common,
+  method: 'get',
+  path: '/{id}',
+  summary: 'A ticket with its messages',
+  request: { params: TicketIdParam },
+  responses: {
+    200: { description: 'The ticket', content: ticketJson },
+    ...problemResponses(401, 403, 404, 429),
+  },
+});
+
+const reply = createRoute({
+  ...common,
+  method: 'post',
+  path: '/{id}/messages',
+  summary: 'Add a message to a ticket',
+  request: {
+    params: TicketIdParam,
+    body: { content: { 'application/json': { schema: MessageInput } }, required: true },
+  },
+  responses: {
+    200: { description: 'The ticket, open again for the operator', content: ticketJson },
+    ...problemResponses(400, 401, 403, 404, 409, 429),
+  },
+});
+
+export const supportRoutes = createRouter()
+  .openapi(open, (c) => {
+    const ticket = c
+      .get('services')
+      .support.open(c.get('license')!, opener(c), c.req.valid('json'));
+    return c.json(ticket, 201);
+  })
+  .openapi(list, (c) => {
+    const tickets = c
+      .get('services')
+      .support.listForLicense(c.get('license')!.id, c.req.valid('query').status);
+    return c.json({ tickets }, 200);
+  })
+  .openapi(show, (c) => {
+    return c.json(
+      c.get('services').support.getForLicense(c.get('license')!.id, c.req.valid('param').id),
+      200,
+    );
+  })
+  .openapi(reply, (c) => {
+    const ticket = c
+      .get('services')
+      .support.customerReply(
+        c.get('license')!.id,
+        c.req.valid('param').id,
+        opener(c).name,
+        c.req.valid('json').body,
+      );
+    return c.json(ticket, 200);
+  });

@@ -1,0 +1,97 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { ApiError } from '../../errors.js';
+import { requireTenantAdmin } from '../../middleware/learner.js';
+import { problemResponses, tenantAdminSecurity } from '../../openapi.js';
+import { createRouter } from '../../router.js';
+import { MetricUsageSchema, UsagePeriodSchema } from '../licenses/openapi.js';
+import { effectivePolicy } from '../licenses/plans.js';
+import { usageMetricNames } from './metrics.js';
+import { dayOf, dayStartOf, periodAt } from './period.js';
+import { usageSummary } from './views.js';
+
+const MAX_DAYS = 366;
+
+const Day = z.iso.date('must be a calendar date as YYYY-MM-DD');
+
+const HistoryQuery = z.object({
+  from: Day.optional().openapi({
+    description: 'First day (UTC); default: the first of the month of `to`',
+  }),
+  to: Day.optional().openapi({ description: 'Last day (UTC), inclusive; default: today' }),
+});
+
+function rangeError(path: string, message: string): ApiError {
+  return new ApiError('validation_failed', '1 field(s) failed validation.', {
+    errors: [{ path, message }],
+  });
+}
+
+const metricCounts = z.object(
+  Object.fromEntries(usageMetricNames.map((m) => [m, z.number().int()])) as Record<
+    (typeof usageMetricNames)[number],
+    z.ZodNumber
+  >,
+);
+
+const UsageReportSchema = z
+  .object({
+    license: z.object({
+      id: z.string(),
+      name: z.string(),
+      plan: z.string(),
+      status: z.enum(['active', 'suspended', 'revoked']),
+      expiresAt: z.string().nullable(),
+    }),
+    period: UsagePeriodSchema,
+    metrics: z.array(MetricUsageSchema),
+    rateLimit: z.object({ perMinute: z.number().int() }),
+    daily: z.array(z.object({ day: z.string(), metrics: metricCounts })),
+  })
+  .openapi('UsageReport');
+
+const report = createRoute({
+  method: 'get',
+  path: '/',
+  tags: ['Usage'],
+  summary: 'Usage against the plan limits, with daily history',
+  description:
+    "For the usage dashboard (publishable key + admin learner token) and the customer's servers " +
+    "(secret key). This month's usage per metric against its limit, and counts per UTC day.",
+  security: tenantAdminSecurity,
+  middleware: [requireTenantAdmin()] as const,
+  request: { query: HistoryQuery },
+  responses: {
+    200: { description: 'Usage', content: { 'application/json': { schema: UsageReportSchema } } },
+    ...problemResponses(400, 401, 403, 429, 503),
+  },
+});
+
+export const usageRoutes = createRouter().openapi(report, (c) => {
+  const services = c.get('services');
+  const license = c.get('license')!;
+  const query = c.req.valid('query');
+  const now = services.clock.now().getTime();
+  const to = query.to ?? dayOf(now);
+  const from = query.from ?? dayOf(periodAt(dayStartOf(to)).monthStart);
+  const days = (dayStartOf(to) - dayStartOf(from)) / 86_400_000 + 1;
+  if (days < 1)
+    throw rangeError(query.to ? 'query.to' : 'query.from', 'the range ends before it starts');
+  if (days > MAX_DAYS) throw rangeError('query.to', `a range covers at most ${MAX_DAYS} days`);
+  const summary = usageSummary(services.usage.snapshot(license));
+  c.header('Cache-Control', 'private, no-store');
+  return c.json(
+    {
+      license: {
+        id: license.id,
+        name: license.name,
+        plan: license.plan,
+        status: license.status,
+        expiresAt: license.expiresAt?.toISOString() ?? null,
+      },
+      ...summary,
+      rateLimit: { perMinute: effectivePolicy(license).rateLimitPerMinute },
+      daily: services.usage.history(license.id, from, to),
+    },
+    200,
+  );
+});
