@@ -18,6 +18,8 @@ import { licenseRoutes } from './modules/licenses/routes.js';
 import { adminTicketRoutes } from './modules/support/admin-routes.js';
 import { supportRoutes } from './modules/support/routes.js';
 import { usageRoutes } from './modules/usage/routes.js';
+import { rewardAdminRoutes } from './modules/rewards/admin-routes.js';
+import { rewardRoutes } from './modules/rewards/routes.js';
 import { securitySchemes } from './openapi.js';
 import { createRouter } from './router.js';
 import type { Services } from './services.js';
@@ -116,6 +118,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.route('/v1/support/tickets', supportRoutes);
   app.route('/v1/admin/licenses', adminLicenseRoutes);
   app.route('/v1/admin/tickets', adminTicketRoutes);
+  app.route('/v1/rewards', rewardRoutes);
+  app.route('/v1/admin/rewards', rewardAdminRoutes);
 
   for (const [name, scheme] of Object.entries(securitySchemes)) {
     app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);

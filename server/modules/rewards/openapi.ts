@@ -20,7 +20,7 @@ export const IdempotencyHeader = z.object({
     .min(1)
     .max(255)
     .openapi({
-      param: { name: 'Idempotency-Key', in: 'header' },
+      param: { name: 'idempotency-key', in: 'header' },
       description: 'Repeat a request with the same key to get the first result back.',
       example: 'lesson-42-learner-7',
     }),
