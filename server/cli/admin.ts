@@ -1,5 +1,5 @@
 /**
- * The operator CLI: `npm run admin -- <license|ticket> <command> [options]`.
+ * The operator CLI: `npm run admin -- <license|ticket|rewards> <command> [options]`.
  *
  * It opens the same database as the server (DATA_DIR / DATABASE_FILE) and calls the same
  * services as the admin API, so both accept, refuse and record exactly the same. A running
@@ -20,6 +20,7 @@ import {
   StatusChangeInput,
 } from '../modules/licenses/inputs.js';
 import { loadSecretBox } from '../modules/licenses/secrets.js';
+import { rewardsCommand, REWARDS_USAGE } from '../modules/rewards/cli.js';
 import type { UsageSnapshot } from '../modules/usage/meter.js';
 import {
   OperatorCloseInput,
@@ -52,7 +53,8 @@ const USAGE = `Usage: npm run admin -- <group> <command> [options]   (add --json
   ticket show <id>
   ticket reply <id> --body <text> [--author <name>]
   ticket close <id> [--body <text>] [--author <name>]
-`;
+
+${REWARDS_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -85,6 +87,9 @@ const options = {
   license: { type: 'string' },
   body: { type: 'string' },
   author: { type: 'string' },
+  note: { type: 'string' },
+  learner: { type: 'string' },
+  amount: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Flags = ReturnType<
@@ -462,7 +467,7 @@ function main(argv: string[]): number {
     console.log(USAGE);
     return flags.help ? 0 : 2;
   }
-  if (group !== 'license' && group !== 'ticket') {
+  if (group !== 'license' && group !== 'ticket' && group !== 'rewards') {
     console.error(`unknown group "${group}"\n\n${USAGE}`);
     return 2;
   }
@@ -495,7 +500,9 @@ function main(argv: string[]): number {
     const output =
       group === 'license'
         ? licenseCommand(services, command, rest, flags)
-        : ticketCommand(services, command, rest, flags);
+        : group === 'rewards'
+          ? rewardsCommand(services, command, rest, flags)
+          : ticketCommand(services, command, rest, flags);
     console.log(flags.json ? JSON.stringify(output.json, null, 2) : output.text);
     return 0;
   } catch (error) {

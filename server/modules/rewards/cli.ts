@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '../../errors.js';
+import type { Services } from '../../services.js';
+import type { RedemptionView } from './redemptions.js';
+import { redemptionStatuses, type RedemptionStatus } from './schema.js';
+
+export const REWARDS_USAGE = `  rewards check [--license <id>]           (exit 1 unless every posting and balance adds up)
+  rewards redemptions --license <id> [--status requested|fulfilled|rejected|canceled]
+  rewards fulfil <redemption id> --license <id> [--note <text>]
+  rewards reject <redemption id> --license <id> [--note <text>]   (returns the tokens)
+  rewards grant --license <id> --learner <id> --amount <n> --reason <text> [--key <idempotency key>]
+  rewards expire --license <id>                (expires tokens past their date now)
+`;
+
+export interface RewardsFlags {
+  license?: string | undefined;
+  status?: string | undefined;
+  note?: string | undefined;
+  learner?: string | undefined;
+  amount?: string | undefined;
+  reason?: string | undefined;
+  key?: string | undefined;
+}
+
+interface Output {
+  json: unknown;
+  text: string;
+}
+
+function need(value: string | undefined, flag: string): string {
+  if (!value) {
+    throw new ApiError('validation_failed', `${flag} is required.`, {
+      errors: [{ path: `flags.${flag}`, message: 'Required' }],
+    });
+  }
+  return value;
+}
+
+function licenseOf(services: Services, flags: RewardsFlags): string {
+  const id = need(flags.license, '--license');
+  if (!services.licenses.getById(id))
+    throw new ApiError('not_found', `No license has the id ${id}.`);
+  return id;
+}
+
+const line = (r: RedemptionView & { learnerId?: string }) =>
+  `${r.id}  ${r.status.padEnd(9)}  ${String(r.cost).padStart(6)}  ${r.kind.padEnd(14)}  ${r.title}` +
+  (r.learnerId ? `  (learner ${r.learnerId})` : '') +
+  (r.note ? `  — ${r.note}` : '');
+
+/** `npm run admin -- rewards …`: the same service calls as the admin API. */
+export function rewardsCommand(
+  services: Services,
+  command: string,
+  positionals: string[],
+  flags: RewardsFlags,
+): Output {
+  const { ledger, redemptions } = services.rewards;
+  switch (command) {
+    case 'check': {
+      const result = ledger.check(flags.license);
+      if (!result.ok) {
+        throw new ApiError(
+          'conflict',
+          `The ledger does not balance:\n  ${result.problems.join('\n  ')}`,
+          { extensions: { result } },
+        );
+      }
+      return {
+        json: result,
+        text: `ok: ${result.transactions} transactions, ${result.postings} postings and ${result.accounts} accounts balance; no learner is below zero.`,
+      };
+    }
+    case 'redemptions': {
+      const status = flags.status as RedemptionStatus | undefined;
+      if (status && !redemptionStatuses.includes(status)) {
+        throw new ApiError('validation_failed', `Unknown status "${status}".`, {
+          errors: [{ path: 'flags.--status', message: redemptionStatuses.join(', ') }],
+        });
+      }
+      const items = redemptions.redemptionsWithLearner(licenseOf(services, flags), {
+        limit: 500,
+        ...(status ? { status } : {}),
+      });
+      return {
+        json: { items },
+        text: items.length ? items.map(line).join('\n') : 'No redemptions.',
+      };
+    }
+    case 'fulfil':
+    case 'reject': {
+      const [id] = positionals;
+      const licenseId = licenseOf(services, flags);
+      const done =
+        command === 'fulfil'
+          ? redemptions.fulfil(licenseId, need(id, 'redemption id'), flags.note ?? null)
+          : redemptions.reject(licenseId, need(id, 'redemption id'), flags.note ?? null);
+      return { json: done, text: line(done) };
+    }
+    case 'grant': {
+      const amount = Number(need(flags.amount, '--amount'));
+      if (!Number.isSafeInteger(amount) || amount < 1) {
+        throw new ApiError('validation_failed', '--amount must be a whole number of tokens.', {
+          errors: [{ path: 'flags.--amount', message: 'Expected a positive integer' }],
+        });
+      }
+      const result = ledger.bonus(licenseOf(services, flags), {
+        learnerId: need(flags.learner, '--learner'),
+        amount,
+        reason: need(flags.reason, '--reason'),
+        idempotencyKey: `operator:${flags.key ?? randomUUID()}`,
+      });
+      return { json: result, text: `granted ${amount}; balance now ${result.balance}` };
+    }
+    case 'expire': {
+      const expired = ledger.expireDue(licenseOf(services, flags));
+      return { json: { expired }, text: `${expired} token(s) expired.` };
+    }
+    default:
+      throw new ApiError('validation_failed', `Unknown rewards command "${command}".`, {
+        errors: [{ path: 'command', message: REWARDS_USAGE }],
+      });
+  }
+}
