@@ -62,6 +62,8 @@ export interface HarnessOptions {
   clock?: TestClock;
   /** Reopen an existing database directory instead of a fresh one. */
   dir?: string;
+  /** The secrets key; by default a fixed test key. */
+  secrets?: SecretBox;
 }
 
 /** The real application on a real SQLite file in a temporary directory, on 127.0.0.1. */
@@ -84,7 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     database,
     logger: createLogger('silent'),
     clock,
-    secrets: new SecretBox(SECRETS_KEY),
+    secrets: options.secrets ?? new SecretBox(SECRETS_KEY),
   });
   const app = createApp(services);
   const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve) => {

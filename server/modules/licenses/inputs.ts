@@ -44,8 +44,10 @@ const Locale = z
 const currencies = new Set(Intl.supportedValuesOf('currency'));
 const Currency = z
   .string()
-  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code in capitals, such as USD')
-  .refine((value) => currencies.has(value), 'is not a known ISO 4217 currency')
+  .refine(
+    (value) => /^[A-Z]{3}$/.test(value) && currencies.has(value),
+    'must be a known ISO 4217 code in capitals, such as USD',
+  )
   .openapi({ example: 'USD' });
 
 const Name = z.string().trim().min(1).max(200);
