@@ -5,9 +5,11 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../server/app.js';
 import { applyMigrations, openDatabase } from '../../server/db/client.js';
 import { createLogger } from '../../server/logger.js';
+import { SignJWT } from 'jose';
 import { keyWithBody } from '../../server/modules/licenses/keys.js';
+import { LicenseCreateInput } from '../../server/modules/licenses/inputs.js';
 import { licenses, type NewLicense } from '../../server/modules/licenses/schema.js';
-import { createServices } from '../../server/services.js';
+import { createServices, type Services } from '../../server/services.js';
 
 export interface WidgetFixtures {
   api: string;
@@ -20,6 +22,13 @@ export interface WidgetFixtures {
     unknown: string;
     malformed: string;
   };
+  /** A license with token rewards: learners' tokens and what they hold (see seedRewards). */
+  rewards: RewardsFixture;
+}
+
+export interface RewardsFixture {
+  license: string;
+  tokens: { ada: string; bob: string; poor: string; hidden: string };
 }
 
 /**
@@ -78,6 +87,7 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
     database,
     logger: createLogger('silent'),
   });
+  const rewards = await seedRewards(services, pageOrigin);
   const app = createApp(services);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
@@ -85,11 +95,62 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    fixtures: { api: `http://127.0.0.1:${port}`, keys },
+    fixtures: { api: `http://127.0.0.1:${port}`, keys, rewards },
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       database.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * A rewards tenant: Ada (120 tokens, top of the board), Bob (60), Poor (5), Hidden (90, opted
+ * out of leaderboards), a catalog with a coupon and merchandise, and a few transactions.
+ */
+async function seedRewards(services: Services, pageOrigin: string): Promise<RewardsFixture> {
+  const created = services.licenseAdmin.create(
+    LicenseCreateInput.parse({ name: 'Widget rewards', plan: 'enterprise', origins: [pageOrigin] }),
+  );
+  const id = created.license.id;
+  const { ledger, redemptions, leaderboards } = services.rewards;
+  ledger.updateSettings(id, { tokenName: 'Stars' });
+  ledger.setRule(id, { activity: 'lesson.completed', amount: 20, dailyCap: null });
+  const people = [
+    ['ada', 'Ada Lovelace', 120],
+    ['bob', 'Bob Stone', 60],
+    ['poor', 'Pat Poor', 5],
+    ['hidden', 'Hedy Hidden', 90],
+  ] as const;
+  for (const [sub, name, amount] of people) {
+    leaderboards.touchProfile(id, sub, { displayName: name, classes: ['bio-101'] });
+    ledger.bonus(id, { learnerId: sub, amount, reason: 'welcome' });
+  }
+  for (let i = 0; i < 3; i++) {
+    ledger.earn(id, { learnerId: 'ada', activity: 'lesson.completed', idempotencyKey: `ada-${i}` });
+  }
+  leaderboards.setOptOut(id, 'hidden', true);
+  redemptions.createItem(id, {
+    kind: 'course_coupon',
+    title: '10% off a course',
+    description: 'Any course in the catalog',
+    cost: 50,
+    details: { percentOff: 10 },
+  });
+  redemptions.createItem(id, { kind: 'merchandise', title: 'Hoodie', cost: 150, stock: 3 });
+  const now = Math.floor(Date.now() / 1000);
+  const sign = (sub: string, name: string) =>
+    new SignJWT({ name, classes: ['bio-101'] })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(id)
+      .setAudience('liberation-kit')
+      .setSubject(sub)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(new TextEncoder().encode(created.signingSecret!));
+  const [ada, bob, poor, hidden] = await Promise.all(people.map(([sub, name]) => sign(sub, name)));
+  return {
+    license: created.license.publishableKey,
+    tokens: { ada: ada!, bob: bob!, poor: poor!, hidden: hidden! },
   };
 }

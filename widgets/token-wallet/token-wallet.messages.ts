@@ -1,0 +1,45 @@
+/**
+ * English copy of the wallet. It ships in the wallet's own chunk rather than the shared
+ * catalog, so other widgets do not carry it; a locale catalog or the license's white-label
+ * copy (e.g. `wallet.tokens` for the token's name) overrides any key.
+ */
+export const walletMessages = {
+  'wallet.title': 'Your tokens',
+  'wallet.tokens': 'tokens',
+  'wallet.signin': 'Sign in to see your tokens.',
+  'wallet.expiring': '{amount} expire on {date}.',
+  'wallet.rewards': 'Rewards',
+  'wallet.rewards.empty': 'No rewards are offered yet.',
+  'wallet.stock': '{count} left',
+  'wallet.redeem': 'Redeem',
+  'wallet.redeem.label': 'Redeem {title}',
+  'wallet.confirm': 'Redeem {title} for {cost}?',
+  'wallet.confirm.yes': 'Confirm',
+  'wallet.cancel': 'Cancel',
+  'wallet.shipping': 'Shipping address',
+  'wallet.field.name': 'Full name',
+  'wallet.field.line1': 'Street address',
+  'wallet.field.city': 'City',
+  'wallet.field.postalCode': 'Postal code',
+  'wallet.field.country': 'Country code (2 letters)',
+  'wallet.short': 'Your balance does not cover this reward.',
+  'wallet.done': 'Redeemed {title}.',
+  'wallet.coupon': 'Your code: {code}',
+  'wallet.redemptions': 'Your redemptions',
+  'wallet.status.requested': 'Requested',
+  'wallet.status.fulfilled': 'Fulfilled',
+  'wallet.status.rejected': 'Rejected, tokens returned',
+  'wallet.status.canceled': 'Canceled, tokens returned',
+  'wallet.history': 'History',
+  'wallet.filter': 'Show',
+  'wallet.type.all': 'All',
+  'wallet.type.earn': 'Earned',
+  'wallet.type.bonus': 'Bonus',
+  'wallet.type.spend': 'Spent',
+  'wallet.type.reversal': 'Reversed',
+  'wallet.type.expire': 'Expired',
+  'wallet.empty': 'No transactions yet.',
+  'wallet.more': 'Show more',
+} as const;
+
+export type WalletKey = keyof typeof walletMessages;
