@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { demoKeys, signDemoLearnerToken } from '../../demo/seed.js';
+import { openDatabase } from '../../server/db/client.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+describe('server/main.ts: demo seed and graceful shutdown', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-main-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('serves the demo learners, and writes pending usage when stopped with SIGTERM', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATA_DIR: dir,
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        // Nothing is written by the timer during the test: only shutdown can have written it.
+        USAGE_FLUSH_INTERVAL_MS: '60000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    try {
+      const port = await new Promise<number>((resolve, reject) => {
+        let buffered = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString();
+          const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(buffered);
+          if (match) resolve(Number(match[1]));
+        });
+        child.on('exit', () => reject(new Error(`server exited early:\n${buffered}`)));
+      });
+      const url = `http://127.0.0.1:${port}`;
+      for (let i = 0; i < 4; i++) {
+        const res = await fetch(`${url}/v1/embed/config`, {
+          headers: { 'Liberation-Key': demoKeys.academy },
+        });
+        expect(res.status).toBe(200);
+      }
+      const token = await signDemoLearnerToken('grace');
+      const me = await fetch(`${url}/v1/me`, {
+        headers: { 'Liberation-Key': demoKeys.academy, Authorization: `Bearer ${token}` },
+      });
+      expect(me.status).toBe(200);
+      expect((await me.json()).learner).toMatchObject({ id: 'lrn_demo_grace', role: 'admin' });
+      const validate = await fetch(`${url}/v1/licenses/validate`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${demoKeys.academySecret}` },
+      });
+      expect(await validate.json()).toMatchObject({
+        valid: true,
+        license: { id: 'lic_demo_academy' },
+      });
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+
+    const database = openDatabase(path.join(dir, 'liberation.db'));
+    try {
+      const rows = database.sqlite
+        .prepare(
+          "select metric, sum(value) as n from usage_daily where license_id = 'lic_demo_academy' group by metric",
+        )
+        .all() as { metric: string; n: number }[];
+      expect(Object.fromEntries(rows.map((r) => [r.metric, r.n]))).toEqual({
+        api_requests: 6,
+        active_learners: 1,
+      });
+    } finally {
+      database.close();
+    }
+  });
+});
