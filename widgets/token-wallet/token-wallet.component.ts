@@ -4,8 +4,12 @@ import type { TransactionView } from '../../server/modules/rewards/ledger.js';
 import type { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
-import { walletMessages, type WalletKey } from './token-wallet.messages.js';
-import { LxRedeemEvent } from './redeem.event.js';
+import type * as RedeemFlow from './redeem-flow.js';
+import { walletMessages } from './token-wallet.messages.js';
+
+type Flow = typeof RedeemFlow;
+/** Wallet keys, and the redemption step's, which arrive with its chunk. */
+type WalletKey = keyof typeof walletMessages | keyof Flow['redeemMessages'];
 import { tokenWalletStyles } from './token-wallet.styles.js';
 
 interface Wallet {
@@ -16,7 +20,6 @@ interface Wallet {
 
 type TxType = TransactionView['type'];
 const TYPES: TxType[] = ['earn', 'bonus', 'spend', 'reversal', 'expire'];
-const SHIPPING = ['name', 'line1', 'city', 'postalCode', 'country'] as const;
 /**
  * @tagname lx-token-wallet
  * @summary A learner's token balance, history, the rewards catalog and redemptions.
@@ -65,6 +68,7 @@ export class LxTokenWallet extends LxElement {
   declare private notice: string;
   declare private failure: string;
   declare private loadError: LxApiError | undefined;
+  #flow: Flow | undefined;
 
   constructor() {
     super();
@@ -79,12 +83,13 @@ export class LxTokenWallet extends LxElement {
     this.failure = '';
   }
   /** Copy for `key`: the locale's or the license's wording when it has one, else English. */
-  #t(key: WalletKey, vars: Record<string, string | number> = {}): string {
+  #t = (key: WalletKey, vars: Record<string, string | number> = {}): string => {
     const own = (this.messages as Record<string, string | undefined>)[key];
-    return (own ?? walletMessages[key]).replace(/\{(\w+)\}/g, (_, name: string) =>
+    const copy: Record<string, string> = { ...walletMessages, ...this.#flow?.redeemMessages };
+    return (own ?? copy[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) =>
       String(vars[name] ?? ''),
     );
-  }
+  };
 
   get #signedIn(): boolean {
     return !!(this.userToken || this.tokenProvider);
@@ -133,54 +138,41 @@ export class LxTokenWallet extends LxElement {
     void this.#loadHistory(true).catch((e: LxApiError) => (this.loadError = e));
   }
 
-  #ask(item: RewardItemView): void {
+  async #ask(item: RewardItemView): Promise<void> {
     this.notice = '';
     this.failure = '';
+    try {
+      this.#flow ??= await import('./redeem-flow.js');
+    } catch {
+      this.notice = this.msg('state.network.body');
+      return;
+    }
     this.pending = { item, key: crypto.randomUUID() };
-    void this.updateComplete.then(() =>
-      this.renderRoot
-        .querySelector<HTMLElement>('[part~="confirm"] input, [part~="confirm"] button')
-        ?.focus(),
-    );
+    await this.updateComplete;
+    this.renderRoot
+      .querySelector<HTMLElement>('[part~="confirm"] input, [part~="confirm"] button')
+      ?.focus();
   }
 
-  async #confirm(event: Event): Promise<void> {
+  async #confirm(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const pending = this.pending;
-    if (!pending || this.busy) return;
-    const form = event.target as HTMLFormElement;
-    const data = new FormData(form);
-    const shipping =
-      pending.item.kind === 'merchandise'
-        ? Object.fromEntries(SHIPPING.map((f) => [f, String(data.get(f) ?? '').trim()]))
-        : undefined;
+    if (!pending || !this.#flow || this.busy) return;
     this.busy = true;
     this.failure = '';
     try {
-      const done = await this.client.post<RedemptionView>(
-        'v1/rewards/redemptions',
-        { itemId: pending.item.id, ...(shipping ? { shipping } : {}) },
-        { headers: { 'Idempotency-Key': pending.key } },
+      this.notice = await this.#flow.redeem(
+        this,
+        this.client,
+        pending.item,
+        pending.key,
+        event.target as HTMLFormElement,
+        this.#t as (key: string, vars?: Record<string, string | number>) => string,
       );
       this.pending = undefined;
-      this.notice =
-        this.#t('wallet.done', { title: done.title }) +
-        (done.couponCode ? ' ' + this.#t('wallet.coupon', { code: done.couponCode }) : '');
-      this.dispatchEvent(
-        new LxRedeemEvent({
-          redemptionId: done.id,
-          itemId: done.itemId,
-          kind: done.kind,
-          status: done.status,
-          cost: done.cost,
-          couponCode: done.couponCode,
-        }),
-      );
       await this.refresh();
-    } catch (error) {
-      const e = error as LxApiError;
-      this.failure =
-        e.problem?.reason === 'insufficient_balance' ? this.#t('wallet.short') : e.message;
+    } catch (message) {
+      this.failure = String(message);
     } finally {
       this.busy = false;
     }
@@ -203,39 +195,6 @@ export class LxTokenWallet extends LxElement {
     return new Intl.DateTimeFormat(this.resolvedLocale, { dateStyle: 'medium' }).format(
       new Date(iso),
     );
-  }
-
-  #renderConfirm(item: RewardItemView): TemplateResult {
-    return html`<form part="confirm" aria-labelledby="confirm-title" @submit=${this.#confirm}>
-      <strong id="confirm-title"
-        >${this.#t('wallet.confirm', { title: item.title, cost: this.#amount(item.cost) })}</strong
-      >
-      ${
-        item.kind === 'merchandise'
-          ? html`<fieldset>
-              <legend>${this.#t('wallet.shipping')}</legend>
-              ${SHIPPING.map(
-                (f) =>
-                  html`<label
-                    >${this.#t(`wallet.field.${f}`)}<input
-                      name=${f}
-                      required
-                      maxlength=${f === 'country' ? 2 : 200}
-                      minlength=${f === 'country' ? 2 : 1}
-                      autocomplete=${f === 'line1' ? 'address-line1' : f === 'postalCode' ? 'postal-code' : f === 'city' ? 'address-level2' : f}
-                  /></label>`,
-              )}
-            </fieldset>`
-          : nothing
-      }
-      ${this.failure ? html`<p role="alert">${this.failure}</p>` : nothing}
-      <div class="row">
-        <button type="submit" ?disabled=${this.busy}>${this.#t('wallet.confirm.yes')}</button>
-        <button type="button" class="secondary" @click=${this.#cancel}>
-          ${this.#t('wallet.cancel')}
-        </button>
-      </div>
-    </form>`;
   }
 
   protected override renderReady(_config: EmbedConfig): TemplateResult {
@@ -289,7 +248,7 @@ export class LxTokenWallet extends LxElement {
                           part="redeem"
                           aria-label=${this.#t('wallet.redeem.label', { title: item.title })}
                           ?disabled=${item.cost > balance || item.stock === 0}
-                          @click=${() => this.#ask(item)}
+                          @click=${() => void this.#ask(item)}
                         >
                           ${this.#t('wallet.redeem')}
                         </button></span
@@ -298,7 +257,19 @@ export class LxTokenWallet extends LxElement {
                 )}
               </ul>`
         }
-        ${this.pending ? this.#renderConfirm(this.pending.item) : nothing}
+        ${
+          this.pending && this.#flow
+            ? this.#flow.confirmForm({
+                item: this.pending.item,
+                cost: this.#amount(this.pending.item.cost),
+                busy: this.busy,
+                failure: this.failure,
+                t: this.#t as (key: string) => string,
+                onSubmit: (e) => void this.#confirm(e),
+                onCancel: () => this.#cancel(),
+              })
+            : nothing
+        }
       </section>
 
       ${

@@ -87,4 +87,28 @@ describe('lx-token-wallet', () => {
     const buttons = el.shadowRoot!.querySelectorAll<HTMLButtonElement>('button[part="redeem"]');
     expect([...buttons].every((b) => b.disabled)).to.equal(true);
   });
+
+  it('asks for a shipping address for merchandise, and shows the request as pending', async () => {
+    const { rewards } = await apiFixtures();
+    const el = await wallet(rewards.tokens.ada);
+    await settled(el, '[part="reward"]');
+    const hoodie = [
+      ...el.shadowRoot!.querySelectorAll<HTMLButtonElement>('button[part="redeem"]'),
+    ].find((b) => b.getAttribute('aria-label') === 'Redeem Hoodie')!;
+    hoodie.click();
+    const form = (await settled(el, '[part="confirm"]')) as HTMLFormElement;
+    expect(form.querySelector('legend')!.textContent).to.equal('Shipping address');
+    const values: Record<string, string> = {
+      name: 'Ada Lovelace',
+      line1: '12 St James Sq',
+      city: 'London',
+      postalCode: 'SW1Y 4JH',
+      country: 'GB',
+    };
+    for (const input of form.querySelectorAll('input')) input.value = values[input.name]!;
+    expect(await axeViolations(el)).to.deep.equal([]);
+    form.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await until(() => !el.shadowRoot!.querySelector('[part="confirm"]'), 'the form to close');
+    await until(() => text(el.shadowRoot!.querySelector('.status')) === 'Requested', 'the status');
+  });
 });

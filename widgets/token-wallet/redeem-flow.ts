@@ -1,0 +1,118 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { RedemptionView, RewardItemView } from '../../server/modules/rewards/redemptions.js';
+import type { ApiClient, LxApiError } from '../internal/api-client.js';
+import { LxRedeemEvent } from './redeem.event.js';
+
+/*
+ * The redemption step of the wallet: the confirmation form (with a shipping address for
+ * merchandise), the request and the `lx-redeem` event. Loaded the first time a learner
+ * presses Redeem, so a page that only shows balances never downloads it.
+ */
+
+/** English copy of the redemption step; overridable like the wallet's own keys. */
+export const redeemMessages = {
+  'wallet.confirm': 'Redeem {title} for {cost}?',
+  'wallet.confirm.yes': 'Confirm',
+  'wallet.cancel': 'Cancel',
+  'wallet.shipping': 'Shipping address',
+  'wallet.field.name': 'Full name',
+  'wallet.field.line1': 'Street address',
+  'wallet.field.city': 'City',
+  'wallet.field.postalCode': 'Postal code',
+  'wallet.field.country': 'Country code (2 letters)',
+  'wallet.short': 'Your balance does not cover this reward.',
+  'wallet.done': 'Redeemed {title}.',
+  'wallet.coupon': 'Your code: {code}',
+} as const;
+
+const FIELDS: [name: string, autocomplete: string][] = [
+  ['name', 'name'],
+  ['line1', 'address-line1'],
+  ['city', 'address-level2'],
+  ['postalCode', 'postal-code'],
+  ['country', 'country'],
+];
+
+type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+export function confirmForm(o: {
+  item: RewardItemView;
+  cost: string;
+  busy: boolean;
+  failure: string;
+  t: Translate;
+  onSubmit: (event: SubmitEvent) => void;
+  onCancel: () => void;
+}): TemplateResult {
+  const { t } = o;
+  return html`<form part="confirm" aria-labelledby="confirm-title" @submit=${o.onSubmit}>
+    <strong id="confirm-title"
+      >${t('wallet.confirm', { title: o.item.title, cost: o.cost })}</strong
+    >
+    ${
+      o.item.kind === 'merchandise'
+        ? html`<fieldset>
+            <legend>${t('wallet.shipping')}</legend>
+            ${FIELDS.map(
+              ([name, autocomplete]) =>
+                html`<label
+                  >${t(`wallet.field.${name}`)}<input
+                    name=${name}
+                    required
+                    autocomplete=${autocomplete}
+                    maxlength=${name === 'country' ? 2 : 200}
+                /></label>`,
+            )}
+          </fieldset>`
+        : nothing
+    }
+    ${o.failure ? html`<p role="alert">${o.failure}</p>` : nothing}
+    <div class="row">
+      <button type="submit" ?disabled=${o.busy}>${t('wallet.confirm.yes')}</button>
+      <button type="button" class="secondary" @click=${o.onCancel}>${t('wallet.cancel')}</button>
+    </div>
+  </form>`;
+}
+
+/**
+ * Sends the redemption under `key` (so a retried confirm cannot spend twice) and tells the
+ * page. Resolves to the notice to show, or rejects with the message for the form.
+ */
+export async function redeem(
+  host: HTMLElement,
+  client: ApiClient,
+  item: RewardItemView,
+  key: string,
+  form: HTMLFormElement,
+  t: Translate,
+): Promise<string> {
+  const data = new FormData(form);
+  const shipping =
+    item.kind === 'merchandise'
+      ? Object.fromEntries(FIELDS.map(([f]) => [f, String(data.get(f) ?? '').trim()]))
+      : undefined;
+  try {
+    const done = await client.post<RedemptionView>(
+      'v1/rewards/redemptions',
+      { itemId: item.id, shipping },
+      { headers: { 'Idempotency-Key': key } },
+    );
+    host.dispatchEvent(
+      new LxRedeemEvent({
+        redemptionId: done.id,
+        itemId: done.itemId,
+        kind: done.kind,
+        status: done.status,
+        cost: done.cost,
+        couponCode: done.couponCode,
+      }),
+    );
+    return (
+      t('wallet.done', { title: done.title }) +
+      (done.couponCode ? ' ' + t('wallet.coupon', { code: done.couponCode }) : '')
+    );
+  } catch (error) {
+    const e = error as LxApiError;
+    throw e.problem?.reason === 'insufficient_balance' ? t('wallet.short') : e.message;
+  }
+}
