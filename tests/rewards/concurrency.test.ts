@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Redemptions } from '../../server/modules/rewards/redemptions.js';
+import { startRewardsApi } from './api.js';
 import { ledgerFixture, type LedgerFixture } from './helpers.js';
 
 let f: LedgerFixture;
@@ -54,5 +55,59 @@ describe('ledger under real concurrency (several processes, one SQLite file)', (
     expect(f.ledger.balance('lic_a', 'u1')).toBe(250);
     expect(f.ledger.history('lic_a', 'u1', { limit: 10 }).items).toHaveLength(1);
     expect(f.ledger.check().ok).toBe(true);
+  }, 60_000);
+});
+
+describe('ledger under real concurrency (parallel HTTP requests to a real server)', () => {
+  it('200 parallel redemptions over HTTP: one 201, the rest a clear 409, never negative', async () => {
+    const api = await startRewardsApi();
+    try {
+      const { acme } = api;
+      await api.backend(acme, '/v1/rewards/grants', {
+        method: 'POST',
+        headers: { 'Idempotency-Key': 'g' },
+        body: JSON.stringify({ learnerId: 'ada', amount: 100, reason: 'x' }),
+      });
+      const res = await api.backend(acme, '/v1/rewards/catalog', {
+        method: 'POST',
+        body: JSON.stringify({ kind: 'partner', title: 'Prize', cost: 100 }),
+      });
+      const { id } = (await res.json()) as { id: string };
+      const token = await api.token(acme, { sub: 'ada' });
+      const answers = await Promise.all(
+        Array.from({ length: 200 }, (_, i) =>
+          api.learner(acme, token, '/v1/rewards/redemptions', {
+            method: 'POST',
+            headers: { 'Idempotency-Key': `r-${i}` },
+            body: JSON.stringify({ itemId: id }),
+          }),
+        ),
+      );
+      const statuses = answers.map((r) => r.status);
+      expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+      expect(statuses.filter((s) => s === 409)).toHaveLength(199);
+      const refusal = (await answers.find((r) => r.status === 409)!.json()) as { reason: string };
+      expect(refusal.reason).toBe('insufficient_balance');
+      expect(api.server.services.rewards.ledger.balance(acme.id, 'ada')).toBe(0);
+
+      await api.backend(acme, '/v1/rewards/rules/quiz.passed', {
+        method: 'PUT',
+        body: JSON.stringify({ amount: 7, dailyCap: null }),
+      });
+      const earns = await Promise.all(
+        Array.from({ length: 50 }, () =>
+          api.backend(acme, '/v1/rewards/activities', {
+            method: 'POST',
+            headers: { 'Idempotency-Key': 'quiz-1' },
+            body: JSON.stringify({ learnerId: 'bob', activity: 'quiz.passed' }),
+          }),
+        ),
+      );
+      expect(earns.every((r) => r.status === 200)).toBe(true);
+      expect(api.server.services.rewards.ledger.balance(acme.id, 'bob')).toBe(7);
+      expect(api.server.services.rewards.ledger.check().ok).toBe(true);
+    } finally {
+      await api.server.close();
+    }
   }, 60_000);
 });
