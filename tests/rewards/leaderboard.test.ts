@@ -227,4 +227,14 @@ describe('leaderboards', () => {
     const page = boards.board('lic_a', viewer('b'), { scope: 'global', window: 'all', limit: 10 });
     expect(page.entries.map((e) => e.displayName)).toEqual(['Learner b']);
   });
+
+  it('never shows a learner id: a learner with no known name has a null display name', () => {
+    setup();
+    f.ledger.bonus('lic_a', { learnerId: 'ada@example.edu', amount: 10, reason: 'x' });
+    boards.touchProfile('lic_a', 'cy', { displayName: null, classes: ['bio'] });
+    f.ledger.bonus('lic_a', { learnerId: 'cy', amount: 5, reason: 'x' });
+    const page = boards.board('lic_a', viewer('z'), { scope: 'global', window: 'all', limit: 10 });
+    expect(page.entries.map((e) => e.displayName)).toEqual([null, null]);
+    expect(JSON.stringify(page)).not.toContain('ada@example.edu');
+  });
 });

@@ -168,14 +168,15 @@ export class LxLeaderboard extends LxElement {
 
   #row(entry: LeaderboardEntry): TemplateResult {
     const score = new Intl.NumberFormat(this.resolvedLocale).format(entry.score);
+    const name = entry.displayName ?? this.#t('leaderboard.anonymous');
     return html`<li
       part=${entry.me ? 'entry me' : 'entry'}
       aria-current=${entry.me ? 'true' : nothing}
     >
       <span class="rank">${entry.rank}</span>
-      <span class="avatar" aria-hidden="true">${initials(entry.displayName)}</span>
+      <span class="avatar" aria-hidden="true">${initials(name)}</span>
       <span class="name"
-        >${entry.displayName}${
+        >${name}${
           entry.me
             ? html` <span class="visually-hidden">${this.#t('leaderboard.you')}</span>`
             : nothing

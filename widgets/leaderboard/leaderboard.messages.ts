@@ -16,6 +16,7 @@ export const leaderboardMessages = {
   'leaderboard.around': 'Around you',
   'leaderboard.yours': 'Your rank',
   'leaderboard.you': '(you)',
+  'leaderboard.anonymous': 'A learner',
   'leaderboard.points': '{score} pts',
   'leaderboard.empty': 'No scores yet for this period.',
   'leaderboard.unranked': 'Earn tokens in this period to get a rank.',

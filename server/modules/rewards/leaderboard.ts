@@ -17,7 +17,7 @@ export type LeaderboardScope = (typeof leaderboardScopes)[number];
 /** Learner ids are the customer's own and may be e-mail addresses: they are never shown. */
 export interface LeaderboardEntry {
   rank: number;
-  displayName: string;
+  displayName: string | null;
   score: number;
   me: boolean;
 }
@@ -36,7 +36,8 @@ export interface LeaderboardPage {
 }
 
 export interface LearnerProfile {
-  displayName: string;
+  /** `null` keeps the name already known (or none, stored as ''). */
+  displayName: string | null;
   classes: string[];
 }
 
@@ -44,6 +45,8 @@ interface ScoreRow {
   learnerId: string;
   score: number;
   reachedAt: number;
+  /** The display name, when the query that found the row joined it. */
+  name?: string | null;
 }
 
 function bucket(tx: Tx, licenseId: string, period: string, score: number, delta: number) {
@@ -162,10 +165,13 @@ export class Leaderboards {
     const now = this.#clock.now();
     writeTransaction(this.#db, (tx) => {
       tx.insert(rewardProfiles)
-        .values({ licenseId, learnerId, displayName: profile.displayName, updatedAt: now })
+        .values({ licenseId, learnerId, displayName: profile.displayName ?? '', updatedAt: now })
         .onConflictDoUpdate({
           target: [rewardProfiles.licenseId, rewardProfiles.learnerId],
-          set: { displayName: profile.displayName, updatedAt: now },
+          set: {
+            displayName: profile.displayName ?? sql`${rewardProfiles.displayName}`,
+            updatedAt: now,
+          },
         })
         .run();
       tx.delete(rewardClassMembers)
@@ -208,7 +214,7 @@ export class Leaderboards {
   }
 
   /** Hides (or shows again) the learner on every board; the learner still sees their own rank. */
-  setOptOut(licenseId: string, learnerId: string, optedOut: boolean, displayName = learnerId) {
+  setOptOut(licenseId: string, learnerId: string, optedOut: boolean, displayName = '') {
     const now = this.#clock.now();
     writeTransaction(this.#db, (tx) => {
       tx.insert(rewardProfiles)
@@ -369,7 +375,12 @@ export class Leaderboards {
       learnerId: rewardScores.learnerId,
       score: rewardScores.score,
       reachedAt: rewardScores.reachedAt,
+      name: rewardProfiles.displayName,
     };
+    const profile = and(
+      eq(rewardProfiles.licenseId, rewardScores.licenseId),
+      eq(rewardProfiles.learnerId, rewardScores.learnerId),
+    );
     const base = and(
       eq(rewardScores.licenseId, licenseId),
       eq(rewardScores.period, period),
@@ -386,6 +397,7 @@ export class Leaderboards {
         ...this.#db
           .select(columns)
           .from(rewardScores)
+          .leftJoin(rewardProfiles, profile)
           .where(and(base, eq(rewardScores.score, after.score), rest))
           .orderBy(
             ...(down
@@ -401,6 +413,7 @@ export class Leaderboards {
         ...this.#db
           .select(columns)
           .from(rewardScores)
+          .leftJoin(rewardProfiles, profile)
           .where(
             and(
               base,
@@ -547,14 +560,17 @@ export class Leaderboards {
       }
     }
 
-    const ids = [...new Set([...entries, ...around].map((e) => e.row.learnerId))];
+    const ids = [...new Set([...entries, ...around].map((e) => e.row))]
+      .filter((r) => r.name === undefined)
+      .map((r) => r.learnerId);
     const names = this.#names(licenseId, ids);
     const toEntry = ({ row, rank }: { row: ScoreRow; rank: number }): LeaderboardEntry => ({
       rank,
+      // A learner only reported by the customer's server may have no name yet: never show the id.
       displayName:
         row.learnerId === viewer.learnerId
           ? viewer.displayName
-          : (names.get(row.learnerId)?.name ?? row.learnerId),
+          : (row.name ?? names.get(row.learnerId)?.name) || null,
       score: row.score,
       me: row.learnerId === viewer.learnerId,
     });

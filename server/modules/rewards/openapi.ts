@@ -151,7 +151,7 @@ export const LeaderboardQuery = z.object({
 
 const Entry = z.object({
   rank: z.number().int(),
-  displayName: z.string(),
+  displayName: z.string().nullable(),
   score: z.number().int(),
   me: z.boolean(),
 });

@@ -422,7 +422,7 @@ export const rewardRoutes = createRouter()
     const r = rewards(c);
     if (input.displayName || input.classes) {
       r.leaderboards.touchProfile(licenseId, input.learnerId, {
-        displayName: input.displayName ?? input.learnerId,
+        displayName: input.displayName ?? null,
         classes: input.classes ?? [],
       });
     }
