@@ -51,18 +51,6 @@ export const tokenWalletStyles = css`
   .status[data-status='fulfilled'] {
     color: var(--_success);
   }
-  [part~='confirm'] {
-    display: grid;
-    gap: calc(var(--_space) * 0.5);
-    padding: var(--_space);
-    border: 2px solid var(--_brand);
-    border-radius: var(--_radius);
-    background: var(--_raised);
-  }
-  label {
-    display: grid;
-    gap: 0.2rem;
-  }
   input,
   select {
     font: inherit;
@@ -82,8 +70,5 @@ export const tokenWalletStyles = css`
     background: transparent;
     color: var(--_text);
     border-color: var(--_border);
-  }
-  [role='alert'] {
-    color: var(--_danger);
   }
 `;
