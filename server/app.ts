@@ -61,20 +61,26 @@ export function createApp(services: Services, options: AppOptions = {}) {
     }),
   );
   app.use('/v1/*', apiCors);
-  const limitBody = bodyLimit({
-    maxSize: services.config.bodyLimitBytes,
-    onError: () => {
-      throw new ApiError(
-        'payload_too_large',
-        `Request bodies are limited to ${services.config.bodyLimitBytes} bytes.`,
-      );
-    },
+  const tooLarge = () => {
+    throw new ApiError(
+      'payload_too_large',
+      `Request bodies are limited to ${services.config.bodyLimitBytes} bytes.`,
+    );
+  };
+  const limitBody = bodyLimit({ maxSize: services.config.bodyLimitBytes, onError: tooLarge });
+  // Merely asking for the body makes the Node adapter build a full fetch Request (streams,
+  // abort signal), which costs more than most handlers. GET and HEAD carry no body; a
+  // declared Content-Length is enforced by Node's HTTP parser, so checking the header is
+  // enough; a request with neither Content-Length nor Transfer-Encoding has no body. Only
+  // chunked bodies are counted as they stream.
+  app.use('/v1/*', (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    if (c.req.header('transfer-encoding') !== undefined) return limitBody(c, next);
+    const length = c.req.header('content-length');
+    if (length !== undefined && !/^\d+$/.test(length)) return limitBody(c, next);
+    if (length !== undefined && Number(length) > services.config.bodyLimitBytes) tooLarge();
+    return next();
   });
-  // GET and HEAD carry no body, and merely asking for one makes the Node adapter build a full
-  // fetch Request (streams, abort signal) on the hottest read paths.
-  app.use('/v1/*', (c, next) =>
-    c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next),
-  );
 
   app.use('*', async (_c, next) => {
     try {

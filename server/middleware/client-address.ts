@@ -31,12 +31,10 @@ export function createClientAddress(
   return (c) => {
     const known = c.get('clientAddress');
     if (known) return known;
-    let peer = 'unknown';
-    try {
-      peer = normalize(getConnInfo(c).remote.address ?? 'unknown');
-    } catch {
-      // Requests handed to app.fetch directly (not through a socket) have no peer.
-    }
+    // Requests handed to app.fetch directly (not through a socket) have no peer.
+    const peer = (c.env as { incoming?: unknown } | undefined)?.incoming
+      ? normalize(getConnInfo(c).remote.address ?? 'unknown')
+      : 'unknown';
     let client = peer;
     if (trustedProxies.length > 0 && isTrusted(peer)) {
       const hops = (c.req.header('x-forwarded-for') ?? '')

@@ -108,6 +108,12 @@ describe('POST /v1/licenses/validate', () => {
     const doc = await (await h.fetch('/v1/openapi.json')).json();
     expect(doc.paths['/v1/licenses/validate'].post.security).toEqual([{ secretKey: [] }]);
     expect(doc.components.schemas.LicenseValidation).toBeDefined();
+    expect(
+      doc.paths['/v1/licenses/validate'].post.requestBody.content['application/json'].schema,
+    ).toEqual({
+      $ref: '#/components/schemas/LicenseValidate',
+    });
+    expect(doc.components.schemas.LicenseValidate.properties.origin).toBeDefined();
     expect(doc.components.securitySchemes.secretKey).toMatchObject({
       type: 'http',
       scheme: 'bearer',
