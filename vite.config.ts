@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { minifyLitTemplates } from './scripts/minify-lit-templates.js';
 import { widgetEntries } from './widgets/registry.js';
 
 /**
@@ -14,6 +15,7 @@ export default defineConfig(({ mode }) => {
     ? { 'kit.classic': 'widgets/loader/kit.ts' }
     : { kit: 'widgets/loader/kit.ts', ...widgetEntries };
   return {
+    plugins: [minifyLitTemplates()],
     define: { __LX_CLASSIC__: JSON.stringify(classic) },
     build: {
       outDir: 'dist',

@@ -21,6 +21,8 @@ export interface WidgetFixtures {
     foreignOrigin: string;
     unknown: string;
     malformed: string;
+    /** An active license whose default locale is fr-CA. */
+    french: string;
   };
   /** A license with token rewards: learners' tokens and what they hold (see seedRewards). */
   rewards: RewardsFixture;
@@ -51,6 +53,7 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
     foreignOrigin: keyWithBody('pk', 'test', 'WidgetTestForeign0000001'),
     unknown: keyWithBody('pk', 'test', 'WidgetTestUnknown0000001'),
     malformed: 'pk_test_not-a-real-key',
+    french: keyWithBody('pk', 'test', 'WidgetTestFrench00000001'),
   };
   const base = (id: string, publishableKey: string): NewLicense => ({
     id,
@@ -75,6 +78,7 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
       { ...base('lic_w_suspended', keys.suspended), status: 'suspended' },
       { ...base('lic_w_expired', keys.expired), expiresAt: new Date(now.getTime() - 60_000) },
       { ...base('lic_w_foreign', keys.foreignOrigin), allowedOrigins: ['https://elsewhere.test'] },
+      { ...base('lic_w_french', keys.french), locale: 'fr-CA', currency: 'CAD' },
     ])
     .run();
 

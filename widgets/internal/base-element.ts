@@ -1,26 +1,17 @@
 import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import { ApiClient, LxApiError, type TokenSource } from './api-client.js';
 import { configStore, type ConfigState, type EmbedConfig } from './config-store.js';
 import { LxErrorEvent } from './events.js';
-import { messagesFor, t, type MessageKey, type Messages } from './i18n.js';
+import { catalogReady, isRtl, messagesFor, t, type Catalog, type MessageKey } from './i18n.js';
 import { kitSettings } from './kit.js';
 import { baseStyles } from './styles.js';
-import { themeSheet } from './theme.js';
-
-const LICENSE_CODES = new Set([
-  'license_missing',
-  'license_malformed',
-  'license_unknown',
-  'license_revoked',
-  'license_suspended',
-  'license_expired',
-]);
+import { themeSheet, type Theme } from './theme.js';
 
 type ProblemKind = 'license' | 'origin' | 'limit' | 'network' | 'error';
 
 function problemKind(error: LxApiError): ProblemKind {
-  if (LICENSE_CODES.has(error.code)) return 'license';
+  // license_missing, _malformed, _unknown, _revoked, _suspended, _expired
+  if (error.code.startsWith('license_')) return 'license';
   if (error.code === 'origin_not_allowed') return 'origin';
   if (error.code === 'usage_limit_exceeded' || error.code === 'rate_limited') return 'limit';
   if (error.code === 'network_error') return 'network';
@@ -37,32 +28,51 @@ function problemKind(error: LxApiError): ProblemKind {
 export abstract class LxElement extends LitElement {
   static override styles = [baseStyles];
 
+  // Reactive properties are declared here rather than with decorators: the decorator helpers
+  // cost every widget bytes against its size budget.
+  static override properties = {
+    configState: { state: true },
+    license: {},
+    api: {},
+    locale: { reflect: true },
+    userToken: { attribute: 'user-token' },
+    tokenProvider: { attribute: false },
+    theme: { attribute: false },
+  };
+
   #unsubscribe: (() => void) | undefined;
   #reported: LxApiError | undefined;
   #client: ApiClient | undefined;
   #litSheets: CSSStyleSheet[] | undefined;
   #subscribedTo: string | undefined;
+  #pageDir: boolean | undefined;
 
-  @state() protected configState: ConfigState = { status: 'loading' };
+  protected configState: ConfigState = { status: 'loading' };
 
   /** Publishable key for this element; defaults to the kit script's `data-license`. */
-  @property() license?: string;
+  declare license?: string;
 
   /** API origin; defaults to the kit script's `data-api` or the origin the kit came from. */
-  @property() api?: string;
+  declare api?: string;
 
   /** BCP 47 locale for copy, money and dates; defaults to the license's locale. */
-  @property({ reflect: true }) locale?: string;
+  declare locale?: string;
 
   /** Short-lived learner JWT signed by the customer's backend. */
-  @property({ attribute: 'user-token' }) userToken?: string;
+  declare userToken?: string;
 
   /** Alternative to `user-token`: called before each request that needs the learner. */
-  @property({ attribute: false }) tokenProvider?: () =>
-    string | undefined | Promise<string | undefined>;
+  declare tokenProvider?: () => string | undefined | Promise<string | undefined>;
+
+  /**
+   * A theme to show instead of the license's published one (the theme editor's preview).
+   * It passes through the same value checks as a delivered theme.
+   */
+  declare theme?: Theme;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#pageDir ??= this.hasAttribute('dir');
     this.#subscribe();
   }
 
@@ -78,6 +88,7 @@ export abstract class LxElement extends LitElement {
       const { api, license } = this.endpoint;
       if (this.#subscribedTo !== `${api}\n${license}`) this.#subscribe();
     }
+    if (changed.has('theme') && this.config) this.#applyTheme(this.config);
     if (
       changed.has('license') ||
       changed.has('api') ||
@@ -115,11 +126,12 @@ export abstract class LxElement extends LitElement {
     return this.locale ?? this.config?.locale ?? navigator.language ?? 'en';
   }
 
-  protected get messages(): Partial<Messages> {
-    return messagesFor(this.resolvedLocale);
+  /** The catalog for the resolved locale with the license's white-label copy laid over it. */
+  protected get messages(): Catalog {
+    return messagesFor(this.resolvedLocale, (this.theme ?? this.config?.theme)?.messages);
   }
 
-  protected msg(key: MessageKey, vars?: Record<string, string | number>): string {
+  protected msg(key: MessageKey, vars: Record<string, string | number> = {}): string {
     return t(key, vars, this.messages);
   }
 
@@ -171,7 +183,7 @@ export abstract class LxElement extends LitElement {
       return;
     }
     this.#litSheets ??= [...root.adoptedStyleSheets];
-    root.adoptedStyleSheets = [themeSheet(config.theme), ...this.#litSheets];
+    root.adoptedStyleSheets = [themeSheet(this.theme ?? config.theme), ...this.#litSheets];
   }
 
   protected retry(): void {
@@ -210,7 +222,20 @@ export abstract class LxElement extends LitElement {
 
   protected abstract renderReady(config: EmbedConfig): TemplateResult;
 
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // Copy in a right-to-left language lays out right to left even on a left-to-right page,
+    // unless the page set a direction on the element itself.
+    if (!this.#pageDir) this.dir = isRtl(this.resolvedLocale) ? 'rtl' : 'ltr';
+  }
+
   protected override render(): TemplateResult {
+    // Until the locale's catalog has arrived, a skeleton: never a flash of English.
+    const pending = catalogReady(this.resolvedLocale);
+    if (pending) {
+      void pending.then(() => this.requestUpdate());
+      return this.renderLoading();
+    }
     switch (this.configState.status) {
       case 'loading':
         return this.renderLoading();

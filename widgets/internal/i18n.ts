@@ -1,6 +1,7 @@
 /**
- * User-visible copy. Every string a widget shows comes from here, keyed, with `{name}`
- * placeholders, so translations and a license's own wording can replace it.
+ * User-visible copy. Every string a widget shows comes from a catalog, keyed, with `{name}`
+ * placeholders, so translations and a license's own wording can replace it. English ships in
+ * every widget; other languages are separate chunks fetched the first time a widget needs one.
  */
 const en = {
   'state.loading': 'Loading…',
@@ -28,31 +29,87 @@ const en = {
   'pricing.choose': 'Choose {plan}',
   'pricing.trial': '{days}-day free trial',
   'pricing.empty': 'No plans are offered yet.',
-} as const;
+};
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
+/** A catalog may cover any keys, including those of widgets that register their own. */
+export type Catalog = Record<string, string>;
+/** A license's white-label copy: locale → key → text. */
+export type MessageOverrides = Record<string, Catalog>;
 
-const catalogs: Record<string, Partial<Messages>> = { en };
+export const englishCatalog: Readonly<Messages> = en;
 
-export function t(
-  key: MessageKey,
-  vars: Record<string, string | number> = {},
-  overrides?: Partial<Messages>,
-): string {
-  const template = overrides?.[key] ?? en[key];
+const loaders: Record<string, () => Promise<{ default: Catalog }>> = {
+  ar: () => import('./locales/ar.js'),
+  de: () => import('./locales/de.js'),
+  fr: () => import('./locales/fr.js'),
+};
+
+const catalogs: Record<string, Catalog> = { en };
+const loading: Record<string, Promise<void>> = {};
+
+const primaryOf = (locale: string) => locale.toLowerCase().split('-')[0]!;
+
+/** The language whose catalog a locale displays: `fr-CA` → `fr`; English when none ships. */
+export function languageOf(locale: string): string {
+  const primary = primaryOf(locale);
+  return primary in loaders ? primary : 'en';
+}
+
+export function isRtl(locale: string): boolean {
+  return /^(ar|he|fa|ur|ps|yi|dv|ckb|sd|ug)$/.test(primaryOf(locale));
+}
+
+/**
+ * Undefined when the catalog for `locale` is available, else a promise that settles once it
+ * is. A catalog that fails to load leaves the widget in English rather than broken.
+ */
+export function catalogReady(locale: string): Promise<void> | undefined {
+  const language = languageOf(locale);
+  if (catalogs[language]) return undefined;
+  return (loading[language] ??= loaders[language]!().then(
+    (module) => void (catalogs[language] = { ...catalogs[language], ...module.default }),
+    () => void (catalogs[language] = {}),
+  ));
+}
+
+/** Adds messages to a language's catalog (widgets with their own keys call this). */
+export function registerCatalog(language: string, messages: Catalog): void {
+  catalogs[language] = { ...catalogs[language], ...messages };
+}
+
+/**
+ * The messages for a locale: English ← the language's catalog ← the license's overrides for
+ * that language ← its overrides for the exact locale. A license may also supply copy for a
+ * language the kit does not ship; it is laid over the English text.
+ */
+let last: [string, MessageOverrides | undefined, Catalog | undefined, Catalog] | undefined;
+
+export function messagesFor(locale: string, overrides?: MessageOverrides): Catalog {
+  const language = languageOf(locale);
+  // Every widget asks on every render; widgets on a page share one locale and license.
+  if (last?.[0] !== locale || last[1] !== overrides || last[2] !== catalogs[language]) {
+    const primary = primaryOf(locale);
+    last = [
+      locale,
+      overrides,
+      catalogs[language],
+      {
+        ...catalogs.en,
+        ...catalogs[language],
+        ...overrides?.[language],
+        ...(primary !== language ? overrides?.[primary] : undefined),
+        ...overrides?.[locale],
+      },
+    ];
+  }
+  return last[3];
+}
+
+export function t(key: string, vars: Record<string, string | number>, messages: Catalog): string {
+  const template = messages[key] ?? catalogs.en![key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
-}
-
-export function registerCatalog(locale: string, messages: Partial<Messages>): void {
-  catalogs[locale] = { ...catalogs[locale], ...messages };
-}
-
-/** Messages for a locale, falling back from `pt-BR` to `pt` to English. */
-export function messagesFor(locale: string | undefined): Partial<Messages> {
-  if (!locale) return en;
-  const base = locale.split('-')[0] ?? locale;
-  return { ...en, ...catalogs[base], ...catalogs[locale] };
 }
 
 const formatters = new Map<string, Intl.NumberFormat>();
@@ -74,4 +131,20 @@ export function formatMoney(minor: number, currency: string, locale?: string): s
   const decimal =
     exponent === 0 ? digits : `${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
   return format.format(`${negative ? '-' : ''}${decimal}` as unknown as number);
+}
+
+export function formatNumber(
+  value: number,
+  locale?: string,
+  options?: Intl.NumberFormatOptions,
+): string {
+  return new Intl.NumberFormat(locale, options).format(value);
+}
+
+export function formatDate(
+  value: Date | number | string,
+  locale?: string,
+  options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' },
+): string {
+  return new Intl.DateTimeFormat(locale, options).format(new Date(value));
 }

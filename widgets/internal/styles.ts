@@ -3,12 +3,20 @@ import { css } from 'lit';
 /**
  * Shared base styles. Widgets read semantic tokens (`--lx-*`) only, each through a private
  * local with the light preset as fallback, so an unthemed widget still looks finished.
+ * The hover shade, when a theme leaves it unset, is mixed from the brand in CSS, so a page
+ * that overrides `--lx-color-brand` gets a matching hover (weights as in themes/derive.ts;
+ * widgets that show pressed or subtle brand states mix `--lx-color-brand-active` and
+ * `--lx-color-brand-subtle` the same way in their own styles).
  */
 export const baseStyles = css`
   :host {
     display: block;
     --_brand: var(--lx-color-brand, #4f46e5);
     --_brand-contrast: var(--lx-color-brand-contrast, #fff);
+    --_brand-hover: var(
+      --lx-color-brand-hover,
+      color-mix(in oklab, var(--_brand) 85%, var(--_text))
+    );
     --_surface: var(--lx-color-surface, #fff);
     --_raised: var(--lx-color-surface-raised, #f8fafc);
     --_text: var(--lx-color-text, #0f172a);
@@ -24,6 +32,7 @@ export const baseStyles = css`
     --_radius: var(--lx-radius, 0.5rem);
     --_space: calc(1rem * var(--lx-density, 1));
     --_shadow: var(--lx-shadow, 0 1px 2px rgb(15 23 42 / 0.08), 0 4px 12px rgb(15 23 42 / 0.06));
+    --_motion: var(--lx-motion, 1);
     color: var(--_text);
     font-family: var(--_font);
     font-size: calc(1rem * var(--_scale));
@@ -54,7 +63,7 @@ export const baseStyles = css`
     font-weight: 600;
   }
   button:hover {
-    filter: brightness(1.08);
+    background: var(--_brand-hover);
   }
   button:focus-visible,
   input:focus-visible {
@@ -82,17 +91,17 @@ export const baseStyles = css`
     color: var(--_muted);
   }
   .state[data-kind='error'] {
-    border-left: 4px solid var(--_danger);
+    border-inline-start: 4px solid var(--_danger);
   }
   .state[data-kind='limit'] {
-    border-left: 4px solid var(--_warning);
+    border-inline-start: 4px solid var(--_warning);
   }
   .skeleton {
     min-height: 6rem;
     border-radius: var(--_radius);
     background: linear-gradient(90deg, var(--_raised), var(--_border), var(--_raised));
     background-size: 200% 100%;
-    animation: lx-shimmer 1.4s ease-in-out infinite;
+    animation: lx-shimmer calc(var(--_motion) * 1.4s) ease-in-out infinite;
   }
   .visually-hidden {
     position: absolute;

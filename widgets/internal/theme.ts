@@ -1,25 +1,42 @@
 import type { Theme, ThemeTokens } from '../../themes/tokens.js';
 
-// Defence in depth: the server validates theme values strictly, and the client still refuses
-// anything that could end a declaration, open a block, fetch a URL or smuggle an escape.
+export type { Theme };
+
+// Defence in depth: the server accepts only values its strict validator passes, and a widget
+// still refuses anything that could end a declaration, open a block, call a function other
+// than a color function (url(), var(), expression(), …), smuggle an escape or leave a quote
+// open — whatever reaches it, from the network or from a script setting `theme`.
 const SAFE_VALUE = /^[#a-zA-Z0-9 .,%()'"/+-]{1,200}$/;
-const FORBIDDEN = /url\(|expression\(|image-set\(|var\(|attr\(/i;
-const TOKEN_NAME = /^[a-z][a-z-]{0,40}$/;
+const FUNCTION = /([a-z-]*)\(/gi;
+const COLOR_FUNCTION = /^(rgba?|hsla?|oklch)$/i;
+const CSS_WIDE = /^\s*(inherit|initial|unset|revert|revert-layer)\s*$/i;
+const NAME = /^[a-z][a-z-]{0,40}$/;
+
+const count = (text: string, ch: string) => text.split(ch).length - 1;
 
 export function isSafeTokenValue(value: unknown): value is string {
-  return typeof value === 'string' && SAFE_VALUE.test(value) && !FORBIDDEN.test(value);
+  if (typeof value !== 'string' || !SAFE_VALUE.test(value) || CSS_WIDE.test(value)) return false;
+  for (const [, name] of value.matchAll(FUNCTION)) if (!COLOR_FUNCTION.test(name!)) return false;
+  return (
+    count(value, '(') === count(value, ')') &&
+    count(value, '"') % 2 === 0 &&
+    count(value, "'") % 2 === 0
+  );
 }
 
-function declarations(tokens: ThemeTokens | undefined): string {
-  return Object.entries(tokens ?? {})
-    .filter(([name, value]) => TOKEN_NAME.test(name) && isSafeTokenValue(value))
-    .map(([name, value]) => `--lx-${name}:${value};`)
-    .join('');
+function declarations(tokens: Partial<Record<string, string>> | undefined): string {
+  let css = '';
+  for (const [name, value] of Object.entries(tokens ?? {})) {
+    if (!NAME.test(name) || !isSafeTokenValue(value)) continue;
+    // Motion is on/off in a theme and a 1/0 factor in CSS, so durations can multiply by it.
+    css += `--lx-${name}:${name === 'motion' ? (value === 'off' ? 0 : 1) : value};`;
+  }
+  return css;
 }
 
-/** The CSS text for a theme: semantic tokens on `:host`, dark values by mode or media query. */
+/** The CSS text for a theme: tokens and knobs on `:host`, dark values by mode or media query. */
 export function themeCss(theme: Theme): string {
-  const light = `:host{${declarations(theme.tokens)}}`;
+  const light = `:host{${declarations(theme.tokens as ThemeTokens)}${declarations(theme.knobs)}}`;
   const dark = theme.darkTokens ? `:host{${declarations(theme.darkTokens)}}` : '';
   if (theme.mode === 'dark') return light + dark;
   if (theme.mode === 'auto' && dark) return `${light}@media (prefers-color-scheme: dark){${dark}}`;
@@ -38,4 +55,13 @@ export function themeSheet(theme: Theme): CSSStyleSheet {
     sheets.set(css, sheet);
   }
   return sheet;
+}
+
+/** A brand logo URL a widget may show: plain https only, whatever the server sent. */
+export function safeLogoUrl(url: string | undefined): string | undefined {
+  return url &&
+    url.length <= 500 &&
+    /^https:\/\/[\w.-]+(:\d+)?(\/[\w.~!$&*+,=:@%/-]*)?(\?[\w.~!$&*+,=:@%/?-]*)?$/.test(url)
+    ? url
+    : undefined;
 }

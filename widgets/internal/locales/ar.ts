@@ -1,0 +1,30 @@
+import type { Catalog, Messages } from '../i18n.js';
+
+/** Arabic (right to left). Loaded on demand: only pages that show Arabic fetch it. */
+export default {
+  'state.loading': 'جارٍ التحميل…',
+  'state.license.title': 'هذه الميزة غير متاحة',
+  'state.license.body': 'ترخيص Liberation Kit لهذا الموقع غير صالح.',
+  'state.origin.title': 'غير متاح على هذا الموقع',
+  'state.origin.body': 'لا يُسمح لهذا الموقع باستخدام هذا الترخيص.',
+  'state.limit.title': 'غير متاح مؤقتًا',
+  'state.limit.body': 'بلغت هذه الخدمة حد الاستخدام. يُرجى المحاولة لاحقًا.',
+  'state.network.title': 'تعذّر الوصول إلى الخادم',
+  'state.network.body': 'تحقّق من اتصالك وحاول مرة أخرى.',
+  'state.error.title': 'حدث خطأ ما',
+  'state.error.body': 'يُرجى المحاولة بعد قليل.',
+  'state.reference': 'المرجع: {id}',
+  'action.retry': 'إعادة المحاولة',
+  'pricing.title': 'اختر خطتك',
+  'pricing.billing': 'فترة الفوترة',
+  'pricing.monthly': 'شهريًا',
+  'pricing.yearly': 'سنويًا',
+  'pricing.save': 'وفّر {percent}٪',
+  'pricing.per.month': '/ شهر',
+  'pricing.per.year': '/ سنة',
+  'pricing.free': 'مجاني',
+  'pricing.recommended': 'موصى بها',
+  'pricing.choose': 'اختر {plan}',
+  'pricing.trial': 'تجربة مجانية لمدة {days} يومًا',
+  'pricing.empty': 'لا توجد خطط معروضة بعد.',
+} satisfies Messages & Catalog;

@@ -1,0 +1,30 @@
+import type { Catalog, Messages } from '../i18n.js';
+
+/** French. Loaded on demand: only pages that show French fetch it. */
+export default {
+  'state.loading': 'Chargement…',
+  'state.license.title': 'Cette fonctionnalité est indisponible',
+  'state.license.body': 'La licence Liberation Kit de ce site n’est pas valide.',
+  'state.origin.title': 'Indisponible sur ce site',
+  'state.origin.body': 'Ce site n’est pas autorisé à utiliser cette licence.',
+  'state.limit.title': 'Momentanément indisponible',
+  'state.limit.body': 'Ce service a atteint sa limite d’utilisation. Veuillez réessayer plus tard.',
+  'state.network.title': 'Impossible de joindre le serveur',
+  'state.network.body': 'Vérifiez votre connexion et réessayez.',
+  'state.error.title': 'Une erreur est survenue',
+  'state.error.body': 'Veuillez réessayer dans un instant.',
+  'state.reference': 'Référence : {id}',
+  'action.retry': 'Réessayer',
+  'pricing.title': 'Choisissez votre formule',
+  'pricing.billing': 'Période de facturation',
+  'pricing.monthly': 'Mensuel',
+  'pricing.yearly': 'Annuel',
+  'pricing.save': '{percent} % d’économie',
+  'pricing.per.month': '/ mois',
+  'pricing.per.year': '/ an',
+  'pricing.free': 'Gratuit',
+  'pricing.recommended': 'Recommandé',
+  'pricing.choose': 'Choisir {plan}',
+  'pricing.trial': 'Essai gratuit de {days} jours',
+  'pricing.empty': 'Aucune formule n’est encore proposée.',
+} satisfies Messages & Catalog;
