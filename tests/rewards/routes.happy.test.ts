@@ -204,4 +204,44 @@ describe('rewards API: happy paths', () => {
       expect(doc.paths).toHaveProperty([path]);
     }
   });
+
+  it('keeps weekly boards apart across a week boundary on the services clock', async () => {
+    const { globex } = api;
+    const clock = api.server.clock;
+    const start = clock.now();
+    try {
+      await api.backend(globex, '/v1/rewards/settings', {
+        method: 'PATCH',
+        body: JSON.stringify({ timeZone: 'America/New_York' }),
+      });
+      await api.backend(globex, '/v1/rewards/rules/streak.day', {
+        method: 'PUT',
+        body: JSON.stringify({ amount: 3, dailyCap: null }),
+      });
+      // Sunday 23:30 in New York is already Monday in UTC; the license's zone decides the week.
+      clock.set(new Date('2030-01-21T04:30:00Z'));
+      await api.backend(
+        globex,
+        '/v1/rewards/activities',
+        post({ learnerId: 'sun', activity: 'streak.day', displayName: 'Sunday' }, 'w1'),
+      );
+      clock.set(new Date('2030-01-21T05:30:00Z'));
+      await api.backend(
+        globex,
+        '/v1/rewards/activities',
+        post({ learnerId: 'mon', activity: 'streak.day', displayName: 'Monday' }, 'w2'),
+      );
+      const token = await api.token(globex, { sub: 'mon', name: 'Monday' });
+      let res = await api.learner(globex, token, '/v1/rewards/leaderboard?window=week');
+      let board = (await res.json()) as { period: string; entries: { displayName: string }[] };
+      expect(board.period).toBe('week:2030-01-21');
+      expect(board.entries.map((e) => e.displayName)).toEqual(['Monday']);
+      res = await api.learner(globex, token, '/v1/rewards/leaderboard?window=week&offset=1');
+      board = (await res.json()) as typeof board;
+      expect(board.period).toBe('week:2030-01-14');
+      expect(board.entries.map((e) => e.displayName)).toEqual(['Sunday']);
+    } finally {
+      clock.set(start);
+    }
+  });
 });
