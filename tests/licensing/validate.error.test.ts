@@ -167,3 +167,55 @@ describe('POST /v1/licenses/validate refusals', () => {
     }
   });
 });
+
+describe('POST /v1/licenses/validate body limit', () => {
+  let h: Harness;
+  let acme: ReturnType<typeof createLicense>;
+  beforeAll(async () => {
+    h = await startHarness({ config: { bodyLimitBytes: 1024 } });
+    acme = createLicense(h.services);
+  });
+  afterAll(() => h.close());
+
+  const big = JSON.stringify({ origin: 'https://portal.acme.test', padding: 'x'.repeat(2000) });
+
+  it('payload_too_large from the declared Content-Length', async () => {
+    const res = await h.fetch(
+      '/v1/licenses/validate',
+      jsonInit('POST', JSON.parse(big), bearer(acme.secretKey)),
+    );
+    await expectProblem(res, 'payload_too_large');
+  });
+
+  it('payload_too_large for a chunked body that grows past the limit', async () => {
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big));
+        controller.close();
+      },
+    });
+    const res = await h.fetch('/v1/licenses/validate', {
+      method: 'POST',
+      headers: { ...bearer(acme.secretKey), 'Content-Type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    await expectProblem(res, 'payload_too_large');
+  });
+
+  it('accepts a small chunked body', async () => {
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"origin":"https://portal.acme.test"}'));
+        controller.close();
+      },
+    });
+    const res = await h.fetch('/v1/licenses/validate', {
+      method: 'POST',
+      headers: { ...bearer(acme.secretKey), 'Content-Type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(await res.json()).toMatchObject({ valid: true });
+  });
+});
