@@ -100,6 +100,25 @@ describe('request bodies', () => {
     expect(body.detail).toMatch(/JSON/i);
   });
 
+  it.each(['text/plain', 'application/x-www-form-urlencoded', undefined])(
+    'refuses a JSON body sent as %s with unsupported_media_type',
+    async (type) => {
+      const res = await server.fetch('/v1/test/enrollments', {
+        method: 'POST',
+        headers: type ? { 'Content-Type': type } : {},
+        body: JSON.stringify(valid),
+      });
+      await expectProblem(res, 'unsupported_media_type', '/v1/test/enrollments');
+    },
+  );
+
+  it('accepts JSON with a charset parameter', async () => {
+    const res = await postJson('/v1/test/enrollments', JSON.stringify(valid), {
+      'Content-Type': 'application/json; charset=utf-8',
+    });
+    expect(res.status).toBe(201);
+  });
+
   it('names each body field that failed, with a message', async () => {
     const res = await postJson(
       '/v1/test/enrollments',
