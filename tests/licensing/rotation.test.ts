@@ -1,4 +1,6 @@
+import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { licenseSigningSecrets } from '../../server/modules/licenses/schema.js';
 import {
   bearer,
   createLicense,
@@ -114,5 +116,25 @@ describe('key rotation with an overlap window (fixed clock)', () => {
     await expectProblem(res, 'conflict');
     h.services.licenseAdmin.revoke(acme.license.id);
     await expectProblem(await rotate('secret_key'), 'conflict');
+  });
+
+  it('notices a signing secret retired by another process (the CLI) once the license cache reloads', async () => {
+    await h.close();
+    h = await startHarness({ config: { licenseCacheTtlMs: 30_000 } });
+    acme = createLicense(h.services);
+    const token = await signToken(acme.signingSecret!, acme.license.id, h.clock, { exp: 6 * 3600 });
+    const me = () =>
+      h.fetch('/v1/me', { headers: learnerHeaders(acme.license.publishableKey, token) });
+    expect((await me()).status).toBe(200);
+    // Written straight to the database, as `npm run admin -- license rotate --overlap 0` would.
+    h.database.db
+      .update(licenseSigningSecrets)
+      .set({ expiresAt: h.clock.now() })
+      .where(eq(licenseSigningSecrets.licenseId, acme.license.id))
+      .run();
+    h.clock.advance(1_000);
+    expect((await me()).status).toBe(200);
+    h.clock.advance(30_000);
+    await expectProblem(await me(), 'token_invalid');
   });
 });

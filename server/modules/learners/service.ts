@@ -37,6 +37,8 @@ interface CachedToken {
   learner: Learner;
   /** The earlier of the token's expiry and the expiry of the key that verified it. */
   validUntil: number;
+  /** The signing secret that verified it (HS256), which must still be in force. */
+  keyId: string | null;
 }
 
 const MAX_TOKEN_LENGTH = 8192;
@@ -85,7 +87,12 @@ export class LearnerService {
     const cacheKey = `${license.id}:${createHash('sha256').update(token).digest('base64url')}`;
     const hit = this.#verified.get(cacheKey);
     if (hit) {
-      if (now < hit.validUntil) {
+      // A secret retired by another process (the CLI) is noticed when the license cache
+      // reloads, even though no invalidation reached this one.
+      const keyInForce =
+        hit.keyId === null ||
+        this.#licenses.signingKeys(license.id).some((k) => k.id === hit.keyId);
+      if (now < hit.validUntil && keyInForce) {
         // Re-inserting keeps the map in least-recently-used order for eviction.
         this.#verified.delete(cacheKey);
         this.#verified.set(cacheKey, hit);
@@ -94,7 +101,7 @@ export class LearnerService {
       this.#verified.delete(cacheKey);
     }
 
-    const { payload, keyExpiresAt } = await this.#verify(license, token);
+    const { payload, keyExpiresAt, keyId } = await this.#verify(license, token);
     const claims = Claims.safeParse(payload);
     if (!claims.success) {
       const issue = claims.error.issues[0]!;
@@ -106,7 +113,7 @@ export class LearnerService {
       const oldest = this.#verified.keys().next().value;
       if (oldest !== undefined) this.#verified.delete(oldest);
     }
-    this.#verified.set(cacheKey, { learner, validUntil });
+    this.#verified.set(cacheKey, { learner, validUntil, keyId });
     return learner;
   }
 
@@ -125,7 +132,7 @@ export class LearnerService {
   async #verify(
     license: License,
     token: string,
-  ): Promise<{ payload: JWTPayload; keyExpiresAt: number | null }> {
+  ): Promise<{ payload: JWTPayload; keyExpiresAt: number | null; keyId: string | null }> {
     if (token.length > MAX_TOKEN_LENGTH)
       throw invalid('The token is too long to be a learner token.');
     let alg: string | undefined;
@@ -152,6 +159,7 @@ export class LearnerService {
     };
     let payload: JWTPayload;
     let keyExpiresAt: number | null = null;
+    let keyId: string | null = null;
     try {
       if (license.tokenAuth === 'jwks') {
         payload = (await jwtVerify(token, this.#remoteKeys(license), options)).payload;
@@ -164,6 +172,7 @@ export class LearnerService {
           try {
             verified = (await jwtVerify(token, key.key, options)).payload;
             keyExpiresAt = key.expiresAt;
+            keyId = key.id;
             break;
           } catch (error) {
             // During a rotation the token may be signed with the previous secret.
@@ -177,7 +186,7 @@ export class LearnerService {
       throw this.#explain(error, license);
     }
     this.#checkLifetime(payload, now.getTime() / 1000);
-    return { payload, keyExpiresAt };
+    return { payload, keyExpiresAt, keyId };
   }
 
   #checkLifetime(payload: JWTPayload, nowSeconds: number): void {
