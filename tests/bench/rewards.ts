@@ -13,8 +13,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { applyMigrations, openDatabase } from '../../server/db/client.js';
 import { RewardsService } from '../../server/modules/rewards/service.js';
-import { periodsAt } from '../../server/modules/rewards/periods.js';
 import { insertLicense } from '../fixtures/licenses.js';
+import { benchLearnerId, seedRewardsData, seededRandom } from './rewards-data.js';
 
 const LEARNERS = Number(process.argv[2] ?? 100_000);
 const ENTRIES = Number(process.argv[3] ?? 1_000_000);
@@ -27,78 +27,12 @@ const database = openDatabase(path.join(dir, 'bench.db'));
 applyMigrations(database);
 insertLicense(database.db, clock, { id: LICENSE, allowedOrigins: ['https://bench.test'] });
 
-/** A small fast PRNG so every run seeds the same data. */
-let seed = 42;
-const random = () => {
-  seed = (seed * 1_103_515_245 + 12_345) & 0x7fffffff;
-  return seed / 0x80000000;
-};
-const learnerId = (n: number) => `learner-${String(n).padStart(6, '0')}`;
+const random = seededRandom(7);
+const learnerId = benchLearnerId;
 
 console.log(`seeding ${LEARNERS} learners and ${ENTRIES} ledger entries…`);
 let started = performance.now();
-const sqlite = database.sqlite;
-const insertTx = sqlite.prepare(
-  `insert into reward_transactions (id, license_id, learner_id, type, amount, reason, shortfall, created_at)
-   values (?, ?, ?, 'earn', ?, 'lesson.completed', 0, ?)`,
-);
-const insertPosting = sqlite.prepare(
-  'insert into reward_postings (license_id, transaction_id, account, amount) values (?, ?, ?, ?)',
-);
-const balances = new Float64Array(LEARNERS);
-const scores = new Map<string, Map<number, { score: number; reachedAt: number }>>();
-let issued = 0;
-sqlite.transaction(() => {
-  for (let i = 0; i < ENTRIES; i++) {
-    const n = i % LEARNERS;
-    const amount = 1 + Math.floor(random() * 50);
-    const at = now.getTime() - Math.floor(random() * 60 * 86_400_000);
-    const id = `rtx_bench${i}`;
-    insertTx.run(id, LICENSE, learnerId(n), amount, at);
-    insertPosting.run(LICENSE, id, `learner:${learnerId(n)}`, amount);
-    insertPosting.run(LICENSE, id, 'system:issuance', -amount);
-    balances[n]! += amount;
-    issued += amount;
-    for (const period of periodsAt(new Date(at), 'UTC')) {
-      let byLearner = scores.get(period);
-      if (!byLearner) scores.set(period, (byLearner = new Map()));
-      const s = byLearner.get(n) ?? { score: 0, reachedAt: 0 };
-      s.score += amount;
-      s.reachedAt = Math.max(s.reachedAt, at);
-      byLearner.set(n, s);
-    }
-  }
-  const account = sqlite.prepare(
-    'insert into reward_accounts (license_id, account, balance, updated_at) values (?, ?, ?, ?)',
-  );
-  const lot = sqlite.prepare(
-    'insert into reward_lots (license_id, learner_id, transaction_id, remaining) values (?, ?, ?, ?)',
-  );
-  const profile = sqlite.prepare(
-    'insert into reward_profiles (license_id, learner_id, display_name, opted_out, updated_at) values (?, ?, ?, 0, ?)',
-  );
-  for (let n = 0; n < LEARNERS; n++) {
-    account.run(LICENSE, `learner:${learnerId(n)}`, balances[n], now.getTime());
-    lot.run(LICENSE, learnerId(n), `rtx_bench${n}`, balances[n]);
-    profile.run(LICENSE, learnerId(n), `Learner ${n}`, now.getTime());
-  }
-  account.run(LICENSE, 'system:issuance', -issued, now.getTime());
-  const score = sqlite.prepare(
-    'insert into reward_scores (license_id, period, learner_id, score, reached_at, visible) values (?, ?, ?, ?, ?, 1)',
-  );
-  const count = sqlite.prepare(
-    'insert into reward_score_counts (license_id, period, score, learners) values (?, ?, ?, ?)',
-  );
-  for (const [period, byLearner] of scores) {
-    const histogram = new Map<number, number>();
-    for (const [n, s] of byLearner) {
-      score.run(LICENSE, period, learnerId(n), s.score, s.reachedAt);
-      histogram.set(s.score, (histogram.get(s.score) ?? 0) + 1);
-    }
-    for (const [s, learners] of histogram) count.run(LICENSE, period, s, learners);
-  }
-})();
-sqlite.pragma('optimize');
+seedRewardsData(database.sqlite, { licenseId: LICENSE, learners: LEARNERS, entries: ENTRIES, now });
 console.log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const rewards = new RewardsService(database.db, clock);
