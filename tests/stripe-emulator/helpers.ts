@@ -35,6 +35,8 @@ export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   /** Statuses to answer with, in order; 200 once they run out. */
   statuses: number[] = [];
+  /** Milliseconds to wait before answering, in order; none once they run out. */
+  delays: number[] = [];
   readonly #server: Server;
   #url = '';
 
@@ -44,8 +46,15 @@ export class WebhookReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         this.received.push({ body: Buffer.concat(chunks).toString('utf8'), headers: req.headers });
-        res.writeHead(this.statuses.shift() ?? 200, { 'content-type': 'application/json' });
-        res.end('{"received":true}');
+        const status = this.statuses.shift() ?? 200;
+        const answer = (): void => {
+          if (res.destroyed) return;
+          res.writeHead(status, { 'content-type': 'application/json' });
+          res.end('{"received":true}');
+        };
+        const delay = this.delays.shift() ?? 0;
+        if (delay > 0) setTimeout(answer, delay);
+        else answer();
       });
     });
   }

@@ -1145,6 +1145,7 @@ export class SubscriptionsService {
   #resume(req: ApiRequest): SubscriptionRecord {
     const p = req.params.allowOnly([
       'billing_cycle_anchor',
+      'payment_behavior',
       'proration_behavior',
       'proration_date',
       'expand',
@@ -1156,10 +1157,23 @@ export class SubscriptionsService {
       });
     }
     const customer = this.ctx.customers.require(sub.customer);
-    const anchor = p.enumOf('billing_cycle_anchor', ['now', 'unchanged'] as const) ?? 'now';
+    // Newer API versions send `billing_cycle_anchor[type]`; older ones a plain string.
+    const anchorObject =
+      typeof p.raw('billing_cycle_anchor') === 'string'
+        ? undefined
+        : p.object('billing_cycle_anchor');
+    anchorObject?.allowOnly(['type']);
+    const anchor =
+      (anchorObject
+        ? anchorObject.enumOf('type', ['now', 'unchanged'] as const)
+        : p.enumOf('billing_cycle_anchor', ['now', 'unchanged'] as const)) ?? 'now';
+    const behavior =
+      p.enumOf('payment_behavior', [
+        'resume_on_payment_attempt',
+        'resume_on_payment_success',
+      ] as const) ?? 'resume_on_payment_attempt';
     const before = structuredClone(sub);
     const now = this.ctx.now();
-    sub.status = 'active';
     if (anchor === 'now' || sub.currentPeriodEnd <= now) {
       sub.billingCycleAnchor = now;
       sub.currentPeriodStart = now;
@@ -1168,10 +1182,14 @@ export class SubscriptionsService {
     const lines = sub.items.map((item) =>
       this.#cycleLine(sub, item, sub.currentPeriodStart, sub.currentPeriodEnd),
     );
+    if (behavior === 'resume_on_payment_attempt') sub.status = 'active';
     const inv = this.#invoiceNow(sub, customer, 'subscription_cycle', lines, true);
-    this.ctx.events.emit('customer.subscription.resumed', this.serialize, sub, before);
-    this.#emitUpdated(sub, before);
     this.#collect(sub, inv, true);
+    if (behavior === 'resume_on_payment_success' && inv.status === 'paid') sub.status = 'active';
+    if (sub.status !== 'paused') {
+      this.ctx.events.emit('customer.subscription.resumed', this.serialize, sub, before);
+    }
+    this.#emitUpdated(sub, before);
     return sub;
   }
 
