@@ -17,6 +17,7 @@ import { adminLicenseRoutes } from './modules/licenses/admin-routes.js';
 import { licenseRoutes } from './modules/licenses/routes.js';
 import { adminTicketRoutes } from './modules/support/admin-routes.js';
 import { supportRoutes } from './modules/support/routes.js';
+import { themeRoutes } from './modules/themes/routes.js';
 import { usageRoutes } from './modules/usage/routes.js';
 import { rewardAdminRoutes } from './modules/rewards/admin-routes.js';
 import { rewardRoutes } from './modules/rewards/routes.js';
@@ -126,6 +127,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.route('/v1/admin/tickets', adminTicketRoutes);
   app.route('/v1/rewards', rewardRoutes);
   app.route('/v1/admin/rewards', rewardAdminRoutes);
+  app.route('/v1/themes', themeRoutes);
 
   for (const [name, scheme] of Object.entries(securitySchemes)) {
     app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);

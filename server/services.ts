@@ -8,6 +8,7 @@ import { LicenseAdmin } from './modules/licenses/admin.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
 import { LicenseService } from './modules/licenses/service.js';
 import { SupportService } from './modules/support/service.js';
+import { ThemeService } from './modules/themes/service.js';
 import { UsageMeter } from './modules/usage/meter.js';
 import { RateLimits } from './modules/usage/rate-limit.js';
 
@@ -39,6 +40,7 @@ export interface Services {
   rateLimits: RateLimits;
   support: SupportService;
   rewards: RewardsService;
+  themes: ThemeService;
   embed: EmbedConfigService;
   /** Writes pending usage and stops timers. Call during shutdown, before closing the database. */
   close(): void;
@@ -61,6 +63,7 @@ export function createServices(options: {
     logger: options.logger,
     flushIntervalMs: options.config.usageFlushIntervalMs ?? 2_000,
   });
+  const themes = new ThemeService(db, clock, options.config.licenseCacheTtlMs);
   const rateLimits = new RateLimits({ trustedProxies: options.config.trustedProxies ?? [] });
   let closed = false;
   return {
@@ -76,7 +79,8 @@ export function createServices(options: {
     rateLimits,
     support: new SupportService(db, clock),
     rewards: new RewardsService(db, clock),
-    embed: new EmbedConfigService(options.config),
+    themes,
+    embed: new EmbedConfigService(options.config, themes),
     close() {
       if (closed) return;
       closed = true;

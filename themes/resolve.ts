@@ -97,5 +97,6 @@ export function deliveredTheme(theme: Theme): Theme {
   }
   if (theme.knobs && Object.keys(theme.knobs).length) out.knobs = { ...theme.knobs };
   if (theme.brand && (theme.brand.name || theme.brand.logoUrl)) out.brand = { ...theme.brand };
+  if (theme.messages && Object.keys(theme.messages).length) out.messages = theme.messages;
   return out;
 }

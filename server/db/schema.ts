@@ -6,3 +6,4 @@ export * from '../modules/usage/schema.js';
 export * from '../modules/outbox/schema.js';
 export * from '../modules/support/schema.js';
 export * from '../modules/rewards/schema.js';
+export * from '../modules/themes/schema.js';

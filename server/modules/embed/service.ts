@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { presets, type Theme } from '../../../themes/tokens.js';
+import type { Theme } from '../../../themes/tokens.js';
 import type { AppConfig } from '../../services.js';
 import type { License } from '../licenses/schema.js';
+import type { Delivered, ThemeService } from '../themes/service.js';
 
 export interface EmbedConfig {
   license: {
@@ -12,6 +13,11 @@ export interface EmbedConfig {
     mode: License['mode'];
   };
   features: string[];
+  /**
+   * The license's live theme with every token filled in (the light preset until one is
+   * published), its brand assets and white-label copy (`messages`). `version` is the
+   * published version, 0 for the default.
+   */
   theme: Theme & { version: number };
   locale: string;
   currency: string;
@@ -22,23 +28,30 @@ export interface EmbedConfig {
 interface Cached {
   body: string;
   etag: string;
+  /** The theme version the body was built with. */
+  themeVersion: number;
 }
 
 /**
  * Builds what a widget needs to boot. The serialized body and its ETag are memoized per
  * loaded license object: the license cache hands out a new object whenever it reloads a row
  * (after `invalidate` or its TTL), so a change is never hidden by a stale body, even when
- * `updatedAt` did not move. The hot path is a map lookup and a string write.
+ * `updatedAt` did not move. A memoized body also remembers its theme version: publishing or
+ * rolling back a theme moves the live version, so the next request rebuilds the body and its
+ * ETag. The hot path is two map lookups and a string write.
  */
 export class EmbedConfigService {
   readonly #config: AppConfig;
+  readonly #themes: ThemeService;
   readonly #cache = new WeakMap<License, Cached>();
 
-  constructor(config: AppConfig) {
+  constructor(config: AppConfig, themes: ThemeService) {
     this.#config = config;
+    this.#themes = themes;
   }
 
-  build(license: License): EmbedConfig {
+  /** The configuration, with the live theme or, for the editor's preview, another one. */
+  build(license: License, theme: Delivered = this.#themes.live(license.id)): EmbedConfig {
     return {
       license: {
         id: license.id,
@@ -48,7 +61,7 @@ export class EmbedConfigService {
         mode: license.mode,
       },
       features: license.features,
-      theme: { ...presets.light, version: 0 },
+      theme: { ...theme.theme, version: theme.version },
       locale: license.locale,
       currency: license.currency,
       payments: {
@@ -61,11 +74,12 @@ export class EmbedConfigService {
   }
 
   serialized(license: License): Cached {
+    const theme = this.#themes.live(license.id);
     const hit = this.#cache.get(license);
-    if (hit) return hit;
-    const body = JSON.stringify(this.build(license));
+    if (hit && hit.themeVersion === theme.version) return hit;
+    const body = JSON.stringify(this.build(license, theme));
     const etag = `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
-    const entry = { body, etag };
+    const entry = { body, etag, themeVersion: theme.version };
     this.#cache.set(license, entry);
     return entry;
   }

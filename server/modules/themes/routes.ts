@@ -1,0 +1,311 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { contrastReport } from '../../../themes/contrast.js';
+import { presetInfo } from '../../../themes/presets.js';
+import { semanticTokens, widgetKnobs, type WidgetKnob } from '../../../themes/tokens.js';
+import { deliveredTheme } from '../../../themes/resolve.js';
+import { ApiError } from '../../errors.js';
+import { requireLicense } from '../../middleware/license.js';
+import { requireTenantAdmin } from '../../middleware/learner.js';
+import { problemResponses, tenantAdminSecurity } from '../../openapi.js';
+import { createRouter } from '../../router.js';
+import type { AppEnv } from '../../types.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const Tokens = z
+  .partialRecord(z.enum(semanticTokens), z.string())
+  .openapi('ThemeTokens', { description: 'Semantic token → value (see docs/theming.md).' });
+
+const ThemeDocument = z
+  .object({
+    mode: z.enum(['light', 'dark', 'auto']),
+    tokens: Tokens,
+    darkTokens: Tokens.optional(),
+    knobs: z
+      .partialRecord(z.enum(Object.keys(widgetKnobs) as [WidgetKnob, ...WidgetKnob[]]), z.string())
+      .optional(),
+    brand: z.object({ name: z.string().optional(), logoUrl: z.string().optional() }).optional(),
+    messages: z
+      .record(z.string(), z.record(z.string(), z.string()))
+      .optional()
+      .openapi({ description: 'White-label copy: locale → message key → text.' }),
+  })
+  .openapi('Theme');
+
+// The request body is checked by the shared theme validator (themes/validate.ts), not here:
+// one grammar for the server and the editor, with every error naming its field.
+const ThemeInput = z.looseObject({}).openapi('ThemeInput', {
+  description:
+    'A theme document shaped like `Theme`. Colors: hex, rgb(), hsl(), oklch(); lengths in px, ' +
+    'rem or em; font families as plain or quoted names; logo https only. `url(`, `expression(`, ' +
+    '`;`, braces, `@`, backslashes, comments, `!important` and over-long values are refused.',
+});
+
+const ContrastCheck = z
+  .object({
+    id: z.string(),
+    scheme: z.enum(['light', 'dark']),
+    foreground: z.string(),
+    background: z.string(),
+    ratio: z.number(),
+    required: z.number(),
+    passes: z.boolean(),
+    gate: z.boolean().openapi({ description: 'Publishing needs `override` when this fails.' }),
+    path: z.string(),
+  })
+  .openapi('ContrastCheck');
+
+const Draft = z
+  .object({
+    theme: ThemeDocument,
+    baseVersion: z.number().int().nullable(),
+    updatedBy: z.string(),
+    updatedAt: z.string(),
+    contrast: z.array(ContrastCheck),
+  })
+  .openapi('ThemeDraft');
+
+const Version = z
+  .object({
+    version: z.number().int(),
+    theme: ThemeDocument,
+    source: z.enum(['publish', 'rollback']),
+    restoredVersion: z.number().int().nullable(),
+    contrastOverride: z.boolean(),
+    note: z.string().nullable(),
+    publishedBy: z.string(),
+    publishedAt: z.string(),
+  })
+  .openapi('ThemeVersion');
+
+const Published = z
+  .object({
+    version: Version,
+    warnings: z.array(z.object({ path: z.string(), message: z.string() })),
+  })
+  .openapi('ThemePublished');
+
+const PublishInput = z
+  .object({
+    override: z
+      .boolean()
+      .optional()
+      .openapi({ description: 'Publish even though a gating contrast check fails.' }),
+    note: z.string().max(500).nullable().optional(),
+  })
+  .strict();
+
+const VersionNumber = z.coerce.number().int().min(1).max(1_000_000);
+
+const admin = {
+  tags: ['Themes'],
+  security: tenantAdminSecurity,
+  middleware: [requireTenantAdmin()],
+};
+
+function licenseId(c: Context<AppEnv>): string {
+  return c.get('license')!.id;
+}
+
+/** Who made a change, as recorded on drafts and versions. */
+function actor(c: Context<AppEnv>): string {
+  const learner = c.get('learner');
+  return learner ? `learner:${learner.subject}` : 'secret_key';
+}
+
+const current = createRoute({
+  ...admin,
+  method: 'get',
+  path: '/',
+  summary: 'The live theme version and the draft, with its contrast report',
+  responses: {
+    200: json(
+      z.object({ published: Version.nullable(), draft: Draft.nullable() }),
+      'Published and draft themes',
+    ),
+    ...problemResponses(401, 403, 429),
+  },
+});
+
+const saveDraft = createRoute({
+  ...admin,
+  method: 'put',
+  path: '/draft',
+  summary: 'Save the draft (validated; nothing reaches widgets until it is published)',
+  request: { body: { content: { 'application/json': { schema: ThemeInput } }, required: true } },
+  responses: {
+    200: json(Draft, 'The saved draft and its contrast report'),
+    ...problemResponses(400, 401, 403, 413, 429),
+  },
+});
+
+const discardDraft = createRoute({
+  ...admin,
+  method: 'delete',
+  path: '/draft',
+  summary: 'Discard the draft',
+  responses: { 204: { description: 'Discarded' }, ...problemResponses(401, 403, 404, 429) },
+});
+
+const previewDraft = createRoute({
+  ...admin,
+  method: 'get',
+  path: '/draft/preview',
+  summary: 'The embed configuration as widgets would get it with the draft published',
+  responses: {
+    200: json(z.looseObject({}).openapi({ description: 'An EmbedConfig' }), 'Preview'),
+    ...problemResponses(401, 403, 404, 429),
+  },
+});
+
+const publish = createRoute({
+  ...admin,
+  method: 'post',
+  path: '/publish',
+  summary: 'Publish the draft as the next version',
+  description:
+    'Text on surface and brand-contrast on brand must reach WCAG AA (4.5:1) in every scheme the ' +
+    'theme renders in. A theme that fails is a 409 with `reason: "contrast_below_aa"` and the ' +
+    'failing fields in `errors`, unless `override` is true: then it is published and the ' +
+    'failures come back as `warnings`. Widgets pick the new version up on their next load ' +
+    '(the embed configuration ETag changes).',
+  request: { body: { content: { 'application/json': { schema: PublishInput } }, required: true } },
+  responses: {
+    200: json(Published, 'The new live version'),
+    ...problemResponses(400, 401, 403, 409, 429),
+  },
+});
+
+const rollback = createRoute({
+  ...admin,
+  method: 'post',
+  path: '/rollback',
+  summary: 'Publish a copy of an earlier version as the next version',
+  request: {
+    body: {
+      content: {
+        'application/json': { schema: PublishInput.extend({ version: VersionNumber }).strict() },
+      },
+      required: true,
+    },
+  },
+  responses: {
+    200: json(Published, 'The new live version'),
+    ...problemResponses(400, 401, 403, 404, 409, 429),
+  },
+});
+
+const history = createRoute({
+  ...admin,
+  method: 'get',
+  path: '/versions',
+  summary: 'Published versions, newest first',
+  request: {
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+      before: VersionNumber.optional(),
+    }),
+  },
+  responses: {
+    200: json(z.object({ versions: z.array(Version) }), 'A page of versions'),
+    ...problemResponses(400, 401, 403, 429),
+  },
+});
+
+const oneVersion = createRoute({
+  ...admin,
+  method: 'get',
+  path: '/versions/{version}',
+  summary: 'One published version',
+  request: {
+    params: z.object({
+      version: VersionNumber.openapi({ param: { name: 'version', in: 'path' } }),
+    }),
+  },
+  responses: {
+    200: json(Version, 'The version'),
+    ...problemResponses(400, 401, 403, 404, 429),
+  },
+});
+
+const presetList = createRoute({
+  tags: ['Themes'],
+  security: [{ publishableKey: [] }],
+  middleware: [requireLicense],
+  method: 'get',
+  path: '/presets',
+  summary: 'The presets a brand admin can start from, with their contrast reports',
+  responses: {
+    200: json(
+      z.object({
+        presets: z.array(
+          z.object({
+            id: z.string(),
+            label: z.string(),
+            description: z.string(),
+            theme: ThemeDocument,
+            contrast: z.array(ContrastCheck),
+          }),
+        ),
+      }),
+      'Presets',
+    ),
+    ...problemResponses(401, 403, 429),
+  },
+});
+
+export const themeRoutes = createRouter()
+  .openapi(current, (c) => {
+    const themes = c.get('services').themes;
+    const id = licenseId(c);
+    return c.json({ published: themes.published(id), draft: themes.draft(id) }, 200);
+  })
+  .openapi(saveDraft, (c) => {
+    const draft = c.get('services').themes.saveDraft(licenseId(c), c.req.valid('json'), actor(c));
+    return c.json(draft, 200);
+  })
+  .openapi(discardDraft, (c) => {
+    if (!c.get('services').themes.discardDraft(licenseId(c))) {
+      throw new ApiError('not_found', 'There is no draft.');
+    }
+    return c.body(null, 204);
+  })
+  .openapi(previewDraft, (c) => {
+    const { themes, embed } = c.get('services');
+    const license = c.get('license')!;
+    const draft = themes.draft(license.id);
+    if (!draft) throw new ApiError('not_found', 'There is no draft to preview.');
+    const version = themes.live(license.id).version;
+    return c.json(embed.build(license, { version, theme: deliveredTheme(draft.theme) }), 200);
+  })
+  .openapi(publish, (c) => {
+    const body = c.req.valid('json');
+    return c.json(c.get('services').themes.publish(licenseId(c), body, actor(c)), 200);
+  })
+  .openapi(rollback, (c) => {
+    const body = c.req.valid('json');
+    return c.json(c.get('services').themes.rollback(licenseId(c), body, actor(c)), 200);
+  })
+  .openapi(history, (c) => {
+    const query = c.req.valid('query');
+    const versions = c.get('services').themes.history(licenseId(c), query);
+    return c.json({ versions }, 200);
+  })
+  .openapi(oneVersion, (c) => {
+    const { version } = c.req.valid('param');
+    return c.json(c.get('services').themes.version(licenseId(c), version), 200);
+  })
+  .openapi(presetList, (c) => {
+    const presets = Object.entries(presetInfo).map(([id, preset]) => ({
+      id,
+      label: preset.label,
+      description: preset.description,
+      theme: preset.theme,
+      contrast: contrastReport(preset.theme),
+    }));
+    return c.json({ presets }, 200);
+  });
