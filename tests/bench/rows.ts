@@ -1,3 +1,4 @@
+import { demoKeys, signDemoLearnerToken } from '../../demo/seed.js';
 import type { Db } from '../../server/db/client.js';
 
 /** What a row's `setup` can use: the running server and its seeded database. */
@@ -73,6 +74,28 @@ export const rows: BenchRow[] = [
     target: bootPathTarget,
     setup: async ({ publishableKey, origin }) => ({
       headers: { 'Liberation-Key': publishableKey, Origin: origin },
+    }),
+  },
+  {
+    // The customer's server checking its license with the secret key (no body: the usual call).
+    name: 'POST /v1/licenses/validate',
+    method: 'POST',
+    path: '/v1/licenses/validate',
+    target: { minRatio: 0.5 },
+    setup: async () => ({ headers: { Authorization: `Bearer ${demoKeys.academySecret}` } }),
+  },
+  {
+    // A signed-in learner: publishable key + learner token, answered from the verified-token cache.
+    name: 'GET /v1/me (learner token)',
+    method: 'GET',
+    path: '/v1/me',
+    target: { minRatio: 0.4 },
+    setup: async ({ publishableKey, origin }) => ({
+      headers: {
+        'Liberation-Key': publishableKey,
+        Origin: origin,
+        Authorization: `Bearer ${await signDemoLearnerToken('ada')}`,
+      },
     }),
   },
 ];

@@ -13,6 +13,7 @@ import { eq } from 'drizzle-orm';
 import { demoKeys, seedDemo } from '../../demo/seed.js';
 import { applyMigrations, openDatabase } from '../../server/db/client.js';
 import { licenses } from '../../server/modules/licenses/schema.js';
+import { loadSecretBox } from '../../server/modules/licenses/secrets.js';
 import { systemClock } from '../../server/services.js';
 import {
   rows,
@@ -222,7 +223,11 @@ async function main(): Promise<void> {
   const databaseFile = path.join(dir, 'liberation.db');
   const database = openDatabase(databaseFile);
   applyMigrations(database);
-  seedDemo(database.db, systemClock, [ORIGIN]);
+  // The server process finds the same secrets key next to the database (see server.ts), so
+  // the demo learners' tokens verify there.
+  seedDemo(database.db, systemClock, [ORIGIN], {
+    secrets: loadSecretBox({ secretsKey: undefined, dataDir: dir }),
+  });
   // One load generator stands in for a large customer's many learners: lift the per-client
   // rate limit and the monthly allowance so every request is admitted. Both checks still run.
   database.db

@@ -14,6 +14,7 @@ import { createApp } from '../../server/app.js';
 import { openDatabase } from '../../server/db/client.js';
 import { loadEnv } from '../../server/env.js';
 import { createLogger } from '../../server/logger.js';
+import { loadSecretBox } from '../../server/modules/licenses/secrets.js';
 import { createServices } from '../../server/services.js';
 
 export interface Shape {
@@ -39,7 +40,12 @@ function build(): { fetch: (request: Request) => Response | Promise<Response>; c
   const env = loadEnv({ NODE_ENV: 'production', LOG_LEVEL: 'info', DATABASE_FILE: databaseFile });
   const logger = createLogger(env.logLevel, pino.destination({ dest: '/dev/null', sync: false }));
   const database = openDatabase(env.databaseFile);
-  const services = createServices({ config: env, database, logger });
+  const services = createServices({
+    config: env,
+    database,
+    logger,
+    secrets: loadSecretBox({ secretsKey: env.secretsKey, dataDir: path.dirname(databaseFile) }),
+  });
   const app = createApp(services, {
     kitDir: path.join(root, 'dist'),
     demoDir: path.join(root, 'demo', 'public'),
