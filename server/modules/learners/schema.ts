@@ -20,6 +20,7 @@ export const learners = sqliteTable(
     role: text({ enum: learnerRoles }).notNull(),
     classes: text({ mode: 'json' }).$type<string[]>().notNull(),
     ...timestamps,
+    /** When a new token for this learner was last verified (not every request: tokens are cached). */
     lastSeenAt: integer({ mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [uniqueIndex('learners_license_subject_idx').on(t.licenseId, t.subject)],
