@@ -30,6 +30,8 @@ describe('server/main.ts: demo seed and graceful shutdown', () => {
       child.on('exit', (code) => resolve(code)),
     );
     try {
+      let errors = '';
+      child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
       const port = await new Promise<number>((resolve, reject) => {
         let buffered = '';
         child.stdout.on('data', (chunk: Buffer) => {
@@ -37,7 +39,7 @@ describe('server/main.ts: demo seed and graceful shutdown', () => {
           const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(buffered);
           if (match) resolve(Number(match[1]));
         });
-        child.on('exit', () => reject(new Error(`server exited early:\n${buffered}`)));
+        child.on('exit', () => reject(new Error(`server exited early:\n${buffered}\n${errors}`)));
       });
       const url = `http://127.0.0.1:${port}`;
       for (let i = 0; i < 4; i++) {
