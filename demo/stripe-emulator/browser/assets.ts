@@ -61,7 +61,9 @@ ${body}
 const PAYMENT_FRAME = page(
   'Card details',
   'payment-frame.js',
-  `<form id="card-form" class="card-form" novalidate autocomplete="on">
+  `<main>
+<h1 class="visually-hidden">Card details</h1>
+<form id="card-form" class="card-form" novalidate autocomplete="on">
   <div class="field field-number">
     <label for="number">Card number</label>
     <input id="number" name="cardnumber" type="text" inputmode="numeric" autocomplete="cc-number"
@@ -83,7 +85,8 @@ const PAYMENT_FRAME = page(
     </div>
   </div>
   <p class="hint">Test mode: use 4242 4242 4242 4242, any future date and any CVC.</p>
-</form>`,
+</form>
+</main>`,
 );
 
 const AUTHENTICATE_PAGE = page(
