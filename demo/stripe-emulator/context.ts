@@ -64,6 +64,17 @@ export class EmulatorContext {
     }
   }
 
+  /** Runs `fn` as the emulator's own work: its events carry `request: null`, as Stripe's do. */
+  withoutRequest<T>(fn: () => T): T {
+    const previous = this.currentRequest;
+    this.currentRequest = null;
+    try {
+      return fn();
+    } finally {
+      this.currentRequest = previous;
+    }
+  }
+
   now(): number {
     return this.clock.seconds();
   }

@@ -135,12 +135,13 @@ export function createStripeEmulator(options: StripeEmulatorOptions = {}): Strip
   router.post('/_emulator/v1/advance', (req) => {
     const p = req.params.allowOnly(['seconds', 'days', 'to', 'invoice_payments']);
     const to = p.int('to', { min: 0 });
-    const report = ctx.billing.advance({
+    const options = {
       seconds: p.int('seconds', { min: 0 }),
       days: p.int('days', { min: 0 }),
       to: to === undefined ? undefined : new Date(to * 1000),
       invoicePayments: p.enumOf('invoice_payments', RENEWAL_OUTCOMES),
-    });
+    };
+    const report = ctx.withoutRequest(() => ctx.billing.advance(options));
     return {
       body: {
         object: 'emulator.advance',

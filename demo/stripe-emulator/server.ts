@@ -250,6 +250,9 @@ export class EmulatorServer {
         }
       }
 
+      const release = scoped
+        ? this.#idempotency.begin(caller.key, idempotencyKey)
+        : () => undefined;
       let status: number;
       let text: string;
       let save = true;
@@ -258,7 +261,10 @@ export class EmulatorServer {
         status = result.status ?? 200;
         text = `${JSON.stringify(result.body, null, 2)}\n`;
       } catch (e) {
-        if (!(e instanceof StripeApiError)) throw e;
+        if (!(e instanceof StripeApiError)) {
+          release();
+          throw e;
+        }
         status = e.status;
         text = `${JSON.stringify(e.toJson(), null, 2)}\n`;
         save = e.saved;
@@ -270,6 +276,7 @@ export class EmulatorServer {
           requestId,
         });
       }
+      release();
       this.#write(res, status, text, responseHeaders);
     } catch (e) {
       if (e instanceof StripeApiError) {

@@ -472,6 +472,29 @@ describe('idempotency', () => {
     );
   });
 
+  it('executes concurrent requests with one key once', async () => {
+    const key = `burst-${Math.random()}`;
+    const before = (await stripe.paymentIntents.list({ limit: 100 })).data.length;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        raw(emulator.url, 'POST', '/v1/payment_intents', {
+          body: 'amount=2000&currency=usd',
+          headers: { 'idempotency-key': key },
+        }),
+      ),
+    );
+    const ids = new Set(answers.filter((a) => a.status === 200).map((a) => a.json.id));
+    expect(ids.size).toBe(1);
+    for (const a of answers.filter((x) => x.status !== 200)) {
+      expect(a.status).toBe(409);
+      expect(a.json.error).toMatchObject({
+        type: 'idempotency_error',
+        code: 'idempotency_key_in_use',
+      });
+    }
+    expect((await stripe.paymentIntents.list({ limit: 100 })).data.length).toBe(before + 1);
+  });
+
   it('does not keep a validation failure, so a corrected retry runs', async () => {
     const key = `fix-${Math.random()}`;
     const res = await raw(emulator.url, 'POST', '/v1/customers', {

@@ -22,6 +22,28 @@ const TTL_SECONDS = 24 * 3600;
  */
 export class IdempotencyStore {
   readonly #entries = new Map<string, Entry>();
+  readonly #inFlight = new Set<string>();
+
+  /**
+   * Marks a key as being executed. A second request with the key while the first runs gets
+   * Stripe's 409 instead of executing twice.
+   */
+  begin(apiKey: string, key: string): () => void {
+    const id = this.#id(apiKey, key);
+    if (this.#inFlight.has(id)) {
+      throw new StripeApiError(
+        409,
+        {
+          type: 'idempotency_error',
+          code: 'idempotency_key_in_use',
+          message: `There is currently another in-progress request using this Idempotent Key (that probably means you submitted twice, and the other request is still going through): ${key}. Please try again later.`,
+        },
+        { saved: false },
+      );
+    }
+    this.#inFlight.add(id);
+    return () => this.#inFlight.delete(id);
+  }
 
   #id(apiKey: string, key: string): string {
     return `${apiKey}\u0000${key}`;
