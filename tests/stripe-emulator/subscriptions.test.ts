@@ -183,6 +183,52 @@ describe('subscription lifecycle', () => {
     expect((recovered.latest_invoice as Stripe.Invoice).status).toBe('paid');
   });
 
+  it('a past_due subscription recovers when the open invoice is paid with a new card', async () => {
+    const customer = await customerWithCard('pm_card_chargeCustomerFail');
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+      trial_period_days: 3,
+    });
+    emulator.advanceTime({ days: 3 });
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('past_due');
+    const [open] = (await stripe.invoices.list({ subscription: sub.id, status: 'open' })).data;
+    expect(open?.attempt_count).toBe(1);
+    const declined = await expectStripeError(stripe.invoices.pay(open?.id ?? ''));
+    expect(declined.code).toBe('card_declined');
+    const visa = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    const paid = await stripe.invoices.pay(open?.id ?? '', { payment_method: visa.id });
+    expect(paid).toMatchObject({ status: 'paid', amount_paid: 1000, attempt_count: 3 });
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('active');
+  });
+
+  it('voids an open invoice and cancels its payment', async () => {
+    const customer = await stripe.customers.create({ email: 'void@example.com' });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+      payment_behavior: 'default_incomplete',
+      expand: ['latest_invoice.payments.data.payment.payment_intent'],
+    });
+    const invoice = sub.latest_invoice as Stripe.Invoice;
+    const voided = await stripe.invoices.voidInvoice(invoice.id);
+    expect(voided).toMatchObject({ status: 'void', amount_remaining: 0 });
+    const intent = invoice.payments?.data[0]?.payment.payment_intent as Stripe.PaymentIntent;
+    expect((await stripe.paymentIntents.retrieve(intent.id)).status).toBe('canceled');
+    const again = await expectStripeError(stripe.invoices.voidInvoice(invoice.id));
+    expect(again.statusCode).toBe(400);
+  });
+
+  it('deleting the customer cancels their subscriptions', async () => {
+    const customer = await customerWithCard();
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+    });
+    await stripe.customers.del(customer.id);
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('canceled');
+  });
+
   it('default_incomplete hands out the invoice’s client secret; paying it activates and saves the card', async () => {
     const customer = await stripe.customers.create({ email: 'new@example.com' });
     const sub = await stripe.subscriptions.create({
