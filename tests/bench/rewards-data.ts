@@ -87,4 +87,7 @@ export function seedRewardsData(
     }
   })();
   sqlite.pragma('optimize');
+  // Move the seeded pages out of the WAL, so readers in the server process do not pay for
+  // looking every page up in a large WAL index.
+  sqlite.pragma('wal_checkpoint(TRUNCATE)');
 }

@@ -1,5 +1,8 @@
-import { demoKeys, signDemoLearnerToken } from '../../demo/seed.js';
+import type Database from 'better-sqlite3';
+import { DEMO_LICENSE_ID, demoKeys, signDemoLearnerToken } from '../../demo/seed.js';
 import type { Db } from '../../server/db/client.js';
+import { Ledger } from '../../server/modules/rewards/ledger.js';
+import { seedRewardsData } from './rewards-data.js';
 
 /** What a row's `setup` can use: the running server and its seeded database. */
 export interface BenchContext {
@@ -98,4 +101,56 @@ export const rows: BenchRow[] = [
       },
     }),
   },
+  {
+    name: 'GET /v1/rewards/leaderboard (top 100 of 100k learners)',
+    method: 'GET',
+    path: '/v1/rewards/leaderboard?window=all&limit=100',
+    setup: async (context) => ({ headers: await rewardsHeaders(context) }),
+  },
+  {
+    name: 'GET /v1/rewards/leaderboard (around me, k=5)',
+    method: 'GET',
+    path: '/v1/rewards/leaderboard?window=all&limit=1&around=5',
+    setup: async (context) => ({ headers: await rewardsHeaders(context) }),
+  },
+  {
+    name: 'GET /v1/rewards/wallet',
+    method: 'GET',
+    path: '/v1/rewards/wallet',
+    setup: async (context) => ({ headers: await rewardsHeaders(context) }),
+  },
 ];
+
+let rewardsReady: Promise<Record<string, string>> | undefined;
+
+/**
+ * Seeds the demo tenant once with 100 000 learners (two ledger entries each: leaderboard reads
+ * scale with learners, not entries, and the whole bench must finish inside its watchdog; the
+ * 1 000 000-entry figures come from tests/bench/rewards.ts), puts the demo learner Ada
+ * mid-table, and returns the headers of her widget requests.
+ */
+function rewardsHeaders(context: BenchContext): Promise<Record<string, string>> {
+  rewardsReady ??= (async () => {
+    const now = new Date();
+    // The bench's own connection to the server's file; drizzle keeps the driver on `$client`.
+    const sqlite = (context.db as unknown as { $client: Database.Database }).$client;
+    seedRewardsData(sqlite, {
+      licenseId: DEMO_LICENSE_ID,
+      learners: 100_000,
+      entries: 200_000,
+      now,
+    });
+    new Ledger(context.db, { now: () => new Date() }).bonus(DEMO_LICENSE_ID, {
+      learnerId: 'ada',
+      amount: 51,
+      reason: 'bench',
+    });
+    const token = await signDemoLearnerToken('ada');
+    return {
+      'Liberation-Key': context.publishableKey,
+      Origin: context.origin,
+      Authorization: `Bearer ${token}`,
+    };
+  })();
+  return rewardsReady;
+}
