@@ -19,6 +19,7 @@ export interface WidgetFixtures {
     suspended: string;
     expired: string;
     foreignOrigin: string;
+    overLimit: string;
     unknown: string;
     malformed: string;
     /** An active license whose default locale is fr-CA. */
@@ -51,6 +52,7 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
     suspended: keyWithBody('pk', 'test', 'WidgetTestSuspended00001'),
     expired: keyWithBody('pk', 'test', 'WidgetTestExpired0000001'),
     foreignOrigin: keyWithBody('pk', 'test', 'WidgetTestForeign0000001'),
+    overLimit: keyWithBody('pk', 'test', 'WidgetTestOverLimit00001'),
     unknown: keyWithBody('pk', 'test', 'WidgetTestUnknown0000001'),
     malformed: 'pk_test_not-a-real-key',
     french: keyWithBody('pk', 'test', 'WidgetTestFrench00000001'),
@@ -78,6 +80,8 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
       { ...base('lic_w_suspended', keys.suspended), status: 'suspended' },
       { ...base('lic_w_expired', keys.expired), expiresAt: new Date(now.getTime() - 60_000) },
       { ...base('lic_w_foreign', keys.foreignOrigin), allowedOrigins: ['https://elsewhere.test'] },
+      // A hard monthly allowance of zero requests: every call is over the limit.
+      { ...base('lic_w_limit', keys.overLimit), limits: { api_requests: 0 } },
       { ...base('lic_w_french', keys.french), locale: 'fr-CA', currency: 'CAD' },
     ])
     .run();

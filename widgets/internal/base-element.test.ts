@@ -53,6 +53,16 @@ describe('widget states', () => {
     expect(await axeViolations(el)).to.deep.equal([]);
   });
 
+  it('says politely that the service is temporarily unavailable when the plan limit is used up', async () => {
+    const { keys } = await apiFixtures();
+    const { el, state, errors } = await stateOf(keys.overLimit);
+    expect(state.dataset.code).to.equal('usage_limit_exceeded');
+    expect(state.dataset.kind).to.equal('limit');
+    expect(state.querySelector('h2')!.textContent).to.equal('Temporarily unavailable');
+    expect(errors[0]!.detail).to.include({ code: 'usage_limit_exceeded', status: 429 });
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
   it('explains a missing key without asking the server', async () => {
     const el = await fixture<LxPricingTable>(
       html`<lx-pricing-table api="http://127.0.0.1:9"></lx-pricing-table>`,
