@@ -22,17 +22,6 @@ import {
 /** The largest amount one transaction may move; keeps sums far inside exact integers. */
 export const MAX_AMOUNT = 1_000_000_000;
 
-export const builtInActivities = [
-  'lesson.completed',
-  'course.completed',
-  'quiz.passed',
-  'streak.day',
-  'purchase.completed',
-] as const;
-
-export const ACTIVITY_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/;
-export const LEARNER_ID_PATTERN = /^[\w.@:|+-]{1,128}$/;
-
 export interface RewardSettingsView {
   timeZone: string;
   expiryDays: number | null;
