@@ -1,5 +1,4 @@
 import { html, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import type { Plan } from '../../server/modules/billing/plans.js';
 import type { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
@@ -32,11 +31,23 @@ type Interval = 'month' | 'year';
 export class LxPricingTable extends LxElement {
   static override styles = [...LxElement.styles, pricingTableStyles];
 
-  @state() private plans: PlanList | undefined;
-  @state() private plansError: LxApiError | undefined;
+  // Declared statically rather than with decorators, which would cost the widget's size budget.
+  static override properties = {
+    plans: { state: true },
+    plansError: { state: true },
+    interval: { reflect: true },
+  };
+
+  declare private plans: PlanList | undefined;
+  declare private plansError: LxApiError | undefined;
 
   /** Billing period shown first. */
-  @property({ reflect: true }) interval: Interval = 'month';
+  declare interval: Interval;
+
+  constructor() {
+    super();
+    this.interval = 'month';
+  }
 
   protected override configReady(_config: EmbedConfig): void {
     if (!this.plans) void this.loadPlans();
