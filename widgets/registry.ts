@@ -4,6 +4,7 @@
  */
 export const widgetEntries = {
   'lx-pricing-table': 'widgets/pricing-table/pricing-table.ts',
+  'lx-theme-editor': 'widgets/theme-editor/theme-editor.ts',
 } as const;
 
 export type WidgetTag = keyof typeof widgetEntries;

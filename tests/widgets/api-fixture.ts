@@ -10,6 +10,7 @@ import { keyWithBody } from '../../server/modules/licenses/keys.js';
 import { LicenseCreateInput } from '../../server/modules/licenses/inputs.js';
 import { licenses, type NewLicense } from '../../server/modules/licenses/schema.js';
 import { createServices, type Services } from '../../server/services.js';
+import { presets } from '../../themes/presets.js';
 
 export interface WidgetFixtures {
   api: string;
@@ -27,6 +28,21 @@ export interface WidgetFixtures {
   };
   /** A license with token rewards: learners' tokens and what they hold (see seedRewards). */
   rewards: RewardsFixture;
+  /** Licenses with published themes, and one for the theme editor (see seedThemes). */
+  themes: ThemesFixture;
+}
+
+export interface ThemesFixture {
+  /** Evergreen Academy preset published as version 1. */
+  evergreen: string;
+  /** Sunset Studio preset (mode auto) published as version 1. */
+  sunset: string;
+  /** Nothing published yet; the theme editor tests work on it. */
+  editor: string;
+  /** Nothing published yet; the theming tests publish to it through the API. */
+  live: string;
+  /** Learner tokens for `editor`, and an admin token for `live`. */
+  tokens: { admin: string; learner: string; liveAdmin: string };
 }
 
 export interface RewardsFixture {
@@ -96,6 +112,7 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
     logger: createLogger('silent'),
   });
   const rewards = await seedRewards(services, pageOrigin);
+  const themes = await seedThemes(services, pageOrigin);
   const app = createApp(services);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
@@ -103,7 +120,7 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    fixtures: { api: `http://127.0.0.1:${port}`, keys, rewards },
+    fixtures: { api: `http://127.0.0.1:${port}`, keys, rewards, themes },
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       database.close();
@@ -160,5 +177,44 @@ async function seedRewards(services: Services, pageOrigin: string): Promise<Rewa
   return {
     license: created.license.publishableKey,
     tokens: { ada: ada!, bob: bob!, poor: poor!, hidden: hidden! },
+  };
+}
+
+/** Themed tenants: two with a published preset, one left to the theme editor tests. */
+async function seedThemes(services: Services, pageOrigin: string): Promise<ThemesFixture> {
+  const create = (name: string) =>
+    services.licenseAdmin.create(
+      LicenseCreateInput.parse({ name, plan: 'enterprise', origins: [pageOrigin] }),
+    );
+  const published = (name: string, theme: unknown) => {
+    const created = create(name);
+    services.themes.saveDraft(created.license.id, theme, 'seed');
+    services.themes.publish(created.license.id, {}, 'seed');
+    return created.license.publishableKey;
+  };
+  const evergreen = published('Evergreen Academy', presets.evergreen);
+  const sunset = published('Sunset Studio', presets.sunset);
+  const editor = create('Editor Academy');
+  const live = create('Live Academy');
+  const now = Math.floor(Date.now() / 1000);
+  const sign = (license: typeof editor, sub: string, role: 'admin' | 'learner') =>
+    new SignJWT({ name: sub, role })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(license.license.id)
+      .setAudience('liberation-kit')
+      .setSubject(sub)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(new TextEncoder().encode(license.signingSecret!));
+  return {
+    evergreen,
+    sunset,
+    editor: editor.license.publishableKey,
+    live: live.license.publishableKey,
+    tokens: {
+      admin: await sign(editor, 'brand-admin', 'admin'),
+      learner: await sign(editor, 'student', 'learner'),
+      liveAdmin: await sign(live, 'brand-admin', 'admin'),
+    },
   };
 }

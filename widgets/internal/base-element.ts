@@ -1,4 +1,10 @@
-import { html, LitElement, type PropertyValues, type TemplateResult } from 'lit';
+import {
+  html,
+  LitElement,
+  type PropertyDeclarations,
+  type PropertyValues,
+  type TemplateResult,
+} from 'lit';
 import { ApiClient, LxApiError, type TokenSource } from './api-client.js';
 import { configStore, type ConfigState, type EmbedConfig } from './config-store.js';
 import { LxErrorEvent } from './events.js';
@@ -30,7 +36,7 @@ export abstract class LxElement extends LitElement {
 
   // Reactive properties are declared here rather than with decorators: the decorator helpers
   // cost every widget bytes against its size budget.
-  static override properties = {
+  static override properties: PropertyDeclarations = {
     configState: { state: true },
     license: {},
     api: {},
@@ -43,9 +49,9 @@ export abstract class LxElement extends LitElement {
   #unsubscribe: (() => void) | undefined;
   #reported: LxApiError | undefined;
   #client: ApiClient | undefined;
-  #litSheets: CSSStyleSheet[] | undefined;
   #subscribedTo: string | undefined;
   #pageDir: boolean | undefined;
+  #themed = false;
 
   protected configState: ConfigState = { status: 'loading' };
 
@@ -182,8 +188,13 @@ export abstract class LxElement extends LitElement {
       this.updateComplete.then(() => this.#applyTheme(config)).catch(() => undefined);
       return;
     }
-    this.#litSheets ??= [...root.adoptedStyleSheets];
-    root.adoptedStyleSheets = [themeSheet(this.theme ?? config.theme), ...this.#litSheets];
+    // The theme sheet goes first, so the widget's own styles build on it; once there, it is
+    // replaced in place, keeping sheets a widget adds later (the theme editor's).
+    root.adoptedStyleSheets = [
+      themeSheet(this.theme ?? config.theme),
+      ...root.adoptedStyleSheets.slice(this.#themed ? 1 : 0),
+    ];
+    this.#themed = true;
   }
 
   protected retry(): void {

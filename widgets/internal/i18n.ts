@@ -69,14 +69,9 @@ export function catalogReady(locale: string): Promise<void> | undefined {
   const language = languageOf(locale);
   if (catalogs[language]) return undefined;
   return (loading[language] ??= loaders[language]!().then(
-    (module) => void (catalogs[language] = { ...catalogs[language], ...module.default }),
+    (module) => void (catalogs[language] = module.default),
     () => void (catalogs[language] = {}),
   ));
-}
-
-/** Adds messages to a language's catalog (widgets with their own keys call this). */
-export function registerCatalog(language: string, messages: Catalog): void {
-  catalogs[language] = { ...catalogs[language], ...messages };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { hostileLogoUrls, hostileValues } from '../../tests/themes/hostile-values.js';
-import { isSafeTokenValue, safeLogoUrl, themeCss } from './theme.js';
+import { safeLogoUrl } from './brand.js';
+import { isSafeTokenValue, themeCss } from './theme.js';
 
 describe('theme application', () => {
   for (const value of hostileValues) {

@@ -56,12 +56,3 @@ export function themeSheet(theme: Theme): CSSStyleSheet {
   }
   return sheet;
 }
-
-/** A brand logo URL a widget may show: plain https only, whatever the server sent. */
-export function safeLogoUrl(url: string | undefined): string | undefined {
-  return url &&
-    url.length <= 500 &&
-    /^https:\/\/[\w.-]+(:\d+)?(\/[\w.~!$&*+,=:@%/-]*)?(\?[\w.~!$&*+,=:@%/?-]*)?$/.test(url)
-    ? url
-    : undefined;
-}

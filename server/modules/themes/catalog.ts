@@ -1,6 +1,7 @@
 import { englishCatalog } from '../../../widgets/internal/i18n.js';
 import { leaderboardMessages } from '../../../widgets/leaderboard/leaderboard.messages.js';
-import { editorMessages } from '../../../widgets/theme-editor/theme-editor.messages.js';
+import { editorShellMessages } from '../../../widgets/theme-editor/theme-editor.messages.js';
+import { editorMessages } from '../../../widgets/theme-editor/workbench.messages.js';
 import { walletMessages } from '../../../widgets/token-wallet/token-wallet.messages.js';
 
 /**
@@ -13,5 +14,6 @@ export const messageCatalog: Readonly<Record<string, string>> = {
   ...englishCatalog,
   ...walletMessages,
   ...leaderboardMessages,
+  ...editorShellMessages,
   ...editorMessages,
 };
