@@ -5,6 +5,7 @@
 export const widgetEntries = {
   'lx-pricing-table': 'widgets/pricing-table/pricing-table.ts',
   'lx-theme-editor': 'widgets/theme-editor/theme-editor.ts',
+  'lx-usage-dashboard': 'widgets/usage-dashboard/usage-dashboard.ts',
 } as const;
 
 export type WidgetTag = keyof typeof widgetEntries;

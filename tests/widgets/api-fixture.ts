@@ -9,7 +9,11 @@ import { SignJWT } from 'jose';
 import { keyWithBody } from '../../server/modules/licenses/keys.js';
 import { LicenseCreateInput } from '../../server/modules/licenses/inputs.js';
 import { licenses, type NewLicense } from '../../server/modules/licenses/schema.js';
+import { LEARNER_TOKEN_AUDIENCE } from '../../server/modules/learners/tokens.js';
+import { supportTickets } from '../../server/modules/support/schema.js';
+import { usageDaily } from '../../server/modules/usage/schema.js';
 import { createServices, type Services } from '../../server/services.js';
+import { eq } from 'drizzle-orm';
 import { presets } from '../../themes/presets.js';
 
 export interface WidgetFixtures {
@@ -28,6 +32,8 @@ export interface WidgetFixtures {
   };
   /** A license with token rewards: learners' tokens and what they hold (see seedRewards). */
   rewards: RewardsFixture;
+  /** Enterprise licenses for the usage dashboard (see seedUsage). */
+  usage: UsageFixture;
   /** Licenses with published themes, and one for the theme editor (see seedThemes). */
   themes: ThemesFixture;
 }
@@ -43,6 +49,14 @@ export interface ThemesFixture {
   live: string;
   /** Learner tokens for `editor`, and an admin token for `live`. */
   tokens: { admin: string; learner: string; liveAdmin: string };
+}
+
+export interface UsageFixture {
+  /** Seeded usage (courses 8 of 10 hard, redemptions 5 of 4 soft) and one breached ticket. */
+  license: string;
+  /** No tickets and no usage yet. */
+  quiet: string;
+  tokens: { admin: string; learner: string; quietAdmin: string };
 }
 
 export interface RewardsFixture {
@@ -112,6 +126,7 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
     logger: createLogger('silent'),
   });
   const rewards = await seedRewards(services, pageOrigin);
+  const usage = await seedUsage(services, pageOrigin);
   const themes = await seedThemes(services, pageOrigin);
   const app = createApp(services);
   const server: ServerType = await new Promise((resolve) => {
@@ -120,7 +135,7 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
-    fixtures: { api: `http://127.0.0.1:${port}`, keys, rewards, themes },
+    fixtures: { api: `http://127.0.0.1:${port}`, keys, rewards, usage, themes },
     stop: async () => {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       database.close();
@@ -215,6 +230,80 @@ async function seedThemes(services: Services, pageOrigin: string): Promise<Theme
       admin: await sign(editor, 'brand-admin', 'admin'),
       learner: await sign(editor, 'student', 'learner'),
       liveAdmin: await sign(live, 'brand-admin', 'admin'),
+    },
+  };
+}
+
+/**
+ * Usage dashboard tenants: one with usage over the last days of this month (near a hard limit,
+ * past a soft one) and a ticket whose first response is overdue, one with nothing yet.
+ */
+async function seedUsage(services: Services, pageOrigin: string): Promise<UsageFixture> {
+  const create = (name: string) =>
+    services.licenseAdmin.create(
+      LicenseCreateInput.parse({
+        name,
+        plan: 'enterprise',
+        origins: [pageOrigin],
+        limits: { courses: 10, redemptions: 4 },
+        limitEnforcement: { courses: 'hard', redemptions: 'soft' },
+      }),
+    );
+  const busy = create('Usage Academy');
+  const quiet = create('Quiet Academy');
+  const id = busy.license.id;
+  const today = Date.now();
+  const month = new Date(today).toISOString().slice(0, 7);
+  // Spread over the days before today that are still in this month, so the chart has bars.
+  const days = [2, 1, 0]
+    .map((back) => new Date(today - back * 86_400_000).toISOString().slice(0, 10))
+    .filter((day) => day.startsWith(month));
+  const rows: { metric: string; total: number }[] = [
+    { metric: 'courses', total: 8 },
+    { metric: 'redemptions', total: 5 },
+  ];
+  const values = rows.flatMap(({ metric, total }) =>
+    days.map((day, i) => ({
+      licenseId: id,
+      metric,
+      day,
+      value:
+        i === days.length - 1
+          ? total - Math.floor(total / days.length) * i
+          : Math.floor(total / days.length),
+    })),
+  );
+  services.database.db.insert(usageDaily).values(values).run();
+  // The meter may already hold this month's totals in memory; have it read the rows back.
+  services.usage.flush();
+  const row = services.database.db.select().from(licenses).where(eq(licenses.id, id)).get()!;
+  const ticket = services.support.open(
+    row,
+    { kind: 'server', name: 'Usage Academy (server)' },
+    { subject: 'Checkout <b>fails</b> for some learners', body: 'Since Monday.', priority: 'high' },
+  );
+  services.database.db
+    .update(supportTickets)
+    .set({ firstResponseDueAt: new Date(today - 3 * 3_600_000) })
+    .where(eq(supportTickets.id, ticket.id))
+    .run();
+  const now = Math.floor(today / 1000);
+  const sign = (license: typeof busy, sub: string, role: 'admin' | 'learner') =>
+    new SignJWT({ name: sub, role })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(license.license.id)
+      .setAudience(LEARNER_TOKEN_AUDIENCE)
+      .setSubject(sub)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(new TextEncoder().encode(license.signingSecret!));
+  return {
+    license: busy.license.publishableKey,
+    quiet: quiet.license.publishableKey,
+    tokens: {
+      admin: await sign(busy, 'ops-admin', 'admin'),
+      learner: await sign(busy, 'student', 'learner'),
+      quietAdmin: await sign(quiet, 'ops-admin', 'admin'),
     },
   };
 }
