@@ -283,7 +283,11 @@ export class LxTokenWallet extends LxElement {
                       <span
                         >${r.title}${r.couponCode ? html` · <code>${r.couponCode}</code>` : nothing}
                         <br /><small
-                          >${this.#date(r.createdAt)}${r.note ? ` · ${r.note}` : ''}</small
+                          >${this.#date(r.createdAt)}${
+                            r.featureUntil
+                              ? ` · ${this.#t('wallet.until', { date: this.#date(r.featureUntil) })}`
+                              : ''
+                          }${r.note ? ` · ${r.note}` : ''}</small
                         ></span
                       >
                       <span class="status" data-status=${r.status}

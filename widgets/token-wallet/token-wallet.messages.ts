@@ -14,6 +14,7 @@ export const walletMessages = {
   'wallet.redeem': 'Redeem',
   'wallet.redeem.label': 'Redeem {title}',
   'wallet.redemptions': 'Your redemptions',
+  'wallet.until': 'unlocked until {date}',
   'wallet.status.requested': 'Requested',
   'wallet.status.fulfilled': 'Fulfilled',
   'wallet.status.rejected': 'Rejected, tokens returned',
