@@ -224,17 +224,28 @@ export const workbenchStyles = css`
     background: var(--_subtle);
     border-inline-start: 4px solid var(--_brand);
   }
-  .notice:empty {
-    /* Kept in the accessibility tree, so a message that appears is announced. */
-    padding: 0;
-    border: 0;
+  .notice:not([data-shown]) {
+    /* Out of the layout but still in the accessibility tree, so a message that appears in it
+       is announced. */
+    position: absolute;
+    inline-size: 1px;
+    block-size: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
   }
   .notice[data-kind='error'] {
     border-inline-start-color: var(--_danger);
   }
   .preview {
-    position: sticky;
-    top: var(--_space);
+    display: grid;
+    gap: var(--_space);
+    padding: var(--_space);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+  }
+  .stage {
+    /* The previewed theme's surface, so dark themes are seen on dark. */
     display: grid;
     gap: var(--_space);
     padding: var(--_space);
@@ -249,6 +260,9 @@ export const workbenchStyles = css`
   }
   .preview-bar .field {
     margin: 0;
+  }
+  .preview-bar h3 {
+    margin: 0 auto 0.4rem 0;
   }
   dialog {
     max-inline-size: min(32rem, 90vw);

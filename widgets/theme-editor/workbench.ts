@@ -587,7 +587,7 @@ export class Workbench implements ReactiveController {
 
   #renderStart(): TemplateResult {
     return html`<section aria-labelledby="start-title">
-      <h3 id="start-title">${this.#t('editor.preset')}</h3>
+      <h3 id="start-title">${this.#t('editor.section.start')}</h3>
       <div class="field">
         <label for="preset">${this.#t('editor.preset')}</label>
         <div class="row">
@@ -854,12 +854,7 @@ export class Workbench implements ReactiveController {
       theme: this.#previewTheme(theme),
     });
     const resolved = resolveScheme(theme, this.#previewScheme);
-    return html`<section
-      class="preview"
-      part="preview"
-      aria-labelledby="preview-title"
-      style=${styleMap({ background: resolved['color-surface'] })}
-    >
+    return html`<section class="preview" part="preview" aria-labelledby="preview-title">
       <div class="preview-bar">
         <h3 id="preview-title">${this.#t('editor.section.preview')}</h3>
         ${
@@ -903,7 +898,9 @@ export class Workbench implements ReactiveController {
           </select>
         </div>
       </div>
-      ${this.#preview.elements}
+      <div class="stage" style=${styleMap({ background: resolved['color-surface'] })}>
+        ${this.#preview.elements}
+      </div>
     </section>`;
   }
 
@@ -955,9 +952,16 @@ export class Workbench implements ReactiveController {
     const theme = this.#valid();
     return html`<div part="base" class="editor" aria-labelledby="editor-title">
       ${this.#renderBar()}
-      <p class="notice" role="status">${this.#notice?.kind === 'ok' ? this.#notice.text : ''}</p>
-      <p class="notice" role="alert" data-kind="error">
-        ${this.#notice?.kind === 'error' ? this.#notice.text : ''}
+      <p class="notice" role="status" ?data-shown=${this.#notice?.kind === 'ok'}>
+        ${this.#notice?.kind === 'ok' ? this.#notice.text : nothing}
+      </p>
+      <p
+        class="notice"
+        role="alert"
+        data-kind="error"
+        ?data-shown=${this.#notice?.kind === 'error'}
+      >
+        ${this.#notice?.kind === 'error' ? this.#notice.text : nothing}
       </p>
       <div class="controls">
         ${this.#renderStart()} ${this.#renderColors()} ${this.#renderType()} ${this.#renderShape()}
