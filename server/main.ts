@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { seedDemo } from '../demo/seed.js';
+import { demoTokenRoutes } from '../demo/token-routes.js';
 import { createApp } from './app.js';
 import { applyMigrations, openDatabase } from './db/client.js';
 import { EnvError, loadEnv } from './env.js';
@@ -46,6 +47,8 @@ function start() {
     kitDir: path.join(root, 'dist'),
     demoDir: path.join(root, 'demo', 'public'),
   });
+  // The demo pages sign learners in through a stand-in for the customer's backend.
+  if (env.seedDemo) app.route('/demo', demoTokenRoutes);
 
   const server = serve({ fetch: app.fetch, hostname: env.host, port: env.port }, (info) => {
     logger.info(

@@ -52,11 +52,18 @@ export const dashboardViewStyles = css`
   [part~='meter'],
   [part~='ticket'] {
     display: grid;
+    align-content: start;
     gap: 0.35rem;
     padding: calc(var(--_space) * 0.75);
     border: 1px solid var(--_border);
     border-radius: var(--_radius);
     background: var(--_surface);
+  }
+  .name {
+    font-weight: 600;
+  }
+  .value {
+    font-variant-numeric: tabular-nums;
   }
   .bar {
     display: block;
@@ -107,7 +114,7 @@ export const dashboardViewStyles = css`
   }
   figure text {
     fill: var(--_muted);
-    font-size: 12px;
+    font-size: 14px;
   }
   .axis {
     stroke: var(--_border);

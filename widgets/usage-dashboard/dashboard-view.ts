@@ -87,10 +87,8 @@ function meter(m: MetricUsage, f: Formats, t: Translate): TemplateResult {
         ? 'usage.warning'
         : undefined;
   return html`<li part="meter" data-metric=${m.metric} data-state=${state}>
-    <div class="row spread">
-      <span id="m-${m.metric}">${name}</span>
-      <span class="value">${value}</span>
-    </div>
+    <span id="m-${m.metric}" class="name">${name}</span>
+    <span class="value">${value}</span>
     ${
       limit === null
         ? nothing

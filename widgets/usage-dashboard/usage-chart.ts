@@ -5,9 +5,9 @@ export interface ChartPoint {
   value: number;
 }
 
-const W = 600;
-const H = 160;
-const PAD = 24;
+const W = 960;
+const H = 220;
+const PAD = 28;
 
 /**
  * Daily values as a bar chart in inline SVG. The drawing is one image with a title and a
