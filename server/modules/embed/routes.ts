@@ -16,12 +16,22 @@ const EmbedConfigSchema = z
       mode: z.enum(['test', 'live']),
     }),
     features: z.array(z.string()),
-    theme: z.object({
-      version: z.number().int(),
-      mode: z.enum(['light', 'dark', 'auto']),
-      tokens: tokensSchema,
-      darkTokens: tokensSchema.optional(),
-    }),
+    theme: z
+      .object({
+        version: z.number().int(),
+        mode: z.enum(['light', 'dark', 'auto']),
+        tokens: tokensSchema,
+        darkTokens: tokensSchema.optional(),
+        knobs: z.record(z.string(), z.string()).optional(),
+        brand: z.object({ name: z.string().optional(), logoUrl: z.string().optional() }).optional(),
+        messages: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+      })
+      .openapi({
+        description:
+          'The live theme (the light preset, version 0, until one is published), every token ' +
+          'filled in; `auto` carries the light set in `tokens` and the dark overrides in ' +
+          '`darkTokens`. `messages` is the license’s white-label copy: locale → key → text.',
+      }),
     locale: z.string(),
     currency: z.string().length(3),
     payments: z.object({
