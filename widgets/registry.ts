@@ -6,6 +6,8 @@ export const widgetEntries = {
   'lx-pricing-table': 'widgets/pricing-table/pricing-table.ts',
   'lx-theme-editor': 'widgets/theme-editor/theme-editor.ts',
   'lx-usage-dashboard': 'widgets/usage-dashboard/usage-dashboard.ts',
+  'lx-token-wallet': 'widgets/token-wallet/token-wallet.ts',
+  'lx-leaderboard': 'widgets/leaderboard/leaderboard.ts',
 } as const;
 
 export type WidgetTag = keyof typeof widgetEntries;

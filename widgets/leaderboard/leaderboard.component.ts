@@ -1,26 +1,15 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, type PropertyValues, type TemplateResult } from 'lit';
 import type {
-  LeaderboardEntry,
   LeaderboardPage,
   LeaderboardScope,
 } from '../../server/modules/rewards/leaderboard.js';
 import type { LeaderboardWindow } from '../../server/modules/rewards/periods.js';
-import type { LxApiError } from '../internal/api-client.js';
+import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
-import { leaderboardMessages, type LeaderboardKey } from './leaderboard.messages.js';
-import { leaderboardStyles } from './leaderboard.styles.js';
+import type * as View from './leaderboard-view.js';
+import { leaderboardMessages } from './leaderboard.messages.js';
 
-const SCOPES: LeaderboardScope[] = ['global', 'friends', 'class'];
-const WINDOWS: LeaderboardWindow[] = ['week', 'month', 'all'];
-
-/** Up to two initials, by grapheme-agnostic code points so names in any script work. */
-function initials(name: string): string {
-  const words = name.trim().split(/\s+/).filter(Boolean);
-  const first = [...(words[0] ?? '?')][0] ?? '?';
-  const last = words.length > 1 ? ([...words.at(-1)!][0] ?? '') : '';
-  return (first + last).toUpperCase();
-}
 /**
  * @tagname lx-leaderboard
  * @summary Learner rankings by scope (everyone, friends, class) and window (week, month, all time).
@@ -35,8 +24,6 @@ function initials(name: string): string {
  * @cssproperty --lx-leaderboard-avatar-size - Diameter of the initials avatar (2rem).
  */
 export class LxLeaderboard extends LxElement {
-  static override styles = [...LxElement.styles, leaderboardStyles];
-
   static override properties = {
     ...LxElement.properties,
     scope: { reflect: true },
@@ -60,6 +47,7 @@ export class LxLeaderboard extends LxElement {
   declare refreshInterval: number;
   declare private board: LeaderboardPage | undefined;
   declare private loadError: LxApiError | undefined;
+  #view: typeof View | undefined;
 
   #timer: ReturnType<typeof setInterval> | undefined;
   #request = 0;
@@ -76,12 +64,13 @@ export class LxLeaderboard extends LxElement {
     this.refreshInterval = 60;
   }
   /** Copy for `key`: the locale's or the license's wording when it has one, else English. */
-  #t(key: LeaderboardKey, vars: Record<string, string | number> = {}): string {
+  #t = (key: string, vars: Record<string, string | number> = {}): string => {
     const own = (this.messages as Record<string, string | undefined>)[key];
-    return (own ?? leaderboardMessages[key]).replace(/\{(\w+)\}/g, (_, name: string) =>
+    const copy: Record<string, string> = { ...leaderboardMessages, ...this.#view?.viewMessages };
+    return (own ?? copy[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) =>
       String(vars[name] ?? ''),
     );
-  }
+  };
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -123,11 +112,23 @@ export class LxLeaderboard extends LxElement {
     if (!this.#signedIn) return;
     const request = ++this.#request;
     try {
-      const board = await this.client.get<LeaderboardPage>('v1/rewards/leaderboard', {
-        query: { scope: this.scope, window: this.window, limit: this.limit, around: this.around },
-      });
+      const [view, board] = await Promise.all([
+        this.#view ??
+          import('./leaderboard-view.js').catch(() => {
+            throw new LxApiError('network_error', 0, 'The leaderboard could not be loaded.');
+          }),
+        this.client.get<LeaderboardPage>('v1/rewards/leaderboard', {
+          query: { scope: this.scope, window: this.window, limit: this.limit, around: this.around },
+        }),
+      ]);
       // A slower answer for an earlier tab must not overwrite the current one.
       if (request !== this.#request) return;
+      this.#view = view;
+      const root = this.renderRoot as ShadowRoot;
+      const sheet = view.leaderboardViewStyles.styleSheet;
+      // Constructed sheets, not <style> elements, so a strict CSP allows them.
+      if (sheet && !root.adoptedStyleSheets.includes(sheet))
+        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
       this.board = board;
       this.loadError = undefined;
     } catch (error) {
@@ -152,46 +153,6 @@ export class LxLeaderboard extends LxElement {
     else this.window = input.value as LeaderboardWindow;
   }
 
-  #group(name: 'scope' | 'window', values: string[], current: string): TemplateResult {
-    return html`<fieldset @change=${this.#choose}>
-      <legend class="visually-hidden">${this.#t(`leaderboard.${name}`)}</legend>
-      ${values.map(
-        (v) =>
-          html`<label
-            ><input type="radio" name=${name} value=${v} .checked=${current === v} />${this.#t(
-              `leaderboard.${name}.${v}` as LeaderboardKey,
-            )}</label
-          >`,
-      )}
-    </fieldset>`;
-  }
-
-  #row(entry: LeaderboardEntry): TemplateResult {
-    const score = new Intl.NumberFormat(this.resolvedLocale).format(entry.score);
-    const name = entry.displayName ?? this.#t('leaderboard.anonymous');
-    return html`<li
-      part=${entry.me ? 'entry me' : 'entry'}
-      aria-current=${entry.me ? 'true' : nothing}
-    >
-      <span class="rank">${entry.rank}</span>
-      <span class="avatar" aria-hidden="true">${initials(name)}</span>
-      <span class="name"
-        >${name}${
-          entry.me
-            ? html` <span class="visually-hidden">${this.#t('leaderboard.you')}</span>`
-            : nothing
-        }</span
-      >
-      <span>${this.#t('leaderboard.points', { score })}</span>
-    </li>`;
-  }
-
-  #list(label: string, entries: LeaderboardEntry[]): TemplateResult {
-    return html`<ol aria-label=${label}>
-      ${entries.map((e) => this.#row(e))}
-    </ol>`;
-  }
-
   protected override renderReady(_config: EmbedConfig): TemplateResult {
     if (!this.#signedIn) {
       return html`<div part="base state" class="state" role="status">
@@ -199,55 +160,15 @@ export class LxLeaderboard extends LxElement {
       </div>`;
     }
     if (this.loadError) return this.renderProblem(this.loadError, () => void this.refresh());
-    const board = this.board;
-    if (!board) return this.renderLoading();
-    const { me } = board;
-    const meListed = board.entries.some((e) => e.me);
-    const showAround = !meListed && board.around.length > 0;
-    const myRow: LeaderboardEntry | undefined =
-      !meListed && !showAround && me.rank !== null
-        ? { rank: me.rank, displayName: me.displayName, score: me.score, me: true }
-        : undefined;
-    return html`<section part="base" aria-labelledby="lb-title">
-      <div class="row">
-        <h2 id="lb-title">${this.#t('leaderboard.title')}</h2>
-        <div class="tabs">
-          ${this.#group('scope', SCOPES, this.scope)} ${this.#group('window', WINDOWS, this.window)}
-        </div>
-      </div>
-      ${
-        board.entries.length === 0
-          ? html`<div part="state" class="state" role="status">
-              <p>${this.#t('leaderboard.empty')}</p>
-            </div>`
-          : this.#list(this.#t('leaderboard.top'), board.entries)
-      }
-      ${
-        showAround
-          ? html`<h3 id="lb-around">${this.#t('leaderboard.around')}</h3>
-              ${this.#list(this.#t('leaderboard.around'), board.around)}`
-          : nothing
-      }
-      ${
-        myRow
-          ? html`<h3>${this.#t('leaderboard.yours')}</h3>
-              ${this.#list(this.#t('leaderboard.yours'), [myRow])}`
-          : nothing
-      }
-      <div class="row">
-        <p role="status">
-          ${
-            me.optedOut
-              ? this.#t('leaderboard.hidden')
-              : me.rank === null
-                ? this.#t('leaderboard.unranked')
-                : nothing
-          }
-        </p>
-        <button class="secondary" @click=${() => void this.#setOptOut(!me.optedOut)}>
-          ${this.#t(me.optedOut ? 'leaderboard.show' : 'leaderboard.hide')}
-        </button>
-      </div>
-    </section>`;
+    if (!this.board || !this.#view) return this.renderLoading();
+    return this.#view.renderBoard({
+      board: this.board,
+      scope: this.scope,
+      window: this.window,
+      locale: this.resolvedLocale,
+      t: this.#t,
+      onChoose: (e) => this.#choose(e),
+      onOptOut: (optedOut) => void this.#setOptOut(optedOut),
+    });
   }
 }

@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { css, html, nothing, type TemplateResult } from 'lit';
 import type { RedemptionView, RewardItemView } from '../../server/modules/rewards/redemptions.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import { LxRedeemEvent } from './redeem.event.js';
@@ -8,6 +8,25 @@ import { LxRedeemEvent } from './redeem.event.js';
  * merchandise), the request and the `lx-redeem` event. Loaded the first time a learner
  * presses Redeem, so a page that only shows balances never downloads it.
  */
+
+/** The form's rules, adopted by the wallet when this chunk arrives. */
+export const redeemFlowStyles = css`
+  [part~='confirm'] {
+    display: grid;
+    gap: calc(var(--_space) * 0.5);
+    padding: var(--_space);
+    border: 2px solid var(--_brand);
+    border-radius: var(--_radius);
+    background: var(--_raised);
+  }
+  [part~='confirm'] label {
+    display: grid;
+    gap: 0.2rem;
+  }
+  [role='alert'] {
+    color: var(--_danger);
+  }
+`;
 
 /** English copy of the redemption step; overridable like the wallet's own keys. */
 export const redeemMessages = {
@@ -45,51 +64,33 @@ export function confirmForm(o: {
   onCancel: () => void;
 }): TemplateResult {
   const { t } = o;
-  // The form's own rules travel with it, so the wallet's stylesheet stays small.
-  return html`<style>
-      [part~='confirm'] {
-        display: grid;
-        gap: calc(var(--_space) * 0.5);
-        padding: var(--_space);
-        border: 2px solid var(--_brand);
-        border-radius: var(--_radius);
-        background: var(--_raised);
-      }
-      [part~='confirm'] label {
-        display: grid;
-        gap: 0.2rem;
-      }
-      [role='alert'] {
-        color: var(--_danger);
-      }
-    </style>
-    <form part="confirm" aria-labelledby="confirm-title" @submit=${o.onSubmit}>
-      <strong id="confirm-title"
-        >${t('wallet.confirm', { title: o.item.title, cost: o.cost })}</strong
-      >
-      ${
-        o.item.kind === 'merchandise'
-          ? html`<fieldset>
-              <legend>${t('wallet.shipping')}</legend>
-              ${FIELDS.map(
-                ([name, autocomplete]) =>
-                  html`<label
-                    >${t(`wallet.field.${name}`)}<input
-                      name=${name}
-                      required
-                      autocomplete=${autocomplete}
-                      maxlength=${name === 'country' ? 2 : 200}
-                  /></label>`,
-              )}
-            </fieldset>`
-          : nothing
-      }
-      ${o.failure ? html`<p role="alert">${o.failure}</p>` : nothing}
-      <div class="row">
-        <button type="submit" ?disabled=${o.busy}>${t('wallet.confirm.yes')}</button>
-        <button type="button" class="secondary" @click=${o.onCancel}>${t('wallet.cancel')}</button>
-      </div>
-    </form>`;
+  return html`<form part="confirm" aria-labelledby="confirm-title" @submit=${o.onSubmit}>
+    <strong id="confirm-title"
+      >${t('wallet.confirm', { title: o.item.title, cost: o.cost })}</strong
+    >
+    ${
+      o.item.kind === 'merchandise'
+        ? html`<fieldset>
+            <legend>${t('wallet.shipping')}</legend>
+            ${FIELDS.map(
+              ([name, autocomplete]) =>
+                html`<label
+                  >${t(`wallet.field.${name}`)}<input
+                    name=${name}
+                    required
+                    autocomplete=${autocomplete}
+                    maxlength=${name === 'country' ? 2 : 200}
+                /></label>`,
+            )}
+          </fieldset>`
+        : nothing
+    }
+    ${o.failure ? html`<p role="alert">${o.failure}</p>` : nothing}
+    <div class="row">
+      <button type="submit" ?disabled=${o.busy}>${t('wallet.confirm.yes')}</button>
+      <button type="button" class="secondary" @click=${o.onCancel}>${t('wallet.cancel')}</button>
+    </div>
+  </form>`;
 }
 
 /**

@@ -1,34 +1,4 @@
-/**
- * English copy of the wallet. It ships in the wallet's own chunk rather than the shared
- * catalog, so other widgets do not carry it; a locale catalog or the license's white-label
- * copy (e.g. `wallet.tokens` for the token's name) overrides any key.
- */
+/** English copy the wallet shows before its view has loaded. */
 export const walletMessages = {
-  'wallet.title': 'Your tokens',
-  'wallet.tokens': 'tokens',
   'wallet.signin': 'Sign in to see your tokens.',
-  'wallet.expiring': '{amount} expire on {date}.',
-  'wallet.rewards': 'Rewards',
-  'wallet.rewards.empty': 'No rewards are offered yet.',
-  'wallet.stock': '{count} left',
-  'wallet.redeem': 'Redeem',
-  'wallet.redeem.label': 'Redeem {title}',
-  'wallet.redemptions': 'Your redemptions',
-  'wallet.until': 'unlocked until {date}',
-  'wallet.status.requested': 'Requested',
-  'wallet.status.fulfilled': 'Fulfilled',
-  'wallet.status.rejected': 'Rejected, tokens returned',
-  'wallet.status.canceled': 'Canceled, tokens returned',
-  'wallet.history': 'History',
-  'wallet.filter': 'Show',
-  'wallet.type.all': 'All',
-  'wallet.type.earn': 'Earned',
-  'wallet.type.bonus': 'Bonus',
-  'wallet.type.spend': 'Spent',
-  'wallet.type.reversal': 'Reversed',
-  'wallet.type.expire': 'Expired',
-  'wallet.empty': 'No transactions yet.',
-  'wallet.more': 'Show more',
 } as const;
-
-export type WalletKey = keyof typeof walletMessages;

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-export const leaderboardStyles = css`
+export const leaderboardViewStyles = css`
   :host {
     --_avatar: var(--lx-leaderboard-avatar-size, 2rem);
   }

@@ -1,6 +1,6 @@
 import { css } from 'lit';
 
-export const tokenWalletStyles = css`
+export const walletViewStyles = css`
   [part~='base'] {
     display: grid;
     gap: var(--_space);
