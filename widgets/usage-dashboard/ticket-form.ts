@@ -102,6 +102,7 @@ export function ticketForm(o: {
     novalidate
     aria-busy=${o.busy ? 'true' : 'false'}
     @submit=${o.onSubmit}
+    @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && o.onCancel()}
   >
     ${field(
       'subject',

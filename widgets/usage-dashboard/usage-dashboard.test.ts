@@ -98,6 +98,41 @@ describe('lx-usage-dashboard', () => {
     expect(await axeViolations(el)).to.deep.equal([]);
   });
 
+  it('formats numbers and dates for the locale', async () => {
+    const { api, usage } = await apiFixtures();
+    const el = await fixture<LxUsageDashboard>(
+      html`<lx-usage-dashboard
+        license=${usage.license}
+        api=${api}
+        user-token=${usage.tokens.admin}
+        locale="de-DE"
+      ></lx-usage-dashboard>`,
+    );
+    await settled(el, '[part="meter"]');
+    const now = new Date();
+    const resets = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
+    const dd = [...el.shadowRoot!.querySelectorAll('dd')].map(text);
+    expect(dd).to.include(new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium' }).format(resets));
+    const courses = el.shadowRoot!.querySelector('[data-metric="courses"] .value');
+    expect(text(courses)).to.equal('8 of 10 (80 %)');
+    const ticket = el.shadowRoot!.querySelector('[part="ticket"]');
+    expect(text(ticket)).to.contain('vor 3 Stunden');
+  });
+
+  it('tells the page through lx-error when the learner is not an admin', async () => {
+    const { usage } = await apiFixtures();
+    const seen: string[] = [];
+    const listener = (e: Event) => seen.push((e as CustomEvent<{ code: string }>).detail.code);
+    document.addEventListener('lx-error', listener);
+    try {
+      const el = await dashboard(usage.license, usage.tokens.learner);
+      await settled(el, '.state h2');
+      expect(seen).to.include('forbidden');
+    } finally {
+      document.removeEventListener('lx-error', listener);
+    }
+  });
+
   it('asks a signed-out visitor to sign in', async () => {
     const { usage } = await apiFixtures();
     const el = await dashboard(usage.license);
@@ -165,5 +200,15 @@ describe('lx-usage-dashboard', () => {
     );
     expect(text(el.shadowRoot!.getElementById('t-subject-error'))).to.match(/200/);
     expect(seen).to.have.length(0);
+
+    // Escape leaves the form and puts focus back on the button that opened it.
+    form.dispatchEvent(
+      new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }),
+    );
+    await until(() => !el.shadowRoot!.querySelector('[part="ticket-form"]'), 'the form to close');
+    await until(
+      () => el.shadowRoot!.activeElement?.getAttribute('part') === 'new-ticket',
+      'focus on the button',
+    );
   });
 });
