@@ -191,10 +191,23 @@ export class LxUsageDashboard extends LxElement {
 
   protected override renderReady(_config: EmbedConfig): TemplateResult {
     const error = this.loadError;
-    if (!this.#signedIn || error?.code === 'forbidden') {
+    const code = error?.code ?? '';
+    const denied = code === 'forbidden';
+    // An expired or refused token is the host's to replace; a token provider may already have.
+    const stale = code === 'unauthenticated' || code.startsWith('token_');
+    if (!this.#signedIn || denied || stale) {
       return html`<div part="base state" class="state" role="status">
-        ${error ? html`<h2>${this.#t('usage.forbidden.title')}</h2>` : nothing}
-        <p>${this.#t(error ? 'usage.forbidden.body' : 'usage.signin')}</p>
+        ${denied ? html`<h2>${this.#t('usage.forbidden.title')}</h2>` : nothing}
+        <p>
+          ${this.#t(denied ? 'usage.forbidden.body' : stale ? 'usage.signin.again' : 'usage.signin')}
+        </p>
+        ${
+          stale
+            ? html`<button part="retry" @click=${() => void this.refresh()}>
+                ${this.msg('action.retry')}
+              </button>`
+            : nothing
+        }
       </div>`;
     }
     if (error) return this.renderProblem(error, () => void this.refresh());

@@ -6,6 +6,7 @@
  */
 export const usageMessages = {
   'usage.signin': 'Sign in as an administrator to see usage and support.',
+  'usage.signin.again': 'Your sign-in is no longer valid. Sign in again to see usage and support.',
   'usage.forbidden.title': 'Administrators only',
   'usage.forbidden.body':
     'This dashboard is for your organization’s administrators. Ask one of them for access.',

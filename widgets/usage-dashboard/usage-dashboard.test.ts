@@ -140,6 +140,14 @@ describe('lx-usage-dashboard', () => {
     expect(text(el.shadowRoot!.querySelector('.state'))).to.contain('Sign in as an administrator');
   });
 
+  it('asks to sign in again when the token is refused', async () => {
+    const { usage } = await apiFixtures();
+    const el = await dashboard(usage.license, 'not-a-token');
+    const state = await settled(el, '.state button');
+    expect(text(el.shadowRoot!.querySelector('.state p'))).to.contain('Sign in again');
+    expect(text(state)).to.equal('Try again');
+  });
+
   it('says when there are no open tickets', async () => {
     const { usage } = await apiFixtures();
     const el = await dashboard(usage.quiet, usage.tokens.quietAdmin);
