@@ -1,19 +1,31 @@
 import { englishCatalog } from '../../../widgets/internal/i18n.js';
+import { viewMessages as leaderboardView } from '../../../widgets/leaderboard/leaderboard-view.js';
 import { leaderboardMessages } from '../../../widgets/leaderboard/leaderboard.messages.js';
 import { editorShellMessages } from '../../../widgets/theme-editor/theme-editor.messages.js';
 import { editorMessages } from '../../../widgets/theme-editor/workbench.messages.js';
+import { redeemMessages } from '../../../widgets/token-wallet/redeem-flow.js';
 import { walletMessages } from '../../../widgets/token-wallet/token-wallet.messages.js';
+import { viewMessages as walletView } from '../../../widgets/token-wallet/wallet-view.js';
+import { viewMessages as dashboardView } from '../../../widgets/usage-dashboard/dashboard-view.messages.js';
+import { ticketFormMessages } from '../../../widgets/usage-dashboard/ticket-form.js';
+import { usageMessages } from '../../../widgets/usage-dashboard/usage-dashboard.messages.js';
 
 /**
  * Every English message any widget shows, by key. A license's white-label copy may override
- * only these keys, with only the placeholders the English text uses. A widget that adds
- * messages adds its catalog here, from a data-only module (a module that imports Lit would
- * load it into the server).
+ * only these keys, with only the placeholders the English text uses. Some catalogs live in
+ * view modules that import Lit; the server only reads their constants. A test
+ * (tests/themes/catalog.test.ts) fails when a widget adds a catalog that is missing here.
  */
 export const messageCatalog: Readonly<Record<string, string>> = {
   ...englishCatalog,
   ...walletMessages,
+  ...walletView,
+  ...redeemMessages,
   ...leaderboardMessages,
+  ...leaderboardView,
+  ...usageMessages,
+  ...dashboardView,
+  ...ticketFormMessages,
   ...editorShellMessages,
   ...editorMessages,
 };
