@@ -1,5 +1,6 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
 import type { TicketView } from '../../server/modules/support/service.js';
+import { languageOf } from '../internal/i18n.js';
 import { viewMessages, type ViewKey } from './dashboard-view.messages.js';
 import { usageChart } from './usage-chart.js';
 
@@ -11,6 +12,26 @@ export { dashboardViewStyles } from './dashboard-view.styles.js';
  * The element fetches this chunk in parallel with its first request, so the page's first
  * download stays as small as the kit's other widgets.
  */
+
+const translations: Record<string, () => Promise<{ default: Record<string, string> }>> = {
+  ar: () => import('./locales/ar.js'),
+  de: () => import('./locales/de.js'),
+  fr: () => import('./locales/fr.js'),
+};
+
+/**
+ * The dashboard's copy in the locale's language (the languages the kit ships), fetched the
+ * first time a page shows it; English when there is none or it cannot be loaded.
+ */
+export function copyFor(locale: string): Promise<Record<string, string>> {
+  const load = translations[languageOf(locale)];
+  return load
+    ? load().then(
+        (m) => m.default,
+        () => ({}),
+      )
+    : Promise.resolve({});
+}
 
 export interface MetricUsage {
   metric: string;

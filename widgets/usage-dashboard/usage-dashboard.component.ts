@@ -51,6 +51,7 @@ export class LxUsageDashboard extends LxElement {
   declare private notice: string;
   declare private loadError: LxApiError | undefined;
   #view: typeof View | undefined;
+  #copy: Record<string, string> = {};
   #form: typeof Form | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #request = 0;
@@ -73,6 +74,7 @@ export class LxUsageDashboard extends LxElement {
       ...usageMessages,
       ...this.#view?.viewMessages,
       ...this.#form?.ticketFormMessages,
+      ...this.#copy,
     };
     return (own ?? copy[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) =>
       String(vars[name] ?? ''),
@@ -114,10 +116,18 @@ export class LxUsageDashboard extends LxElement {
     const now = Date.now();
     try {
       const [view, report, list] = await Promise.all([
-        this.#view ??
-          import('./dashboard-view.js').catch(() => {
+        // The view and its copy for the locale arrive alongside the data; the copy also
+        // serves the states shown when the data is refused.
+        (this.#view ? Promise.resolve(this.#view) : import('./dashboard-view.js')).then(
+          async (view) => {
+            this.#copy = await view.copyFor(this.resolvedLocale);
+            this.requestUpdate();
+            return view;
+          },
+          () => {
             throw new LxApiError('network_error', 0, 'The dashboard could not be loaded.');
-          }),
+          },
+        ),
         this.client.get<View.UsageReport>('v1/usage', {
           query: { from: isoDay(now - (Math.max(1, this.days) - 1) * DAY), to: isoDay(now) },
         }),

@@ -114,9 +114,31 @@ describe('lx-usage-dashboard', () => {
     const dd = [...el.shadowRoot!.querySelectorAll('dd')].map(text);
     expect(dd).to.include(new Intl.DateTimeFormat('de-DE', { dateStyle: 'medium' }).format(resets));
     const courses = el.shadowRoot!.querySelector('[data-metric="courses"] .value');
-    expect(text(courses)).to.equal('8 of 10 (80 %)');
+    expect(text(courses)).to.equal('8 von 10 (80 %)');
     const ticket = el.shadowRoot!.querySelector('[part="ticket"]');
     expect(text(ticket)).to.contain('vor 3 Stunden');
+  });
+
+  it('speaks the locale’s language, its states included', async () => {
+    const { api, usage } = await apiFixtures();
+    const el = await fixture<LxUsageDashboard>(
+      html`<lx-usage-dashboard
+        license=${usage.license}
+        api=${api}
+        user-token=${usage.tokens.admin}
+        locale="fr-FR"
+      ></lx-usage-dashboard>`,
+    );
+    await settled(el, '[part="meter"]');
+    expect(text(el.shadowRoot!.querySelector('h2'))).to.equal('Utilisation et assistance');
+    expect(text(el.shadowRoot!.querySelector('[data-metric="courses"] .value'))).to.equal(
+      '8 sur 10 (80 %)',
+    );
+    el.userToken = usage.tokens.learner;
+    await until(
+      () => text(el.shadowRoot!.querySelector('.state h2')) === 'Réservé aux administrateurs',
+      'the French not-an-admin state',
+    );
   });
 
   it('tells the page through lx-error when the learner is not an admin', async () => {
