@@ -1,11 +1,14 @@
 import { expect } from '@esm-bundle/chai';
 import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
+import type { LxLeaderboard } from '../leaderboard/leaderboard.js';
+import { register as registerLeaderboard } from '../leaderboard/leaderboard.js';
 import type { LxPricingTable } from '../pricing-table/pricing-table.js';
 import { register } from '../pricing-table/pricing-table.js';
 import { catalogReady, isRtl, languageOf, messagesFor, t } from './i18n.js';
 import { apiFixtures, axeViolations, settled } from './test-support.js';
 
 register();
+registerLeaderboard();
 
 const fetchedCatalogs = () =>
   performance
@@ -77,6 +80,24 @@ describe('localization', () => {
     const feature = el.shadowRoot!.querySelector('.features li')!;
     expect(getComputedStyle(feature).direction).to.equal('rtl');
     expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it('translates the other learner widgets from the same lazy catalogs', async () => {
+    const { api, rewards } = await apiFixtures();
+    const el = await fixture<LxLeaderboard>(
+      html`<lx-leaderboard
+        license=${rewards.license}
+        api=${api}
+        user-token=${rewards.tokens.bob}
+        locale="ar"
+        window="all"
+        refresh-interval="0"
+      ></lx-leaderboard>`,
+    );
+    await settled(el, 'ol li');
+    expect(el.shadowRoot!.querySelector('h2')!.textContent).to.equal('لوحة المتصدرين');
+    expect(el.getAttribute('dir')).to.equal('rtl');
+    expect(el.shadowRoot!.textContent).to.contain('(أنت)');
   });
 
   it('keeps a direction the page set on the element', async () => {
