@@ -14,6 +14,7 @@ import { planRoutes } from './modules/billing/routes.js';
 import { embedRoutes } from './modules/embed/routes.js';
 import { meRoutes } from './modules/learners/routes.js';
 import { adminLicenseRoutes } from './modules/licenses/admin-routes.js';
+import { checkoutRoutes, stripeWebhookRoutes } from './modules/payments/routes.js';
 import { licenseRoutes } from './modules/licenses/routes.js';
 import { adminTicketRoutes } from './modules/support/admin-routes.js';
 import { supportRoutes } from './modules/support/routes.js';
@@ -133,6 +134,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.route('/v1/rewards', rewardRoutes);
   app.route('/v1/admin/rewards', rewardAdminRoutes);
   app.route('/v1/themes', themeRoutes);
+  app.route('/v1/checkout', checkoutRoutes);
+  app.route('/v1/webhooks/stripe', stripeWebhookRoutes);
 
   for (const [name, scheme] of Object.entries(securitySchemes)) {
     app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);

@@ -49,6 +49,15 @@ const schema = z.object({
     .string()
     .regex(/^pk_(test|live)_[A-Za-z0-9]+$/, 'must look like pk_test_… or pk_live_…')
     .optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must look like sk_test_… or sk_live_…')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_[A-Za-z0-9]+$/, 'must look like whsec_…')
+    .optional(),
+  STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   OPERATOR_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   SECRETS_KEY: z
     .string()
@@ -80,6 +89,11 @@ export type Env = {
   shutdownTimeoutMs: number;
   licenseCacheTtlMs: number;
   stripePublishableKey: string | undefined;
+  /** With the webhook secret, real Stripe; without both, the bundled emulator. */
+  stripeSecretKey: string | undefined;
+  stripeWebhookSecret: string | undefined;
+  /** Port of the bundled Stripe emulator when it runs; 0 picks a free one. */
+  stripeEmulatorPort: number;
   /** Bearer token for the admin API; the admin API is off when unset. */
   operatorToken: string | undefined;
   /** Key that encrypts learner-token signing secrets at rest (else `$DATA_DIR/secrets.key`). */
@@ -109,6 +123,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     );
   }
   const e = parsed.data;
+  // Half a Stripe configuration would take payments whose webhooks are never verified.
+  if ((e.STRIPE_SECRET_KEY === undefined) !== (e.STRIPE_WEBHOOK_SECRET === undefined)) {
+    throw new EnvError([
+      'STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: set both (real Stripe) or neither (the bundled emulator)',
+    ]);
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     nodeEnv: e.NODE_ENV,
@@ -125,6 +145,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     licenseCacheTtlMs: e.LICENSE_CACHE_TTL_MS,
     stripePublishableKey: e.STRIPE_PUBLISHABLE_KEY,
+    stripeSecretKey: e.STRIPE_SECRET_KEY,
+    stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    stripeEmulatorPort: e.STRIPE_EMULATOR_PORT,
     operatorToken: e.OPERATOR_TOKEN,
     secretsKey: e.SECRETS_KEY,
     trustedProxies: e.TRUSTED_PROXIES ?? [],

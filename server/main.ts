@@ -1,18 +1,21 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
+import Stripe from 'stripe';
 import { seedDemo } from '../demo/seed.js';
+import { createStripeEmulator, type StripeEmulator } from '../demo/stripe-emulator/index.js';
 import { demoTokenRoutes } from '../demo/token-routes.js';
 import { createApp } from './app.js';
 import { applyMigrations, openDatabase } from './db/client.js';
 import { EnvError, loadEnv } from './env.js';
 import { createLogger } from './logger.js';
 import { loadSecretBox } from './modules/licenses/secrets.js';
-import { createServices, systemClock } from './services.js';
+import { createServices, systemClock, type AppConfig } from './services.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-function start() {
+async function start() {
   let env;
   try {
     env = loadEnv();
@@ -42,7 +45,24 @@ function start() {
     seedDemo(database.db, systemClock, origins, { secrets });
   }
 
-  const services = createServices({ config: env, database, logger, secrets });
+  // Without Stripe keys the server pays through the bundled emulator: the same SDK calls,
+  // pointed at a local Stripe, which posts signed webhooks back to this server.
+  let config: AppConfig = env;
+  let stripe: Stripe | undefined;
+  let emulator: StripeEmulator | undefined;
+  if (!env.stripeSecretKey) {
+    emulator = createStripeEmulator({ port: env.stripeEmulatorPort, host: '127.0.0.1' });
+    await emulator.start();
+    stripe = new Stripe('sk_test_liberationkit', { ...emulator.sdkConfig });
+    config = {
+      ...env,
+      stripeWebhookSecret: `whsec_${randomBytes(24).toString('hex')}`,
+      stripePublishableKey: env.stripePublishableKey ?? 'pk_test_liberationkit',
+      stripeJsUrl: emulator.stripeJsUrl,
+    };
+  }
+
+  const services = createServices({ config, database, logger, secrets, stripe });
   const app = createApp(services, {
     kitDir: path.join(root, 'dist'),
     demoDir: path.join(root, 'demo', 'public'),
@@ -51,6 +71,23 @@ function start() {
   if (env.seedDemo) app.route('/demo', demoTokenRoutes);
 
   const server = serve({ fetch: app.fetch, hostname: env.host, port: env.port }, (info) => {
+    if (emulator) {
+      const wildcard = info.address === '0.0.0.0' || info.address === '::';
+      const host = wildcard
+        ? '127.0.0.1'
+        : info.address.includes(':')
+          ? `[${info.address}]`
+          : info.address;
+      emulator.webhooks.addEndpoint({
+        url: `http://${host}:${info.port}/v1/webhooks/stripe`,
+        secret: config.stripeWebhookSecret!,
+      });
+      logger.info({ url: emulator.url }, 'stripe emulator');
+      console.log(
+        `\n  Payments go to the bundled Stripe emulator at ${emulator.url} (Stripe.js ${emulator.stripeJsUrl}).` +
+          '\n  Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to use Stripe instead.',
+      );
+    }
     logger.info(
       { address: info.address, port: info.port, database: env.databaseFile },
       'listening',
@@ -74,8 +111,10 @@ function start() {
       // Usage counted since the last flush is written here; the database closes after.
       services.close();
       database.close();
-      logger.info('stopped');
-      process.exit(0);
+      void (emulator?.stop() ?? Promise.resolve()).finally(() => {
+        logger.info('stopped');
+        process.exit(0);
+      });
     });
     if ('closeIdleConnections' in server) server.closeIdleConnections();
   };
@@ -83,4 +122,7 @@ function start() {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-start();
+start().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
 import type { Env } from './env.js';
 import { EmbedConfigService } from './modules/embed/service.js';
@@ -7,6 +8,7 @@ import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
 import { LicenseService } from './modules/licenses/service.js';
+import { PaymentService } from './modules/payments/service.js';
 import { SupportService } from './modules/support/service.js';
 import { ThemeService } from './modules/themes/service.js';
 import { UsageMeter } from './modules/usage/meter.js';
@@ -21,7 +23,19 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** The slice of configuration request handling needs. Licensing settings have safe defaults. */
 export type AppConfig = Pick<Env, 'bodyLimitBytes' | 'licenseCacheTtlMs' | 'stripePublishableKey'> &
-  Partial<Pick<Env, 'operatorToken' | 'trustedProxies' | 'usageFlushIntervalMs'>>;
+  Partial<
+    Pick<
+      Env,
+      | 'operatorToken'
+      | 'trustedProxies'
+      | 'usageFlushIntervalMs'
+      | 'stripeSecretKey'
+      | 'stripeWebhookSecret'
+    >
+  > & {
+    /** Where the checkout loads Stripe.js from when it is not Stripe's own (the emulator's). */
+    stripeJsUrl?: string;
+  };
 
 /**
  * Everything a request handler may use, built once per process and read from the Hono
@@ -42,6 +56,9 @@ export interface Services {
   rewards: RewardsService;
   themes: ThemeService;
   embed: EmbedConfigService;
+  /** The Stripe client, or null when neither keys nor an emulator were given. */
+  stripe: Stripe | null;
+  payments: PaymentService;
   /** Writes pending usage and stops timers. Call during shutdown, before closing the database. */
   close(): void;
 }
@@ -53,6 +70,8 @@ export function createServices(options: {
   clock?: Clock;
   /** Seals signing secrets; without one, a key that lives only as long as the process. */
   secrets?: SecretBox;
+  /** A ready Stripe client (tests and the emulator); else one is built from the secret key. */
+  stripe?: Stripe;
 }): Services {
   const clock = options.clock ?? systemClock;
   const { db } = options.database;
@@ -65,6 +84,9 @@ export function createServices(options: {
   });
   const themes = new ThemeService(db, clock, options.config.licenseCacheTtlMs);
   const rateLimits = new RateLimits({ trustedProxies: options.config.trustedProxies ?? [] });
+  const stripe =
+    options.stripe ??
+    (options.config.stripeSecretKey ? new Stripe(options.config.stripeSecretKey) : null);
   let closed = false;
   return {
     config: options.config,
@@ -81,6 +103,14 @@ export function createServices(options: {
     rewards: new RewardsService(db, clock),
     themes,
     embed: new EmbedConfigService(options.config, themes),
+    stripe,
+    payments: new PaymentService({
+      db,
+      clock,
+      stripe,
+      webhookSecret: options.config.stripeWebhookSecret,
+      logger: options.logger,
+    }),
     close() {
       if (closed) return;
       closed = true;

@@ -7,3 +7,4 @@ export * from '../modules/outbox/schema.js';
 export * from '../modules/support/schema.js';
 export * from '../modules/rewards/schema.js';
 export * from '../modules/themes/schema.js';
+export * from '../modules/payments/schema.js';

@@ -40,7 +40,12 @@ describe('GET /v1/embed/config', () => {
       theme: { ...presets.light, version: 0 },
       locale: 'en-US',
       currency: 'USD',
-      payments: { provider: 'stripe', mode: 'test', stripePublishableKey: 'pk_test_stripeAcct123' },
+      payments: {
+        provider: 'stripe',
+        mode: 'test',
+        stripePublishableKey: 'pk_test_stripeAcct123',
+        stripeJsUrl: null,
+      },
       publishableKey: tenants.acme.key,
     });
   });

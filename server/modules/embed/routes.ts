@@ -38,6 +38,9 @@ const EmbedConfigSchema = z
       provider: z.literal('stripe'),
       mode: z.enum(['test', 'live']),
       stripePublishableKey: z.string().nullable(),
+      stripeJsUrl: z.string().nullable().openapi({
+        description: 'Stripe.js to load instead of js.stripe.com (the bundled emulator), or null',
+      }),
     }),
     publishableKey: z.string(),
   })

@@ -21,7 +21,13 @@ export interface EmbedConfig {
   theme: Theme & { version: number };
   locale: string;
   currency: string;
-  payments: { provider: 'stripe'; mode: License['mode']; stripePublishableKey: string | null };
+  payments: {
+    provider: 'stripe';
+    mode: License['mode'];
+    stripePublishableKey: string | null;
+    /** Stripe.js to load before `@stripe/stripe-js`, when it is not Stripe's own (the emulator). */
+    stripeJsUrl: string | null;
+  };
   publishableKey: string;
 }
 
@@ -68,6 +74,7 @@ export class EmbedConfigService {
         provider: 'stripe',
         mode: license.mode,
         stripePublishableKey: this.#config.stripePublishableKey ?? null,
+        stripeJsUrl: this.#config.stripeJsUrl ?? null,
       },
       publishableKey: license.publishableKey,
     };

@@ -1,0 +1,448 @@
+import { and, desc, eq, inArray } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import Stripe from 'stripe';
+import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import { ApiError } from '../../errors.js';
+import type { Clock } from '../../services.js';
+import type { Learner } from '../learners/service.js';
+import { generateId } from '../licenses/keys.js';
+import { licenses } from '../licenses/schema.js';
+import { priceFor, type CheckoutRequest } from './pricing.js';
+import { payments, stripeCustomers, stripeEvents, type PaymentRow } from './schema.js';
+
+/** Stripe's default: a signature older than five minutes is a replay, not a delivery. */
+export const WEBHOOK_TOLERANCE_SECONDS = 300;
+
+/** Payment-intent states from which Stripe never moves on; a late event cannot undo them. */
+const FINAL_STATUSES = new Set(['succeeded', 'canceled']);
+/** A payment in one of these can still be paid, so a second click reuses it. */
+const OPEN_STATUSES = [
+  'pending',
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+  'processing',
+];
+
+export interface CheckoutSession {
+  paymentId: string;
+  paymentIntentId: string;
+  clientSecret: string;
+  amount: number;
+  currency: string;
+  status: string;
+}
+
+export interface PaymentView {
+  paymentId: string;
+  paymentIntentId: string | null;
+  kind: string;
+  item: string;
+  amount: number;
+  amountRefunded: number;
+  currency: string;
+  status: string;
+  failureCode: string | null;
+}
+
+export interface WebhookOutcome {
+  eventId: string;
+  type: string;
+  duplicate: boolean;
+}
+
+type Effect = (tx: Tx, now: Date) => void;
+
+function view(row: PaymentRow): PaymentView {
+  return {
+    paymentId: row.id,
+    paymentIntentId: row.paymentIntentId,
+    kind: row.kind,
+    item: row.item,
+    amount: row.amount,
+    amountRefunded: row.amountRefunded,
+    currency: row.currency,
+    status: row.status,
+    failureCode: row.failureCode,
+  };
+}
+
+function unreachable(error: unknown): ApiError {
+  return new ApiError(
+    'service_unavailable',
+    'The payment provider did not answer. Try again: nothing is charged twice.',
+    { extensions: { cause: error instanceof Stripe.errors.StripeError ? error.type : undefined } },
+  );
+}
+
+/**
+ * Payments through Stripe: checkout creates payment intents for prices the server computes,
+ * and Stripe's signed webhooks move them on. The Stripe client is handed in, so the same code
+ * talks to Stripe or to the bundled emulator.
+ */
+export class PaymentService {
+  readonly #db: Db;
+  readonly #clock: Clock;
+  readonly #stripe: Stripe | null;
+  readonly #webhookSecret: string | undefined;
+  readonly #logger: Logger;
+  /** One checkout at a time per learner in this process; idempotency keys cover the rest. */
+  readonly #inFlight = new Map<string, Promise<unknown>>();
+
+  constructor(options: {
+    db: Db;
+    clock: Clock;
+    stripe: Stripe | null;
+    webhookSecret: string | undefined;
+    logger: Logger;
+  }) {
+    this.#db = options.db;
+    this.#clock = options.clock;
+    this.#stripe = options.stripe;
+    this.#webhookSecret = options.webhookSecret;
+    this.#logger = options.logger;
+  }
+
+  #requireStripe(): Stripe {
+    if (!this.#stripe) {
+      throw new ApiError('service_unavailable', 'Payments are not configured on this server.');
+    }
+    return this.#stripe;
+  }
+
+  async checkout(learner: Learner, request: CheckoutRequest): Promise<CheckoutSession> {
+    const priced = priceFor(request);
+    const stripe = this.#requireStripe();
+    const lockKey = `${learner.licenseId}:${learner.id}`;
+    const previous = this.#inFlight.get(lockKey) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.#checkout(stripe, learner, priced));
+    this.#inFlight.set(lockKey, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#inFlight.get(lockKey) === run) this.#inFlight.delete(lockKey);
+    }
+  }
+
+  async #checkout(
+    stripe: Stripe,
+    learner: Learner,
+    priced: ReturnType<typeof priceFor>,
+  ): Promise<CheckoutSession> {
+    const customerId = await this.#customer(stripe, learner);
+    // The row and its idempotency key exist before Stripe is asked, so a retry after a lost
+    // answer replays the same request instead of creating a second payment intent.
+    const row = writeTransaction(this.#db, (tx) => {
+      const open = tx
+        .select()
+        .from(payments)
+        .where(
+          and(
+            eq(payments.licenseId, learner.licenseId),
+            eq(payments.learnerId, learner.id),
+            eq(payments.kind, priced.kind),
+            eq(payments.item, priced.item),
+            eq(payments.amount, priced.amount),
+            eq(payments.currency, priced.currency),
+            inArray(payments.status, OPEN_STATUSES),
+          ),
+        )
+        .orderBy(desc(payments.createdAt))
+        .limit(1)
+        .get();
+      if (open) return open;
+      const now = this.#clock.now();
+      const id = generateId('pay');
+      return tx
+        .insert(payments)
+        .values({
+          id,
+          licenseId: learner.licenseId,
+          learnerId: learner.id,
+          kind: priced.kind,
+          item: priced.item,
+          amount: priced.amount,
+          currency: priced.currency,
+          status: 'pending',
+          idempotencyKey: `lx_${id}`,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+        .get();
+    });
+
+    let intent: Stripe.PaymentIntent;
+    try {
+      intent = row.paymentIntentId
+        ? await stripe.paymentIntents.retrieve(row.paymentIntentId)
+        : await stripe.paymentIntents.create(
+            {
+              amount: row.amount,
+              currency: row.currency.toLowerCase(),
+              customer: customerId,
+              description: priced.description,
+              automatic_payment_methods: { enabled: true },
+              metadata: {
+                license_id: learner.licenseId,
+                learner_id: learner.id,
+                payment_id: row.id,
+                kind: row.kind,
+                item: row.item,
+              },
+            },
+            { idempotencyKey: row.idempotencyKey },
+          );
+    } catch (error) {
+      this.#logger.warn({ err: error, paymentId: row.id }, 'payment intent not created');
+      throw unreachable(error);
+    }
+    writeTransaction(this.#db, (tx) => this.#applyIntent(tx, intent, this.#clock.now()));
+    if (FINAL_STATUSES.has(intent.status)) {
+      // Paid or cancelled meanwhile: this row is done, so the click starts a fresh payment.
+      return this.#checkout(stripe, learner, priced);
+    }
+    return {
+      paymentId: row.id,
+      paymentIntentId: intent.id,
+      clientSecret: intent.client_secret ?? '',
+      amount: intent.amount,
+      currency: intent.currency.toUpperCase(),
+      status: intent.status,
+    };
+  }
+
+  async #customer(stripe: Stripe, learner: Learner): Promise<string> {
+    const key = and(
+      eq(stripeCustomers.licenseId, learner.licenseId),
+      eq(stripeCustomers.learnerId, learner.id),
+    );
+    const known = this.#db.select().from(stripeCustomers).where(key).get();
+    if (known) return known.customerId;
+    let customer: Stripe.Customer;
+    try {
+      // Only identifiers go to Stripe: the learner's name and e-mail stay with the customer.
+      customer = await stripe.customers.create(
+        { metadata: { license_id: learner.licenseId, learner_id: learner.id } },
+        { idempotencyKey: `lx_cus_${learner.licenseId}_${learner.id}` },
+      );
+    } catch (error) {
+      this.#logger.warn({ err: error, learnerId: learner.id }, 'customer not created');
+      throw unreachable(error);
+    }
+    this.#db
+      .insert(stripeCustomers)
+      .values({
+        licenseId: learner.licenseId,
+        learnerId: learner.id,
+        customerId: customer.id,
+        createdAt: this.#clock.now(),
+      })
+      .onConflictDoNothing()
+      .run();
+    return this.#db.select().from(stripeCustomers).where(key).get()!.customerId;
+  }
+
+  /** A payment of this learner, by its payment intent; another learner's is not found. */
+  find(learner: Learner, paymentIntentId: string): PaymentView {
+    const row = this.#db
+      .select()
+      .from(payments)
+      .where(
+        and(
+          eq(payments.licenseId, learner.licenseId),
+          eq(payments.learnerId, learner.id),
+          eq(payments.paymentIntentId, paymentIntentId),
+        ),
+      )
+      .get();
+    if (!row) throw new ApiError('not_found', `No payment ${paymentIntentId} of yours.`);
+    return view(row);
+  }
+
+  /**
+   * Verifies and applies one webhook delivery. The event id is recorded in the same
+   * IMMEDIATE transaction as its effect, so concurrent or later copies change nothing.
+   */
+  async receiveWebhook(rawBody: string, signature: string | undefined): Promise<WebhookOutcome> {
+    const stripe = this.#requireStripe();
+    if (!this.#webhookSecret) {
+      throw new ApiError('service_unavailable', 'Stripe webhooks are not configured.');
+    }
+    if (!signature) {
+      throw new ApiError('bad_request', 'The `Stripe-Signature` header is missing.', {
+        errors: [{ path: 'header.stripe-signature', message: 'Required' }],
+      });
+    }
+    let event: Stripe.Event;
+    try {
+      event = await stripe.webhooks.constructEventAsync(
+        rawBody,
+        signature,
+        this.#webhookSecret,
+        WEBHOOK_TOLERANCE_SECONDS,
+      );
+    } catch {
+      throw new ApiError(
+        'bad_request',
+        'The `Stripe-Signature` does not verify for this body, or it is too old.',
+        { errors: [{ path: 'header.stripe-signature', message: 'Invalid or stale signature' }] },
+      );
+    }
+    const outcome = { eventId: event.id, type: event.type };
+    if (this.#seen(event.id)) return { ...outcome, duplicate: true };
+
+    const receivedAt = this.#clock.now();
+    let effect: Effect | null;
+    try {
+      effect = await this.#effectOf(stripe, event);
+    } catch (error) {
+      // Not recorded, so Stripe's retry gets another chance.
+      this.#logger.warn({ err: error, eventId: event.id }, 'stripe event not applied');
+      throw unreachable(error);
+    }
+    const object = event.data.object as { id?: string };
+    const applied = writeTransaction(this.#db, (tx) => {
+      const now = this.#clock.now();
+      const inserted = tx
+        .insert(stripeEvents)
+        .values({
+          id: event.id,
+          type: event.type,
+          objectId: typeof object.id === 'string' ? object.id : null,
+          receivedAt,
+          appliedAt: now,
+        })
+        .onConflictDoNothing()
+        .run();
+      if (inserted.changes === 0) return false;
+      effect?.(tx, now);
+      return true;
+    });
+    return { ...outcome, duplicate: !applied };
+  }
+
+  #seen(eventId: string): boolean {
+    return (
+      this.#db
+        .select({ id: stripeEvents.id })
+        .from(stripeEvents)
+        .where(eq(stripeEvents.id, eventId))
+        .get() !== undefined
+    );
+  }
+
+  /**
+   * Fetches what the event's effect needs. Events can arrive in any order and late, so the
+   * object is re-read from Stripe: its current state, not the snapshot in the event, is what
+   * gets recorded.
+   */
+  async #effectOf(stripe: Stripe, event: Stripe.Event): Promise<Effect | null> {
+    switch (event.type) {
+      case 'payment_intent.succeeded':
+      case 'payment_intent.payment_failed':
+      case 'payment_intent.processing':
+      case 'payment_intent.canceled': {
+        const intent = await stripe.paymentIntents.retrieve(event.data.object.id);
+        return (tx, now) => this.#applyIntent(tx, intent, now);
+      }
+      case 'charge.refunded': {
+        const charge = await stripe.charges.retrieve(event.data.object.id);
+        return (tx, now) => this.#applyRefund(tx, charge, now);
+      }
+      default:
+        return null;
+    }
+  }
+
+  #rowFor(tx: Tx, intent: Stripe.PaymentIntent): PaymentRow | undefined {
+    const byIntent = tx
+      .select()
+      .from(payments)
+      .where(eq(payments.paymentIntentId, intent.id))
+      .get();
+    if (byIntent) return byIntent;
+    const { payment_id: paymentId, license_id: licenseId } = intent.metadata ?? {};
+    if (!paymentId || !licenseId) return undefined;
+    return tx
+      .select()
+      .from(payments)
+      .where(and(eq(payments.id, paymentId), eq(payments.licenseId, licenseId)))
+      .get();
+  }
+
+  #applyIntent(tx: Tx, intent: Stripe.PaymentIntent, now: Date): void {
+    const metadata = intent.metadata ?? {};
+    let row = this.#rowFor(tx, intent);
+    if (!row) {
+      // An intent the server did not create here (another process, or Stripe's dashboard)
+      // is recorded when its metadata names a license and learner of this server.
+      const { license_id: licenseId, learner_id: learnerId } = metadata;
+      if (!licenseId || !learnerId) return;
+      const license = tx
+        .select({ id: licenses.id })
+        .from(licenses)
+        .where(eq(licenses.id, licenseId))
+        .get();
+      if (!license) return;
+      row = tx
+        .insert(payments)
+        .values({
+          id: generateId('pay'),
+          licenseId,
+          learnerId,
+          kind: metadata.kind ?? 'plan',
+          item: metadata.item ?? '',
+          amount: intent.amount,
+          currency: intent.currency.toUpperCase(),
+          status: 'pending',
+          idempotencyKey: `stripe_${intent.id}`,
+          paymentIntentId: intent.id,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+        .get();
+    }
+    if (metadata.license_id && metadata.license_id !== row.licenseId) {
+      this.#logger.error({ paymentId: row.id, intent: intent.id }, 'intent names another license');
+      return;
+    }
+    // A re-read that raced a newer one must not undo a payment Stripe has finished.
+    const status =
+      FINAL_STATUSES.has(row.status) && row.status !== intent.status ? row.status : intent.status;
+    const failure = intent.last_payment_error;
+    tx.update(payments)
+      .set({
+        paymentIntentId: intent.id,
+        status,
+        amount: intent.amount,
+        currency: intent.currency.toUpperCase(),
+        failureCode:
+          status === 'succeeded'
+            ? null
+            : (failure?.decline_code ?? failure?.code ?? row.failureCode),
+        updatedAt: now,
+      })
+      .where(eq(payments.id, row.id))
+      .run();
+  }
+
+  #applyRefund(tx: Tx, charge: Stripe.Charge, now: Date): void {
+    const intentId =
+      typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
+    if (!intentId) return;
+    const row = tx.select().from(payments).where(eq(payments.paymentIntentId, intentId)).get();
+    if (!row) return;
+    // Refunds only add up: an older snapshot never lowers what was refunded.
+    const refunded = Math.min(charge.amount, Math.max(row.amountRefunded, charge.amount_refunded));
+    tx.update(payments)
+      .set({
+        amountRefunded: refunded,
+        status: charge.paid ? 'succeeded' : row.status,
+        updatedAt: now,
+      })
+      .where(eq(payments.id, row.id))
+      .run();
+  }
+}

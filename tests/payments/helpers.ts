@@ -1,0 +1,189 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import Stripe from 'stripe';
+import { createStripeEmulator, type StripeEmulator } from '../../demo/stripe-emulator/index.js';
+import { createApp } from '../../server/app.js';
+import { applyMigrations, openDatabase, type Database_ } from '../../server/db/client.js';
+import { loadEnv } from '../../server/env.js';
+import { createLogger } from '../../server/logger.js';
+import { SecretBox } from '../../server/modules/licenses/secrets.js';
+import { createServices, type Services } from '../../server/services.js';
+import {
+  createLicense,
+  jsonInit,
+  learnerHeaders,
+  OPERATOR_TOKEN,
+  SECRETS_KEY,
+  signToken,
+  TestClock,
+} from '../licensing/helpers.js';
+
+export const STRIPE_KEY = 'sk_test_paymentsSuite';
+export const WEBHOOK_SECRET = 'whsec_paymentsSuiteSecret';
+
+/**
+ * Lets a test lose Stripe's answer to a request that Stripe did carry out, the way a network
+ * drop after the write does.
+ */
+export class DroppingHttpClient extends Stripe.HttpClient {
+  readonly #inner = Stripe.createNodeHttpClient();
+  /** Answers still to lose, for POSTs whose path starts with `dropPath`. */
+  drop = 0;
+  dropPath = '/v1/payment_intents';
+
+  override getClientName(): string {
+    return 'dropping';
+  }
+
+  override async makeRequest(
+    ...args: Parameters<ReturnType<typeof Stripe.createNodeHttpClient>['makeRequest']>
+  ) {
+    const response = await this.#inner.makeRequest(...args);
+    const [, , requestPath, method] = args;
+    if (this.drop > 0 && method === 'POST' && requestPath.startsWith(this.dropPath)) {
+      this.drop -= 1;
+      await response.toJSON();
+      throw new Error('socket hang up');
+    }
+    return response;
+  }
+}
+
+export interface PaymentsHarness {
+  url: string;
+  services: Services;
+  database: Database_;
+  clock: TestClock;
+  emulator: StripeEmulator;
+  /** The SDK as the server uses it, for tests acting as the learner's browser or Stripe. */
+  stripe: Stripe;
+  http: DroppingHttpClient;
+  fetch(p: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** The real application and the emulator, the emulator posting webhooks to the application. */
+export async function startPayments(): Promise<PaymentsHarness> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-payments-'));
+  const database = openDatabase(path.join(dir, 'liberation.db'));
+  applyMigrations(database);
+  const clock = new TestClock();
+  const emulator = createStripeEmulator({
+    delivery: { initialBackoffMs: 20, maxAttempts: 4, timeoutMs: 5000 },
+  });
+  await emulator.start();
+  const http = new DroppingHttpClient();
+  const stripe = new Stripe(STRIPE_KEY, {
+    ...emulator.sdkConfig,
+    httpClient: http,
+    maxNetworkRetries: 0,
+  });
+  const services = createServices({
+    config: {
+      ...loadEnv({ NODE_ENV: 'test' }),
+      licenseCacheTtlMs: 0,
+      operatorToken: OPERATOR_TOKEN,
+      usageFlushIntervalMs: 60_000,
+      stripeWebhookSecret: WEBHOOK_SECRET,
+    },
+    database,
+    logger: createLogger('silent'),
+    clock,
+    secrets: new SecretBox(SECRETS_KEY),
+    stripe,
+  });
+  const app = createApp(services);
+  const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
+      resolve({ server: s, port: info.port }),
+    );
+  });
+  const url = `http://127.0.0.1:${port}`;
+  emulator.webhooks.addEndpoint({ url: `${url}/v1/webhooks/stripe`, secret: WEBHOOK_SECRET });
+  return {
+    url,
+    services,
+    database,
+    clock,
+    emulator,
+    stripe,
+    http,
+    fetch: (p, init) => fetch(url + p, init),
+    close: async () => {
+      await emulator.stop();
+      if ('closeAllConnections' in server) server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      services.close();
+      database.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const ACME_ORIGIN = 'https://portal.acme.test';
+
+/** A license and a signed-in learner's headers for it. */
+export async function learnerOf(
+  h: PaymentsHarness,
+  input: { name?: string; origins?: string[]; sub?: string } = {},
+) {
+  const created = createLicense(h.services, {
+    name: input.name ?? 'Acme University',
+    origins: input.origins ?? [ACME_ORIGIN],
+  });
+  const token = await signToken(created.signingSecret!, created.license.id, h.clock, {
+    sub: input.sub ?? 'ada',
+  });
+  const origin = (input.origins ?? [ACME_ORIGIN])[0];
+  return {
+    license: created.license,
+    signingSecret: created.signingSecret!,
+    headers: learnerHeaders(created.license.publishableKey, token, origin),
+  };
+}
+
+export function checkout(h: PaymentsHarness, headers: Record<string, string>, body: unknown) {
+  return h.fetch('/v1/checkout/sessions', jsonInit('POST', body, headers));
+}
+
+/** Posts a body to the webhook endpoint with a signature made the way Stripe makes it. */
+export function postSigned(
+  h: PaymentsHarness,
+  payload: string,
+  options: { secret?: string; timestamp?: number; signature?: string | null } = {},
+) {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const signature =
+    options.signature === undefined
+      ? h.stripe.webhooks.generateTestHeaderString({
+          payload,
+          secret: options.secret ?? WEBHOOK_SECRET,
+          timestamp: options.timestamp ?? Math.floor(Date.now() / 1000),
+        })
+      : options.signature;
+  if (signature !== null) headers['Stripe-Signature'] = signature;
+  return h.fetch('/v1/webhooks/stripe', { method: 'POST', headers, body: payload });
+}
+
+export function paymentRows(h: PaymentsHarness) {
+  return h.database.sqlite.prepare('select * from payments order by created_at').all() as {
+    id: string;
+    license_id: string;
+    learner_id: string;
+    status: string;
+    amount: number;
+    currency: string;
+    amount_refunded: number;
+    payment_intent_id: string | null;
+  }[];
+}
+
+export function eventRows(h: PaymentsHarness) {
+  return h.database.sqlite.prepare('select * from stripe_events').all() as {
+    id: string;
+    type: string;
+  }[];
+}
