@@ -1,5 +1,9 @@
 /** English copy of the dashboard view; it arrives with the view's chunk. */
 export const viewMessages = {
+  'usage.signin.again': 'Your sign-in is no longer valid. Sign in again to see usage and support.',
+  'usage.forbidden.title': 'Administrators only',
+  'usage.forbidden.body':
+    'This dashboard is for your organization’s administrators. Ask one of them for access.',
   'usage.title': 'Usage and support',
   'usage.plan': 'Plan',
   'usage.expires': 'Expires',

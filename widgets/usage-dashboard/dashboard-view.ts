@@ -191,6 +191,20 @@ function chart(v: DashboardView, f: Formats): TemplateResult {
   });
 }
 
+/** Why the dashboard is not shown: a learner who is not an admin, or a refused token. */
+export function renderRefusal(denied: boolean, t: Translate, retry: () => void): TemplateResult {
+  return html`<div part="base state" class="state" role="status">
+    ${denied ? html`<h2>${t('usage.forbidden.title')}</h2>` : nothing}
+    <p>${t(denied ? 'usage.forbidden.body' : 'usage.signin.again')}</p>
+    ${
+      denied
+        ? nothing
+        : // The host replaces an expired token; a token provider may already have a new one.
+          html`<button part="retry" @click=${retry}>${t('action.retry')}</button>`
+    }
+  </div>`;
+}
+
 export function renderDashboard(v: DashboardView): TemplateResult {
   const { report, t } = v;
   const f = new Formats(v.locale);

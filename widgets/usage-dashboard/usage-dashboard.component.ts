@@ -120,6 +120,7 @@ export class LxUsageDashboard extends LxElement {
         // serves the states shown when the data is refused.
         (this.#view ? Promise.resolve(this.#view) : import('./dashboard-view.js')).then(
           async (view) => {
+            this.#view = view;
             this.#copy = await view.copyFor(this.resolvedLocale);
             this.requestUpdate();
             return view;
@@ -134,7 +135,6 @@ export class LxUsageDashboard extends LxElement {
         this.client.get<{ tickets: TicketView[] }>('v1/support/tickets'),
       ]);
       if (request !== this.#request) return;
-      this.#view = view;
       this.#adopt(view.dashboardViewStyles.styleSheet);
       this.report = report;
       this.tickets = list.tickets;
@@ -202,23 +202,16 @@ export class LxUsageDashboard extends LxElement {
   protected override renderReady(_config: EmbedConfig): TemplateResult {
     const error = this.loadError;
     const code = error?.code ?? '';
-    const denied = code === 'forbidden';
-    // An expired or refused token is the host's to replace; a token provider may already have.
-    const stale = code === 'unauthenticated' || code.startsWith('token_');
-    if (!this.#signedIn || denied || stale) {
+    if (!this.#signedIn) {
       return html`<div part="base state" class="state" role="status">
-        ${denied ? html`<h2>${this.#t('usage.forbidden.title')}</h2>` : nothing}
-        <p>
-          ${this.#t(denied ? 'usage.forbidden.body' : stale ? 'usage.signin.again' : 'usage.signin')}
-        </p>
-        ${
-          stale
-            ? html`<button part="retry" @click=${() => void this.refresh()}>
-                ${this.msg('action.retry')}
-              </button>`
-            : nothing
-        }
+        <p>${this.#t('usage.signin')}</p>
       </div>`;
+    }
+    // Not an admin, or a token the server refused: the view explains, once it has arrived.
+    if (code === 'forbidden' || code === 'unauthenticated' || code.startsWith('token_')) {
+      return this.#view
+        ? this.#view.renderRefusal(code === 'forbidden', this.#t, () => void this.refresh())
+        : this.renderLoading();
     }
     if (error) return this.renderProblem(error, () => void this.refresh());
     if (!this.report || !this.#view) return this.renderLoading();
