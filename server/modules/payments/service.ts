@@ -276,6 +276,9 @@ export class PaymentService {
     }
     let event: Stripe.Event;
     try {
+      // The SDK refuses only old timestamps; one dated ahead would stay replayable until then.
+      const signedAt = Number(/(?:^|,)t=(\d+)(?:,|$)/.exec(signature)?.[1]);
+      if (signedAt > Date.now() / 1000 + WEBHOOK_TOLERANCE_SECONDS) throw new Error('future');
       event = await stripe.webhooks.constructEventAsync(
         rawBody,
         signature,
