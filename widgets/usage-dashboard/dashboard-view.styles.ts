@@ -72,6 +72,9 @@ export const dashboardViewStyles = css`
     border-radius: 999px;
     overflow: hidden;
   }
+  :host([dir='rtl']) .bar {
+    transform: scaleX(-1);
+  }
   .track {
     fill: var(--_raised);
     stroke: var(--_border);
@@ -102,6 +105,8 @@ export const dashboardViewStyles = css`
     margin: 0;
   }
   figure svg {
+    /* Time runs left to right in every language; the labels are placed for that. */
+    direction: ltr;
     display: block;
     inline-size: 100%;
     block-size: auto;

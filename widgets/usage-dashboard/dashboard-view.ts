@@ -145,7 +145,7 @@ function ticketItem(ticket: TicketView, f: Formats, t: Translate): TemplateResul
     </li>`;
   return html`<li part="ticket" ?data-breached=${sla.breached}>
     <div class="row spread">
-      <strong>${ticket.subject}</strong>
+      <strong dir="auto">${ticket.subject}</strong>
       <span class="badge" data-priority=${ticket.priority}
         >${t(`usage.priority.${ticket.priority}`)}</span
       >
