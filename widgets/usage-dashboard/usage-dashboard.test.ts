@@ -1,7 +1,13 @@
 import { expect } from '@esm-bundle/chai';
 import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
 import { apiFixtures, axeViolations, settled, until } from '../internal/test-support.js';
+import { viewMessages } from './dashboard-view.messages.js';
+import ar from './locales/ar.js';
+import de from './locales/de.js';
+import fr from './locales/fr.js';
 import type { LxTicketCreateEvent } from './ticket-create.event.js';
+import { ticketFormMessages } from './ticket-form.js';
+import { usageMessages } from './usage-dashboard.messages.js';
 import type { LxUsageDashboard } from './usage-dashboard.js';
 import { register } from './usage-dashboard.js';
 
@@ -240,5 +246,20 @@ describe('lx-usage-dashboard', () => {
       () => el.shadowRoot!.activeElement?.getAttribute('part') === 'new-ticket',
       'focus on the button',
     );
+  });
+
+  it('ships translations with the same placeholders as the English copy', () => {
+    const english: Record<string, string> = {
+      ...usageMessages,
+      ...viewMessages,
+      ...ticketFormMessages,
+    };
+    const names = (copy: string) => [...copy.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [language, catalog] of Object.entries({ fr, de, ar })) {
+      expect(Object.keys(catalog).sort(), language).to.deep.equal(Object.keys(english).sort());
+      for (const [key, copy] of Object.entries(catalog as Record<string, string>)) {
+        expect(names(copy), `${language} ${key}`).to.deep.equal(names(english[key]!));
+      }
+    }
   });
 });
