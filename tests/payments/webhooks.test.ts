@@ -171,6 +171,34 @@ describe('POST /v1/webhooks/stripe', () => {
     }
   });
 
+  it('records an intent made outside checkout only for a learner of the license it names', async () => {
+    const known = paymentRows(h).find((r) => r.license_id === acme.license.id)!;
+    const metadata = { license_id: acme.license.id, kind: 'plan', item: 'pro:month' };
+    const ours = await h.stripe.paymentIntents.create({
+      amount: 1234,
+      currency: 'eur',
+      metadata: { ...metadata, learner_id: known.learner_id },
+    });
+    const stranger = await h.stripe.paymentIntents.create({
+      amount: 500,
+      currency: 'eur',
+      metadata: { ...metadata, learner_id: 'lrn_somebodyElse' },
+    });
+    for (const intent of [ours, stranger]) {
+      await h.stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
+    }
+    await h.emulator.webhooks.settled();
+    const rows = paymentRows(h);
+    expect(rows.find((r) => r.payment_intent_id === ours.id)).toMatchObject({
+      license_id: acme.license.id,
+      learner_id: known.learner_id,
+      status: 'succeeded',
+      amount: 1234,
+      currency: 'EUR',
+    });
+    expect(rows.find((r) => r.payment_intent_id === stranger.id)).toBeUndefined();
+  });
+
   describe('refuses without changing anything', () => {
     let payload: string;
 

@@ -6,7 +6,7 @@ import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
 import { generateId } from '../licenses/keys.js';
-import { licenses } from '../licenses/schema.js';
+import { learners } from '../learners/schema.js';
 import { priceFor, type CheckoutRequest } from './pricing.js';
 import { payments, stripeCustomers, stripeEvents, type PaymentRow } from './schema.js';
 
@@ -382,12 +382,12 @@ export class PaymentService {
       // is recorded when its metadata names a license and learner of this server.
       const { license_id: licenseId, learner_id: learnerId } = metadata;
       if (!licenseId || !learnerId) return;
-      const license = tx
-        .select({ id: licenses.id })
-        .from(licenses)
-        .where(eq(licenses.id, licenseId))
+      const learner = tx
+        .select({ id: learners.id })
+        .from(learners)
+        .where(and(eq(learners.id, learnerId), eq(learners.licenseId, licenseId)))
         .get();
-      if (!license) return;
+      if (!learner) return;
       row = tx
         .insert(payments)
         .values({
