@@ -3,11 +3,11 @@ import { englishCatalog } from '../../widgets/internal/i18n.js';
 import ar from '../../widgets/internal/locales/ar.js';
 import de from '../../widgets/internal/locales/de.js';
 import fr from '../../widgets/internal/locales/fr.js';
-import { viewMessages as leaderboardView } from '../../widgets/leaderboard/leaderboard-view.js';
+import { viewMessages as leaderboardView } from '../../widgets/leaderboard/leaderboard-view.messages.js';
 import { leaderboardMessages } from '../../widgets/leaderboard/leaderboard.messages.js';
-import { redeemMessages } from '../../widgets/token-wallet/redeem-flow.js';
+import { redeemMessages } from '../../widgets/token-wallet/redeem-flow.messages.js';
 import { walletMessages } from '../../widgets/token-wallet/token-wallet.messages.js';
-import { viewMessages as walletView } from '../../widgets/token-wallet/wallet-view.js';
+import { viewMessages as walletView } from '../../widgets/token-wallet/wallet-view.messages.js';
 
 /** What a learner sees: the base states and the pricing table, wallet and leaderboard. */
 const learnerCopy: Record<string, string> = {

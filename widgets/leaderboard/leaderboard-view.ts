@@ -5,6 +5,7 @@ import type {
   LeaderboardScope,
 } from '../../server/modules/rewards/leaderboard.js';
 import type { LeaderboardWindow } from '../../server/modules/rewards/periods.js';
+import { viewMessages } from './leaderboard-view.messages.js';
 
 export { leaderboardViewStyles } from './leaderboard-view.styles.js';
 
@@ -13,30 +14,6 @@ export { leaderboardViewStyles } from './leaderboard-view.styles.js';
  * element fetches this chunk in parallel with its first request, so the page's first download
  * stays as small as the kit's other widgets.
  */
-
-/** English copy of the view; a locale catalog or the license's copy overrides any key. */
-export const viewMessages = {
-  'leaderboard.title': 'Leaderboard',
-  'leaderboard.scope': 'Who',
-  'leaderboard.scope.global': 'Everyone',
-  'leaderboard.scope.friends': 'Friends',
-  'leaderboard.scope.class': 'My class',
-  'leaderboard.window': 'When',
-  'leaderboard.window.week': 'This week',
-  'leaderboard.window.month': 'This month',
-  'leaderboard.window.all': 'All time',
-  'leaderboard.top': 'Top learners',
-  'leaderboard.around': 'Around you',
-  'leaderboard.yours': 'Your rank',
-  'leaderboard.you': '(you)',
-  'leaderboard.anonymous': 'A learner',
-  'leaderboard.points': '{score} pts',
-  'leaderboard.empty': 'No scores yet for this period.',
-  'leaderboard.unranked': 'Earn tokens in this period to get a rank.',
-  'leaderboard.hidden': 'You are hidden from others. Only you see your rank.',
-  'leaderboard.hide': 'Hide me from leaderboards',
-  'leaderboard.show': 'Show me on leaderboards',
-} as const;
 
 const SCOPES: LeaderboardScope[] = ['global', 'friends', 'class'];
 const WINDOWS: LeaderboardWindow[] = ['week', 'month', 'all'];
@@ -150,3 +127,5 @@ export function renderBoard(o: BoardView): TemplateResult {
     </div>
   </section>`;
 }
+
+export { viewMessages };

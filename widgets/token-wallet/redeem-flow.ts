@@ -2,6 +2,7 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import type { RedemptionView, RewardItemView } from '../../server/modules/rewards/redemptions.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import { LxRedeemEvent } from './redeem.event.js';
+import { redeemMessages } from './redeem-flow.messages.js';
 
 /*
  * The redemption step of the wallet: the confirmation form (with a shipping address for
@@ -27,22 +28,6 @@ export const redeemFlowStyles = css`
     color: var(--_danger);
   }
 `;
-
-/** English copy of the redemption step; overridable like the wallet's own keys. */
-export const redeemMessages = {
-  'wallet.confirm': 'Redeem {title} for {cost}?',
-  'wallet.confirm.yes': 'Confirm',
-  'wallet.cancel': 'Cancel',
-  'wallet.shipping': 'Shipping address',
-  'wallet.field.name': 'Full name',
-  'wallet.field.line1': 'Street address',
-  'wallet.field.city': 'City',
-  'wallet.field.postalCode': 'Postal code',
-  'wallet.field.country': 'Country code (2 letters)',
-  'wallet.short': 'Your balance does not cover this reward.',
-  'wallet.done': 'Redeemed {title}.',
-  'wallet.coupon': 'Your code: {code}',
-} as const;
 
 const FIELDS: [name: string, autocomplete: string][] = [
   ['name', 'name'],
@@ -135,3 +120,5 @@ export async function redeem(
     throw e.problem?.reason === 'insufficient_balance' ? t('wallet.short') : e.message;
   }
 }
+
+export { redeemMessages };

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { TransactionView } from '../../server/modules/rewards/ledger.js';
 import type { RedemptionView, RewardItemView } from '../../server/modules/rewards/redemptions.js';
+import { viewMessages } from './wallet-view.messages.js';
 
 export { walletViewStyles } from './wallet-view.styles.js';
 
@@ -9,34 +10,6 @@ export { walletViewStyles } from './wallet-view.styles.js';
  * element fetches this chunk in parallel with its first requests, so the page's first download
  * stays as small as the kit's other widgets.
  */
-
-/** English copy of the view; a locale catalog or the license's copy overrides any key. */
-export const viewMessages = {
-  'wallet.title': 'Your tokens',
-  'wallet.tokens': 'tokens',
-  'wallet.expiring': '{amount} expire on {date}.',
-  'wallet.rewards': 'Rewards',
-  'wallet.rewards.empty': 'No rewards are offered yet.',
-  'wallet.stock': '{count} left',
-  'wallet.redeem': 'Redeem',
-  'wallet.redeem.label': 'Redeem {title}',
-  'wallet.redemptions': 'Your redemptions',
-  'wallet.until': 'unlocked until {date}',
-  'wallet.status.requested': 'Requested',
-  'wallet.status.fulfilled': 'Fulfilled',
-  'wallet.status.rejected': 'Rejected, tokens returned',
-  'wallet.status.canceled': 'Canceled, tokens returned',
-  'wallet.history': 'History',
-  'wallet.filter': 'Show',
-  'wallet.type.all': 'All',
-  'wallet.type.earn': 'Earned',
-  'wallet.type.bonus': 'Bonus',
-  'wallet.type.spend': 'Spent',
-  'wallet.type.reversal': 'Reversed',
-  'wallet.type.expire': 'Expired',
-  'wallet.empty': 'No transactions yet.',
-  'wallet.more': 'Show more',
-} as const;
 
 export type TxType = TransactionView['type'];
 const TYPES: TxType[] = ['earn', 'bonus', 'spend', 'reversal', 'expire'];
@@ -198,3 +171,5 @@ export function renderWallet(o: WalletView): TemplateResult {
     </section>
   </div>`;
 }
+
+export { viewMessages };

@@ -2,24 +2,13 @@ import { css, html, nothing, type TemplateResult } from 'lit';
 import type { TicketView } from '../../server/modules/support/service.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import { LxTicketCreateEvent } from './ticket-create.event.js';
+import { ticketFormMessages } from './ticket-form.messages.js';
 
 /*
  * The dashboard's "open a ticket" step: the form, its checks, the request and the
  * `lx-ticket-create` event. Loaded the first time an admin asks for the form, so a dashboard
  * that is only looked at never downloads it.
  */
-
-/** English copy of the form; overridable like the dashboard's own keys. */
-export const ticketFormMessages = {
-  'ticket.subject': 'Subject',
-  'ticket.body': 'What happened?',
-  'ticket.priority': 'Priority',
-  'ticket.send': 'Send ticket',
-  'ticket.sending': 'Sending…',
-  'ticket.cancel': 'Cancel',
-  'ticket.required': 'Fill this in.',
-  'ticket.done': 'Ticket opened: {subject}',
-} as const;
 
 /**
  * The form's rules travel with its chunk, so the dashboard's stylesheet stays small; the
@@ -187,3 +176,5 @@ export async function openTicket(
   );
   return ticket;
 }
+
+export { ticketFormMessages };

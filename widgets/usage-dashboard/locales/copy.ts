@@ -1,5 +1,5 @@
 import type { ViewKey } from '../dashboard-view.messages.js';
-import type { ticketFormMessages } from '../ticket-form.js';
+import type { ticketFormMessages } from '../ticket-form.messages.js';
 import type { UsageKey } from '../usage-dashboard.messages.js';
 
 /** Every key of the dashboard, its view and its ticket form: a translation covers them all. */

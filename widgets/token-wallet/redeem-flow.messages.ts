@@ -1,0 +1,16 @@
+// Copy only: kept apart from the view so the server can list it without loading Lit.
+/** English copy of the redemption step; overridable like the wallet's own keys. */
+export const redeemMessages = {
+  'wallet.confirm': 'Redeem {title} for {cost}?',
+  'wallet.confirm.yes': 'Confirm',
+  'wallet.cancel': 'Cancel',
+  'wallet.shipping': 'Shipping address',
+  'wallet.field.name': 'Full name',
+  'wallet.field.line1': 'Street address',
+  'wallet.field.city': 'City',
+  'wallet.field.postalCode': 'Postal code',
+  'wallet.field.country': 'Country code (2 letters)',
+  'wallet.short': 'Your balance does not cover this reward.',
+  'wallet.done': 'Redeemed {title}.',
+  'wallet.coupon': 'Your code: {code}',
+} as const;
