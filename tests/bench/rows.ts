@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import { DEMO_LICENSE_ID, demoKeys, signDemoLearnerToken } from '../../demo/seed.js';
+import { signPayload } from '../../demo/stripe-emulator/index.js';
 import type { Db } from '../../server/db/client.js';
 import { Ledger } from '../../server/modules/rewards/ledger.js';
 import { seedRewardsData } from './rewards-data.js';
@@ -38,6 +39,9 @@ export interface BenchRow extends BenchRequest {
   /** Runs once before the row is loaded; what it returns overrides the request. */
   setup?: (context: BenchContext) => Promise<Partial<BenchRequest> | void>;
 }
+
+/** The `whsec_…` the bench server verifies Stripe webhooks with. */
+export const BENCH_WEBHOOK_SECRET = 'whsec_benchSecret';
 
 /** The budget every read on a widget's boot path must meet. */
 export const bootPathTarget: BenchTarget = { minRatio: 0.6, maxP99Ms: 5 };
@@ -118,6 +122,25 @@ export const rows: BenchRow[] = [
     method: 'GET',
     path: '/v1/rewards/wallet',
     setup: async (context) => ({ headers: await rewardsHeaders(context) }),
+  },
+  {
+    // One Stripe event delivered over and over: verify the signature, find it applied, ack.
+    name: 'POST /v1/webhooks/stripe (verify + dedupe + ack)',
+    method: 'POST',
+    path: '/v1/webhooks/stripe',
+    setup: async () => {
+      const body = JSON.stringify({
+        id: 'evt_bench',
+        object: 'event',
+        type: 'customer.created',
+        data: { object: { id: 'cus_bench', object: 'customer' } },
+      });
+      const signature = signPayload(body, BENCH_WEBHOOK_SECRET, Math.floor(Date.now() / 1000));
+      return {
+        body,
+        headers: { 'Content-Type': 'application/json', 'Stripe-Signature': signature },
+      };
+    },
   },
 ];
 

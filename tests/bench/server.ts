@@ -16,6 +16,7 @@ import { loadEnv } from '../../server/env.js';
 import { createLogger } from '../../server/logger.js';
 import { loadSecretBox } from '../../server/modules/licenses/secrets.js';
 import { createServices } from '../../server/services.js';
+import { BENCH_WEBHOOK_SECRET } from './rows.js';
 
 export interface Shape {
   body: string;
@@ -37,7 +38,14 @@ function build(): { fetch: (request: Request) => Response | Promise<Response>; c
     return { fetch: app.fetch, close: () => {} };
   }
   if (kind !== 'app' || !databaseFile) throw new Error('usage: server.ts app <database> | bare');
-  const env = loadEnv({ NODE_ENV: 'production', LOG_LEVEL: 'info', DATABASE_FILE: databaseFile });
+  const env = loadEnv({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    DATABASE_FILE: databaseFile,
+    // Webhook rows only verify and deduplicate; nothing reaches Stripe.
+    STRIPE_SECRET_KEY: 'sk_test_bench',
+    STRIPE_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
+  });
   const logger = createLogger(env.logLevel, pino.destination({ dest: '/dev/null', sync: false }));
   const database = openDatabase(env.databaseFile);
   const services = createServices({
