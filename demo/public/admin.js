@@ -3,6 +3,7 @@
 // replaced before a request rather than failing it.
 const who = document.getElementById('who');
 const dashboard = document.getElementById('usage');
+const editor = document.getElementById('editor');
 const ticketNote = document.getElementById('ticket-note');
 
 let current;
@@ -26,6 +27,7 @@ token().then(
   () => {
     who.textContent = `Signed in as ${current.learner.name} (${current.learner.role}).`;
     dashboard.tokenProvider = token;
+    editor.tokenProvider = token;
   },
   (error) => {
     who.textContent = `Could not sign in: ${error.message}`;
