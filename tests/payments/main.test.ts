@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Stripe from 'stripe';
+import { afterAll, describe, expect, it } from 'vitest';
+import { demoKeys, signDemoLearnerToken } from '../../demo/seed.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+describe('server/main.ts without Stripe keys', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-main-payments-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('pays through the bundled emulator, whose webhooks reach the server, and stops it on exit', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATA_DIR: dir,
+        PORT: '0',
+        STRIPE_EMULATOR_PORT: '0',
+        LOG_LEVEL: 'info',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('exit', (code) => resolve(code)),
+    );
+    let emulatorUrl = '';
+    try {
+      let errors = '';
+      child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+      const port = await new Promise<number>((resolve, reject) => {
+        let buffered = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          buffered += chunk.toString();
+          const listening = /"port":(\d+)[^\n]*"msg":"listening"/.exec(buffered);
+          const emulator = /bundled Stripe emulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(buffered);
+          if (listening && emulator) {
+            emulatorUrl = emulator[1]!;
+            resolve(Number(listening[1]));
+          }
+        });
+        child.on('exit', () => reject(new Error(`server exited early:\n${buffered}\n${errors}`)));
+      });
+      const url = `http://127.0.0.1:${port}`;
+      const config = await (
+        await fetch(`${url}/v1/embed/config`, { headers: { 'Liberation-Key': demoKeys.academy } })
+      ).json();
+      expect(config.payments).toEqual({
+        provider: 'stripe',
+        mode: 'test',
+        stripePublishableKey: expect.stringMatching(/^pk_test_/),
+        stripeJsUrl: `${emulatorUrl}/v3/`,
+      });
+
+      const headers = {
+        'Liberation-Key': demoKeys.academy,
+        Authorization: `Bearer ${await signDemoLearnerToken('ada')}`,
+      };
+      const res = await fetch(`${url}/v1/checkout/sessions`, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ kind: 'plan', planId: 'pro', interval: 'month' }),
+      });
+      expect(res.status).toBe(200);
+      const session = await res.json();
+      expect(session).toMatchObject({ amount: 999, currency: 'USD' });
+
+      // The learner's browser confirming with the card, as Stripe.js would.
+      const emulator = new URL(emulatorUrl);
+      const stripe = new Stripe('sk_test_browserStandIn', {
+        host: emulator.hostname,
+        port: Number(emulator.port),
+        protocol: 'http',
+      });
+      await stripe.paymentIntents.confirm(session.paymentIntentId, {
+        payment_method: 'pm_card_visa',
+      });
+      let status = '';
+      for (let i = 0; i < 100 && status !== 'succeeded'; i++) {
+        const payment = await fetch(`${url}/v1/checkout/sessions/${session.paymentIntentId}`, {
+          headers,
+        });
+        status = (await payment.json()).status;
+        if (status !== 'succeeded') await new Promise((r) => setTimeout(r, 50));
+      }
+      expect(status).toBe('succeeded');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    await expect(fetch(`${emulatorUrl}/v3/`)).rejects.toThrow();
+  });
+});
