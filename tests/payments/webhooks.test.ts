@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dump, expectProblem } from '../licensing/helpers.js';
@@ -168,6 +170,59 @@ describe('POST /v1/webhooks/stripe', () => {
       });
     } finally {
       h.emulator.webhooks.configure({ reorder: false });
+    }
+  });
+
+  it('applies an event once when the acknowledgement is lost and Stripe redelivers', async () => {
+    const answers: boolean[] = [];
+    let drops = 1;
+    // Stands between Stripe and the server: the server records the event, then the
+    // connection dies before Stripe hears back, as when the process is killed mid-answer.
+    const proxy = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        void fetch(endpoint(), {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'application/json',
+            'Stripe-Signature': String(req.headers['stripe-signature']),
+          },
+          body: Buffer.concat(chunks).toString('utf8'),
+        })
+          .then((r) => r.json())
+          .then((answer: { duplicate: boolean }) => {
+            answers.push(answer.duplicate);
+            if (drops-- > 0) return req.socket.destroy();
+            res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+          });
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/`;
+    holdDeliveries();
+    h.emulator.webhooks.addEndpoint({
+      url: proxyUrl,
+      secret: 'whsec_paymentsSuiteSecret',
+      enabledEvents: ['payment_intent.succeeded'],
+    });
+    try {
+      const { session } = await payFor('lamport');
+      await h.stripe.paymentIntents.confirm(session.paymentIntentId, {
+        payment_method: 'pm_card_visa',
+      });
+      await h.emulator.webhooks.settled();
+      expect(answers).toEqual([false, true]);
+      const [event] = (await eventsFor([session.paymentIntentId])).filter(
+        (e) => e.type === 'payment_intent.succeeded',
+      );
+      expect(eventRows(h).filter((e) => e.id === event!.id)).toHaveLength(1);
+      const row = paymentRows(h).find((r) => r.payment_intent_id === session.paymentIntentId)!;
+      expect(row.status).toBe('succeeded');
+    } finally {
+      h.emulator.webhooks.removeEndpoint(proxyUrl);
+      resumeDeliveries();
+      await new Promise((resolve) => proxy.close(resolve));
     }
   });
 
