@@ -143,6 +143,13 @@ function compare(a: ScoreRow, b: ScoreRow): number {
  * page and ranks through the per-score counts; friends and class boards are small sets ranked
  * in memory.
  */
+
+/** What a score row reads, wherever scores are listed. */
+const scoreColumns = {
+  learnerId: rewardScores.learnerId,
+  score: rewardScores.score,
+  reachedAt: rewardScores.reachedAt,
+};
 export class Leaderboards {
   readonly #db: Db;
   readonly #clock: Clock;
@@ -289,11 +296,7 @@ export class Leaderboards {
 
   #scoreOf(licenseId: string, period: string, learnerId: string): ScoreRow | undefined {
     return this.#db
-      .select({
-        learnerId: rewardScores.learnerId,
-        score: rewardScores.score,
-        reachedAt: rewardScores.reachedAt,
-      })
+      .select(scoreColumns)
       .from(rewardScores)
       .where(
         and(
@@ -371,12 +374,7 @@ export class Leaderboards {
     limit: number,
     direction: 'down' | 'up',
   ): ScoreRow[] {
-    const columns = {
-      learnerId: rewardScores.learnerId,
-      score: rewardScores.score,
-      reachedAt: rewardScores.reachedAt,
-      name: rewardProfiles.displayName,
-    };
+    const columns = { ...scoreColumns, name: rewardProfiles.displayName };
     const profile = and(
       eq(rewardProfiles.licenseId, rewardScores.licenseId),
       eq(rewardProfiles.learnerId, rewardScores.learnerId),
@@ -446,11 +444,7 @@ export class Leaderboards {
     for (let i = 0; i < ids.length; i += 500) {
       rows.push(
         ...this.#db
-          .select({
-            learnerId: rewardScores.learnerId,
-            score: rewardScores.score,
-            reachedAt: rewardScores.reachedAt,
-          })
+          .select(scoreColumns)
           .from(rewardScores)
           .where(
             and(

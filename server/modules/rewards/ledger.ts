@@ -89,6 +89,20 @@ export function view(row: typeof rewardTransactions.$inferSelect): TransactionVi
   };
 }
 
+/** A learner's lots that still hold tokens. */
+function openLots(licenseId: string, learnerId: string) {
+  return and(
+    eq(rewardLots.licenseId, licenseId),
+    eq(rewardLots.learnerId, learnerId),
+    gt(rewardLots.remaining, 0),
+  );
+}
+
+/** Lots with an expiry at or before `by`. */
+function dueBy(by: Date) {
+  return and(isNotNull(rewardLots.expiresAt), lte(rewardLots.expiresAt, by));
+}
+
 function fingerprint(operation: string, params: unknown): string {
   return createHash('sha256')
     .update(JSON.stringify([operation, params]))
@@ -345,13 +359,7 @@ export class Ledger {
     const lots = tx
       .select({ id: rewardLots.id, remaining: rewardLots.remaining })
       .from(rewardLots)
-      .where(
-        and(
-          eq(rewardLots.licenseId, licenseId),
-          eq(rewardLots.learnerId, learnerId),
-          gt(rewardLots.remaining, 0),
-        ),
-      )
+      .where(openLots(licenseId, learnerId))
       .orderBy(
         preferTransaction
           ? sql`${rewardLots.transactionId} = ${preferTransaction} desc`
@@ -389,15 +397,7 @@ export class Ledger {
     const due = tx
       .select({ id: rewardLots.id, remaining: rewardLots.remaining })
       .from(rewardLots)
-      .where(
-        and(
-          eq(rewardLots.licenseId, licenseId),
-          eq(rewardLots.learnerId, learnerId),
-          gt(rewardLots.remaining, 0),
-          isNotNull(rewardLots.expiresAt),
-          lte(rewardLots.expiresAt, now),
-        ),
-      )
+      .where(and(openLots(licenseId, learnerId), dueBy(now)))
       .all();
     const total = due.reduce((sum, lot) => sum + lot.remaining, 0);
     if (total === 0) return 0;
@@ -424,15 +424,7 @@ export class Ledger {
     return !!this.#db
       .select({ id: rewardLots.id })
       .from(rewardLots)
-      .where(
-        and(
-          eq(rewardLots.licenseId, licenseId),
-          eq(rewardLots.learnerId, learnerId),
-          gt(rewardLots.remaining, 0),
-          isNotNull(rewardLots.expiresAt),
-          lte(rewardLots.expiresAt, this.#clock.now()),
-        ),
-      )
+      .where(and(openLots(licenseId, learnerId), dueBy(this.#clock.now())))
       .get();
   }
 
@@ -446,8 +438,7 @@ export class Ledger {
           and(
             eq(rewardLots.licenseId, licenseId),
             gt(rewardLots.remaining, 0),
-            isNotNull(rewardLots.expiresAt),
-            lte(rewardLots.expiresAt, this.#clock.now()),
+            dueBy(this.#clock.now()),
           ),
         )
         .all();
@@ -682,15 +673,7 @@ export class Ledger {
         first: sql<number | null>`min(${rewardLots.expiresAt})`,
       })
       .from(rewardLots)
-      .where(
-        and(
-          eq(rewardLots.licenseId, licenseId),
-          eq(rewardLots.learnerId, learnerId),
-          gt(rewardLots.remaining, 0),
-          isNotNull(rewardLots.expiresAt),
-          lte(rewardLots.expiresAt, until),
-        ),
-      )
+      .where(and(openLots(licenseId, learnerId), dueBy(until)))
       .get();
     return {
       amount: row?.amount ?? 0,
