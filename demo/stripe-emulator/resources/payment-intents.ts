@@ -12,6 +12,7 @@ import { applyMetadata, type Params } from '../core/params.js';
 import type { ApiRequest, Router } from '../core/router.js';
 import type { View } from '../core/version.js';
 import type { EmulatorContext } from '../context.js';
+import { authenticationAction } from './authentication.js';
 import { DECLINES, type CardOutcome, type Decline } from './cards.js';
 import { checkChargeAmount, currencyParam } from './money.js';
 import type { PaymentMethodRecord } from './payment-methods.js';
@@ -539,23 +540,12 @@ export class PaymentIntentsService {
 
   #requireAction(pi: PaymentIntentRecord, returnUrl: string | undefined): ConfirmResult {
     pi.status = 'requires_action';
-    const url = `${this.ctx.baseUrl}/elements/authenticate?payment_intent=${pi.id}&client_secret=${encodeURIComponent(pi.clientSecret)}`;
-    pi.nextAction = returnUrl
-      ? {
-          type: 'redirect_to_url',
-          redirect_to_url: {
-            return_url: returnUrl,
-            url: `${url}&return_url=${encodeURIComponent(returnUrl)}`,
-          },
-        }
-      : {
-          type: 'use_stripe_sdk',
-          use_stripe_sdk: {
-            type: 'three_d_secure_redirect',
-            stripe_js: url,
-            source: pi.paymentMethod,
-          },
-        };
+    pi.nextAction = authenticationAction(
+      this.ctx.baseUrl,
+      { param: 'payment_intent', id: pi.id, clientSecret: pi.clientSecret },
+      returnUrl,
+      pi.paymentMethod,
+    );
     this.ctx.events.emit('payment_intent.requires_action', this.serialize, pi);
     if (pi.invoice) this.ctx.billing.invoicePaymentActionRequired(pi.invoice, pi);
     return { status: 'requires_action' };

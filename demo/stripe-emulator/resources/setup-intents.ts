@@ -6,6 +6,7 @@ import { applyMetadata, type Params } from '../core/params.js';
 import type { ApiRequest, Router } from '../core/router.js';
 import type { View } from '../core/version.js';
 import type { EmulatorContext } from '../context.js';
+import { authenticationAction } from './authentication.js';
 import type { PaymentMethodRecord } from './payment-methods.js';
 
 export type SetupIntentStatus =
@@ -205,19 +206,12 @@ export class SetupIntentsService {
     }
     if (outcome.kind === 'authenticate') {
       si.status = 'requires_action';
-      const url = `${this.ctx.baseUrl}/elements/authenticate?setup_intent=${si.id}&client_secret=${encodeURIComponent(si.clientSecret)}`;
-      si.nextAction = returnUrl
-        ? {
-            type: 'redirect_to_url',
-            redirect_to_url: {
-              return_url: returnUrl,
-              url: `${url}&return_url=${encodeURIComponent(returnUrl)}`,
-            },
-          }
-        : {
-            type: 'use_stripe_sdk',
-            use_stripe_sdk: { type: 'three_d_secure_redirect', stripe_js: url, source: method.id },
-          };
+      si.nextAction = authenticationAction(
+        this.ctx.baseUrl,
+        { param: 'setup_intent', id: si.id, clientSecret: si.clientSecret },
+        returnUrl,
+        method.id,
+      );
       this.ctx.events.emit('setup_intent.requires_action', this.serialize, si);
       return null;
     }
