@@ -39,6 +39,7 @@ describe('POST /v1/checkout/sessions', () => {
       amount: 999,
       currency: 'USD',
       status: 'requires_payment_method',
+      mode: 'payment',
     });
     const intent = await h.stripe.paymentIntents.retrieve(body.paymentIntentId);
     expect({ amount: intent.amount, currency: intent.currency }).toEqual({

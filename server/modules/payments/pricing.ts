@@ -1,12 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { ApiError } from '../../errors.js';
 import { defaultPlans } from '../billing/plans.js';
+import type { Product } from './products.js';
 import type { PaymentKind } from './schema.js';
 
 /**
  * What a learner may ask to pay for. Only what identifies the item is read: anything a
  * client sends about price is not part of these shapes and is dropped. Course purchases and
- * subscriptions join this union as their own kinds.
+ * each kind is priced by the `Product` its module registers.
  */
 export const CheckoutRequest = z
   .discriminatedUnion('kind', [
@@ -14,6 +15,11 @@ export const CheckoutRequest = z
       kind: z.literal('plan'),
       planId: z.string().min(1).max(64),
       interval: z.enum(['month', 'year']),
+    }),
+    z.object({
+      kind: z.literal('course'),
+      courseId: z.string().min(1).max(64),
+      couponCode: z.string().trim().min(1).max(64).optional(),
     }),
   ])
   .openapi('CheckoutRequest');
@@ -30,14 +36,13 @@ export interface Priced {
   /** ISO 4217, upper case. */
   currency: string;
   description: string;
+  /** Extra identifiers stored on the Stripe object (e.g. a coupon), all strings. */
+  metadata?: Record<string, string>;
 }
 
-type Pricer<K extends CheckoutRequest['kind']> = (
-  request: Extract<CheckoutRequest, { kind: K }>,
-) => Priced;
-
-const pricers: { [K in CheckoutRequest['kind']]: Pricer<K> } = {
-  plan(request) {
+/** Plans sold as one-off payments, until a module registers its own `plan` product. */
+export const planProduct: Product<'plan'> = {
+  price(_learner, request) {
     const plan = defaultPlans.find((p) => p.id === request.planId);
     if (!plan) {
       throw new ApiError('validation_failed', `There is no plan "${request.planId}".`, {
@@ -61,9 +66,3 @@ const pricers: { [K in CheckoutRequest['kind']]: Pricer<K> } = {
     };
   },
 };
-
-/** The server's price for a checkout request. */
-export function priceFor(request: CheckoutRequest): Priced {
-  const pricer = pricers[request.kind] as Pricer<typeof request.kind>;
-  return pricer(request);
-}

@@ -15,6 +15,9 @@ const CheckoutSession = z
       .openapi({ description: 'Integer minor units, computed by the server' }),
     currency: z.string().length(3),
     status: z.string().openapi({ description: "Stripe's payment intent status" }),
+    mode: z.enum(['payment', 'subscription']).openapi({
+      description: '`subscription` when paying starts a subscription',
+    }),
   })
   .openapi('CheckoutSession');
 

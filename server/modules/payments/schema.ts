@@ -35,7 +35,7 @@ export const stripeCustomers = sqliteTable(
   (t) => [primaryKey({ columns: [t.licenseId, t.learnerId] })],
 );
 
-export const paymentKinds = ['plan'] as const;
+export const paymentKinds = ['plan', 'course'] as const;
 export type PaymentKind = (typeof paymentKinds)[number];
 
 /**

@@ -7,7 +7,14 @@ import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
 import { generateId } from '../licenses/keys.js';
 import { learners } from '../learners/schema.js';
-import { priceFor, type CheckoutRequest } from './pricing.js';
+import { planProduct, type CheckoutRequest, type Priced } from './pricing.js';
+import type {
+  CheckoutSession,
+  EventEffect,
+  Product,
+  RefundApplied,
+  StripeEventHandler,
+} from './products.js';
 import { payments, stripeCustomers, stripeEvents, type PaymentRow } from './schema.js';
 
 /** Stripe's default: a signature older than five minutes is a replay, not a delivery. */
@@ -24,14 +31,7 @@ const OPEN_STATUSES = [
   'processing',
 ];
 
-export interface CheckoutSession {
-  paymentId: string;
-  paymentIntentId: string;
-  clientSecret: string;
-  amount: number;
-  currency: string;
-  status: string;
-}
+export type { CheckoutSession } from './products.js';
 
 export interface PaymentView {
   paymentId: string;
@@ -50,8 +50,6 @@ export interface WebhookOutcome {
   type: string;
   duplicate: boolean;
 }
-
-type Effect = (tx: Tx, now: Date) => void;
 
 function view(row: PaymentRow): PaymentView {
   return {
@@ -88,6 +86,8 @@ export class PaymentService {
   readonly #logger: Logger;
   /** One checkout at a time per learner in this process; idempotency keys cover the rest. */
   readonly #inFlight = new Map<string, Promise<unknown>>();
+  readonly #products = new Map<string, Product>([['plan', planProduct as Product]]);
+  readonly #eventHandlers = new Map<string, StripeEventHandler>();
 
   constructor(options: {
     db: Db;
@@ -103,6 +103,29 @@ export class PaymentService {
     this.#logger = options.logger;
   }
 
+  /** Makes a kind of item purchasable; the module that owns the item prices and fulfils it. */
+  registerProduct<K extends CheckoutRequest['kind']>(kind: K, product: Product<K>): void {
+    this.#products.set(kind, product as unknown as Product);
+  }
+
+  /** Hands Stripe events of these types to another module (subscriptions, for one). */
+  handleEvents(types: readonly string[], handler: StripeEventHandler): void {
+    for (const type of types) {
+      if (this.#eventHandlers.has(type)) throw new Error(`Stripe event ${type} is already handled`);
+      this.#eventHandlers.set(type, handler);
+    }
+  }
+
+  #product(kind: string): Product {
+    const product = this.#products.get(kind);
+    if (!product) {
+      throw new ApiError('validation_failed', `Nothing of kind "${kind}" is sold here.`, {
+        errors: [{ path: 'body.kind', message: 'Not sold on this server' }],
+      });
+    }
+    return product;
+  }
+
   #requireStripe(): Stripe {
     if (!this.#stripe) {
       throw new ApiError('service_unavailable', 'Payments are not configured on this server.');
@@ -111,11 +134,18 @@ export class PaymentService {
   }
 
   async checkout(learner: Learner, request: CheckoutRequest): Promise<CheckoutSession> {
-    const priced = priceFor(request);
+    const product = this.#product(request.kind);
+    const priced = product.price(learner, request);
     const stripe = this.#requireStripe();
     const lockKey = `${learner.licenseId}:${learner.id}`;
     const previous = this.#inFlight.get(lockKey) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(() => this.#checkout(stripe, learner, priced));
+    const run = previous
+      .catch(() => undefined)
+      .then(async () => {
+        if (!product.startCheckout) return this.#checkout(stripe, learner, priced);
+        const customerId = await this.#customer(stripe, learner);
+        return product.startCheckout({ stripe, learner, customerId, priced });
+      });
     this.#inFlight.set(lockKey, run);
     try {
       return await run;
@@ -124,11 +154,7 @@ export class PaymentService {
     }
   }
 
-  async #checkout(
-    stripe: Stripe,
-    learner: Learner,
-    priced: ReturnType<typeof priceFor>,
-  ): Promise<CheckoutSession> {
+  async #checkout(stripe: Stripe, learner: Learner, priced: Priced): Promise<CheckoutSession> {
     const customerId = await this.#customer(stripe, learner);
     // The row and its idempotency key exist before Stripe is asked, so a retry after a lost
     // answer replays the same request instead of creating a second payment intent.
@@ -187,6 +213,7 @@ export class PaymentService {
                 license_id: learner.licenseId,
                 learner_id: learner.id,
                 payment_id: row.id,
+                ...priced.metadata,
                 kind: row.kind,
                 item: row.item,
               },
@@ -209,6 +236,7 @@ export class PaymentService {
       amount: intent.amount,
       currency: intent.currency.toUpperCase(),
       status: intent.status,
+      mode: 'payment',
     };
   }
 
@@ -296,7 +324,7 @@ export class PaymentService {
     if (this.#seen(event.id)) return { ...outcome, duplicate: true };
 
     const receivedAt = this.#clock.now();
-    let effect: Effect | null;
+    let effect: EventEffect | null;
     try {
       effect = await this.#effectOf(stripe, event);
     } catch (error) {
@@ -340,7 +368,7 @@ export class PaymentService {
    * object is re-read from Stripe: its current state, not the snapshot in the event, is what
    * gets recorded.
    */
-  async #effectOf(stripe: Stripe, event: Stripe.Event): Promise<Effect | null> {
+  async #effectOf(stripe: Stripe, event: Stripe.Event): Promise<EventEffect | null> {
     switch (event.type) {
       case 'payment_intent.succeeded':
       case 'payment_intent.payment_failed':
@@ -353,8 +381,10 @@ export class PaymentService {
         const charge = await stripe.charges.retrieve(event.data.object.id);
         return (tx, now) => this.#applyRefund(tx, charge, now);
       }
-      default:
-        return null;
+      default: {
+        const handler = this.#eventHandlers.get(event.type);
+        return handler ? handler(stripe, event) : null;
+      }
     }
   }
 
@@ -429,6 +459,10 @@ export class PaymentService {
       })
       .where(eq(payments.id, row.id))
       .run();
+    if (status === 'succeeded' && row.status !== 'succeeded') {
+      const paid = tx.select().from(payments).where(eq(payments.id, row.id)).get()!;
+      this.#products.get(paid.kind)?.succeeded?.(tx, paid, now);
+    }
   }
 
   #applyRefund(tx: Tx, charge: Stripe.Charge, now: Date): void {
@@ -447,5 +481,14 @@ export class PaymentService {
       })
       .where(eq(payments.id, row.id))
       .run();
+    if (refunded > row.amountRefunded) {
+      const refund: RefundApplied = {
+        amount: refunded - row.amountRefunded,
+        totalRefunded: refunded,
+        full: refunded >= row.amount,
+      };
+      const updated = tx.select().from(payments).where(eq(payments.id, row.id)).get()!;
+      this.#products.get(updated.kind)?.refunded?.(tx, updated, refund, now);
+    }
   }
 }

@@ -1,0 +1,67 @@
+import type Stripe from 'stripe';
+import type { Tx } from '../../db/client.js';
+import type { Learner } from '../learners/service.js';
+import type { CheckoutRequest, Priced } from './pricing.js';
+import type { PaymentRow } from './schema.js';
+
+/** A refund as the payments module recorded it, handed to the product that was bought. */
+export interface RefundApplied {
+  /** Minor units refunded by this refund (> 0). */
+  amount: number;
+  /** Minor units refunded on the payment so far, this refund included. */
+  totalRefunded: number;
+  /** True when the whole payment is now refunded. */
+  full: boolean;
+}
+
+/** What checkout hands back to the widget, whichever kind of item is bought. */
+export interface CheckoutSession {
+  paymentId: string;
+  paymentIntentId: string;
+  clientSecret: string;
+  amount: number;
+  currency: string;
+  status: string;
+  /** `payment` for a one-off purchase, `subscription` when paying starts a subscription. */
+  mode: 'payment' | 'subscription';
+}
+
+/**
+ * One kind of purchasable item (a course, a plan…), registered with the payments module by
+ * the module that owns it. Payments prices through it, and calls it back inside the very
+ * transaction that records the payment's outcome, so an effect exists exactly when its cause
+ * does.
+ */
+export interface Product<K extends CheckoutRequest['kind'] = CheckoutRequest['kind']> {
+  /**
+   * The server's price for the request. Throws an ApiError when the item is unknown, not for
+   * sale, already owned, or the coupon does not apply.
+   */
+  price(learner: Learner, request: Extract<CheckoutRequest, { kind: K }>): Priced;
+  /**
+   * Starts paying some other way than a one-off payment intent (a subscription, for one).
+   * Without it, checkout creates a payment intent for the price.
+   */
+  startCheckout?(context: {
+    stripe: Stripe;
+    learner: Learner;
+    customerId: string;
+    priced: Priced;
+  }): Promise<CheckoutSession>;
+  /** Inside the IMMEDIATE transaction that first records the payment as succeeded; once per payment. */
+  succeeded?(tx: Tx, payment: PaymentRow, now: Date): void;
+  /** Inside the transaction that records a refund; once per refund. */
+  refunded?(tx: Tx, payment: PaymentRow, refund: RefundApplied, now: Date): void;
+}
+
+/** The effect of one Stripe event, applied in the transaction that records the event. */
+export type EventEffect = (tx: Tx, now: Date) => void;
+
+/**
+ * Reads what an event needs (re-reading the object from Stripe where order matters) and
+ * returns its effect, or null when the event changes nothing here.
+ */
+export type StripeEventHandler = (
+  stripe: Stripe,
+  event: Stripe.Event,
+) => Promise<EventEffect | null>;
