@@ -8,3 +8,4 @@ export * from '../modules/support/schema.js';
 export * from '../modules/rewards/schema.js';
 export * from '../modules/themes/schema.js';
 export * from '../modules/payments/schema.js';
+export * from '../modules/marketplace/schema.js';
