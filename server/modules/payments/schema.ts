@@ -61,6 +61,10 @@ export const payments = sqliteTable(
     paymentIntentId: text(),
     /** Stripe's decline code of the last failed attempt, if any. */
     failureCode: text(),
+    /** What is being bought, in words, as the product priced it (for the receipt). */
+    description: text(),
+    /** The tokens this purchase earned (rewards), taken back when it is fully refunded. */
+    rewardTransactionId: text(),
     ...timestamps,
   },
   (t) => [
@@ -71,3 +75,110 @@ export const payments = sqliteTable(
 );
 
 export type PaymentRow = typeof payments.$inferSelect;
+
+/**
+ * The last receipt number given out per license. Incremented inside the transaction that
+ * records a payment as succeeded, so numbers have no gaps and never repeat, whatever runs at
+ * the same time.
+ */
+export const receiptCounters = sqliteTable('receipt_counters', {
+  licenseId: text()
+    .primaryKey()
+    .references(() => licenses.id),
+  lastNumber: integer().notNull(),
+});
+
+/** Proof of one succeeded payment, written in the transaction that records the success. */
+export const receipts = sqliteTable(
+  'receipts',
+  {
+    id: text().primaryKey(),
+    licenseId: tenantId().references(() => licenses.id),
+    /** 1, 2, 3 … per license, without gaps. */
+    number: integer().notNull(),
+    paymentId: text()
+      .notNull()
+      .references(() => payments.id),
+    learnerId: text().notNull(),
+    kind: text().notNull(),
+    item: text().notNull(),
+    /** What was bought, as the server described it when pricing it. */
+    description: text().notNull(),
+    /** Integer minor units, as Stripe received them. */
+    amount: integer().notNull(),
+    currency: text().notNull(),
+    paymentIntentId: text(),
+    chargeId: text(),
+    /** The card as Stripe describes it (`visa`, last four), when Stripe says. */
+    cardBrand: text(),
+    cardLast4: text(),
+    paidAt: integer({ mode: 'timestamp_ms' }).notNull(),
+    createdAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('receipts_license_number_idx').on(t.licenseId, t.number),
+    uniqueIndex('receipts_payment_idx').on(t.paymentId),
+    index('receipts_license_learner_idx').on(t.licenseId, t.learnerId, t.number),
+  ],
+);
+
+export type ReceiptRow = typeof receipts.$inferSelect;
+
+/**
+ * Every refund of a payment, keyed by Stripe's refund id: the operator's request and the
+ * `charge.refunded` event about the same refund meet on this key, so it counts once.
+ */
+export const refunds = sqliteTable(
+  'refunds',
+  {
+    id: text().primaryKey(),
+    licenseId: tenantId().references(() => licenses.id),
+    paymentId: text()
+      .notNull()
+      .references(() => payments.id),
+    amount: integer().notNull(),
+    currency: text().notNull(),
+    status: text().notNull(),
+    reason: text(),
+    /** `operator` (admin API or CLI) or `stripe` (made in Stripe's dashboard). */
+    source: text().notNull(),
+    createdAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [index('refunds_payment_idx').on(t.paymentId)],
+);
+
+export type RefundRow = typeof refunds.$inferSelect;
+
+/**
+ * An operator's refund request, stored with its idempotency key before Stripe is asked. The
+ * amount stays reserved while the request is pending, so two requests can never together
+ * refund more than was paid.
+ */
+export const refundRequests = sqliteTable(
+  'refund_requests',
+  {
+    id: text().primaryKey(),
+    licenseId: tenantId().references(() => licenses.id),
+    paymentId: text()
+      .notNull()
+      .references(() => payments.id),
+    idempotencyKey: text().notNull(),
+    amount: integer().notNull(),
+    reason: text(),
+    /** `pending` until Stripe answers, then `succeeded` (with the refund id) or `failed`. */
+    status: text().notNull(),
+    refundId: text(),
+    failure: text(),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex('refund_requests_key_idx').on(t.licenseId, t.idempotencyKey)],
+);
+
+export type RefundRequestRow = typeof refundRequests.$inferSelect;
+
+/** Keys the server signs links with, sealed with the secrets key; one row per purpose. */
+export const paymentLinkKeys = sqliteTable('payment_link_keys', {
+  purpose: text().primaryKey(),
+  sealed: text().notNull(),
+  createdAt: integer({ mode: 'timestamp_ms' }).notNull(),
+});
