@@ -9,3 +9,4 @@ export * from '../modules/rewards/schema.js';
 export * from '../modules/themes/schema.js';
 export * from '../modules/payments/schema.js';
 export * from '../modules/marketplace/schema.js';
+export * from '../modules/billing/schema.js';
