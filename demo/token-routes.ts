@@ -1,38 +1,53 @@
 import { Hono } from 'hono';
-import { ApiError } from '../server/errors.js';
-import type { AppEnv } from '../server/types.js';
-import { demoLearners, signDemoLearnerToken } from './seed.js';
+import type { Clock } from '../server/services.js';
+import { demoLearners } from './seed.js';
+import { signTenantLearnerToken, type DemoTenant } from './seed-portal.js';
 
 const LIFETIME_SECONDS = 3600;
 
+const tenants: readonly DemoTenant[] = ['academy', 'studio'];
+
+function invalid(path: string, message: string) {
+  return Response.json(
+    {
+      type: 'about:blank',
+      title: 'Validation failed',
+      status: 400,
+      code: 'validation_failed',
+      errors: [{ path, message }],
+    },
+    { status: 400, headers: { 'Content-Type': 'application/problem+json' } },
+  );
+}
+
 /**
- * The demo's stand-in for a customer's backend: it signs a learner token for one of the demo
- * learners, as the customer's own server would after its sign-in. Mounted only while the demo
- * tenant is seeded; a real deployment mints tokens on the customer's side, never here.
+ * The demo's stand-in for a customer's backend: after its own sign-in (here: picking a demo
+ * learner), it signs a short-lived learner token with the license's signing secret. It runs on
+ * the portal's origin, never on the kit's server: a real deployment mints tokens on the
+ * customer's side.
  */
-export const demoTokenRoutes = new Hono<AppEnv>().post('/token', async (c) => {
-  const body: unknown = await c.req.json().catch(() => undefined);
-  const subject = (body as { learner?: unknown } | undefined)?.learner;
-  const learner = demoLearners.find((l) => l.subject === subject);
-  if (!learner) {
-    throw new ApiError('validation_failed', '1 field(s) failed validation.', {
-      errors: [
-        {
-          path: 'body.learner',
-          message: `must be one of ${demoLearners.map((l) => l.subject).join(', ')}`,
-        },
-      ],
+export function demoTokenRoutes(clock: Clock) {
+  return new Hono().post('/token', async (c) => {
+    const body = (await c.req.json().catch(() => undefined)) as
+      { learner?: unknown; tenant?: unknown } | undefined;
+    const learner = demoLearners.find((l) => l.subject === body?.learner);
+    if (!learner) {
+      return invalid(
+        'body.learner',
+        `must be one of ${demoLearners.map((l) => l.subject).join(', ')}`,
+      );
+    }
+    const tenant = (body?.tenant ?? 'academy') as DemoTenant;
+    if (!tenants.includes(tenant)) return invalid('body.tenant', 'must be academy or studio');
+    const token = await signTenantLearnerToken(tenant, learner.subject, {
+      clock,
+      lifetimeSeconds: LIFETIME_SECONDS,
     });
-  }
-  const clock = c.get('services').clock;
-  const token = await signDemoLearnerToken(learner.subject, {
-    clock,
-    lifetimeSeconds: LIFETIME_SECONDS,
+    c.header('Cache-Control', 'no-store');
+    return c.json({
+      token,
+      expiresAt: new Date(clock.now().getTime() + LIFETIME_SECONDS * 1000).toISOString(),
+      learner: { subject: learner.subject, name: learner.name, role: learner.role },
+    });
   });
-  c.header('Cache-Control', 'no-store');
-  return c.json({
-    token,
-    expiresAt: new Date(clock.now().getTime() + LIFETIME_SECONDS * 1000).toISOString(),
-    learner: { subject: learner.subject, name: learner.name, role: learner.role },
-  });
-});
+}

@@ -43,6 +43,7 @@ const schema = z.object({
     .max(100 * 1024 * 1024)
     .default(1024 * 1024),
   SEED_DEMO: booleanish.default(true),
+  DEMO_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
   LICENSE_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   STRIPE_PUBLISHABLE_KEY: z
@@ -86,6 +87,8 @@ export type Env = {
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   bodyLimitBytes: number;
   seedDemo: boolean;
+  /** Port of the demo portal (its own origin); PORT + 1 by default, a free one when PORT is 0. */
+  demoPort: number;
   shutdownTimeoutMs: number;
   licenseCacheTtlMs: number;
   stripePublishableKey: string | undefined;
@@ -142,6 +145,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     seedDemo: e.SEED_DEMO,
+    demoPort: e.DEMO_PORT ?? (e.PORT === 0 || e.PORT === 65535 ? 0 : e.PORT + 1),
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     licenseCacheTtlMs: e.LICENSE_CACHE_TTL_MS,
     stripePublishableKey: e.STRIPE_PUBLISHABLE_KEY,

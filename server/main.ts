@@ -5,7 +5,8 @@ import { serve } from '@hono/node-server';
 import Stripe from 'stripe';
 import { seedDemo } from '../demo/seed.js';
 import { createStripeEmulator, type StripeEmulator } from '../demo/stripe-emulator/index.js';
-import { demoTokenRoutes } from '../demo/token-routes.js';
+import { startDemoPortal, type Portal } from '../demo/portal.js';
+import { seedPortalDemo } from '../demo/seed-portal.js';
 import { createApp } from './app.js';
 import { applyMigrations, openDatabase } from './db/client.js';
 import { EnvError, loadEnv } from './env.js';
@@ -34,15 +35,26 @@ async function start() {
 
   const publicUrl =
     env.publicUrl ?? `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${env.port}`;
+  // The demo portal is a customer's site on its own origin, embedding the kit cross-origin.
+  let portal: (Portal & { url: string; origins: string[]; stop(): Promise<void> }) | undefined;
   if (env.seedDemo) {
+    portal = await startDemoPortal({
+      host: env.host,
+      port: env.demoPort,
+      publicDir: path.join(root, 'demo', 'public'),
+      clock: systemClock,
+      logger,
+    });
     const origins = [
       ...new Set([
         new URL(publicUrl).origin,
         `http://localhost:${env.port}`,
         `http://127.0.0.1:${env.port}`,
+        ...portal.origins,
       ]),
     ];
     seedDemo(database.db, systemClock, origins, { secrets });
+    seedPortalDemo(database.db, systemClock, origins, { secrets });
   }
 
   // Without Stripe keys the server pays through the bundled emulator: the same SDK calls,
@@ -63,12 +75,11 @@ async function start() {
   }
 
   const services = createServices({ config, database, logger, secrets, stripe });
-  const app = createApp(services, {
-    kitDir: path.join(root, 'dist'),
-    demoDir: path.join(root, 'demo', 'public'),
-  });
-  // The demo pages sign learners in through a stand-in for the customer's backend.
-  if (env.seedDemo) app.route('/demo', demoTokenRoutes);
+  const app = createApp(services, { kitDir: path.join(root, 'dist') });
+  if (portal) {
+    const portalUrl = portal.url;
+    app.get('/', (c) => c.redirect(`${portalUrl}/`));
+  }
 
   const server = serve({ fetch: app.fetch, hostname: env.host, port: env.port }, (info) => {
     if (emulator) {
@@ -95,6 +106,19 @@ async function start() {
     console.log(
       `\n  Liberation Kit is running at ${publicUrl}/  (API ${publicUrl}/v1, docs ${publicUrl}/docs)\n`,
     );
+    if (portal) {
+      const apiHost =
+        info.address === '0.0.0.0' || info.address === '::' ? '127.0.0.1' : info.address;
+      portal.connect({
+        apiUrl: `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${info.port}`,
+        publicApiUrl: env.publicUrl,
+        stripeOrigins: emulator
+          ? [new URL(emulator.url).origin]
+          : ['https://js.stripe.com', 'https://*.stripe.com'],
+      });
+      logger.info({ url: portal.url }, 'demo portal');
+      console.log(`  Demo portal (a customer's site, on its own origin): ${portal.url}/\n`);
+    }
   });
 
   let stopping = false;
@@ -111,7 +135,7 @@ async function start() {
       // Usage counted since the last flush is written here; the database closes after.
       services.close();
       database.close();
-      void (emulator?.stop() ?? Promise.resolve()).finally(() => {
+      void Promise.all([emulator?.stop(), portal?.stop()]).finally(() => {
         logger.info('stopped');
         process.exit(0);
       });

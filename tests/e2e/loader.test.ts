@@ -27,8 +27,8 @@ async function open(url: string) {
 }
 
 describe('the script tag', () => {
-  it('renders the demo portal with a real widget state from the server', async () => {
-    const { page, errors } = await open(`${stack.api}/`);
+  it('renders the demo portal, on its own origin, with a real widget state from the server', async () => {
+    const { page, errors } = await open(`${stack.portal}/`);
     const plans = page.locator('#pricing').locator('.plan h3');
     await plans.first().waitFor();
     expect(await plans.allTextContents()).toEqual(['Free', 'Pro', 'Enterprise']);
@@ -100,7 +100,7 @@ describe('the script tag', () => {
         .prepare(
           "update licenses set allowed_origins = ?, updated_at = ? where id = 'lic_demo_academy'",
         )
-        .run(JSON.stringify([stack.api, stack.portal]), Date.now());
+        .run(JSON.stringify(stack.origins), Date.now());
       stack.services.licenses.invalidateAll();
     }
   });

@@ -45,10 +45,15 @@ afterEach(() => {
 });
 
 describe('the server process', () => {
-  it('migrates, seeds, serves the demo and the API, prints its URL and stops cleanly on Ctrl-C', async () => {
+  it('migrates, seeds, serves the API and the demo portal on its own origin, prints both URLs and stops cleanly on Ctrl-C', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-start-'));
     const port = await freePort();
-    const proc = start({ PORT: String(port), DATA_DIR: dataDir, SHUTDOWN_TIMEOUT_MS: '1500' });
+    const proc = start({
+      PORT: String(port),
+      DEMO_PORT: '0',
+      DATA_DIR: dataDir,
+      SHUTDOWN_TIMEOUT_MS: '1500',
+    });
     children.push(proc.child);
     await waitFor(() => proc.output().includes('Liberation Kit is running at'), 'the start banner');
     expect(proc.output()).toContain(`http://127.0.0.1:${port}/`);
@@ -56,7 +61,14 @@ describe('the server process', () => {
     const base = `http://127.0.0.1:${port}`;
     expect((await fetch(`${base}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${base}/readyz`)).json()).toMatchObject({ status: 'ready' });
-    expect((await fetch(`${base}/`)).headers.get('content-type')).toContain('text/html');
+    await waitFor(() => proc.output().includes('Demo portal'), 'the demo portal line');
+    const portal = /Demo portal[^\n]*?(http:\/\/127\.0\.0\.1:\d+)\//.exec(proc.output())![1]!;
+    expect(portal).not.toBe(base);
+    // The API's root sends people to the portal, which embeds the kit from the API origin.
+    const home = await fetch(`${base}/`);
+    expect(home.url).toBe(`${portal}/`);
+    expect(home.headers.get('content-type')).toContain('text/html');
+    expect(await home.text()).toContain(`src="${base}/kit/kit.js"`);
     const config = await fetch(`${base}/v1/embed/config`, {
       headers: { 'Liberation-Key': 'pk_test_DemoAcademyPortal00000010ddUp4' },
     });
