@@ -8,6 +8,7 @@ export const widgetEntries = {
   'lx-usage-dashboard': 'widgets/usage-dashboard/usage-dashboard.ts',
   'lx-token-wallet': 'widgets/token-wallet/token-wallet.ts',
   'lx-leaderboard': 'widgets/leaderboard/leaderboard.ts',
+  'lx-checkout': 'widgets/checkout/checkout.ts',
 } as const;
 
 export type WidgetTag = keyof typeof widgetEntries;

@@ -1,3 +1,5 @@
+import { flowMessages as checkoutFlow } from '../../../widgets/checkout/checkout-flow.messages.js';
+import { checkoutMessages } from '../../../widgets/checkout/checkout.messages.js';
 import { englishCatalog } from '../../../widgets/internal/i18n.js';
 import { viewMessages as leaderboardView } from '../../../widgets/leaderboard/leaderboard-view.messages.js';
 import { leaderboardMessages } from '../../../widgets/leaderboard/leaderboard.messages.js';
@@ -28,4 +30,6 @@ export const messageCatalog: Readonly<Record<string, string>> = {
   ...ticketFormMessages,
   ...editorShellMessages,
   ...editorMessages,
+  ...checkoutMessages,
+  ...checkoutFlow,
 };

@@ -1,0 +1,38 @@
+// Copy only: kept apart from the flow so the server can list it without loading Lit.
+/** English copy of the checkout flow; a locale catalog or the license's copy overrides any key. */
+export const flowMessages = {
+  'checkout.title': 'Checkout',
+  'checkout.summary': 'Order summary',
+  'checkout.plan': '{plan} plan',
+  'checkout.course': 'Course',
+  'checkout.by': 'by {name}',
+  'checkout.price': 'Price',
+  'checkout.discount': 'Coupon {code}',
+  'checkout.total': 'Total',
+  'checkout.per.month': 'Billed monthly',
+  'checkout.per.year': 'Billed yearly',
+  'checkout.coupon': 'Coupon code',
+  'checkout.coupon.apply': 'Apply',
+  'checkout.coupon.applied': 'Coupon {code} applied.',
+  'checkout.coupon.refused': 'This coupon cannot be used.',
+  'checkout.continue': 'Continue to payment',
+  'checkout.payment': 'Payment details',
+  'checkout.pay': 'Pay {amount}',
+  'checkout.subscribe': 'Subscribe for {amount}',
+  'checkout.starting': 'Loading the secure payment form…',
+  'checkout.processing': 'Processing your payment…',
+  'checkout.authenticating': 'Your bank asks you to confirm this payment in its window.',
+  'checkout.declined': 'Your payment was declined',
+  'checkout.failed': 'Your payment did not go through',
+  'checkout.retry': 'Check the details or use another card, then try again.',
+  'checkout.succeeded': 'Payment received',
+  'checkout.thanks': 'Thank you! {amount} was paid for {item}.',
+  'checkout.subscribed': 'Thank you! Your {item} subscription is active.',
+  'checkout.receipt': 'View your receipt',
+  'checkout.receipt.new': '(opens in a new tab)',
+  'checkout.receipt.pending': 'Your receipt will be ready in a moment.',
+  'checkout.unavailable': 'Payments are not available right now.',
+  'checkout.empty': 'There is nothing to pay for.',
+} as const;
+
+export type FlowKey = keyof typeof flowMessages;

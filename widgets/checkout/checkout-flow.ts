@@ -1,0 +1,545 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import type { CheckoutRequest } from '../../server/modules/payments/pricing.js';
+import type { CheckoutSession } from '../../server/modules/payments/products.js';
+import type { ApiClient, LxApiError } from '../internal/api-client.js';
+import type { EmbedConfig } from '../internal/config-store.js';
+import { formatMoney, languageOf } from '../internal/i18n.js';
+import { LxCheckoutCompleteEvent } from './checkout-complete.event.js';
+import { flowMessages } from './checkout-flow.messages.js';
+import { LxCheckoutErrorEvent } from './checkout-error.event.js';
+import type * as Pay from './payment.js';
+
+export { flowStyles } from './checkout-flow.styles.js';
+
+/*
+ * The checkout once it has something to sell: summary, coupon, the Payment Element and the
+ * outcome. The element fetches this chunk alongside its first request; Stripe.js and the
+ * code that drives it (payment.js) load only when the learner starts paying.
+ */
+
+export type SessionRequest = CheckoutRequest;
+export type Session = CheckoutSession;
+
+interface Payment {
+  kind: string;
+  item: string;
+  status: string;
+  receiptUrl?: string | null;
+}
+
+interface Course {
+  title: string;
+  price?: { amount: number; currency: string };
+  instructor?: { name: string };
+}
+
+type Translate = (key: string, vars?: Record<string, string | number>) => string;
+
+export interface FlowHost {
+  /** The `<lx-checkout>` element: events leave from it, the Payment Element mounts in its light DOM. */
+  element: HTMLElement;
+  request: SessionRequest;
+  itemName: string | undefined;
+  client: ApiClient;
+  config: EmbedConfig;
+  locale: string;
+  t: Translate;
+  update(): void;
+  problem(error: LxApiError, retry: () => void): TemplateResult;
+}
+
+type Phase =
+  | 'loading'
+  | 'ready'
+  | 'starting'
+  | 'paying'
+  | 'processing'
+  | 'authenticating'
+  | 'succeeded'
+  | 'error';
+
+const translations: Record<string, () => Promise<{ default: Record<string, string> }>> = {
+  ar: () => import('./locales/ar.js'),
+  de: () => import('./locales/de.js'),
+  fr: () => import('./locales/fr.js'),
+};
+
+/** The checkout's copy in the locale's language; English when none ships or it fails to load. */
+export function copyFor(locale: string): Promise<Record<string, string>> {
+  const load = translations[languageOf(locale)];
+  const english = { ...flowMessages };
+  return load
+    ? load().then(
+        (m) => ({ ...english, ...m.default }),
+        () => english,
+      )
+    : Promise.resolve(english);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class CheckoutFlow {
+  readonly #host: FlowHost;
+  #session: Session | undefined;
+  #error: LxApiError | undefined;
+  #course: Course | undefined;
+  #planName: string | undefined;
+  #phase: Phase = 'loading';
+  /** What the live region says. */
+  #status = '';
+  #failure = '';
+  #declined = false;
+  #coupon: string | undefined;
+  #couponError = '';
+  #busy = false;
+  #slot: HTMLElement | undefined;
+  #payment: Pay.PaymentHandle | undefined;
+  #receipt: string | null = null;
+  #watch: MutationObserver | undefined;
+  #disposed = false;
+
+  constructor(host: FlowHost) {
+    this.#host = host;
+  }
+
+  get #t(): Translate {
+    return this.#host.t;
+  }
+
+  /** Takes the session the element asked for, and loads what the summary shows. */
+  async start(session: Promise<Session>): Promise<void> {
+    const { request } = this.#host;
+    await Promise.all([
+      this.#loadItem(),
+      session.then(
+        (s) => {
+          this.#session = s;
+          this.#coupon = request.kind === 'course' ? request.couponCode : undefined;
+        },
+        (error: LxApiError) => (this.#error = error),
+      ),
+    ]);
+    if (this.#disposed) return;
+    if (this.#error && request.kind === 'course' && request.couponCode) {
+      // A coupon given by the page but refused: say so at the coupon field, sell without it.
+      this.#couponError = this.#refusal(this.#error);
+      this.#error = undefined;
+      await this.#create({ ...request, couponCode: undefined }).then(
+        (s) => (this.#session = s),
+        (error: LxApiError) => (this.#error = error),
+      );
+    }
+    if (this.#error) this.#fail(this.#error.code, this.#error.message);
+    this.#phase = this.#error ? 'error' : 'ready';
+    this.#host.update();
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    this.#watch?.disconnect();
+    this.#payment?.destroy();
+    this.#slot?.remove();
+  }
+
+  #create(request: SessionRequest): Promise<Session> {
+    return this.#host.client.post<Session>('v1/checkout/sessions', request);
+  }
+
+  async #loadItem(): Promise<void> {
+    const { request, client } = this.#host;
+    try {
+      if (request.kind === 'course') {
+        this.#course = await client.get<Course>(
+          `v1/courses/${encodeURIComponent(request.courseId)}`,
+        );
+      } else {
+        const { plans } = await client.get<{ plans: { id: string; name: string }[] }>('v1/plans');
+        this.#planName = plans.find((p) => p.id === request.planId)?.name;
+      }
+    } catch {
+      // The summary falls back on the name the page gave and the session's amount.
+    }
+  }
+
+  #refusal(error: LxApiError): string {
+    return (
+      error.problem?.errors?.[0]?.message ?? error.message ?? this.#t('checkout.coupon.refused')
+    );
+  }
+
+  get #itemName(): string {
+    const { request, itemName } = this.#host;
+    if (request.kind === 'plan') {
+      const name = this.#planName ?? itemName ?? request.planId;
+      return this.#t('checkout.plan', { plan: name });
+    }
+    return this.#course?.title ?? itemName ?? this.#t('checkout.course');
+  }
+
+  #money(amount: number, currency: string): string {
+    return formatMoney(amount, currency, this.#host.locale);
+  }
+
+  /** Shows a failed attempt (the learner may try again) and tells the page. */
+  #fail(code: string, message: string, decline?: string, declined = false): void {
+    this.#failure = message;
+    this.#declined = declined;
+    this.#status = `${this.#t(declined ? 'checkout.declined' : 'checkout.failed')}. ${message}`;
+    this.#host.element.dispatchEvent(
+      new LxCheckoutErrorEvent({ code, message, ...(decline ? { declineCode: decline } : {}) }),
+    );
+  }
+
+  /** Moves focus to the element matching `selector` once it is rendered. */
+  async #focus(selector: string): Promise<void> {
+    this.#host.update();
+    await (this.#host.element as HTMLElement & { updateComplete: Promise<unknown> }).updateComplete;
+    this.#host.element.shadowRoot?.querySelector<HTMLElement>(selector)?.focus();
+  }
+
+  async #applyCoupon(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const { request } = this.#host;
+    const code = new FormData(event.target as HTMLFormElement).get('coupon')?.toString().trim();
+    if (request.kind !== 'course' || !code || this.#busy) return;
+    this.#busy = true;
+    this.#couponError = '';
+    this.#status = '';
+    this.#host.update();
+    try {
+      this.#session = await this.#create({ ...request, couponCode: code });
+      this.#coupon = code;
+      this.#status = this.#t('checkout.coupon.applied', { code });
+    } catch (error) {
+      this.#couponError = this.#refusal(error as LxApiError);
+    } finally {
+      this.#busy = false;
+    }
+    await this.#focus(this.#couponError ? '#coupon' : '#sum');
+  }
+
+  /** The learner starts paying: only now Stripe.js loads and the Payment Element mounts. */
+  async #begin(): Promise<void> {
+    const { config, element } = this.#host;
+    const session = this.#session;
+    if (!session || this.#busy) return;
+    const { stripeJsUrl, stripePublishableKey } = config.payments;
+    if (!stripePublishableKey) {
+      this.#fail('service_unavailable', this.#t('checkout.unavailable'));
+      return void this.#focus('.failure h3');
+    }
+    this.#busy = true;
+    this.#phase = 'starting';
+    this.#failure = '';
+    this.#status = this.#t('checkout.starting');
+    this.#slot ??= Object.assign(document.createElement('div'), { slot: 'payment' });
+    element.append(this.#slot);
+    this.#host.update();
+    try {
+      const pay = await import('./payment.js');
+      this.#payment = await pay.mountPayment({
+        url: stripeJsUrl ?? 'https://js.stripe.com/v3/',
+        publishableKey: stripePublishableKey,
+        clientSecret: session.clientSecret,
+        theme: config.theme,
+        locale: this.#host.locale,
+        node: this.#slot,
+      });
+      this.#phase = 'paying';
+      this.#status = '';
+      this.#payment.focus();
+    } catch (error) {
+      this.#slot.remove();
+      this.#slot = undefined;
+      this.#phase = 'ready';
+      this.#fail('stripe_unavailable', (error as Error).message);
+    } finally {
+      this.#busy = false;
+    }
+    if (this.#failure) return void this.#focus('.failure h3');
+    this.#host.update();
+  }
+
+  async #pay(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const payment = this.#payment;
+    if (!payment || this.#busy) return;
+    this.#busy = true;
+    this.#phase = 'processing';
+    this.#failure = '';
+    this.#status = this.#t('checkout.processing');
+    this.#host.update();
+    // Stripe shows a bank's authentication step in a layer of its own over the page.
+    this.#watch = new MutationObserver((records) => {
+      const added = records.some((r) => [...r.addedNodes].some((n) => n.nodeType === 1));
+      const removed = records.some((r) => r.removedNodes.length > 0);
+      if (added && this.#phase === 'processing') {
+        this.#phase = 'authenticating';
+        this.#status = this.#t('checkout.authenticating');
+      } else if (removed && this.#phase === 'authenticating') {
+        this.#phase = 'processing';
+        this.#status = this.#t('checkout.processing');
+      }
+      this.#host.update();
+    });
+    this.#watch.observe(document.body, { childList: true });
+    let result: Pay.ConfirmResult;
+    try {
+      result = await payment.confirm();
+    } catch (error) {
+      result = { error: { type: 'api_error', message: (error as Error).message } };
+    }
+    this.#watch.disconnect();
+    this.#busy = false;
+    if (this.#disposed) return;
+    const { error, intent } = result;
+    if (error) {
+      if (error.type === 'validation_error') {
+        this.#phase = 'paying';
+        this.#status = error.message;
+        this.#host.update();
+        return payment.focus();
+      }
+      this.#phase = 'paying';
+      this.#fail(
+        error.code ?? error.type,
+        error.message,
+        error.decline_code,
+        error.type === 'card_error',
+      );
+      return void this.#focus('.failure h3');
+    }
+    if (intent && !['succeeded', 'processing', 'requires_capture'].includes(intent.status)) {
+      this.#phase = 'paying';
+      this.#fail(intent.status, this.#t('checkout.retry'));
+      return void this.#focus('.failure h3');
+    }
+    await this.#succeeded();
+  }
+
+  async #succeeded(): Promise<void> {
+    const session = this.#session!;
+    const { client, request } = this.#host;
+    this.#phase = 'succeeded';
+    this.#status = this.#t('checkout.succeeded');
+    this.#payment?.destroy();
+    this.#payment = undefined;
+    this.#slot?.remove();
+    this.#slot = undefined;
+    void this.#focus('[part~="result"] h2');
+    // The receipt exists once Stripe's webhook has reached the server: ask a few times.
+    let payment: Payment | undefined;
+    for (let i = 0; i < 20 && !this.#disposed; i++) {
+      try {
+        payment = await client.get<Payment>(
+          `v1/checkout/sessions/${encodeURIComponent(session.paymentIntentId)}`,
+        );
+        if (payment.receiptUrl) {
+          const url = new URL(payment.receiptUrl, client.base.replace(/\/?$/, '/'));
+          if (/^https?:$/.test(url.protocol)) this.#receipt = url.href;
+          break;
+        }
+      } catch {
+        // Not recorded yet, or the learner's own record is not readable: keep the thanks.
+      }
+      await sleep(250);
+    }
+    if (this.#disposed) return;
+    this.#host.update();
+    this.#host.element.dispatchEvent(
+      new LxCheckoutCompleteEvent({
+        kind: request.kind,
+        item:
+          payment?.item ??
+          (request.kind === 'course' ? request.courseId : `${request.planId}:${request.interval}`),
+        paymentId: session.paymentId,
+        paymentIntentId: session.paymentIntentId,
+        amount: session.amount,
+        currency: session.currency,
+        receiptUrl: this.#receipt,
+        mode: session.mode,
+      }),
+    );
+  }
+
+  #renderSummary(session: Session): TemplateResult {
+    const t = this.#t;
+    const { request } = this.#host;
+    const list = this.#course?.price;
+    const discount =
+      this.#coupon && list && list.currency === session.currency && list.amount > session.amount
+        ? list.amount - session.amount
+        : 0;
+    return html`<section part="summary" aria-labelledby="sum">
+      <h2 id="sum" tabindex="-1">${t('checkout.summary')}</h2>
+      <dl>
+        <div>
+          <dt>
+            ${this.#itemName}
+            ${
+              this.#course?.instructor
+                ? html`<small>${t('checkout.by', { name: this.#course.instructor.name })}</small>`
+                : nothing
+            }
+          </dt>
+          <dd>${this.#money(discount ? list!.amount : session.amount, session.currency)}</dd>
+        </div>
+        ${
+          discount
+            ? html`<div>
+                <dt>${t('checkout.discount', { code: this.#coupon! })}</dt>
+                <dd>${this.#money(-discount, session.currency)}</dd>
+              </div>`
+            : nothing
+        }
+        <div part="total" class="total">
+          <dt>${t('checkout.total')}</dt>
+          <dd>
+            ${this.#money(session.amount, session.currency)}
+            ${
+              request.kind === 'plan'
+                ? html`<small>${t(`checkout.per.${request.interval}`)}</small>`
+                : nothing
+            }
+          </dd>
+        </div>
+      </dl>
+    </section>`;
+  }
+
+  #renderCoupon(): TemplateResult | typeof nothing {
+    if (this.#host.request.kind !== 'course' || this.#phase !== 'ready') return nothing;
+    const t = this.#t;
+    const invalid = !!this.#couponError;
+    return html`<form
+      part="coupon"
+      class="coupon"
+      @submit=${(e: SubmitEvent) => this.#applyCoupon(e)}
+    >
+      <label for="coupon">${t('checkout.coupon')}</label>
+      <div class="row">
+        <input
+          id="coupon"
+          name="coupon"
+          autocomplete="off"
+          maxlength="64"
+          .value=${this.#coupon ?? ''}
+          aria-invalid=${invalid ? 'true' : 'false'}
+          aria-describedby=${invalid ? 'coupon-error' : nothing}
+        />
+        <button class="secondary" ?disabled=${this.#busy}>${t('checkout.coupon.apply')}</button>
+      </div>
+      ${invalid ? html`<p id="coupon-error" class="error">${this.#couponError}</p>` : nothing}
+    </form>`;
+  }
+
+  #renderPayment(session: Session): TemplateResult {
+    const t = this.#t;
+    const phase = this.#phase;
+    if (phase === 'ready') {
+      return html`<button
+        part="pay"
+        class="pay"
+        ?disabled=${this.#busy}
+        @click=${() => this.#begin()}
+      >
+        ${t('checkout.continue')}
+      </button>`;
+    }
+    const amount = this.#money(session.amount, session.currency);
+    const busy = phase === 'starting' || phase === 'processing' || phase === 'authenticating';
+    return html`<form
+      class="payment"
+      aria-labelledby="pay-title"
+      aria-busy=${busy ? 'true' : 'false'}
+      @submit=${(e: SubmitEvent) => this.#pay(e)}
+    >
+      <h2 id="pay-title">${t('checkout.payment')}</h2>
+      <slot name="payment"></slot>
+      <button part="pay" class="pay" ?disabled=${busy}>
+        ${t(session.mode === 'subscription' ? 'checkout.subscribe' : 'checkout.pay', { amount })}
+      </button>
+    </form>`;
+  }
+
+  #renderResult(session: Session): TemplateResult {
+    const t = this.#t;
+    const amount = this.#money(session.amount, session.currency);
+    const item = this.#itemName;
+    return html`<section part="result" class="result" aria-labelledby="done">
+      <h2 id="done" tabindex="-1">${t('checkout.succeeded')}</h2>
+      <p>
+        ${
+          session.mode === 'subscription'
+            ? t('checkout.subscribed', { item })
+            : t('checkout.thanks', { amount, item })
+        }
+      </p>
+      ${
+        this.#receipt
+          ? html`<a part="receipt" href=${this.#receipt} target="_blank" rel="noopener noreferrer"
+              >${t('checkout.receipt')}<span class="visually-hidden">
+                ${t('checkout.receipt.new')}</span
+              ></a
+            >`
+          : html`<p class="muted">${t('checkout.receipt.pending')}</p>`
+      }
+    </section>`;
+  }
+
+  render(): TemplateResult {
+    const t = this.#t;
+    const session = this.#session;
+    const phase = this.#phase;
+    if (phase === 'loading') {
+      return html`<div part="base loading" class="skeleton" role="status" aria-busy="true">
+        <span class="visually-hidden">${t('state.loading')}</span>
+      </div>`;
+    }
+    if (!session) return this.#renderError(this.#error!);
+    const failed = !!this.#failure && (phase === 'ready' || phase === 'paying');
+    return html`<div
+      part="base"
+      class="checkout"
+      data-phase=${failed && this.#declined ? 'declined' : failed ? 'failed' : phase}
+    >
+      ${phase === 'succeeded' ? this.#renderResult(session) : nothing}
+      ${this.#renderSummary(session)} ${this.#renderCoupon()}
+      ${
+        failed
+          ? html`<div class="failure">
+              <h3 tabindex="-1">${t(this.#declined ? 'checkout.declined' : 'checkout.failed')}</h3>
+              <p>${this.#failure}</p>
+              <p>${t('checkout.retry')}</p>
+            </div>`
+          : nothing
+      }
+      ${phase === 'succeeded' ? nothing : this.#renderPayment(session)}
+      <p part="status" class="status" role="status">${this.#status}</p>
+    </div>`;
+  }
+
+  /** Checkout could not start: a refused learner is asked to sign in, a refused item is named. */
+  #renderError(error: LxApiError): TemplateResult {
+    const retry = () => void this.#retry();
+    if (error.status === 401 && !error.code.startsWith('license_')) {
+      return html`<div part="base state" class="state" role="status">
+        <p>${this.#t('checkout.signin')}</p>
+      </div>`;
+    }
+    if (error.status === 400 || error.status === 404 || error.status === 409) {
+      return html`<div part="base state" class="state" role="alert" data-kind="error">
+        <h2>${this.#t('checkout.failed')}</h2>
+        <p>${error.message}</p>
+      </div>`;
+    }
+    return this.#host.problem(error, retry);
+  }
+
+  async #retry(): Promise<void> {
+    this.#error = undefined;
+    this.#phase = 'loading';
+    this.#host.update();
+    await this.start(this.#create(this.#host.request));
+  }
+}

@@ -1,0 +1,191 @@
+import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LxApiError } from '../internal/api-client.js';
+import { LxElement } from '../internal/base-element.js';
+import type { EmbedConfig } from '../internal/config-store.js';
+import type * as Flow from './checkout-flow.js';
+import { LxCheckoutCloseEvent } from './checkout-close.event.js';
+import { checkoutMessages } from './checkout.messages.js';
+
+/**
+ * @tagname lx-checkout
+ * @summary Pays for a course or starts a subscription: order summary, coupon, Stripe's Payment
+ * Element themed from the license theme, and the receipt at the end.
+ *
+ * @event lx-checkout-complete - The payment succeeded. `detail` is `{ kind, item, paymentId, paymentIntentId, amount, currency, receiptUrl, mode }`.
+ * @event lx-checkout-error - Checkout could not start or a payment attempt failed (the learner may retry). `detail` is `{ code, message, declineCode? }`.
+ * @event lx-checkout-close - The learner pressed the close button (shown with `closable`).
+ * @event lx-error - The widget cannot work (license, origin, limit, network). `detail` is `{ code, status, message }`.
+ *
+ * @slot payment - Filled by the checkout itself: the light-DOM node Stripe's Payment Element mounts in (Stripe refuses shadow roots).
+ *
+ * @csspart base - The wrapper around the checkout.
+ * @csspart summary - The order summary.
+ * @csspart total - The total line.
+ * @csspart coupon - The coupon form.
+ * @csspart pay - The continue and pay buttons.
+ * @csspart status - The live region announcing processing, authentication and failures.
+ * @csspart result - The confirmation shown once the payment succeeded.
+ * @csspart receipt - The receipt link.
+ * @csspart close - The close button (with `closable`).
+ * @csspart state - A loading, signed-out or error state.
+ *
+ * @cssproperty --lx-checkout-max-width - Widest the checkout gets (34rem).
+ */
+export class LxCheckout extends LxElement {
+  static override styles = [
+    ...LxElement.styles,
+    css`
+      :host {
+        position: relative;
+        max-width: var(--lx-checkout-max-width, 34rem);
+      }
+      [part~='close'] {
+        position: absolute;
+        inset-inline-end: 0.5rem;
+        top: 0.5rem;
+        z-index: 1;
+        padding: 0 0.6rem;
+        background: transparent;
+        color: var(--_muted);
+        font-size: 1.4em;
+      }
+    `,
+  ];
+
+  static override properties = {
+    ...LxElement.properties,
+    courseId: { attribute: 'course-id' },
+    plan: {},
+    interval: {},
+    coupon: {},
+    itemName: { attribute: 'item-name' },
+    closable: { type: Boolean },
+    loadError: { state: true },
+  };
+
+  /** The course to buy. */
+  declare courseId?: string;
+  /** The plan to subscribe to (with `interval`), instead of a course. */
+  declare plan?: string;
+  /** Billing period of `plan`. */
+  declare interval: 'month' | 'year';
+  /** A coupon code to apply from the start (courses only). */
+  declare coupon?: string;
+  /** The item's name to show until the server's own has loaded. */
+  declare itemName?: string;
+  /** Shows a close button that fires `lx-checkout-close`. */
+  declare closable: boolean;
+  declare private loadError: LxApiError | undefined;
+  #mod: typeof Flow | undefined;
+  #flow: Flow.CheckoutFlow | undefined;
+  #copy: Record<string, string> = {};
+
+  constructor() {
+    super();
+    this.interval = 'month';
+    this.closable = false;
+  }
+
+  /** Copy for `key`: the locale's or the license's wording when it has one, else English. */
+  #t = (key: string, vars: Record<string, string | number> = {}): string => {
+    const own = (this.messages as Record<string, string | undefined>)[key];
+    const copy: Record<string, string> = { ...checkoutMessages, ...this.#copy };
+    return (own ?? copy[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) =>
+      String(vars[name] ?? ''),
+    );
+  };
+
+  get #signedIn(): boolean {
+    return !!(this.userToken || this.tokenProvider);
+  }
+
+  /** What to pay for, from the attributes. */
+  get #request(): Flow.SessionRequest | undefined {
+    if (this.courseId) {
+      return {
+        kind: 'course',
+        courseId: this.courseId,
+        ...(this.coupon ? { couponCode: this.coupon } : {}),
+      };
+    }
+    return this.plan ? { kind: 'plan', planId: this.plan, interval: this.interval } : undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const keys = ['courseId', 'plan', 'interval', 'coupon', 'userToken', 'tokenProvider'] as const;
+    if (this.#mod && this.config && keys.some((k) => changed.has(k))) void this.#start();
+  }
+
+  protected override configReady(_config: EmbedConfig): void {
+    if (!this.#flow) void this.#start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#flow?.dispose();
+    this.#flow = undefined;
+  }
+
+  /** Starts (or starts over) the checkout for the current attributes. */
+  async #start(): Promise<void> {
+    const request = this.#signedIn ? this.#request : undefined;
+    this.loadError = undefined;
+    this.#flow?.dispose();
+    this.#flow = undefined;
+    // The flow's code and copy arrive alongside the first request.
+    const session = request && this.client.post<Flow.Session>('v1/checkout/sessions', request);
+    session?.catch(() => undefined);
+    try {
+      this.#mod ??= await import('./checkout-flow.js');
+      this.#copy = await this.#mod.copyFor(this.resolvedLocale);
+    } catch {
+      this.loadError = new LxApiError('network_error', 0, 'The checkout could not be loaded.');
+      return;
+    }
+    if (!session) return this.requestUpdate();
+    const root = this.renderRoot as ShadowRoot;
+    const sheet = this.#mod.flowStyles.styleSheet!;
+    if (!root.adoptedStyleSheets.includes(sheet))
+      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    this.#flow = new this.#mod.CheckoutFlow({
+      element: this,
+      request,
+      itemName: this.itemName,
+      client: this.client,
+      config: this.config!,
+      locale: this.resolvedLocale,
+      t: this.#t,
+      update: () => this.requestUpdate(),
+      problem: (error, retry) => this.renderProblem(error, retry),
+    });
+    await this.#flow.start(session);
+  }
+
+  #close(): void {
+    this.dispatchEvent(new LxCheckoutCloseEvent());
+  }
+
+  protected override renderReady(_config: EmbedConfig): TemplateResult {
+    const close = this.closable
+      ? html`<button part="close" aria-label=${this.#t('checkout.close')} @click=${this.#close}>
+          ×
+        </button>`
+      : nothing;
+    let body: TemplateResult;
+    if (!this.#signedIn) {
+      body = html`<div part="base state" class="state" role="status">
+        <p>${this.#t('checkout.signin')}</p>
+      </div>`;
+    } else if (!this.#request) {
+      body = html`<div part="base state" class="state" role="status">
+        <p>${this.#t('checkout.empty')}</p>
+      </div>`;
+    } else if (this.loadError) {
+      body = this.renderProblem(this.loadError, () => void this.#start());
+    } else {
+      body = this.#flow?.render() ?? this.renderLoading();
+    }
+    return html`${close}${body}`;
+  }
+}
