@@ -16,6 +16,8 @@ import { meRoutes } from './modules/learners/routes.js';
 import { adminLicenseRoutes } from './modules/licenses/admin-routes.js';
 import { checkoutRoutes, stripeWebhookRoutes } from './modules/payments/routes.js';
 import { licenseRoutes } from './modules/licenses/routes.js';
+import { authoringRoutes, isUpload } from './modules/marketplace/authoring-routes.js';
+import { courseRoutes, myCourseRoutes } from './modules/marketplace/routes.js';
 import { adminTicketRoutes } from './modules/support/admin-routes.js';
 import { supportRoutes } from './modules/support/routes.js';
 import { themeRoutes } from './modules/themes/routes.js';
@@ -82,6 +84,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
   // chunked bodies are counted as they stream.
   app.use('/v1/*', (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+    // Course uploads enforce their own, larger, per-file limits.
+    if (isUpload(c.req.method, c.req.path)) return next();
     if (c.req.header('transfer-encoding') !== undefined) return limitBody(c, next);
     const length = c.req.header('content-length');
     if (length !== undefined && !/^\d+$/.test(length)) return limitBody(c, next);
@@ -136,6 +140,9 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.route('/v1/themes', themeRoutes);
   app.route('/v1/checkout', checkoutRoutes);
   app.route('/v1/webhooks/stripe', stripeWebhookRoutes);
+  app.route('/v1/courses', courseRoutes);
+  app.route('/v1/me/courses', myCourseRoutes);
+  app.route('/v1/authoring', authoringRoutes);
 
   for (const [name, scheme] of Object.entries(securitySchemes)) {
     app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);

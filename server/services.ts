@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
@@ -8,6 +9,8 @@ import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
 import { LicenseService } from './modules/licenses/service.js';
+import { courseProduct } from './modules/marketplace/product.js';
+import { MarketplaceService } from './modules/marketplace/service.js';
 import { PaymentService } from './modules/payments/service.js';
 import { SupportService } from './modules/support/service.js';
 import { ThemeService } from './modules/themes/service.js';
@@ -31,6 +34,7 @@ export type AppConfig = Pick<Env, 'bodyLimitBytes' | 'licenseCacheTtlMs' | 'stri
       | 'usageFlushIntervalMs'
       | 'stripeSecretKey'
       | 'stripeWebhookSecret'
+      | 'dataDir'
     >
   > & {
     /** Where the checkout loads Stripe.js from when it is not Stripe's own (the emulator's). */
@@ -59,6 +63,7 @@ export interface Services {
   /** The Stripe client, or null when neither keys nor an emulator were given. */
   stripe: Stripe | null;
   payments: PaymentService;
+  marketplace: MarketplaceService;
   /** Writes pending usage and stops timers. Call during shutdown, before closing the database. */
   close(): void;
 }
@@ -88,7 +93,7 @@ export function createServices(options: {
     options.stripe ??
     (options.config.stripeSecretKey ? new Stripe(options.config.stripeSecretKey) : null);
   let closed = false;
-  return {
+  const services: Services = {
     config: options.config,
     database: options.database,
     db,
@@ -111,6 +116,12 @@ export function createServices(options: {
       webhookSecret: options.config.stripeWebhookSecret,
       logger: options.logger,
     }),
+    marketplace: new MarketplaceService({
+      db,
+      sqlite: options.database.sqlite,
+      clock,
+      filesDir: path.join(path.resolve(options.config.dataDir ?? 'data'), 'marketplace'),
+    }),
     close() {
       if (closed) return;
       closed = true;
@@ -118,4 +129,14 @@ export function createServices(options: {
       rateLimits.close();
     },
   };
+  services.payments.registerProduct(
+    'course',
+    courseProduct({
+      marketplace: services.marketplace,
+      earnings: services.marketplace.earnings,
+      rewards: services.rewards,
+      logger: options.logger,
+    }),
+  );
+  return services;
 }

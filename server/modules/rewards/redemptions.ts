@@ -454,4 +454,23 @@ export class Redemptions {
         .get() ?? null
     );
   }
+
+  /**
+   * Marks a coupon used, inside the transaction that records the purchase it paid for.
+   * Returns false when it was used already (two checkouts raced with one code).
+   */
+  useCoupon(tx: Tx, licenseId: string, code: string, now: Date): boolean {
+    const used = tx
+      .update(rewardCoupons)
+      .set({ usedAt: now })
+      .where(
+        and(
+          eq(rewardCoupons.licenseId, licenseId),
+          eq(rewardCoupons.code, code),
+          isNull(rewardCoupons.usedAt),
+        ),
+      )
+      .run();
+    return used.changes > 0;
+  }
 }

@@ -1,0 +1,404 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { createMiddleware } from 'hono/factory';
+import { ApiError } from '../../errors.js';
+import { bearer } from '../../middleware/admission.js';
+import { requireLearner } from '../../middleware/learner.js';
+import { authenticateSecretKey } from '../../middleware/secret-key.js';
+import { problemResponses } from '../../openapi.js';
+import { createRouter } from '../../router.js';
+import type { AppEnv } from '../../types.js';
+import { COVER_MAX_BYTES, MATERIAL_MAX_BYTES } from './files.js';
+import {
+  AuthoredCourse,
+  CourseInput,
+  CourseUpdate,
+  EarningsQuery,
+  EarningsReport,
+  Instructor,
+  InstructorInput,
+  SplitSettings,
+} from './openapi.js';
+import { courseStatuses } from './schema.js';
+import type { Author } from './service.js';
+
+/** Room for the multipart envelope and the other fields around the file. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+const UPLOAD_PATHS = [
+  { method: 'PUT', pattern: /^\/v1\/authoring\/courses\/[^/]+\/cover$/ },
+  { method: 'POST', pattern: /^\/v1\/authoring\/courses\/[^/]+\/materials$/ },
+];
+
+/** Upload routes apply their own size limit instead of the API's general body limit. */
+export function isUpload(method: string, path: string): boolean {
+  return UPLOAD_PATHS.some((u) => u.method === method && u.pattern.test(path));
+}
+
+function uploadLimit(maxBytes: number) {
+  return bodyLimit({
+    maxSize: maxBytes + MULTIPART_OVERHEAD,
+    onError: () => {
+      throw new ApiError('payload_too_large', `Files are limited to ${maxBytes} bytes here.`);
+    },
+  });
+}
+
+const learnerAuth = requireLearner();
+
+/**
+ * The customer's server with its secret key (acting for any instructor of the license), or an
+ * instructor: a learner token (with the publishable key) whose `sub` is linked to an
+ * instructor of the license.
+ */
+const requireAuthor = createMiddleware<AppEnv>((c, next) =>
+  bearer(c)?.startsWith('sk_')
+    ? authenticateSecretKey(c, next)
+    : learnerAuth(c, async () => {
+        if (!c.get('services').marketplace.instructorFor(c.get('learner')!)) {
+          throw new ApiError(
+            'forbidden',
+            'This learner is not an instructor of the license; the customer links instructors to token subjects.',
+          );
+        }
+        await next();
+      }),
+);
+
+const requireServer = createMiddleware<AppEnv>((c, next) => authenticateSecretKey(c, next));
+
+function authorOf(c: Context<AppEnv>): Author {
+  const license = c.get('license')!;
+  if (c.get('credential') === 'sk') return { licenseId: license.id, instructorId: null };
+  const instructor = c.get('services').marketplace.instructorFor(c.get('learner')!);
+  if (!instructor) throw new ApiError('forbidden', 'This learner is not an instructor.');
+  return { licenseId: license.id, instructorId: instructor.id };
+}
+
+const authorSecurity = [{ secretKey: [] }, { publishableKey: [], learnerToken: [] }] as Record<
+  string,
+  string[]
+>[];
+
+const authorRoute = {
+  tags: ['Courses: authoring'],
+  security: authorSecurity,
+  middleware: [requireAuthor],
+};
+
+const serverRoute = {
+  tags: ['Courses: authoring'],
+  security: [{ secretKey: [] }],
+  middleware: [requireServer],
+};
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const body = <T extends z.ZodType>(schema: T) => ({
+  body: { content: { 'application/json': { schema } }, required: true },
+});
+
+const Id = (name: string) =>
+  z.object({
+    [name]: z
+      .string()
+      .min(1)
+      .max(64)
+      .openapi({ param: { name, in: 'path' } }),
+  });
+
+const UploadFile = z
+  .custom<File>((v) => v instanceof File, 'Expected a file')
+  .openapi({ type: 'string', format: 'binary' });
+
+const createInstructor = createRoute({
+  ...serverRoute,
+  method: 'post',
+  path: '/instructors',
+  summary: 'Add an instructor',
+  description:
+    'Give `subject` (a learner token `sub`) to let that learner author their own courses with ' +
+    'their token. `enterprise` instructors get the license’s enterprise split; `shareBps` ' +
+    'overrides both.',
+  request: body(InstructorInput),
+  responses: {
+    201: json(Instructor, 'The instructor'),
+    ...problemResponses(400, 401, 403, 409, 429),
+  },
+});
+
+const listInstructors = createRoute({
+  ...serverRoute,
+  method: 'get',
+  path: '/instructors',
+  summary: 'The license’s instructors',
+  responses: {
+    200: json(z.object({ items: z.array(Instructor) }), 'Oldest first'),
+    ...problemResponses(401, 403, 429),
+  },
+});
+
+const updateInstructor = createRoute({
+  ...serverRoute,
+  method: 'patch',
+  path: '/instructors/{id}',
+  summary: 'Change an instructor',
+  request: { params: Id('id'), ...body(InstructorInput.partial().strict()) },
+  responses: {
+    200: json(Instructor, 'The instructor'),
+    ...problemResponses(400, 401, 403, 404, 429),
+  },
+});
+
+const getSplit = createRoute({
+  ...serverRoute,
+  method: 'get',
+  path: '/split',
+  summary: 'The license’s revenue split',
+  responses: { 200: json(SplitSettings, 'The split'), ...problemResponses(401, 403, 429) },
+});
+
+const putSplit = createRoute({
+  ...serverRoute,
+  method: 'put',
+  path: '/split',
+  summary: 'Set the license’s revenue split (applies to payments from now on)',
+  request: body(SplitSettings.strict()),
+  responses: { 200: json(SplitSettings, 'The split'), ...problemResponses(400, 401, 403, 429) },
+});
+
+const hideReview = createRoute({
+  ...serverRoute,
+  method: 'put',
+  path: '/reviews/{id}/hidden',
+  summary: 'Hide a review (or show it again); hidden reviews leave the rating',
+  request: { params: Id('id'), ...body(z.object({ hidden: z.boolean() }).strict()) },
+  responses: {
+    200: json(z.object({ id: z.string(), hidden: z.boolean() }), 'The review’s state'),
+    ...problemResponses(400, 401, 403, 404, 429),
+  },
+});
+
+const listCourses = createRoute({
+  ...authorRoute,
+  method: 'get',
+  path: '/courses',
+  summary: 'Courses of the license (secret key) or of the instructor, in every status',
+  request: { query: z.object({ status: z.enum(courseStatuses).optional() }) },
+  responses: {
+    200: json(z.object({ items: z.array(AuthoredCourse) }), 'Newest first'),
+    ...problemResponses(400, 401, 403, 429),
+  },
+});
+
+const createCourse = createRoute({
+  ...authorRoute,
+  method: 'post',
+  path: '/courses',
+  summary: 'Create a course',
+  description:
+    'Price in integer minor units of `currency` (amount 0: free). `descriptionFormat` ' +
+    '`markdown` accepts a small subset (paragraphs, ## and ### headings, lists, **strong**, ' +
+    '*em*, `code`, [links](https://…)); it is parsed into blocks, never turned into HTML.',
+  request: body(CourseInput),
+  responses: {
+    201: json(AuthoredCourse, 'The course'),
+    ...problemResponses(400, 401, 403, 404, 429),
+  },
+});
+
+const getCourse = createRoute({
+  ...authorRoute,
+  method: 'get',
+  path: '/courses/{id}',
+  summary: 'A course as its author sees it',
+  request: { params: Id('id') },
+  responses: { 200: json(AuthoredCourse, 'The course'), ...problemResponses(401, 403, 404, 429) },
+});
+
+const updateCourse = createRoute({
+  ...authorRoute,
+  method: 'patch',
+  path: '/courses/{id}',
+  summary: 'Edit a course, publish it (`status: "published"`) or archive it',
+  request: { params: Id('id'), ...body(CourseUpdate) },
+  responses: {
+    200: json(AuthoredCourse, 'The course'),
+    ...problemResponses(400, 401, 403, 404, 429),
+  },
+});
+
+const putCover = createRoute({
+  ...authorRoute,
+  middleware: [uploadLimit(COVER_MAX_BYTES), requireAuthor],
+  method: 'put',
+  path: '/courses/{id}/cover',
+  summary: `Upload the cover (multipart field \`cover\`: PNG, JPEG or WebP, up to ${COVER_MAX_BYTES / 1024 / 1024} MiB)`,
+  request: {
+    params: Id('id'),
+    body: {
+      content: { 'multipart/form-data': { schema: z.object({ cover: UploadFile }) } },
+      required: true,
+    },
+  },
+  responses: {
+    200: json(AuthoredCourse, 'The course'),
+    ...problemResponses(400, 401, 403, 404, 413, 429),
+    415: { description: 'Not an accepted image type, or the content is not what it claims' },
+  },
+});
+
+const addMaterial = createRoute({
+  ...authorRoute,
+  middleware: [uploadLimit(MATERIAL_MAX_BYTES), requireAuthor],
+  method: 'post',
+  path: '/courses/{id}/materials',
+  summary: `Upload a material (multipart \`file\` and \`title\`, up to ${MATERIAL_MAX_BYTES / 1024 / 1024} MiB)`,
+  description:
+    'Accepted: PDF, EPUB, ZIP, MP4, WebM, MP3, M4A, PNG, JPEG, WebP — the declared type must ' +
+    'match the content. Files are stored by content hash; learners download them through ' +
+    'signed links.',
+  request: {
+    params: Id('id'),
+    body: {
+      content: {
+        'multipart/form-data': {
+          schema: z.object({
+            file: UploadFile,
+            title: z.string().trim().min(1).max(200).optional(),
+          }),
+        },
+      },
+      required: true,
+    },
+  },
+  responses: {
+    201: json(AuthoredCourse, 'The course with the new material'),
+    ...problemResponses(400, 401, 403, 404, 413, 429),
+    415: { description: 'Not an accepted type, or the content is not what it claims' },
+  },
+});
+
+const removeMaterial = createRoute({
+  ...authorRoute,
+  method: 'delete',
+  path: '/courses/{id}/materials/{materialId}',
+  summary: 'Remove a material',
+  request: { params: Id('id').merge(Id('materialId')) },
+  responses: { 200: json(AuthoredCourse, 'The course'), ...problemResponses(401, 403, 404, 429) },
+});
+
+const earnings = createRoute({
+  ...authorRoute,
+  method: 'get',
+  path: '/earnings',
+  summary: 'Earnings report of an instructor for a period',
+  description:
+    'With the secret key, name the instructor with `instructorId`; an instructor sees their ' +
+    'own. `from` inclusive, `to` exclusive (ISO 8601). Amounts in minor units per currency.',
+  request: {
+    query: EarningsQuery.extend({ instructorId: z.string().min(1).max(64).optional() }),
+  },
+  responses: {
+    200: json(EarningsReport, 'The report'),
+    ...problemResponses(400, 401, 403, 404, 429),
+  },
+});
+
+function svc(c: Context<AppEnv>) {
+  return c.get('services').marketplace;
+}
+
+async function fileOf(
+  value: File,
+): Promise<{ meta: { type: string; size: number }; bytes: Buffer }> {
+  return {
+    meta: { type: value.type, size: value.size },
+    bytes: Buffer.from(await value.arrayBuffer()),
+  };
+}
+
+export const authoringRoutes = createRouter()
+  .openapi(createInstructor, (c) =>
+    c.json(svc(c).createInstructor(c.get('license')!.id, c.req.valid('json')), 201),
+  )
+  .openapi(listInstructors, (c) => c.json({ items: svc(c).instructors(c.get('license')!.id) }, 200))
+  .openapi(updateInstructor, (c) =>
+    c.json(
+      svc(c).updateInstructor(c.get('license')!.id, c.req.valid('param').id!, c.req.valid('json')),
+      200,
+    ),
+  )
+  .openapi(getSplit, (c) => {
+    const { instructorShareBps, enterpriseShareBps } = svc(c).settings(c.get('license')!.id);
+    return c.json({ instructorShareBps, enterpriseShareBps }, 200);
+  })
+  .openapi(putSplit, (c) => c.json(svc(c).setSplit(c.get('license')!.id, c.req.valid('json')), 200))
+  .openapi(hideReview, (c) =>
+    c.json(
+      svc(c).reviews.setHidden(
+        c.get('license')!.id,
+        c.req.valid('param').id!,
+        c.req.valid('json').hidden,
+      ),
+      200,
+    ),
+  )
+  .openapi(listCourses, (c) => {
+    const { status } = c.req.valid('query');
+    return c.json({ items: svc(c).authoredCourses(authorOf(c), status ? { status } : {}) }, 200);
+  })
+  .openapi(createCourse, (c) => c.json(svc(c).createCourse(authorOf(c), c.req.valid('json')), 201))
+  .openapi(getCourse, (c) =>
+    c.json(svc(c).authoredCourse(authorOf(c), c.req.valid('param').id!), 200),
+  )
+  .openapi(updateCourse, (c) =>
+    c.json(svc(c).updateCourse(authorOf(c), c.req.valid('param').id!, c.req.valid('json')), 200),
+  )
+  .openapi(putCover, async (c) => {
+    const { meta, bytes } = await fileOf(c.req.valid('form').cover);
+    return c.json(svc(c).setCover(authorOf(c), c.req.valid('param').id!, meta, bytes), 200);
+  })
+  .openapi(addMaterial, async (c) => {
+    const form = c.req.valid('form');
+    const { meta, bytes } = await fileOf(form.file);
+    const fileName = (form.file.name || 'file').slice(0, 200);
+    return c.json(
+      svc(c).addMaterial(
+        authorOf(c),
+        c.req.valid('param').id!,
+        { title: form.title ?? fileName, fileName },
+        meta,
+        bytes,
+      ),
+      201,
+    );
+  })
+  .openapi(removeMaterial, (c) => {
+    const params = c.req.valid('param');
+    return c.json(svc(c).removeMaterial(authorOf(c), params.id!, params.materialId!), 200);
+  })
+  .openapi(earnings, (c) => {
+    const author = authorOf(c);
+    const q = c.req.valid('query');
+    const instructorId = author.instructorId ?? q.instructorId;
+    if (!instructorId) {
+      throw new ApiError('validation_failed', 'Name the instructor.', {
+        errors: [{ path: 'query.instructorId', message: 'Required with the secret key' }],
+      });
+    }
+    if (author.instructorId && q.instructorId && q.instructorId !== author.instructorId) {
+      throw new ApiError('forbidden', 'An instructor sees their own earnings only.');
+    }
+    return c.json(
+      svc(c).earnings.report(author.licenseId, instructorId, {
+        ...(q.from ? { from: new Date(q.from) } : {}),
+        ...(q.to ? { to: new Date(q.to) } : {}),
+      }),
+      200,
+    );
+  });

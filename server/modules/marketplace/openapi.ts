@@ -1,0 +1,358 @@
+import { z } from '@hono/zod-openapi';
+import { courseLevels, courseStatuses, descriptionFormats, materialKinds } from './schema.js';
+
+/** Request and response schemas of the marketplace API; they validate and document at once. */
+
+const currencies = new Set(Intl.supportedValuesOf('currency'));
+
+export const Currency = z
+  .string()
+  .length(3)
+  .transform((c) => c.toUpperCase())
+  .refine((c) => currencies.has(c), 'Expected an ISO 4217 currency code');
+
+export const sortOrders = [
+  'relevance',
+  'newest',
+  'price_asc',
+  'price_desc',
+  'rating',
+  'popular',
+] as const;
+export type SortOrder = (typeof sortOrders)[number];
+
+const booleanParam = z.enum(['true', 'false']).transform((v) => v === 'true');
+
+export const SearchQuery = z.object({
+  q: z.string().max(200).optional(),
+  category: z.string().min(1).max(60).optional(),
+  level: z.enum(courseLevels).optional(),
+  language: z.string().min(2).max(12).optional(),
+  minPrice: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .optional()
+    .openapi({ description: 'Minor units of the course’s own currency' }),
+  maxPrice: z.coerce.number().int().min(0).optional(),
+  free: booleanParam.optional().openapi({ description: '`true`: free only; `false`: paid only' }),
+  minRating: z.coerce.number().min(1).max(5).optional(),
+  sort: z.enum(sortOrders).optional().openapi({
+    description:
+      'Default `relevance` with `q`, `newest` without. `relevance` without `q` is `popular`.',
+  }),
+  cursor: z.string().max(400).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+export type SearchQuery = z.infer<typeof SearchQuery>;
+
+export const Price = z.object({
+  amount: z.number().int().openapi({ description: 'Integer minor units; 0 means free' }),
+  currency: z.string().length(3),
+});
+
+export const CourseCard = z
+  .object({
+    id: z.string(),
+    title: z.string(),
+    subtitle: z.string(),
+    instructor: z.object({ id: z.string(), name: z.string() }),
+    category: z.string(),
+    level: z.enum(courseLevels),
+    language: z.string(),
+    tags: z.array(z.string()),
+    price: Price,
+    coverUrl: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Absolute path on this API, e.g. `/v1/courses/crs_…/cover?v=…`' }),
+    rating: z.object({ average: z.number().nullable(), count: z.number().int() }),
+    enrolled: z.boolean().openapi({ description: 'Always false without a learner token' }),
+  })
+  .openapi('CourseCard');
+export type CourseCard = z.infer<typeof CourseCard>;
+
+const FacetCount = z.object({ value: z.string(), count: z.number().int() });
+
+export const Facets = z
+  .object({
+    category: z.array(FacetCount),
+    level: z.array(FacetCount),
+    language: z.array(FacetCount),
+    price: z.object({ free: z.number().int(), paid: z.number().int() }),
+  })
+  .openapi('CourseFacets', {
+    description:
+      'Counts for each filter value under every other filter (a dimension’s own filter is left ' +
+      'out of its counts, so the alternatives stay visible).',
+  });
+export type Facets = z.infer<typeof Facets>;
+
+export const SearchPage = z
+  .object({
+    items: z.array(CourseCard),
+    nextCursor: z.string().nullable(),
+    total: z.number().int(),
+    facets: Facets,
+  })
+  .openapi('CourseSearchPage');
+export type SearchPage = z.infer<typeof SearchPage>;
+
+const InlineSchema = z
+  .object({
+    text: z.string(),
+    strong: z.literal(true).optional(),
+    em: z.literal(true).optional(),
+    code: z.literal(true).optional(),
+    href: z.string().optional().openapi({ description: 'http or https only' }),
+  })
+  .openapi('DescriptionInline');
+
+const BlockSchema = z
+  .union([
+    z.object({ type: z.literal('paragraph'), inline: z.array(InlineSchema) }),
+    z.object({
+      type: z.literal('heading'),
+      level: z.union([z.literal(2), z.literal(3)]),
+      inline: z.array(InlineSchema),
+    }),
+    z.object({
+      type: z.literal('list'),
+      ordered: z.boolean(),
+      items: z.array(z.array(InlineSchema)),
+    }),
+  ])
+  .openapi('DescriptionBlock');
+
+export const MaterialSummary = z.object({
+  id: z.string(),
+  title: z.string(),
+  kind: z.enum(materialKinds),
+  sizeBytes: z.number().int(),
+});
+
+export const CourseDetail = CourseCard.extend({
+  description: z.object({
+    format: z.enum(descriptionFormats),
+    blocks: z.array(BlockSchema),
+  }),
+  materials: z.array(MaterialSummary),
+  createdAt: z.string(),
+}).openapi('CourseDetail', {
+  description:
+    'The description is parsed on the server into blocks; no HTML is ever produced. Render ' +
+    'every `text` as text.',
+});
+
+export const reviewSorts = ['newest', 'helpful', 'highest', 'lowest'] as const;
+export type ReviewSort = (typeof reviewSorts)[number];
+
+export const ReviewQuery = z.object({
+  sort: z.enum(reviewSorts).default('newest'),
+  cursor: z.string().max(400).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(10),
+});
+export type ReviewQuery = z.infer<typeof ReviewQuery>;
+
+export const REVIEW_TEXT_MIN = 0;
+export const REVIEW_TEXT_MAX = 4000;
+
+export const Review = z
+  .object({
+    id: z.string(),
+    rating: z.number().int().min(1).max(5),
+    text: z.string(),
+    author: z.object({ displayName: z.string() }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    mine: z.boolean(),
+  })
+  .openapi('CourseReview');
+export type Review = z.infer<typeof Review>;
+
+export const ReviewSummary = z.object({
+  average: z.number().nullable(),
+  count: z.number().int(),
+  distribution: z.object({
+    1: z.number().int(),
+    2: z.number().int(),
+    3: z.number().int(),
+    4: z.number().int(),
+    5: z.number().int(),
+  }),
+});
+
+export const ReviewPage = z
+  .object({
+    items: z.array(Review),
+    nextCursor: z.string().nullable(),
+    summary: ReviewSummary,
+  })
+  .openapi('CourseReviewPage');
+export type ReviewPage = z.infer<typeof ReviewPage>;
+
+export const ReviewInput = z
+  .object({
+    rating: z.number().int().min(1).max(5),
+    text: z.string().trim().max(REVIEW_TEXT_MAX),
+  })
+  .strict();
+
+export const DownloadLink = z
+  .object({
+    url: z.string().openapi({ description: 'Absolute path on this API; GET streams the file' }),
+    expiresAt: z.string(),
+  })
+  .openapi('CourseDownloadLink');
+
+/* Authoring: the customer's server (secret key) or an instructor (learner token) */
+
+const Tag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(40)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N}+#.-]*$/u, 'One word: letters, digits, + # . -');
+
+export const CourseInput = z
+  .object({
+    instructorId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: 'Required with the secret key; an instructor creates their own' }),
+    title: z.string().trim().min(1).max(120),
+    subtitle: z.string().trim().max(200).default(''),
+    description: z.string().max(20_000).default(''),
+    descriptionFormat: z.enum(descriptionFormats).default('text'),
+    category: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .min(1)
+      .max(60)
+      .regex(/^[\p{L}\p{N}][\p{L}\p{N} &-]*$/u, 'Letters, digits, spaces, & and -'),
+    level: z.enum(courseLevels),
+    language: z
+      .string()
+      .min(2)
+      .max(12)
+      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'A BCP 47 tag such as en or pt-BR'),
+    tags: z.array(Tag).max(20).default([]),
+    price: z.object({
+      amount: z.number().int().min(0).max(100_000_000_00),
+      currency: Currency,
+    }),
+    status: z.enum(courseStatuses).default('draft'),
+  })
+  .strict();
+export type CourseInput = z.infer<typeof CourseInput>;
+
+export const CourseUpdate = CourseInput.omit({ instructorId: true }).partial().strict();
+export type CourseUpdate = z.infer<typeof CourseUpdate>;
+
+export const AuthoredCourse = CourseCard.extend({
+  status: z.enum(courseStatuses),
+  description: z.string(),
+  descriptionFormat: z.enum(descriptionFormats),
+  materials: z.array(MaterialSummary.extend({ contentType: z.string(), sha256: z.string() })),
+  enrollments: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+}).openapi('AuthoredCourse');
+export type AuthoredCourse = z.infer<typeof AuthoredCourse>;
+
+export const InstructorInput = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    bio: z.string().max(2000).default(''),
+    subject: z
+      .string()
+      .min(1)
+      .max(256)
+      .nullable()
+      .default(null)
+      .openapi({ description: 'The `sub` of the learner token that acts as this instructor' }),
+    enterprise: z.boolean().default(false),
+    shareBps: z
+      .number()
+      .int()
+      .min(0)
+      .max(10_000)
+      .nullable()
+      .default(null)
+      .openapi({ description: 'Instructor share in basis points, overriding the license split' }),
+  })
+  .strict();
+export type InstructorInput = z.infer<typeof InstructorInput>;
+
+export const Instructor = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    bio: z.string(),
+    subject: z.string().nullable(),
+    enterprise: z.boolean(),
+    shareBps: z.number().int().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi('Instructor');
+export type Instructor = z.infer<typeof Instructor>;
+
+export const SplitSettings = z
+  .object({
+    instructorShareBps: z.number().int().min(0).max(10_000),
+    enterpriseShareBps: z.number().int().min(0).max(10_000),
+  })
+  .openapi('MarketplaceSplit', {
+    description: 'Instructor shares in basis points (7000 = 70 %); the platform keeps the rest.',
+  });
+
+export const EarningsQuery = z.object({
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});
+
+const CurrencyTotals = z.object({
+  currency: z.string(),
+  earned: z.number().int(),
+  reversed: z.number().int(),
+  paidOut: z.number().int(),
+  net: z.number().int().openapi({ description: 'earned − reversed − paid out in the period' }),
+  platformEarned: z.number().int(),
+  platformReversed: z.number().int(),
+});
+
+export const EarningsReport = z
+  .object({
+    instructor: z.object({ id: z.string(), name: z.string() }),
+    from: z.string().nullable(),
+    to: z.string().nullable(),
+    totals: z.array(CurrencyTotals),
+    courses: z.array(
+      z.object({
+        courseId: z.string(),
+        title: z.string(),
+        currency: z.string(),
+        sales: z.number().int(),
+        earned: z.number().int(),
+        reversed: z.number().int(),
+      }),
+    ),
+    entries: z.array(
+      z.object({
+        id: z.string(),
+        kind: z.string(),
+        courseId: z.string().nullable(),
+        paymentId: z.string().nullable(),
+        amount: z.number().int(),
+        platformAmount: z.number().int(),
+        currency: z.string(),
+        createdAt: z.string(),
+      }),
+    ),
+  })
+  .openapi('InstructorEarnings');
+export type EarningsReport = z.infer<typeof EarningsReport>;

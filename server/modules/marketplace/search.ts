@@ -1,0 +1,292 @@
+import type Database from 'better-sqlite3';
+import { ApiError } from '../../errors.js';
+import { CARD_COLUMNS, toCard, type CardRow } from './cards.js';
+import type { Facets, SearchPage, SearchQuery, SortOrder } from './openapi.js';
+
+/** bm25 weights of title, subtitle, tags and description. */
+const RANK = 'bm25(courses_fts, 10.0, 4.0, 3.0, 1.0)';
+const MAX_TERMS = 8;
+const SUGGESTIONS = 8;
+/** Count results cached per process; a catalog change moves the version and retires them. */
+const COUNT_CACHE_SIZE = 1000;
+
+/**
+ * Turns what a learner typed into an FTS5 query: words only (no operators or column names
+ * get through), each quoted; words of two characters or more match as prefixes.
+ */
+export function ftsQuery(q: string | undefined): string | null {
+  const words =
+    (q ?? '')
+      .normalize('NFKC')
+      .match(/[\p{L}\p{N}]+/gu)
+      ?.slice(0, MAX_TERMS) ?? [];
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w}"${w.length >= 2 ? '*' : ''}`).join(' ');
+}
+
+interface Combo {
+  category: string;
+  level: string;
+  language: string;
+  free: number;
+  n: number;
+}
+
+interface Cursor {
+  sort: SortOrder;
+  key: number | null;
+  seq: number;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.sort, cursor.key, cursor.seq])).toString('base64url');
+}
+
+function badCursor(): ApiError {
+  return new ApiError('validation_failed', 'The cursor is not one this search returned.', {
+    errors: [{ path: 'query.cursor', message: 'Invalid cursor' }],
+  });
+}
+
+function decodeCursor(raw: string, sort: SortOrder): Cursor {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw badCursor();
+  }
+  if (
+    !Array.isArray(value) ||
+    value.length !== 3 ||
+    value[0] !== sort ||
+    !(value[1] === null || (typeof value[1] === 'number' && Number.isFinite(value[1]))) ||
+    !Number.isSafeInteger(value[2])
+  ) {
+    throw badCursor();
+  }
+  return { sort, key: value[1] as number | null, seq: value[2] as number };
+}
+
+/** Sort key column and direction of each order; relevance is handled on its own. */
+const ORDERS: Record<Exclude<SortOrder, 'relevance'>, { key: string; desc: boolean }> = {
+  newest: { key: 'c.created_at', desc: true },
+  price_asc: { key: 'c.price_amount', desc: false },
+  price_desc: { key: 'c.price_amount', desc: true },
+  rating: { key: 'c.rating_average', desc: true },
+  popular: { key: 'c.enrollment_count', desc: true },
+};
+
+/**
+ * Course search for one license: full text (FTS5, bm25 with the title weighted most), filters,
+ * keyset pagination on (sort key, seq) so pages never repeat or skip a course while the
+ * catalog stands still, and facet counts.
+ */
+export class CourseSearch {
+  readonly #sqlite: Database.Database;
+  readonly #counts = new Map<string, Combo[]>();
+
+  constructor(sqlite: Database.Database) {
+    this.#sqlite = sqlite;
+  }
+
+  #version(licenseId: string): number {
+    const row = this.#sqlite
+      .prepare('select catalog_version as v from marketplace_settings where license_id = ?')
+      .get(licenseId) as { v: number } | undefined;
+    return row?.v ?? 0;
+  }
+
+  search(
+    licenseId: string,
+    query: SearchQuery,
+    enrolledAmong: (courseIds: string[]) => Set<string>,
+  ): SearchPage {
+    const match = ftsQuery(query.q);
+    let sort: SortOrder = query.sort ?? (match ? 'relevance' : 'newest');
+    if (sort === 'relevance' && !match) sort = 'popular';
+    const cursor = query.cursor ? decodeCursor(query.cursor, sort) : null;
+
+    // Filters every count shares; category, level, language and free are facets, applied in
+    // the item query and to the cached counts.
+    const shared: string[] = ['c.license_id = ?', "c.status = 'published'"];
+    const sharedParams: unknown[] = [licenseId];
+    if (query.minRating !== undefined) {
+      shared.push('c.rating_average >= ?');
+      sharedParams.push(query.minRating);
+    }
+    if (query.minPrice !== undefined) {
+      shared.push('c.price_amount >= ?');
+      sharedParams.push(query.minPrice);
+    }
+    if (query.maxPrice !== undefined) {
+      shared.push('c.price_amount <= ?');
+      sharedParams.push(query.maxPrice);
+    }
+    const facetWhere: string[] = [];
+    const facetParams: unknown[] = [];
+    if (query.category !== undefined) {
+      facetWhere.push('c.category = ?');
+      facetParams.push(query.category.toLowerCase());
+    }
+    if (query.level !== undefined) {
+      facetWhere.push('c.level = ?');
+      facetParams.push(query.level);
+    }
+    if (query.language !== undefined) {
+      facetWhere.push('c.language = ?');
+      facetParams.push(query.language);
+    }
+    if (query.free !== undefined)
+      facetWhere.push(query.free ? 'c.price_amount = 0' : 'c.price_amount > 0');
+
+    const where = [...shared, ...facetWhere];
+    const params: unknown[] = [...sharedParams, ...facetParams];
+    const limit = query.limit;
+    let rows: (CardRow & { k: number | null })[];
+    if (sort === 'relevance') {
+      let page = '';
+      const pageParams: unknown[] = [];
+      if (cursor) {
+        page = 'where k > ? or (k = ? and seq > ?)';
+        pageParams.push(cursor.key, cursor.key, cursor.seq);
+      }
+      rows = this.#sqlite
+        .prepare(
+          `select * from (
+             select ${CARD_COLUMNS}, ${RANK} as k
+             from courses_fts join courses c on c.seq = courses_fts.rowid
+             join instructors i on i.id = c.instructor_id
+             where courses_fts match ? and ${where.join(' and ')}
+           ) ${page}
+           order by k, seq limit ?`,
+        )
+        .all(match, ...params, ...pageParams, limit + 1) as typeof rows;
+    } else {
+      const { key, desc } = ORDERS[sort];
+      const pageWhere = [...where];
+      const pageParams = [...params];
+      if (match) {
+        pageWhere.push('c.seq in (select rowid from courses_fts where courses_fts match ?)');
+        pageParams.push(match);
+      }
+      if (cursor) {
+        const [before, seqBefore] = desc ? ['<', '<'] : ['>', '>'];
+        if (cursor.key === null) {
+          // Only the rating sort has null keys, and they come last.
+          pageWhere.push(`(${key} is null and c.seq ${seqBefore} ?)`);
+          pageParams.push(cursor.seq);
+        } else {
+          pageWhere.push(
+            `(${key} ${before} ? or (${key} = ? and c.seq ${seqBefore} ?)${sort === 'rating' ? ` or ${key} is null` : ''})`,
+          );
+          pageParams.push(cursor.key, cursor.key, cursor.seq);
+        }
+      }
+      const dir = desc ? 'desc' : 'asc';
+      rows = this.#sqlite
+        .prepare(
+          `select ${CARD_COLUMNS}, ${key} as k
+           from courses c join instructors i on i.id = c.instructor_id
+           where ${pageWhere.join(' and ')}
+           order by ${key} ${dir}, c.seq ${dir} limit ?`,
+        )
+        .all(...pageParams, limit + 1) as typeof rows;
+    }
+    const more = rows.length > limit;
+    const pageRows = rows.slice(0, limit);
+    const last = pageRows.at(-1);
+    const enrolled = pageRows.length ? enrolledAmong(pageRows.map((r) => r.id)) : new Set();
+    const { total, facets } = this.#facets(licenseId, match, shared, sharedParams, query);
+    return {
+      items: pageRows.map((r) => toCard(r, enrolled.has(r.id))),
+      nextCursor: more && last ? encodeCursor({ sort, key: last.k, seq: last.seq }) : null,
+      total,
+      facets,
+    };
+  }
+
+  #facets(
+    licenseId: string,
+    match: string | null,
+    shared: string[],
+    sharedParams: unknown[],
+    query: SearchQuery,
+  ): { total: number; facets: Facets } {
+    const cacheKey = JSON.stringify([
+      licenseId,
+      this.#version(licenseId),
+      match,
+      query.minRating,
+      query.minPrice,
+      query.maxPrice,
+    ]);
+    let combos = this.#counts.get(cacheKey);
+    if (combos) {
+      this.#counts.delete(cacheKey);
+    } else {
+      const where = [...shared];
+      const params = [...sharedParams];
+      if (match) {
+        where.push('c.seq in (select rowid from courses_fts where courses_fts match ?)');
+        params.push(match);
+      }
+      combos = this.#sqlite
+        .prepare(
+          `select c.category, c.level, c.language, c.price_amount = 0 as free, count(*) as n
+           from courses c where ${where.join(' and ')} group by 1, 2, 3, 4`,
+        )
+        .all(...params) as Combo[];
+      if (this.#counts.size >= COUNT_CACHE_SIZE) {
+        const oldest = this.#counts.keys().next().value;
+        if (oldest !== undefined) this.#counts.delete(oldest);
+      }
+    }
+    this.#counts.set(cacheKey, combos);
+
+    const category = query.category?.toLowerCase();
+    const wants = {
+      category: (c: Combo) => category === undefined || c.category === category,
+      level: (c: Combo) => query.level === undefined || c.level === query.level,
+      language: (c: Combo) => query.language === undefined || c.language === query.language,
+      free: (c: Combo) => query.free === undefined || (c.free === 1) === query.free,
+    };
+    type Dim = keyof typeof wants;
+    const except = (dim: Dim) => (c: Combo) =>
+      (Object.keys(wants) as Dim[]).every((d) => d === dim || wants[d](c));
+    const countBy = (dim: 'category' | 'level' | 'language') => {
+      const counts = new Map<string, number>();
+      for (const c of combos.filter(except(dim)))
+        counts.set(c[dim], (counts.get(c[dim]) ?? 0) + c.n);
+      return [...counts]
+        .map(([value, count]) => ({ value, count }))
+        .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+    };
+    const priced = combos.filter(except('free'));
+    const all = (c: Combo) => Object.values(wants).every((wanted) => wanted(c));
+    return {
+      total: combos.filter(all).reduce((s, c) => s + c.n, 0),
+      facets: {
+        category: countBy('category'),
+        level: countBy('level'),
+        language: countBy('language'),
+        price: {
+          free: priced.filter((c) => c.free === 1).reduce((s, c) => s + c.n, 0),
+          paid: priced.filter((c) => c.free !== 1).reduce((s, c) => s + c.n, 0),
+        },
+      },
+    };
+  }
+
+  /** Titles that start with what was typed, best first, for type-ahead. */
+  suggest(licenseId: string, q: string): { id: string; title: string }[] {
+    const match = ftsQuery(q);
+    if (!match) return [];
+    return this.#sqlite
+      .prepare(
+        `select c.id, c.title from courses_fts join courses c on c.seq = courses_fts.rowid
+         where courses_fts match ? and c.license_id = ? and c.status = 'published'
+         order by ${RANK}, c.seq limit ${SUGGESTIONS}`,
+      )
+      .all(`title : (${match})`, licenseId) as { id: string; title: string }[];
+  }
+}

@@ -1,0 +1,253 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dump, expectProblem, jsonInit } from '../licensing/helpers.js';
+import {
+  courseInput,
+  learnerIdOf,
+  startMarket,
+  tenantOf,
+  type MarketHarness,
+  type Tenant,
+} from './helpers.js';
+
+describe('buying a course through checkout, the emulator and its webhooks', () => {
+  let h: MarketHarness;
+  let acme: Tenant;
+  let globex: Tenant;
+  let instructorId: string;
+  let enterpriseId: string;
+
+  beforeAll(async () => {
+    h = await startMarket();
+    acme = tenantOf(h, 'Acme University', 'https://portal.acme.test');
+    globex = tenantOf(h, 'Globex', 'https://learn.globex.test');
+    const m = h.services.marketplace;
+    instructorId = m.createInstructor(acme.licenseId, {
+      name: 'Grace Teacher',
+      bio: '',
+      subject: null,
+      enterprise: false,
+      shareBps: null,
+    }).id;
+    enterpriseId = m.createInstructor(acme.licenseId, {
+      name: 'Big Corp Academy',
+      bio: '',
+      subject: null,
+      enterprise: true,
+      shareBps: null,
+    }).id;
+  });
+  afterAll(() => h.close());
+
+  const checkout = (headers: Record<string, string>, body: unknown) =>
+    h.fetch('/v1/checkout/sessions', jsonInit('POST', body, headers));
+
+  function earnings(paymentId: string) {
+    return h.database.sqlite
+      .prepare(
+        'select kind, amount, platform_amount as platform from instructor_earnings where payment_id = ? order by created_at, rowid',
+      )
+      .all(paymentId) as { kind: string; amount: number; platform: number }[];
+  }
+
+  function enrollment(licenseId: string, courseId: string, learnerId: string) {
+    return h.database.sqlite
+      .prepare(
+        'select * from enrollments where license_id = ? and course_id = ? and learner_id = ?',
+      )
+      .get(licenseId, courseId, learnerId) as
+      { ended_at: number | null; source: string } | undefined;
+  }
+
+  async function pay(paymentIntentId: string) {
+    await h.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: 'pm_card_visa' });
+    await h.emulator.webhooks.settled();
+  }
+
+  it('prices from the catalog, enrolls on the webhook and records the 70/30 split', async () => {
+    const course = h.services.marketplace.createCourse(acme.author, {
+      ...courseInput({ price: { amount: 4999, currency: 'USD' } }),
+      instructorId,
+    });
+    const ada = await acme.learner('ada');
+    const res = await checkout(ada, {
+      kind: 'course',
+      courseId: course.id,
+      amount: 1,
+      price: { amount: 1, currency: 'JPY' },
+    });
+    expect(res.status).toBe(200);
+    const session = await res.json();
+    expect(session).toMatchObject({ amount: 4999, currency: 'USD', mode: 'payment' });
+    const intent = await h.stripe.paymentIntents.retrieve(session.paymentIntentId);
+    expect(intent.metadata).toMatchObject({
+      kind: 'course',
+      item: course.id,
+      course_id: course.id,
+    });
+
+    await pay(session.paymentIntentId);
+    const adaId = learnerIdOf(h, acme.licenseId, 'ada');
+    expect(enrollment(acme.licenseId, course.id, adaId)).toMatchObject({
+      ended_at: null,
+      source: 'purchase',
+    });
+    expect(earnings(session.paymentId)).toEqual([{ kind: 'earned', amount: 3499, platform: 1500 }]);
+    const events = h.database.sqlite
+      .prepare(
+        "select payload from outbox_events where type = 'enrollment.created' and license_id = ?",
+      )
+      .all(acme.licenseId) as { payload: string }[];
+    expect(events.map((e) => JSON.parse(e.payload))).toContainEqual(
+      expect.objectContaining({
+        courseId: course.id,
+        learnerId: 'ada',
+        paymentId: session.paymentId,
+      }),
+    );
+
+    const detail = await (await h.fetch(`/v1/courses/${course.id}`, { headers: ada })).json();
+    expect(detail.enrolled).toBe(true);
+    const mine = await (await h.fetch('/v1/me/courses', { headers: ada })).json();
+    expect(mine.items.map((c: { id: string }) => c.id)).toEqual([course.id]);
+
+    // Buying again is refused, clearly.
+    const again = await expectProblem(
+      await checkout(ada, { kind: 'course', courseId: course.id }),
+      'conflict',
+    );
+    expect(again.reason).toBe('already_enrolled');
+  });
+
+  it('gives enterprise instructors 75 % and honours a JPY price (no minor unit)', async () => {
+    const course = h.services.marketplace.createCourse(acme.author, {
+      ...courseInput({ title: 'Kanji in context', price: { amount: 3333, currency: 'JPY' } }),
+      instructorId: enterpriseId,
+    });
+    const bob = await acme.learner('bob');
+    const session = await (await checkout(bob, { kind: 'course', courseId: course.id })).json();
+    expect(session).toMatchObject({ amount: 3333, currency: 'JPY' });
+    await pay(session.paymentIntentId);
+    // 3333 × 0.75 = 2499.75 → 2500 for the instructor, 833 for the platform.
+    expect(earnings(session.paymentId)).toEqual([{ kind: 'earned', amount: 2500, platform: 833 }]);
+  });
+
+  it('reverses shares exactly over partial refunds and ends the enrollment on the full one', async () => {
+    const course = h.services.marketplace.createCourse(acme.author, {
+      ...courseInput({ title: 'Refundable', price: { amount: 1001, currency: 'EUR' } }),
+      instructorId,
+    });
+    const eve = await acme.learner('eve');
+    const session = await (await checkout(eve, { kind: 'course', courseId: course.id })).json();
+    await pay(session.paymentIntentId);
+    const eveId = learnerIdOf(h, acme.licenseId, 'eve');
+    expect(earnings(session.paymentId)).toEqual([{ kind: 'earned', amount: 701, platform: 300 }]);
+
+    await h.stripe.refunds.create({ payment_intent: session.paymentIntentId, amount: 333 });
+    await h.emulator.webhooks.settled();
+    expect(enrollment(acme.licenseId, course.id, eveId)?.ended_at).toBeNull();
+    await h.stripe.refunds.create({ payment_intent: session.paymentIntentId, amount: 1 });
+    await h.emulator.webhooks.settled();
+    await h.stripe.refunds.create({ payment_intent: session.paymentIntentId, amount: 667 });
+    await h.emulator.webhooks.settled();
+
+    const rows = earnings(session.paymentId);
+    expect(rows.map((r) => r.kind)).toEqual(['earned', 'reversed', 'reversed', 'reversed']);
+    expect(rows.reduce((s, r) => s + r.amount, 0)).toBe(0);
+    expect(rows.reduce((s, r) => s + r.platform, 0)).toBe(0);
+    for (const r of rows.slice(1)) expect(r.amount + r.platform).toBeLessThan(0);
+    expect(enrollment(acme.licenseId, course.id, eveId)?.ended_at).not.toBeNull();
+    const detail = await (await h.fetch(`/v1/courses/${course.id}`, { headers: eve })).json();
+    expect(detail.enrolled).toBe(false);
+
+    const report = h.services.marketplace.earnings.report(acme.licenseId, instructorId);
+    const eur = report.totals.find((t) => t.currency === 'EUR')!;
+    expect(eur).toMatchObject({
+      earned: 701,
+      reversed: 701,
+      net: 0,
+      platformEarned: 300,
+      platformReversed: 300,
+    });
+  });
+
+  it('applies a coupon issued to the learner and marks it used when the payment succeeds', async () => {
+    const course = h.services.marketplace.createCourse(acme.author, {
+      ...courseInput({ title: 'Discounted', price: { amount: 2000, currency: 'USD' } }),
+      instructorId,
+    });
+    const now = h.clock.now().getTime();
+    const insertCoupon = h.database.sqlite.prepare(
+      `insert into reward_coupons (code, license_id, learner_id, redemption_id, percent_off, amount_off, currency, course_id, created_at)
+       values (?, ?, ?, 'red_test', ?, ?, ?, null, ?)`,
+    );
+    insertCoupon.run('SAVE25', acme.licenseId, 'cora', 25, null, null, now);
+    insertCoupon.run('OTHERS', acme.licenseId, 'someone-else', 50, null, null, now);
+    const cora = await acme.learner('cora');
+    await expectProblem(
+      await checkout(cora, { kind: 'course', courseId: course.id, couponCode: 'OTHERS' }),
+      'validation_failed',
+    );
+    await expectProblem(
+      await checkout(cora, { kind: 'course', courseId: course.id, couponCode: 'NOPE' }),
+      'validation_failed',
+    );
+    const session = await (
+      await checkout(cora, { kind: 'course', courseId: course.id, couponCode: 'SAVE25' })
+    ).json();
+    expect(session.amount).toBe(1500);
+    const intent = await h.stripe.paymentIntents.retrieve(session.paymentIntentId);
+    expect(intent.metadata.coupon_code).toBe('SAVE25');
+    await pay(session.paymentIntentId);
+    expect(earnings(session.paymentId)).toEqual([{ kind: 'earned', amount: 1050, platform: 450 }]);
+    const coupon = h.database.sqlite
+      .prepare("select used_at from reward_coupons where code = 'SAVE25'")
+      .get() as { used_at: number | null };
+    expect(coupon.used_at).not.toBeNull();
+  });
+
+  it('never sells a free, draft or another tenant’s course, and changes nothing', async () => {
+    const free = h.services.marketplace.createCourse(acme.author, {
+      ...courseInput({ title: 'Free intro', price: { amount: 0, currency: 'USD' } }),
+      instructorId,
+    });
+    const draft = h.services.marketplace.createCourse(acme.author, {
+      ...courseInput({ title: 'Unfinished', status: 'draft' }),
+      instructorId,
+    });
+    const globexInstructor = h.services.marketplace.createInstructor(globex.licenseId, {
+      name: 'Globex Teacher',
+      bio: '',
+      subject: null,
+      enterprise: false,
+      shareBps: null,
+    });
+    const foreign = h.services.marketplace.createCourse(globex.author, {
+      ...courseInput({ title: 'Globex only' }),
+      instructorId: globexInstructor.id,
+    });
+    const dan = await acme.learner('dan');
+    await h.fetch('/v1/me', { headers: dan }); // the learner's first request records them
+    const before = dump(h.database);
+    const freeRefusal = await expectProblem(
+      await checkout(dan, { kind: 'course', courseId: free.id }),
+      'conflict',
+    );
+    expect(freeRefusal.reason).toBe('free_course');
+    expect(freeRefusal.detail).toContain(`/v1/courses/${free.id}/enroll`);
+    await expectProblem(await checkout(dan, { kind: 'course', courseId: draft.id }), 'not_found');
+    await expectProblem(await checkout(dan, { kind: 'course', courseId: foreign.id }), 'not_found');
+    expect(dump(h.database)).toEqual(before);
+
+    const enrolled = await h.fetch(`/v1/courses/${free.id}/enroll`, {
+      method: 'POST',
+      headers: dan,
+    });
+    expect(enrolled.status).toBe(201);
+    expect((await enrolled.json()).enrolled).toBe(true);
+    const paid = await h.fetch(`/v1/courses/${foreign.id}/enroll`, {
+      method: 'POST',
+      headers: dan,
+    });
+    await expectProblem(paid, 'not_found');
+  });
+});
