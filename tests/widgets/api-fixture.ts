@@ -6,6 +6,8 @@ import { createApp } from '../../server/app.js';
 import { applyMigrations, openDatabase } from '../../server/db/client.js';
 import { createLogger } from '../../server/logger.js';
 import { SignJWT } from 'jose';
+import Stripe from 'stripe';
+import { createStripeEmulator } from '../../demo/stripe-emulator/index.js';
 import { keyWithBody } from '../../server/modules/licenses/keys.js';
 import { LicenseCreateInput } from '../../server/modules/licenses/inputs.js';
 import { licenses, type NewLicense } from '../../server/modules/licenses/schema.js';
@@ -36,6 +38,16 @@ export interface WidgetFixtures {
   usage: UsageFixture;
   /** Licenses with published themes, and one for the theme editor (see seedThemes). */
   themes: ThemesFixture;
+  /** Payments through the bundled Stripe emulator (see seedPayments). */
+  payments: PaymentsFixture;
+}
+
+export interface PaymentsFixture {
+  license: string;
+  /** The emulator's stand-in Stripe.js, as the embed configuration names it. */
+  stripeJsUrl: string;
+  /** Signed-in learners, one per test, so no test meets another's open payment. */
+  tokens: Record<string, string>;
 }
 
 export interface ThemesFixture {
@@ -116,32 +128,77 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
     ])
     .run();
 
+  // Payments go to the bundled Stripe emulator, whose signed webhooks come back to this API.
+  const emulator = createStripeEmulator({
+    delivery: { initialBackoffMs: 20, maxAttempts: 6, timeoutMs: 5000 },
+  });
+  await emulator.start();
+  const webhookSecret = 'whsec_widgetTests';
   const services = createServices({
     config: {
       bodyLimitBytes: 1024 * 1024,
       licenseCacheTtlMs: 30_000,
-      stripePublishableKey: undefined,
+      stripePublishableKey: 'pk_test_widgetTests',
+      stripeWebhookSecret: webhookSecret,
+      stripeJsUrl: emulator.stripeJsUrl,
     },
     database,
     logger: createLogger('silent'),
+    stripe: new Stripe('sk_test_widgetTests', { ...emulator.sdkConfig, maxNetworkRetries: 0 }),
   });
   const rewards = await seedRewards(services, pageOrigin);
   const usage = await seedUsage(services, pageOrigin);
   const themes = await seedThemes(services, pageOrigin);
+  const payments = await seedPayments(services, pageOrigin, emulator.stripeJsUrl);
   const app = createApp(services);
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(s));
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  emulator.webhooks.addEndpoint({
+    url: `http://127.0.0.1:${port}/v1/webhooks/stripe`,
+    secret: webhookSecret,
+  });
   return {
-    fixtures: { api: `http://127.0.0.1:${port}`, keys, rewards, usage, themes },
+    fixtures: { api: `http://127.0.0.1:${port}`, keys, rewards, usage, themes, payments },
     stop: async () => {
+      await emulator.stop();
+      if ('closeAllConnections' in server) server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       database.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A tenant that sells through the emulator, and learners who buy from it. */
+async function seedPayments(
+  services: Services,
+  pageOrigin: string,
+  stripeJsUrl: string,
+): Promise<PaymentsFixture> {
+  const created = services.licenseAdmin.create(
+    LicenseCreateInput.parse({
+      name: 'Widget payments',
+      plan: 'enterprise',
+      origins: [pageOrigin],
+    }),
+  );
+  const now = Math.floor(Date.now() / 1000);
+  const names = ['paid', 'declined', 'authenticated', 'lazy', 'coupon', 'plan', 'dialog'];
+  const tokens: Record<string, string> = {};
+  for (const sub of names) {
+    tokens[sub] = await new SignJWT({ name: sub })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer(created.license.id)
+      .setAudience(LEARNER_TOKEN_AUDIENCE)
+      .setSubject(sub)
+      .setIssuedAt(now)
+      .setExpirationTime(now + 3600)
+      .sign(new TextEncoder().encode(created.signingSecret!));
+  }
+  return { license: created.license.publishableKey, stripeJsUrl, tokens };
 }
 
 /**
