@@ -13,6 +13,7 @@ import {
 import { sha256Hex, type SecretBox } from '../server/modules/licenses/secrets.js';
 import { signingSecretContext } from '../server/modules/licenses/service.js';
 import type { Clock } from '../server/services.js';
+import { seedDemoCourses } from './courses.js';
 
 /**
  * Demo tenants. Their keys are fixed so the static demo pages (and the load benchmark) can use
@@ -196,4 +197,5 @@ export function seedDemo(
         .run();
     }
   });
+  seedDemoCourses(db, clock, DEMO_LICENSE_ID);
 }
