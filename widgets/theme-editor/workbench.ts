@@ -5,7 +5,6 @@ import {
   type ReactiveControllerHost,
   type TemplateResult,
 } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
 import { parseColor, toHex } from '../../themes/color.js';
 import { contrastReport, type ContrastCheck } from '../../themes/contrast.js';
 import { themeFromBrand } from '../../themes/derive.js';
@@ -854,6 +853,8 @@ export class Workbench implements ReactiveController {
       theme: this.#previewTheme(theme),
     });
     const resolved = resolveScheme(theme, this.#previewScheme);
+    // The stage color goes through CSSOM (`.style`), not a style attribute: pages with a strict
+    // Content-Security-Policy refuse inline style attributes.
     return html`<section class="preview" part="preview" aria-labelledby="preview-title">
       <div class="preview-bar">
         <h3 id="preview-title">${this.#t('editor.section.preview')}</h3>
@@ -898,7 +899,7 @@ export class Workbench implements ReactiveController {
           </select>
         </div>
       </div>
-      <div class="stage" style=${styleMap({ background: resolved['color-surface'] })}>
+      <div class="stage" .style=${`background: ${resolved['color-surface']}`}>
         ${this.#preview.elements}
       </div>
     </section>`;

@@ -1,0 +1,54 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './harness.js';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('a page with a strict Content-Security-Policy', () => {
+  it('sends a policy without unsafe-inline or unsafe-eval, and every widget works under it', async () => {
+    const context = await stack.browser.newContext();
+    const page = await context.newPage();
+    // Registered before any page script runs, so no violation goes unseen.
+    await page.addInitScript(() => {
+      const seen: string[] = [];
+      (window as unknown as { violations: string[] }).violations = seen;
+      document.addEventListener('securitypolicyviolation', (e) =>
+        seen.push(`${e.effectiveDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+      );
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    const response = await page.goto(`${stack.portal}/strict.html`, { waitUntil: 'load' });
+
+    const policy = response!.headers()['content-security-policy']!;
+    expect(policy).toContain(`script-src 'self' ${stack.api} ${stack.stripeOrigin}`);
+    expect(policy).toContain("style-src 'self'");
+    expect(policy).toContain(`frame-src ${stack.stripeOrigin}`);
+    expect(policy).not.toMatch(/unsafe-inline|unsafe-eval/);
+
+    await page.locator('lx-pricing-table .plan').first().waitFor();
+    expect(await page.locator('lx-pricing-table .plan').count()).toBe(3);
+    await page.locator('lx-token-wallet [part~="balance"]').waitFor();
+    await page.locator('lx-leaderboard [part~="entry"]').first().waitFor();
+    await page.locator('lx-usage-dashboard [part~="meter"]').first().waitFor();
+    await page.locator('lx-theme-editor [part~="preview"]').waitFor();
+    // Themed: the license theme reached the widgets through adopted stylesheets.
+    const brand = await page
+      .locator('lx-pricing-table')
+      .evaluate((el) => getComputedStyle(el).getPropertyValue('--lx-color-brand').trim());
+    expect(brand).not.toBe('');
+
+    await page.waitForLoadState('networkidle');
+    expect(
+      await page.evaluate(() => (window as unknown as { violations: string[] }).violations),
+    ).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+});
