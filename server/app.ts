@@ -10,6 +10,8 @@ import { docsRoutes } from './docs/routes.js';
 import { ApiError, PROBLEM_CONTENT_TYPE } from './errors.js';
 import { apiCors } from './middleware/cors.js';
 import { requestLog } from './middleware/logging.js';
+import { billingAdminRoutes } from './modules/billing/admin-routes.js';
+import { billingMeRoutes } from './modules/billing/me-routes.js';
 import { planRoutes } from './modules/billing/routes.js';
 import { embedRoutes } from './modules/embed/routes.js';
 import { meRoutes } from './modules/learners/routes.js';
@@ -131,6 +133,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.route('/v1/plans', planRoutes);
   app.route('/v1/licenses', licenseRoutes);
   app.route('/v1/me', meRoutes);
+  app.route('/v1/me', billingMeRoutes);
+  app.route('/v1/admin/billing', billingAdminRoutes);
   app.route('/v1/usage', usageRoutes);
   app.route('/v1/support/tickets', supportRoutes);
   app.route('/v1/admin/licenses', adminLicenseRoutes);

@@ -22,6 +22,7 @@ export const errorCatalog = {
   not_found: { status: 404, title: 'Not found' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
+  feature_required: { status: 403, title: "The learner's plan does not include this feature" },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
   usage_limit_exceeded: { status: 429, title: 'The plan limit for this period is used up' },

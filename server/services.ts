@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
 import type { Env } from './env.js';
+import { BillingService } from './modules/billing/service.js';
 import { EmbedConfigService } from './modules/embed/service.js';
 import { LearnerService } from './modules/learners/service.js';
 import { RewardsService } from './modules/rewards/service.js';
@@ -63,6 +64,8 @@ export interface Services {
   /** The Stripe client, or null when neither keys nor an emulator were given. */
   stripe: Stripe | null;
   payments: PaymentService;
+  /** Tiers, subscriptions and feature access; registers the `plan` kind with payments. */
+  billing: BillingService;
   marketplace: MarketplaceService;
   /** Writes pending usage and stops timers. Call during shutdown, before closing the database. */
   close(): void;
@@ -92,6 +95,14 @@ export function createServices(options: {
   const stripe =
     options.stripe ??
     (options.config.stripeSecretKey ? new Stripe(options.config.stripeSecretKey) : null);
+  const payments = new PaymentService({
+    db,
+    clock,
+    stripe,
+    webhookSecret: options.config.stripeWebhookSecret,
+    logger: options.logger,
+  });
+  const rewards = new RewardsService(db, clock);
   let closed = false;
   const services: Services = {
     config: options.config,
@@ -105,16 +116,19 @@ export function createServices(options: {
     usage,
     rateLimits,
     support: new SupportService(db, clock),
-    rewards: new RewardsService(db, clock),
+    rewards,
     themes,
     embed: new EmbedConfigService(options.config, themes),
     stripe,
-    payments: new PaymentService({
+    payments,
+    billing: new BillingService({
       db,
       clock,
       stripe,
-      webhookSecret: options.config.stripeWebhookSecret,
       logger: options.logger,
+      licenses,
+      payments,
+      rewards,
     }),
     marketplace: new MarketplaceService({
       db,

@@ -20,6 +20,7 @@ import {
   StatusChangeInput,
 } from '../modules/licenses/inputs.js';
 import { loadSecretBox } from '../modules/licenses/secrets.js';
+import { billingCommand, BILLING_USAGE } from '../modules/billing/cli.js';
 import { rewardsCommand, REWARDS_USAGE } from '../modules/rewards/cli.js';
 import type { UsageSnapshot } from '../modules/usage/meter.js';
 import {
@@ -54,7 +55,8 @@ const USAGE = `Usage: npm run admin -- <group> <command> [options]   (add --json
   ticket reply <id> --body <text> [--author <name>]
   ticket close <id> [--body <text>] [--author <name>]
 
-${REWARDS_USAGE}`;
+${REWARDS_USAGE}
+${BILLING_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -90,6 +92,7 @@ const options = {
   note: { type: 'string' },
   learner: { type: 'string' },
   amount: { type: 'string' },
+  file: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Flags = ReturnType<
@@ -467,7 +470,8 @@ function main(argv: string[]): number {
     console.log(USAGE);
     return flags.help ? 0 : 2;
   }
-  if (group !== 'license' && group !== 'ticket' && group !== 'rewards') {
+  const groups = ['license', 'ticket', 'rewards', 'plan', 'subscription'];
+  if (!groups.includes(group)) {
     console.error(`unknown group "${group}"\n\n${USAGE}`);
     return 2;
   }
@@ -500,9 +504,11 @@ function main(argv: string[]): number {
     const output =
       group === 'license'
         ? licenseCommand(services, command, rest, flags)
-        : group === 'rewards'
-          ? rewardsCommand(services, command, rest, flags)
-          : ticketCommand(services, command, rest, flags);
+        : group === 'plan' || group === 'subscription'
+          ? billingCommand(services, group, command, flags)
+          : group === 'rewards'
+            ? rewardsCommand(services, command, rest, flags)
+            : ticketCommand(services, command, rest, flags);
     console.log(flags.json ? JSON.stringify(output.json, null, 2) : output.text);
     return 0;
   } catch (error) {

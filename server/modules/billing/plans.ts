@@ -1,3 +1,5 @@
+import { z } from '@hono/zod-openapi';
+
 /**
  * The default subscription tiers a license starts with. Prices are integer minor units.
  * Feature keys are stable identifiers other modules test with `requireFeature`.
@@ -115,3 +117,105 @@ export const defaultPlans: Plan[] = [
     trialDays: 0,
   },
 ];
+
+export const featureKeys = Object.keys(featureCatalog) as FeatureKey[];
+
+export function isFeatureKey(value: string): value is FeatureKey {
+  return Object.hasOwn(featureCatalog, value);
+}
+
+const currencies = new Set(Intl.supportedValuesOf('currency'));
+
+/** ISO 4217 in capitals, as every amount on the server is labelled. */
+export const Currency = z
+  .string()
+  .refine(
+    (value) => /^[A-Z]{3}$/.test(value) && currencies.has(value),
+    'must be a known ISO 4217 code in capitals, such as USD',
+  )
+  .openapi({ example: 'USD' });
+
+const PlanPriceInput = z
+  .object({
+    interval: z.enum(['month', 'year']),
+    amount: z
+      .number()
+      .int('must be whole minor units (999 for 9.99)')
+      .min(0)
+      .max(99_999_999)
+      .openapi({ description: 'Integer minor units of `currency`' }),
+    currency: Currency,
+  })
+  .strict();
+
+export const PlanInput = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'lowercase letters, digits, - and _ (at most 32)'),
+    name: z.string().trim().min(1).max(60),
+    description: z.string().trim().max(300).default(''),
+    prices: z
+      .array(PlanPriceInput)
+      .min(1)
+      .max(40)
+      .refine(
+        (prices) =>
+          new Set(prices.map((p) => `${p.interval}:${p.currency}`)).size === prices.length,
+        'one price per interval and currency',
+      ),
+    features: z
+      .array(z.string().refine(isFeatureKey, 'must be a feature key from GET /v1/plans `features`'))
+      .max(featureKeys.length)
+      .refine((keys) => new Set(keys).size === keys.length, 'each feature once'),
+    recommended: z.boolean().default(false),
+    trialDays: z.number().int().min(0).max(730).default(0),
+  })
+  .strict()
+  .openapi('PlanInput');
+
+/** A license's own tiers, replacing the default ones as a whole. */
+export const PlanOverrideInput = z
+  .object({
+    plans: z
+      .array(PlanInput)
+      .min(1)
+      .max(8)
+      .superRefine((plans, ctx) => {
+        const seen = new Set<string>();
+        plans.forEach((plan, i) => {
+          if (seen.has(plan.id)) {
+            ctx.addIssue({ code: 'custom', path: [i, 'id'], message: 'duplicate plan id' });
+          }
+          seen.add(plan.id);
+        });
+        if (plans.filter((p) => p.recommended).length > 1) {
+          ctx.addIssue({ code: 'custom', message: 'at most one plan is recommended' });
+        }
+      }),
+  })
+  .strict()
+  .openapi('PlanOverrideInput');
+
+export type PlanOverrideInput = z.infer<typeof PlanOverrideInput>;
+
+/** The validated input as the plans it describes. */
+export function plansOf(input: PlanOverrideInput): Plan[] {
+  return input.plans.map((p) => ({
+    id: p.id,
+    name: p.name,
+    description: p.description,
+    prices: p.prices.map((price) => ({ ...price })),
+    features: p.features.filter(isFeatureKey),
+    recommended: p.recommended,
+    trialDays: p.trialDays,
+  }));
+}
+
+/**
+ * The tier a learner without a paid subscription is on: the first tier with nothing to pay,
+ * or none when every tier costs something.
+ */
+export function freeTier(plans: Plan[]): Plan | undefined {
+  return plans.find((p) => p.prices.every((price) => price.amount === 0));
+}

@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter } from '../../router.js';
+import { bearer } from '../../middleware/admission.js';
 import { requireLicense } from '../../middleware/license.js';
 import { problemResponses } from '../../openapi.js';
-import { defaultPlans, featureCatalog } from './plans.js';
+import { createRouter } from '../../router.js';
+import { featureCatalog } from './plans.js';
 
-const PlanSchema = z
+export const PlanSchema = z
   .object({
     id: z.string(),
     name: z.string(),
@@ -19,6 +20,9 @@ const PlanSchema = z
     features: z.array(z.string()),
     recommended: z.boolean(),
     trialDays: z.number().int().nonnegative(),
+    current: z.boolean().openapi({
+      description: "True for the signed-in learner's tier (sent with a learner token)",
+    }),
   })
   .openapi('Plan');
 
@@ -26,6 +30,10 @@ const PlansSchema = z
   .object({
     plans: z.array(PlanSchema),
     features: z.array(z.object({ key: z.string(), name: z.string() })),
+    currentPlanId: z.string().nullable().openapi({
+      description:
+        "The signed-in learner's tier: their subscription's, else the free tier; null without a learner token",
+    }),
   })
   .openapi('PlanList');
 
@@ -34,7 +42,10 @@ const listPlans = createRoute({
   path: '/',
   tags: ['Billing'],
   summary: 'Subscription tiers offered by the license',
-  security: [{ publishableKey: [] }],
+  description:
+    "The license's own tiers, or the default ones. With a learner token (optional), the " +
+    "learner's current tier is marked; a token that does not verify is ignored here.",
+  security: [{ publishableKey: [] }, { publishableKey: [], learnerToken: [] }],
   middleware: [requireLicense] as const,
   responses: {
     200: {
@@ -47,7 +58,30 @@ const listPlans = createRoute({
 
 const features = Object.entries(featureCatalog).map(([key, name]) => ({ key, name }));
 
-export const planRoutes = createRouter().openapi(listPlans, (c) => {
-  c.header('Cache-Control', 'no-cache');
-  return c.json({ plans: defaultPlans, features }, 200);
+export const planRoutes = createRouter().openapi(listPlans, async (c) => {
+  const services = c.get('services');
+  const license = c.get('license')!;
+  const plans = services.billing.plans.plans(license.id);
+  let currentPlanId: string | null = null;
+  const token = bearer(c);
+  if (token) {
+    try {
+      const learner = await services.learners.authenticate(license, token);
+      currentPlanId = services.billing.features.get(license.id, learner.id).tier;
+    } catch {
+      currentPlanId = null;
+    }
+    c.header('Cache-Control', 'private, no-store');
+  } else {
+    c.header('Cache-Control', 'no-cache');
+  }
+  c.header('Vary', 'Authorization');
+  return c.json(
+    {
+      plans: plans.map((p) => ({ ...p, current: p.id === currentPlanId })),
+      features,
+      currentPlanId,
+    },
+    200,
+  );
 });

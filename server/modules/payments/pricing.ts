@@ -15,6 +15,11 @@ export const CheckoutRequest = z
       kind: z.literal('plan'),
       planId: z.string().min(1).max(64),
       interval: z.enum(['month', 'year']),
+      /** One of the plan's price currencies; the license's currency when left out. */
+      currency: z
+        .string()
+        .regex(/^[A-Za-z]{3}$/)
+        .optional(),
     }),
     z.object({
       kind: z.literal('course'),

@@ -1,0 +1,182 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ApiError } from '../../errors.js';
+import { requireOperator } from '../../middleware/operator.js';
+import { problemResponses } from '../../openapi.js';
+import { createRouter } from '../../router.js';
+import type { AppEnv } from '../../types.js';
+import { Subscription } from './me-routes.js';
+import { PlanOverrideInput } from './plans.js';
+import { PlanSchema } from './routes.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const common = {
+  tags: ['Admin: billing'],
+  security: [{ operatorToken: [] }],
+  middleware: [requireOperator],
+};
+
+const LicenseParam = z.object({
+  licenseId: z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name: 'licenseId', in: 'path' } }),
+});
+
+const StoredPlan = PlanSchema.omit({ current: true });
+
+const PlansAnswer = z
+  .object({
+    overridden: z.boolean().openapi({ description: 'False: the license offers the default tiers' }),
+    plans: z.array(StoredPlan),
+    updatedAt: z.string().nullable(),
+  })
+  .openapi('LicensePlans');
+
+const SyncedPrice = z
+  .object({
+    planId: z.string(),
+    interval: z.enum(['month', 'year']),
+    currency: z.string().length(3),
+    amount: z.number().int(),
+    productId: z.string(),
+    priceId: z.string(),
+  })
+  .openapi('SyncedPrice');
+
+function license(c: Context<AppEnv>, id: string): string {
+  if (!c.get('services').licenses.getById(id)) throw new ApiError('not_found', 'No such license.');
+  return id;
+}
+
+function answer(c: Context<AppEnv>, licenseId: string) {
+  const billing = c.get('services').billing.plans;
+  const override = billing.override(licenseId);
+  return {
+    overridden: override !== null,
+    plans: override?.plans ?? billing.plans(licenseId),
+    updatedAt: override?.updatedAt ?? null,
+  };
+}
+
+const getPlans = createRoute({
+  ...common,
+  method: 'get',
+  path: '/{licenseId}/plans',
+  summary: "A license's tiers",
+  request: { params: LicenseParam },
+  responses: {
+    200: json(PlansAnswer, 'The tiers'),
+    ...problemResponses(401, 404, 503),
+  },
+});
+
+const putPlans = createRoute({
+  ...common,
+  method: 'put',
+  path: '/{licenseId}/plans',
+  summary: "Replace a license's tiers",
+  description:
+    'Names, prices per currency and interval (integer minor units), trial days, features (keys ' +
+    'from `GET /v1/plans`) and the recommended tier. Stripe prices follow on the next checkout ' +
+    'or `POST …/plans/sync`.',
+  request: {
+    params: LicenseParam,
+    body: { content: { 'application/json': { schema: PlanOverrideInput } }, required: true },
+  },
+  responses: {
+    200: json(PlansAnswer, 'The tiers now offered'),
+    ...problemResponses(400, 401, 404, 503),
+  },
+});
+
+const deletePlans = createRoute({
+  ...common,
+  method: 'delete',
+  path: '/{licenseId}/plans',
+  summary: 'Go back to the default tiers',
+  request: { params: LicenseParam },
+  responses: {
+    200: json(PlansAnswer, 'The tiers now offered'),
+    ...problemResponses(401, 404, 503),
+  },
+});
+
+const syncPrices = createRoute({
+  ...common,
+  method: 'post',
+  path: '/{licenseId}/plans/sync',
+  summary: "Create the license's Stripe products and prices where missing",
+  description: 'Idempotent: running it again returns the same prices.',
+  request: { params: LicenseParam },
+  responses: {
+    200: json(z.object({ prices: z.array(SyncedPrice) }), 'Every paid price and its Stripe ids'),
+    ...problemResponses(401, 404, 503),
+  },
+});
+
+const learnerSubscriptions = createRoute({
+  ...common,
+  method: 'get',
+  path: '/{licenseId}/learners/{learnerId}/subscriptions',
+  summary: "A learner's subscriptions, newest first",
+  request: {
+    params: LicenseParam.extend({
+      learnerId: z
+        .string()
+        .min(1)
+        .max(100)
+        .openapi({ param: { name: 'learnerId', in: 'path' } }),
+    }),
+  },
+  responses: {
+    200: json(z.object({ subscriptions: z.array(Subscription) }), 'Subscriptions'),
+    ...problemResponses(401, 404, 503),
+  },
+});
+
+export const billingAdminRoutes = createRouter()
+  .openapi(getPlans, (c) => {
+    const id = license(c, c.req.valid('param').licenseId);
+    return c.json(answer(c, id), 200);
+  })
+  .openapi(putPlans, (c) => {
+    const id = license(c, c.req.valid('param').licenseId);
+    c.get('services').billing.plans.setOverride(id, c.req.valid('json'));
+    return c.json(answer(c, id), 200);
+  })
+  .openapi(deletePlans, (c) => {
+    const id = license(c, c.req.valid('param').licenseId);
+    c.get('services').billing.plans.clearOverride(id);
+    return c.json(answer(c, id), 200);
+  })
+  .openapi(syncPrices, async (c) => {
+    const id = license(c, c.req.valid('param').licenseId);
+    const prices = await c.get('services').billing.plans.syncPrices(id);
+    return c.json(
+      {
+        prices: prices.map((p) => ({
+          planId: p.planId,
+          interval: p.interval,
+          currency: p.currency,
+          amount: p.amount,
+          productId: p.productId,
+          priceId: p.priceId,
+        })),
+      },
+      200,
+    );
+  })
+  .openapi(learnerSubscriptions, (c) => {
+    const { licenseId, learnerId } = c.req.valid('param');
+    const id = license(c, licenseId);
+    return c.json(
+      { subscriptions: c.get('services').billing.subscriptions.history(id, learnerId) },
+      200,
+    );
+  });

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import { ApiError } from '../../errors.js';
+import type { Services } from '../../services.js';
+import type { Plan } from './plans.js';
+import type { SubscriptionView } from './subscriptions.js';
+
+export const BILLING_USAGE = `  plan show --license <id>                  (the license's tiers; default ones unless overridden)
+  plan set --license <id> --file <tiers.json>   ({ "plans": [...] }, as PUT /v1/admin/billing/{id}/plans)
+  plan clear --license <id>                 (back to the default tiers)
+  subscription list --license <id> --learner <learner id>
+`;
+
+export interface BillingFlags {
+  license?: string | undefined;
+  learner?: string | undefined;
+  file?: string | undefined;
+}
+
+interface Output {
+  json: unknown;
+  text: string;
+}
+
+function need(value: string | undefined, flag: string): string {
+  if (!value) {
+    throw new ApiError('validation_failed', `${flag} is required.`, {
+      errors: [{ path: `flags.${flag}`, message: 'Required' }],
+    });
+  }
+  return value;
+}
+
+function licenseOf(services: Services, flags: BillingFlags): string {
+  const id = need(flags.license, '--license');
+  if (!services.licenses.getById(id))
+    throw new ApiError('not_found', `No license has the id ${id}.`);
+  return id;
+}
+
+const money = (amount: number, currency: string) => `${(amount / 100).toFixed(2)} ${currency}`;
+
+function planText(plans: Plan[], overridden: boolean): string {
+  const lines = [overridden ? 'Own tiers:' : 'Default tiers:'];
+  for (const p of plans) {
+    const prices = p.prices.map((x) => `${money(x.amount, x.currency)}/${x.interval}`).join(', ');
+    lines.push(
+      `  ${p.id.padEnd(12)} ${p.name}${p.recommended ? ' (recommended)' : ''} — ${prices}` +
+        (p.trialDays ? `, ${p.trialDays}-day trial` : ''),
+      `  ${''.padEnd(12)} ${p.features.length} features: ${p.features.join(', ')}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+const subLine = (s: SubscriptionView) =>
+  `${s.id}  ${s.status.padEnd(18)} ${s.planId}/${s.interval}  ${money(s.amount, s.currency)}` +
+  (s.currentPeriodEnd ? `  until ${s.currentPeriodEnd}` : '') +
+  (s.cancelAtPeriodEnd ? '  (cancels at period end)' : '');
+
+/** `npm run admin -- plan …` and `… subscription …`: the same calls as the admin API. */
+export function billingCommand(
+  services: Services,
+  group: 'plan' | 'subscription',
+  command: string,
+  flags: BillingFlags,
+): Output {
+  const catalog = services.billing.plans;
+  const key = `${group} ${command}`;
+  switch (key) {
+    case 'plan show': {
+      const id = licenseOf(services, flags);
+      const override = catalog.override(id);
+      const plans = catalog.plans(id);
+      return { json: { overridden: override !== null, plans }, text: planText(plans, !!override) };
+    }
+    case 'plan set': {
+      const id = licenseOf(services, flags);
+      const file = need(flags.file, '--file');
+      let input: unknown;
+      try {
+        input = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new ApiError('validation_failed', `${file} is not readable JSON.`, {
+          errors: [{ path: 'flags.--file', message: (error as Error).message }],
+        });
+      }
+      const plans = catalog.setOverride(id, input);
+      return { json: { overridden: true, plans }, text: planText(plans, true) };
+    }
+    case 'plan clear': {
+      const id = licenseOf(services, flags);
+      const had = catalog.clearOverride(id);
+      return {
+        json: { overridden: false, plans: catalog.plans(id) },
+        text: had ? 'Back to the default tiers.' : 'The license already offers the default tiers.',
+      };
+    }
+    case 'subscription list': {
+      const id = licenseOf(services, flags);
+      const items = services.billing.subscriptions.history(id, need(flags.learner, '--learner'));
+      return {
+        json: { subscriptions: items },
+        text: items.length ? items.map(subLine).join('\n') : 'No subscriptions.',
+      };
+    }
+    default:
+      throw new ApiError('validation_failed', `Unknown command "${key}".`, {
+        errors: [{ path: 'command', message: BILLING_USAGE }],
+      });
+  }
+}

@@ -1,0 +1,132 @@
+import type { Logger } from 'pino';
+import { ApiError } from '../../errors.js';
+import type { Clock } from '../../services.js';
+
+/** Five minutes: a tier change reaches every request by then even without an invalidation. */
+export const FEATURE_CACHE_TTL_MS = 5 * 60_000;
+const MAX_ENTRIES = 50_000;
+
+/** What the database says a learner may use. */
+export interface Entitlement {
+  /** The learner's tier (plan id), or null when the license has no free tier to fall back on. */
+  tier: string | null;
+  planFeatures: string[];
+  /** Features unlocked with tokens, each until an ISO time. */
+  rewards: { feature: string; until: string }[];
+}
+
+/** Reads a learner's entitlement; throws when the database cannot answer. */
+export type EntitlementReader = (licenseId: string, learnerId: string) => Entitlement;
+
+export interface FeatureGrant {
+  feature: string;
+  source: 'plan' | 'reward';
+  /** When a reward unlock ends; null for the plan's features. */
+  until: string | null;
+}
+
+export interface FeatureView {
+  tier: string | null;
+  features: string[];
+  grants: FeatureGrant[];
+  /** True when the database did not answer and this is the last value known. */
+  stale: boolean;
+  /** When the entitlement was read from the database. */
+  checkedAt: string;
+}
+
+interface Entry {
+  value: Entitlement;
+  readAt: number;
+  /** Past this, the value is read again before it is used (unless the read fails). */
+  freshUntil: number;
+}
+
+/**
+ * Feature access per learner, cached for a TTL and dropped at once when a subscription
+ * changes the learner's tier. When the cache has nothing fresh and the database fails, the
+ * last value known is answered, marked stale, rather than locking the learner out.
+ */
+export class FeatureAccess {
+  readonly #clock: Clock;
+  readonly #ttlMs: number;
+  readonly #logger: Logger;
+  readonly #entries = new Map<string, Entry>();
+  #read: EntitlementReader;
+
+  constructor(options: { clock: Clock; logger: Logger; read: EntitlementReader; ttlMs?: number }) {
+    this.#clock = options.clock;
+    this.#logger = options.logger;
+    this.#read = options.read;
+    this.#ttlMs = options.ttlMs ?? FEATURE_CACHE_TTL_MS;
+  }
+
+  /** Swaps how entitlements are read (a slower store, or a failing one in tests). */
+  useReader(read: EntitlementReader): void {
+    this.#read = read;
+  }
+
+  /** The next answer for this learner comes from the database. */
+  invalidate(licenseId: string, learnerId: string): void {
+    const entry = this.#entries.get(`${licenseId}:${learnerId}`);
+    // The value stays as the last known one, for when the database cannot answer.
+    if (entry) entry.freshUntil = Number.NEGATIVE_INFINITY;
+  }
+
+  get(licenseId: string, learnerId: string): FeatureView {
+    const key = `${licenseId}:${learnerId}`;
+    const now = this.#clock.now().getTime();
+    let entry = this.#entries.get(key);
+    let stale = false;
+    if (!entry || entry.freshUntil <= now) {
+      try {
+        const value = this.#read(licenseId, learnerId);
+        entry = { value, readAt: now, freshUntil: now + this.#ttlMs };
+        this.#entries.delete(key);
+        this.#entries.set(key, entry);
+        if (this.#entries.size > MAX_ENTRIES) {
+          this.#entries.delete(this.#entries.keys().next().value!);
+        }
+      } catch (error) {
+        if (!entry) {
+          this.#logger.error({ err: error, licenseId }, 'feature access unreadable');
+          throw new ApiError(
+            'service_unavailable',
+            'Feature access cannot be read right now. Try again shortly.',
+            { headers: { 'Retry-After': '5' } },
+          );
+        }
+        this.#logger.warn({ err: error, licenseId }, 'feature access answered from cache');
+        stale = true;
+      }
+    }
+    return this.#view(entry.value, entry.readAt, stale, now);
+  }
+
+  has(licenseId: string, learnerId: string, feature: string): boolean {
+    return this.get(licenseId, learnerId).features.includes(feature);
+  }
+
+  #view(value: Entitlement, readAt: number, stale: boolean, now: number): FeatureView {
+    const grants: FeatureGrant[] = value.planFeatures.map((feature) => ({
+      feature,
+      source: 'plan',
+      until: null,
+    }));
+    const byPlan = new Set(value.planFeatures);
+    const rewards = new Map<string, string>();
+    for (const r of value.rewards) {
+      if (byPlan.has(r.feature) || Date.parse(r.until) <= now) continue;
+      const known = rewards.get(r.feature);
+      if (!known || Date.parse(known) < Date.parse(r.until)) rewards.set(r.feature, r.until);
+    }
+    for (const [feature, until] of rewards) grants.push({ feature, source: 'reward', until });
+    return {
+      tier: value.tier,
+      features: grants.map((g) => g.feature),
+      grants,
+      stale,
+      checkedAt: new Date(readAt).toISOString(),
+    };
+  }
+}

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventRows, postSigned } from '../payments/helpers.js';
+import {
+  advance,
+  confirm,
+  featuresOf,
+  getJson,
+  learnerOf,
+  periodEndOf,
+  startPayments,
+  subscribe,
+  subscriptionOf,
+  type PaymentsHarness,
+} from './helpers.js';
+
+interface InvoiceBody {
+  id: string;
+  status: string;
+  billingReason: string | null;
+  amountDue: number;
+  amountPaid: number;
+  currency: string;
+  periodStart: string | null;
+  periodEnd: string | null;
+}
+
+let h: PaymentsHarness;
+
+beforeAll(async () => {
+  h = await startPayments();
+});
+afterAll(() => h.close());
+
+const billingOf = async (headers: Record<string, string>) =>
+  (await getJson<{ invoices: InvoiceBody[] }>(h, '/v1/me/billing', headers)).invoices;
+
+describe('a subscription driven by Stripe events', () => {
+  it('create → active → renewal paid → renewal failed → past due → canceled', async () => {
+    const ada = await learnerOf(h, { sub: 'ada' });
+    expect(await subscriptionOf(h, ada)).toBeNull();
+    expect((await featuresOf(h, ada)).tier).toBe('free');
+
+    const session = await subscribe(h, ada, { planId: 'enterprise', interval: 'month' });
+    expect(session).toMatchObject({
+      mode: 'subscription',
+      intentType: 'payment',
+      amount: 9900,
+      currency: 'USD',
+      status: 'requires_payment_method',
+      planId: 'enterprise',
+      interval: 'month',
+      trialEnd: null,
+    });
+    expect(session.subscriptionId).toMatch(/^sub_/);
+    expect(session.clientSecret).toMatch(/^pi_.+_secret_/);
+    expect(session.clientSecret.startsWith(session.paymentIntentId)).toBe(true);
+
+    // A second click while unpaid: the same subscription and intent.
+    const again = await subscribe(h, ada, { planId: 'enterprise', interval: 'month' });
+    expect(again.subscriptionId).toBe(session.subscriptionId);
+    expect(again.paymentIntentId).toBe(session.paymentIntentId);
+    expect((await subscriptionOf(h, ada))?.status).toBe('incomplete');
+
+    await confirm(h, session);
+    const active = (await subscriptionOf(h, ada))!;
+    expect(active).toMatchObject({
+      planId: 'enterprise',
+      planName: 'Enterprise',
+      status: 'active',
+      entitled: true,
+      amount: 9900,
+      currency: 'USD',
+      cancelAtPeriodEnd: false,
+    });
+    const features = await featuresOf(h, ada);
+    expect(features.tier).toBe('enterprise');
+    expect(features.features).toContain('audit_logs');
+    expect(features.stale).toBe(false);
+
+    // A second subscription is refused while this one lives.
+    const res = await h.fetch('/v1/checkout/sessions', {
+      method: 'POST',
+      headers: { ...ada.headers, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ kind: 'plan', planId: 'pro', interval: 'month' }),
+    });
+    expect(res.status).toBe(409);
+
+    // Renewal, paid with the card saved by the first payment.
+    await advance(h, { to: periodEndOf(active) });
+    const renewed = (await subscriptionOf(h, ada))!;
+    expect(renewed.status).toBe('active');
+    expect(renewed.currentPeriodStart).toBe(active.currentPeriodEnd);
+    let invoices = await billingOf(ada.headers);
+    expect(invoices.map((i) => [i.billingReason, i.status, i.amountPaid])).toEqual([
+      ['subscription_cycle', 'paid', 9900],
+      ['subscription_create', 'paid', 9900],
+    ]);
+    expect(invoices[0]!.periodStart).toBe(renewed.currentPeriodStart);
+    expect(invoices[0]!.periodEnd).toBe(renewed.currentPeriodEnd);
+
+    // The next renewal is declined: past due, features kept while Stripe retries.
+    await advance(h, { to: periodEndOf(renewed), invoicePayments: 'decline' });
+    const pastDue = (await subscriptionOf(h, ada))!;
+    expect(pastDue.status).toBe('past_due');
+    expect(pastDue.entitled).toBe(true);
+    expect((await featuresOf(h, ada)).tier).toBe('enterprise');
+    invoices = await billingOf(ada.headers);
+    expect(invoices[0]).toMatchObject({ status: 'open', amountDue: 9900, amountPaid: 0 });
+
+    // Every retry fails: Stripe cancels, and the learner is back on the free tier at once.
+    await advance(h, { days: 20, invoicePayments: 'decline' });
+    expect(await subscriptionOf(h, ada)).toBeNull();
+    const after = await featuresOf(h, ada);
+    expect(after.tier).toBe('free');
+    expect(after.features).not.toContain('audit_logs');
+    const history = await getJson<{ subscriptions: { status: string }[] }>(
+      h,
+      `/v1/admin/billing/${ada.license.id}/learners/${(await me(ada.headers)).id}/subscriptions`,
+      { Authorization: `Bearer ${OPERATOR}` },
+    );
+    expect(history.subscriptions.map((s) => s.status)).toEqual(['canceled']);
+  });
+
+  it('honours the trial: nothing to pay now, a setup intent saves the card, the trial end charges it', async () => {
+    const grace = await learnerOf(h, { sub: 'grace' });
+    const session = await subscribe(h, grace, { planId: 'pro', interval: 'month' });
+    expect(session).toMatchObject({ intentType: 'setup', amount: 0, planId: 'pro' });
+    expect(session.paymentIntentId).toMatch(/^seti_/);
+    expect(session.clientSecret).toMatch(/^seti_.+_secret_/);
+    expect(session.trialEnd).not.toBeNull();
+    await h.emulator.webhooks.settled();
+    const trialing = (await subscriptionOf(h, grace))!;
+    expect(trialing).toMatchObject({
+      status: 'trialing',
+      entitled: true,
+      trialEnd: session.trialEnd,
+    });
+    expect((await featuresOf(h, grace)).features).toContain('certificates');
+
+    await confirm(h, session);
+    await advance(h, { to: new Date(Date.parse(session.trialEnd!) + 1000) });
+    const paying = (await subscriptionOf(h, grace))!;
+    expect(paying.status).toBe('active');
+    const invoices = await billingOf(grace.headers);
+    expect(invoices[0]).toMatchObject({ status: 'paid', amountPaid: 999 });
+  });
+});
+
+const OPERATOR = 'op_test_0123456789abcdef0123456789abcdef';
+
+async function me(headers: Record<string, string>) {
+  return (await getJson<{ learner: { id: string } }>(h, '/v1/me', headers)).learner;
+}
+
+describe('exactly once', () => {
+  it('replayed events, newest first, change nothing', async () => {
+    const lin = await learnerOf(h, { sub: 'lin' });
+    const mark = h.emulator.events().length;
+    const session = await subscribe(h, lin, { planId: 'enterprise', interval: 'year' });
+    await confirm(h, session);
+    const before = await subscriptionOf(h, lin);
+    expect(before?.status).toBe('active');
+    const billing = await billingOf(lin.headers);
+    const recorded = eventRows(h).length;
+    const events = h.emulator.events().slice(mark).reverse();
+    for (const { id } of [...events, ...events]) {
+      const payload = JSON.stringify(await h.stripe.events.retrieve(id));
+      const res = await postSigned(h, payload);
+      expect(res.status).toBe(200);
+      expect((await res.json()).duplicate).toBe(true);
+    }
+    expect(await subscriptionOf(h, lin)).toEqual(before);
+    expect(await billingOf(lin.headers)).toEqual(billing);
+    expect(eventRows(h).length).toBe(recorded);
+  });
+
+  it("duplicated and reversed deliveries end in Stripe's state", async () => {
+    const kim = await learnerOf(h, { sub: 'kim' });
+    h.emulator.webhooks.configure({ duplicate: true, reorder: 'reverse', reorderWindowMs: 50 });
+    try {
+      const session = await subscribe(h, kim, { planId: 'enterprise', interval: 'month' });
+      await confirm(h, session);
+      await h.fetch('/v1/me/subscription/cancel', { method: 'POST', headers: kim.headers });
+      await h.emulator.webhooks.settled();
+    } finally {
+      h.emulator.webhooks.configure({ duplicate: false, reorder: false });
+    }
+    const local = (await subscriptionOf(h, kim))!;
+    const stripe = await h.stripe.subscriptions.retrieve(local.stripeSubscriptionId!);
+    expect(local.status).toBe(stripe.status);
+    expect(local.cancelAtPeriodEnd).toBe(true);
+    expect(local.currentPeriodEnd).toBe(
+      new Date(stripe.items.data[0]!.current_period_end * 1000).toISOString(),
+    );
+  });
+});
