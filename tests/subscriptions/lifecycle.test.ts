@@ -176,14 +176,14 @@ describe('exactly once', () => {
 
   it("duplicated and reversed deliveries end in Stripe's state", async () => {
     const kim = await learnerOf(h, { sub: 'kim' });
-    h.emulator.webhooks.configure({ duplicate: true, reorder: 'reverse', reorderWindowMs: 50 });
+    h.emulator.webhooks.configure({ duplicate: 1, reorder: 'reverse', reorderWindowMs: 50 });
     try {
       const session = await subscribe(h, kim, { planId: 'enterprise', interval: 'month' });
       await confirm(h, session);
       await h.fetch('/v1/me/subscription/cancel', { method: 'POST', headers: kim.headers });
       await h.emulator.webhooks.settled();
     } finally {
-      h.emulator.webhooks.configure({ duplicate: false, reorder: false });
+      h.emulator.webhooks.configure({ duplicate: 0, reorder: false });
     }
     const local = (await subscriptionOf(h, kim))!;
     const stripe = await h.stripe.subscriptions.retrieve(local.stripeSubscriptionId!);
