@@ -5,6 +5,7 @@ import de from '../../widgets/internal/locales/de.js';
 import fr from '../../widgets/internal/locales/fr.js';
 import { viewMessages as leaderboardView } from '../../widgets/leaderboard/leaderboard-view.messages.js';
 import { leaderboardMessages } from '../../widgets/leaderboard/leaderboard.messages.js';
+import { pricingMessages } from '../../widgets/pricing-table/pricing-table.messages.js';
 import { redeemMessages } from '../../widgets/token-wallet/redeem-flow.messages.js';
 import { walletMessages } from '../../widgets/token-wallet/token-wallet.messages.js';
 import { viewMessages as walletView } from '../../widgets/token-wallet/wallet-view.messages.js';
@@ -12,6 +13,7 @@ import { viewMessages as walletView } from '../../widgets/token-wallet/wallet-vi
 /** What a learner sees: the base states and the pricing table, wallet and leaderboard. */
 const learnerCopy: Record<string, string> = {
   ...englishCatalog,
+  ...pricingMessages,
   ...walletMessages,
   ...walletView,
   ...redeemMessages,

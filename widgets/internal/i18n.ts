@@ -17,18 +17,6 @@ const en = {
   'state.error.body': 'Please try again in a moment.',
   'state.reference': 'Reference: {id}',
   'action.retry': 'Try again',
-  'pricing.title': 'Choose your plan',
-  'pricing.billing': 'Billing period',
-  'pricing.monthly': 'Monthly',
-  'pricing.yearly': 'Yearly',
-  'pricing.save': 'Save {percent}%',
-  'pricing.per.month': '/ month',
-  'pricing.per.year': '/ year',
-  'pricing.free': 'Free',
-  'pricing.recommended': 'Recommended',
-  'pricing.choose': 'Choose {plan}',
-  'pricing.trial': '{days}-day free trial',
-  'pricing.empty': 'No plans are offered yet.',
 };
 
 export type MessageKey = keyof typeof en;

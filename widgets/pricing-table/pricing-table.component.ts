@@ -1,11 +1,11 @@
 import { html, type TemplateResult } from 'lit';
 import type { Plan } from '../../server/modules/billing/plans.js';
-import type { LxApiError } from '../internal/api-client.js';
+import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
 import { formatMoney } from '../internal/i18n.js';
 import { LxPlanSelectEvent } from './plan-select.event.js';
-import { pricingTableStyles } from './pricing-table.styles.js';
+import { pricingMessages, type PricingKey } from './pricing-table.messages.js';
 
 interface PlanList {
   plans: Plan[];
@@ -18,7 +18,9 @@ type Interval = 'month' | 'year';
  * @tagname lx-pricing-table
  * @summary Subscription tiers with a monthly / yearly switch and a call to action per tier.
  *
- * @event lx-plan-select - A visitor chose a plan. Cancelable; `detail` is `{ planId, interval, amount, currency }`.
+ * @event lx-plan-select - A visitor chose a plan. Cancelable; `detail` is `{ planId, interval, amount, currency }`. Unless canceled, a paid plan opens `<lx-checkout>` in subscription mode.
+ * @event lx-checkout-complete - Relayed from the checkout the table opened. `detail` is `{ kind, item, paymentId, paymentIntentId, amount, currency, receiptUrl, mode }`.
+ * @event lx-checkout-error - Relayed from the checkout the table opened. `detail` is `{ code, message, declineCode? }`.
  * @event lx-error - The widget cannot work (license, origin, limit, network). `detail` is `{ code, status, message }`.
  *
  * @csspart base - The wrapper around the whole table.
@@ -29,8 +31,6 @@ type Interval = 'month' | 'year';
  * @cssproperty --lx-pricing-table-card-min-width - Narrowest a tier card gets before wrapping (15rem).
  */
 export class LxPricingTable extends LxElement {
-  static override styles = [...LxElement.styles, pricingTableStyles];
-
   // Declared statically rather than with decorators, which would cost the widget's size budget.
   static override properties = {
     plans: { state: true },
@@ -49,6 +49,14 @@ export class LxPricingTable extends LxElement {
     this.interval = 'month';
   }
 
+  /** Copy for `key`: the locale's or the license's wording when it has one, else English. */
+  #t(key: PricingKey, vars: Record<string, string | number> = {}): string {
+    const own = (this.messages as Record<string, string | undefined>)[key];
+    return (own ?? pricingMessages[key]).replace(/\{(\w+)\}/g, (_, name: string) =>
+      String(vars[name] ?? ''),
+    );
+  }
+
   protected override configReady(_config: EmbedConfig): void {
     if (!this.plans) void this.loadPlans();
   }
@@ -56,7 +64,18 @@ export class LxPricingTable extends LxElement {
   private async loadPlans(): Promise<void> {
     this.plansError = undefined;
     try {
-      this.plans = await this.client.get<PlanList>('v1/plans');
+      // The table's styles arrive alongside the plans, leaving the first download small.
+      const [plans, styles] = await Promise.all([
+        this.client.get<PlanList>('v1/plans'),
+        import('./pricing-table.styles.js').catch(() => {
+          throw new LxApiError('network_error', 0, 'The pricing table could not be loaded.');
+        }),
+      ]);
+      const root = this.renderRoot as ShadowRoot;
+      const sheet = styles.pricingTableStyles.styleSheet!;
+      if (!root.adoptedStyleSheets.includes(sheet))
+        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      this.plans = plans;
     } catch (error) {
       this.plansError = error as LxApiError;
       this.reportError(this.plansError);
@@ -70,12 +89,21 @@ export class LxPricingTable extends LxElement {
   private choose(plan: Plan): void {
     const price = plan.prices.find((p) => p.interval === this.interval) ?? plan.prices[0];
     if (!price) return;
-    this.dispatchEvent(
-      new LxPlanSelectEvent({
+    const event = new LxPlanSelectEvent({
+      planId: plan.id,
+      interval: price.interval,
+      amount: price.amount,
+      currency: price.currency,
+    });
+    // A host that cancels the event (to sign the visitor in first) takes over from here.
+    if (!this.dispatchEvent(event) || price.amount <= 0) return;
+    // The checkout's code loads only now, through the kit's loader when the page has one.
+    void import('../internal/open-checkout.js').then((m) =>
+      m.openCheckout(this, {
+        kind: 'plan',
         planId: plan.id,
         interval: price.interval,
-        amount: price.amount,
-        currency: price.currency,
+        itemName: plan.name,
       }),
     );
   }
@@ -95,12 +123,12 @@ export class LxPricingTable extends LxElement {
     const price = plan.prices.find((p) => p.interval === this.interval) ?? plan.prices[0];
     const amount = price
       ? price.amount === 0
-        ? this.msg('pricing.free')
+        ? this.#t('pricing.free')
         : formatMoney(price.amount, price.currency, this.resolvedLocale)
       : '';
     const per =
       price && price.amount > 0
-        ? this.msg(price.interval === 'year' ? 'pricing.per.year' : 'pricing.per.month')
+        ? this.#t(price.interval === 'year' ? 'pricing.per.year' : 'pricing.per.month')
         : '';
     const headingId = `plan-${plan.id}`;
     return html`<li
@@ -110,19 +138,19 @@ export class LxPricingTable extends LxElement {
       aria-labelledby=${headingId}
     >
       <div>
-        ${plan.recommended ? html`<span class="badge">${this.msg('pricing.recommended')}</span>` : null}
+        ${plan.recommended ? html`<span class="badge">${this.#t('pricing.recommended')}</span>` : null}
         <h3 id=${headingId}>${plan.name}</h3>
       </div>
       <div>
         <div class="price">${amount} <small>${per}</small></div>
         <p>${plan.description}</p>
-        ${plan.trialDays > 0 ? html`<p>${this.msg('pricing.trial', { days: plan.trialDays })}</p>` : null}
+        ${plan.trialDays > 0 ? html`<p>${this.#t('pricing.trial', { days: plan.trialDays })}</p>` : null}
       </div>
       <ul class="features">
         ${plan.features.map((key) => html`<li>${featureNames.get(key) ?? key}</li>`)}
       </ul>
       <button part="cta" @click=${() => this.choose(plan)}>
-        ${this.msg('pricing.choose', { plan: plan.name })}
+        ${this.#t('pricing.choose', { plan: plan.name })}
       </button>
     </li>`;
   }
@@ -133,23 +161,23 @@ export class LxPricingTable extends LxElement {
     const { plans, features } = this.plans;
     if (plans.length === 0) {
       return html`<div part="base state" class="state" role="status">
-        <p>${this.msg('pricing.empty')}</p>
+        <p>${this.#t('pricing.empty')}</p>
       </div>`;
     }
     const featureNames = new Map(features.map((f) => [f.key, f.name]));
     const saving = this.yearlySaving(plans);
     return html`<section part="base" aria-labelledby="title">
       <header>
-        <h2 id="title">${this.msg('pricing.title')}</h2>
+        <h2 id="title">${this.#t('pricing.title')}</h2>
         <fieldset @change=${this.onIntervalChange}>
-          <legend class="visually-hidden">${this.msg('pricing.billing')}</legend>
+          <legend class="visually-hidden">${this.#t('pricing.billing')}</legend>
           <label
             ><input
               type="radio"
               name="interval"
               value="month"
               .checked=${this.interval === 'month'}
-            />${this.msg('pricing.monthly')}</label
+            />${this.#t('pricing.monthly')}</label
           >
           <label
             ><input
@@ -157,7 +185,7 @@ export class LxPricingTable extends LxElement {
               name="interval"
               value="year"
               .checked=${this.interval === 'year'}
-            />${this.msg('pricing.yearly')}${saving > 0 ? html` · ${this.msg('pricing.save', { percent: saving })}` : null}</label
+            />${this.#t('pricing.yearly')}${saving > 0 ? html` · ${this.#t('pricing.save', { percent: saving })}` : null}</label
           >
         </fieldset>
       </header>

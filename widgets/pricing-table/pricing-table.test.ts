@@ -1,6 +1,8 @@
 import { expect } from '@esm-bundle/chai';
 import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
-import { axeViolations, apiFixtures, settled } from '../internal/test-support.js';
+import { sendKeys } from '@web/test-runner-commands';
+import { LxCheckoutErrorEvent, type LxCheckout } from '../checkout/checkout.js';
+import { axeViolations, apiFixtures, settled, until } from '../internal/test-support.js';
 import type { LxPlanSelectEvent } from './plan-select.event.js';
 import type { LxPricingTable } from './pricing-table.js';
 import { register } from './pricing-table.js';
@@ -14,8 +16,16 @@ async function table(license: string, api?: string): Promise<LxPricingTable> {
   );
 }
 
+/** Closes checkouts a selection opened, so each test starts with none. */
+function closeCheckouts(): void {
+  for (const dialog of document.querySelectorAll('dialog[data-lx-checkout]')) dialog.remove();
+}
+
 describe('lx-pricing-table', () => {
-  afterEach(() => fixtureCleanup());
+  afterEach(() => {
+    closeCheckouts();
+    fixtureCleanup();
+  });
 
   it('renders the tiers from the server and is accessible', async () => {
     const { keys } = await apiFixtures();
@@ -77,5 +87,73 @@ describe('lx-pricing-table', () => {
     expect(el.shadowRoot!.querySelector('fieldset legend')!.textContent).to.equal('Billing period');
     radios[0]!.focus();
     expect(el.shadowRoot!.activeElement).to.equal(radios[0]);
+  });
+});
+
+describe('lx-pricing-table → lx-checkout', () => {
+  afterEach(() => {
+    closeCheckouts();
+    fixtureCleanup();
+  });
+
+  async function signedInTable(): Promise<LxPricingTable> {
+    const { api, payments } = await apiFixtures();
+    const el = await fixture<LxPricingTable>(
+      html`<lx-pricing-table
+        license=${payments.license}
+        api=${api}
+        user-token=${payments.tokens.plan!}
+      ></lx-pricing-table>`,
+    );
+    await settled(el, '.plan');
+    return el;
+  }
+
+  /** Chooses Pro from the keyboard, as a learner would. */
+  async function choosePro(el: LxPricingTable): Promise<HTMLButtonElement> {
+    const cta = el.shadowRoot!.querySelectorAll<HTMLButtonElement>('button[part="cta"]')[1]!;
+    cta.focus();
+    await sendKeys({ press: 'Enter' });
+    return cta;
+  }
+
+  it('opens the checkout for the chosen plan in the document, and Escape returns to the table', async () => {
+    const el = await signedInTable();
+    const cta = await choosePro(el);
+    await until(() => !!document.querySelector('dialog[data-lx-checkout] lx-checkout'), 'checkout');
+    const checkout = document.querySelector('dialog[data-lx-checkout] lx-checkout')!;
+    // Outside any shadow root, so Stripe can mount its Payment Element there.
+    expect(checkout.getRootNode()).to.equal(document);
+    expect(checkout.getAttribute('plan')).to.equal('pro');
+    expect(checkout.getAttribute('interval')).to.equal('month');
+    expect(checkout.getAttribute('user-token')).to.equal(el.userToken);
+    await until(() => customElements.get('lx-checkout') !== undefined, 'the checkout code');
+    const summary = await settled(checkout as LxCheckout, '[part="summary"]');
+    expect(summary.querySelector('dt')!.textContent!.trim()).to.equal('Pro plan');
+    expect(document.activeElement).to.equal(checkout);
+
+    await sendKeys({ press: 'Escape' });
+    expect(document.querySelector('dialog[data-lx-checkout]')).to.equal(null);
+    expect(el.shadowRoot!.activeElement).to.equal(cta);
+  });
+
+  it('relays the checkout events from the table, and opens nothing when the host cancels', async () => {
+    const el = await signedInTable();
+    el.addEventListener('lx-plan-select', (e) => e.preventDefault(), { once: true });
+    await choosePro(el);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(document.querySelector('dialog[data-lx-checkout]')).to.equal(null);
+
+    await choosePro(el);
+    await until(() => !!document.querySelector('dialog[data-lx-checkout] lx-checkout'), 'checkout');
+    const checkout = document.querySelector<LxCheckout>('dialog[data-lx-checkout] lx-checkout')!;
+    const seen: Event[] = [];
+    document.addEventListener('lx-checkout-error', (e) => seen.push(e), { once: true });
+    checkout.dispatchEvent(
+      new LxCheckoutErrorEvent({ code: 'card_declined', message: 'Your card was declined.' }),
+    );
+    expect(seen).to.have.length(1);
+    expect(seen[0]!.target).to.equal(el);
+    expect((seen[0] as LxCheckoutErrorEvent).detail.code).to.equal('card_declined');
   });
 });

@@ -3,6 +3,7 @@ import { checkoutMessages } from '../../../widgets/checkout/checkout.messages.js
 import { englishCatalog } from '../../../widgets/internal/i18n.js';
 import { viewMessages as leaderboardView } from '../../../widgets/leaderboard/leaderboard-view.messages.js';
 import { leaderboardMessages } from '../../../widgets/leaderboard/leaderboard.messages.js';
+import { pricingMessages } from '../../../widgets/pricing-table/pricing-table.messages.js';
 import { editorShellMessages } from '../../../widgets/theme-editor/theme-editor.messages.js';
 import { editorMessages } from '../../../widgets/theme-editor/workbench.messages.js';
 import { redeemMessages } from '../../../widgets/token-wallet/redeem-flow.messages.js';
@@ -20,6 +21,7 @@ import { usageMessages } from '../../../widgets/usage-dashboard/usage-dashboard.
  */
 export const messageCatalog: Readonly<Record<string, string>> = {
   ...englishCatalog,
+  ...pricingMessages,
   ...walletMessages,
   ...walletView,
   ...redeemMessages,

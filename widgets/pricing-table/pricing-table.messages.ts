@@ -1,0 +1,22 @@
+// Copy only: kept apart from the element so the server can list it without loading Lit.
+/**
+ * English copy of the pricing table. It ships with the table rather than in the shared catalog,
+ * so other widgets do not carry it; a locale catalog or the license's white-label copy
+ * overrides any key.
+ */
+export const pricingMessages = {
+  'pricing.title': 'Choose your plan',
+  'pricing.billing': 'Billing period',
+  'pricing.monthly': 'Monthly',
+  'pricing.yearly': 'Yearly',
+  'pricing.save': 'Save {percent}%',
+  'pricing.per.month': '/ month',
+  'pricing.per.year': '/ year',
+  'pricing.free': 'Free',
+  'pricing.recommended': 'Recommended',
+  'pricing.choose': 'Choose {plan}',
+  'pricing.trial': '{days}-day free trial',
+  'pricing.empty': 'No plans are offered yet.',
+} as const;
+
+export type PricingKey = keyof typeof pricingMessages;
