@@ -18,6 +18,7 @@ import {
   EarningsReport,
   Instructor,
   InstructorInput,
+  InstructorUpdate,
   SplitSettings,
 } from './openapi.js';
 import { courseStatuses } from './schema.js';
@@ -147,7 +148,7 @@ const updateInstructor = createRoute({
   method: 'patch',
   path: '/instructors/{id}',
   summary: 'Change an instructor',
-  request: { params: Id('id'), ...body(InstructorInput.partial().strict()) },
+  request: { params: Id('id'), ...body(InstructorUpdate) },
   responses: {
     200: json(Instructor, 'The instructor'),
     ...problemResponses(400, 401, 403, 404, 429),

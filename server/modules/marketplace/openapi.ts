@@ -215,42 +215,53 @@ const Tag = z
   .max(40)
   .regex(/^[\p{L}\p{N}][\p{L}\p{N}+#.-]*$/u, 'One word: letters, digits, + # . -');
 
+/** Course fields as an edit sends them: every one optional, none defaulted. */
+const courseFields = {
+  title: z.string().trim().min(1).max(120),
+  subtitle: z.string().trim().max(200),
+  description: z.string().max(20_000),
+  descriptionFormat: z.enum(descriptionFormats),
+  category: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(1)
+    .max(60)
+    .regex(/^[\p{L}\p{N}][\p{L}\p{N} &-]*$/u, 'Letters, digits, spaces, & and -'),
+  level: z.enum(courseLevels),
+  language: z
+    .string()
+    .min(2)
+    .max(12)
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'A BCP 47 tag such as en or pt-BR'),
+  tags: z.array(Tag).max(20),
+  price: z.object({
+    amount: z.number().int().min(0).max(100_000_000_00),
+    currency: Currency,
+  }),
+  status: z.enum(courseStatuses),
+};
+
 export const CourseInput = z
   .object({
+    ...courseFields,
     instructorId: z
       .string()
       .min(1)
       .max(64)
       .optional()
       .openapi({ description: 'Required with the secret key; an instructor creates their own' }),
-    title: z.string().trim().min(1).max(120),
-    subtitle: z.string().trim().max(200).default(''),
-    description: z.string().max(20_000).default(''),
-    descriptionFormat: z.enum(descriptionFormats).default('text'),
-    category: z
-      .string()
-      .trim()
-      .toLowerCase()
-      .min(1)
-      .max(60)
-      .regex(/^[\p{L}\p{N}][\p{L}\p{N} &-]*$/u, 'Letters, digits, spaces, & and -'),
-    level: z.enum(courseLevels),
-    language: z
-      .string()
-      .min(2)
-      .max(12)
-      .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'A BCP 47 tag such as en or pt-BR'),
-    tags: z.array(Tag).max(20).default([]),
-    price: z.object({
-      amount: z.number().int().min(0).max(100_000_000_00),
-      currency: Currency,
-    }),
-    status: z.enum(courseStatuses).default('draft'),
+    subtitle: courseFields.subtitle.default(''),
+    description: courseFields.description.default(''),
+    descriptionFormat: courseFields.descriptionFormat.default('text'),
+    tags: courseFields.tags.default([]),
+    status: courseFields.status.default('draft'),
   })
   .strict();
 export type CourseInput = z.infer<typeof CourseInput>;
 
-export const CourseUpdate = CourseInput.omit({ instructorId: true }).partial().strict();
+/** An edit changes only the fields it sends. */
+export const CourseUpdate = z.object(courseFields).partial().strict();
 export type CourseUpdate = z.infer<typeof CourseUpdate>;
 
 export const AuthoredCourse = CourseCard.extend({
@@ -264,28 +275,37 @@ export const AuthoredCourse = CourseCard.extend({
 }).openapi('AuthoredCourse');
 export type AuthoredCourse = z.infer<typeof AuthoredCourse>;
 
+const instructorFields = {
+  name: z.string().trim().min(1).max(120),
+  bio: z.string().max(2000),
+  subject: z
+    .string()
+    .min(1)
+    .max(256)
+    .nullable()
+    .openapi({ description: 'The `sub` of the learner token that acts as this instructor' }),
+  enterprise: z.boolean(),
+  shareBps: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .nullable()
+    .openapi({ description: 'Instructor share in basis points, overriding the license split' }),
+};
+
 export const InstructorInput = z
   .object({
-    name: z.string().trim().min(1).max(120),
-    bio: z.string().max(2000).default(''),
-    subject: z
-      .string()
-      .min(1)
-      .max(256)
-      .nullable()
-      .default(null)
-      .openapi({ description: 'The `sub` of the learner token that acts as this instructor' }),
-    enterprise: z.boolean().default(false),
-    shareBps: z
-      .number()
-      .int()
-      .min(0)
-      .max(10_000)
-      .nullable()
-      .default(null)
-      .openapi({ description: 'Instructor share in basis points, overriding the license split' }),
+    ...instructorFields,
+    bio: instructorFields.bio.default(''),
+    subject: instructorFields.subject.default(null),
+    enterprise: instructorFields.enterprise.default(false),
+    shareBps: instructorFields.shareBps.default(null),
   })
   .strict();
+/** An edit changes only the fields it sends. */
+export const InstructorUpdate = z.object(instructorFields).partial().strict();
+export type InstructorUpdate = z.infer<typeof InstructorUpdate>;
 export type InstructorInput = z.infer<typeof InstructorInput>;
 
 export const Instructor = z

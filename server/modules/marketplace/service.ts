@@ -25,6 +25,7 @@ import type {
   CourseUpdate,
   Instructor,
   InstructorInput,
+  InstructorUpdate,
   SearchPage,
   SearchQuery,
 } from './openapi.js';
@@ -166,7 +167,7 @@ export class MarketplaceService {
     });
   }
 
-  updateInstructor(licenseId: string, id: string, input: Partial<InstructorInput>): Instructor {
+  updateInstructor(licenseId: string, id: string, input: InstructorUpdate): Instructor {
     return writeTransaction(this.#db, (tx) => {
       const row = tx
         .update(instructors)

@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem, jsonInit } from '../licensing/helpers.js';
+import { courseInput, startMarket, tenantOf, type MarketHarness, type Tenant } from './helpers.js';
+
+describe('course reviews', () => {
+  let h: MarketHarness;
+  let acme: Tenant;
+  let courseId: string;
+
+  beforeAll(async () => {
+    h = await startMarket();
+    acme = tenantOf(h, 'Acme University', 'https://portal.acme.test');
+    const instructor = h.services.marketplace.createInstructor(acme.licenseId, {
+      name: 'Teacher',
+      bio: '',
+      subject: null,
+      enterprise: false,
+      shareBps: null,
+    });
+    courseId = h.services.marketplace.createCourse(acme.author, {
+      ...courseInput({ title: 'Free course', price: { amount: 0, currency: 'USD' } }),
+      instructorId: instructor.id,
+    }).id;
+  });
+  afterAll(() => h.close());
+
+  const put = (headers: Record<string, string>, body: unknown) =>
+    h.fetch(`/v1/courses/${courseId}/reviews/mine`, jsonInit('PUT', body, headers));
+
+  async function enrolled(sub: string, name: string) {
+    const headers = await acme.learner(sub, name);
+    const res = await h.fetch(`/v1/courses/${courseId}/enroll`, { method: 'POST', headers });
+    expect(res.status).toBe(201);
+    return headers;
+  }
+
+  async function card() {
+    const res = await h.fetch(`/v1/courses/${courseId}`, {
+      headers: { 'Liberation-Key': acme.publishableKey, Origin: acme.origin },
+    });
+    return (await res.json()).rating as { average: number | null; count: number };
+  }
+
+  it('lets only enrolled learners review', async () => {
+    const stranger = await acme.learner('stranger');
+    await expectProblem(await put(stranger, { rating: 5, text: 'Great' }), 'forbidden');
+    expect(await card()).toEqual({ average: null, count: 0 });
+  });
+
+  it('keeps one review per learner, editable, with the rating kept in step', async () => {
+    const ada = await enrolled('ada', 'Ada L.');
+    const first = await put(ada, { rating: 2, text: 'Too fast.' });
+    expect(first.status).toBe(200);
+    const review = await first.json();
+    expect(review).toMatchObject({
+      rating: 2,
+      text: 'Too fast.',
+      author: { displayName: 'Ada L.' },
+      mine: true,
+    });
+    expect(await card()).toEqual({ average: 2, count: 1 });
+
+    const edited = await (await put(ada, { rating: 4, text: 'Better the second time.' })).json();
+    expect(edited.id).toBe(review.id);
+    expect(await card()).toEqual({ average: 4, count: 1 });
+
+    const bob = await enrolled('bob', 'Bob');
+    await put(bob, { rating: 5, text: '' });
+    expect(await card()).toEqual({ average: 4.5, count: 2 });
+
+    const list = await (
+      await h.fetch(`/v1/courses/${courseId}/reviews?sort=lowest`, { headers: ada })
+    ).json();
+    expect(list.items.map((r: { rating: number }) => r.rating)).toEqual([4, 5]);
+    expect(list.items.map((r: { mine: boolean }) => r.mine)).toEqual([true, false]);
+    expect(list.summary).toEqual({
+      average: 4.5,
+      count: 2,
+      distribution: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 1 },
+    });
+    const count = h.database.sqlite
+      .prepare('select count(*) as n from course_reviews where course_id = ?')
+      .get(courseId) as { n: number };
+    expect(count.n).toBe(2);
+  });
+
+  it('refuses ratings outside 1–5 and over-long text, changing nothing', async () => {
+    const ada = await acme.learner('ada', 'Ada L.');
+    for (const body of [
+      { rating: 0, text: 'x' },
+      { rating: 6, text: 'x' },
+      { rating: 3.5, text: 'x' },
+      { rating: 3, text: 'x'.repeat(4001) },
+      { rating: 3 },
+    ]) {
+      await expectProblem(await put(ada, body), 'validation_failed');
+    }
+    expect(await card()).toEqual({ average: 4.5, count: 2 });
+  });
+
+  it('keeps review text as text', async () => {
+    const eve = await enrolled('eve', '<img src=x onerror=alert(1)>');
+    const text = '<script>alert("x")</script> **not bold**';
+    const review = await (await put(eve, { rating: 3, text })).json();
+    expect(review.text).toBe(text);
+    expect(review.author.displayName).toBe('<img src=x onerror=alert(1)>');
+  });
+
+  it('hides a review from the list and the rating (secret key), and shows it again', async () => {
+    const list = await (
+      await h.fetch(`/v1/courses/${courseId}/reviews?sort=newest`, {
+        headers: { 'Liberation-Key': acme.publishableKey, Origin: acme.origin },
+      })
+    ).json();
+    const eve = list.items.find((r: { rating: number }) => r.rating === 3)!;
+    const hide = await h.fetch(
+      `/v1/authoring/reviews/${eve.id}/hidden`,
+      jsonInit('PUT', { hidden: true }, acme.server),
+    );
+    expect(hide.status).toBe(200);
+    expect(await card()).toEqual({ average: 4.5, count: 2 });
+    const after = await (
+      await h.fetch(`/v1/courses/${courseId}/reviews`, {
+        headers: { 'Liberation-Key': acme.publishableKey, Origin: acme.origin },
+      })
+    ).json();
+    expect(after.items.map((r: { id: string }) => r.id)).not.toContain(eve.id);
+    await h.fetch(
+      `/v1/authoring/reviews/${eve.id}/hidden`,
+      jsonInit('PUT', { hidden: false }, acme.server),
+    );
+    expect(await card()).toEqual({ average: 4, count: 3 });
+  });
+
+  it('pages reviews by cursor without repeats, for every sort', async () => {
+    for (let i = 0; i < 7; i++) {
+      const headers = await enrolled(`learner-${i}`, `Learner ${i}`);
+      await put(headers, { rating: (i % 5) + 1, text: `Review ${i}` });
+      h.clock.advance(1000);
+    }
+    const pk = { 'Liberation-Key': acme.publishableKey, Origin: acme.origin };
+    for (const sort of ['newest', 'helpful', 'highest', 'lowest']) {
+      const whole = await (
+        await h.fetch(`/v1/courses/${courseId}/reviews?sort=${sort}&limit=50`, { headers: pk })
+      ).json();
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: { items: { id: string }[]; nextCursor: string | null } = await (
+          await h.fetch(
+            `/v1/courses/${courseId}/reviews?sort=${sort}&limit=3${cursor ? `&cursor=${cursor}` : ''}`,
+            { headers: pk },
+          )
+        ).json();
+        ids.push(...page.items.map((r) => r.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(ids).toEqual(whole.items.map((r: { id: string }) => r.id));
+    }
+  });
+
+  it('deletes the learner’s own review and takes it out of the rating', async () => {
+    const ada = await acme.learner('ada', 'Ada L.');
+    const before = await card();
+    const res = await h.fetch(`/v1/courses/${courseId}/reviews/mine`, {
+      method: 'DELETE',
+      headers: ada,
+    });
+    expect(res.status).toBe(204);
+    const after = await card();
+    expect(after.count).toBe(before.count - 1);
+    await expectProblem(
+      await h.fetch(`/v1/courses/${courseId}/reviews/mine`, { method: 'DELETE', headers: ada }),
+      'not_found',
+    );
+  });
+});
