@@ -21,6 +21,7 @@ import {
 } from '../modules/licenses/inputs.js';
 import { loadSecretBox } from '../modules/licenses/secrets.js';
 import { billingCommand, BILLING_USAGE } from '../modules/billing/cli.js';
+import { marketplaceCommand, MARKETPLACE_USAGE } from '../modules/marketplace/cli.js';
 import { rewardsCommand, REWARDS_USAGE } from '../modules/rewards/cli.js';
 import type { UsageSnapshot } from '../modules/usage/meter.js';
 import {
@@ -56,7 +57,8 @@ const USAGE = `Usage: npm run admin -- <group> <command> [options]   (add --json
   ticket close <id> [--body <text>] [--author <name>]
 
 ${REWARDS_USAGE}
-${BILLING_USAGE}`;
+${BILLING_USAGE}
+${MARKETPLACE_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -93,6 +95,13 @@ const options = {
   learner: { type: 'string' },
   amount: { type: 'string' },
   file: { type: 'string' },
+  subject: { type: 'string' },
+  enterprise: { type: 'boolean' },
+  'share-bps': { type: 'string' },
+  instructor: { type: 'string' },
+  title: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
 type Flags = ReturnType<
@@ -470,7 +479,8 @@ function main(argv: string[]): number {
     console.log(USAGE);
     return flags.help ? 0 : 2;
   }
-  const groups = ['license', 'ticket', 'rewards', 'plan', 'subscription'];
+  const marketplaceGroups = ['instructor', 'course', 'review', 'earnings'] as const;
+  const groups = ['license', 'ticket', 'rewards', 'plan', 'subscription', ...marketplaceGroups];
   if (!groups.includes(group)) {
     console.error(`unknown group "${group}"\n\n${USAGE}`);
     return 2;
@@ -508,7 +518,15 @@ function main(argv: string[]): number {
           ? billingCommand(services, group, command, flags)
           : group === 'rewards'
             ? rewardsCommand(services, command, rest, flags)
-            : ticketCommand(services, command, rest, flags);
+            : (marketplaceGroups as readonly string[]).includes(group)
+              ? marketplaceCommand(
+                  services,
+                  group as (typeof marketplaceGroups)[number],
+                  command,
+                  rest,
+                  flags,
+                )
+              : ticketCommand(services, command, rest, flags);
     console.log(flags.json ? JSON.stringify(output.json, null, 2) : output.text);
     return 0;
   } catch (error) {

@@ -1,0 +1,270 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../../errors.js';
+import { parseInput } from '../../router.js';
+import type { Services } from '../../services.js';
+import { CourseInput, InstructorInput, type AuthoredCourse, type Instructor } from './openapi.js';
+import { courseStatuses, type CourseStatus } from './schema.js';
+import type { Author } from './service.js';
+
+export const MARKETPLACE_USAGE = `  instructor create --license <id> --name <name> [--subject <learner sub>] [--enterprise]
+                    [--share-bps <0-10000>]
+  instructor list --license <id>
+  course create --license <id> --file <course.json> [--instructor <id>]   (as POST /v1/authoring/courses)
+  course list --license <id> [--status draft|published|archived] [--instructor <id>]
+  course publish <course id> --license <id>
+  course archive <course id> --license <id>
+  course cover <course id> --license <id> --file <image.png|jpg|webp>
+  course material <course id> --license <id> --file <path> [--title <title>]
+  review hide <review id>            (hidden reviews leave the course's rating)
+  review show <review id>
+  earnings report --license <id> --instructor <id> [--from <ISO date>] [--to <ISO date>]
+  earnings payout --license <id> --instructor <id> --amount <minor units> --currency <ISO 4217>
+                  [--note <text>]
+`;
+
+export interface MarketplaceFlags {
+  license?: string | undefined;
+  name?: string | undefined;
+  subject?: string | undefined;
+  enterprise?: boolean | undefined;
+  'share-bps'?: string | undefined;
+  file?: string | undefined;
+  instructor?: string | undefined;
+  status?: string | undefined;
+  title?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  amount?: string | undefined;
+  currency?: string | undefined;
+  note?: string | undefined;
+}
+
+interface Output {
+  json: unknown;
+  text: string;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.pdf': 'application/pdf',
+  '.epub': 'application/epub+zip',
+  '.zip': 'application/zip',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mp3': 'audio/mpeg',
+  '.m4a': 'audio/mp4',
+};
+
+function need(value: string | undefined, flag: string): string {
+  if (!value) {
+    throw new ApiError('validation_failed', `${flag} is required.`, {
+      errors: [{ path: `flags.${flag}`, message: 'Required' }],
+    });
+  }
+  return value;
+}
+
+function licenseOf(services: Services, flags: MarketplaceFlags): string {
+  const id = need(flags.license, '--license');
+  if (!services.licenses.getById(id))
+    throw new ApiError('not_found', `No license has the id ${id}.`);
+  return id;
+}
+
+function operator(services: Services, flags: MarketplaceFlags): Author {
+  return { licenseId: licenseOf(services, flags), instructorId: null };
+}
+
+function date(value: string | undefined, flag: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const parsed = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00Z` : value);
+  if (Number.isNaN(parsed.getTime())) {
+    throw new ApiError('validation_failed', `${flag} is not a date.`, {
+      errors: [{ path: `flags.${flag}`, message: 'Expected an ISO 8601 date' }],
+    });
+  }
+  return parsed;
+}
+
+function readFile(file: string): { bytes: Buffer; type: string; name: string } {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    throw new ApiError('not_found', `Cannot read ${file}.`);
+  }
+  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return { bytes, type, name: path.basename(file) };
+}
+
+const money = (amount: number, currency: string) => {
+  const digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+    .maximumFractionDigits!;
+  return `${(amount / 10 ** digits).toFixed(digits)} ${currency}`;
+};
+
+const courseLine = (c: AuthoredCourse) =>
+  `${c.id}  ${c.status.padEnd(9)}  ${money(c.price.amount, c.price.currency).padStart(14)}  ` +
+  `${c.title}  (${c.instructor.name}; ${c.enrollments} enrolled; ` +
+  `${c.rating.count ? `${c.rating.average} from ${c.rating.count}` : 'no ratings'})`;
+
+const instructorLine = (i: Instructor) =>
+  `${i.id}  ${i.name}${i.enterprise ? '  [enterprise]' : ''}` +
+  (i.shareBps !== null ? `  share ${i.shareBps / 100} %` : '') +
+  (i.subject ? `  (token sub ${i.subject})` : '');
+
+/** `npm run admin -- instructor|course|review|earnings …`: the authoring API's service calls. */
+export function marketplaceCommand(
+  services: Services,
+  group: 'instructor' | 'course' | 'review' | 'earnings',
+  command: string,
+  positionals: string[],
+  flags: MarketplaceFlags,
+): Output {
+  const m = services.marketplace;
+  const key = `${group} ${command}`;
+  switch (key) {
+    case 'instructor create': {
+      const shareBps = flags['share-bps'];
+      const input = parseInput(InstructorInput, {
+        name: flags.name,
+        ...(flags.subject ? { subject: flags.subject } : {}),
+        enterprise: flags.enterprise ?? false,
+        ...(shareBps !== undefined ? { shareBps: Number(shareBps) } : {}),
+      });
+      const created = m.createInstructor(licenseOf(services, flags), input);
+      return { json: created, text: instructorLine(created) };
+    }
+    case 'instructor list': {
+      const items = m.instructors(licenseOf(services, flags));
+      return {
+        json: { items },
+        text: items.length ? items.map(instructorLine).join('\n') : 'No instructors.',
+      };
+    }
+    case 'course create': {
+      const file = need(flags.file, '--file');
+      let raw: unknown;
+      try {
+        raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+      } catch {
+        throw new ApiError('validation_failed', `${file} is not readable JSON.`, {
+          errors: [{ path: 'flags.--file', message: 'Expected a JSON course' }],
+        });
+      }
+      const input = parseInput(CourseInput, {
+        ...(raw as object),
+        ...(flags.instructor ? { instructorId: flags.instructor } : {}),
+      });
+      const course = m.createCourse(operator(services, flags), input);
+      return { json: course, text: courseLine(course) };
+    }
+    case 'course list': {
+      const status = flags.status as CourseStatus | undefined;
+      if (status && !courseStatuses.includes(status)) {
+        throw new ApiError('validation_failed', `Unknown status "${status}".`, {
+          errors: [{ path: 'flags.--status', message: courseStatuses.join(', ') }],
+        });
+      }
+      const author = { ...operator(services, flags), instructorId: flags.instructor ?? null };
+      const items = m.authoredCourses(author, status ? { status } : {});
+      return {
+        json: { items },
+        text: items.length ? items.map(courseLine).join('\n') : 'No courses.',
+      };
+    }
+    case 'course publish':
+    case 'course archive': {
+      const status = command === 'publish' ? 'published' : 'archived';
+      const course = m.updateCourse(operator(services, flags), need(positionals[0], 'course id'), {
+        status,
+      });
+      return { json: course, text: courseLine(course) };
+    }
+    case 'course cover': {
+      const file = readFile(need(flags.file, '--file'));
+      const course = m.setCover(
+        operator(services, flags),
+        need(positionals[0], 'course id'),
+        { type: file.type, size: file.bytes.length },
+        file.bytes,
+      );
+      return { json: course, text: `${courseLine(course)}\ncover ${course.coverUrl}` };
+    }
+    case 'course material': {
+      const file = readFile(need(flags.file, '--file'));
+      const course = m.addMaterial(
+        operator(services, flags),
+        need(positionals[0], 'course id'),
+        { title: flags.title ?? file.name, fileName: file.name },
+        { type: file.type, size: file.bytes.length },
+        file.bytes,
+      );
+      return {
+        json: course,
+        text: [
+          courseLine(course),
+          ...course.materials.map(
+            (x) => `  ${x.id}  ${x.kind.padEnd(8)}  ${x.sizeBytes} B  ${x.title}`,
+          ),
+        ].join('\n'),
+      };
+    }
+    case 'review hide':
+    case 'review show': {
+      const id = need(positionals[0], 'review id');
+      const licenseId = m.reviews.licenseOf(id);
+      if (!licenseId) throw new ApiError('not_found', `No review ${id}.`);
+      const result = m.reviews.setHidden(licenseId, id, command === 'hide');
+      return { json: result, text: `${id} ${result.hidden ? 'hidden' : 'shown'}` };
+    }
+    case 'earnings report': {
+      const from = date(flags.from, '--from');
+      const to = date(flags.to, '--to');
+      const report = m.earnings.report(
+        licenseOf(services, flags),
+        need(flags.instructor, '--instructor'),
+        { ...(from ? { from } : {}), ...(to ? { to } : {}) },
+      );
+      const lines = [
+        `${report.instructor.name} (${report.instructor.id}), ${report.from ?? 'start'} – ${report.to ?? 'now'}`,
+        ...report.totals.map(
+          (t) =>
+            `  ${t.currency}: earned ${money(t.earned, t.currency)}, reversed ${money(t.reversed, t.currency)}, ` +
+            `paid out ${money(t.paidOut, t.currency)}, net ${money(t.net, t.currency)} ` +
+            `(platform ${money(t.platformEarned - t.platformReversed, t.currency)})`,
+        ),
+        ...report.courses.map(
+          (c) =>
+            `  ${c.courseId}  ${String(c.sales).padStart(4)} sales  ${money(c.earned - c.reversed, c.currency).padStart(14)}  ${c.title}`,
+        ),
+      ];
+      if (report.totals.length === 0) lines.push('  nothing in this period');
+      return { json: report, text: lines.join('\n') };
+    }
+    case 'earnings payout': {
+      const amount = Number(need(flags.amount, '--amount'));
+      const result = m.earnings.payout(
+        licenseOf(services, flags),
+        need(flags.instructor, '--instructor'),
+        {
+          amount,
+          currency: need(flags.currency, '--currency').toUpperCase(),
+          ...(flags.note ? { note: flags.note } : {}),
+        },
+      );
+      return {
+        json: result,
+        text: `paid out ${money(amount, result.currency)}; ${money(result.balance, result.currency)} left`,
+      };
+    }
+    default:
+      throw new ApiError('validation_failed', `Unknown command "${key}".`, {
+        errors: [{ path: 'command', message: MARKETPLACE_USAGE }],
+      });
+  }
+}
