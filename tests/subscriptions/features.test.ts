@@ -83,7 +83,8 @@ describe('the feature cache', () => {
   });
 
   it('refuses with service_unavailable when it knows nothing and the database fails', () => {
-    const t = setup(new Error('disk I/O error'));
+    const t = setup({ tier: null, planFeatures: [], rewards: [] });
+    t.set(new Error('disk I/O error'));
     let thrown: unknown;
     try {
       t.access.get('lic_a', 'lrn_1');

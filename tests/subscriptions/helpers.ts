@@ -1,5 +1,5 @@
 import { jsonInit } from '../licensing/helpers.js';
-import { checkout, learnerOf, type PaymentsHarness } from '../payments/helpers.js';
+import { checkout, type learnerOf, type PaymentsHarness } from '../payments/helpers.js';
 
 export { learnerOf, startPayments, type PaymentsHarness } from '../payments/helpers.js';
 
