@@ -11,8 +11,10 @@ interface PlanList {
     features: string[];
     recommended: boolean;
     trialDays: number;
+    current: boolean;
   }[];
   features: { key: string; name: string }[];
+  currentPlanId: string | null;
 }
 
 let server: TestServer;
@@ -92,6 +94,11 @@ describe('GET /v1/plans', () => {
     expect(free!.length).toBeLessThan(pro!.length);
     expect(pro!.length).toBeLessThan(enterprise!.length);
     expect(enterprise!.length).toBe(catalog.size);
+  });
+
+  it('marks no tier as current without a learner token', () => {
+    expect(list.currentPlanId).toBeNull();
+    expect(list.plans.every((p) => p.current === false)).toBe(true);
   });
 
   it('offers a Pro trial', () => {
