@@ -38,6 +38,10 @@ describe('a page with a strict Content-Security-Policy', () => {
     await page.locator('lx-leaderboard [part~="entry"]').first().waitFor();
     await page.locator('lx-usage-dashboard [part~="meter"]').first().waitFor();
     await page.locator('lx-theme-editor [part~="preview"]').waitFor();
+    // The checkout loads Stripe.js (the emulator's) and mounts its card frame under the policy.
+    const checkout = page.locator('lx-checkout');
+    await checkout.getByRole('button', { name: 'Continue to payment' }).click();
+    await page.frameLocator('lx-checkout [slot="payment"] iframe').locator('#number').waitFor();
     // Themed: the license theme reached the widgets through adopted stylesheets.
     const brand = await page
       .locator('lx-pricing-table')

@@ -34,6 +34,7 @@ async function allWidgets(tenant: DemoTenant) {
 <lx-leaderboard user-token="${token}"></lx-leaderboard>
 <lx-usage-dashboard user-token="${token}"></lx-usage-dashboard>
 <lx-theme-editor user-token="${token}"></lx-theme-editor>
+<lx-checkout ${tenant === 'academy' ? 'course-id="crs_demo_02"' : 'plan="pro"'} user-token="${token}"></lx-checkout>
 <button id="after">After the widgets</button>
 </main></body></html>`,
   );
@@ -45,6 +46,7 @@ async function rendered(page: Page) {
   await page.locator('lx-leaderboard [part~="entry"]').first().waitFor();
   await page.locator('lx-usage-dashboard [part~="meter"]').first().waitFor();
   await page.locator('lx-theme-editor [part~="preview"]').waitFor();
+  await page.locator('lx-checkout [part~="summary"]').waitFor();
   await page.waitForLoadState('networkidle');
 }
 
@@ -199,6 +201,26 @@ describe('keyboard only', () => {
     await expect
       .poll(() => page.locator('lx-theme-editor').evaluate((el) => el.shadowRoot!.textContent))
       .toMatch(/Draft saved/);
+  });
+
+  it('checkout: Enter starts paying and the card number takes the focus', async () => {
+    await tabTo(
+      page,
+      (f) => f.host === 'lx-checkout' && f.text === 'Continue to payment',
+      'Continue to payment',
+    );
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() => page.locator('lx-checkout [data-phase]').first().getAttribute('data-phase'))
+      .toBe('paying');
+    await expect
+      .poll(() =>
+        page
+          .frameLocator('lx-checkout [slot="payment"] iframe')
+          .locator('#number')
+          .evaluate((el) => el === document.activeElement),
+      )
+      .toBe(true);
     // Focus leaves the widgets for the host page again.
     await tabTo(page, (f) => f.host === '' && f.text === 'After the widgets', 'the host page');
   });
