@@ -219,3 +219,17 @@ export function plansOf(input: PlanOverrideInput): Plan[] {
 export function freeTier(plans: Plan[]): Plan | undefined {
   return plans.find((p) => p.prices.every((price) => price.amount === 0));
 }
+
+/** A tier as `GET /v1/plans` lists it. */
+export interface PlanListing extends Plan {
+  /** True for the signed-in learner's tier. */
+  current: boolean;
+}
+
+/** The body of `GET /v1/plans`. */
+export interface PlanList {
+  plans: PlanListing[];
+  features: { key: string; name: string }[];
+  /** The signed-in learner's tier; null without a learner token. */
+  currentPlanId: string | null;
+}
