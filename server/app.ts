@@ -16,6 +16,8 @@ import { planRoutes } from './modules/billing/routes.js';
 import { embedRoutes } from './modules/embed/routes.js';
 import { meRoutes } from './modules/learners/routes.js';
 import { adminLicenseRoutes } from './modules/licenses/admin-routes.js';
+import { paymentAdminRoutes } from './modules/payments/admin-routes.js';
+import { myReceiptRoutes, receiptRoutes } from './modules/payments/receipt-routes.js';
 import { checkoutRoutes, stripeWebhookRoutes } from './modules/payments/routes.js';
 import { licenseRoutes } from './modules/licenses/routes.js';
 import { authoringRoutes, isUpload } from './modules/marketplace/authoring-routes.js';
@@ -144,6 +146,9 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.route('/v1/themes', themeRoutes);
   app.route('/v1/checkout', checkoutRoutes);
   app.route('/v1/webhooks/stripe', stripeWebhookRoutes);
+  app.route('/v1/receipts', receiptRoutes);
+  app.route('/v1/me/receipts', myReceiptRoutes);
+  app.route('/v1/admin/payments', paymentAdminRoutes);
   app.route('/v1/courses', courseRoutes);
   app.route('/v1/me/courses', myCourseRoutes);
   app.route('/v1/authoring', authoringRoutes);

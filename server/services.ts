@@ -101,6 +101,7 @@ export function createServices(options: {
     stripe,
     webhookSecret: options.config.stripeWebhookSecret,
     logger: options.logger,
+    secrets: licenses.secrets,
   });
   const rewards = new RewardsService(db, clock);
   let closed = false;

@@ -187,3 +187,54 @@ export function eventRows(h: PaymentsHarness) {
     type: string;
   }[];
 }
+
+/** What a test product's hooks were told, in order. */
+export interface ProductCalls {
+  succeeded: { paymentId: string; amount: number }[];
+  refunded: { paymentId: string; amount: number; totalRefunded: number; full: boolean }[];
+}
+
+/**
+ * Sells fixed test courses through the `course` kind, so the payments tests do not depend on
+ * the marketplace's catalog, and records what the hooks are told.
+ */
+export function sellTestCourses(
+  h: PaymentsHarness,
+  prices: Record<string, number> = { algebra: 4_900, poetry: 2_500, chess: 1_000 },
+): ProductCalls {
+  const calls: ProductCalls = { succeeded: [], refunded: [] };
+  h.services.payments.registerProduct('course', {
+    price(_learner, request) {
+      const amount = prices[request.courseId];
+      if (amount === undefined) throw new Error(`no test course ${request.courseId}`);
+      return {
+        kind: 'course',
+        item: request.courseId,
+        amount,
+        currency: 'USD',
+        description: `Course: ${request.courseId}`,
+      };
+    },
+    succeeded(_tx, payment) {
+      calls.succeeded.push({ paymentId: payment.id, amount: payment.amount });
+    },
+    refunded(_tx, payment, refund) {
+      calls.refunded.push({ paymentId: payment.id, ...refund });
+    },
+  });
+  return calls;
+}
+
+/** Checks out a test course and pays for it with a card that succeeds; returns the intent id. */
+export async function buyCourse(
+  h: PaymentsHarness,
+  headers: Record<string, string>,
+  courseId = 'algebra',
+): Promise<string> {
+  const response = await checkout(h, headers, { kind: 'course', courseId });
+  if (response.status !== 200)
+    throw new Error(`checkout: ${response.status} ${await response.text()}`);
+  const { paymentIntentId } = (await response.json()) as { paymentIntentId: string };
+  await h.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: 'pm_card_visa' });
+  return paymentIntentId;
+}

@@ -32,6 +32,15 @@ const Payment = z
     currency: z.string().length(3),
     status: z.string(),
     failureCode: z.string().nullable(),
+    receiptUrl: z
+      .string()
+      .nullable()
+      .openapi({
+        description:
+          'Once the payment succeeded: a path on the API origin that opens the printable receipt ' +
+          'in a new tab without an Authorization header (signed for this learner, valid for an hour)',
+        example: '/v1/receipts/rcp_2x9…/html?access=1764342000.Q2h…',
+      }),
   })
   .openapi('Payment');
 

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, sum } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import { writeTransaction, type Db, type Tx } from '../../db/client.js';
@@ -6,7 +6,9 @@ import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
 import { generateId } from '../licenses/keys.js';
+import type { SecretBox } from '../licenses/secrets.js';
 import { learners } from '../learners/schema.js';
+import { enqueueEvents } from '../outbox/service.js';
 import { planProduct, type CheckoutRequest, type Priced } from './pricing.js';
 import type {
   CheckoutSession,
@@ -15,7 +17,16 @@ import type {
   RefundApplied,
   StripeEventHandler,
 } from './products.js';
-import { payments, stripeCustomers, stripeEvents, type PaymentRow } from './schema.js';
+import { Receipts } from './receipts.js';
+import {
+  payments,
+  refundRequests,
+  refunds,
+  stripeCustomers,
+  stripeEvents,
+  type PaymentRow,
+  type RefundRow,
+} from './schema.js';
 
 /** Stripe's default: a signature older than five minutes is a replay, not a delivery. */
 export const WEBHOOK_TOLERANCE_SECONDS = 300;
@@ -43,6 +54,47 @@ export interface PaymentView {
   currency: string;
   status: string;
   failureCode: string | null;
+  /**
+   * Once the payment succeeded: a path on the API origin (`/v1/receipts/rcp_…/html?access=…`)
+   * that opens the printable receipt in a new tab, signed for this learner, valid for an hour.
+   */
+  receiptUrl: string | null;
+}
+
+export interface RefundView {
+  id: string;
+  paymentId: string;
+  amount: number;
+  currency: string;
+  status: string;
+  reason: string | null;
+  source: string;
+  createdAt: string;
+}
+
+/** A payment as the operator sees it: the learner's view, its receipt and its refunds. */
+export interface PaymentDetail extends Omit<PaymentView, 'receiptUrl'> {
+  licenseId: string;
+  learnerId: string;
+  description: string | null;
+  receiptId: string | null;
+  receiptNumber: number | null;
+  refunds: RefundView[];
+  createdAt: string;
+}
+
+export const refundReasons = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
+export type RefundReason = (typeof refundReasons)[number];
+
+/**
+ * Tokens a purchase earns (the rewards module's `purchase.completed` rule), awarded and taken
+ * back inside the transactions that record the payment and its full refund.
+ */
+export interface PurchaseRewards {
+  /** Returns the reward transaction's id, or null when the license awards nothing. */
+  awardIn(tx: Tx, payment: PaymentRow, now: Date): string | null;
+  /** Takes the award back; a balance already spent below it is recorded as a shortfall. */
+  reverseIn(tx: Tx, payment: PaymentRow, rewardTransactionId: string, now: Date): void;
 }
 
 export interface WebhookOutcome {
@@ -51,7 +103,20 @@ export interface WebhookOutcome {
   duplicate: boolean;
 }
 
-function view(row: PaymentRow): PaymentView {
+function refundView(row: RefundRow): RefundView {
+  return {
+    id: row.id,
+    paymentId: row.paymentId,
+    amount: row.amount,
+    currency: row.currency,
+    status: row.status,
+    reason: row.reason,
+    source: row.source,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+function view(row: PaymentRow, receiptUrl: string | null = null): PaymentView {
   return {
     paymentId: row.id,
     paymentIntentId: row.paymentIntentId,
@@ -62,6 +127,7 @@ function view(row: PaymentRow): PaymentView {
     currency: row.currency,
     status: row.status,
     failureCode: row.failureCode,
+    receiptUrl,
   };
 }
 
@@ -88,6 +154,8 @@ export class PaymentService {
   readonly #inFlight = new Map<string, Promise<unknown>>();
   readonly #products = new Map<string, Product>([['plan', planProduct as Product]]);
   readonly #eventHandlers = new Map<string, StripeEventHandler>();
+  readonly #rewards: PurchaseRewards | undefined;
+  readonly receipts: Receipts;
 
   constructor(options: {
     db: Db;
@@ -95,12 +163,17 @@ export class PaymentService {
     stripe: Stripe | null;
     webhookSecret: string | undefined;
     logger: Logger;
+    /** Seals the key receipt links are signed with. */
+    secrets: SecretBox;
+    rewards?: PurchaseRewards;
   }) {
     this.#db = options.db;
     this.#clock = options.clock;
     this.#stripe = options.stripe;
     this.#webhookSecret = options.webhookSecret;
     this.#logger = options.logger;
+    this.#rewards = options.rewards;
+    this.receipts = new Receipts(options.db, options.clock, options.secrets);
   }
 
   /** Makes a kind of item purchasable; the module that owns the item prices and fulfils it. */
@@ -189,6 +262,7 @@ export class PaymentService {
           item: priced.item,
           amount: priced.amount,
           currency: priced.currency,
+          description: priced.description,
           status: 'pending',
           idempotencyKey: `lx_${id}`,
           createdAt: now,
@@ -285,7 +359,8 @@ export class PaymentService {
       )
       .get();
     if (!row) throw new ApiError('not_found', `No payment ${paymentIntentId} of yours.`);
-    return view(row);
+    const receipt = row.status === 'succeeded' ? this.receipts.forPayment(row.id) : undefined;
+    return view(row, receipt ? this.receipts.link(receipt) : null);
   }
 
   /**
@@ -370,7 +445,13 @@ export class PaymentService {
    */
   async #effectOf(stripe: Stripe, event: Stripe.Event): Promise<EventEffect | null> {
     switch (event.type) {
-      case 'payment_intent.succeeded':
+      case 'payment_intent.succeeded': {
+        // With its charge, for the amounts and card the receipt shows.
+        const intent = await stripe.paymentIntents.retrieve(event.data.object.id, {
+          expand: ['latest_charge'],
+        });
+        return (tx, now) => this.#applyIntent(tx, intent, now);
+      }
       case 'payment_intent.payment_failed':
       case 'payment_intent.processing':
       case 'payment_intent.canceled': {
@@ -379,7 +460,11 @@ export class PaymentService {
       }
       case 'charge.refunded': {
         const charge = await stripe.charges.retrieve(event.data.object.id);
-        return (tx, now) => this.#applyRefund(tx, charge, now);
+        const list: Stripe.Refund[] = [];
+        for await (const refund of stripe.refunds.list({ charge: charge.id, limit: 100 })) {
+          list.push(refund);
+        }
+        return (tx, now) => this.#applyRefunds(tx, charge, list, now);
       }
       default: {
         const handler = this.#eventHandlers.get(event.type);
@@ -461,34 +546,353 @@ export class PaymentService {
       .run();
     if (status === 'succeeded' && row.status !== 'succeeded') {
       const paid = tx.select().from(payments).where(eq(payments.id, row.id)).get()!;
-      this.#products.get(paid.kind)?.succeeded?.(tx, paid, now);
+      this.#succeeded(tx, paid, intent, now);
     }
   }
 
-  #applyRefund(tx: Tx, charge: Stripe.Charge, now: Date): void {
+  /**
+   * Everything a success causes, in the transaction that records it: the receipt, the partner
+   * event, the purchase's tokens, and then the product's own effect (enrollment, plan…).
+   */
+  #succeeded(tx: Tx, paid: PaymentRow, intent: Stripe.PaymentIntent, now: Date): void {
+    const receipt = this.receipts.issueIn(tx, paid, intent, now);
+    let payment = paid;
+    const rewardTransactionId = this.#rewards?.awardIn(tx, paid, now) ?? null;
+    if (rewardTransactionId) {
+      payment = tx
+        .update(payments)
+        .set({ rewardTransactionId })
+        .where(eq(payments.id, paid.id))
+        .returning()
+        .get();
+    }
+    enqueueEvents(
+      tx,
+      [
+        {
+          licenseId: payment.licenseId,
+          type: 'purchase.completed',
+          dedupeKey: `purchase.completed:${payment.id}`,
+          payload: {
+            paymentId: payment.id,
+            paymentIntentId: payment.paymentIntentId,
+            learnerId: payment.learnerId,
+            learnerSubject: this.#subjectOf(tx, payment),
+            kind: payment.kind,
+            item: payment.item,
+            description: receipt.description,
+            amount: receipt.amount,
+            currency: receipt.currency,
+            receiptId: receipt.id,
+            receiptNumber: receipt.number,
+            paidAt: receipt.paidAt.toISOString(),
+          },
+        },
+      ],
+      now,
+    );
+    this.#products.get(payment.kind)?.succeeded?.(tx, payment, now);
+  }
+
+  /** The customer's own id for the learner, which is what a partner's LMS knows them by. */
+  #subjectOf(tx: Tx, payment: PaymentRow): string | null {
+    return (
+      tx
+        .select({ subject: learners.subject })
+        .from(learners)
+        .where(and(eq(learners.id, payment.learnerId), eq(learners.licenseId, payment.licenseId)))
+        .get()?.subject ?? null
+    );
+  }
+
+  /**
+   * Records each of Stripe's refunds of a charge that is not recorded yet. Refunds are keyed
+   * by Stripe's id, so whichever path saw one first (the operator's request or this event),
+   * it counts once, with its exact amount, in whatever order the events arrive.
+   */
+  #applyRefunds(tx: Tx, charge: Stripe.Charge, list: Stripe.Refund[], now: Date): void {
     const intentId =
       typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
     if (!intentId) return;
     const row = tx.select().from(payments).where(eq(payments.paymentIntentId, intentId)).get();
     if (!row) return;
-    // Refunds only add up: an older snapshot never lowers what was refunded.
-    const refunded = Math.min(charge.amount, Math.max(row.amountRefunded, charge.amount_refunded));
-    tx.update(payments)
-      .set({
-        amountRefunded: refunded,
-        status: charge.paid ? 'succeeded' : row.status,
-        updatedAt: now,
-      })
-      .where(eq(payments.id, row.id))
-      .run();
-    if (refunded > row.amountRefunded) {
-      const refund: RefundApplied = {
-        amount: refunded - row.amountRefunded,
-        totalRefunded: refunded,
-        full: refunded >= row.amount,
-      };
-      const updated = tx.select().from(payments).where(eq(payments.id, row.id)).get()!;
-      this.#products.get(updated.kind)?.refunded?.(tx, updated, refund, now);
+    for (const refund of [...list].sort((a, b) => a.created - b.created)) {
+      const source = refund.metadata?.refund_request_id ? 'operator' : 'stripe';
+      this.#recordRefund(tx, row.id, refund, source, now);
     }
+  }
+
+  /** Records one Stripe refund once; returns it, or null when it was already recorded. */
+  #recordRefund(
+    tx: Tx,
+    paymentId: string,
+    refund: Stripe.Refund,
+    source: 'operator' | 'stripe',
+    now: Date,
+  ): RefundRow | null {
+    // Failed and canceled refunds never moved money.
+    if (refund.status !== 'succeeded' && refund.status !== 'pending') return null;
+    const payment = tx.select().from(payments).where(eq(payments.id, paymentId)).get()!;
+    const recorded = tx
+      .insert(refunds)
+      .values({
+        id: refund.id,
+        licenseId: payment.licenseId,
+        paymentId: payment.id,
+        amount: refund.amount,
+        currency: refund.currency.toUpperCase(),
+        status: refund.status,
+        reason: refund.reason ?? null,
+        source,
+        createdAt: now,
+      })
+      .onConflictDoNothing()
+      .returning()
+      .get();
+    if (!recorded) return null;
+    const total = Number(
+      tx
+        .select({ total: sum(refunds.amount) })
+        .from(refunds)
+        .where(eq(refunds.paymentId, payment.id))
+        .get()?.total ?? 0,
+    );
+    const updated = tx
+      .update(payments)
+      .set({ amountRefunded: total, updatedAt: now })
+      .where(eq(payments.id, payment.id))
+      .returning()
+      .get();
+    const applied: RefundApplied = {
+      amount: recorded.amount,
+      totalRefunded: total,
+      full: total >= updated.amount,
+    };
+    enqueueEvents(
+      tx,
+      [
+        {
+          licenseId: updated.licenseId,
+          type: 'refund.created',
+          dedupeKey: `refund.created:${recorded.id}`,
+          payload: {
+            refundId: recorded.id,
+            paymentId: updated.id,
+            paymentIntentId: updated.paymentIntentId,
+            learnerId: updated.learnerId,
+            learnerSubject: this.#subjectOf(tx, updated),
+            kind: updated.kind,
+            item: updated.item,
+            amount: recorded.amount,
+            currency: recorded.currency,
+            totalRefunded: total,
+            full: applied.full,
+            reason: recorded.reason,
+          },
+        },
+      ],
+      now,
+    );
+    if (applied.full && updated.rewardTransactionId) {
+      this.#rewards?.reverseIn(tx, updated, updated.rewardTransactionId, now);
+    }
+    this.#products.get(updated.kind)?.refunded?.(tx, updated, applied, now);
+    return recorded;
+  }
+
+  /* The operator's side */
+
+  #paymentOf(db: Db | Tx, licenseId: string, paymentId: string): PaymentRow {
+    const row = db
+      .select()
+      .from(payments)
+      .where(and(eq(payments.licenseId, licenseId), eq(payments.id, paymentId)))
+      .get();
+    if (!row) throw new ApiError('not_found', `No payment ${paymentId} in license ${licenseId}.`);
+    return row;
+  }
+
+  #detail(row: PaymentRow): PaymentDetail {
+    const base: Partial<PaymentView> & Omit<PaymentView, 'receiptUrl'> = view(row);
+    delete base.receiptUrl;
+    const receipt = this.receipts.forPayment(row.id);
+    return {
+      ...base,
+      licenseId: row.licenseId,
+      learnerId: row.learnerId,
+      description: row.description,
+      receiptId: receipt?.id ?? null,
+      receiptNumber: receipt?.number ?? null,
+      refunds: this.#db
+        .select()
+        .from(refunds)
+        .where(and(eq(refunds.licenseId, row.licenseId), eq(refunds.paymentId, row.id)))
+        .orderBy(refunds.createdAt)
+        .all()
+        .map(refundView),
+      createdAt: row.createdAt.toISOString(),
+    };
+  }
+
+  /** A payment of a license with its receipt and refunds. */
+  detail(licenseId: string, paymentId: string): PaymentDetail {
+    return this.#detail(this.#paymentOf(this.#db, licenseId, paymentId));
+  }
+
+  /** A license's payments, newest first. */
+  list(
+    licenseId: string,
+    options: { limit: number; status?: string | undefined; before?: Date | undefined },
+  ): PaymentDetail[] {
+    return this.#db
+      .select()
+      .from(payments)
+      .where(
+        and(
+          eq(payments.licenseId, licenseId),
+          options.status ? eq(payments.status, options.status) : undefined,
+          options.before ? lt(payments.createdAt, options.before) : undefined,
+        ),
+      )
+      .orderBy(desc(payments.createdAt))
+      .limit(options.limit)
+      .all()
+      .map((row) => this.#detail(row));
+  }
+
+  /**
+   * Refunds a payment, in full (no amount) or in part. Refused before Stripe is asked when
+   * the amount is more than what is left; the request and its idempotency key are stored
+   * first, and the amount stays reserved until Stripe answers, so neither a retry nor two
+   * operators at once can refund more than was paid.
+   */
+  async refund(
+    licenseId: string,
+    paymentId: string,
+    input: {
+      amount?: number | undefined;
+      reason?: RefundReason | undefined;
+      idempotencyKey: string;
+    },
+  ): Promise<RefundView> {
+    const stripe = this.#requireStripe();
+    const now = this.#clock.now();
+    const prepared = writeTransaction(this.#db, (tx) => {
+      const payment = this.#paymentOf(tx, licenseId, paymentId);
+      const previous = tx
+        .select()
+        .from(refundRequests)
+        .where(
+          and(
+            eq(refundRequests.licenseId, licenseId),
+            eq(refundRequests.idempotencyKey, input.idempotencyKey),
+          ),
+        )
+        .get();
+      if (previous) {
+        const same =
+          previous.paymentId === paymentId &&
+          (input.amount === undefined || input.amount === previous.amount) &&
+          (input.reason ?? null) === previous.reason;
+        if (!same) {
+          throw new ApiError(
+            'conflict',
+            'This idempotency key was already used for a different refund request.',
+            { extensions: { reason: 'idempotency_key_reused' } },
+          );
+        }
+        return { payment, request: previous };
+      }
+      if (payment.status !== 'succeeded' || !payment.paymentIntentId) {
+        throw new ApiError(
+          'conflict',
+          `Payment ${paymentId} is not paid, so nothing can be refunded.`,
+          {
+            extensions: { reason: 'not_paid', status: payment.status },
+          },
+        );
+      }
+      const reserved = Number(
+        tx
+          .select({ total: sum(refundRequests.amount) })
+          .from(refundRequests)
+          .where(and(eq(refundRequests.paymentId, paymentId), eq(refundRequests.status, 'pending')))
+          .get()?.total ?? 0,
+      );
+      const refundable = payment.amount - payment.amountRefunded - reserved;
+      const amount = input.amount ?? refundable;
+      if (refundable <= 0 || amount > refundable) {
+        throw new ApiError(
+          'conflict',
+          refundable <= 0
+            ? `Payment ${paymentId} has nothing left to refund.`
+            : `At most ${refundable} (minor units of ${payment.currency}) of payment ${paymentId} can still be refunded; ${amount} was asked.`,
+          {
+            extensions: {
+              reason: refundable <= 0 ? 'fully_refunded' : 'amount_exceeds_refundable',
+              refundable: Math.max(0, refundable),
+              currency: payment.currency,
+            },
+          },
+        );
+      }
+      const id = generateId('rfr');
+      const request = tx
+        .insert(refundRequests)
+        .values({
+          id,
+          licenseId,
+          paymentId,
+          idempotencyKey: input.idempotencyKey,
+          amount,
+          reason: input.reason ?? null,
+          status: 'pending',
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning()
+        .get();
+      return { payment, request };
+    });
+    const { payment, request } = prepared;
+    if (request.status === 'succeeded' && request.refundId) {
+      const done = this.#db.select().from(refunds).where(eq(refunds.id, request.refundId)).get();
+      if (done) return refundView(done);
+    }
+
+    let refund: Stripe.Refund;
+    try {
+      refund = await stripe.refunds.create(
+        {
+          payment_intent: payment.paymentIntentId!,
+          amount: request.amount,
+          ...(request.reason ? { reason: request.reason as RefundReason } : {}),
+          metadata: { license_id: licenseId, payment_id: paymentId, refund_request_id: request.id },
+        },
+        { idempotencyKey: `lx_${request.id}` },
+      );
+    } catch (error) {
+      if (
+        error instanceof Stripe.errors.StripeInvalidRequestError ||
+        error instanceof Stripe.errors.StripeCardError
+      ) {
+        // Stripe said no: nothing moved, so the reservation and the key are released.
+        this.#db.delete(refundRequests).where(eq(refundRequests.id, request.id)).run();
+        throw new ApiError('conflict', `Stripe refused the refund: ${error.message}`, {
+          extensions: { reason: 'refused_by_stripe', stripeCode: error.code },
+        });
+      }
+      this.#logger.warn({ err: error, paymentId }, 'refund not created');
+      throw unreachable(error);
+    }
+    return writeTransaction(this.#db, (tx) => {
+      const at = this.#clock.now();
+      this.#recordRefund(tx, paymentId, refund, 'operator', at);
+      tx.update(refundRequests)
+        .set({ status: 'succeeded', refundId: refund.id, updatedAt: at })
+        .where(eq(refundRequests.id, request.id))
+        .run();
+      return refundView(tx.select().from(refunds).where(eq(refunds.id, refund.id)).get()!);
+    });
   }
 }

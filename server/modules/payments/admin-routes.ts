@@ -1,0 +1,163 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ApiError } from '../../errors.js';
+import { requireOperator } from '../../middleware/operator.js';
+import { problemResponses } from '../../openapi.js';
+import { createRouter } from '../../router.js';
+import type { AppEnv } from '../../types.js';
+import { refundReasons } from './service.js';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const Refund = z
+  .object({
+    id: z.string().openapi({ description: "Stripe's refund id" }),
+    paymentId: z.string(),
+    amount: z.number().int().openapi({ description: 'Integer minor units' }),
+    currency: z.string().length(3),
+    status: z.string(),
+    reason: z.string().nullable(),
+    source: z
+      .string()
+      .openapi({ description: '`operator` (admin API, CLI) or `stripe` (its dashboard)' }),
+    createdAt: z.string(),
+  })
+  .openapi('Refund');
+
+const PaymentDetail = z
+  .object({
+    paymentId: z.string(),
+    paymentIntentId: z.string().nullable(),
+    licenseId: z.string(),
+    learnerId: z.string(),
+    kind: z.string(),
+    item: z.string(),
+    description: z.string().nullable(),
+    amount: z.number().int(),
+    amountRefunded: z.number().int(),
+    currency: z.string().length(3),
+    status: z.string(),
+    failureCode: z.string().nullable(),
+    receiptId: z.string().nullable(),
+    receiptNumber: z.number().int().nullable(),
+    refunds: z.array(Refund),
+    createdAt: z.string(),
+  })
+  .openapi('PaymentDetail');
+
+export const RefundInput = z
+  .object({
+    amount: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .openapi({ description: 'Integer minor units; without it, everything not yet refunded' }),
+    reason: z.enum(refundReasons).optional(),
+  })
+  .strict()
+  .openapi('RefundInput');
+
+const pathParam = (name: string) =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name, in: 'path' } });
+
+const LicenseParam = z.object({ licenseId: pathParam('licenseId') });
+const PaymentParams = LicenseParam.extend({ paymentId: pathParam('paymentId') });
+
+function license(c: Context<AppEnv>, id: string): string {
+  if (!c.get('services').licenses.getById(id)) throw new ApiError('not_found', 'No such license.');
+  return id;
+}
+
+const list = createRoute({
+  method: 'get',
+  path: '/{licenseId}',
+  tags: ['Admin: payments'],
+  security: [{ operatorToken: [] }],
+  middleware: [requireOperator] as const,
+  summary: "A license's payments, newest first, with receipts and refunds",
+  request: {
+    params: LicenseParam,
+    query: z.object({
+      status: z.string().max(40).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
+  },
+  responses: {
+    200: json(z.object({ items: z.array(PaymentDetail) }), 'Payments'),
+    ...problemResponses(400, 401, 404, 503),
+  },
+});
+
+const show = createRoute({
+  method: 'get',
+  path: '/{licenseId}/{paymentId}',
+  tags: ['Admin: payments'],
+  security: [{ operatorToken: [] }],
+  middleware: [requireOperator] as const,
+  summary: 'One payment with its receipt and refunds',
+  request: { params: PaymentParams },
+  responses: {
+    200: json(PaymentDetail, 'The payment'),
+    ...problemResponses(401, 404, 503),
+  },
+});
+
+const refund = createRoute({
+  method: 'post',
+  path: '/{licenseId}/{paymentId}/refunds',
+  tags: ['Admin: payments'],
+  security: [{ operatorToken: [] }],
+  middleware: [requireOperator] as const,
+  summary: 'Refund a payment in full or in part',
+  description:
+    'Without `amount`, refunds everything not refunded yet. An amount above what is left is ' +
+    'refused (409, `reason: amount_exceeds_refundable`, with `refundable`) before Stripe is ' +
+    'asked. Repeat with the same `Idempotency-Key` to get the same refund back. The product ' +
+    'bought is told (a full refund ends the enrollment) and `refund.created` is sent to the ' +
+    "license's webhook endpoints.",
+  request: {
+    params: PaymentParams,
+    headers: z.object({
+      'idempotency-key': z
+        .string()
+        .min(1)
+        .max(255)
+        .openapi({ param: { name: 'idempotency-key', in: 'header' } }),
+    }),
+    body: { content: { 'application/json': { schema: RefundInput } }, required: false },
+  },
+  responses: {
+    200: json(Refund, 'The refund, as Stripe made it'),
+    ...problemResponses(400, 401, 404, 409, 503),
+  },
+});
+
+/** Mounted at `/v1/admin/payments`. */
+export const paymentAdminRoutes = createRouter()
+  .openapi(list, (c) => {
+    const { licenseId } = c.req.valid('param');
+    const { status, limit } = c.req.valid('query');
+    const items = c.get('services').payments.list(license(c, licenseId), { status, limit });
+    return c.json({ items }, 200);
+  })
+  .openapi(show, (c) => {
+    const { licenseId, paymentId } = c.req.valid('param');
+    return c.json(c.get('services').payments.detail(license(c, licenseId), paymentId), 200);
+  })
+  .openapi(refund, async (c) => {
+    const { licenseId, paymentId } = c.req.valid('param');
+    const input = c.req.valid('json') ?? {};
+    const result = await c.get('services').payments.refund(license(c, licenseId), paymentId, {
+      ...input,
+      idempotencyKey: c.req.valid('header')['idempotency-key'],
+    });
+    return c.json(result, 200);
+  });

@@ -1,0 +1,265 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { and, desc, eq, lt, sql } from 'drizzle-orm';
+import type Stripe from 'stripe';
+import type { Db, Tx } from '../../db/client.js';
+import { ApiError } from '../../errors.js';
+import type { Clock } from '../../services.js';
+import { learners } from '../learners/schema.js';
+import type { Learner } from '../learners/service.js';
+import { generateId } from '../licenses/keys.js';
+import { constantTimeEqual, type SecretBox } from '../licenses/secrets.js';
+import {
+  payments,
+  paymentLinkKeys,
+  receiptCounters,
+  receipts,
+  type PaymentRow,
+  type ReceiptRow,
+} from './schema.js';
+
+/** How long a receipt link opened without an Authorization header stays valid. */
+export const RECEIPT_LINK_TTL_SECONDS = 60 * 60;
+
+const LINK_KEY_PURPOSE = 'receipt-links';
+
+export interface ReceiptView {
+  id: string;
+  /** 1, 2, 3 … per license, without gaps. */
+  number: number;
+  paymentId: string;
+  paymentIntentId: string | null;
+  kind: string;
+  item: string;
+  description: string;
+  /** Integer minor units, as Stripe received them. */
+  amount: number;
+  amountRefunded: number;
+  currency: string;
+  card: { brand: string; last4: string } | null;
+  paidAt: string;
+  learner: { id: string; subject: string; name: string };
+}
+
+export interface ReceiptPage {
+  receipts: ReceiptView[];
+  /** Pass as `before` for the next (older) page; null on the last one. */
+  nextBefore: number | null;
+}
+
+interface Joined {
+  receipt: ReceiptRow;
+  amountRefunded: number;
+  subject: string;
+  name: string;
+}
+
+function view(row: Joined): ReceiptView {
+  const r = row.receipt;
+  return {
+    id: r.id,
+    number: r.number,
+    paymentId: r.paymentId,
+    paymentIntentId: r.paymentIntentId,
+    kind: r.kind,
+    item: r.item,
+    description: r.description,
+    amount: r.amount,
+    amountRefunded: row.amountRefunded,
+    currency: r.currency,
+    card: r.cardBrand && r.cardLast4 ? { brand: r.cardBrand, last4: r.cardLast4 } : null,
+    paidAt: r.paidAt.toISOString(),
+    learner: { id: r.learnerId, subject: row.subject, name: row.name },
+  };
+}
+
+/** The charge behind a payment intent, when the intent was read with it expanded. */
+function chargeOf(intent: Stripe.PaymentIntent): Stripe.Charge | null {
+  const charge = intent.latest_charge;
+  return charge && typeof charge === 'object' ? charge : null;
+}
+
+/**
+ * Receipts: one per succeeded payment, numbered per license without gaps, readable by the
+ * learner who paid, through the API or as a page opened from a signed link.
+ */
+export class Receipts {
+  readonly #db: Db;
+  readonly #clock: Clock;
+  readonly #secrets: SecretBox;
+  #linkKey: Buffer | undefined;
+
+  constructor(db: Db, clock: Clock, secrets: SecretBox) {
+    this.#db = db;
+    this.#clock = clock;
+    this.#secrets = secrets;
+  }
+
+  /**
+   * Writes the receipt of a payment inside the transaction that records its success. The
+   * counter row is bumped in the same IMMEDIATE transaction, so the numbers are gapless and
+   * never repeat. A second call for the same payment returns the first receipt.
+   */
+  issueIn(tx: Tx, payment: PaymentRow, intent: Stripe.PaymentIntent, now: Date): ReceiptRow {
+    const existing = tx.select().from(receipts).where(eq(receipts.paymentId, payment.id)).get();
+    if (existing) return existing;
+    const { lastNumber } = tx
+      .insert(receiptCounters)
+      .values({ licenseId: payment.licenseId, lastNumber: 1 })
+      .onConflictDoUpdate({
+        target: receiptCounters.licenseId,
+        set: { lastNumber: sql`${receiptCounters.lastNumber} + 1` },
+      })
+      .returning({ lastNumber: receiptCounters.lastNumber })
+      .get();
+    const charge = chargeOf(intent);
+    const card = charge?.payment_method_details?.card;
+    const amount = charge?.amount_captured || intent.amount_received || intent.amount;
+    return tx
+      .insert(receipts)
+      .values({
+        id: generateId('rcp'),
+        licenseId: payment.licenseId,
+        number: lastNumber,
+        paymentId: payment.id,
+        learnerId: payment.learnerId,
+        kind: payment.kind,
+        item: payment.item,
+        description: payment.description ?? intent.description ?? `${payment.kind} ${payment.item}`,
+        amount,
+        currency: (charge?.currency ?? intent.currency).toUpperCase(),
+        paymentIntentId: intent.id,
+        chargeId:
+          charge?.id ?? (typeof intent.latest_charge === 'string' ? intent.latest_charge : null),
+        cardBrand: card?.brand ?? null,
+        cardLast4: card?.last4 ?? null,
+        paidAt: charge ? new Date(charge.created * 1000) : now,
+        createdAt: now,
+      })
+      .returning()
+      .get();
+  }
+
+  #select(db: Db | Tx) {
+    return db
+      .select({
+        receipt: receipts,
+        amountRefunded: payments.amountRefunded,
+        subject: learners.subject,
+        name: learners.name,
+      })
+      .from(receipts)
+      .innerJoin(payments, eq(payments.id, receipts.paymentId))
+      .innerJoin(
+        learners,
+        and(eq(learners.id, receipts.learnerId), eq(learners.licenseId, receipts.licenseId)),
+      );
+  }
+
+  /** A receipt of this learner; another learner's (or tenant's) is not found. */
+  get(learner: Pick<Learner, 'id' | 'licenseId'>, receiptId: string): ReceiptView {
+    const row = this.#select(this.#db)
+      .where(
+        and(
+          eq(receipts.id, receiptId),
+          eq(receipts.licenseId, learner.licenseId),
+          eq(receipts.learnerId, learner.id),
+        ),
+      )
+      .get();
+    if (!row) throw new ApiError('not_found', `No receipt ${receiptId} of yours.`);
+    return view(row);
+  }
+
+  /** Any receipt of a license, for the operator. */
+  ofLicense(licenseId: string, receiptId: string): ReceiptView {
+    const row = this.#select(this.#db)
+      .where(and(eq(receipts.id, receiptId), eq(receipts.licenseId, licenseId)))
+      .get();
+    if (!row) throw new ApiError('not_found', `No receipt ${receiptId} in license ${licenseId}.`);
+    return view(row);
+  }
+
+  /** The learner's receipts, newest first. */
+  list(
+    learner: Pick<Learner, 'id' | 'licenseId'>,
+    options: { limit: number; before?: number | undefined },
+  ): ReceiptPage {
+    const rows = this.#select(this.#db)
+      .where(
+        and(
+          eq(receipts.licenseId, learner.licenseId),
+          eq(receipts.learnerId, learner.id),
+          options.before === undefined ? undefined : lt(receipts.number, options.before),
+        ),
+      )
+      .orderBy(desc(receipts.number))
+      .limit(options.limit + 1)
+      .all();
+    const page = rows.slice(0, options.limit).map(view);
+    return {
+      receipts: page,
+      nextBefore: rows.length > options.limit ? page.at(-1)!.number : null,
+    };
+  }
+
+  /** The receipt of a payment, if it has one. */
+  forPayment(paymentId: string): ReceiptRow | undefined {
+    return this.#db.select().from(receipts).where(eq(receipts.paymentId, paymentId)).get();
+  }
+
+  /* Signed links */
+
+  /** The key links are signed with: random, made once, kept sealed with the secrets key. */
+  #key(): Buffer {
+    if (this.#linkKey) return this.#linkKey;
+    const context = `payment_link_keys:${LINK_KEY_PURPOSE}`;
+    this.#db
+      .insert(paymentLinkKeys)
+      .values({
+        purpose: LINK_KEY_PURPOSE,
+        sealed: this.#secrets.seal(randomBytes(32).toString('base64'), context),
+        createdAt: this.#clock.now(),
+      })
+      .onConflictDoNothing()
+      .run();
+    const row = this.#db
+      .select()
+      .from(paymentLinkKeys)
+      .where(eq(paymentLinkKeys.purpose, LINK_KEY_PURPOSE))
+      .get()!;
+    this.#linkKey = Buffer.from(this.#secrets.open(row.sealed, context), 'base64');
+    return this.#linkKey;
+  }
+
+  #mac(receipt: Pick<ReceiptRow, 'id' | 'licenseId' | 'learnerId'>, expires: number): string {
+    return createHmac('sha256', this.#key())
+      .update(`receipt.v1.${receipt.licenseId}.${receipt.id}.${receipt.learnerId}.${expires}`)
+      .digest('base64url');
+  }
+
+  /**
+   * A path on the API origin that opens the printable receipt without an Authorization
+   * header: `access` carries the expiry and an HMAC over the receipt, its learner and that
+   * expiry, so it opens this receipt only, for a short while.
+   */
+  link(receipt: Pick<ReceiptRow, 'id' | 'licenseId' | 'learnerId'>): string {
+    const expires = Math.floor(this.#clock.now().getTime() / 1000) + RECEIPT_LINK_TTL_SECONDS;
+    const access = `${expires}.${this.#mac(receipt, expires)}`;
+    return `/v1/receipts/${encodeURIComponent(receipt.id)}/html?access=${access}`;
+  }
+
+  /** The receipt a signed link opens; refuses a forged, altered or expired link. */
+  byLink(receiptId: string, access: string): { view: ReceiptView; licenseId: string } {
+    const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(access);
+    const row = this.#select(this.#db).where(eq(receipts.id, receiptId)).get();
+    const refused = new ApiError(
+      'forbidden',
+      'This receipt link is not valid or has expired. Open the receipt again from where you paid.',
+    );
+    if (!match || !row) throw refused;
+    const expires = Number(match[1]);
+    const valid = constantTimeEqual(match[2]!, this.#mac(row.receipt, expires));
+    if (!valid || expires * 1000 <= this.#clock.now().getTime()) throw refused;
+    return { view: view(row), licenseId: row.receipt.licenseId };
+  }
+}
