@@ -152,6 +152,25 @@ async function me(headers: Record<string, string>) {
   return (await getJson<{ learner: { id: string } }>(h, '/v1/me', headers)).learner;
 }
 
+describe('one subscription per learner', () => {
+  it('starting checkout for another tier cancels the unpaid one', async () => {
+    const max = await learnerOf(h, { sub: 'max' });
+    const first = await subscribe(h, max, { planId: 'enterprise', interval: 'month' });
+    const second = await subscribe(h, max, { planId: 'enterprise', interval: 'year' });
+    expect(second.subscriptionId).not.toBe(first.subscriptionId);
+    expect((await h.stripe.subscriptions.retrieve(first.subscriptionId)).status).toMatch(
+      /^(canceled|incomplete_expired)$/,
+    );
+    await confirm(h, second);
+    expect(await subscriptionOf(h, max)).toMatchObject({ interval: 'year', status: 'active' });
+    const live = await h.stripe.subscriptions.list({
+      customer: (await h.stripe.subscriptions.retrieve(second.subscriptionId)).customer as string,
+      status: 'active',
+    });
+    expect(live.data.map((s) => s.id)).toEqual([second.subscriptionId]);
+  });
+});
+
 describe('exactly once', () => {
   it('replayed events, newest first, change nothing', async () => {
     const lin = await learnerOf(h, { sub: 'lin' });

@@ -328,6 +328,8 @@ export class SubscriptionService {
         .get();
     });
 
+    await this.#abandonOthers(stripe, learner, row.id);
+
     const expand = ['latest_invoice.confirmation_secret', 'pending_setup_intent'];
     const trial = plan.trialDays > 0 && !this.#hadTrial(this.#db, learner);
     let sub: Stripe.Subscription;
@@ -368,6 +370,36 @@ export class SubscriptionService {
       return this.#startCheckout(stripe, learner, customerId, priced);
     }
     return this.#session(stripe, row.id, sub, plan.id, price.interval);
+  }
+
+  /**
+   * Cancels the learner's other unpaid subscriptions in Stripe, so that paying for one tier
+   * after starting checkout for another leaves one subscription, not two.
+   */
+  async #abandonOthers(stripe: Stripe, learner: Learner, keep: string): Promise<void> {
+    const others = this.#db
+      .select()
+      .from(subscriptions)
+      .where(
+        and(
+          eq(subscriptions.licenseId, learner.licenseId),
+          eq(subscriptions.learnerId, learner.id),
+          eq(subscriptions.status, 'incomplete'),
+        ),
+      )
+      .all()
+      .filter((r) => r.id !== keep && r.stripeSubscriptionId);
+    for (const other of others) {
+      let sub: Stripe.Subscription;
+      try {
+        sub = await stripe.subscriptions.cancel(other.stripeSubscriptionId!);
+      } catch (error) {
+        this.#logger.warn({ err: error, subscriptionRow: other.id }, 'open subscription kept');
+        throw unreachable(error);
+      }
+      const readAt = this.#clock.now();
+      writeTransaction(this.#db, (tx) => this.#applySubscription(tx, sub, readAt, readAt));
+    }
   }
 
   async #session(
