@@ -616,7 +616,8 @@ export class PaymentService {
     if (!intentId) return;
     const row = tx.select().from(payments).where(eq(payments.paymentIntentId, intentId)).get();
     if (!row) return;
-    for (const refund of [...list].sort((a, b) => a.created - b.created)) {
+    // Stripe lists newest first; oldest first keeps the running totals in Stripe's order.
+    for (const refund of [...list].reverse().sort((a, b) => a.created - b.created)) {
       const source = refund.metadata?.refund_request_id ? 'operator' : 'stripe';
       this.#recordRefund(tx, row.id, refund, source, now);
     }
