@@ -10,3 +10,4 @@ export * from '../modules/themes/schema.js';
 export * from '../modules/payments/schema.js';
 export * from '../modules/marketplace/schema.js';
 export * from '../modules/billing/schema.js';
+export * from '../modules/webhooks/schema.js';
