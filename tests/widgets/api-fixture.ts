@@ -10,6 +10,7 @@ import Stripe from 'stripe';
 import { createStripeEmulator } from '../../demo/stripe-emulator/index.js';
 import { keyWithBody } from '../../server/modules/licenses/keys.js';
 import { LicenseCreateInput } from '../../server/modules/licenses/inputs.js';
+import { CourseInput, InstructorInput } from '../../server/modules/marketplace/openapi.js';
 import { licenses, type NewLicense } from '../../server/modules/licenses/schema.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../../server/modules/learners/tokens.js';
 import { supportTickets } from '../../server/modules/support/schema.js';
@@ -48,6 +49,10 @@ export interface PaymentsFixture {
   stripeJsUrl: string;
   /** Signed-in learners, one per test, so no test meets another's open payment. */
   tokens: Record<string, string>;
+  /** A published course at $49.00 by Grace Hopper. */
+  courseId: string;
+  /** A 10 % course coupon the learner `coupon` redeemed with tokens. */
+  coupon: string;
 }
 
 export interface ThemesFixture {
@@ -141,6 +146,7 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
       stripePublishableKey: 'pk_test_widgetTests',
       stripeWebhookSecret: webhookSecret,
       stripeJsUrl: emulator.stripeJsUrl,
+      dataDir: dir,
     },
     database,
     logger: createLogger('silent'),
@@ -185,8 +191,40 @@ async function seedPayments(
       origins: [pageOrigin],
     }),
   );
+  const id = created.license.id;
+  const instructor = services.marketplace.createInstructor(
+    id,
+    InstructorInput.parse({ name: 'Grace Hopper' }),
+  );
+  const course = services.marketplace.createCourse(
+    { licenseId: id, instructorId: null },
+    CourseInput.parse({
+      instructorId: instructor.id,
+      title: 'Compilers from scratch',
+      category: 'computer science',
+      level: 'intermediate',
+      language: 'en',
+      price: { amount: 4900, currency: 'USD' },
+      status: 'published',
+    }),
+  );
+  const { ledger, redemptions } = services.rewards;
+  ledger.bonus(id, { learnerId: 'coupon', amount: 100, reason: 'welcome' });
+  const reward = redemptions.createItem(id, {
+    kind: 'course_coupon',
+    title: '10% off a course',
+    cost: 50,
+    details: { percentOff: 10 },
+  });
+  const redeemed = redemptions.redeem(id, 'coupon', {
+    itemId: reward.id,
+    idempotencyKey: 'widget-coupon',
+  });
   const now = Math.floor(Date.now() / 1000);
-  const names = ['paid', 'declined', 'authenticated', 'lazy', 'coupon', 'plan', 'dialog'];
+  const names = [
+    ...['paid', 'declined', 'authenticated', 'lazy', 'coupon', 'plan', 'dialog'],
+    ...['subscriber', 'trial', 'refused'],
+  ];
   const tokens: Record<string, string> = {};
   for (const sub of names) {
     tokens[sub] = await new SignJWT({ name: sub })
@@ -198,7 +236,13 @@ async function seedPayments(
       .setExpirationTime(now + 3600)
       .sign(new TextEncoder().encode(created.signingSecret!));
   }
-  return { license: created.license.publishableKey, stripeJsUrl, tokens };
+  return {
+    license: created.license.publishableKey,
+    stripeJsUrl,
+    tokens,
+    courseId: course.id,
+    coupon: redeemed.couponCode!,
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { LxEvent } from '../internal/events.js';
 
-/** Fired when the learner presses the checkout's close button (shown with `closable`). */
+/** With `closable`: fired when the learner presses the close button, or Escape in the card form. */
 export class LxCheckoutCloseEvent extends LxEvent<null> {
   constructor() {
     super('lx-checkout-close', null);

@@ -1,7 +1,6 @@
 // Copy only: kept apart from the flow so the server can list it without loading Lit.
 /** English copy of the checkout flow; a locale catalog or the license's copy overrides any key. */
 export const flowMessages = {
-  'checkout.title': 'Checkout',
   'checkout.summary': 'Order summary',
   'checkout.plan': '{plan} plan',
   'checkout.course': 'Course',
@@ -9,6 +8,8 @@ export const flowMessages = {
   'checkout.price': 'Price',
   'checkout.discount': 'Coupon {code}',
   'checkout.total': 'Total',
+  'checkout.due': 'Due today',
+  'checkout.trial': 'Free trial until {date}',
   'checkout.per.month': 'Billed monthly',
   'checkout.per.year': 'Billed yearly',
   'checkout.coupon': 'Coupon code',
@@ -19,6 +20,7 @@ export const flowMessages = {
   'checkout.payment': 'Payment details',
   'checkout.pay': 'Pay {amount}',
   'checkout.subscribe': 'Subscribe for {amount}',
+  'checkout.trial.start': 'Start free trial',
   'checkout.starting': 'Loading the secure payment form…',
   'checkout.processing': 'Processing your payment…',
   'checkout.authenticating': 'Your bank asks you to confirm this payment in its window.',
@@ -27,7 +29,10 @@ export const flowMessages = {
   'checkout.retry': 'Check the details or use another card, then try again.',
   'checkout.succeeded': 'Payment received',
   'checkout.thanks': 'Thank you! {amount} was paid for {item}.',
+  'checkout.subscribed.title': 'You’re subscribed',
   'checkout.subscribed': 'Thank you! Your {item} subscription is active.',
+  'checkout.trial.started': 'Your free trial has started',
+  'checkout.trial.ends': 'You can use the {item} now. Your first payment is due on {date}.',
   'checkout.receipt': 'View your receipt',
   'checkout.receipt.new': '(opens in a new tab)',
   'checkout.receipt.pending': 'Your receipt will be ready in a moment.',

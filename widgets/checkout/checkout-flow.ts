@@ -3,7 +3,7 @@ import type { CheckoutRequest } from '../../server/modules/payments/pricing.js';
 import type { CheckoutSession } from '../../server/modules/payments/products.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import type { EmbedConfig } from '../internal/config-store.js';
-import { formatMoney, languageOf } from '../internal/i18n.js';
+import { formatDate, formatMoney, languageOf } from '../internal/i18n.js';
 import { LxCheckoutCompleteEvent } from './checkout-complete.event.js';
 import { flowMessages } from './checkout-flow.messages.js';
 import { LxCheckoutErrorEvent } from './checkout-error.event.js';
@@ -18,7 +18,16 @@ export { flowStyles } from './checkout-flow.styles.js';
  */
 
 export type SessionRequest = CheckoutRequest;
-export type Session = CheckoutSession;
+/** What checkout returns; a subscription says which intent to confirm and when a trial ends. */
+export type Session = CheckoutSession & {
+  intentType?: 'payment' | 'setup';
+  trialEnd?: string | null;
+};
+
+interface Price {
+  amount: number;
+  currency: string;
+}
 
 interface Payment {
   kind: string;
@@ -29,8 +38,14 @@ interface Payment {
 
 interface Course {
   title: string;
-  price?: { amount: number; currency: string };
+  price?: Price;
   instructor?: { name: string };
+}
+
+interface PlanInfo {
+  id: string;
+  name: string;
+  prices: (Price & { interval: string })[];
 }
 
 type Translate = (key: string, vars?: Record<string, string | number>) => string;
@@ -45,6 +60,8 @@ export interface FlowHost {
   locale: string;
   t: Translate;
   update(): void;
+  /** The learner pressed Escape inside the Payment Element. */
+  escape(): void;
   problem(error: LxApiError, retry: () => void): TemplateResult;
 }
 
@@ -84,6 +101,7 @@ export class CheckoutFlow {
   #error: LxApiError | undefined;
   #course: Course | undefined;
   #planName: string | undefined;
+  #planPrice: Price | undefined;
   #phase: Phase = 'loading';
   /** What the live region says. */
   #status = '';
@@ -95,6 +113,8 @@ export class CheckoutFlow {
   #slot: HTMLElement | undefined;
   #payment: Pay.PaymentHandle | undefined;
   #receipt: string | null = null;
+  /** True while the receipt may still arrive. */
+  #receiptPending = false;
   #watch: MutationObserver | undefined;
   #disposed = false;
 
@@ -153,8 +173,10 @@ export class CheckoutFlow {
           `v1/courses/${encodeURIComponent(request.courseId)}`,
         );
       } else {
-        const { plans } = await client.get<{ plans: { id: string; name: string }[] }>('v1/plans');
-        this.#planName = plans.find((p) => p.id === request.planId)?.name;
+        const { plans } = await client.get<{ plans: PlanInfo[] }>('v1/plans');
+        const plan = plans.find((p) => p.id === request.planId);
+        this.#planName = plan?.name;
+        this.#planPrice = plan?.prices.find((p) => p.interval === request.interval);
       }
     } catch {
       // The summary falls back on the name the page gave and the session's amount.
@@ -178,6 +200,10 @@ export class CheckoutFlow {
 
   #money(amount: number, currency: string): string {
     return formatMoney(amount, currency, this.#host.locale);
+  }
+
+  #date(iso: string): string {
+    return formatDate(iso, this.#host.locale, { dateStyle: 'medium' });
   }
 
   /** Shows a failed attempt (the learner may try again) and tells the page. */
@@ -244,6 +270,7 @@ export class CheckoutFlow {
         theme: config.theme,
         locale: this.#host.locale,
         node: this.#slot,
+        onEscape: () => this.#host.escape(),
       });
       this.#phase = 'paying';
       this.#status = '';
@@ -321,15 +348,18 @@ export class CheckoutFlow {
     const session = this.#session!;
     const { client, request } = this.#host;
     this.#phase = 'succeeded';
-    this.#status = this.#t('checkout.succeeded');
+    this.#status = this.#doneTitle(session);
     this.#payment?.destroy();
     this.#payment = undefined;
     this.#slot?.remove();
     this.#slot = undefined;
+    const setup = session.intentType === 'setup' || session.paymentIntentId.startsWith('seti_');
+    this.#receiptPending = !setup;
     void this.#focus('[part~="result"] h2');
-    // The receipt exists once Stripe's webhook has reached the server: ask a few times.
+    // The receipt exists once Stripe's webhook has reached the server: ask a few times. A trial
+    // pays nothing, so it has none.
     let payment: Payment | undefined;
-    for (let i = 0; i < 20 && !this.#disposed; i++) {
+    for (let i = 0; i < 20 && !setup && !this.#disposed; i++) {
       try {
         payment = await client.get<Payment>(
           `v1/checkout/sessions/${encodeURIComponent(session.paymentIntentId)}`,
@@ -339,12 +369,14 @@ export class CheckoutFlow {
           if (/^https?:$/.test(url.protocol)) this.#receipt = url.href;
           break;
         }
-      } catch {
-        // Not recorded yet, or the learner's own record is not readable: keep the thanks.
+      } catch (error) {
+        // Not recorded yet; a payment checkout does not know (a renewal's invoice) has none.
+        if ((error as LxApiError).status === 404) break;
       }
       await sleep(250);
     }
     if (this.#disposed) return;
+    this.#receiptPending = false;
     this.#host.update();
     this.#host.element.dispatchEvent(
       new LxCheckoutCompleteEvent({
@@ -370,6 +402,13 @@ export class CheckoutFlow {
       this.#coupon && list && list.currency === session.currency && list.amount > session.amount
         ? list.amount - session.amount
         : 0;
+    const per =
+      request.kind === 'plan'
+        ? html`<small>${t(`checkout.per.${request.interval}`)}</small>`
+        : nothing;
+    // A trial is paid nothing today: the plan's price follows when it ends.
+    const trial = session.trialEnd ? this.#date(session.trialEnd) : '';
+    const price = trial && this.#planPrice ? this.#planPrice : undefined;
     return html`<section part="summary" aria-labelledby="sum">
       <h2 id="sum" tabindex="-1">${t('checkout.summary')}</h2>
       <dl>
@@ -382,8 +421,21 @@ export class CheckoutFlow {
                 : nothing
             }
           </dt>
-          <dd>${this.#money(discount ? list!.amount : session.amount, session.currency)}</dd>
+          <dd>
+            ${
+              price
+                ? html`${this.#money(price.amount, price.currency)} ${per}`
+                : this.#money(discount ? list!.amount : session.amount, session.currency)
+            }
+          </dd>
         </div>
+        ${
+          trial
+            ? html`<div>
+                <dt>${t('checkout.trial', { date: trial })}</dt>
+              </div>`
+            : nothing
+        }
         ${
           discount
             ? html`<div>
@@ -393,15 +445,8 @@ export class CheckoutFlow {
             : nothing
         }
         <div part="total" class="total">
-          <dt>${t('checkout.total')}</dt>
-          <dd>
-            ${this.#money(session.amount, session.currency)}
-            ${
-              request.kind === 'plan'
-                ? html`<small>${t(`checkout.per.${request.interval}`)}</small>`
-                : nothing
-            }
-          </dd>
+          <dt>${t(trial ? 'checkout.due' : 'checkout.total')}</dt>
+          <dd>${this.#money(session.amount, session.currency)} ${trial ? nothing : per}</dd>
         </div>
       </dl>
     </section>`;
@@ -457,9 +502,22 @@ export class CheckoutFlow {
       <h2 id="pay-title">${t('checkout.payment')}</h2>
       <slot name="payment"></slot>
       <button part="pay" class="pay" ?disabled=${busy}>
-        ${t(session.mode === 'subscription' ? 'checkout.subscribe' : 'checkout.pay', { amount })}
+        ${t(
+          session.trialEnd && session.amount === 0
+            ? 'checkout.trial.start'
+            : session.mode === 'subscription'
+              ? 'checkout.subscribe'
+              : 'checkout.pay',
+          { amount },
+        )}
       </button>
     </form>`;
+  }
+
+  /** The outcome's heading: a payment, a subscription, or a trial that pays nothing yet. */
+  #doneTitle(session: Session): string {
+    if (session.mode === 'payment') return this.#t('checkout.succeeded');
+    return this.#t(session.trialEnd ? 'checkout.trial.started' : 'checkout.subscribed.title');
   }
 
   #renderResult(session: Session): TemplateResult {
@@ -467,12 +525,14 @@ export class CheckoutFlow {
     const amount = this.#money(session.amount, session.currency);
     const item = this.#itemName;
     return html`<section part="result" class="result" aria-labelledby="done">
-      <h2 id="done" tabindex="-1">${t('checkout.succeeded')}</h2>
+      <h2 id="done" tabindex="-1">${this.#doneTitle(session)}</h2>
       <p>
         ${
-          session.mode === 'subscription'
-            ? t('checkout.subscribed', { item })
-            : t('checkout.thanks', { amount, item })
+          session.mode === 'payment'
+            ? t('checkout.thanks', { amount, item })
+            : session.trialEnd
+              ? t('checkout.trial.ends', { item, date: this.#date(session.trialEnd) })
+              : t('checkout.subscribed', { item })
         }
       </p>
       ${
@@ -482,7 +542,9 @@ export class CheckoutFlow {
                 ${t('checkout.receipt.new')}</span
               ></a
             >`
-          : html`<p class="muted">${t('checkout.receipt.pending')}</p>`
+          : this.#receiptPending
+            ? html`<p class="muted">${t('checkout.receipt.pending')}</p>`
+            : nothing
       }
     </section>`;
   }
@@ -515,7 +577,17 @@ export class CheckoutFlow {
           : nothing
       }
       ${phase === 'succeeded' ? nothing : this.#renderPayment(session)}
-      <p part="status" class="status" role="status">${this.#status}</p>
+      <p
+        part="status"
+        class=${
+          phase === 'starting' || phase === 'processing' || phase === 'authenticating'
+            ? 'status'
+            : 'status visually-hidden'
+        }
+        role="status"
+      >
+        ${this.#status}
+      </p>
     </div>`;
   }
 

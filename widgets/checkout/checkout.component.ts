@@ -13,7 +13,7 @@ import { checkoutMessages } from './checkout.messages.js';
  *
  * @event lx-checkout-complete - The payment succeeded. `detail` is `{ kind, item, paymentId, paymentIntentId, amount, currency, receiptUrl, mode }`.
  * @event lx-checkout-error - Checkout could not start or a payment attempt failed (the learner may retry). `detail` is `{ code, message, declineCode? }`.
- * @event lx-checkout-close - The learner pressed the close button (shown with `closable`).
+ * @event lx-checkout-close - With `closable`: the learner pressed the close button, or Escape in the card form.
  * @event lx-error - The widget cannot work (license, origin, limit, network). `detail` is `{ code, status, message }`.
  *
  * @slot payment - Filled by the checkout itself: the light-DOM node Stripe's Payment Element mounts in (Stripe refuses shadow roots).
@@ -73,7 +73,7 @@ export class LxCheckout extends LxElement {
   declare coupon?: string;
   /** The item's name to show until the server's own has loaded. */
   declare itemName?: string;
-  /** Shows a close button that fires `lx-checkout-close`. */
+  /** Shows a close button that fires `lx-checkout-close` (as does Escape in the card form). */
   declare closable: boolean;
   declare private loadError: LxApiError | undefined;
   #mod: typeof Flow | undefined;
@@ -157,9 +157,16 @@ export class LxCheckout extends LxElement {
       locale: this.resolvedLocale,
       t: this.#t,
       update: () => this.requestUpdate(),
+      escape: () => this.closable && this.#close(),
       problem: (error, retry) => this.renderProblem(error, retry),
     });
     await this.#flow.start(session);
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    super.updated(changed);
+    // In a dialog (openCheckout's), name it after the checkout.
+    this.closest('dialog')?.setAttribute('aria-label', this.#t('checkout.title'));
   }
 
   #close(): void {

@@ -15,17 +15,28 @@ register();
 
 const text = (el: Element | null | undefined) => el?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
 
-/** A checkout for the Pro plan, paid monthly, by the learner `who` (signed out without one). */
-async function checkout(who?: string): Promise<LxCheckout> {
+/**
+ * A checkout by the learner `who` (signed out without one): for the fixture's $49.00 course, or
+ * for a plan paid monthly.
+ */
+async function checkout(who?: string, plan?: string): Promise<LxCheckout> {
   const { api, payments } = await apiFixtures();
+  const token = who ? payments.tokens[who]! : '';
   return fixture<LxCheckout>(
-    html`<lx-checkout
-      license=${payments.license}
-      api=${api}
-      user-token=${who ? payments.tokens[who]! : ''}
-      plan="pro"
-      interval="month"
-    ></lx-checkout>`,
+    plan
+      ? html`<lx-checkout
+          license=${payments.license}
+          api=${api}
+          user-token=${token}
+          plan=${plan}
+          interval="month"
+        ></lx-checkout>`
+      : html`<lx-checkout
+          license=${payments.license}
+          api=${api}
+          user-token=${token}
+          course-id=${payments.courseId}
+        ></lx-checkout>`,
   );
 }
 
@@ -76,7 +87,7 @@ interface Recorded {
   receiptUrl?: string | null;
 }
 
-/** What the server recorded for a payment intent, or for the learner's open Pro payment. */
+/** What the server recorded for a payment intent, or for the learner's open course payment. */
 async function recorded(who: string, paymentIntentId?: string): Promise<Recorded> {
   const { api, payments } = await apiFixtures();
   const client = new ApiClient(api, payments.license, payments.tokens[who]);
@@ -84,9 +95,8 @@ async function recorded(who: string, paymentIntentId?: string): Promise<Recorded
     paymentIntentId ??
     (
       await client.post<{ paymentIntentId: string }>('v1/checkout/sessions', {
-        kind: 'plan',
-        planId: 'pro',
-        interval: 'month',
+        kind: 'course',
+        courseId: payments.courseId,
       })
     ).paymentIntentId;
   return client.get(`v1/checkout/sessions/${id}`);
@@ -110,10 +120,9 @@ describe('lx-checkout', () => {
   it('renders the order summary, is accessible, and does not load Stripe.js before paying', async () => {
     const el = await checkout('lazy');
     await settled(el, '[part="summary"]');
-    expect(text(shadow(el).querySelector('dt'))).to.equal('Pro plan');
-    expect(text(shadow(el).querySelector('[part~="total"]'))).to.equal(
-      'Total $9.99 Billed monthly',
-    );
+    expect(text(shadow(el).querySelector('dt'))).to.equal('Compilers from scratch by Grace Hopper');
+    expect(text(shadow(el).querySelector('[part~="total"]'))).to.equal('Total $49.00');
+    expect(shadow(el).querySelector('label[for="coupon"]')!.textContent).to.equal('Coupon code');
     expect(await axeViolations(el)).to.deep.equal([]);
     expect(await stripeJsRequested()).to.equal(false);
     expect(el.querySelector('[slot="payment"]')).to.equal(null);
@@ -149,9 +158,11 @@ describe('lx-checkout', () => {
     expect(status(el)).to.equal('Payment received');
     const event = await completed;
     expect(event.composed).to.equal(true);
+    const { payments } = await apiFixtures();
     expect(event.detail).to.deep.include({
-      kind: 'plan',
-      amount: 999,
+      kind: 'course',
+      item: payments.courseId,
+      amount: 4900,
       currency: 'USD',
       mode: 'payment',
     });
@@ -205,7 +216,88 @@ describe('lx-checkout', () => {
     await until(() => document.activeElement === challenge, 'focus in the challenge', 8000);
     await sendKeys({ press: 'Enter' });
     await until(() => phase(el) === 'succeeded', 'success', 8000);
-    expect((await completed).detail.amount).to.equal(999);
+    expect((await completed).detail.amount).to.equal(4900);
+  });
+
+  it('shows why a coupon is refused, at the coupon field', async () => {
+    const el = await checkout('refused');
+    const input = (await settled(el, '#coupon')) as HTMLInputElement;
+    input.value = 'NOT-A-COUPON';
+    shadow(el).querySelector<HTMLButtonElement>('[part="coupon"] button')!.click();
+    await until(() => !!shadow(el).querySelector('#coupon-error'), 'the refusal');
+    expect(text(shadow(el).querySelector('#coupon-error'))).to.equal(
+      'unknown, used, or issued to someone else',
+    );
+    const field = shadow(el).querySelector('#coupon')!;
+    expect(field.getAttribute('aria-invalid')).to.equal('true');
+    expect(field.getAttribute('aria-describedby')).to.equal('coupon-error');
+    expect(shadow(el).activeElement).to.equal(field);
+    expect(text(shadow(el).querySelector('[part~="total"]'))).to.equal('Total $49.00');
+  });
+
+  it('applies a coupon by asking the server for a new price', async () => {
+    const { payments } = await apiFixtures();
+    const el = await checkout('coupon');
+    const input = (await settled(el, '#coupon')) as HTMLInputElement;
+    input.focus();
+    await sendKeys({ type: payments.coupon });
+    await sendKeys({ press: 'Enter' });
+    await until(() => status(el).startsWith('Coupon'), 'the coupon');
+    expect(status(el)).to.equal(`Coupon ${payments.coupon} applied.`);
+    const lines = [...shadow(el).querySelectorAll('dl > div')].map(text);
+    expect(lines).to.deep.equal([
+      'Compilers from scratch by Grace Hopper $49.00',
+      `Coupon ${payments.coupon} -$4.90`,
+      'Total $44.10',
+    ]);
+  });
+
+  it('starts a subscription with a free trial: saves the card, pays nothing today', async () => {
+    const el = await checkout('trial', 'pro');
+    const completed = new Promise<LxCheckoutCompleteEvent>((resolve) =>
+      el.addEventListener('lx-checkout-complete', resolve, { once: true }),
+    );
+    await settled(el, '[part="summary"]');
+    const lines = [...shadow(el).querySelectorAll('dl > div')].map(text);
+    expect(lines[0]).to.equal('Pro plan $9.99 Billed monthly');
+    expect(lines[1]).to.match(/^Free trial until \w+ \d+, \d{4}$/);
+    expect(lines[2]).to.equal('Due today $0.00');
+    await startPaying(el);
+    expect(text(shadow(el).querySelector('form button[part="pay"]'))).to.equal('Start free trial');
+    await typeCard('4242424242424242');
+    pay(el);
+    await until(() => phase(el) === 'succeeded', 'the trial', 8000);
+    expect(text(shadow(el).querySelector('[part="result"] h2'))).to.equal(
+      'Your free trial has started',
+    );
+    const { detail } = await completed;
+    expect(detail).to.deep.include({ kind: 'plan', item: 'pro:month', mode: 'subscription' });
+    expect(detail.amount).to.equal(0);
+    expect(detail.receiptUrl).to.equal(null);
+  });
+
+  it('starts a paid subscription with the first invoice paid by card', async () => {
+    const el = await checkout('subscriber', 'enterprise');
+    const completed = new Promise<LxCheckoutCompleteEvent>((resolve) =>
+      el.addEventListener('lx-checkout-complete', resolve, { once: true }),
+    );
+    await startPaying(el);
+    expect(text(shadow(el).querySelector('form button[part="pay"]'))).to.equal(
+      'Subscribe for $99.00',
+    );
+    await typeCard('4242424242424242');
+    pay(el);
+    await until(() => phase(el) === 'succeeded', 'the subscription', 8000);
+    expect(text(shadow(el).querySelector('[part="result"]'))).to.contain(
+      'Your Enterprise plan subscription is active.',
+    );
+    const { detail } = await completed;
+    expect(detail).to.deep.include({
+      kind: 'plan',
+      item: 'enterprise:month',
+      mode: 'subscription',
+    });
+    expect(detail.amount).to.equal(9900);
   });
 
   it('ships translations with the same keys and placeholders as the English copy', () => {

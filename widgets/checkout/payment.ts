@@ -20,7 +20,10 @@ export interface ConfirmResult {
 
 interface StripeElement {
   mount(node: HTMLElement): void;
-  on(event: 'ready' | 'loaderror', handler: (event: { error?: StripeError }) => void): void;
+  on(
+    event: 'ready' | 'loaderror' | 'escape',
+    handler: (event: { error?: StripeError }) => void,
+  ): void;
   focus(): void;
   destroy(): void;
 }
@@ -100,6 +103,7 @@ export async function mountPayment(options: {
   theme: Theme;
   locale: string;
   node: HTMLElement;
+  onEscape: () => void;
 }): Promise<PaymentHandle> {
   const factory = await loadStripe(options.url);
   const stripe = factory(options.publishableKey);
@@ -109,6 +113,8 @@ export async function mountPayment(options: {
     locale: options.locale,
   });
   const element = elements.create('payment');
+  // Keys pressed in Stripe's frame do not reach the page: Escape is reported instead.
+  element.on('escape', () => options.onEscape());
   await new Promise<void>((resolve, reject) => {
     element.on('ready', () => resolve());
     element.on('loaderror', (event) =>

@@ -144,17 +144,17 @@ describe('i18n helpers', () => {
     expect(isRtl('he')).to.equal(true);
     expect(isRtl('en')).to.equal(false);
     await catalogReady('de');
-    expect(t('pricing.choose', { plan: 'Pro' }, messagesFor('de-AT'))).to.equal('Pro wählen');
-    expect(t('pricing.choose', {}, messagesFor('en'))).to.equal('Choose {plan}');
+    expect(t('state.reference', { id: 'r1' }, messagesFor('de-AT'))).to.equal('Referenz: r1');
+    expect(t('state.reference', {}, messagesFor('en'))).to.equal('Reference: {id}');
   });
 
   it('lets a license supply copy for a language the kit does not ship, over English', () => {
     const messages = messagesFor('ja-JP', {
-      en: { 'pricing.free': 'No charge' },
-      ja: { 'pricing.title': 'プランを選択' },
+      en: { 'action.retry': 'Retry' },
+      ja: { 'state.loading': '読み込み中…' },
     });
-    expect(messages['pricing.title']).to.equal('プランを選択');
-    expect(messages['pricing.free']).to.equal('No charge');
-    expect(messages['pricing.monthly']).to.equal('Monthly');
+    expect(messages['state.loading']).to.equal('読み込み中…');
+    expect(messages['action.retry']).to.equal('Retry');
+    expect(messages['state.error.title']).to.equal('Something went wrong');
   });
 });

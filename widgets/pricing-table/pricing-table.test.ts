@@ -64,7 +64,12 @@ describe('lx-pricing-table', () => {
     const el = await table(keys.valid);
     await settled(el, '.plan');
     const seen: LxPlanSelectEvent[] = [];
-    document.addEventListener('lx-plan-select', (e) => seen.push(e), { once: true });
+    // Canceled, as a host that signs the visitor in first does: no checkout opens.
+    const listener = (e: LxPlanSelectEvent) => {
+      seen.push(e);
+      e.preventDefault();
+    };
+    document.addEventListener('lx-plan-select', listener, { once: true });
     el.shadowRoot!.querySelectorAll<HTMLButtonElement>('button[part="cta"]')[1]!.click();
     expect(seen).to.have.length(1);
     const event = seen[0]!;
@@ -130,7 +135,15 @@ describe('lx-pricing-table → lx-checkout', () => {
     await until(() => customElements.get('lx-checkout') !== undefined, 'the checkout code');
     const summary = await settled(checkout as LxCheckout, '[part="summary"]');
     expect(summary.querySelector('dt')!.textContent!.trim()).to.equal('Pro plan');
+    // Subscription mode: Pro's trial is paid nothing today, then the plan's price.
+    const lines = [...summary.querySelectorAll('dl > div')].map((d) =>
+      d.textContent!.replace(/\s+/g, ' ').trim(),
+    );
+    expect(lines[0]).to.equal('Pro plan $9.99 Billed monthly');
+    expect(lines[1]).to.match(/^Free trial until /);
+    expect(lines[2]).to.equal('Due today $0.00');
     expect(document.activeElement).to.equal(checkout);
+    expect(checkout.closest('dialog')!.getAttribute('aria-label')).to.equal('Checkout');
 
     await sendKeys({ press: 'Escape' });
     expect(document.querySelector('dialog[data-lx-checkout]')).to.equal(null);

@@ -36,4 +36,10 @@ export default {
   'checkout.receipt.pending': 'سيكون إيصالك جاهزًا بعد لحظات.',
   'checkout.unavailable': 'الدفع غير متاح حاليًا.',
   'checkout.empty': 'لا يوجد ما يُدفع.',
+  'checkout.due': 'المستحق اليوم',
+  'checkout.trial': 'تجربة مجانية حتى {date}',
+  'checkout.trial.start': 'ابدأ التجربة المجانية',
+  'checkout.subscribed.title': 'تم اشتراكك',
+  'checkout.trial.started': 'بدأت تجربتك المجانية',
+  'checkout.trial.ends': 'يمكنك استخدام {item} الآن. أول دفعة مستحقة في {date}.',
 } satisfies CheckoutCopy;

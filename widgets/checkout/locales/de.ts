@@ -37,4 +37,11 @@ export default {
   'checkout.receipt.pending': 'Ihr Beleg ist gleich fertig.',
   'checkout.unavailable': 'Zahlungen sind gerade nicht möglich.',
   'checkout.empty': 'Es gibt nichts zu bezahlen.',
+  'checkout.due': 'Heute fällig',
+  'checkout.trial': 'Kostenlos testen bis {date}',
+  'checkout.trial.start': 'Kostenlos testen',
+  'checkout.subscribed.title': 'Sie haben abonniert',
+  'checkout.trial.started': 'Ihr kostenloser Testzeitraum hat begonnen',
+  'checkout.trial.ends':
+    'Sie können {item} ab sofort nutzen. Ihre erste Zahlung ist am {date} fällig.',
 } satisfies CheckoutCopy;

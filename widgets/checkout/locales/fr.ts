@@ -36,4 +36,11 @@ export default {
   'checkout.receipt.pending': 'Votre reçu sera prêt dans un instant.',
   'checkout.unavailable': 'Les paiements ne sont pas disponibles pour le moment.',
   'checkout.empty': 'Il n’y a rien à payer.',
+  'checkout.due': 'À payer aujourd’hui',
+  'checkout.trial': 'Essai gratuit jusqu’au {date}',
+  'checkout.trial.start': 'Commencer l’essai gratuit',
+  'checkout.subscribed.title': 'Vous êtes abonné',
+  'checkout.trial.started': 'Votre essai gratuit a commencé',
+  'checkout.trial.ends':
+    'Vous pouvez utiliser la {item} dès maintenant. Votre premier paiement aura lieu le {date}.',
 } satisfies CheckoutCopy;
