@@ -231,6 +231,13 @@ describe('Stripe prices', () => {
 });
 
 describe('the learner’s tier', () => {
+  it('follows a change of the license’s tiers on the next request', async () => {
+    await h.fetch(plansPath(acme), { method: 'DELETE', headers: operator });
+    expect((await featuresOf(h, acme)).features).toContain('leaderboards');
+    await put(acme, valid);
+    expect(await featuresOf(h, acme)).toMatchObject({ tier: 'free', features: ['course_catalog'] });
+  });
+
   it('is marked in GET /v1/plans and checkout uses the license currency or the one asked for', async () => {
     await put(acme, valid);
     expect((await publicPlans(acme)).currentPlanId).toBe('free');

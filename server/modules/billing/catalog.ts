@@ -8,6 +8,9 @@ import type { Clock } from '../../services.js';
 import { defaultPlans, PlanOverrideInput, plansOf, type Plan, type PlanPrice } from './plans.js';
 import { planOverrides, planStripePrices } from './schema.js';
 
+/** How long a process keeps a license's tiers before reading them again. */
+export const PLAN_CACHE_TTL_MS = 30_000;
+
 /** The Stripe objects that bill one tier at one price. */
 export interface StripePlanPrice {
   planId: string;
@@ -42,22 +45,43 @@ export class PlanCatalog {
   readonly #clock: Clock;
   readonly #stripe: Stripe | null;
   readonly #logger: Logger;
+  /** Tiers per license, read again after the TTL; this process's own changes drop them at once. */
+  readonly #cache = new Map<string, { plans: Plan[]; until: number }>();
 
-  constructor(options: { db: Db; clock: Clock; stripe: Stripe | null; logger: Logger }) {
+  readonly #onChange: (licenseId: string) => void;
+
+  constructor(options: {
+    db: Db;
+    clock: Clock;
+    stripe: Stripe | null;
+    logger: Logger;
+    /** Called after the license's tiers changed here. */
+    onChange?: (licenseId: string) => void;
+  }) {
+    this.#onChange = options.onChange ?? (() => undefined);
     this.#db = options.db;
     this.#clock = options.clock;
     this.#stripe = options.stripe;
     this.#logger = options.logger;
   }
 
-  /** The license's tiers, in the order it shows them. */
+  /**
+   * The license's tiers, in the order it shows them. Cached for {@link PLAN_CACHE_TTL_MS}:
+   * a change made by the CLI (another process) shows within that time.
+   */
   plans(licenseId: string): Plan[] {
+    const now = this.#clock.now().getTime();
+    const cached = this.#cache.get(licenseId);
+    if (cached && cached.until > now) return cached.plans;
     const row = this.#db
       .select({ plans: planOverrides.plans })
       .from(planOverrides)
       .where(eq(planOverrides.licenseId, licenseId))
       .get();
-    return row?.plans ?? defaultPlans;
+    const plans = row?.plans ?? defaultPlans;
+    if (this.#cache.size >= 10_000) this.#cache.clear();
+    this.#cache.set(licenseId, { plans, until: now + PLAN_CACHE_TTL_MS });
+    return plans;
   }
 
   /** The override, or null when the license offers the default tiers. */
@@ -79,14 +103,20 @@ export class PlanCatalog {
       .values({ licenseId, plans, createdAt: now, updatedAt: now })
       .onConflictDoUpdate({ target: planOverrides.licenseId, set: { plans, updatedAt: now } })
       .run();
+    this.#cache.delete(licenseId);
+    this.#onChange(licenseId);
     return plans;
   }
 
   /** Back to the default tiers. Returns whether there was an override. */
   clearOverride(licenseId: string): boolean {
-    return (
-      this.#db.delete(planOverrides).where(eq(planOverrides.licenseId, licenseId)).run().changes > 0
-    );
+    const removed = this.#db
+      .delete(planOverrides)
+      .where(eq(planOverrides.licenseId, licenseId))
+      .run().changes;
+    this.#cache.delete(licenseId);
+    this.#onChange(licenseId);
+    return removed > 0;
   }
 
   /** The tier a Stripe price of this license bills, if it is one of ours. */

@@ -73,6 +73,14 @@ export class FeatureAccess {
     if (entry) entry.freshUntil = Number.NEGATIVE_INFINITY;
   }
 
+  /** The next answer for every learner of the license comes from the database. */
+  invalidateLicense(licenseId: string): void {
+    const prefix = `${licenseId}:`;
+    for (const [key, entry] of this.#entries) {
+      if (key.startsWith(prefix)) entry.freshUntil = Number.NEGATIVE_INFINITY;
+    }
+  }
+
   get(licenseId: string, learnerId: string): FeatureView {
     const key = `${licenseId}:${learnerId}`;
     const now = this.#clock.now().getTime();

@@ -18,6 +18,7 @@ export class BillingService {
   readonly plans: PlanCatalog;
   readonly subscriptions: SubscriptionService;
   readonly features: FeatureAccess;
+  readonly #rewards: RewardsService;
 
   constructor(options: {
     db: Db;
@@ -29,7 +30,13 @@ export class BillingService {
     rewards: RewardsService;
   }) {
     const { db, clock, stripe, logger } = options;
-    this.plans = new PlanCatalog({ db, clock, stripe, logger });
+    this.plans = new PlanCatalog({
+      db,
+      clock,
+      stripe,
+      logger,
+      onChange: (licenseId) => this.features.invalidateLicense(licenseId),
+    });
     this.features = new FeatureAccess({
       clock,
       logger,
@@ -48,8 +55,6 @@ export class BillingService {
     options.payments.handleEvents(SUBSCRIPTION_EVENTS, this.subscriptions.handleEvent);
     this.#rewards = options.rewards;
   }
-
-  readonly #rewards: RewardsService;
 
   /** What the database says the learner may use: their tier's features and reward unlocks. */
   entitlement(licenseId: string, learnerId: string): Entitlement {
