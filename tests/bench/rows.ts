@@ -106,6 +106,20 @@ export const rows: BenchRow[] = [
     }),
   },
   {
+    // A signed-in learner's tier and unlocks, answered from the per-learner feature cache.
+    name: 'GET /v1/me/features (cached)',
+    method: 'GET',
+    path: '/v1/me/features',
+    target: { minRatio: 0.4 },
+    setup: async ({ publishableKey, origin }) => ({
+      headers: {
+        'Liberation-Key': publishableKey,
+        Origin: origin,
+        Authorization: `Bearer ${await signDemoLearnerToken('ada')}`,
+      },
+    }),
+  },
+  {
     name: 'GET /v1/rewards/leaderboard (top 100 of 100k learners)',
     method: 'GET',
     path: '/v1/rewards/leaderboard?window=all&limit=100',
