@@ -152,6 +152,20 @@ async function me(headers: Record<string, string>) {
   return (await getJson<{ learner: { id: string } }>(h, '/v1/me', headers)).learner;
 }
 
+describe('trials', () => {
+  it('a trial without a card ends canceled, and the next checkout has no trial', async () => {
+    const tom = await learnerOf(h, { sub: 'tom' });
+    const session = await subscribe(h, tom, { planId: 'pro', interval: 'year' });
+    expect(session.intentType).toBe('setup');
+    await h.emulator.webhooks.settled();
+    await advance(h, { to: new Date(Date.parse(session.trialEnd!) + 1000) });
+    expect(await subscriptionOf(h, tom)).toBeNull();
+    expect((await featuresOf(h, tom)).tier).toBe('free');
+    const again = await subscribe(h, tom, { planId: 'pro', interval: 'year' });
+    expect(again).toMatchObject({ intentType: 'payment', amount: 9990, trialEnd: null });
+  });
+});
+
 describe('one subscription per learner', () => {
   it('starting checkout for another tier cancels the unpaid one', async () => {
     const max = await learnerOf(h, { sub: 'max' });
