@@ -9,6 +9,7 @@ export const widgetEntries = {
   'lx-token-wallet': 'widgets/token-wallet/token-wallet.ts',
   'lx-leaderboard': 'widgets/leaderboard/leaderboard.ts',
   'lx-checkout': 'widgets/checkout/checkout.ts',
+  'lx-course-catalog': 'widgets/course-catalog/course-catalog.ts',
 } as const;
 
 export type WidgetTag = keyof typeof widgetEntries;

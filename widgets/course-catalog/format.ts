@@ -1,0 +1,83 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { formatMoney } from '../internal/i18n.js';
+import type { CourseCard, Translate } from './types.js';
+
+/* Formatting shared by the results and the course page. */
+
+/** A URL the widget may load or link to: http(s) only, whatever the server sent. */
+export function safeUrl(value: string | null | undefined, base?: string): string | undefined {
+  if (!value) return undefined;
+  try {
+    const url = base ? new URL(value, base.endsWith('/') ? base : `${base}/`) : new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function priceText(course: CourseCard, locale: string, t: Translate): string {
+  return course.price.amount === 0
+    ? t('catalog.free')
+    : formatMoney(course.price.amount, course.price.currency, locale);
+}
+
+export function decimal(value: number, locale: string): string {
+  return new Intl.NumberFormat(locale, {
+    maximumFractionDigits: 1,
+    minimumFractionDigits: 1,
+  }).format(value);
+}
+
+/** Stars for an average rating, with the same information as text for screen readers. */
+export function ratingView(
+  rating: CourseCard['rating'],
+  locale: string,
+  t: Translate,
+): TemplateResult {
+  if (rating.average === null || rating.count === 0) {
+    return html`<span class="rating muted">${t('catalog.unrated')}</span>`;
+  }
+  const full = Math.max(0, Math.min(5, Math.round(rating.average)));
+  const average = decimal(rating.average, locale);
+  const count = new Intl.NumberFormat(locale).format(rating.count);
+  return html`<span
+    class="rating"
+    role="img"
+    aria-label=${t('catalog.rated', { rating: average, count })}
+    ><span class="stars" aria-hidden="true"
+      >${'★'.repeat(full)}<span class="off">${'★'.repeat(5 - full)}</span></span
+    >
+    ${average} (${count})</span
+  >`;
+}
+
+/** A value's display name from the copy (`prefix.value`), else the value itself. */
+export function labelOf(prefix: string, value: string, t: Translate): string {
+  const key = `${prefix}.${value}`;
+  const text = t(key);
+  return text === key ? value : text;
+}
+
+export function languageName(code: string, locale: string): string {
+  try {
+    return new Intl.DisplayNames([locale], { type: 'language' }).of(code) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+/** The cover image, or a placeholder with the title's first letter when there is none. */
+export function coverView(course: CourseCard, api: string, t: Translate): TemplateResult {
+  const src = safeUrl(course.coverUrl, api);
+  return src
+    ? html`<img
+        part="cover"
+        class="cover"
+        src=${src}
+        alt=${t('catalog.cover', { title: course.title })}
+        loading="lazy"
+      />`
+    : html`<div part="cover" class="cover none" aria-hidden="true">
+        ${[...course.title.trim()][0]?.toUpperCase() ?? nothing}
+      </div>`;
+}

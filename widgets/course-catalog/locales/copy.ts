@@ -1,0 +1,4 @@
+import type { CatalogKey } from '../course-catalog.messages.js';
+
+/** Every key of the catalog and its detail view: a translation covers them all. */
+export type CatalogCopy = Record<CatalogKey, string>;
