@@ -45,7 +45,7 @@ const listPlans = createRoute({
   description:
     "The license's own tiers, or the default ones. With a learner token (optional), the " +
     "learner's current tier is marked; a token that does not verify is ignored here.",
-  security: [{ publishableKey: [] }, { publishableKey: [], learnerToken: [] }],
+  security: [{ publishableKey: [] }],
   middleware: [requireLicense] as const,
   responses: {
     200: {
