@@ -26,6 +26,7 @@ export const flowMessages = {
   'checkout.authenticating': 'Your bank asks you to confirm this payment in its window.',
   'checkout.declined': 'Your payment was declined',
   'checkout.failed': 'Your payment did not go through',
+  'checkout.blocked': 'This checkout cannot start',
   'checkout.retry': 'Check the details or use another card, then try again.',
   'checkout.succeeded': 'Payment received',
   'checkout.thanks': 'Thank you! {amount} was paid for {item}.',

@@ -3,6 +3,7 @@ import type { CheckoutRequest } from '../../server/modules/payments/pricing.js';
 import type { CheckoutSession } from '../../server/modules/payments/products.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import type { EmbedConfig } from '../internal/config-store.js';
+import type { Theme } from '../internal/theme.js';
 import { formatDate, formatMoney, languageOf } from '../internal/i18n.js';
 import { LxCheckoutCompleteEvent } from './checkout-complete.event.js';
 import { flowMessages } from './checkout-flow.messages.js';
@@ -57,6 +58,8 @@ export interface FlowHost {
   itemName: string | undefined;
   client: ApiClient;
   config: EmbedConfig;
+  /** The theme the Payment Element is styled after (the element's own, else the license's). */
+  theme: Theme;
   locale: string;
   t: Translate;
   update(): void;
@@ -184,9 +187,8 @@ export class CheckoutFlow {
   }
 
   #refusal(error: LxApiError): string {
-    return (
-      error.problem?.errors?.[0]?.message ?? error.message ?? this.#t('checkout.coupon.refused')
-    );
+    // The server's own sentence (its problem detail) says why.
+    return error.message || this.#t('checkout.coupon.refused');
   }
 
   get #itemName(): string {
@@ -267,7 +269,7 @@ export class CheckoutFlow {
         url: stripeJsUrl ?? 'https://js.stripe.com/v3/',
         publishableKey: stripePublishableKey,
         clientSecret: session.clientSecret,
-        theme: config.theme,
+        theme: this.#host.theme,
         locale: this.#host.locale,
         node: this.#slot,
         onEscape: () => this.#host.escape(),
@@ -601,7 +603,7 @@ export class CheckoutFlow {
     }
     if (error.status === 400 || error.status === 404 || error.status === 409) {
       return html`<div part="base state" class="state" role="alert" data-kind="error">
-        <h2>${this.#t('checkout.failed')}</h2>
+        <h2>${this.#t('checkout.blocked')}</h2>
         <p>${error.message}</p>
       </div>`;
     }

@@ -113,8 +113,10 @@ export class LxCheckout extends LxElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    const keys = ['courseId', 'plan', 'interval', 'coupon', 'userToken', 'tokenProvider'] as const;
-    if (this.#mod && this.config && keys.some((k) => changed.has(k))) void this.#start();
+    const keys = ['courseId', 'plan', 'interval', 'coupon', 'itemName', 'locale'] as const;
+    const learner = changed.has('userToken') || changed.has('tokenProvider');
+    if (this.#mod && this.config && (learner || keys.some((k) => changed.has(k))))
+      void this.#start();
   }
 
   protected override configReady(_config: EmbedConfig): void {
@@ -154,6 +156,7 @@ export class LxCheckout extends LxElement {
       itemName: this.itemName,
       client: this.client,
       config: this.config!,
+      theme: this.theme ?? this.config!.theme,
       locale: this.resolvedLocale,
       t: this.#t,
       update: () => this.requestUpdate(),

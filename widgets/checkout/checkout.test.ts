@@ -219,6 +219,26 @@ describe('lx-checkout', () => {
     expect((await completed).detail.amount).to.equal(4900);
   });
 
+  it('says why a checkout cannot start, and tells the page', async () => {
+    const { api, payments } = await apiFixtures();
+    const errors: LxCheckoutErrorEvent[] = [];
+    document.addEventListener('lx-checkout-error', (e) => errors.push(e), { once: true });
+    const el = await fixture<LxCheckout>(
+      html`<lx-checkout
+        license=${payments.license}
+        api=${api}
+        user-token=${payments.tokens.refused!}
+        course-id="crs_missing"
+      ></lx-checkout>`,
+    );
+    const state = await settled(el, '.state');
+    expect(text(state.querySelector('h2'))).to.equal('This checkout cannot start');
+    expect(state.getAttribute('role')).to.equal('alert');
+    expect(errors).to.have.length(1);
+    expect(errors[0]!.detail.code).to.equal('not_found');
+    expect(text(state.querySelector('p'))).to.equal(errors[0]!.detail.message);
+  });
+
   it('shows why a coupon is refused, at the coupon field', async () => {
     const el = await checkout('refused');
     const input = (await settled(el, '#coupon')) as HTMLInputElement;
@@ -226,7 +246,7 @@ describe('lx-checkout', () => {
     shadow(el).querySelector<HTMLButtonElement>('[part="coupon"] button')!.click();
     await until(() => !!shadow(el).querySelector('#coupon-error'), 'the refusal');
     expect(text(shadow(el).querySelector('#coupon-error'))).to.equal(
-      'unknown, used, or issued to someone else',
+      'The coupon cannot be used: unknown, used, or issued to someone else',
     );
     const field = shadow(el).querySelector('#coupon')!;
     expect(field.getAttribute('aria-invalid')).to.equal('true');

@@ -42,4 +42,5 @@ export default {
   'checkout.subscribed.title': 'تم اشتراكك',
   'checkout.trial.started': 'بدأت تجربتك المجانية',
   'checkout.trial.ends': 'يمكنك استخدام {item} الآن. أول دفعة مستحقة في {date}.',
+  'checkout.blocked': 'لا يمكن بدء عملية الدفع هذه',
 } satisfies CheckoutCopy;

@@ -44,4 +44,5 @@ export default {
   'checkout.trial.started': 'Ihr kostenloser Testzeitraum hat begonnen',
   'checkout.trial.ends':
     'Sie können {item} ab sofort nutzen. Ihre erste Zahlung ist am {date} fällig.',
+  'checkout.blocked': 'Diese Bezahlung kann nicht beginnen',
 } satisfies CheckoutCopy;

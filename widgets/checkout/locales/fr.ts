@@ -43,4 +43,5 @@ export default {
   'checkout.trial.started': 'Votre essai gratuit a commencé',
   'checkout.trial.ends':
     'Vous pouvez utiliser la {item} dès maintenant. Votre premier paiement aura lieu le {date}.',
+  'checkout.blocked': 'Ce paiement ne peut pas commencer',
 } satisfies CheckoutCopy;
