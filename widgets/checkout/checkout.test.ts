@@ -167,7 +167,16 @@ describe('lx-checkout', () => {
       mode: 'payment',
     });
     expect(event.detail.paymentIntentId).to.match(/^pi_/);
-    await recordedAs('paid', event.detail.paymentIntentId, 'succeeded');
+    const record = await recordedAs('paid', event.detail.paymentIntentId, 'succeeded');
+    // The receipt: the server's path on the API origin, opened in a new tab.
+    const { api } = await apiFixtures();
+    const receipt = new URL(record.receiptUrl!, api).href;
+    expect(event.detail.receiptUrl).to.equal(receipt);
+    const link = shadow(el).querySelector<HTMLAnchorElement>('a[part="receipt"]')!;
+    expect(link.href).to.equal(receipt);
+    expect(link.target).to.equal('_blank');
+    expect(link.rel).to.equal('noopener noreferrer');
+    expect(text(link)).to.equal('View your receipt (opens in a new tab)');
   });
 
   it('shows the decline of 4000 0000 0000 0002, records nothing as paid, and lets the learner retry', async () => {
