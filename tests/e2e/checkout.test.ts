@@ -12,10 +12,10 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-/** What the API says the page's learner owns, asked from the page (its origin, its token). */
-function ownedCourses(page: Page, learner: string): Promise<string[]> {
+/** GET `path` on the API as `learner`, from the page (its origin, a token from its backend). */
+function asLearner<T>(page: Page, learner: string, path: string): Promise<T> {
   return page.evaluate(
-    async ({ api, key, learner }) => {
+    async ({ api, key, learner, path }) => {
       const { token } = await (
         await fetch('/demo/token', {
           method: 'POST',
@@ -23,18 +23,22 @@ function ownedCourses(page: Page, learner: string): Promise<string[]> {
           body: JSON.stringify({ learner }),
         })
       ).json();
-      const res = await fetch(`${api}/v1/me/courses`, {
+      const res = await fetch(`${api}${path}`, {
         headers: { 'Liberation-Key': key, Authorization: `Bearer ${token}` },
       });
-      const body = (await res.json()) as { items: { id: string }[] };
-      return body.items.map((c) => c.id);
+      return res.json();
     },
-    { api: stack.api, key: demoKeys.academy, learner },
-  );
+    { api: stack.api, key: demoKeys.academy, learner, path },
+  ) as Promise<T>;
+}
+
+async function ownedCourses(page: Page, learner: string): Promise<string[]> {
+  const body = await asLearner<{ items: { id: string }[] }>(page, learner, '/v1/me/courses');
+  return body.items.map((c) => c.id);
 }
 
 async function typeCard(page: Page, number: string) {
-  const frame = page.frameLocator('lx-checkout [slot="payment"] iframe');
+  const frame = page.frameLocator('lx-checkout [slot="payment"] iframe').first();
   await frame.locator('#number').fill(number);
   await frame.locator('#expiry').fill('12 / 34');
   await frame.locator('#cvc').fill('123');
@@ -91,6 +95,34 @@ describe('an LMS page that embeds only lx-checkout for one course', () => {
     await receiptPage.close();
 
     await expect.poll(() => ownedCourses(page, 'ada')).toContain('crs_demo_01');
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
+
+describe('the pricing table', () => {
+  it('subscribes to Pro through the checkout it opens, and a Pro-only feature becomes available', async () => {
+    const { page, errors, close } = await openPage(stack.browser, `${stack.portal}/`);
+    // The portal's own sign-in: Alan this time.
+    await page.evaluate(() => localStorage.setItem('lx-demo-learner', 'alan'));
+    await page.reload();
+    const features = () =>
+      asLearner<{ tier: string | null; features: string[] }>(page, 'alan', '/v1/me/features');
+    expect((await features()).features).not.toContain('certificates');
+
+    const pro = page.locator('lx-pricing-table#pricing [part~="cta"]', { hasText: 'Pro' });
+    await pro.click();
+    const checkout = page.locator('dialog[data-lx-checkout] lx-checkout');
+    await checkout.getByRole('button', { name: 'Continue to payment' }).click();
+    await expect.poll(() => phase(page)).toBe('paying');
+    await typeCard(page, '4242 4242 4242 4242');
+    await checkout.locator('button[part~="pay"]').click();
+    await expect.poll(() => phase(page), { timeout: 15_000 }).toBe('succeeded');
+
+    await expect
+      .poll(async () => (await features()).features, { timeout: 15_000 })
+      .toContain('certificates');
+    expect((await features()).tier).toBe('pro');
     expect(errors).toEqual([]);
     await close();
   });
