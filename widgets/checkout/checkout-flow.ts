@@ -187,8 +187,11 @@ export class CheckoutFlow {
   }
 
   #refusal(error: LxApiError): string {
-    // The server's own sentence (its problem detail) says why.
-    return error.message || this.#t('checkout.coupon.refused');
+    // The server's own sentence (its problem detail) says why, in English; other languages
+    // get the translated sentence.
+    return languageOf(this.#host.locale) === 'en' && error.message
+      ? error.message
+      : this.#t('checkout.coupon.refused');
   }
 
   get #itemName(): string {
@@ -243,7 +246,9 @@ export class CheckoutFlow {
     } finally {
       this.#busy = false;
     }
-    await this.#focus(this.#couponError ? '#coupon' : '#sum');
+    // A refusal takes the learner back to the field; an applied coupon is announced.
+    if (this.#couponError) await this.#focus('#coupon');
+    else this.#host.update();
   }
 
   /** The learner starts paying: only now Stripe.js loads and the Payment Element mounts. */
