@@ -4,6 +4,7 @@ import { signPayload } from '../../demo/stripe-emulator/index.js';
 import type { Db } from '../../server/db/client.js';
 import { Ledger } from '../../server/modules/rewards/ledger.js';
 import { seedRewardsData } from './rewards-data.js';
+import { searchRows } from './search.js';
 
 /** What a row's `setup` can use: the running server and its seeded database. */
 export interface BenchContext {
@@ -156,6 +157,7 @@ export const rows: BenchRow[] = [
       };
     },
   },
+  ...searchRows,
 ];
 
 let rewardsReady: Promise<Record<string, string>> | undefined;

@@ -12,7 +12,8 @@ const COUNT_CACHE_SIZE = 1000;
 
 /**
  * Turns what a learner typed into an FTS5 query: words only (no operators or column names
- * get through), each quoted; words of two characters or more match as prefixes.
+ * get through), each quoted, all required. The last word is the one being typed: from two
+ * characters on it matches as a prefix.
  */
 export function ftsQuery(q: string | undefined): string | null {
   const words =
@@ -21,7 +22,9 @@ export function ftsQuery(q: string | undefined): string | null {
       .match(/[\p{L}\p{N}]+/gu)
       ?.slice(0, MAX_TERMS) ?? [];
   if (words.length === 0) return null;
-  return words.map((w) => `"${w}"${w.length >= 2 ? '*' : ''}`).join(' ');
+  return words
+    .map((w, i) => `"${w}"${i === words.length - 1 && w.length >= 2 ? '*' : ''}`)
+    .join(' ');
 }
 
 interface Combo {
@@ -144,23 +147,25 @@ export class CourseSearch {
     const limit = query.limit;
     let rows: (CardRow & { k: number | null })[];
     if (sort === 'relevance') {
-      let page = '';
-      const pageParams: unknown[] = [];
+      const pageWhere = [...where];
+      const pageParams = [...params];
       if (cursor) {
-        page = 'where k > ? or (k = ? and seq > ?)';
+        pageWhere.push(`(${RANK} > ? or (${RANK} = ? and c.seq > ?))`);
         pageParams.push(cursor.key, cursor.key, cursor.seq);
       }
+      // Ranked on the narrow seq index (every filter column is in it); only the page's rows
+      // are read whole.
       rows = this.#sqlite
         .prepare(
-          `select * from (
-             select ${CARD_COLUMNS}, ${RANK} as k
-             from courses_fts join courses c on c.seq = courses_fts.rowid
-             join instructors i on i.id = c.instructor_id
-             where courses_fts match ? and ${where.join(' and ')}
-           ) ${page}
-           order by k, seq limit ?`,
+          `select ${CARD_COLUMNS}, r.k as k from (
+             select c.seq as seq, ${RANK} as k
+             from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
+             where courses_fts match ? and ${pageWhere.join(' and ')}
+             order by k, c.seq limit ?
+           ) r join courses c on c.seq = r.seq join instructors i on i.id = c.instructor_id
+           order by r.k, r.seq`,
         )
-        .all(match, ...params, ...pageParams, limit + 1) as typeof rows;
+        .all(match, ...pageParams, limit + 1) as typeof rows;
     } else {
       const { key, desc } = ORDERS[sort];
       const pageWhere = [...where];
@@ -205,13 +210,28 @@ export class CourseSearch {
     };
   }
 
-  #facets(
+  /**
+   * Published courses per facet combination under the shared filters. Without text or
+   * ranges the trigger-kept table answers; otherwise the counts are computed once per catalog
+   * version and kept in a small cache.
+   */
+  #combos(
     licenseId: string,
     match: string | null,
     shared: string[],
     sharedParams: unknown[],
     query: SearchQuery,
-  ): { total: number; facets: Facets } {
+  ): Combo[] {
+    const ranged =
+      query.minRating !== undefined || query.minPrice !== undefined || query.maxPrice !== undefined;
+    if (match === null && !ranged) {
+      return this.#sqlite
+        .prepare(
+          `select category, level, language, free, n from course_facet_counts
+           where license_id = ? and n > 0`,
+        )
+        .all(licenseId) as Combo[];
+    }
     const cacheKey = JSON.stringify([
       licenseId,
       this.#version(licenseId),
@@ -220,29 +240,41 @@ export class CourseSearch {
       query.minPrice,
       query.maxPrice,
     ]);
-    let combos = this.#counts.get(cacheKey);
-    if (combos) {
+    const cached = this.#counts.get(cacheKey);
+    if (cached) {
+      // Re-inserted to keep the map in least-recently-used order.
       this.#counts.delete(cacheKey);
-    } else {
-      const where = [...shared];
-      const params = [...sharedParams];
-      if (match) {
-        where.push('c.seq in (select rowid from courses_fts where courses_fts match ?)');
-        params.push(match);
-      }
-      combos = this.#sqlite
-        .prepare(
-          `select c.category, c.level, c.language, c.price_amount = 0 as free, count(*) as n
-           from courses c where ${where.join(' and ')} group by 1, 2, 3, 4`,
-        )
-        .all(...params) as Combo[];
-      if (this.#counts.size >= COUNT_CACHE_SIZE) {
-        const oldest = this.#counts.keys().next().value;
-        if (oldest !== undefined) this.#counts.delete(oldest);
-      }
+      this.#counts.set(cacheKey, cached);
+      return cached;
+    }
+    const where = [...shared];
+    const params = [...sharedParams];
+    if (match) {
+      where.push('c.seq in (select rowid from courses_fts where courses_fts match ?)');
+      params.push(match);
+    }
+    const combos = this.#sqlite
+      .prepare(
+        `select c.category, c.level, c.language, c.price_amount = 0 as free, count(*) as n
+         from courses c where ${where.join(' and ')} group by 1, 2, 3, 4`,
+      )
+      .all(...params) as Combo[];
+    if (this.#counts.size >= COUNT_CACHE_SIZE) {
+      const oldest = this.#counts.keys().next().value;
+      if (oldest !== undefined) this.#counts.delete(oldest);
     }
     this.#counts.set(cacheKey, combos);
+    return combos;
+  }
 
+  #facets(
+    licenseId: string,
+    match: string | null,
+    shared: string[],
+    sharedParams: unknown[],
+    query: SearchQuery,
+  ): { total: number; facets: Facets } {
+    const combos = this.#combos(licenseId, match, shared, sharedParams, query);
     const category = query.category?.toLowerCase();
     const wants = {
       category: (c: Combo) => category === undefined || c.category === category,
@@ -283,9 +315,12 @@ export class CourseSearch {
     if (!match) return [];
     return this.#sqlite
       .prepare(
-        `select c.id, c.title from courses_fts join courses c on c.seq = courses_fts.rowid
-         where courses_fts match ? and c.license_id = ? and c.status = 'published'
-         order by ${RANK}, c.seq limit ${SUGGESTIONS}`,
+        `select c.id, c.title from (
+           select c.seq as seq, ${RANK} as k
+           from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
+           where courses_fts match ? and c.license_id = ? and c.status = 'published'
+           order by k, c.seq limit ${SUGGESTIONS}
+         ) r join courses c on c.seq = r.seq order by r.k, r.seq`,
       )
       .all(`title : (${match})`, licenseId) as { id: string; title: string }[];
   }
