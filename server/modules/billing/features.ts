@@ -18,6 +18,12 @@ export interface Entitlement {
 /** Reads a learner's entitlement; throws when the database cannot answer. */
 export type EntitlementReader = (licenseId: string, learnerId: string) => Entitlement;
 
+/**
+ * A cheap marker of what the cache cannot hear about (a reward unlock granted by another
+ * module): when it changes, the cached answer is read again.
+ */
+export type ChangeProbe = (licenseId: string, learnerId: string) => number;
+
 export interface FeatureGrant {
   feature: string;
   source: 'plan' | 'reward';
@@ -38,6 +44,7 @@ export interface FeatureView {
 interface Entry {
   value: Entitlement;
   readAt: number;
+  probe: number | null;
   /** Past this, the value is read again before it is used (unless the read fails). */
   freshUntil: number;
 }
@@ -52,12 +59,20 @@ export class FeatureAccess {
   readonly #ttlMs: number;
   readonly #logger: Logger;
   readonly #entries = new Map<string, Entry>();
+  readonly #probe: ChangeProbe | undefined;
   #read: EntitlementReader;
 
-  constructor(options: { clock: Clock; logger: Logger; read: EntitlementReader; ttlMs?: number }) {
+  constructor(options: {
+    clock: Clock;
+    logger: Logger;
+    read: EntitlementReader;
+    probe?: ChangeProbe;
+    ttlMs?: number;
+  }) {
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#read = options.read;
+    this.#probe = options.probe;
     this.#ttlMs = options.ttlMs ?? FEATURE_CACHE_TTL_MS;
   }
 
@@ -86,10 +101,11 @@ export class FeatureAccess {
     const now = this.#clock.now().getTime();
     let entry = this.#entries.get(key);
     let stale = false;
-    if (!entry || entry.freshUntil <= now) {
+    const probe = this.#probed(licenseId, learnerId);
+    if (!entry || entry.freshUntil <= now || (probe !== null && probe !== entry.probe)) {
       try {
         const value = this.#read(licenseId, learnerId);
-        entry = { value, readAt: now, freshUntil: now + this.#ttlMs };
+        entry = { value, readAt: now, probe, freshUntil: now + this.#ttlMs };
         this.#entries.delete(key);
         this.#entries.set(key, entry);
         if (this.#entries.size > MAX_ENTRIES) {
@@ -109,6 +125,16 @@ export class FeatureAccess {
       }
     }
     return this.#view(entry.value, entry.readAt, stale, now);
+  }
+
+  #probed(licenseId: string, learnerId: string): number | null {
+    if (!this.#probe) return null;
+    try {
+      return this.#probe(licenseId, learnerId);
+    } catch {
+      // The read that follows, or the cached value, decides.
+      return null;
+    }
   }
 
   has(licenseId: string, learnerId: string, feature: string): boolean {

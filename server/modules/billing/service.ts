@@ -1,9 +1,11 @@
+import { and, eq, max, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
 import type { Clock } from '../../services.js';
 import type { LicenseService } from '../licenses/service.js';
 import type { PaymentService } from '../payments/service.js';
+import { rewardFeatureGrants } from '../rewards/schema.js';
 import type { RewardsService } from '../rewards/service.js';
 import { PlanCatalog } from './catalog.js';
 import { FeatureAccess, type Entitlement } from './features.js';
@@ -30,6 +32,17 @@ export class BillingService {
     rewards: RewardsService;
   }) {
     const { db, clock, stripe, logger } = options;
+    // A reward unlock is a new row here: the cache notices it on the learner's next request.
+    const newestGrant = db
+      .select({ id: max(rewardFeatureGrants.id) })
+      .from(rewardFeatureGrants)
+      .where(
+        and(
+          eq(rewardFeatureGrants.licenseId, sql.placeholder('licenseId')),
+          eq(rewardFeatureGrants.learnerId, sql.placeholder('learnerId')),
+        ),
+      )
+      .prepare();
     this.plans = new PlanCatalog({
       db,
       clock,
@@ -41,6 +54,7 @@ export class BillingService {
       clock,
       logger,
       read: (licenseId, learnerId) => this.entitlement(licenseId, learnerId),
+      probe: (licenseId, learnerId) => newestGrant.get({ licenseId, learnerId })?.id ?? 0,
     });
     this.subscriptions = new SubscriptionService({
       db,
