@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jsonInit } from '../licensing/helpers.js';
 import { eventRows, postSigned } from '../payments/helpers.js';
 import {
   advance,
@@ -186,6 +187,41 @@ describe('one subscription per learner', () => {
 });
 
 describe('exactly once', () => {
+  it('five clicks at once start one subscription', async () => {
+    const sam = await learnerOf(h, { sub: 'sam' });
+    const sessions = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        subscribe(h, sam, { planId: 'enterprise', interval: 'month' }),
+      ),
+    );
+    expect(new Set(sessions.map((s) => s.subscriptionId)).size).toBe(1);
+    const customer = (await h.stripe.subscriptions.retrieve(sessions[0]!.subscriptionId)).customer;
+    const all = await h.stripe.subscriptions.list({ customer: customer as string, status: 'all' });
+    expect(all.data).toHaveLength(1);
+  });
+
+  it('a lost answer from Stripe, then a retry: one subscription', async () => {
+    const zoe = await learnerOf(h, { sub: 'zoe' });
+    h.http.dropPath = '/v1/subscriptions';
+    h.http.drop = 1;
+    try {
+      const res = await h.fetch(
+        '/v1/checkout/sessions',
+        jsonInit('POST', { kind: 'plan', planId: 'enterprise', interval: 'month' }, zoe.headers),
+      );
+      expect(res.status).toBe(503);
+    } finally {
+      h.http.drop = 0;
+      h.http.dropPath = '/v1/payment_intents';
+    }
+    const session = await subscribe(h, zoe, { planId: 'enterprise', interval: 'month' });
+    const customer = (await h.stripe.subscriptions.retrieve(session.subscriptionId)).customer;
+    const all = await h.stripe.subscriptions.list({ customer: customer as string, status: 'all' });
+    expect(all.data.map((s) => s.id)).toEqual([session.subscriptionId]);
+    await confirm(h, session);
+    expect((await subscriptionOf(h, zoe))?.status).toBe('active');
+  });
+
   it('replayed events, newest first, change nothing', async () => {
     const lin = await learnerOf(h, { sub: 'lin' });
     const mark = h.emulator.events().length;
