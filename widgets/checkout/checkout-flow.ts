@@ -157,6 +157,11 @@ export class CheckoutFlow {
     this.#host.update();
   }
 
+  /** True while a payment is being confirmed (and may still need the learner's bank). */
+  get paying(): boolean {
+    return this.#phase === 'processing' || this.#phase === 'authenticating';
+  }
+
   dispose(): void {
     this.#disposed = true;
     this.#watch?.disconnect();

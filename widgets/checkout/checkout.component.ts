@@ -129,6 +129,11 @@ export class LxCheckout extends LxElement {
     this.#flow = undefined;
   }
 
+  /** True while a payment is being confirmed: closing now would hide its outcome. */
+  get busy(): boolean {
+    return this.#flow?.paying ?? false;
+  }
+
   /** Starts (or starts over) the checkout for the current attributes. */
   async #start(): Promise<void> {
     const request = this.#signedIn ? this.#request : undefined;
@@ -160,7 +165,7 @@ export class LxCheckout extends LxElement {
       locale: this.resolvedLocale,
       t: this.#t,
       update: () => this.requestUpdate(),
-      escape: () => this.closable && this.#close(),
+      escape: () => this.closable && !this.busy && this.#close(),
       problem: (error, retry) => this.renderProblem(error, retry),
     });
     await this.#flow.start(session);
@@ -178,7 +183,12 @@ export class LxCheckout extends LxElement {
 
   protected override renderReady(_config: EmbedConfig): TemplateResult {
     const close = this.closable
-      ? html`<button part="close" aria-label=${this.#t('checkout.close')} @click=${this.#close}>
+      ? html`<button
+          part="close"
+          aria-label=${this.#t('checkout.close')}
+          ?disabled=${this.busy}
+          @click=${this.#close}
+        >
           ×
         </button>`
       : nothing;

@@ -24,6 +24,10 @@ interface Opener extends HTMLElement {
   tokenProvider?: () => string | undefined | Promise<string | undefined>;
 }
 
+interface Busy extends HTMLElement {
+  busy?: boolean;
+}
+
 interface Kit {
   load(...tags: string[]): Promise<void>;
 }
@@ -103,7 +107,8 @@ export function openCheckout(from: HTMLElement, request: CheckoutRequest): Opene
   }
   dialog.addEventListener('lx-checkout-close', close);
   dialog.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape' && !event.defaultPrevented) {
+    // Not while a payment is being confirmed: its outcome would be hidden.
+    if (event.key === 'Escape' && !event.defaultPrevented && !(checkout as Busy).busy) {
       event.preventDefault();
       close();
     }
