@@ -18,6 +18,7 @@ import { meRoutes } from './modules/learners/routes.js';
 import { adminLicenseRoutes } from './modules/licenses/admin-routes.js';
 import { paymentAdminRoutes } from './modules/payments/admin-routes.js';
 import { myReceiptRoutes, receiptRoutes } from './modules/payments/receipt-routes.js';
+import { webhookAdminRoutes, webhookRoutes } from './modules/webhooks/routes.js';
 import { checkoutRoutes, stripeWebhookRoutes } from './modules/payments/routes.js';
 import { licenseRoutes } from './modules/licenses/routes.js';
 import { authoringRoutes, isUpload } from './modules/marketplace/authoring-routes.js';
@@ -149,6 +150,8 @@ export function createApp(services: Services, options: AppOptions = {}) {
   app.route('/v1/receipts', receiptRoutes);
   app.route('/v1/me/receipts', myReceiptRoutes);
   app.route('/v1/admin/payments', paymentAdminRoutes);
+  app.route('/v1/webhooks', webhookRoutes);
+  app.route('/v1/admin/webhooks', webhookAdminRoutes);
   app.route('/v1/courses', courseRoutes);
   app.route('/v1/me/courses', myCourseRoutes);
   app.route('/v1/authoring', authoringRoutes);

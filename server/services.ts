@@ -13,6 +13,7 @@ import { LicenseService } from './modules/licenses/service.js';
 import { courseProduct } from './modules/marketplace/product.js';
 import { MarketplaceService } from './modules/marketplace/service.js';
 import { PaymentService } from './modules/payments/service.js';
+import { WebhookService } from './modules/webhooks/service.js';
 import { SupportService } from './modules/support/service.js';
 import { ThemeService } from './modules/themes/service.js';
 import { UsageMeter } from './modules/usage/meter.js';
@@ -64,6 +65,8 @@ export interface Services {
   /** The Stripe client, or null when neither keys nor an emulator were given. */
   stripe: Stripe | null;
   payments: PaymentService;
+  /** Partner webhooks: endpoints, deliveries and the worker that sends them (started by main.ts). */
+  webhooks: WebhookService;
   /** Tiers, subscriptions and feature access; registers the `plan` kind with payments. */
   billing: BillingService;
   marketplace: MarketplaceService;
@@ -122,6 +125,7 @@ export function createServices(options: {
     embed: new EmbedConfigService(options.config, themes),
     stripe,
     payments,
+    webhooks: new WebhookService({ db, clock, secrets: licenses.secrets, logger: options.logger }),
     billing: new BillingService({
       db,
       clock,

@@ -1,0 +1,447 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ApiError } from '../../errors.js';
+import { requireOperator } from '../../middleware/operator.js';
+import { requireSecretKey } from '../../middleware/secret-key.js';
+import { problemResponses } from '../../openapi.js';
+import { createRouter } from '../../router.js';
+import type { AppEnv } from '../../types.js';
+import { EVENT_TYPE_PATTERN, webhookEventTypes, type WebhookService } from './service.js';
+
+// The same endpoints twice: for the operator (any license, `/v1/admin/webhooks/{licenseId}/…`)
+// and for the customer's server with its secret key (its own license, `/v1/webhooks/…`).
+
+const operator = {
+  tags: ['Admin: webhooks'],
+  security: [{ operatorToken: [] }],
+  middleware: [requireOperator],
+};
+const secretKey = {
+  tags: ['Webhooks'],
+  security: [{ secretKey: [] }],
+  middleware: [requireSecretKey()],
+};
+
+const pathParam = (name: string) =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name, in: 'path' } });
+
+const LicenseParam = z.object({ licenseId: pathParam('licenseId') });
+const EndpointParam = z.object({ endpointId: pathParam('endpointId') });
+const DeliveryParam = z.object({ deliveryId: pathParam('deliveryId') });
+
+const EventTypes = z
+  .array(z.string().max(100).regex(EVENT_TYPE_PATTERN))
+  .max(50)
+  .openapi({
+    description: `Event types to send, or families such as \`redemption.*\`; empty or absent: all. Sent today: ${webhookEventTypes.join(', ')}.`,
+  });
+
+const EndpointInput = z
+  .object({
+    url: z.string().max(2000).openapi({
+      description: 'https; plain http only for localhost or 127.0.0.1 (development)',
+      example: 'https://lms.example.edu/hooks/liberation',
+    }),
+    description: z.string().max(500).nullable().optional(),
+    eventTypes: EventTypes.optional(),
+  })
+  .strict()
+  .openapi('WebhookEndpointInput');
+
+const EndpointPatch = EndpointInput.partial()
+  .extend({ status: z.enum(['active', 'disabled']).optional() })
+  .strict()
+  .openapi('WebhookEndpointPatch');
+
+const Endpoint = z
+  .object({
+    id: z.string(),
+    url: z.string(),
+    description: z.string().nullable(),
+    eventTypes: z.array(z.string()),
+    status: z.string(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('WebhookEndpoint');
+
+const CreatedEndpoint = z
+  .object({
+    endpoint: Endpoint,
+    secret: z.string().openapi({
+      description:
+        'The signing secret (`whsec_` + base64), shown only in this answer. Verify each request as the Standard Webhooks specification says: `webhook-signature` is `v1,` + base64 HMAC-SHA256 of `webhook-id.webhook-timestamp.body` keyed with the base64-decoded part after `whsec_`.',
+    }),
+  })
+  .openapi('WebhookEndpointCreated');
+
+const Attempt = z.object({
+  startedAt: z.string(),
+  durationMs: z.number().int(),
+  statusCode: z.number().int().nullable(),
+  error: z.string().nullable(),
+  nextAttemptAt: z.string().nullable(),
+});
+
+const Delivery = z
+  .object({
+    id: z.string(),
+    endpointId: z.string(),
+    eventId: z.string().openapi({ description: 'The `webhook-id` header of every attempt' }),
+    eventType: z.string(),
+    status: z.string().openapi({ description: '`pending`, `succeeded` or `failed` (given up)' }),
+    attempts: z.number().int(),
+    nextAttemptAt: z.string().nullable(),
+    lastStatusCode: z.number().int().nullable(),
+    lastError: z.string().nullable(),
+    deliveredAt: z.string().nullable(),
+    createdAt: z.string(),
+    log: z.array(Attempt).optional(),
+  })
+  .openapi('WebhookDelivery');
+
+const DeliveryQuery = z.object({
+  status: z.enum(['pending', 'succeeded', 'failed']).optional(),
+  endpointId: z.string().max(100).optional(),
+  since: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+const ReplayInput = z
+  .object({ since: z.iso.datetime({ offset: true }) })
+  .strict()
+  .openapi('WebhookReplayInput');
+
+const svc = (c: Context<AppEnv>): WebhookService => c.get('services').webhooks;
+
+/** The license acted for: the path's (operator, which must exist) or the secret key's. */
+function lic(c: Context<AppEnv>): string {
+  const fromKey = c.get('license');
+  if (fromKey) return fromKey.id;
+  const id = c.req.param('licenseId') ?? '';
+  if (!c.get('services').licenses.getById(id)) throw new ApiError('not_found', 'No such license.');
+  return id;
+}
+
+const admin_listEndpoints = createRoute({
+  ...operator,
+  method: 'get',
+  path: '/{licenseId}/endpoints',
+  summary: 'List the webhook endpoints',
+  request: { params: LicenseParam },
+  responses: {
+    200: {
+      description: 'The endpoints',
+      content: { 'application/json': { schema: z.object({ items: z.array(Endpoint) }) } },
+    },
+    ...problemResponses(401, 403, 404, 503),
+  },
+});
+
+const admin_createEndpoint = createRoute({
+  ...operator,
+  method: 'post',
+  path: '/{licenseId}/endpoints',
+  summary: 'Add a webhook endpoint (its secret is shown once)',
+  request: {
+    params: LicenseParam,
+    body: { content: { 'application/json': { schema: EndpointInput } }, required: true },
+  },
+  responses: {
+    201: {
+      description: 'The endpoint and its signing secret, shown only now',
+      content: { 'application/json': { schema: CreatedEndpoint } },
+    },
+    ...problemResponses(400, 401, 403, 404, 503),
+  },
+});
+
+const admin_updateEndpoint = createRoute({
+  ...operator,
+  method: 'patch',
+  path: '/{licenseId}/endpoints/{endpointId}',
+  summary: 'Change a webhook endpoint (URL, description, event types, active or disabled)',
+  request: {
+    params: LicenseParam.extend(EndpointParam.shape),
+    body: { content: { 'application/json': { schema: EndpointPatch } }, required: true },
+  },
+  responses: {
+    200: { description: 'The endpoint', content: { 'application/json': { schema: Endpoint } } },
+    ...problemResponses(400, 401, 403, 404, 503),
+  },
+});
+
+const admin_deleteEndpoint = createRoute({
+  ...operator,
+  method: 'delete',
+  path: '/{licenseId}/endpoints/{endpointId}',
+  summary: 'Remove a webhook endpoint with its delivery log',
+  request: { params: LicenseParam.extend(EndpointParam.shape) },
+  responses: {
+    204: { description: 'Removed' },
+    ...problemResponses(401, 403, 404, 503),
+  },
+});
+
+const admin_listDeliveries = createRoute({
+  ...operator,
+  method: 'get',
+  path: '/{licenseId}/deliveries',
+  summary: 'Deliveries, newest first',
+  request: { params: LicenseParam, query: DeliveryQuery },
+  responses: {
+    200: {
+      description: 'Deliveries',
+      content: { 'application/json': { schema: z.object({ items: z.array(Delivery) }) } },
+    },
+    ...problemResponses(400, 401, 403, 404, 503),
+  },
+});
+
+const admin_showDelivery = createRoute({
+  ...operator,
+  method: 'get',
+  path: '/{licenseId}/deliveries/{deliveryId}',
+  summary: 'One delivery with the log of its attempts',
+  request: { params: LicenseParam.extend(DeliveryParam.shape) },
+  responses: {
+    200: { description: 'The delivery', content: { 'application/json': { schema: Delivery } } },
+    ...problemResponses(401, 403, 404, 503),
+  },
+});
+
+const admin_replayDelivery = createRoute({
+  ...operator,
+  method: 'post',
+  path: '/{licenseId}/deliveries/{deliveryId}/replay',
+  summary: 'Send a delivery again, with a fresh set of attempts',
+  request: { params: LicenseParam.extend(DeliveryParam.shape) },
+  responses: {
+    200: {
+      description: 'The delivery, due now',
+      content: { 'application/json': { schema: Delivery } },
+    },
+    ...problemResponses(401, 403, 404, 503),
+  },
+});
+
+const admin_replayFailed = createRoute({
+  ...operator,
+  method: 'post',
+  path: '/{licenseId}/deliveries/replay',
+  summary: 'Send again every delivery given up since a time',
+  request: {
+    params: LicenseParam,
+    body: { content: { 'application/json': { schema: ReplayInput } }, required: true },
+  },
+  responses: {
+    200: {
+      description: 'How many deliveries are due again',
+      content: { 'application/json': { schema: z.object({ replayed: z.number().int() }) } },
+    },
+    ...problemResponses(400, 401, 403, 404, 503),
+  },
+});
+
+/** Mounted at `/v1/admin/webhooks`. */
+export const webhookAdminRoutes = createRouter()
+  .openapi(admin_listEndpoints, (c) => {
+    return c.json({ items: svc(c).listEndpoints(lic(c)) }, 200);
+  })
+  .openapi(admin_createEndpoint, (c) => {
+    return c.json(svc(c).createEndpoint(lic(c), c.req.valid('json')), 201);
+  })
+  .openapi(admin_updateEndpoint, (c) => {
+    return c.json(
+      svc(c).updateEndpoint(lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
+      200,
+    );
+  })
+  .openapi(admin_deleteEndpoint, (c) => {
+    svc(c).deleteEndpoint(lic(c), c.req.valid('param').endpointId);
+    return c.body(null, 204);
+  })
+  .openapi(admin_listDeliveries, (c) => {
+    const q = c.req.valid('query');
+    return c.json(
+      {
+        items: svc(c).listDeliveries(lic(c), {
+          ...q,
+          since: q.since ? new Date(q.since) : undefined,
+        }),
+      },
+      200,
+    );
+  })
+  .openapi(admin_showDelivery, (c) => {
+    return c.json(svc(c).delivery(lic(c), c.req.valid('param').deliveryId), 200);
+  })
+  .openapi(admin_replayDelivery, (c) => {
+    return c.json(svc(c).replay(lic(c), c.req.valid('param').deliveryId), 200);
+  })
+  .openapi(admin_replayFailed, (c) => {
+    return c.json(
+      { replayed: svc(c).replayFailed(lic(c), new Date(c.req.valid('json').since)) },
+      200,
+    );
+  });
+
+const license_listEndpoints = createRoute({
+  ...secretKey,
+  method: 'get',
+  path: '/endpoints',
+  summary: 'List the webhook endpoints',
+  responses: {
+    200: {
+      description: 'The endpoints',
+      content: { 'application/json': { schema: z.object({ items: z.array(Endpoint) }) } },
+    },
+    ...problemResponses(401, 403, 404, 503),
+  },
+});
+
+const license_createEndpoint = createRoute({
+  ...secretKey,
+  method: 'post',
+  path: '/endpoints',
+  summary: 'Add a webhook endpoint (its secret is shown once)',
+  request: { body: { content: { 'application/json': { schema: EndpointInput } }, required: true } },
+  responses: {
+    201: {
+      description: 'The endpoint and its signing secret, shown only now',
+      content: { 'application/json': { schema: CreatedEndpoint } },
+    },
+    ...problemResponses(400, 401, 403, 404, 503),
+  },
+});
+
+const license_updateEndpoint = createRoute({
+  ...secretKey,
+  method: 'patch',
+  path: '/endpoints/{endpointId}',
+  summary: 'Change a webhook endpoint (URL, description, event types, active or disabled)',
+  request: {
+    params: EndpointParam,
+    body: { content: { 'application/json': { schema: EndpointPatch } }, required: true },
+  },
+  responses: {
+    200: { description: 'The endpoint', content: { 'application/json': { schema: Endpoint } } },
+    ...problemResponses(400, 401, 403, 404, 503),
+  },
+});
+
+const license_deleteEndpoint = createRoute({
+  ...secretKey,
+  method: 'delete',
+  path: '/endpoints/{endpointId}',
+  summary: 'Remove a webhook endpoint with its delivery log',
+  request: { params: EndpointParam },
+  responses: {
+    204: { description: 'Removed' },
+    ...problemResponses(401, 403, 404, 503),
+  },
+});
+
+const license_listDeliveries = createRoute({
+  ...secretKey,
+  method: 'get',
+  path: '/deliveries',
+  summary: 'Deliveries, newest first',
+  request: { query: DeliveryQuery },
+  responses: {
+    200: {
+      description: 'Deliveries',
+      content: { 'application/json': { schema: z.object({ items: z.array(Delivery) }) } },
+    },
+    ...problemResponses(400, 401, 403, 404, 503),
+  },
+});
+
+const license_showDelivery = createRoute({
+  ...secretKey,
+  method: 'get',
+  path: '/deliveries/{deliveryId}',
+  summary: 'One delivery with the log of its attempts',
+  request: { params: DeliveryParam },
+  responses: {
+    200: { description: 'The delivery', content: { 'application/json': { schema: Delivery } } },
+    ...problemResponses(401, 403, 404, 503),
+  },
+});
+
+const license_replayDelivery = createRoute({
+  ...secretKey,
+  method: 'post',
+  path: '/deliveries/{deliveryId}/replay',
+  summary: 'Send a delivery again, with a fresh set of attempts',
+  request: { params: DeliveryParam },
+  responses: {
+    200: {
+      description: 'The delivery, due now',
+      content: { 'application/json': { schema: Delivery } },
+    },
+    ...problemResponses(401, 403, 404, 503),
+  },
+});
+
+const license_replayFailed = createRoute({
+  ...secretKey,
+  method: 'post',
+  path: '/deliveries/replay',
+  summary: 'Send again every delivery given up since a time',
+  request: { body: { content: { 'application/json': { schema: ReplayInput } }, required: true } },
+  responses: {
+    200: {
+      description: 'How many deliveries are due again',
+      content: { 'application/json': { schema: z.object({ replayed: z.number().int() }) } },
+    },
+    ...problemResponses(400, 401, 403, 404, 503),
+  },
+});
+
+/** Mounted at `/v1/webhooks`. */
+export const webhookRoutes = createRouter()
+  .openapi(license_listEndpoints, (c) => {
+    return c.json({ items: svc(c).listEndpoints(lic(c)) }, 200);
+  })
+  .openapi(license_createEndpoint, (c) => {
+    return c.json(svc(c).createEndpoint(lic(c), c.req.valid('json')), 201);
+  })
+  .openapi(license_updateEndpoint, (c) => {
+    return c.json(
+      svc(c).updateEndpoint(lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
+      200,
+    );
+  })
+  .openapi(license_deleteEndpoint, (c) => {
+    svc(c).deleteEndpoint(lic(c), c.req.valid('param').endpointId);
+    return c.body(null, 204);
+  })
+  .openapi(license_listDeliveries, (c) => {
+    const q = c.req.valid('query');
+    return c.json(
+      {
+        items: svc(c).listDeliveries(lic(c), {
+          ...q,
+          since: q.since ? new Date(q.since) : undefined,
+        }),
+      },
+      200,
+    );
+  })
+  .openapi(license_showDelivery, (c) => {
+    return c.json(svc(c).delivery(lic(c), c.req.valid('param').deliveryId), 200);
+  })
+  .openapi(license_replayDelivery, (c) => {
+    return c.json(svc(c).replay(lic(c), c.req.valid('param').deliveryId), 200);
+  })
+  .openapi(license_replayFailed, (c) => {
+    return c.json(
+      { replayed: svc(c).replayFailed(lic(c), new Date(c.req.valid('json').since)) },
+      200,
+    );
+  });
