@@ -18,6 +18,7 @@ import { usageDaily } from '../../server/modules/usage/schema.js';
 import { createServices, type Services } from '../../server/services.js';
 import { eq } from 'drizzle-orm';
 import { presets } from '../../themes/presets.js';
+import { seedCourses, type CoursesFixture } from './courses-fixture.js';
 
 export interface WidgetFixtures {
   api: string;
@@ -39,6 +40,8 @@ export interface WidgetFixtures {
   usage: UsageFixture;
   /** Licenses with published themes, and one for the theme editor (see seedThemes). */
   themes: ThemesFixture;
+  /** A course marketplace for the catalog (see seedCourses). */
+  courses: CoursesFixture;
   /** Payments through the bundled Stripe emulator (see seedPayments). */
   payments: PaymentsFixture;
 }
@@ -155,6 +158,7 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
   const rewards = await seedRewards(services, pageOrigin);
   const usage = await seedUsage(services, pageOrigin);
   const themes = await seedThemes(services, pageOrigin);
+  const courses = await seedCourses(services, pageOrigin);
   const payments = await seedPayments(services, pageOrigin, emulator.stripeJsUrl);
   const app = createApp(services);
   const server: ServerType = await new Promise((resolve) => {
@@ -167,7 +171,7 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
     secret: webhookSecret,
   });
   return {
-    fixtures: { api: `http://127.0.0.1:${port}`, keys, rewards, usage, themes, payments },
+    fixtures: { api: `http://127.0.0.1:${port}`, keys, rewards, usage, themes, payments, courses },
     stop: async () => {
       await emulator.stop();
       if ('closeAllConnections' in server) server.closeAllConnections();
