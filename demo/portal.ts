@@ -23,6 +23,11 @@ export interface PortalConnection {
   publicApiUrl?: string;
   /** Origins Stripe.js and its frames come from (the bundled emulator or Stripe). */
   stripeOrigins: string[];
+  /**
+   * The portal as the API reaches it. Given, the portal's backend registers its partner
+   * webhook endpoint for the academy with the secret key, as a customer's LMS would.
+   */
+  portalUrl?: string;
 }
 
 /** A partner webhook delivery the portal's backend received and verified. */
@@ -45,6 +50,11 @@ const secretKeys: Record<DemoTenant, string> = {
 };
 
 const MAX_EVENTS = 200;
+
+/** How the portal's endpoint is recognized among the academy's endpoints at the next start. */
+const ENDPOINT_DESCRIPTION = 'Demo portal: LMS access from enrollments';
+
+export type PartnerEndpointState = 'registered' | 'not_registered' | 'unavailable';
 
 /**
  * The strict Content-Security-Policy of /strict.html: no inline script or style, no eval.
@@ -76,6 +86,7 @@ export function strictCsp(apiOrigin: string, stripeOrigins: string[]): string {
 export function createPortal(options: PortalOptions) {
   let connection: PortalConnection | undefined;
   let partnerSecret: string | undefined;
+  let endpointState: PartnerEndpointState = 'not_registered';
   const events: ReceivedEvent[] = [];
   const seen = new Set<string>();
 
@@ -160,7 +171,7 @@ export function createPortal(options: PortalOptions) {
 
   app.get('/demo/partner-events', (c) => {
     c.header('Cache-Control', 'no-store');
-    return c.json({ endpoint: partnerSecret ? 'registered' : 'not_registered', events });
+    return c.json({ endpoint: endpointState, events });
   });
 
   const page = async (file: string, requestUrl: string) => {
@@ -189,16 +200,70 @@ export function createPortal(options: PortalOptions) {
   });
   app.use('/*', serveStatic({ root: options.publicDir }));
 
+  /**
+   * Registers `<portal>/demo/partner-webhooks` for the academy's enrollment, purchase and refund
+   * events through the API (`POST /v1/webhooks/endpoints`, secret key) and keeps the secret it
+   * is shown once. The endpoint a previous run registered is removed first: its secret went
+   * with that process.
+   */
+  async function registerPartnerEndpoint(apiUrl: string, portalUrl: string): Promise<void> {
+    const headers = {
+      Authorization: `Bearer ${demoKeys.academySecret}`,
+      'Content-Type': 'application/json',
+    };
+    const list = await fetch(`${apiUrl}/v1/webhooks/endpoints`, { headers });
+    if (!list.ok) {
+      endpointState = 'unavailable';
+      options.logger?.warn({ status: list.status }, 'demo portal: partner webhooks unavailable');
+      return;
+    }
+    const { items } = (await list.json()) as {
+      items: { id: string; description: string | null }[];
+    };
+    for (const old of items.filter((e) => e.description === ENDPOINT_DESCRIPTION)) {
+      await fetch(`${apiUrl}/v1/webhooks/endpoints/${old.id}`, { method: 'DELETE', headers });
+    }
+    const created = await fetch(`${apiUrl}/v1/webhooks/endpoints`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        url: `${portalUrl}/demo/partner-webhooks`,
+        description: ENDPOINT_DESCRIPTION,
+        eventTypes: ['enrollment.created', 'purchase.completed', 'refund.created'],
+      }),
+    });
+    if (!created.ok) {
+      endpointState = 'unavailable';
+      options.logger?.warn(
+        { status: created.status, body: await created.text() },
+        'demo portal: could not register its partner webhook endpoint',
+      );
+      return;
+    }
+    partnerSecret = ((await created.json()) as { secret: string }).secret;
+    endpointState = 'registered';
+  }
+
   return {
     app,
     events,
-    /** Tells the portal where the API is (it listens after the portal). */
-    connect(next: PortalConnection) {
+    /**
+     * Tells the portal where the API is (it listens after the portal); with `portalUrl`, also
+     * registers the partner webhook endpoint. Settles once that is done.
+     */
+    async connect(next: PortalConnection): Promise<void> {
       connection = next;
+      if (next.portalUrl) {
+        await registerPartnerEndpoint(next.apiUrl, next.portalUrl).catch((error: unknown) => {
+          endpointState = 'unavailable';
+          options.logger?.warn({ err: error }, 'demo portal: partner webhook registration failed');
+        });
+      }
     },
-    /** The `whsec_…` secret of the portal's partner webhook endpoint. */
+    /** The `whsec_…` secret of the portal's partner webhook endpoint (set by registration). */
     setPartnerSecret(secret: string) {
       partnerSecret = secret;
+      endpointState = 'registered';
     },
   };
 }

@@ -99,8 +99,6 @@ async function start() {
           '\n  Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to use Stripe instead.',
       );
     }
-    // Partner webhooks: events queued in the outbox are sent from here on.
-    services.webhooks.start();
     logger.info(
       { address: info.address, port: info.port, database: env.databaseFile },
       'listening',
@@ -111,12 +109,13 @@ async function start() {
     if (portal) {
       const apiHost =
         info.address === '0.0.0.0' || info.address === '::' ? '127.0.0.1' : info.address;
-      portal.connect({
+      void portal.connect({
         apiUrl: `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${info.port}`,
         publicApiUrl: env.publicUrl,
         stripeOrigins: emulator
           ? [new URL(emulator.url).origin]
           : ['https://js.stripe.com', 'https://*.stripe.com'],
+        portalUrl: portal.url,
       });
       logger.info({ url: portal.url }, 'demo portal');
       console.log(`  Demo portal (a customer's site, on its own origin): ${portal.url}/\n`);
@@ -133,9 +132,7 @@ async function start() {
       if ('closeAllConnections' in server) server.closeAllConnections();
     }, env.shutdownTimeoutMs);
     force.unref();
-    server.close(async () => {
-      // The webhook worker records its last attempts before the database closes.
-      await services.webhooks.stop();
+    server.close(() => {
       // Usage counted since the last flush is written here; the database closes after.
       services.close();
       database.close();

@@ -25,11 +25,15 @@ checkout.addEventListener('lx-checkout-error', (event) => {
   payment.textContent = `The payment did not go through: ${event.detail.message}`;
 });
 
+const courseId = checkout.getAttribute('course-id');
+const courseTitle = document.querySelector('h1').textContent;
+
 function describe(event) {
   const data = event.data ?? {};
-  const who = data.learnerId ?? data.learner?.id ?? data.subject ?? 'a learner';
-  const course = data.courseTitle ?? data.course?.title ?? data.courseId ?? data.course?.id ?? '';
-  return `${event.type}: ${who}${course ? ` → ${course}` : ''} (received ${new Date(event.receivedAt).toLocaleTimeString()})`;
+  const who = data.learnerId ?? 'a learner';
+  const course = data.courseId === courseId ? courseTitle : (data.courseId ?? '');
+  const when = new Date(event.receivedAt).toLocaleTimeString();
+  return `${event.type}: ${who}${course ? ` → ${course}` : ''} (verified, received ${when})`;
 }
 
 let shown = '';
@@ -39,8 +43,8 @@ async function poll() {
     const { endpoint: state, events } = await response.json();
     endpoint.textContent =
       state === 'registered'
-        ? "The LMS's webhook endpoint is registered with the kit's server; events appear below."
-        : 'No partner webhook endpoint is registered on this server, so the LMS hears nothing yet.';
+        ? "The LMS's backend registered its webhook endpoint with the kit's server; verified events appear below."
+        : 'The kit server does not deliver partner webhooks to this portal, so the LMS hears nothing.';
     const relevant = events.filter(
       (e) =>
         e.type.startsWith('enrollment.') ||
@@ -58,7 +62,11 @@ async function poll() {
           return item;
         }),
       );
-      if (relevant.some((e) => e.type === 'enrollment.created')) {
+      const mine = (e) =>
+        e.type === 'enrollment.created' &&
+        e.data?.courseId === courseId &&
+        e.data?.learnerId === learner;
+      if (relevant.some(mine)) {
         payment.textContent = 'Enrolled: the course is open in the LMS.';
       }
     }

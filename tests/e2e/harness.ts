@@ -85,11 +85,16 @@ export async function startStack(extraOrigins: string[] = []) {
   portalApp.route('/', portal.app);
   const portalServer = await listen(portalApp.fetch);
   const stripeOrigin = new URL(emulator.url).origin;
-  portal.connect({ apiUrl: api.url, stripeOrigins: [stripeOrigin] });
 
   const origins = [api.url, portalServer.url, ...extraOrigins];
   seedDemo(database.db, systemClock, origins, { secrets });
   seedPortalDemo(database.db, systemClock, origins, { secrets });
+  // As in `npm start`: the portal's backend registers its partner webhook endpoint.
+  await portal.connect({
+    apiUrl: api.url,
+    stripeOrigins: [stripeOrigin],
+    portalUrl: portalServer.url,
+  });
 
   const browser: Browser = await chromium.launch({
     executablePath: chromiumPath(),
