@@ -19,7 +19,7 @@ function form(
   extra: Record<string, string> = {},
 ) {
   const body = new FormData();
-  body.set(field, new Blob([bytes], { type }), name);
+  body.set(field, new Blob([new Uint8Array(bytes)], { type }), name);
   for (const [k, v] of Object.entries(extra)) body.set(k, v);
   return body;
 }
