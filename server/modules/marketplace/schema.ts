@@ -280,3 +280,17 @@ export const instructorEarnings = sqliteTable(
 );
 
 export type EarningRow = typeof instructorEarnings.$inferSelect;
+
+/** "Helpful" votes on reviews, one per learner and review; the review's count moves with them. */
+export const courseReviewVotes = sqliteTable(
+  'course_review_votes',
+  {
+    licenseId: tenantId().references(() => licenses.id),
+    reviewId: text()
+      .notNull()
+      .references(() => courseReviews.id),
+    learnerId: text().notNull(),
+    createdAt: integer({ mode: 'timestamp_ms' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.licenseId, t.reviewId, t.learnerId] })],
+);
