@@ -48,7 +48,7 @@ const phase = (page: Page) =>
   page.locator('lx-checkout [data-phase]').first().getAttribute('data-phase');
 
 describe('an LMS page that embeds only lx-checkout for one course', () => {
-  it('loads no Stripe.js before paying; a declined card shows the message and records nothing; 4242 pays, shows the receipt and the course is owned', async () => {
+  it('loads no Stripe.js before paying; a declined card shows the message and records nothing; 4242 pays, shows the receipt, the course is owned and the LMS hears enrollment.created', async () => {
     const { page, requests, errors, close } = await openPage(
       stack.browser,
       `${stack.portal}/lms.html`,
@@ -95,6 +95,13 @@ describe('an LMS page that embeds only lx-checkout for one course', () => {
     await receiptPage.close();
 
     await expect.poll(() => ownedCourses(page, 'ada')).toContain('crs_demo_01');
+    // The LMS grants access from the signed enrollment.created its backend received.
+    await expect
+      .poll(() => page.locator('#payment').innerText(), { timeout: 15_000 })
+      .toBe('Enrolled: the course is open in the LMS.');
+    expect(
+      stack.portalBackend.events.find((e) => e.type === 'enrollment.created')?.data,
+    ).toMatchObject({ courseId: 'crs_demo_01', learnerId: 'ada' });
     expect(errors).toEqual([]);
     await close();
   });

@@ -89,7 +89,9 @@ export async function startStack(extraOrigins: string[] = []) {
   const origins = [api.url, portalServer.url, ...extraOrigins];
   seedDemo(database.db, systemClock, origins, { secrets });
   seedPortalDemo(database.db, systemClock, origins, { secrets });
-  // As in `npm start`: the portal's backend registers its partner webhook endpoint.
+  // As in `npm start`: the partner webhook worker runs, and the portal's backend registers its
+  // endpoint.
+  services.webhooks.start();
   await portal.connect({
     apiUrl: api.url,
     stripeOrigins: [stripeOrigin],
@@ -123,6 +125,7 @@ export async function startStack(extraOrigins: string[] = []) {
     origins,
     async stop() {
       await browser.close();
+      await services.webhooks.stop();
       await portalServer.close();
       await api.close();
       await emulator.stop();
