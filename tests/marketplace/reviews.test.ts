@@ -159,6 +159,43 @@ describe('course reviews', () => {
     }
   });
 
+  it('counts helpful marks once per learner, never on one’s own review, and sorts by them', async () => {
+    const pk = { 'Liberation-Key': acme.publishableKey, Origin: acme.origin };
+    const list = await (
+      await h.fetch(`/v1/courses/${courseId}/reviews?sort=newest&limit=50`, { headers: pk })
+    ).json();
+    const target = list.items.at(-1)!;
+    const mark = (headers: Record<string, string>, id: string, helpful: boolean) =>
+      h.fetch(
+        `/v1/courses/${courseId}/reviews/${id}/helpful`,
+        jsonInit('PUT', { helpful }, headers),
+      );
+    const voters = await Promise.all(['v1', 'v2', 'v3'].map((sub) => acme.learner(sub)));
+    for (const [i, voter] of voters.entries()) {
+      expect((await mark(voter, target.id, true)).status).toBe(200);
+      // Marking again changes nothing.
+      expect((await (await mark(voter, target.id, true)).json()).helpful).toBe(
+        target.helpful + i + 1,
+      );
+    }
+    const undone = await (await mark(voters[0]!, target.id, false)).json();
+    expect(undone).toEqual({ id: target.id, helpful: target.helpful + 2, votedHelpful: false });
+    const top = await (
+      await h.fetch(`/v1/courses/${courseId}/reviews?sort=helpful&limit=1`, { headers: pk })
+    ).json();
+    expect(top.items[0].id).toBe(target.id);
+    const author = h.database.sqlite
+      .prepare(
+        'select l.subject from course_reviews r join learners l on l.id = r.learner_id where r.id = ?',
+      )
+      .get(target.id) as { subject: string };
+    await expectProblem(
+      await mark(await acme.learner(author.subject), target.id, true),
+      'forbidden',
+    );
+    await expectProblem(await mark(voters[1]!, 'rev_missing', true), 'not_found');
+  });
+
   it('deletes the learner’s own review and takes it out of the rating', async () => {
     const ada = await acme.learner('ada', 'Ada L.');
     const before = await card();

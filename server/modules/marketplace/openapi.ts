@@ -163,6 +163,7 @@ export const Review = z
     rating: z.number().int().min(1).max(5),
     text: z.string(),
     author: z.object({ displayName: z.string() }),
+    helpful: z.number().int().openapi({ description: 'How many learners marked it helpful' }),
     createdAt: z.string(),
     updatedAt: z.string(),
     mine: z.boolean(),

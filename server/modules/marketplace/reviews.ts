@@ -7,7 +7,7 @@ import type { Learner } from '../learners/service.js';
 import { generateId } from '../licenses/keys.js';
 import { roundRating } from './cards.js';
 import type { Review, ReviewPage, ReviewQuery, ReviewSort } from './openapi.js';
-import { courseReviews, courses, type ReviewRow } from './schema.js';
+import { courseReviews, courseReviewVotes, courses, type ReviewRow } from './schema.js';
 import type { MarketplaceService } from './service.js';
 
 /** Keyset order of each review sort: [key expression, direction], then id the same way. */
@@ -74,6 +74,7 @@ export class Reviews {
       rating: row.rating,
       text: row.text,
       author: { displayName: row.display_name },
+      helpful: row.helpful_count,
       createdAt: new Date(row.created_at).toISOString(),
       updatedAt: new Date(row.updated_at).toISOString(),
       mine: learnerId !== null && row.learner_id === learnerId,
@@ -234,6 +235,27 @@ export class Reviews {
 
   remove(learner: Learner, courseId: string): void {
     writeTransaction(this.#db, (tx) => {
+      const own = tx
+        .select({ id: courseReviews.id })
+        .from(courseReviews)
+        .where(
+          and(
+            eq(courseReviews.licenseId, learner.licenseId),
+            eq(courseReviews.courseId, courseId),
+            eq(courseReviews.learnerId, learner.id),
+          ),
+        )
+        .get();
+      if (own) {
+        tx.delete(courseReviewVotes)
+          .where(
+            and(
+              eq(courseReviewVotes.licenseId, learner.licenseId),
+              eq(courseReviewVotes.reviewId, own.id),
+            ),
+          )
+          .run();
+      }
       const row = tx
         .delete(courseReviews)
         .where(
@@ -247,6 +269,61 @@ export class Reviews {
         .get();
       if (!row) throw new ApiError('not_found', 'You have not reviewed this course.');
       if (!row.hiddenAt) this.#rate(tx, learner.licenseId, courseId, -row.rating, -1);
+    });
+  }
+
+  /**
+   * Marks another learner's review helpful (or takes the mark back); one mark per learner,
+   * counted in the review's `helpful` in the same transaction.
+   */
+  vote(
+    learner: Learner,
+    courseId: string,
+    reviewId: string,
+    helpful: boolean,
+  ): { id: string; helpful: number; votedHelpful: boolean } {
+    this.#marketplace.detail(learner.licenseId, courseId, learner.id);
+    return writeTransaction(this.#db, (tx) => {
+      const review = tx
+        .select()
+        .from(courseReviews)
+        .where(
+          and(
+            eq(courseReviews.licenseId, learner.licenseId),
+            eq(courseReviews.courseId, courseId),
+            eq(courseReviews.id, reviewId),
+            isNull(courseReviews.hiddenAt),
+          ),
+        )
+        .get();
+      if (!review) throw new ApiError('not_found', `No review ${reviewId} on this course.`);
+      if (review.learnerId === learner.id) {
+        throw new ApiError('forbidden', 'Learners cannot mark their own review helpful.');
+      }
+      const key = and(
+        eq(courseReviewVotes.licenseId, learner.licenseId),
+        eq(courseReviewVotes.reviewId, reviewId),
+        eq(courseReviewVotes.learnerId, learner.id),
+      );
+      const changed = helpful
+        ? tx
+            .insert(courseReviewVotes)
+            .values({
+              licenseId: learner.licenseId,
+              reviewId,
+              learnerId: learner.id,
+              createdAt: this.#clock.now(),
+            })
+            .onConflictDoNothing()
+            .run().changes
+        : -tx.delete(courseReviewVotes).where(key).run().changes;
+      const row = tx
+        .update(courseReviews)
+        .set({ helpfulCount: sql`${courseReviews.helpfulCount} + ${changed}` })
+        .where(eq(courseReviews.id, reviewId))
+        .returning({ helpful: courseReviews.helpfulCount })
+        .get()!;
+      return { id: reviewId, helpful: row.helpful, votedHelpful: helpful };
     });
   }
 

@@ -212,6 +212,36 @@ const deleteReview = createRoute({
   responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 429) },
 });
 
+const ReviewParams = CourseId.extend({
+  reviewId: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'reviewId', in: 'path' } }),
+});
+
+const helpful = createRoute({
+  ...learnerRoute,
+  method: 'put',
+  path: '/{id}/reviews/{reviewId}/helpful',
+  summary: 'Mark another learner’s review helpful, or take the mark back',
+  description: 'One mark per learner and review; the `helpful` sort orders by these marks.',
+  request: {
+    params: ReviewParams,
+    body: {
+      content: { 'application/json': { schema: z.object({ helpful: z.boolean() }).strict() } },
+      required: true,
+    },
+  },
+  responses: {
+    200: json(
+      z.object({ id: z.string(), helpful: z.number().int(), votedHelpful: z.boolean() }),
+      'The review’s count and the learner’s mark',
+    ),
+    ...problemResponses(400, 401, 403, 404, 429),
+  },
+});
+
 const enroll = createRoute({
   ...learnerRoute,
   method: 'post',
@@ -336,6 +366,13 @@ export const courseRoutes = createRouter()
   .openapi(deleteReview, (c) => {
     marketplace(c).reviews.remove(c.get('learner')!, c.req.valid('param').id);
     return c.body(null, 204);
+  })
+  .openapi(helpful, (c) => {
+    const { id, reviewId } = c.req.valid('param');
+    return c.json(
+      marketplace(c).reviews.vote(c.get('learner')!, id, reviewId, c.req.valid('json').helpful),
+      200,
+    );
   })
   .openapi(enroll, (c) =>
     c.json(marketplace(c).enrollFree(c.get('learner')!, c.req.valid('param').id), 201),
