@@ -7,7 +7,7 @@ import type { Services } from '../../server/services.js';
 export interface CoursesFixture {
   /** A marketplace tenant with ten published courses and one draft (see seedCourses). */
   license: string;
-  /** Ada is enrolled in Design Thinking (and reviewed it); Eve is enrolled in nothing. */
+  /** Ada is enrolled in Design Thinking (which has a PDF workbook) and reviewed it; Eve is enrolled in nothing. */
   tokens: { ada: string; eve: string };
   /** Course ids by short name. */
   courses: Record<
@@ -141,6 +141,14 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
     }),
   };
   course({ title: 'Python Secrets (draft)', category: 'programming', status: 'draft' });
+  const workbook = Buffer.from('%PDF-1.4\n% Design thinking workbook\n%%EOF\n');
+  market.addMaterial(
+    author,
+    courses.designThinking,
+    { title: 'Workbook', fileName: 'workbook.pdf' },
+    { type: 'application/pdf', size: workbook.length },
+    workbook,
+  );
 
   const license = services.licenses.getById(licenseId)!;
   const now = Math.floor(Date.now() / 1000);

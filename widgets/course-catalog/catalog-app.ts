@@ -497,7 +497,7 @@ export class CatalogApp {
       <fieldset class="range">
         <legend>${t('catalog.price')}</legend>
         <select name="price" aria-label=${t('catalog.price')} @change=${onChange}>
-          ${any}
+          <option value="">${t('catalog.any')}</option>
           <option value="free" ?selected=${f.price === 'free'}>
             ${t('catalog.facet', { label: t('catalog.price.free'), count: this.#number(facets?.price.free ?? 0) })}
           </option>

@@ -10,6 +10,7 @@ export const catalogStyles = css`
   .detail {
     display: grid;
     gap: var(--_space);
+    container-type: inline-size;
   }
   label {
     display: grid;
@@ -215,5 +216,32 @@ export const catalogStyles = css`
   }
   button.secondary:hover {
     background: var(--_raised);
+  }
+  /* On a phone, a card is a row: a small cover beside the text. */
+  @container (max-width: 30rem) {
+    .card {
+      grid-template-rows: none;
+      grid-template-columns: 6.5rem 1fr;
+    }
+    .card .cover {
+      aspect-ratio: 1;
+      height: 100%;
+      font-size: 1.75em;
+    }
+    .card.skeleton {
+      min-height: 8rem;
+    }
+    .filters > label {
+      flex: 1 1 8rem;
+    }
+    .range {
+      flex: 1 1 100%;
+    }
+    .range select,
+    .range input {
+      flex: 1 1 0;
+      width: auto;
+      min-width: 0;
+    }
   }
 `;

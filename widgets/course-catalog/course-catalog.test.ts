@@ -332,9 +332,47 @@ describe('lx-course-catalog', () => {
     );
   });
 
+  it('offers material downloads to enrolled learners only', async () => {
+    const { api, courses } = await apiFixtures();
+    const ada = await catalog({
+      token: courses.tokens.ada,
+      courseId: courses.courses.designThinking,
+    });
+    await settled(ada, '.materials');
+    expect(text($(ada, '.materials li'))).to.match(/^Workbook document · [\d.]+ kB Download$/);
+    const download = $(ada, '.materials button')!;
+    expect(download.getAttribute('aria-label')).to.equal('Download Workbook');
+    // The signed link the button asks for streams the file to this learner.
+    const course = await fetch(`${api}/v1/courses/${courses.courses.designThinking}`, {
+      headers: { 'Liberation-Key': courses.license },
+    }).then((r) => r.json() as Promise<{ materials: { id: string }[] }>);
+    const link = await fetch(
+      `${api}/v1/courses/${courses.courses.designThinking}/materials/${course.materials[0]!.id}/link`,
+      {
+        method: 'POST',
+        headers: {
+          'Liberation-Key': courses.license,
+          Authorization: `Bearer ${courses.tokens.ada}`,
+        },
+      },
+    ).then((r) => r.json() as Promise<{ url: string }>);
+    expect(await (await fetch(new URL(link.url, api))).text()).to.contain('%PDF-');
+    fixtureCleanup();
+    const eve = await catalog({
+      token: courses.tokens.eve,
+      courseId: courses.courses.designThinking,
+    });
+    await settled(eve, '.materials');
+    expect($(eve, '.materials button')).to.equal(null);
+    expect(text($(eve, '.materials + p'))).to.equal('Enroll to download the materials.');
+  });
+
   it('does not offer a review form to a learner who is not enrolled, nor to a visitor', async () => {
     const { courses } = await apiFixtures();
-    const eve = await catalog({ token: courses.tokens.eve, courseId: courses.courses.designThinking });
+    const eve = await catalog({
+      token: courses.tokens.eve,
+      courseId: courses.courses.designThinking,
+    });
     await settled(eve, '.reviews');
     await until(() => $$(eve, '[part="review"]').length > 0, 'reviews');
     expect($(eve, '[part="review-form"]')).to.equal(null);

@@ -28,11 +28,9 @@ export const detailStyles = css`
     font-size: 1.5em;
     overflow-wrap: anywhere;
   }
+  /* Focus lands on the title when the page opens, for screen readers; no ring needed. */
   #course-title:focus {
     outline: none;
-  }
-  #course-title:focus-visible {
-    outline: 3px solid var(--_focus);
   }
   .meta,
   .action,
