@@ -77,6 +77,9 @@ export class LxCheckout extends LxElement {
   declare closable: boolean;
   declare private loadError: LxApiError | undefined;
   #mod: typeof Flow | undefined;
+  /** Counts starts: a start overtaken by a newer one (a learner signed in meanwhile) stops. */
+  #run = 0;
+  #starting = false;
   #flow: Flow.CheckoutFlow | undefined;
   #copy: Record<string, string> = {};
 
@@ -115,16 +118,19 @@ export class LxCheckout extends LxElement {
     super.willUpdate(changed);
     const keys = ['courseId', 'plan', 'interval', 'coupon', 'itemName', 'locale'] as const;
     const learner = changed.has('userToken') || changed.has('tokenProvider');
-    if (this.#mod && this.config && (learner || keys.some((k) => changed.has(k))))
+    // After the first render only: the first start comes with the configuration.
+    if (this.hasUpdated && this.config && (learner || keys.some((k) => changed.has(k))))
       void this.#start();
   }
 
   protected override configReady(_config: EmbedConfig): void {
-    if (!this.#flow) void this.#start();
+    if (!this.#flow && !this.#starting) void this.#start();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#run++;
+    this.#starting = false;
     this.#flow?.dispose();
     this.#flow = undefined;
   }
@@ -136,6 +142,8 @@ export class LxCheckout extends LxElement {
 
   /** Starts (or starts over) the checkout for the current attributes. */
   async #start(): Promise<void> {
+    const run = ++this.#run;
+    this.#starting = true;
     const request = this.#signedIn ? this.#request : undefined;
     this.loadError = undefined;
     this.#flow?.dispose();
@@ -147,9 +155,14 @@ export class LxCheckout extends LxElement {
       this.#mod ??= await import('./checkout-flow.js');
       this.#copy = await this.#mod.copyFor(this.resolvedLocale);
     } catch {
-      this.loadError = new LxApiError('network_error', 0, 'The checkout could not be loaded.');
+      if (run === this.#run) {
+        this.#starting = false;
+        this.loadError = new LxApiError('network_error', 0, 'The checkout could not be loaded.');
+      }
       return;
     }
+    if (run !== this.#run) return;
+    this.#starting = false;
     if (!session) return this.requestUpdate();
     const root = this.renderRoot as ShadowRoot;
     const sheet = this.#mod.flowStyles.styleSheet!;

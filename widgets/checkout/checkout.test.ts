@@ -144,6 +144,17 @@ describe('lx-checkout', () => {
     expect(shadow(el).querySelector('button[part="pay"]')).to.equal(null);
   });
 
+  it('starts once a learner signs in, whenever the token arrives', async () => {
+    const { payments } = await apiFixtures();
+    const early = await checkout();
+    early.userToken = payments.tokens.lazy;
+    await settled(early, '[part="summary"]');
+    const late = await checkout();
+    await settled(late, '.state');
+    late.userToken = payments.tokens.lazy;
+    await settled(late, '[part="summary"]');
+  });
+
   it('takes a payment with 4242 4242 4242 4242: lx-checkout-complete, then the receipt', async () => {
     const el = await checkout('paid');
     const completed = new Promise<LxCheckoutCompleteEvent>((resolve) =>
