@@ -15,6 +15,15 @@ document.getElementById('pricing').addEventListener('lx-plan-select', (event) =>
   note.textContent = `You chose the ${planId} plan, billed per ${interval}.`;
 });
 
+// The catalog and the pricing table open the checkout themselves; the host hears the outcome.
+const purchase = document.getElementById('purchase');
+document.addEventListener('lx-checkout-complete', (event) => {
+  purchase.textContent =
+    event.detail.kind === 'course'
+      ? "Paid: the course is yours. The academy's server learns it from a signed webhook."
+      : "Subscribed: the plan's features are yours.";
+});
+
 const earned = document.getElementById('earned');
 document.getElementById('lesson').addEventListener('click', async () => {
   const response = await fetch('/demo/activity', {

@@ -50,7 +50,23 @@ export function bindSignIn(select) {
   return chosen;
 }
 
-/** Hands every widget in `root` that needs a learner the same token provider. */
+/**
+ * Hands every widget in `root` that needs a learner the same token provider. Widgets that open
+ * the checkout (catalog, pricing table) also get the first token as `userToken`, which the
+ * checkout they open inherits as its `user-token` attribute from the start; the provider still
+ * wins for every request.
+ */
 export function signInWidgets(provider, root = document) {
-  for (const el of root.querySelectorAll('[data-signed-in]')) el.tokenProvider = provider;
+  const widgets = [...root.querySelectorAll('[data-signed-in]')];
+  for (const el of widgets) el.tokenProvider = provider;
+  provider().then(
+    (token) => {
+      for (const el of widgets) {
+        if (el.localName === 'lx-course-catalog' || el.localName === 'lx-pricing-table') {
+          el.userToken = token;
+        }
+      }
+    },
+    () => undefined,
+  );
 }

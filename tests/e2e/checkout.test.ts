@@ -107,6 +107,49 @@ describe('an LMS page that embeds only lx-checkout for one course', () => {
   });
 });
 
+describe('the portal’s course catalog', () => {
+  it('a learner finds a course by search, pays with 4242, sees the receipt, and the course shows as owned', async () => {
+    const { page, requests, errors, close } = await openPage(stack.browser, `${stack.portal}/`);
+    const catalog = page.locator('lx-course-catalog');
+    await catalog.locator('[part~="card"]').first().waitFor();
+    await catalog.locator('input[type="search"]').fill('machine lea');
+    const card = catalog.locator('[part~="card"]', { hasText: 'Machine Learning Foundations' });
+    // Full-text search narrows the fifty seeded courses to the few that match.
+    await expect.poll(() => catalog.locator('[part~="card"]').count()).toBeLessThan(5);
+    await card.waitFor();
+    await card.getByRole('button', { name: 'Machine Learning Foundations' }).click();
+    const buy = catalog.locator('[part~="buy"]');
+    expect(await buy.innerText()).toBe('Buy for $89.00');
+    await page.waitForLoadState('networkidle');
+    expect(requests.filter((r) => r.startsWith(stack.stripeOrigin))).toEqual([]);
+
+    await buy.click();
+    const checkout = page.locator('dialog[data-lx-checkout] lx-checkout');
+    await checkout.getByRole('button', { name: 'Continue to payment' }).click();
+    await expect.poll(() => phase(page)).toBe('paying');
+    await typeCard(page, '4242 4242 4242 4242');
+    await checkout.locator('button[part~="pay"]').click();
+    await expect.poll(() => phase(page), { timeout: 15_000 }).toBe('succeeded');
+    const receipt = checkout.locator('[part~="receipt"]');
+    await receipt.waitFor({ timeout: 15_000 });
+    const receiptPage = await page.context().newPage();
+    await receiptPage.goto((await receipt.getAttribute('href'))!);
+    expect(await receiptPage.locator('body').innerText()).toContain('$89.00');
+    await receiptPage.close();
+
+    await expect.poll(() => ownedCourses(page, 'ada')).toContain('crs_demo_02');
+    // After a reload the catalog marks it owned.
+    await page.reload();
+    await catalog.locator('input[type="search"]').fill('machine lea');
+    await catalog
+      .locator('[part~="card"]', { hasText: 'Machine Learning Foundations' })
+      .locator('[part~="owned"]')
+      .waitFor();
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
+
 describe('the pricing table', () => {
   it('subscribes to Pro through the checkout it opens, and a Pro-only feature becomes available', async () => {
     const { page, errors, close } = await openPage(stack.browser, `${stack.portal}/`);
@@ -130,6 +173,34 @@ describe('the pricing table', () => {
       .poll(async () => (await features()).features, { timeout: 15_000 })
       .toContain('certificates');
     expect((await features()).tier).toBe('pro');
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
+
+describe('a widget signed in with a token provider only', () => {
+  it('opens a checkout that starts (the provider reaches the checkout it opens)', async () => {
+    const url = stack.page(
+      'provider-only',
+      `<!doctype html>
+<html lang="en"><head><title>Provider only</title>
+<script type="module" src="${stack.api}/kit/kit.js" data-license="${demoKeys.academy}"></script>
+<script type="module">
+  const provider = () =>
+    fetch('/demo/token', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ learner: 'grace' }),
+    }).then((r) => r.json()).then((b) => b.token);
+  document.querySelector('lx-pricing-table').tokenProvider = provider;
+</script>
+</head><body><h1>Plans</h1><lx-pricing-table></lx-pricing-table></body></html>`,
+    );
+    const { page, errors, close } = await openPage(stack.browser, url);
+    await page.locator('lx-pricing-table [part~="cta"]', { hasText: 'Pro' }).click();
+    const checkout = page.locator('dialog[data-lx-checkout] lx-checkout');
+    await checkout.locator('[part~="summary"]').waitFor({ timeout: 10_000 });
+    expect(await checkout.locator('[part~="summary"]').innerText()).toContain('Pro');
     expect(errors).toEqual([]);
     await close();
   });

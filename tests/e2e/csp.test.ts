@@ -34,6 +34,7 @@ describe('a page with a strict Content-Security-Policy', () => {
 
     await page.locator('lx-pricing-table .plan').first().waitFor();
     expect(await page.locator('lx-pricing-table .plan').count()).toBe(3);
+    await page.locator('lx-course-catalog [part~="card"]').first().waitFor();
     await page.locator('lx-token-wallet [part~="balance"]').waitFor();
     await page.locator('lx-leaderboard [part~="entry"]').first().waitFor();
     await page.locator('lx-usage-dashboard [part~="meter"]').first().waitFor();

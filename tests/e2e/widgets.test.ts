@@ -30,6 +30,7 @@ async function allWidgets(tenant: DemoTenant) {
 <style>body { background: ${tenant === 'studio' ? '#220a29' : '#ffffff'}; color: ${tenant === 'studio' ? '#fbeffd' : '#1f2937'}; }</style>
 </head><body><main><h1>All widgets</h1>
 <lx-pricing-table></lx-pricing-table>
+<lx-course-catalog page-size="4" user-token="${token}"></lx-course-catalog>
 <lx-token-wallet user-token="${token}"></lx-token-wallet>
 <lx-leaderboard user-token="${token}"></lx-leaderboard>
 <lx-usage-dashboard user-token="${token}"></lx-usage-dashboard>
@@ -42,6 +43,7 @@ async function allWidgets(tenant: DemoTenant) {
 
 async function rendered(page: Page) {
   await page.locator('lx-pricing-table .plan').first().waitFor();
+  await page.locator('lx-course-catalog [part~="filters"]').waitFor();
   await page.locator('lx-token-wallet [part~="balance"]').waitFor();
   await page.locator('lx-leaderboard [part~="entry"]').first().waitFor();
   await page.locator('lx-usage-dashboard [part~="meter"]').first().waitFor();
@@ -164,6 +166,26 @@ describe('keyboard only', () => {
     await tabTo(page, (f) => f.part === 'cta' && f.text.includes('Pro'), 'Choose Pro');
     await page.keyboard.press('Enter');
     expect((await events()).at(-1)).toMatch(/^lx-plan-select .*"planId":"pro".*"interval":"year"/);
+  });
+
+  it('course catalog: type to search, Enter opens a course, its buy button is reachable', async () => {
+    await tabTo(
+      page,
+      (f) => f.host === 'lx-course-catalog' && f.type === 'search',
+      'the search box',
+    );
+    await page.keyboard.type('machine lea');
+    await expect
+      .poll(() => page.locator('lx-course-catalog [part~="card"]').count())
+      .toBeLessThan(5);
+    await tabTo(
+      page,
+      (f) => f.host === 'lx-course-catalog' && f.text === 'Machine Learning Foundations',
+      'the course',
+    );
+    await page.keyboard.press('Enter');
+    await page.locator('lx-course-catalog [part~="detail"]').waitFor();
+    await tabTo(page, (f) => f.host === 'lx-course-catalog' && f.part === 'buy', 'Buy');
   });
 
   it('token wallet: Enter opens the confirmation step, Space on Cancel closes it', async () => {
