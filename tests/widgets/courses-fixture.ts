@@ -7,8 +7,11 @@ import type { Services } from '../../server/services.js';
 export interface CoursesFixture {
   /** A marketplace tenant with ten published courses and one draft (see seedCourses). */
   license: string;
-  /** Ada is enrolled in Design Thinking (which has a PDF workbook) and reviewed it; Eve is enrolled in nothing. */
-  tokens: { ada: string; eve: string };
+  /**
+   * Ada is enrolled in Design Thinking (which has a PDF workbook) and reviewed it; Eve is
+   * enrolled in nothing; Buyer pays for a course through the checkout.
+   */
+  tokens: { ada: string; eve: string; buyer: string };
   /** Course ids by short name. */
   courses: Record<
     | 'pythonData'
@@ -161,7 +164,11 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
       .setIssuedAt(now)
       .setExpirationTime(now + 3600)
       .sign(new TextEncoder().encode(created.signingSecret!));
-  const tokens = { ada: await sign('ada', 'Ada Lovelace'), eve: await sign('eve', 'Eve Early') };
+  const tokens = {
+    ada: await sign('ada', 'Ada Lovelace'),
+    eve: await sign('eve', 'Eve Early'),
+    buyer: await sign('buyer', 'Bea Buyer'),
+  };
   const reviewers: [string, string, Record<string, number>, string][] = [
     ['ada', 'Ada Lovelace', { designThinking: 5 }, 'Clear and practical.'],
     ['bob', 'Bob Stone', { designThinking: 4, photography: 2 }, 'Good <b>pace</b>.'],

@@ -82,8 +82,9 @@ export class CatalogApp {
     this.#filters = noFilters(host.element.category ?? '');
     host.element.addEventListener('lx-checkout-complete', (event) => {
       const detail = (event as CustomEvent<{ kind?: string; item?: string }>).detail;
-      if (detail?.kind === 'course' && detail.item) this.#owned(detail.item);
-      void this.#course?.load();
+      if (detail?.kind !== 'course' || !detail.item) return;
+      this.#owned(detail.item);
+      if (this.#course?.id === detail.item) void this.#course.purchased();
     });
   }
 

@@ -1,5 +1,6 @@
 import { expect } from '@esm-bundle/chai';
 import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
+import { sendKeys } from '@web/test-runner-commands';
 import { render } from 'lit';
 import { apiFixtures, axeViolations, settled, until } from '../internal/test-support.js';
 import { renderBlocks } from './blocks.js';
@@ -407,6 +408,44 @@ describe('lx-course-catalog', () => {
     buy.click();
     await until(() => text($(el, '.notice')) === 'Sign in to buy or enroll.', 'the sign-in ask');
     expect(document.querySelector('dialog[data-lx-checkout]')).to.equal(null);
+  });
+
+  it('buys a paid course through lx-checkout, then shows it as owned', async () => {
+    const { courses } = await apiFixtures();
+    const el = await catalog({ token: courses.tokens.buyer });
+    await openCourse(el, 'Python for Data Science');
+    const completed = new Promise<Event>((resolve) =>
+      el.addEventListener('lx-checkout-complete', resolve, { once: true }),
+    );
+    $(el, '[part="buy"]')!.click();
+    await until(
+      () => !!document.querySelector('dialog[data-lx-checkout] lx-checkout'),
+      'the checkout',
+    );
+    const checkout = document.querySelector('dialog[data-lx-checkout] lx-checkout')!;
+    expect(checkout.getAttribute('course-id')).to.equal(courses.courses.pythonData);
+    const start = (await settled(checkout as LxCourseCatalog, 'button[part="pay"]')) as HTMLElement;
+    start.click();
+    await until(
+      () =>
+        checkout.shadowRoot!.querySelector('[data-phase]')?.getAttribute('data-phase') === 'paying',
+      'the Payment Element',
+      8000,
+    );
+    await sendKeys({ type: '4242424242424242' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ type: '1234' });
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ type: '123' });
+    checkout.shadowRoot!.querySelector<HTMLButtonElement>('form button[part="pay"]')!.click();
+    await completed;
+    await until(() => text($(el, '.action')).includes('You are enrolled in this course.'), 'owned');
+    expect($(el, '[part="review-form"]')).to.not.equal(null);
+    document.querySelector('dialog[data-lx-checkout]')?.remove();
+    $(el, 'button.back')!.click();
+    await settled(el, '[part="card"]');
+    const card = $$(el, '[part="card"]').find((c) => text(c).includes('Python for Data Science'))!;
+    expect(text(card.querySelector('[part="owned"]'))).to.equal('Owned');
   });
 
   it('enrolls a learner in a free course, which then offers the review form', async () => {

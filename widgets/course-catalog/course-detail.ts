@@ -47,6 +47,8 @@ export class CourseView {
   #formError = '';
   #saved = '';
   #edited = false;
+  /** Paid for in this page: enrolled, even while the server's copy lags behind. */
+  #purchased = false;
 
   constructor(
     host: CatalogHost,
@@ -72,7 +74,7 @@ export class CourseView {
         this.#host.client().get<CourseDetail>(this.#path),
         this.#loadReviews(true),
       ]);
-      this.course = course;
+      this.course = this.#purchased ? { ...course, enrolled: true } : course;
       this.#error = undefined;
     } catch (error) {
       this.#error = error as LxApiError;
@@ -116,6 +118,14 @@ export class CourseView {
       this.#error = error;
       this.#update();
     });
+  }
+
+  /** Marks the course as bought (after `lx-checkout-complete`) and reloads it. */
+  purchased(): Promise<void> {
+    this.#purchased = true;
+    if (this.course) this.course = { ...this.course, enrolled: true };
+    this.#update();
+    return this.load();
   }
 
   /** Buy or enroll: the host hears it first and may take over. */
