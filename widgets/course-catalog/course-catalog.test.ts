@@ -4,6 +4,10 @@ import { sendKeys } from '@web/test-runner-commands';
 import { render } from 'lit';
 import { apiFixtures, axeViolations, settled, until } from '../internal/test-support.js';
 import { renderBlocks } from './blocks.js';
+import { catalogMessages } from './course-catalog.messages.js';
+import ar from './locales/ar.js';
+import de from './locales/de.js';
+import fr from './locales/fr.js';
 import type { LxCourseCatalog, LxCourseSelectEvent } from './course-catalog.js';
 import { register } from './course-catalog.js';
 
@@ -469,6 +473,41 @@ describe('lx-course-catalog', () => {
     await type(el, 'zzzqqq');
     await until(() => !!$(el, '[part~="state"]'), 'the empty state');
     expect(text($(el, '[part~="state"]'))).to.contain('No courses match your search.');
+  });
+
+  it('explains a course that cannot be shown, and still goes back', async () => {
+    const el = await catalog({ courseId: 'crs_missing' });
+    const state = await settled(el, '[part~="state"]');
+    expect(state.getAttribute('data-code')).to.equal('not_found');
+    $(el, 'button.back')!.click();
+    await results(el);
+    expect(titles(el)).to.have.length(10);
+  });
+
+  it('lays out right to left in Arabic, with Arabic copy', async () => {
+    const { api, courses } = await apiFixtures();
+    const el = await fixture<LxCourseCatalog>(
+      html`<lx-course-catalog
+        license=${courses.license}
+        api=${api}
+        locale="ar"
+      ></lx-course-catalog>`,
+    );
+    await results(el);
+    await until(() => text($(el, 'label[for="q"]')) === 'ابحث في الدورات', 'Arabic copy');
+    expect(el.dir).to.equal('rtl');
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
+  it('ships translations with the same placeholders as the English copy', () => {
+    const english: Record<string, string> = catalogMessages;
+    const names = (copy: string) => [...copy.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [language, catalog] of Object.entries({ fr, de, ar })) {
+      expect(Object.keys(catalog).sort(), language).to.deep.equal(Object.keys(english).sort());
+      for (const [key, copy] of Object.entries(catalog as Record<string, string>)) {
+        expect(names(copy), `${language} ${key}`).to.deep.equal(names(english[key]!));
+      }
+    }
   });
 
   it('speaks French when the page does', async () => {
