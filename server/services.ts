@@ -12,6 +12,7 @@ import type { SecretBox } from './modules/licenses/secrets.js';
 import { LicenseService } from './modules/licenses/service.js';
 import { courseProduct } from './modules/marketplace/product.js';
 import { MarketplaceService } from './modules/marketplace/service.js';
+import { purchaseRewards } from './modules/payments/rewards.js';
 import { PaymentService } from './modules/payments/service.js';
 import { WebhookService } from './modules/webhooks/service.js';
 import { SupportService } from './modules/support/service.js';
@@ -105,6 +106,7 @@ export function createServices(options: {
     webhookSecret: options.config.stripeWebhookSecret,
     logger: options.logger,
     secrets: licenses.secrets,
+    rewards: purchaseRewards(() => rewards.ledger),
   });
   const rewards = new RewardsService(db, clock);
   let closed = false;

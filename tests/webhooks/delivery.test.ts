@@ -244,6 +244,40 @@ describe('partner webhooks', () => {
     });
   });
 
+  it('tells the partner of a partner-fulfilled redemption and of its fulfilment', async () => {
+    const t = await tenant(['redemption.*']);
+    const worker = testWorker(h);
+    const { ledger, redemptions } = h.services.rewards;
+    const learnerId = `lms-user-${n}`;
+    ledger.bonus(t.licenseId, { learnerId, amount: 100, reason: 'welcome' });
+    const item = redemptions.createItem(t.licenseId, {
+      kind: 'partner',
+      title: 'Mentoring session',
+      cost: 60,
+      details: { partner: 'Mentor Co' },
+    });
+    const asked = redemptions.redeem(t.licenseId, learnerId, {
+      itemId: item.id,
+      idempotencyKey: 'mentor-1',
+    });
+    expect(await worker.runOnce()).toMatchObject({ queued: 1, succeeded: 1 });
+    redemptions.fulfil(t.licenseId, asked.id, 'booked');
+    expect(await worker.runOnce()).toMatchObject({ queued: 1, succeeded: 1 });
+
+    const events = receiver.received.map((r) => JSON.parse(r.body));
+    expect(events.map((e) => e.type)).toEqual(['redemption.requested', 'redemption.fulfilled']);
+    expect(events[0].data).toMatchObject({
+      redemptionId: asked.id,
+      learnerId,
+      kind: 'partner',
+      partner: 'Mentor Co',
+      cost: 60,
+      status: 'requested',
+    });
+    expect(events[1].data).toMatchObject({ status: 'fulfilled', note: 'booked' });
+    for (const r of receiver.received) expect(verifyStandardWebhook(t.secret, r)).toBe(true);
+  });
+
   it('keeps each license to its own endpoints and deliveries', async () => {
     const a = await tenant();
     const b = await tenant();

@@ -461,71 +461,83 @@ export class Ledger {
       activity: input.activity,
       units: input.units ?? 1,
     };
-    return this.idempotent(licenseId, input.idempotencyKey, 'earn', params, (tx) => {
-      const rule = tx
-        .select()
-        .from(rewardRules)
-        .where(and(eq(rewardRules.licenseId, licenseId), eq(rewardRules.activity, input.activity)))
-        .get();
-      if (!rule) {
-        throw new ApiError('validation_failed', `No earning rule exists for "${input.activity}".`, {
-          errors: [{ path: 'body.activity', message: 'No earning rule for this activity' }],
-        });
-      }
-      const asked = Math.min(MAX_AMOUNT, rule.amount * params.units);
-      let awarded = asked;
-      const now = this.#clock.now();
-      if (rule.dailyCap !== null) {
-        const day = localDay(now, this.settings(licenseId, tx).timeZone);
-        const key = and(
-          eq(rewardDailyEarnings.licenseId, licenseId),
-          eq(rewardDailyEarnings.learnerId, input.learnerId),
-          eq(rewardDailyEarnings.activity, input.activity),
-          eq(rewardDailyEarnings.day, day),
-        );
-        const today = tx.select().from(rewardDailyEarnings).where(key).get()?.amount ?? 0;
-        awarded = Math.max(0, Math.min(asked, rule.dailyCap - today));
-        if (awarded > 0) {
-          tx.insert(rewardDailyEarnings)
-            .values({
-              licenseId,
-              learnerId: input.learnerId,
-              activity: input.activity,
-              day,
-              amount: awarded,
-            })
-            .onConflictDoUpdate({
-              target: [
-                rewardDailyEarnings.licenseId,
-                rewardDailyEarnings.learnerId,
-                rewardDailyEarnings.activity,
-                rewardDailyEarnings.day,
-              ],
-              set: { amount: sql`${rewardDailyEarnings.amount} + ${awarded}` },
-            })
-            .run();
-        }
-      }
-      let transaction: TransactionView | null = null;
+    return this.idempotent(licenseId, input.idempotencyKey, 'earn', params, (tx) =>
+      this.earnIn(tx, licenseId, params),
+    );
+  }
+
+  /**
+   * Earns inside an open transaction, for a caller that records its own cause in it (a
+   * purchase); the caller makes it happen once.
+   */
+  earnIn(
+    tx: Tx,
+    licenseId: string,
+    input: { learnerId: string; activity: string; units: number },
+  ): EarnResult {
+    const rule = tx
+      .select()
+      .from(rewardRules)
+      .where(and(eq(rewardRules.licenseId, licenseId), eq(rewardRules.activity, input.activity)))
+      .get();
+    if (!rule) {
+      throw new ApiError('validation_failed', `No earning rule exists for "${input.activity}".`, {
+        errors: [{ path: 'body.activity', message: 'No earning rule for this activity' }],
+      });
+    }
+    const asked = Math.min(MAX_AMOUNT, rule.amount * input.units);
+    let awarded = asked;
+    const now = this.#clock.now();
+    if (rule.dailyCap !== null) {
+      const day = localDay(now, this.settings(licenseId, tx).timeZone);
+      const key = and(
+        eq(rewardDailyEarnings.licenseId, licenseId),
+        eq(rewardDailyEarnings.learnerId, input.learnerId),
+        eq(rewardDailyEarnings.activity, input.activity),
+        eq(rewardDailyEarnings.day, day),
+      );
+      const today = tx.select().from(rewardDailyEarnings).where(key).get()?.amount ?? 0;
+      awarded = Math.max(0, Math.min(asked, rule.dailyCap - today));
       if (awarded > 0) {
-        const row = this.post(tx, licenseId, {
-          learnerId: input.learnerId,
-          type: 'earn',
-          amount: awarded,
-          reason: input.activity,
-          counterparty: ISSUANCE,
-        });
-        this.#addLot(tx, licenseId, input.learnerId, row.id, awarded);
-        this.#score(tx, licenseId, input.learnerId, awarded, now);
-        transaction = view(row);
+        tx.insert(rewardDailyEarnings)
+          .values({
+            licenseId,
+            learnerId: input.learnerId,
+            activity: input.activity,
+            day,
+            amount: awarded,
+          })
+          .onConflictDoUpdate({
+            target: [
+              rewardDailyEarnings.licenseId,
+              rewardDailyEarnings.learnerId,
+              rewardDailyEarnings.activity,
+              rewardDailyEarnings.day,
+            ],
+            set: { amount: sql`${rewardDailyEarnings.amount} + ${awarded}` },
+          })
+          .run();
       }
-      return {
-        awarded,
-        capped: awarded < asked,
-        transaction,
-        balance: this.balanceIn(tx, licenseId, input.learnerId),
-      };
-    });
+    }
+    let transaction: TransactionView | null = null;
+    if (awarded > 0) {
+      const row = this.post(tx, licenseId, {
+        learnerId: input.learnerId,
+        type: 'earn',
+        amount: awarded,
+        reason: input.activity,
+        counterparty: ISSUANCE,
+      });
+      this.#addLot(tx, licenseId, input.learnerId, row.id, awarded);
+      this.#score(tx, licenseId, input.learnerId, awarded, now);
+      transaction = view(row);
+    }
+    return {
+      awarded,
+      capped: awarded < asked,
+      transaction,
+      balance: this.balanceIn(tx, licenseId, input.learnerId),
+    };
   }
 
   /** An operator's or customer admin's grant. Idempotent when a key is given. */

@@ -4,6 +4,7 @@ import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { generateId } from '../licenses/keys.js';
+import { enqueueEvents } from '../outbox/service.js';
 import type { Ledger } from './ledger.js';
 import {
   rewardCoupons,
@@ -115,6 +116,36 @@ function detailErrors(kind: RewardKind, details: RewardDetails) {
     errors.push({ path: 'body.details.currency', message: 'Required with amountOff' });
   }
   return errors;
+}
+
+/**
+ * `redemption.<status>` for the license's webhook endpoints, queued in the transaction of the
+ * change, so a partner (an LMS fulfilling `partner` rewards) hears of each step exactly once.
+ */
+function queueRedemptionEvent(tx: Tx, row: RedemptionRow, partner: string | null, now: Date): void {
+  enqueueEvents(
+    tx,
+    [
+      {
+        licenseId: row.licenseId,
+        type: `redemption.${row.status}`,
+        dedupeKey: `redemption.${row.status}:${row.id}`,
+        payload: {
+          redemptionId: row.id,
+          learnerId: row.learnerId,
+          itemId: row.itemId,
+          kind: row.kind,
+          title: row.title,
+          cost: row.cost,
+          status: row.status,
+          partner,
+          note: row.note,
+          featureUntil: row.featureUntil?.toISOString() ?? null,
+        },
+      },
+    ],
+    now,
+  );
 }
 
 /**
@@ -316,6 +347,7 @@ export class Redemptions {
         })
         .returning()
         .get();
+      queueRedemptionEvent(tx, row, item.details.partner ?? null, now);
       return redemptionView(row);
     });
   }
@@ -404,6 +436,8 @@ export class Redemptions {
         .where(eq(rewardRedemptions.id, id))
         .returning()
         .get();
+      const item = tx.select().from(rewardItems).where(eq(rewardItems.id, row.itemId)).get();
+      queueRedemptionEvent(tx, updated!, item?.details.partner ?? null, this.#clock.now());
       return redemptionView(updated!);
     });
   }
