@@ -57,6 +57,26 @@ describe('openCheckout', () => {
     expect(document.activeElement).to.equal(from);
   });
 
+  it('closes with Escape pressed inside the card form', async () => {
+    const { payments } = await apiFixtures();
+    const from = await opener();
+    const opened = openCheckout(from, { kind: 'course', courseId: payments.courseId });
+    await until(() => customElements.get('lx-checkout') !== undefined, 'the checkout code');
+    const checkout = opened.checkout as LxCheckout;
+    const start = await settled(checkout, 'button[part="pay"]');
+    (start as HTMLButtonElement).click();
+    await until(
+      () =>
+        checkout.shadowRoot!.querySelector('[data-phase]')?.getAttribute('data-phase') === 'paying',
+      'the card form',
+      8000,
+    );
+    // Focus is in Stripe's frame now: its keys never reach the page, Escape is reported.
+    await sendKeys({ press: 'Escape' });
+    await opened.closed;
+    expect(document.activeElement).to.equal(from);
+  });
+
   it("relays the checkout's events from the opener, once", async () => {
     const { payments } = await apiFixtures();
     const from = await opener();
