@@ -42,6 +42,11 @@ describe('openCheckout', () => {
     expect(document.activeElement).to.equal(checkout);
     expect(dialog.getAttribute('aria-label')).to.equal('Checkout');
     expect(await axeViolations(dialog)).to.deep.equal([]);
+    // A second click on the same buy button finds the open checkout.
+    expect(openCheckout(from, { kind: 'course', courseId: payments.courseId }).dialog).to.equal(
+      dialog,
+    );
+    expect(document.querySelectorAll('dialog[data-lx-checkout]')).to.have.length(1);
   });
 
   it('closes with its close button and gives focus back to the opener', async () => {

@@ -33,6 +33,8 @@ interface Kit {
 }
 
 const RELAYED = ['lx-checkout-complete', 'lx-checkout-error'] as const;
+/** The checkout each widget has open, and for what: a second click does not open another. */
+const open = new WeakMap<HTMLElement, { opened: OpenedCheckout; key: string }>();
 const TAG = 'lx-checkout';
 
 /** The focused element, looking through open shadow roots (a widget's own button). */
@@ -58,10 +60,21 @@ async function ensureDefined(): Promise<void> {
  * `lx-checkout-complete` and `lx-checkout-error` events are dispatched again from `from`, so a
  * host listening on the opener (or an ancestor of it) hears them once.
  *
+ * While it is open, asking again from the same widget for the same item focuses it; for another
+ * item, it replaces it.
  * The dialog is not modal: Stripe's authentication step opens in its own layer over the page,
  * which a modal dialog would make inert. It carries `data-lx-checkout` for the host's styles.
  */
 export function openCheckout(from: HTMLElement, request: CheckoutRequest): OpenedCheckout {
+  const key = JSON.stringify(request);
+  const current = open.get(from);
+  if (current?.opened.dialog.isConnected) {
+    if (current.key === key) {
+      current.opened.checkout.focus();
+      return current.opened;
+    }
+    current.opened.close();
+  }
   const opener = from as Opener;
   const returnTo = deepActive();
   const dialog = document.createElement('dialog');
@@ -129,5 +142,7 @@ export function openCheckout(from: HTMLElement, request: CheckoutRequest): Opene
       );
     },
   );
-  return { checkout, dialog, close, closed };
+  const opened = { checkout, dialog, close, closed };
+  open.set(from, { opened, key });
+  return opened;
 }
