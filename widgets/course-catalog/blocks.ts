@@ -27,14 +27,14 @@ export function renderBlocks(blocks: unknown): TemplateResult[] {
   return (blocks as Block[]).map((block) => {
     switch (block?.type) {
       case 'paragraph':
-        return html`<p>${runs(block.inline)}</p>`;
+        return html`<p dir="auto">${runs(block.inline)}</p>`;
       case 'heading':
         return block.level === 2
-          ? html`<h3>${runs(block.inline)}</h3>`
-          : html`<h4>${runs(block.inline)}</h4>`;
+          ? html`<h3 dir="auto">${runs(block.inline)}</h3>`
+          : html`<h4 dir="auto">${runs(block.inline)}</h4>`;
       case 'list': {
         const items = Array.isArray(block.items)
-          ? block.items.map((item) => html`<li>${runs(item)}</li>`)
+          ? block.items.map((item) => html`<li dir="auto">${runs(item)}</li>`)
           : nothing;
         return block.ordered
           ? html`<ol>

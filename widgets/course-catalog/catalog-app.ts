@@ -4,7 +4,7 @@ import { languageOf } from '../internal/i18n.js';
 import { catalogStyles } from './catalog.styles.js';
 import { catalogMessages } from './course-catalog.messages.js';
 import type * as Detail from './course-detail.js';
-import { coverView, labelOf, languageName, priceText, ratingView } from './format.js';
+import { coverView, isolate, labelOf, languageName, priceText, ratingView } from './format.js';
 import type { CatalogHost, CourseCard, CoursePage, FacetValue, Translate } from './types.js';
 
 /*
@@ -438,6 +438,7 @@ export class CatalogApp {
               html`<li
                 id="s-${i}"
                 role="option"
+                dir="auto"
                 aria-selected=${i === this.#active ? 'true' : 'false'}
                 @mousedown=${(e: Event) => e.preventDefault()}
                 @click=${() => this.#choose(s)}
@@ -621,14 +622,15 @@ export class CatalogApp {
         <h3>
           <button
             class="open"
+            dir="auto"
             data-course=${course.id}
             @click=${() => void this.openCourse(course.id)}
           >
             ${course.title}
           </button>
         </h3>
-        ${course.subtitle ? html`<p class="subtitle">${course.subtitle}</p>` : nothing}
-        <p class="muted">${t('catalog.by', { name: course.instructor.name })}</p>
+        ${course.subtitle ? html`<p class="subtitle" dir="auto">${course.subtitle}</p>` : nothing}
+        <p class="muted">${t('catalog.by', { name: isolate(course.instructor.name) })}</p>
         ${ratingView(course.rating, locale, t)}
         <p class="foot">
           <span part="price" class="price">${priceText(course, locale, t)}</span>

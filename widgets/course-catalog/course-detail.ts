@@ -3,7 +3,15 @@ import type { LxApiError } from '../internal/api-client.js';
 import { formatMoney } from '../internal/i18n.js';
 import { renderBlocks } from './blocks.js';
 import { LxCourseSelectEvent } from './course-select.event.js';
-import { coverView, labelOf, languageName, priceText, ratingView, safeUrl } from './format.js';
+import {
+  coverView,
+  isolate,
+  labelOf,
+  languageName,
+  priceText,
+  ratingView,
+  safeUrl,
+} from './format.js';
 import type {
   CatalogHost,
   CourseDetail,
@@ -247,9 +255,9 @@ export class CourseView {
       <header class="hero">
         ${coverView(course, this.#host.api(), t)}
         <div class="intro">
-          <h2 id="course-title" tabindex="-1">${course.title}</h2>
-          ${course.subtitle ? html`<p class="subtitle">${course.subtitle}</p>` : nothing}
-          <p class="muted">${t('catalog.by', { name: course.instructor.name })}</p>
+          <h2 id="course-title" tabindex="-1" dir="auto">${course.title}</h2>
+          ${course.subtitle ? html`<p class="subtitle" dir="auto">${course.subtitle}</p>` : nothing}
+          <p class="muted">${t('catalog.by', { name: isolate(course.instructor.name) })}</p>
           <p class="meta">
             ${ratingView(course.rating, locale, t)}
             <span>${labelOf('catalog.level', course.level, t)}</span>
@@ -314,7 +322,7 @@ export class CourseView {
                         course.enrolled
                           ? html`<button
                               class="secondary"
-                              aria-label=${t('course.download.label', { title: m.title })}
+                              aria-label=${t('course.download.label', { title: isolate(m.title) })}
                               @click=${() => void this.#download(m)}
                             >
                               ${t('course.download')}
@@ -398,7 +406,7 @@ export class CourseView {
                           >${'★'.repeat(5 - r.rating)}</span
                         ></span
                       >
-                      <strong>${r.author.displayName}</strong>
+                      <strong dir="auto">${r.author.displayName}</strong>
                       ${r.mine ? html`<span class="badge">${t('course.review.mine')}</span>` : nothing}
                       <small class="muted"
                         >${date(r.createdAt)}${
@@ -408,7 +416,7 @@ export class CourseView {
                         }</small
                       >
                     </p>
-                    ${r.text ? html`<p class="text">${r.text}</p>` : nothing}
+                    ${r.text ? html`<p class="text" dir="auto">${r.text}</p>` : nothing}
                   </li>`,
               )}
             </ul>`

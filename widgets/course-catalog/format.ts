@@ -4,6 +4,12 @@ import type { CourseCard, Translate } from './types.js';
 
 /* Formatting shared by the results and the course page. */
 
+/**
+ * Instructor and learner text inside translated copy keeps its own direction (Unicode
+ * first-strong isolates), so a Latin name reads right in an Arabic sentence and vice versa.
+ */
+export const isolate = (text: string): string => `\u2068${text}\u2069`;
+
 /** A URL the widget may load or link to: http(s) only, whatever the server sent. */
 export function safeUrl(value: string | null | undefined, base?: string): string | undefined {
   if (!value) return undefined;
@@ -74,10 +80,10 @@ export function coverView(course: CourseCard, api: string, t: Translate): Templa
         part="cover"
         class="cover"
         src=${src}
-        alt=${t('catalog.cover', { title: course.title })}
+        alt=${t('catalog.cover', { title: isolate(course.title) })}
         loading="lazy"
       />`
-    : html`<div part="cover" class="cover none" aria-hidden="true">
+    : html`<div part="cover" class="cover none" aria-hidden="true" dir="auto">
         ${[...course.title.trim()][0]?.toUpperCase() ?? nothing}
       </div>`;
 }
