@@ -99,9 +99,10 @@ export function seedSearchData(
       const sum = ratings * (2 + Math.floor(random() * 4)) + Math.floor(random() * ratings);
       const free = random() < 0.1;
       const currency = random() < 0.8 ? 'USD' : 'EUR';
-      const at = now.getTime() - Math.floor(random() * 1000 * 86_400_000);
+      // Ids and creation times rise with i, so the id and newest indexes are appended to.
+      const at = now.getTime() - Math.floor(((courses - i) / courses) * 1000 * 86_400_000);
       course.run(
-        `crs_${prefix}_${i}`,
+        `crs_${prefix}_${String(i).padStart(7, '0')}`,
         licenseId,
         `ins_${prefix}_${i % 200}`,
         title,
