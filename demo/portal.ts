@@ -178,7 +178,7 @@ export function createPortal(options: PortalOptions) {
     const api = apiOriginFor(requestUrl);
     if (!api) return undefined;
     const html = await fs.readFile(path.join(options.publicDir, file), 'utf8').catch(() => null);
-    return html?.replaceAll('%API%', api);
+    return html === null ? null : html.replaceAll('%API%', api);
   };
 
   app.get('/', async (c) => {

@@ -49,6 +49,13 @@ describe('a page with a strict Content-Security-Policy', () => {
       .evaluate((el) => getComputedStyle(el).getPropertyValue('--lx-color-brand').trim());
     expect(brand).not.toBe('');
 
+    // The catalog opens its own checkout in a dialog (styled through CSSOM, not attributes).
+    const catalog = page.locator('lx-course-catalog');
+    await catalog.locator('input[type="search"]').fill('python data');
+    await catalog.getByRole('button', { name: 'Python for Data Analysis' }).click();
+    await catalog.locator('[part~="buy"]').click();
+    await page.locator('dialog[data-lx-checkout] lx-checkout [part~="summary"]').waitFor();
+
     await page.waitForLoadState('networkidle');
     expect(
       await page.evaluate(() => (window as unknown as { violations: string[] }).violations),

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { signWebhook, verifyWebhook } from '../../demo/partner-webhooks.js';
-import { createPortal } from '../../demo/portal.js';
+import { createPortal, strictCsp } from '../../demo/portal.js';
+import { loadEnv } from '../../server/env.js';
 import type { Clock } from '../../server/services.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -106,5 +107,32 @@ describe('the portal’s partner webhook receiver', () => {
     });
     expect(unsigned.status).toBe(400);
     expect(portal.events.map((e) => e.id)).toEqual(['evt_1']);
+  });
+});
+
+describe('the demo portal’s origin', () => {
+  it('listens on PORT + 1 by default, on a free port when PORT is 0, or on DEMO_PORT', () => {
+    expect(loadEnv({}).demoPort).toBe(8788);
+    expect(loadEnv({ PORT: '9000' }).demoPort).toBe(9001);
+    expect(loadEnv({ PORT: '0' }).demoPort).toBe(0);
+    expect(loadEnv({ PORT: '9000', DEMO_PORT: '7000' }).demoPort).toBe(7000);
+    expect(() => loadEnv({ DEMO_PORT: 'ninety' })).toThrow(/DEMO_PORT/);
+  });
+
+  it('serves its pages with the API origin filled in, and /strict.html with a strict policy', async () => {
+    const portal = createPortal({ publicDir: path.join(root, 'demo', 'public'), clock });
+    expect((await portal.app.request('http://localhost:8788/')).status).toBe(503);
+    await portal.connect({
+      apiUrl: 'http://127.0.0.1:8787',
+      stripeOrigins: ['https://js.stripe.com'],
+    });
+    const home = await portal.app.request('http://localhost:8788/');
+    expect(await home.text()).toContain('src="http://localhost:8787/kit/kit.js"');
+    const strict = await portal.app.request('http://127.0.0.1:8788/strict.html');
+    expect(strict.headers.get('content-security-policy')).toBe(
+      strictCsp('http://127.0.0.1:8787', ['https://js.stripe.com']),
+    );
+    expect(strict.headers.get('content-security-policy')).not.toMatch(/unsafe/);
+    expect((await portal.app.request('http://127.0.0.1:8788/nothing.html')).status).toBe(404);
   });
 });
