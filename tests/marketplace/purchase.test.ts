@@ -131,6 +131,46 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
     expect(earnings(session.paymentId)).toEqual([{ kind: 'earned', amount: 2500, platform: 833 }]);
   });
 
+  it('uses the license’s configured split, and an instructor’s own share over it', async () => {
+    const split = await h.fetch(
+      '/v1/authoring/split',
+      jsonInit('PUT', { instructorShareBps: 6000, enterpriseShareBps: 8000 }, acme.server),
+    );
+    expect(split.status).toBe(200);
+    const special = h.services.marketplace.createInstructor(acme.licenseId, {
+      name: 'Special Terms',
+      bio: '',
+      subject: null,
+      enterprise: true,
+      shareBps: 9050,
+    });
+    const buy = async (sub: string, instructor: string, amount: number) => {
+      const course = h.services.marketplace.createCourse(acme.author, {
+        ...courseInput({ title: `Split ${sub}`, price: { amount, currency: 'USD' } }),
+        instructorId: instructor,
+      });
+      const headers = await acme.learner(sub);
+      const session = await (
+        await checkout(headers, { kind: 'course', courseId: course.id })
+      ).json();
+      await pay(session.paymentIntentId);
+      return earnings(session.paymentId);
+    };
+    expect(await buy('split-a', instructorId, 1001)).toEqual([
+      { kind: 'earned', amount: 601, platform: 400 },
+    ]);
+    expect(await buy('split-b', enterpriseId, 999)).toEqual([
+      { kind: 'earned', amount: 799, platform: 200 },
+    ]);
+    expect(await buy('split-c', special.id, 1000)).toEqual([
+      { kind: 'earned', amount: 905, platform: 95 },
+    ]);
+    await h.fetch(
+      '/v1/authoring/split',
+      jsonInit('PUT', { instructorShareBps: 7000, enterpriseShareBps: 7500 }, acme.server),
+    );
+  });
+
   it('reverses shares exactly over partial refunds and ends the enrollment on the full one', async () => {
     const course = h.services.marketplace.createCourse(acme.author, {
       ...courseInput({ title: 'Refundable', price: { amount: 1001, currency: 'EUR' } }),
