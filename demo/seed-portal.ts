@@ -151,11 +151,11 @@ function seedStudio(db: Db, clock: Clock, origins: string[], secrets: SecretBox 
   }
 }
 
-function seedRewards(db: Db, clock: Clock, licenseId: string) {
+function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string) {
   const rewards = new RewardsService(db, clock);
   const { ledger, leaderboards, redemptions } = rewards;
   if (ledger.settings(licenseId).tokenName === null) {
-    ledger.updateSettings(licenseId, { tokenName: 'Stars' });
+    ledger.updateSettings(licenseId, { tokenName });
   }
   if (ledger.rules(licenseId).length === 0) {
     ledger.setRule(licenseId, { activity: 'lesson.completed', amount: 10, dailyCap: 100 });
@@ -181,7 +181,7 @@ function seedRewards(db: Db, clock: Clock, licenseId: string) {
     });
     redemptions.createItem(licenseId, {
       kind: 'merchandise',
-      title: 'Academy hoodie',
+      title: 'Hoodie',
       description: 'Organic cotton, shipped to your door.',
       cost: 800,
       stock: 25,
@@ -226,6 +226,6 @@ export function seedPortalDemo(
   options: { secrets?: SecretBox } = {},
 ): void {
   seedStudio(db, clock, origins, options.secrets);
-  seedRewards(db, clock, DEMO_LICENSE_ID);
-  seedRewards(db, clock, STUDIO_LICENSE_ID);
+  seedRewards(db, clock, DEMO_LICENSE_ID, 'Stars');
+  seedRewards(db, clock, STUDIO_LICENSE_ID, 'Sparks');
 }
