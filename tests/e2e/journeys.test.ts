@@ -76,6 +76,47 @@ describe('rewards, end to end', () => {
   });
 });
 
+describe('white-label', () => {
+  it('shows two licenses side by side, each in its own theme, from the same server', async () => {
+    const { page, errors, close } = await openPage(
+      stack.browser,
+      `${stack.portal}/white-label.html`,
+    );
+    const tokens = async (selector: string) => {
+      const el = page.locator(selector);
+      await el.locator('[part~="cta"]').first().waitFor();
+      return el.evaluate((host) => {
+        const style = getComputedStyle(host);
+        const read = (name: string) => style.getPropertyValue(name).trim();
+        return {
+          brand: read('--lx-color-brand'),
+          surface: read('--lx-color-surface'),
+          font: read('--lx-font-body'),
+          radius: read('--lx-radius'),
+        };
+      });
+    };
+    const academy = await tokens('.tenant.academy lx-pricing-table');
+    const studio = await tokens('.tenant.studio lx-pricing-table');
+    for (const key of ['brand', 'surface', 'font', 'radius'] as const) {
+      expect(studio[key]).not.toBe(academy[key]);
+    }
+    // The studio's theme is dark: its surface is darker than its text would need to be read on.
+    const luminance = (hex: string) => {
+      const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16) / 255);
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    expect(luminance(studio.surface)).toBeLessThan(0.2);
+    expect(luminance(academy.surface)).toBeGreaterThan(0.8);
+    // Each tenant's learners and token name: the studio's wallet counts Sparks.
+    await expect
+      .poll(() => page.locator('.tenant.studio lx-token-wallet [part~="balance"]').innerText())
+      .toMatch(/Sparks/);
+    expect(errors).toEqual([]);
+    await close();
+  });
+});
+
 describe('brand', () => {
   it('a brand admin publishes a new brand color and the portal shows it after reload', async () => {
     const portal = await openPage(stack.browser, `${stack.portal}/`);
