@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit';
+import { html, nothing, type TemplateResult } from 'lit';
 import type { Plan } from '../../server/modules/billing/plans.js';
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
@@ -10,6 +10,8 @@ import { pricingMessages, type PricingKey } from './pricing-table.messages.js';
 interface PlanList {
   plans: Plan[];
   features: { key: string; name: string }[];
+  /** The signed-in learner's tier, when there is one. */
+  tier?: string | null;
 }
 
 type Interval = 'month' | 'year';
@@ -24,7 +26,7 @@ type Interval = 'month' | 'year';
  * @event lx-error - The widget cannot work (license, origin, limit, network). `detail` is `{ code, status, message }`.
  *
  * @csspart base - The wrapper around the whole table.
- * @csspart plan - One tier's card.
+ * @csspart plan - One tier's card (`data-current` on the signed-in learner's tier, `data-recommended` on the recommended one).
  * @csspart cta - A tier's call-to-action button.
  * @csspart state - A loading, empty or error state.
  *
@@ -65,17 +67,22 @@ export class LxPricingTable extends LxElement {
     this.plansError = undefined;
     try {
       // The table's styles arrive alongside the plans, leaving the first download small.
-      const [plans, styles] = await Promise.all([
+      const signedIn = this.userToken || this.tokenProvider;
+      const [plans, styles, mine] = await Promise.all([
         this.client.get<PlanList>('v1/plans'),
         import('./pricing-table.styles.js').catch(() => {
           throw new LxApiError('network_error', 0, 'The pricing table could not be loaded.');
         }),
+        // The learner's own tier is marked; without it the table still sells.
+        signedIn
+          ? this.client.get<{ tier: string | null }>('v1/me/features').catch(() => null)
+          : null,
       ]);
       const root = this.renderRoot as ShadowRoot;
       const sheet = styles.pricingTableStyles.styleSheet!;
       if (!root.adoptedStyleSheets.includes(sheet))
         root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-      this.plans = plans;
+      this.plans = { ...plans, tier: mine?.tier };
     } catch (error) {
       this.plansError = error as LxApiError;
       this.reportError(this.plansError);
@@ -131,13 +138,17 @@ export class LxPricingTable extends LxElement {
         ? this.#t(price.interval === 'year' ? 'pricing.per.year' : 'pricing.per.month')
         : '';
     const headingId = `plan-${plan.id}`;
+    const current = plan.id === this.plans?.tier;
     return html`<li
       part="plan"
       class="plan"
       ?data-recommended=${plan.recommended}
+      ?data-current=${current}
+      aria-current=${current ? 'true' : nothing}
       aria-labelledby=${headingId}
     >
       <div>
+        ${current ? html`<span class="badge current">${this.#t('pricing.current')}</span>` : null}
         ${plan.recommended ? html`<span class="badge">${this.#t('pricing.recommended')}</span>` : null}
         <h3 id=${headingId}>${plan.name}</h3>
       </div>
@@ -149,8 +160,8 @@ export class LxPricingTable extends LxElement {
       <ul class="features">
         ${plan.features.map((key) => html`<li>${featureNames.get(key) ?? key}</li>`)}
       </ul>
-      <button part="cta" @click=${() => this.choose(plan)}>
-        ${this.#t('pricing.choose', { plan: plan.name })}
+      <button part="cta" ?disabled=${current} @click=${() => this.choose(plan)}>
+        ${current ? this.#t('pricing.current') : this.#t('pricing.choose', { plan: plan.name })}
       </button>
     </li>`;
   }

@@ -14,6 +14,7 @@ export const pricingMessages = {
   'pricing.per.year': '/ year',
   'pricing.free': 'Free',
   'pricing.recommended': 'Recommended',
+  'pricing.current': 'Your plan',
   'pricing.choose': 'Choose {plan}',
   'pricing.trial': '{days}-day free trial',
   'pricing.empty': 'No plans are offered yet.',

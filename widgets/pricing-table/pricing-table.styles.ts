@@ -76,6 +76,16 @@ export const pricingTableStyles = css`
     background: var(--_brand);
     color: var(--_brand-contrast);
   }
+  .badge.current {
+    background: var(--_success);
+    color: #fff;
+  }
+  .badge + .badge {
+    margin-inline-start: 0.35rem;
+  }
+  .plan[data-current] {
+    border-color: var(--_success);
+  }
   .price {
     font-size: 1.9em;
     font-weight: 700;

@@ -33,6 +33,8 @@ describe('lx-pricing-table', () => {
     await settled(el, '.plan');
     const plans = [...el.shadowRoot!.querySelectorAll('.plan h3')].map((h) => h.textContent);
     expect(plans).to.deep.equal(['Free', 'Pro', 'Enterprise']);
+    // Nobody signed in: no tier is anyone's own.
+    expect(el.shadowRoot!.querySelector('[aria-current]')).to.equal(null);
     expect(await axeViolations(el)).to.deep.equal([]);
   });
 
@@ -101,13 +103,14 @@ describe('lx-pricing-table → lx-checkout', () => {
     fixtureCleanup();
   });
 
-  async function signedInTable(): Promise<LxPricingTable> {
+  /** The table for a learner of the payments fixture (opening Pro's checkout starts a trial). */
+  async function signedInTable(who = 'plan'): Promise<LxPricingTable> {
     const { api, payments } = await apiFixtures();
     const el = await fixture<LxPricingTable>(
       html`<lx-pricing-table
         license=${payments.license}
         api=${api}
-        user-token=${payments.tokens.plan!}
+        user-token=${payments.tokens[who]!}
       ></lx-pricing-table>`,
     );
     await settled(el, '.plan');
@@ -150,8 +153,20 @@ describe('lx-pricing-table → lx-checkout', () => {
     expect(el.shadowRoot!.activeElement).to.equal(cta);
   });
 
+  it("marks the signed-in learner's current tier", async () => {
+    const el = await signedInTable('tier');
+    const current = el.shadowRoot!.querySelector('.plan[aria-current="true"]')!;
+    expect(current.querySelector('h3')!.textContent).to.equal('Free');
+    expect(current.querySelector('.badge')!.textContent).to.equal('Your plan');
+    const cta = current.querySelector<HTMLButtonElement>('button[part="cta"]')!;
+    expect(cta.disabled).to.equal(true);
+    expect(cta.textContent!.trim()).to.equal('Your plan');
+    expect(el.shadowRoot!.querySelectorAll('.plan[aria-current]')).to.have.length(1);
+    expect(await axeViolations(el)).to.deep.equal([]);
+  });
+
   it('relays the checkout events from the table, and opens nothing when the host cancels', async () => {
-    const el = await signedInTable();
+    const el = await signedInTable('relay');
     el.addEventListener('lx-plan-select', (e) => e.preventDefault(), { once: true });
     await choosePro(el);
     await new Promise((resolve) => setTimeout(resolve, 50));

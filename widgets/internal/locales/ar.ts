@@ -24,6 +24,7 @@ export default {
   'pricing.per.year': '/ سنة',
   'pricing.free': 'مجاني',
   'pricing.recommended': 'موصى بها',
+  'pricing.current': 'خطتك الحالية',
   'pricing.choose': 'اختر {plan}',
   'pricing.trial': 'تجربة مجانية لمدة {days} يومًا',
   'pricing.empty': 'لا توجد خطط معروضة بعد.',

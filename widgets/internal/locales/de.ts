@@ -25,6 +25,7 @@ export default {
   'pricing.per.year': '/ Jahr',
   'pricing.free': 'Kostenlos',
   'pricing.recommended': 'Empfohlen',
+  'pricing.current': 'Ihr Tarif',
   'pricing.choose': '{plan} wählen',
   'pricing.trial': '{days} Tage kostenlos testen',
   'pricing.empty': 'Es werden noch keine Tarife angeboten.',

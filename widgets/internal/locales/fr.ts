@@ -24,6 +24,7 @@ export default {
   'pricing.per.year': '/ an',
   'pricing.free': 'Gratuit',
   'pricing.recommended': 'Recommandé',
+  'pricing.current': 'Votre formule',
   'pricing.choose': 'Choisir {plan}',
   'pricing.trial': 'Essai gratuit de {days} jours',
   'pricing.empty': 'Aucune formule n’est encore proposée.',
