@@ -4,7 +4,8 @@
 //
 // Seeds a fresh SQLite file (the server's settings) and times the service calls behind
 // GET /v1/courses and /v1/courses/suggest: type-ahead prefixes, full words, filters, sorts
-// and pages, reporting p50/p95/p99 against the 5 ms target. `npm run bench` also loads the
+// and pages, reporting p50/p95/p99 against the 5 ms target, both as repeated (answered from
+// the per-version caches) and cold (a fresh searcher per call, nothing cached). `npm run bench` also loads the
 // HTTP endpoints (the rows exported here) on the demo tenant with the same generator.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -218,11 +219,12 @@ function main(): void {
     const q = parse(query);
     results.push(measure(name, 300, () => warm.search(LICENSE, q, () => new Set())));
   }
-  // Counts cached per catalog version; a fresh searcher per call pays for them every time.
-  for (const { name, query } of benchQueries.slice(0, 7)) {
+  // Pages and counts are cached per catalog version; a fresh searcher per call pays for
+  // everything every time, as the first learner to ask after a catalog change does.
+  for (const { name, query } of benchQueries) {
     const q = parse(query);
     results.push(
-      measure(`${name} (counts uncached)`, 100, () =>
+      measure(`${name} (cold)`, 100, () =>
         new CourseSearch(database.sqlite).search(LICENSE, q, () => new Set()),
       ),
     );

@@ -7,8 +7,32 @@ import type { Facets, SearchPage, SearchQuery, SortOrder } from './openapi.js';
 const RANK = 'bm25(courses_fts, 10.0, 4.0, 3.0, 1.0)';
 const MAX_TERMS = 8;
 const SUGGESTIONS = 8;
-/** Count results cached per process; a catalog change moves the version and retires them. */
-const COUNT_CACHE_SIZE = 1000;
+/** Results cached per process; a catalog change moves the version and retires them. */
+const CACHE_SIZE = 1000;
+
+/** A map that forgets its least recently used entry beyond `CACHE_SIZE`. */
+class Lru<V> {
+  readonly #map = new Map<string, V>();
+
+  get(key: string): V | undefined {
+    const value = this.#map.get(key);
+    if (value !== undefined) {
+      this.#map.delete(key);
+      this.#map.set(key, value);
+    }
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    if (this.#map.size >= CACHE_SIZE) {
+      const oldest = this.#map.keys().next().value;
+      if (oldest !== undefined) this.#map.delete(oldest);
+    }
+    this.#map.set(key, value);
+  }
+}
+
+type PageRow = CardRow & { k: number | null };
 
 /**
  * Turns what a learner typed into an FTS5 query: words only (no operators or column names
@@ -86,7 +110,12 @@ const ORDERS: Record<Exclude<SortOrder, 'relevance'>, { key: string; desc: boole
  */
 export class CourseSearch {
   readonly #sqlite: Database.Database;
-  readonly #counts = new Map<string, Combo[]>();
+  readonly #counts = new Lru<Combo[]>();
+  /**
+   * Result pages by catalog version. Everything a page shows and every order but `popular`
+   * (enrollments move it without a catalog change) depends only on what moves the version.
+   */
+  readonly #pages = new Lru<PageRow[]>();
 
   constructor(sqlite: Database.Database) {
     this.#sqlite = sqlite;
@@ -145,8 +174,29 @@ export class CourseSearch {
     const where = [...shared, ...facetWhere];
     const params: unknown[] = [...sharedParams, ...facetParams];
     const limit = query.limit;
-    let rows: (CardRow & { k: number | null })[];
-    if (sort === 'relevance') {
+    const version = this.#version(licenseId);
+    const pageKey =
+      sort === 'popular'
+        ? null
+        : JSON.stringify([
+            licenseId,
+            version,
+            match,
+            sort,
+            query.cursor ?? null,
+            limit,
+            query.category?.toLowerCase(),
+            query.level,
+            query.language,
+            query.free,
+            query.minRating,
+            query.minPrice,
+            query.maxPrice,
+          ]);
+    let rows = pageKey === null ? undefined : this.#pages.get(pageKey);
+    if (rows) {
+      // Served from the cache.
+    } else if (sort === 'relevance') {
       const pageWhere = [...where];
       const pageParams = [...params];
       if (cursor) {
@@ -165,7 +215,7 @@ export class CourseSearch {
            ) r join courses c on c.seq = r.seq join instructors i on i.id = c.instructor_id
            order by r.k, r.seq`,
         )
-        .all(match, ...pageParams, limit + 1) as typeof rows;
+        .all(match, ...pageParams, limit + 1) as PageRow[];
     } else {
       const { key, desc } = ORDERS[sort];
       const pageWhere = [...where];
@@ -195,13 +245,14 @@ export class CourseSearch {
            where ${pageWhere.join(' and ')}
            order by ${key} ${dir}, c.seq ${dir} limit ?`,
         )
-        .all(...pageParams, limit + 1) as typeof rows;
+        .all(...pageParams, limit + 1) as PageRow[];
     }
+    if (pageKey !== null) this.#pages.set(pageKey, rows);
     const more = rows.length > limit;
     const pageRows = rows.slice(0, limit);
     const last = pageRows.at(-1);
     const enrolled = pageRows.length ? enrolledAmong(pageRows.map((r) => r.id)) : new Set();
-    const { total, facets } = this.#facets(licenseId, match, shared, sharedParams, query);
+    const { total, facets } = this.#facets(licenseId, version, match, shared, sharedParams, query);
     return {
       items: pageRows.map((r) => toCard(r, enrolled.has(r.id))),
       nextCursor: more && last ? encodeCursor({ sort, key: last.k, seq: last.seq }) : null,
@@ -217,6 +268,7 @@ export class CourseSearch {
    */
   #combos(
     licenseId: string,
+    version: number,
     match: string | null,
     shared: string[],
     sharedParams: unknown[],
@@ -234,19 +286,14 @@ export class CourseSearch {
     }
     const cacheKey = JSON.stringify([
       licenseId,
-      this.#version(licenseId),
+      version,
       match,
       query.minRating,
       query.minPrice,
       query.maxPrice,
     ]);
     const cached = this.#counts.get(cacheKey);
-    if (cached) {
-      // Re-inserted to keep the map in least-recently-used order.
-      this.#counts.delete(cacheKey);
-      this.#counts.set(cacheKey, cached);
-      return cached;
-    }
+    if (cached) return cached;
     const where = [...shared];
     const params = [...sharedParams];
     if (match) {
@@ -259,22 +306,19 @@ export class CourseSearch {
          from courses c where ${where.join(' and ')} group by 1, 2, 3, 4`,
       )
       .all(...params) as Combo[];
-    if (this.#counts.size >= COUNT_CACHE_SIZE) {
-      const oldest = this.#counts.keys().next().value;
-      if (oldest !== undefined) this.#counts.delete(oldest);
-    }
     this.#counts.set(cacheKey, combos);
     return combos;
   }
 
   #facets(
     licenseId: string,
+    version: number,
     match: string | null,
     shared: string[],
     sharedParams: unknown[],
     query: SearchQuery,
   ): { total: number; facets: Facets } {
-    const combos = this.#combos(licenseId, match, shared, sharedParams, query);
+    const combos = this.#combos(licenseId, version, match, shared, sharedParams, query);
     const category = query.category?.toLowerCase();
     const wants = {
       category: (c: Combo) => category === undefined || c.category === category,
