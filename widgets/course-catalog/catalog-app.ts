@@ -76,9 +76,11 @@ export class CatalogApp {
   #detail: typeof Detail | undefined;
   #course: Detail.CourseView | undefined;
   #returnTo = '';
+  #last: Record<string, unknown>;
 
   constructor(host: CatalogHost) {
     this.#host = host;
+    this.#last = this.#seen();
     this.#filters = noFilters(host.element.category ?? '');
     host.element.addEventListener('lx-checkout-complete', (event) => {
       const detail = (event as CustomEvent<{ kind?: string; item?: string }>).detail;
@@ -118,22 +120,34 @@ export class CatalogApp {
     this.#update();
   }
 
-  /** Follows the element's attributes and learner after the first render. */
-  hostChanged(changed: Map<string, unknown>): void {
+  /** What the element asked for when last looked at; only real changes act. */
+  #seen(): Record<string, unknown> {
+    const e = this.#host.element;
+    return {
+      locale: e.locale,
+      courseId: e.courseId ?? '',
+      category: e.category ?? '',
+      pageSize: e.pageSize,
+      learner: e.tokenProvider ?? e.userToken ?? '',
+    };
+  }
+
+  /** Follows the element's attributes and learner once the catalog has started. */
+  hostChanged(): void {
     const element = this.#host.element;
-    if (changed.has('locale')) void this.#loadCopy();
-    if (changed.has('courseId')) {
+    const now = this.#seen();
+    const last = this.#last;
+    const changed = (key: string) => now[key] !== last[key];
+    this.#last = now;
+    if (changed('locale')) void this.#loadCopy();
+    if (changed('courseId')) {
       if (element.courseId) void this.openCourse(element.courseId);
       else this.closeCourse();
     }
-    if (changed.has('category')) {
+    if (changed('category')) {
       this.#filters = { ...this.#filters, category: element.category ?? '' };
       void this.search();
-    } else if (
-      changed.has('pageSize') ||
-      changed.has('userToken') ||
-      changed.has('tokenProvider')
-    ) {
+    } else if (changed('pageSize') || now.learner !== last.learner) {
       void this.refresh();
     }
   }

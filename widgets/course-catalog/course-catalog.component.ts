@@ -55,7 +55,7 @@ export class LxCourseCatalog extends LxElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    this.#app?.hostChanged(changed as Map<string, unknown>);
+    this.#app?.hostChanged();
   }
 
   protected override configReady(_config: EmbedConfig): void {

@@ -480,6 +480,22 @@ describe('lx-course-catalog', () => {
     expect(text($(el, '[part~="state"]'))).to.contain('No courses match your search.');
   });
 
+  it('follows category, course-id and user-token set after it started', async () => {
+    const { courses } = await apiFixtures();
+    const el = await catalog();
+    await results(el);
+    el.setAttribute('category', 'data');
+    await until(() => count(el) === 'Courses found: 2', 'the data courses');
+    expect($<HTMLSelectElement>(el, 'select[name="category"]')!.value).to.equal('data');
+    el.setAttribute('course-id', courses.courses.statistics);
+    await until(() => text($(el, '#course-title')) === 'Statistics with R', 'the course');
+    el.removeAttribute('course-id');
+    await settled(el, '[part="card"]');
+    el.setAttribute('category', 'design');
+    el.setAttribute('user-token', courses.tokens.ada);
+    await until(() => !!$(el, '[part="owned"]'), 'the owned badge for the signed-in learner');
+  });
+
   it('explains a course that cannot be shown, and still goes back', async () => {
     const el = await catalog({ courseId: 'crs_missing' });
     const state = await settled(el, '[part~="state"]');

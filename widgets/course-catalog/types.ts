@@ -92,6 +92,9 @@ export interface CatalogElement extends HTMLElement {
   category: string | undefined;
   pageSize: number;
   courseId: string | undefined;
+  locale?: string | undefined;
+  userToken?: string | undefined;
+  tokenProvider?: unknown;
   requestUpdate(): void;
   readonly updateComplete: Promise<boolean>;
   readonly renderRoot: HTMLElement | DocumentFragment;
