@@ -23,6 +23,7 @@ import { loadSecretBox } from '../modules/licenses/secrets.js';
 import { billingCommand, BILLING_USAGE } from '../modules/billing/cli.js';
 import { marketplaceCommand, MARKETPLACE_USAGE } from '../modules/marketplace/cli.js';
 import { rewardsCommand, REWARDS_USAGE } from '../modules/rewards/cli.js';
+import { paymentGroups, paymentsCli, PAYMENTS_USAGE } from '../modules/payments/cli.js';
 import type { UsageSnapshot } from '../modules/usage/meter.js';
 import {
   OperatorCloseInput,
@@ -57,6 +58,7 @@ const USAGE = `Usage: npm run admin -- <group> <command> [options]   (add --json
   ticket close <id> [--body <text>] [--author <name>]
 
 ${REWARDS_USAGE}
+${PAYMENTS_USAGE}
 ${BILLING_USAGE}
 ${MARKETPLACE_USAGE}`;
 
@@ -559,4 +561,10 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+// Payments, refunds, receipts and partner webhooks wait on Stripe or the network: run apart.
+if (paymentGroups.has(argv.find((a) => !a.startsWith('-')) ?? '')) {
+  void paymentsCli(argv, USAGE).then((code) => (process.exitCode = code));
+} else {
+  process.exitCode = main(argv);
+}

@@ -776,8 +776,8 @@ export class PaymentService {
       idempotencyKey: string;
     },
   ): Promise<RefundView> {
-    const stripe = this.#requireStripe();
     const now = this.#clock.now();
+    let stripe: Stripe | undefined;
     const prepared = writeTransaction(this.#db, (tx) => {
       const payment = this.#paymentOf(tx, licenseId, paymentId);
       const previous = tx
@@ -802,6 +802,7 @@ export class PaymentService {
             { extensions: { reason: 'idempotency_key_reused' } },
           );
         }
+        if (previous.status !== 'succeeded') stripe = this.#requireStripe();
         return { payment, request: previous };
       }
       if (payment.status !== 'succeeded' || !payment.paymentIntentId) {
@@ -837,6 +838,7 @@ export class PaymentService {
           },
         );
       }
+      stripe = this.#requireStripe();
       const id = generateId('rfr');
       const request = tx
         .insert(refundRequests)
@@ -863,7 +865,7 @@ export class PaymentService {
 
     let refund: Stripe.Refund;
     try {
-      refund = await stripe.refunds.create(
+      refund = await stripe!.refunds.create(
         {
           payment_intent: payment.paymentIntentId!,
           amount: request.amount,

@@ -1,0 +1,151 @@
+import { ApiError } from '../../errors.js';
+import type { Services } from '../../services.js';
+import type { DeliveryView } from './service.js';
+
+export const WEBHOOKS_USAGE = `  webhook endpoints --license <id>
+  webhook add --license <id> --url <https URL> [--event <type or family.*>]... [--description <text>]
+                                                (prints the signing secret once)
+  webhook remove <endpoint id> --license <id>
+  webhook deliveries [--license <id>] [--status pending|succeeded|failed] [--since <ISO time>] [--limit <n>]
+  webhook show <delivery id> [--license <id>]   (with every attempt: status, duration, error)
+  webhook replay <delivery id> [--license <id>]
+  webhook replay-failed --since <ISO time> [--license <id>]   (every delivery given up since then)
+                                                (a running server's worker sends what is replayed)
+`;
+
+export interface WebhookFlags {
+  license?: string | undefined;
+  url?: string | undefined;
+  event?: string[] | undefined;
+  description?: string | undefined;
+  status?: string | undefined;
+  since?: string | undefined;
+  limit?: string | undefined;
+}
+
+/** A command line that names no known command: the usage is printed, exit code 2. */
+export class CommandUsageError extends Error {}
+
+interface Output {
+  json: unknown;
+  text: string;
+}
+
+function need(value: string | undefined, flag: string): string {
+  if (!value) {
+    throw new ApiError('validation_failed', `${flag} is required.`, {
+      errors: [{ path: `flags.${flag}`, message: 'Required' }],
+    });
+  }
+  return value;
+}
+
+function licenseOf(services: Services, flags: WebhookFlags, required: boolean): string | undefined {
+  if (!required && !flags.license) return undefined;
+  const id = need(flags.license, '--license');
+  if (!services.licenses.getById(id))
+    throw new ApiError('not_found', `No license has the id ${id}.`);
+  return id;
+}
+
+function time(value: string | undefined, flag: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const at = new Date(value);
+  if (Number.isNaN(at.getTime())) {
+    throw new ApiError('validation_failed', `${flag} must be an ISO date or time.`, {
+      errors: [{ path: `flags.${flag}`, message: 'Not a date' }],
+    });
+  }
+  return at;
+}
+
+const line = (d: DeliveryView) =>
+  `${d.id}  ${d.status.padEnd(9)}  ${d.eventType.padEnd(22)}  attempts ${d.attempts}` +
+  (d.lastStatusCode !== null ? `  last ${d.lastStatusCode}` : '') +
+  (d.lastError ? `  (${d.lastError})` : '') +
+  (d.status === 'pending' && d.nextAttemptAt ? `  next ${d.nextAttemptAt}` : '') +
+  `  endpoint ${d.endpointId}  ${d.createdAt}`;
+
+/** `npm run admin -- webhook …`: the same service calls as the admin API. */
+export function webhooksCommand(
+  services: Services,
+  command: string,
+  positionals: string[],
+  flags: WebhookFlags,
+): Output {
+  const { webhooks } = services;
+  const one = (what: string) => need(positionals[0], what);
+  switch (command) {
+    case 'endpoints': {
+      const items = webhooks.listEndpoints(licenseOf(services, flags, true)!);
+      return {
+        json: { items },
+        text: items.length
+          ? items
+              .map(
+                (e) =>
+                  `${e.id}  ${e.status.padEnd(8)}  ${e.url}  [${e.eventTypes.join(', ') || 'all events'}]`,
+              )
+              .join('\n')
+          : 'No endpoints.',
+      };
+    }
+    case 'add': {
+      const created = webhooks.createEndpoint(licenseOf(services, flags, true)!, {
+        url: need(flags.url, '--url'),
+        description: flags.description,
+        eventTypes: flags.event,
+      });
+      return {
+        json: created,
+        text: `Endpoint ${created.endpoint.id} → ${created.endpoint.url}\nSigning secret (shown only now): ${created.secret}`,
+      };
+    }
+    case 'remove': {
+      const id = one('<endpoint id>');
+      webhooks.deleteEndpoint(licenseOf(services, flags, true)!, id);
+      return { json: { removed: id }, text: `Removed ${id}.` };
+    }
+    case 'deliveries': {
+      const limit = flags.limit === undefined ? 100 : Number(flags.limit);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+        throw new ApiError('validation_failed', '--limit must be a whole number from 1 to 1000.', {
+          errors: [{ path: 'flags.--limit', message: '1 to 1000' }],
+        });
+      }
+      const items = webhooks.listDeliveries(licenseOf(services, flags, false), {
+        status: flags.status,
+        since: time(flags.since, '--since'),
+        limit,
+      });
+      return {
+        json: { items },
+        text: items.length ? items.map(line).join('\n') : 'No deliveries.',
+      };
+    }
+    case 'show': {
+      const d = webhooks.delivery(licenseOf(services, flags, false), one('<delivery id>'));
+      const log = (d.log ?? []).map(
+        (a, i) =>
+          `  #${i + 1}  ${a.startedAt}  ${a.statusCode ?? '—'}  ${a.durationMs} ms` +
+          (a.error ? `  ${a.error}` : '') +
+          (a.nextAttemptAt ? `  next ${a.nextAttemptAt}` : ''),
+      );
+      return { json: d, text: [line(d), ...log].join('\n') };
+    }
+    case 'replay': {
+      const d = webhooks.replay(licenseOf(services, flags, false), one('<delivery id>'));
+      return { json: d, text: `Replaying ${d.id}: due now.` };
+    }
+    case 'replay-failed': {
+      const since = time(need(flags.since, '--since'), '--since')!;
+      const replayed = webhooks.replayFailed(licenseOf(services, flags, false), since);
+      return {
+        json: { replayed },
+        text: `${replayed} failed deliver${replayed === 1 ? 'y is' : 'ies are'} due again.`,
+      };
+    }
+    default:
+      throw new CommandUsageError(`unknown webhook command "${command}"`);
+  }
+}

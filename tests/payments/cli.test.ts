@@ -1,0 +1,175 @@
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECRETS_KEY } from '../licensing/helpers.js';
+import {
+  buyCourse,
+  learnerOf,
+  paymentRows,
+  sellTestCourses,
+  startPayments,
+  type PaymentsHarness,
+} from './helpers.js';
+
+/** `npm run admin -- …` against the harness's database file, while its server runs. */
+function admin(h: PaymentsHarness, ...args: string[]) {
+  return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/admin.ts', ...args], {
+      env: {
+        ...process.env,
+        DATABASE_FILE: h.database.sqlite.name,
+        SECRETS_KEY: SECRETS_KEY.toString('hex'),
+        LOG_LEVEL: 'silent',
+        STRIPE_SECRET_KEY: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('npm run admin -- payment | refund | receipt | webhook', () => {
+  let h: PaymentsHarness;
+  let licenseId: string;
+  let paymentId: string;
+
+  beforeAll(async () => {
+    h = await startPayments();
+    sellTestCourses(h);
+    const buyer = await learnerOf(h, { name: 'CLI College', sub: 'cli-buyer' });
+    licenseId = buyer.license.id;
+    const intentId = await buyCourse(h, buyer.headers, 'chess');
+    await h.emulator.webhooks.settled();
+    paymentId = paymentRows(h).find((r) => r.payment_intent_id === intentId)!.id;
+  });
+  afterAll(() => h.close());
+
+  it('lists and shows payments, and prints a receipt with a working signed link', async () => {
+    const list = await admin(h, 'payment', 'list', '--license', licenseId, '--json');
+    expect(list.code).toBe(0);
+    const { items } = JSON.parse(list.out);
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({
+      paymentId,
+      status: 'succeeded',
+      amount: 1_000,
+      receiptNumber: 1,
+    });
+
+    const receipt = await admin(
+      h,
+      'receipt',
+      'show',
+      items[0].receiptId,
+      '--license',
+      licenseId,
+      '--link',
+      '--json',
+    );
+    expect(receipt.code).toBe(0);
+    const shown = JSON.parse(receipt.out);
+    expect(shown).toMatchObject({ number: 1, amount: 1_000, currency: 'USD' });
+    // The CLI signs with the wall clock; the server reads the link with the same one here.
+    h.clock.set(new Date());
+    const page = await fetch(h.url + shown.link);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Course: chess');
+  });
+
+  it('refuses a refund above what was paid before reaching for Stripe', async () => {
+    const run = await admin(
+      h,
+      'refund',
+      'create',
+      paymentId,
+      '--license',
+      licenseId,
+      '--amount',
+      '1001',
+      '--json',
+    );
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.out).error).toMatchObject({
+      code: 'conflict',
+      reason: 'amount_exceeds_refundable',
+      refundable: 1_000,
+    });
+    const bad = await admin(
+      h,
+      'refund',
+      'create',
+      paymentId,
+      '--license',
+      licenseId,
+      '--amount',
+      'ten',
+    );
+    expect(bad.code).toBe(1);
+    expect(bad.err).toContain('--amount');
+    expect((await admin(h, 'refund', 'explode')).code).toBe(2);
+  });
+
+  it('adds an endpoint, lists deliveries and replays the failed ones', async () => {
+    const added = await admin(
+      h,
+      'webhook',
+      'add',
+      '--license',
+      licenseId,
+      '--url',
+      'https://lms.example.edu/hook',
+      '--event',
+      'purchase.*',
+      '--json',
+    );
+    expect(added.code).toBe(0);
+    const { endpoint, secret } = JSON.parse(added.out);
+    expect(secret).toMatch(/^whsec_/);
+    const refused = await admin(
+      h,
+      'webhook',
+      'add',
+      '--license',
+      licenseId,
+      '--url',
+      'http://lms.example.edu/hook',
+    );
+    expect(refused.code).toBe(1);
+
+    h.database.sqlite
+      .prepare(
+        `insert into webhook_deliveries (id, license_id, endpoint_id, event_id, event_type, status, attempts, created_at, updated_at)
+         values ('wdl_cli', ?, ?, 'evt_cli', 'purchase.completed', 'failed', 8, ?, ?)`,
+      )
+      .run(licenseId, endpoint.id, h.clock.now().getTime(), h.clock.now().getTime());
+    const failed = await admin(
+      h,
+      'webhook',
+      'deliveries',
+      '--license',
+      licenseId,
+      '--status',
+      'failed',
+    );
+    expect(failed.out).toContain('wdl_cli');
+    const since = new Date(h.clock.now().getTime() - 60_000).toISOString();
+    const replay = await admin(
+      h,
+      'webhook',
+      'replay-failed',
+      '--since',
+      since,
+      '--license',
+      licenseId,
+      '--json',
+    );
+    expect(JSON.parse(replay.out)).toEqual({ replayed: 1 });
+    const row = h.database.sqlite
+      .prepare("select status, attempts from webhook_deliveries where id = 'wdl_cli'")
+      .get();
+    expect(row).toEqual({ status: 'pending', attempts: 0 });
+  });
+});
