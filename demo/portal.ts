@@ -25,7 +25,8 @@ export interface PortalConnection {
   stripeOrigins: string[];
   /**
    * The portal as the API reaches it. Given, the portal's backend registers its partner
-   * webhook endpoint for the academy with the secret key, as a customer's LMS would.
+   * webhook endpoint for the academy with the secret key, as a customer's LMS would, when the
+   * LMS page is first asked for.
    */
   portalUrl?: string;
 }
@@ -87,6 +88,7 @@ export function createPortal(options: PortalOptions) {
   let connection: PortalConnection | undefined;
   let partnerSecret: string | undefined;
   let endpointState: PartnerEndpointState = 'not_registered';
+  let registration: Promise<void> | undefined;
   const events: ReceivedEvent[] = [];
   const seen = new Set<string>();
 
@@ -190,6 +192,7 @@ export function createPortal(options: PortalOptions) {
     const html = await page(file, c.req.url);
     if (html === undefined) return c.text('Starting…', 503);
     if (html === null) return c.notFound();
+    if (file === 'lms.html') await ensurePartnerEndpoint();
     if (file === 'strict.html') {
       c.header(
         'Content-Security-Policy',
@@ -244,22 +247,26 @@ export function createPortal(options: PortalOptions) {
     endpointState = 'registered';
   }
 
+  /** Registers the endpoint once (the LMS page needs it); later calls wait for the first. */
+  function ensurePartnerEndpoint(): Promise<void> {
+    const { apiUrl, portalUrl } = connection ?? {};
+    if (!apiUrl || !portalUrl || partnerSecret) return Promise.resolve();
+    registration ??= registerPartnerEndpoint(apiUrl, portalUrl).catch((error: unknown) => {
+      endpointState = 'unavailable';
+      options.logger?.warn({ err: error }, 'demo portal: partner webhook registration failed');
+    });
+    return registration;
+  }
+
   return {
     app,
     events,
-    /**
-     * Tells the portal where the API is (it listens after the portal); with `portalUrl`, also
-     * registers the partner webhook endpoint. Settles once that is done.
-     */
-    async connect(next: PortalConnection): Promise<void> {
+    /** Tells the portal where the API is (it listens after the portal). */
+    connect(next: PortalConnection): void {
       connection = next;
-      if (next.portalUrl) {
-        await registerPartnerEndpoint(next.apiUrl, next.portalUrl).catch((error: unknown) => {
-          endpointState = 'unavailable';
-          options.logger?.warn({ err: error }, 'demo portal: partner webhook registration failed');
-        });
-      }
     },
+    /** Registers the partner webhook endpoint now instead of on the LMS page's first load. */
+    registerPartnerEndpoint: ensurePartnerEndpoint,
     /** The `whsec_…` secret of the portal's partner webhook endpoint (set by registration). */
     setPartnerSecret(secret: string) {
       partnerSecret = secret;
