@@ -173,7 +173,8 @@ export class CatalogApp {
       maxPrice: f.price === 'free' ? undefined : minorUnits(f.maxPrice, currency),
       minRating: f.minRating || undefined,
       sort: this.#sort || undefined,
-      limit: this.#host.element.pageSize,
+      // The API serves 1 to 50 courses a page.
+      limit: Math.min(50, Math.max(1, Math.trunc(this.#host.element.pageSize) || 12)),
       cursor,
     };
   }
@@ -429,6 +430,7 @@ export class CatalogApp {
           type="search"
           role="combobox"
           autocomplete="off"
+          maxlength="200"
           spellcheck="false"
           aria-autocomplete="list"
           aria-expanded=${open ? 'true' : 'false'}

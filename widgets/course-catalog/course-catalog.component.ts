@@ -10,6 +10,7 @@ import type * as App from './catalog-app.js';
  * cards, and a course's page with its description, materials, reviews and a buy button.
  *
  * @event lx-course-select - A learner asked to buy or enroll. Cancelable: call `preventDefault()` to handle it yourself (for example to sign the learner in); otherwise free courses are enrolled and paid ones open `lx-checkout`. `detail` is `{ courseId, title, price: { amount, currency } }`.
+ * @event lx-checkout-complete - A course bought through the checkout the catalog opened was paid; the catalog shows it as owned. `detail` is the checkout's (`{ kind, item, paymentId, amount, currency, receiptUrl, … }`).
  * @event lx-error - The widget cannot work (license, origin, limit, network). `detail` is `{ code, status, message }`.
  *
  * @csspart base - The wrapper around the catalog or the course page.
@@ -41,7 +42,7 @@ export class LxCourseCatalog extends LxElement {
 
   /** The category the results start filtered by. */
   declare category: string | undefined;
-  /** Courses per page of results (and reviews per page on a course). */
+  /** Courses per page of results, and reviews per page on a course (1 to 50). */
   declare pageSize: number;
   /** A course to open directly; its page shows instead of the results. */
   declare courseId: string | undefined;

@@ -95,7 +95,7 @@ export class CourseView {
     const page = await this.#host.client().get<ReviewPage>(`${this.#path}/reviews`, {
       query: {
         sort: this.#sort,
-        limit: Math.min(50, this.#host.element.pageSize),
+        limit: Math.min(50, Math.max(1, Math.trunc(this.#host.element.pageSize) || 10)),
         cursor: reset ? undefined : (this.#cursor ?? undefined),
       },
     });
