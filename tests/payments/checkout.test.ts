@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planProduct } from '../../server/modules/payments/pricing.js';
 import { dump, expectProblem, learnerHeaders, signToken } from '../licensing/helpers.js';
 import {
   checkout,
@@ -15,6 +16,9 @@ describe('POST /v1/checkout/sessions', () => {
 
   beforeAll(async () => {
     h = await startPayments();
+    // Plans paid once, as payment intents: what these tests exercise, whichever plan product
+    // the server registers by default.
+    h.services.payments.registerProduct('plan', planProduct);
     acme = await learnerOf(h);
     globex = await learnerOf(h, { name: 'Globex', origins: ['https://learn.globex.test'] });
   });
@@ -102,7 +106,7 @@ describe('POST /v1/checkout/sessions', () => {
     [{ kind: 'plan', planId: 'platinum', interval: 'month' }, 'body.planId'],
     [{ kind: 'plan', planId: 'free', interval: 'month' }, 'body.planId'],
     [{ kind: 'plan', planId: 'pro', interval: 'week' }, 'body.interval'],
-    [{ kind: 'course', courseId: 'c1' }, 'body.kind'],
+    [{ kind: 'gift', courseId: 'c1' }, 'body.kind'],
   ])('refuses %j naming %s, changing nothing', async (body, field) => {
     const before = dump(h.database);
     const problem = await expectProblem(await checkout(h, acme.headers, body), 'validation_failed');

@@ -63,11 +63,11 @@ describe('server/main.ts without Stripe keys', () => {
       const res = await fetch(`${url}/v1/checkout/sessions`, {
         method: 'POST',
         headers: { ...headers, 'Content-Type': 'application/json' },
-        body: JSON.stringify({ kind: 'plan', planId: 'pro', interval: 'month' }),
+        body: JSON.stringify({ kind: 'course', courseId: 'crs_demo_01' }),
       });
       expect(res.status).toBe(200);
       const session = await res.json();
-      expect(session).toMatchObject({ amount: 999, currency: 'USD' });
+      expect(session).toMatchObject({ amount: 4900, currency: 'USD', mode: 'payment' });
 
       // The learner's browser confirming with the card, as Stripe.js would.
       const emulator = new URL(emulatorUrl);
@@ -79,15 +79,19 @@ describe('server/main.ts without Stripe keys', () => {
       await stripe.paymentIntents.confirm(session.paymentIntentId, {
         payment_method: 'pm_card_visa',
       });
-      let status = '';
-      for (let i = 0; i < 100 && status !== 'succeeded'; i++) {
-        const payment = await fetch(`${url}/v1/checkout/sessions/${session.paymentIntentId}`, {
+      let payment = { status: '', receiptUrl: null as string | null };
+      for (let i = 0; i < 100 && payment.status !== 'succeeded'; i++) {
+        const answer = await fetch(`${url}/v1/checkout/sessions/${session.paymentIntentId}`, {
           headers,
         });
-        status = (await payment.json()).status;
-        if (status !== 'succeeded') await new Promise((r) => setTimeout(r, 50));
+        payment = await answer.json();
+        if (payment.status !== 'succeeded') await new Promise((r) => setTimeout(r, 50));
       }
-      expect(status).toBe('succeeded');
+      expect(payment.status).toBe('succeeded');
+      // The receipt opens in a new tab, without the learner's headers.
+      const receipt = await fetch(`${url}${payment.receiptUrl}`);
+      expect(receipt.status).toBe(200);
+      expect(await receipt.text()).toContain('Python for Data Analysis');
     } finally {
       child.kill('SIGTERM');
     }

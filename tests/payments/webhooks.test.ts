@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planProduct } from '../../server/modules/payments/pricing.js';
 import { dump, expectProblem } from '../licensing/helpers.js';
 import {
   checkout,
@@ -21,6 +22,9 @@ describe('POST /v1/webhooks/stripe', () => {
 
   beforeAll(async () => {
     h = await startPayments();
+    // Plans paid once, as payment intents: what these tests exercise, whichever plan product
+    // the server registers by default.
+    h.services.payments.registerProduct('plan', planProduct);
     acme = await learnerOf(h);
   });
   afterAll(() => h.close());
