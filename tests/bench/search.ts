@@ -237,6 +237,11 @@ function main(): void {
   );
   for (const prefix of ['py', 'gram', 'ma', 'photo']) {
     results.push(measure(`suggest "${prefix}"`, 300, () => warm.suggest(LICENSE, prefix)));
+    results.push(
+      measure(`suggest "${prefix}" (cold)`, 100, () =>
+        new CourseSearch(database.sqlite).suggest(LICENSE, prefix),
+      ),
+    );
   }
 
   const ms = (v: number) => `${v.toFixed(3)} ms`.padStart(10);

@@ -116,6 +116,7 @@ export class CourseSearch {
    * (enrollments move it without a catalog change) depends only on what moves the version.
    */
   readonly #pages = new Lru<PageRow[]>();
+  readonly #suggestions = new Lru<{ id: string; title: string }[]>();
 
   constructor(sqlite: Database.Database) {
     this.#sqlite = sqlite;
@@ -357,7 +358,10 @@ export class CourseSearch {
   suggest(licenseId: string, q: string): { id: string; title: string }[] {
     const match = ftsQuery(q);
     if (!match) return [];
-    return this.#sqlite
+    const key = JSON.stringify([licenseId, this.#version(licenseId), match]);
+    const cached = this.#suggestions.get(key);
+    if (cached) return cached;
+    const found = this.#sqlite
       .prepare(
         `select c.id, c.title from (
            select c.seq as seq, ${RANK} as k
@@ -367,5 +371,7 @@ export class CourseSearch {
          ) r join courses c on c.seq = r.seq order by r.k, r.seq`,
       )
       .all(`title : (${match})`, licenseId) as { id: string; title: string }[];
+    this.#suggestions.set(key, found);
+    return found;
   }
 }
