@@ -144,6 +144,15 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
     }),
   };
   course({ title: 'Python Secrets (draft)', category: 'programming', status: 'draft' });
+  // A 16×9 PNG cover for a few courses; the others show the placeholder.
+  const cover = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAABAAAAAJCAIAAAC0SDtlAAAAPklEQVR4nO3LEQLAIABA0U4X9m04DMNhGA6Hw3AY7jb/' +
+      'Hl0j6PkLRElyyClZilxSpcktj7zS5ZMhv2GHJcIE0Hf2YepmrYMAAAAASUVORK5CYII=',
+    'base64',
+  );
+  for (const id of [courses.pythonData, courses.designThinking, courses.statistics]) {
+    market.setCover(author, id, { type: 'image/png', size: cover.length }, cover);
+  }
   const workbook = Buffer.from('%PDF-1.4\n% Design thinking workbook\n%%EOF\n');
   market.addMaterial(
     author,

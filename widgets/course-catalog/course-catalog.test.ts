@@ -104,6 +104,22 @@ describe('lx-course-catalog', () => {
     expect(await axeViolations(el)).to.deep.equal([]);
   });
 
+  it('shows covers from the API with a text alternative, and a placeholder without one', async () => {
+    const { api } = await apiFixtures();
+    const el = await catalog();
+    await results(el);
+    const card = (title: string) =>
+      $$(el, '[part="card"]').find((c) => text(c.querySelector('h3')) === title)!;
+    const img = card('Statistics with R').querySelector<HTMLImageElement>('img[part="cover"]')!;
+    expect(img.alt).to.equal('Cover of \u2068Statistics with R\u2069');
+    expect(img.src.startsWith(`${api}/v1/courses/`)).to.equal(true);
+    img.loading = 'eager';
+    await until(() => img.complete && img.naturalWidth === 16, 'the cover to load');
+    const none = card('Japanese Calligraphy').querySelector('[part="cover"]')!;
+    expect(none.localName).to.equal('div');
+    expect(none.getAttribute('aria-hidden')).to.equal('true');
+  });
+
   it('shows a yen price without a fraction and Free for free courses', async () => {
     const el = await catalog();
     await results(el);
