@@ -142,9 +142,12 @@ export type Stack = Awaited<ReturnType<typeof startStack>>;
 export async function openPage(
   browser: Browser,
   url: string,
-  options: { colorScheme?: 'light' | 'dark' } = {},
+  options: { colorScheme?: 'light' | 'dark'; bypassCSP?: boolean } = {},
 ) {
-  const context = await browser.newContext({ colorScheme: options.colorScheme ?? 'light' });
+  const context = await browser.newContext({
+    colorScheme: options.colorScheme ?? 'light',
+    bypassCSP: options.bypassCSP ?? false,
+  });
   const page: Page = await context.newPage();
   const requests: string[] = [];
   const errors: string[] = [];

@@ -131,6 +131,38 @@ describe('accessibility (axe-core)', () => {
   }
 });
 
+describe('the demo portal’s own pages (axe-core)', () => {
+  it('have no serious or critical violation, widgets included', async () => {
+    const found: Record<string, unknown[]> = {};
+    for (const name of ['', 'lms.html', 'white-label.html', 'strict.html', 'admin.html']) {
+      // axe is injected as a script: the strict page's policy is set aside for the check.
+      const { page, close } = await openPage(stack.browser, `${stack.portal}/${name}`, {
+        bypassCSP: true,
+      });
+      await page.waitForLoadState('networkidle');
+      await page
+        .locator('[part~="state"][aria-busy="true"], .skeleton')
+        .first()
+        .waitFor({ state: 'detached', timeout: 5000 })
+        .catch(() => undefined);
+      await page.addScriptTag({ path: axePath });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: typeof AxeCore }).axe;
+        const result = await axe.run(document, { resultTypes: ['violations'] });
+        return result.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => ({
+            id: v.id,
+            targets: v.nodes.slice(0, 3).map((n) => n.target.join(' > ')),
+          }));
+      });
+      if (violations.length) found[name || 'index.html'] = violations;
+      await close();
+    }
+    expect(found).toEqual({});
+  });
+});
+
 describe('keyboard only', () => {
   let page: Page;
   let close: () => Promise<void>;
