@@ -1,5 +1,6 @@
 import { flowMessages as checkoutFlow } from '../../../widgets/checkout/checkout-flow.messages.js';
 import { checkoutMessages } from '../../../widgets/checkout/checkout.messages.js';
+import { catalogMessages } from '../../../widgets/course-catalog/course-catalog.messages.js';
 import { englishCatalog } from '../../../widgets/internal/i18n.js';
 import { viewMessages as leaderboardView } from '../../../widgets/leaderboard/leaderboard-view.messages.js';
 import { leaderboardMessages } from '../../../widgets/leaderboard/leaderboard.messages.js';
@@ -34,4 +35,5 @@ export const messageCatalog: Readonly<Record<string, string>> = {
   ...editorMessages,
   ...checkoutMessages,
   ...checkoutFlow,
+  ...catalogMessages,
 };
