@@ -320,6 +320,19 @@ describe('lx-course-catalog', () => {
     );
   });
 
+  it('pages reviews with the cursor', async () => {
+    const { courses } = await apiFixtures();
+    const el = await catalog({ pageSize: 2, courseId: courses.courses.designThinking });
+    await until(() => $$(el, '[part="review"]').length === 2, 'the first page of reviews');
+    $$(el, '.reviews button')
+      .find((b) => text(b) === 'More reviews')!
+      .click();
+    await until(() => $$(el, '[part="review"]').length === 3, 'the second page');
+    const authors = $$(el, '[part="review"] strong').map(text);
+    expect(new Set(authors).size).to.equal(3);
+    expect($$(el, '.reviews button').some((b) => text(b) === 'More reviews')).to.equal(false);
+  });
+
   it('opens the course named by course-id directly', async () => {
     const { courses } = await apiFixtures();
     const el = await catalog({ courseId: courses.courses.statistics });
@@ -485,6 +498,18 @@ describe('lx-course-catalog', () => {
     await settled(el, '[part="review-form"]');
     expect(text($(el, '.action'))).to.contain('You are enrolled in this course.');
     expect(text($(el, '[part="review-form"] h4'))).to.equal('Write a review');
+    const form = $<HTMLFormElement>(el, '[part="review-form"]')!;
+    form.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await until(() => !!form.querySelector('[role="alert"]'), 'the missing rating');
+    expect(text(form.querySelector('[role="alert"]'))).to.equal('Choose a rating from 1 to 5.');
+    await until(
+      () => el.shadowRoot!.activeElement === form.querySelector('input[value="1"]'),
+      'focus on the rating',
+    );
+    form.querySelector<HTMLInputElement>('input[value="3"]')!.click();
+    form.querySelector<HTMLButtonElement>('button[type="submit"]')!.click();
+    await until(() => !!$(el, '[part="review"][data-mine]'), 'the new review');
+    expect(text($(el, '[part="review-form"] h4'))).to.equal('Edit your review');
     $(el, 'button.back')!.click();
     await settled(el, '[part="card"]');
     const card = $$(el, '[part="card"]').find((c) => text(c).includes('Fotografie'))!;
