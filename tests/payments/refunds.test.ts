@@ -184,6 +184,29 @@ describe('refunds', () => {
     ]);
   });
 
+  it('settles a refund whose answer from Stripe was lost, once, by the retry or the event', async () => {
+    const p = await paid();
+    h.http.dropPath = '/v1/refunds';
+    h.http.drop = 1;
+    try {
+      const lost = await refund(p, { amount: 2_000 }, 'lost-answer');
+      await expectProblem(lost, 'service_unavailable');
+    } finally {
+      h.http.dropPath = '/v1/payment_intents';
+      h.http.drop = 0;
+    }
+    await h.emulator.webhooks.settled();
+    // Stripe made it; the event recorded it and freed the reservation.
+    expect((await detail(p)).amountRefunded).toBe(2_000);
+    const retried = await (await refund(p, { amount: 2_000 }, 'lost-answer')).json();
+    expect(retried.amount).toBe(2_000);
+    expect(await stripeRefunds(p.intentId)).toHaveLength(1);
+    const rest = await refund(p, {}, 'after-lost');
+    expect((await rest.json()).amount).toBe(2_900);
+    await h.emulator.webhooks.settled();
+    expect(calls.refunded.map((c) => c.amount)).toEqual([2_000, 2_900]);
+  });
+
   it('refuses without the operator token and for a payment of another license', async () => {
     const p = await paid();
     const q = await paid();

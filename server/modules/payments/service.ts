@@ -651,6 +651,16 @@ export class PaymentService {
       .returning()
       .get();
     if (!recorded) return null;
+    const requestId = refund.metadata?.refund_request_id;
+    if (requestId) {
+      // The operator's request whose answer was lost on the way back is settled by the event.
+      tx.update(refundRequests)
+        .set({ status: 'succeeded', refundId: refund.id, updatedAt: now })
+        .where(
+          and(eq(refundRequests.id, requestId), eq(refundRequests.licenseId, payment.licenseId)),
+        )
+        .run();
+    }
     const total = Number(
       tx
         .select({ total: sum(refunds.amount) })
