@@ -4,7 +4,15 @@ import { languageOf } from '../internal/i18n.js';
 import { catalogStyles } from './catalog.styles.js';
 import { catalogMessages } from './course-catalog.messages.js';
 import type * as Detail from './course-detail.js';
-import { coverView, isolate, labelOf, languageName, priceText, ratingView } from './format.js';
+import {
+  categoryName,
+  coverView,
+  isolate,
+  labelOf,
+  languageName,
+  priceText,
+  ratingView,
+} from './format.js';
 import type { CatalogHost, CourseCard, CoursePage, FacetValue, Translate } from './types.js';
 
 /*
@@ -500,7 +508,7 @@ export class CatalogApp {
       ${select(
         'category',
         t('catalog.category'),
-        this.#options(facets?.category ?? [], f.category, (v) => v),
+        this.#options(facets?.category ?? [], f.category, (v) => categoryName(v, locale)),
       )}
       ${select(
         'level',

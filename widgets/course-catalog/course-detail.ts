@@ -4,6 +4,7 @@ import { formatMoney } from '../internal/i18n.js';
 import { renderBlocks } from './blocks.js';
 import { LxCourseSelectEvent } from './course-select.event.js';
 import {
+  categoryName,
   coverView,
   isolate,
   labelOf,
@@ -260,6 +261,7 @@ export class CourseView {
           <p class="muted">${t('catalog.by', { name: isolate(course.instructor.name) })}</p>
           <p class="meta">
             ${ratingView(course.rating, locale, t)}
+            <span>${categoryName(course.category, locale)}</span>
             <span>${labelOf('catalog.level', course.level, t)}</span>
             <span>${languageName(course.language, locale)}</span>
           </p>

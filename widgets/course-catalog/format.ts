@@ -64,6 +64,11 @@ export function labelOf(prefix: string, value: string, t: Translate): string {
   return text === key ? value : text;
 }
 
+/** A category as stored (lowercase), capitalized for display in the locale. */
+export function categoryName(value: string, locale: string): string {
+  return value.charAt(0).toLocaleUpperCase(locale) + value.slice(1);
+}
+
 export function languageName(code: string, locale: string): string {
   try {
     return new Intl.DisplayNames([locale], { type: 'language' }).of(code) ?? code;
