@@ -117,6 +117,7 @@ export class CourseSearch {
    */
   readonly #pages = new Lru<PageRow[]>();
   readonly #suggestions = new Lru<{ id: string; title: string }[]>();
+  readonly #facetResults = new Lru<{ total: number; facets: Facets }>();
 
   constructor(sqlite: Database.Database) {
     this.#sqlite = sqlite;
@@ -263,9 +264,9 @@ export class CourseSearch {
   }
 
   /**
-   * Published courses per facet combination under the shared filters. Without text or
-   * ranges the trigger-kept table answers; otherwise the counts are computed once per catalog
-   * version and kept in a small cache.
+   * Published courses per facet combination under the shared filters, cached per catalog
+   * version. Without text or ranges the trigger-kept table answers; otherwise they are
+   * counted.
    */
   #combos(
     licenseId: string,
@@ -275,16 +276,6 @@ export class CourseSearch {
     sharedParams: unknown[],
     query: SearchQuery,
   ): Combo[] {
-    const ranged =
-      query.minRating !== undefined || query.minPrice !== undefined || query.maxPrice !== undefined;
-    if (match === null && !ranged) {
-      return this.#sqlite
-        .prepare(
-          `select category, level, language, free, n from course_facet_counts
-           where license_id = ? and n > 0`,
-        )
-        .all(licenseId) as Combo[];
-    }
     const cacheKey = JSON.stringify([
       licenseId,
       version,
@@ -295,18 +286,30 @@ export class CourseSearch {
     ]);
     const cached = this.#counts.get(cacheKey);
     if (cached) return cached;
-    const where = [...shared];
-    const params = [...sharedParams];
-    if (match) {
-      where.push('c.seq in (select rowid from courses_fts where courses_fts match ?)');
-      params.push(match);
+    const ranged =
+      query.minRating !== undefined || query.minPrice !== undefined || query.maxPrice !== undefined;
+    let combos: Combo[];
+    if (match === null && !ranged) {
+      combos = this.#sqlite
+        .prepare(
+          `select category, level, language, free, n from course_facet_counts
+           where license_id = ? and n > 0`,
+        )
+        .all(licenseId) as Combo[];
+    } else {
+      const where = [...shared];
+      const params = [...sharedParams];
+      if (match) {
+        where.push('c.seq in (select rowid from courses_fts where courses_fts match ?)');
+        params.push(match);
+      }
+      combos = this.#sqlite
+        .prepare(
+          `select c.category, c.level, c.language, c.price_amount = 0 as free, count(*) as n
+           from courses c where ${where.join(' and ')} group by 1, 2, 3, 4`,
+        )
+        .all(...params) as Combo[];
     }
-    const combos = this.#sqlite
-      .prepare(
-        `select c.category, c.level, c.language, c.price_amount = 0 as free, count(*) as n
-         from courses c where ${where.join(' and ')} group by 1, 2, 3, 4`,
-      )
-      .all(...params) as Combo[];
     this.#counts.set(cacheKey, combos);
     return combos;
   }
@@ -319,8 +322,35 @@ export class CourseSearch {
     sharedParams: unknown[],
     query: SearchQuery,
   ): { total: number; facets: Facets } {
-    const combos = this.#combos(licenseId, version, match, shared, sharedParams, query);
     const category = query.category?.toLowerCase();
+    const key = JSON.stringify([
+      licenseId,
+      version,
+      match,
+      query.minRating,
+      query.minPrice,
+      query.maxPrice,
+      category,
+      query.level,
+      query.language,
+      query.free,
+    ]);
+    const known = this.#facetResults.get(key);
+    if (known) return known;
+    const result = this.#countFacets(
+      this.#combos(licenseId, version, match, shared, sharedParams, query),
+      category,
+      query,
+    );
+    this.#facetResults.set(key, result);
+    return result;
+  }
+
+  #countFacets(
+    combos: Combo[],
+    category: string | undefined,
+    query: SearchQuery,
+  ): { total: number; facets: Facets } {
     const wants = {
       category: (c: Combo) => category === undefined || c.category === category,
       level: (c: Combo) => query.level === undefined || c.level === query.level,
