@@ -196,6 +196,35 @@ describe('course reviews', () => {
     await expectProblem(await mark(voters[1]!, 'rev_missing', true), 'not_found');
   });
 
+  it('keeps one review and one enrollment under concurrent requests from one learner', async () => {
+    const headers = await acme.learner('racer', 'Racer');
+    const enrolls = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        h.fetch(`/v1/courses/${courseId}/enroll`, { method: 'POST', headers }),
+      ),
+    );
+    expect(enrolls.map((r) => r.status).sort()).toEqual([201, ...Array(9).fill(409)]);
+    const before = await card();
+    const writes = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => put(headers, { rating: (i % 5) + 1, text: `Try ${i}` })),
+    );
+    expect(writes.every((r) => r.status === 200)).toBe(true);
+    const rows = h.database.sqlite
+      .prepare(
+        "select r.rating from course_reviews r join learners l on l.id = r.learner_id where l.subject = 'racer'",
+      )
+      .all() as { rating: number }[];
+    expect(rows).toHaveLength(1);
+    const after = await card();
+    expect(after.count).toBe(before.count + 1);
+    const sums = h.database.sqlite
+      .prepare(
+        'select c.rating_sum as sum, (select sum(rating) from course_reviews where course_id = c.id and hidden_at is null) as actual from courses c where c.id = ?',
+      )
+      .get(courseId) as { sum: number; actual: number };
+    expect(sums.sum).toBe(sums.actual);
+  });
+
   it('deletes the learner’s own review and takes it out of the rating', async () => {
     const ada = await acme.learner('ada', 'Ada L.');
     const before = await card();
