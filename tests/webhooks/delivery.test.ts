@@ -77,6 +77,9 @@ describe('partner webhooks', () => {
       'http://lms.example.edu/hook',
       'ftp://127.0.0.1/x',
       'https://u:p@lms.example.edu/',
+      'https://169.254.169.254/latest',
+      'https://10.0.0.7/hook',
+      'https://[fd00::1]/hook',
     ]) {
       await expectProblem(
         await h.fetch('/v1/webhooks/endpoints', jsonInit('POST', { url }, t.sk)),

@@ -155,9 +155,30 @@ function deliveryView(row: WebhookDeliveryRow): DeliveryView {
   };
 }
 
+/** An IP literal in a range that is never a partner's public endpoint. */
+function privateAddress(hostname: string): boolean {
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(hostname);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return (
+      a === 0 ||
+      a === 10 ||
+      a === 127 ||
+      (a === 100 && b >= 64 && b <= 127) ||
+      (a === 169 && b === 254) ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168)
+    );
+  }
+  if (!hostname.startsWith('[')) return false;
+  const v6 = hostname.slice(1, -1).toLowerCase();
+  return v6 === '::' || v6 === '::1' || /^(fc|fd|fe[89ab])/.test(v6) || v6.startsWith('::ffff:');
+}
+
 /**
  * Where an endpoint may point: https anywhere, plain http only to this machine (for
- * development). No credentials in the URL.
+ * development). No credentials in the URL, and no IP literal of a private, loopback or
+ * link-local range (a hostname is the partner's to keep public).
  */
 export function endpointUrlProblem(value: string): string | null {
   let url: URL;
@@ -167,8 +188,11 @@ export function endpointUrlProblem(value: string): string | null {
     return 'must be an absolute URL';
   }
   if (url.username || url.password) return 'must not carry credentials';
-  if (url.protocol === 'https:') return null;
   const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (!local && privateAddress(url.hostname)) {
+    return 'must not name a private, loopback or link-local address';
+  }
+  if (url.protocol === 'https:') return null;
   if (url.protocol === 'http:' && local) return null;
   return 'must use https (plain http only for localhost or 127.0.0.1)';
 }
