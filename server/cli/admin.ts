@@ -100,6 +100,7 @@ const options = {
   subject: { type: 'string' },
   enterprise: { type: 'boolean' },
   'share-bps': { type: 'string' },
+  'enterprise-share-bps': { type: 'string' },
   instructor: { type: 'string' },
   title: { type: 'string' },
   from: { type: 'string' },

@@ -86,6 +86,22 @@ describe('npm run admin -- instructor|course|review|earnings', () => {
     expect(await split.json()).toEqual({ instructorShareBps: 6000, enterpriseShareBps: 8000 });
   });
 
+  it('shows and sets the license’s split', () => {
+    expect(run('earnings', 'split').json).toEqual({
+      instructorShareBps: 6000,
+      enterpriseShareBps: 8000,
+    });
+    expect(run('earnings', 'split', { 'share-bps': '7000' }).text).toBe(
+      'instructors 70 %, enterprise instructors 80 % (the platform keeps the rest)',
+    );
+    expect(() => run('earnings', 'split', { 'enterprise-share-bps': '10001' })).toThrow(ApiError);
+    expect(() => run('earnings', 'split', { 'share-bps': 'lots' })).toThrow(ApiError);
+    expect(h.services.marketplace.settings(acme.licenseId)).toMatchObject({
+      instructorShareBps: 7000,
+      enterpriseShareBps: 8000,
+    });
+  });
+
   it('hides a review by id and names unknown commands', () => {
     expect(() => run('review', 'hide rev_missing')).toThrow(/No review/);
     expect(() => run('course', 'frobnicate')).toThrow(/Unknown command/);

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { ApiError } from '../../errors.js';
 import { parseInput } from '../../router.js';
 import type { Services } from '../../services.js';
-import { CourseInput, InstructorInput, type AuthoredCourse, type Instructor } from './openapi.js';
+import {
+  CourseInput,
+  InstructorInput,
+  SplitSettings,
+  type AuthoredCourse,
+  type Instructor,
+} from './openapi.js';
 import { courseStatuses, type CourseStatus } from './schema.js';
 import type { Author } from './service.js';
 
@@ -21,6 +27,8 @@ export const MARKETPLACE_USAGE = `  instructor create --license <id> --name <nam
   earnings report --license <id> --instructor <id> [--from <ISO date>] [--to <ISO date>]
   earnings payout --license <id> --instructor <id> --amount <minor units> --currency <ISO 4217>
                   [--note <text>]
+  earnings split --license <id> [--share-bps <n>] [--enterprise-share-bps <n>]
+                  (shows, or sets, the instructor shares in basis points; 7000 = 70 %)
 `;
 
 export interface MarketplaceFlags {
@@ -29,6 +37,7 @@ export interface MarketplaceFlags {
   subject?: string | undefined;
   enterprise?: boolean | undefined;
   'share-bps'?: string | undefined;
+  'enterprise-share-bps'?: string | undefined;
   file?: string | undefined;
   instructor?: string | undefined;
   status?: string | undefined;
@@ -260,6 +269,30 @@ export function marketplaceCommand(
       return {
         json: result,
         text: `paid out ${money(amount, result.currency)}; ${money(result.balance, result.currency)} left`,
+      };
+    }
+    case 'earnings split': {
+      const licenseId = licenseOf(services, flags);
+      const current = m.settings(licenseId);
+      const wanted = {
+        instructorShareBps:
+          flags['share-bps'] === undefined
+            ? current.instructorShareBps
+            : Number(flags['share-bps']),
+        enterpriseShareBps:
+          flags['enterprise-share-bps'] === undefined
+            ? current.enterpriseShareBps
+            : Number(flags['enterprise-share-bps']),
+      };
+      const split =
+        flags['share-bps'] === undefined && flags['enterprise-share-bps'] === undefined
+          ? wanted
+          : m.setSplit(licenseId, parseInput(SplitSettings.strict(), wanted));
+      return {
+        json: split,
+        text:
+          `instructors ${split.instructorShareBps / 100} %, enterprise instructors ` +
+          `${split.enterpriseShareBps / 100} % (the platform keeps the rest)`,
       };
     }
     default:
