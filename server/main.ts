@@ -99,6 +99,8 @@ async function start() {
           '\n  Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET to use Stripe instead.',
       );
     }
+    // Partner webhooks: events queued in the outbox are sent from here on.
+    services.webhooks.start();
     logger.info(
       { address: info.address, port: info.port, database: env.databaseFile },
       'listening',
@@ -132,7 +134,9 @@ async function start() {
       if ('closeAllConnections' in server) server.closeAllConnections();
     }, env.shutdownTimeoutMs);
     force.unref();
-    server.close(() => {
+    server.close(async () => {
+      // The webhook worker records its last attempts before the database closes.
+      await services.webhooks.stop();
       // Usage counted since the last flush is written here; the database closes after.
       services.close();
       database.close();
