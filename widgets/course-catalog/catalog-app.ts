@@ -210,7 +210,8 @@ export class CatalogApp {
     this.#update();
   }
 
-  async #loadMore(): Promise<void> {
+  /** The next page; `focus` when the learner asked with the button rather than by scrolling. */
+  async #loadMore(focus: boolean): Promise<void> {
     const page = this.#page;
     if (!page?.nextCursor || this.#more) return;
     const request = this.#request;
@@ -220,21 +221,42 @@ export class CatalogApp {
       const next = await this.#host
         .client()
         .get<CoursePage>('v1/courses', { query: this.#params(page.nextCursor) });
+      this.#more = false;
       if (request !== this.#request) return;
       const seen = new Set(page.items.map((c) => c.id));
       const fresh = next.items.filter((c) => !seen.has(c.id));
       this.#page = { ...next, items: [...page.items, ...fresh] };
-      this.#more = false;
+      // Observed afresh, the button reports whether it is still in view after the new cards.
+      this.#watched = null;
       this.#update();
       // Keyboard and screen-reader users continue from the first course that arrived.
       await this.#host.element.updateComplete;
-      if (fresh[0]) this.#focusCard(fresh[0].id);
+      if (focus && fresh[0]) this.#focusCard(fresh[0].id);
     } catch (error) {
       this.#more = false;
+      if (request !== this.#request) return;
       this.#error = error as LxApiError;
       this.#host.report(this.#error);
       this.#update();
     }
+  }
+
+  #observer: IntersectionObserver | undefined;
+  #watched: Element | null = null;
+
+  /** With `infinite`, the "load more" button loads the next page as it scrolls into view. */
+  #watchMore(): void {
+    const button = this.#host.element.infinite
+      ? this.#host.element.renderRoot.querySelector('[part="more"]')
+      : null;
+    if (button === this.#watched) return;
+    this.#observer?.disconnect();
+    this.#watched = button;
+    if (!button) return;
+    this.#observer ??= new IntersectionObserver((entries) => {
+      if (entries.some((e) => e.isIntersecting)) void this.#loadMore(false);
+    });
+    this.#observer.observe(button);
   }
 
   #focusCard(id: string): void {
@@ -410,6 +432,7 @@ export class CatalogApp {
   /* Rendering */
 
   render(): TemplateResult {
+    void this.#host.element.updateComplete.then(() => this.#watchMore());
     if (this.#course) return this.#course.render();
     const t = this.t;
     return html`<div part="base" class="catalog">
@@ -628,7 +651,7 @@ export class CatalogApp {
                 class="secondary"
                 ?disabled=${this.#more}
                 aria-busy=${this.#more ? 'true' : 'false'}
-                @click=${() => void this.#loadMore()}
+                @click=${() => void this.#loadMore(true)}
               >
                 ${t('catalog.more')}
               </button>`

@@ -37,6 +37,7 @@ export class LxCourseCatalog extends LxElement {
     category: {},
     pageSize: { type: Number, attribute: 'page-size' },
     courseId: { attribute: 'course-id' },
+    infinite: { type: Boolean },
     loadError: { state: true },
   };
 
@@ -46,12 +47,18 @@ export class LxCourseCatalog extends LxElement {
   declare pageSize: number;
   /** A course to open directly; its page shows instead of the results. */
   declare courseId: string | undefined;
+  /**
+   * Loads the next page when the learner scrolls to the end of the results; the "load more"
+   * button stays as the way to do it by keyboard or when scrolling cannot tell.
+   */
+  declare infinite: boolean;
   declare private loadError: LxApiError | undefined;
   #app: App.CatalogApp | undefined;
 
   constructor() {
     super();
     this.pageSize = 12;
+    this.infinite = false;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {

@@ -293,6 +293,29 @@ describe('lx-course-catalog', () => {
     );
   });
 
+  it('with infinite, loads the next page as the end of the results scrolls into view', async () => {
+    const { api, courses } = await apiFixtures();
+    const el = await fixture<LxCourseCatalog>(
+      html`<lx-course-catalog
+        license=${courses.license}
+        api=${api}
+        page-size="4"
+        infinite
+      ></lx-course-catalog>`,
+    );
+    await results(el);
+    await until(
+      () => {
+        $(el, '[part="more"]')?.scrollIntoView();
+        return titles(el).length === 10;
+      },
+      'every page, by scrolling',
+      8000,
+    );
+    expect(new Set(titles(el)).size).to.equal(10);
+    expect($(el, '[part="more"]')).to.equal(null);
+  });
+
   it('shows a course page with its description and reviews, and goes back', async () => {
     const el = await catalog();
     await openCourse(el, 'Design Thinking Basics');

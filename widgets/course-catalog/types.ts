@@ -92,6 +92,7 @@ export interface CatalogElement extends HTMLElement {
   category: string | undefined;
   pageSize: number;
   courseId: string | undefined;
+  infinite: boolean;
   locale?: string | undefined;
   userToken?: string | undefined;
   tokenProvider?: unknown;
