@@ -5,6 +5,7 @@ import path from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoKeys, signDemoLearnerToken } from '../../demo/seed.js';
+import { startReceiver, verifyStandardWebhook } from '../webhooks/helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
@@ -56,6 +57,19 @@ describe('server/main.ts without Stripe keys', () => {
         stripeJsUrl: `${emulatorUrl}/v3/`,
       });
 
+      // The academy's LMS listens for purchases; the server's worker tells it.
+      const receiver = await startReceiver();
+      const registered = await fetch(`${url}/v1/webhooks/endpoints`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${demoKeys.academySecret}`,
+          'Content-Type': 'application/json',
+        },
+        body: JSON.stringify({ url: receiver.url, eventTypes: ['purchase.completed'] }),
+      });
+      expect(registered.status).toBe(201);
+      const { secret } = (await registered.json()) as { secret: string };
+
       const headers = {
         'Liberation-Key': demoKeys.academy,
         Authorization: `Bearer ${await signDemoLearnerToken('ada')}`,
@@ -92,6 +106,17 @@ describe('server/main.ts without Stripe keys', () => {
       const receipt = await fetch(`${url}${payment.receiptUrl}`);
       expect(receipt.status).toBe(200);
       expect(await receipt.text()).toContain('Python for Data Analysis');
+
+      for (let i = 0; i < 200 && receiver.received.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await receiver.close();
+      expect(receiver.received).toHaveLength(1);
+      expect(verifyStandardWebhook(secret, receiver.received[0]!)).toBe(true);
+      expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({
+        type: 'purchase.completed',
+        data: { item: 'crs_demo_01', amount: 4900, learnerSubject: 'ada' },
+      });
     } finally {
       child.kill('SIGTERM');
     }
