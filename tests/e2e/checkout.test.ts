@@ -60,7 +60,7 @@ describe('an LMS page that embeds only lx-checkout for one course', () => {
     expect(requests.filter((r) => r.startsWith(stack.stripeOrigin))).toEqual([]);
 
     await checkout.getByRole('button', { name: 'Continue to payment' }).click();
-    await expect.poll(() => phase(page)).toBe('paying');
+    await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('paying');
     expect(requests.some((r) => r.startsWith(stack.stripeOrigin))).toBe(true);
 
     const completed = page.evaluate(
@@ -76,7 +76,7 @@ describe('an LMS page that embeds only lx-checkout for one course', () => {
 
     await typeCard(page, '4000 0000 0000 0002');
     await checkout.locator('button[part~="pay"]').click();
-    await expect.poll(() => phase(page)).toBe('declined');
+    await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('declined');
     expect(await checkout.locator('[part~="status"]').innerText()).toContain(
       'Your card was declined.',
     );
@@ -94,7 +94,9 @@ describe('an LMS page that embeds only lx-checkout for one course', () => {
     expect(await receiptPage.locator('body').innerText()).toContain('$49.00');
     await receiptPage.close();
 
-    await expect.poll(() => ownedCourses(page, 'ada')).toContain('crs_demo_01');
+    await expect
+      .poll(() => ownedCourses(page, 'ada'), { timeout: 10_000 })
+      .toContain('crs_demo_01');
     // The LMS grants access from the signed enrollment.created its backend received.
     await expect
       .poll(() => page.locator('#payment').innerText(), { timeout: 15_000 })
@@ -115,7 +117,9 @@ describe('the portal’s course catalog', () => {
     await catalog.locator('input[type="search"]').fill('machine lea');
     const card = catalog.locator('[part~="card"]', { hasText: 'Machine Learning Foundations' });
     // Full-text search narrows the fifty seeded courses to the few that match.
-    await expect.poll(() => catalog.locator('[part~="card"]').count()).toBeLessThan(5);
+    await expect
+      .poll(() => catalog.locator('[part~="card"]').count(), { timeout: 10_000 })
+      .toBeLessThan(5);
     await card.waitFor();
     await card.getByRole('button', { name: 'Machine Learning Foundations' }).click();
     const buy = catalog.locator('[part~="buy"]');
@@ -126,7 +130,7 @@ describe('the portal’s course catalog', () => {
     await buy.click();
     const checkout = page.locator('dialog[data-lx-checkout] lx-checkout');
     await checkout.getByRole('button', { name: 'Continue to payment' }).click();
-    await expect.poll(() => phase(page)).toBe('paying');
+    await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('paying');
     await typeCard(page, '4242 4242 4242 4242');
     await checkout.locator('button[part~="pay"]').click();
     await expect.poll(() => phase(page), { timeout: 15_000 }).toBe('succeeded');
@@ -137,7 +141,9 @@ describe('the portal’s course catalog', () => {
     expect(await receiptPage.locator('body').innerText()).toContain('$89.00');
     await receiptPage.close();
 
-    await expect.poll(() => ownedCourses(page, 'ada')).toContain('crs_demo_02');
+    await expect
+      .poll(() => ownedCourses(page, 'ada'), { timeout: 10_000 })
+      .toContain('crs_demo_02');
     // After a reload the catalog marks it owned.
     await page.reload();
     await catalog.locator('input[type="search"]').fill('machine lea');
@@ -164,7 +170,7 @@ describe('the pricing table', () => {
     await pro.click();
     const checkout = page.locator('dialog[data-lx-checkout] lx-checkout');
     await checkout.getByRole('button', { name: 'Continue to payment' }).click();
-    await expect.poll(() => phase(page)).toBe('paying');
+    await expect.poll(() => phase(page), { timeout: 10_000 }).toBe('paying');
     await typeCard(page, '4242 4242 4242 4242');
     await checkout.locator('button[part~="pay"]').click();
     await expect.poll(() => phase(page), { timeout: 15_000 }).toBe('succeeded');

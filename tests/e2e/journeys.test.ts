@@ -27,9 +27,11 @@ describe('rewards, end to end', () => {
     // The portal's "Complete a lesson" goes to the portal's backend, which reports it to the
     // kit with the academy's secret key (POST /v1/rewards/activities), then refreshes.
     await page.getByRole('button', { name: 'Complete a lesson' }).click();
-    await expect.poll(async () => number(await balance.innerText())).toBe(before + 10);
     await expect
-      .poll(async () => number((await myRow.innerText()).split('\n').at(-1)!))
+      .poll(async () => number(await balance.innerText()), { timeout: 10_000 })
+      .toBe(before + 10);
+    await expect
+      .poll(async () => number((await myRow.innerText()).split('\n').at(-1)!), { timeout: 10_000 })
       .toBe(scoreBefore + 10);
 
     // And straight from a server with the secret key: a passed quiz.
@@ -47,7 +49,9 @@ describe('rewards, end to end', () => {
     await page
       .locator('lx-token-wallet')
       .evaluate((el) => (el as HTMLElement & { refresh(): Promise<void> }).refresh());
-    await expect.poll(async () => number(await balance.innerText())).toBe(before + 35);
+    await expect
+      .poll(async () => number(await balance.innerText()), { timeout: 10_000 })
+      .toBe(before + 35);
 
     // Redeem the 100-token feature unlock, with the confirmation step.
     const redeemed = page.evaluate(
@@ -69,7 +73,9 @@ describe('rewards, end to end', () => {
       cost: 100,
       status: 'fulfilled',
     });
-    await expect.poll(async () => number(await balance.innerText())).toBe(before + 35 - 100);
+    await expect
+      .poll(async () => number(await balance.innerText()), { timeout: 10_000 })
+      .toBe(before + 35 - 100);
     expect(stack.services.rewards.ledger.balance(DEMO_LICENSE_ID, 'ada')).toBe(before + 35 - 100);
     expect(errors).toEqual([]);
     await close();
@@ -110,7 +116,9 @@ describe('white-label', () => {
     expect(luminance(academy.surface)).toBeGreaterThan(0.8);
     // Each tenant's learners and token name: the studio's wallet counts Sparks.
     await expect
-      .poll(() => page.locator('.tenant.studio lx-token-wallet [part~="balance"]').innerText())
+      .poll(() => page.locator('.tenant.studio lx-token-wallet [part~="balance"]').innerText(), {
+        timeout: 10_000,
+      })
       .toMatch(/Sparks/);
     expect(errors).toEqual([]);
     await close();
@@ -131,12 +139,14 @@ describe('brand', () => {
     await field.fill('#b91c1c');
     await field.press('Tab');
     await editor.getByRole('button', { name: 'Publish', exact: true }).click();
-    await expect.poll(() => editor.evaluate((el) => el.shadowRoot!.textContent)).toMatch(/is live/);
+    await expect
+      .poll(() => editor.evaluate((el) => el.shadowRoot!.textContent), { timeout: 10_000 })
+      .toMatch(/is live/);
     await admin.close();
 
     await portal.page.reload();
     await cta.waitFor();
-    await expect.poll(brandOf).toBe('rgb(185, 28, 28)');
+    await expect.poll(brandOf, { timeout: 10_000 }).toBe('rgb(185, 28, 28)');
     expect(portal.errors).toEqual([]);
     await portal.close();
   });

@@ -208,7 +208,7 @@ describe('keyboard only', () => {
     );
     await page.keyboard.type('machine lea');
     await expect
-      .poll(() => page.locator('lx-course-catalog [part~="card"]').count())
+      .poll(() => page.locator('lx-course-catalog [part~="card"]').count(), { timeout: 10_000 })
       .toBeLessThan(5);
     await tabTo(
       page,
@@ -237,7 +237,9 @@ describe('keyboard only', () => {
       text: expect.stringMatching(/Friends/),
     });
     // Grace's friends (Ada, Margaret) and Grace herself.
-    await expect.poll(() => page.locator('lx-leaderboard [part~="entry"]').count()).toBe(3);
+    await expect
+      .poll(() => page.locator('lx-leaderboard [part~="entry"]').count(), { timeout: 10_000 })
+      .toBe(3);
   });
 
   it('usage dashboard: Enter opens the ticket form, Escape closes it and returns focus', async () => {
@@ -253,7 +255,9 @@ describe('keyboard only', () => {
     await tabTo(page, (f) => f.host === 'lx-theme-editor' && f.text === 'Save draft', 'Save draft');
     await page.keyboard.press('Space');
     await expect
-      .poll(() => page.locator('lx-theme-editor').evaluate((el) => el.shadowRoot!.textContent))
+      .poll(() => page.locator('lx-theme-editor').evaluate((el) => el.shadowRoot!.textContent), {
+        timeout: 10_000,
+      })
       .toMatch(/Draft saved/);
   });
 
@@ -265,14 +269,18 @@ describe('keyboard only', () => {
     );
     await page.keyboard.press('Enter');
     await expect
-      .poll(() => page.locator('lx-checkout [data-phase]').first().getAttribute('data-phase'))
+      .poll(() => page.locator('lx-checkout [data-phase]').first().getAttribute('data-phase'), {
+        timeout: 10_000,
+      })
       .toBe('paying');
     await expect
-      .poll(() =>
-        page
-          .frameLocator('lx-checkout [slot="payment"] iframe')
-          .locator('#number')
-          .evaluate((el) => el === document.activeElement),
+      .poll(
+        () =>
+          page
+            .frameLocator('lx-checkout [slot="payment"] iframe')
+            .locator('#number')
+            .evaluate((el) => el === document.activeElement),
+        { timeout: 10_000 },
       )
       .toBe(true);
     // Focus leaves the widgets for the host page again.
