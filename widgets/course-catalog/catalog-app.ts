@@ -259,10 +259,13 @@ export class CatalogApp {
     this.#observer.observe(button);
   }
 
+  /** Focuses a course's card, else (a course opened from a suggestion) the search box. */
   #focusCard(id: string): void {
-    this.#host.element.renderRoot
-      .querySelector<HTMLElement>(`[data-course="${CSS.escape(id)}"]`)
-      ?.focus();
+    const root = this.#host.element.renderRoot;
+    (
+      root.querySelector<HTMLElement>(`[data-course="${CSS.escape(id)}"]`) ??
+      root.querySelector<HTMLElement>('#q')
+    )?.focus();
   }
 
   /* Search box and suggestions (the ARIA combobox pattern with a listbox popup). */

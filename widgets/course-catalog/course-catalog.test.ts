@@ -220,6 +220,10 @@ describe('lx-course-catalog', () => {
     await settled(el, '#course-title');
     expect(text($(el, '#course-title'))).to.equal(chosen);
     await until(() => el.shadowRoot!.activeElement?.id === 'course-title', 'focus on the title');
+    await key('Shift+Tab');
+    await key('Enter');
+    await until(() => text(el.shadowRoot!.activeElement) === chosen, 'focus back on its card');
+    expect(count(el)).to.equal('Courses found: 3');
   });
 
   it('filters by category, price and rating, with facet counts', async () => {
