@@ -73,6 +73,13 @@ describe('course reviews', () => {
     ).json();
     expect(list.items.map((r: { rating: number }) => r.rating)).toEqual([4, 5]);
     expect(list.items.map((r: { mine: boolean }) => r.mine)).toEqual([true, false]);
+    expect(list.myReview).toMatchObject({ id: review.id, rating: 4, mine: true });
+    const anonymous = await (
+      await h.fetch(`/v1/courses/${courseId}/reviews`, {
+        headers: { 'Liberation-Key': acme.publishableKey, Origin: acme.origin },
+      })
+    ).json();
+    expect(anonymous.myReview).toBeNull();
     expect(list.summary).toEqual({
       average: 4.5,
       count: 2,

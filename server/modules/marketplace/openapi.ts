@@ -188,6 +188,11 @@ export const ReviewPage = z
     items: z.array(Review),
     nextCursor: z.string().nullable(),
     summary: ReviewSummary,
+    myReview: Review.nullable().openapi({
+      description:
+        'The signed-in learner’s own review wherever it sorts, for the edit form; null without ' +
+        'a learner token, without a review, or when the operator hid it',
+    }),
   })
   .openapi('CourseReviewPage');
 export type ReviewPage = z.infer<typeof ReviewPage>;

@@ -146,7 +146,24 @@ export class Reviews {
           ? Buffer.from(JSON.stringify([query.sort, keyOf(last), last.id])).toString('base64url')
           : null,
       summary: { average: roundRating(count ? sum / count : null), count, distribution },
+      myReview: learnerId === null ? null : this.#mine(licenseId, courseId, learnerId),
     };
+  }
+
+  #mine(licenseId: string, courseId: string, learnerId: string): Review | null {
+    const row = this.#db
+      .select()
+      .from(courseReviews)
+      .where(
+        and(
+          eq(courseReviews.licenseId, licenseId),
+          eq(courseReviews.courseId, courseId),
+          eq(courseReviews.learnerId, learnerId),
+          isNull(courseReviews.hiddenAt),
+        ),
+      )
+      .get();
+    return row ? this.#view(this.#row(row), learnerId) : null;
   }
 
   /** Writes or edits the learner's review of a course they are enrolled in. */
@@ -214,23 +231,6 @@ export class Reviews {
       created_at: r.createdAt.getTime(),
       updated_at: r.updatedAt.getTime(),
     };
-  }
-
-  /** The learner's review of the course, or null. */
-  mine(learner: Learner, courseId: string): Review | null {
-    const row = this.#db
-      .select()
-      .from(courseReviews)
-      .where(
-        and(
-          eq(courseReviews.licenseId, learner.licenseId),
-          eq(courseReviews.courseId, courseId),
-          eq(courseReviews.learnerId, learner.id),
-          isNull(courseReviews.hiddenAt),
-        ),
-      )
-      .get();
-    return row ? this.#view(this.#row(row), learner.id) : null;
   }
 
   remove(learner: Learner, courseId: string): void {
