@@ -115,7 +115,7 @@ describe('server/main.ts without Stripe keys', () => {
       expect(verifyStandardWebhook(secret, receiver.received[0]!)).toBe(true);
       expect(JSON.parse(receiver.received[0]!.body)).toMatchObject({
         type: 'purchase.completed',
-        data: { item: 'crs_demo_01', amount: 4900, learnerSubject: 'ada' },
+        data: { item: 'crs_demo_01', amount: 4900, learnerId: 'ada' },
       });
     } finally {
       child.kill('SIGTERM');

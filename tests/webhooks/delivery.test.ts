@@ -114,7 +114,7 @@ describe('partner webhooks', () => {
         item: 'algebra',
         amount: 4_900,
         currency: 'USD',
-        learnerSubject: `lms-user-${n}`,
+        learnerId: `lms-user-${n}`,
       },
     });
     expect(request.headers['webhook-id']).toMatch(/^evt_/);

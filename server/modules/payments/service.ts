@@ -576,8 +576,7 @@ export class PaymentService {
           payload: {
             paymentId: payment.id,
             paymentIntentId: payment.paymentIntentId,
-            learnerId: payment.learnerId,
-            learnerSubject: this.#subjectOf(tx, payment),
+            learnerId: this.#subjectOf(tx, payment) ?? payment.learnerId,
             kind: payment.kind,
             item: payment.item,
             description: receipt.description,
@@ -594,7 +593,7 @@ export class PaymentService {
     this.#products.get(payment.kind)?.succeeded?.(tx, payment, now);
   }
 
-  /** The customer's own id for the learner, which is what a partner's LMS knows them by. */
+  /** The customer's own id for the learner (`sub`): partner events name learners by it. */
   #subjectOf(tx: Tx, payment: PaymentRow): string | null {
     return (
       tx
@@ -690,8 +689,7 @@ export class PaymentService {
             refundId: recorded.id,
             paymentId: updated.id,
             paymentIntentId: updated.paymentIntentId,
-            learnerId: updated.learnerId,
-            learnerSubject: this.#subjectOf(tx, updated),
+            learnerId: this.#subjectOf(tx, updated) ?? updated.learnerId,
             kind: updated.kind,
             item: updated.item,
             amount: recorded.amount,
