@@ -82,13 +82,14 @@ export const catalogStyles = css`
     min-width: 0;
   }
   .range {
+    font-size: 0.9em;
     display: flex;
     flex-wrap: wrap;
     gap: 0.4rem;
     align-items: end;
   }
   .range legend {
-    font-size: 0.9em;
+    font-size: inherit;
     color: var(--_muted);
     padding: 0 0 0.15rem;
   }
