@@ -55,10 +55,7 @@ describe('authoring: the secret key acts for every instructor, an instructor for
     const list = await (await h.fetch('/v1/authoring/courses', { headers: tess })).json();
     expect(list.items.map((c: { title: string }) => c.title)).toEqual(['Tess’s']);
     // Instructors, the split and review visibility belong to the customer's server.
-    await expectProblem(
-      await h.fetch('/v1/authoring/instructors', { headers: tess }),
-      'forbidden',
-    );
+    await expectProblem(await h.fetch('/v1/authoring/instructors', { headers: tess }), 'forbidden');
   });
 
   it('edits only what an edit sends', async () => {
