@@ -80,6 +80,8 @@ export class LxCheckout extends LxElement {
   /** Counts starts: a start overtaken by a newer one (a learner signed in meanwhile) stops. */
   #run = 0;
   #starting = false;
+  /** Whether the latest start had a learner; unset before the first start. */
+  #startedSignedIn: boolean | undefined;
   #flow: Flow.CheckoutFlow | undefined;
   #copy: Record<string, string> = {};
 
@@ -118,9 +120,13 @@ export class LxCheckout extends LxElement {
     super.willUpdate(changed);
     const keys = ['courseId', 'plan', 'interval', 'coupon', 'itemName', 'locale'] as const;
     const learner = changed.has('userToken') || changed.has('tokenProvider');
-    // After the first render only: the first start comes with the configuration.
-    if (this.hasUpdated && this.config && (learner || keys.some((k) => changed.has(k))))
-      void this.#start();
+    if (!this.config) return;
+    // The first start comes with the configuration. A learner set before the element
+    // upgraded arrives in the first update, possibly after that start: start again then.
+    const restart = this.hasUpdated
+      ? learner || keys.some((k) => changed.has(k))
+      : learner && this.#startedSignedIn === false && this.#signedIn;
+    if (restart) void this.#start();
   }
 
   protected override configReady(_config: EmbedConfig): void {
@@ -144,6 +150,7 @@ export class LxCheckout extends LxElement {
   async #start(): Promise<void> {
     const run = ++this.#run;
     this.#starting = true;
+    this.#startedSignedIn = this.#signedIn;
     const request = this.#signedIn ? this.#request : undefined;
     this.loadError = undefined;
     this.#flow?.dispose();
