@@ -33,16 +33,19 @@ export class BillingService {
   }) {
     const { db, clock, stripe, logger } = options;
     // A reward unlock is a new row here: the cache notices it on the learner's next request.
-    const newestGrant = db
-      .select({ id: max(rewardFeatureGrants.id) })
-      .from(rewardFeatureGrants)
-      .where(
-        and(
-          eq(rewardFeatureGrants.licenseId, sql.placeholder('licenseId')),
-          eq(rewardFeatureGrants.learnerId, sql.placeholder('learnerId')),
-        ),
-      )
-      .prepare();
+    // Prepared on first use, so a server whose migrations are pending still starts.
+    let newestGrant: ReturnType<typeof prepareNewestGrant> | undefined;
+    const prepareNewestGrant = () =>
+      db
+        .select({ id: max(rewardFeatureGrants.id) })
+        .from(rewardFeatureGrants)
+        .where(
+          and(
+            eq(rewardFeatureGrants.licenseId, sql.placeholder('licenseId')),
+            eq(rewardFeatureGrants.learnerId, sql.placeholder('learnerId')),
+          ),
+        )
+        .prepare();
     this.plans = new PlanCatalog({
       db,
       clock,
@@ -54,7 +57,8 @@ export class BillingService {
       clock,
       logger,
       read: (licenseId, learnerId) => this.entitlement(licenseId, learnerId),
-      probe: (licenseId, learnerId) => newestGrant.get({ licenseId, learnerId })?.id ?? 0,
+      probe: (licenseId, learnerId) =>
+        (newestGrant ??= prepareNewestGrant()).get({ licenseId, learnerId })?.id ?? 0,
     });
     this.subscriptions = new SubscriptionService({
       db,
