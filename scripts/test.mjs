@@ -31,6 +31,7 @@ const steps = [
   { name: 'lint', cmd: ['npm', 'run', '-s', 'lint'] },
   { name: 'build', cmd: ['npm', 'run', '-s', 'build'] },
   { name: 'size', cmd: ['node', 'scripts/size.mjs'] },
+  { name: 'element docs', cmd: ['node', 'scripts/docs-elements.mjs', '--check'] },
   {
     name: 'server tests',
     cmd: [
