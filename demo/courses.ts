@@ -641,13 +641,31 @@ function description(course: DemoCourse): { text: string; format: 'text' | 'mark
   };
 }
 
-const reviewTexts = [
-  '',
-  'Not for me: too fast in the second half.',
-  'Good content, a few lessons felt rushed.',
-  'Clear and well paced. I used it at work the next day.',
-  'Excellent course, the exercises made it stick.',
-  'The best course I have taken here — thank you!',
+/** A few ways to say each rating (index = stars), so a course's reviews read differently. */
+const reviewTexts: readonly (readonly string[])[] = [
+  [],
+  ['Not for me: the pace was hard to follow.', 'Too little practice for the price.'],
+  [
+    'Not for me: too fast in the second half.',
+    'Some good parts, but the examples felt dated.',
+    'The first module was great, the rest less so.',
+  ],
+  [
+    'Good content, a few lessons felt rushed.',
+    'Solid basics. I wanted more exercises.',
+    'Useful, though the audio could be clearer.',
+  ],
+  [
+    'Excellent course, the exercises made it stick.',
+    'Clear and well paced. I used it at work the next day.',
+    'Very practical; the final project was the best part.',
+    'Well structured, with notes I keep coming back to.',
+  ],
+  [
+    'The best course I have taken here — thank you!',
+    'Changed how I work. Every lesson earns its place.',
+    'Friendly, precise and never boring.',
+  ],
 ];
 
 const reviewers = ['Priya', 'Tomás', 'Aiko', 'Jonas', 'Fatima', 'Liam'];
@@ -729,7 +747,7 @@ export function seedDemoCourses(db: Db, clock: Clock, licenseId: string): number
             learnerId,
             displayName: reviewers[j % reviewers.length]!,
             rating,
-            text: reviewTexts[rating]!,
+            text: reviewTexts[rating]![(i + j) % reviewTexts[rating]!.length]!,
             helpfulCount: (i * 7 + j * 3) % 11,
             createdAt: at,
             updatedAt: at,
