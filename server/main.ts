@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import Stripe from 'stripe';
 import { seedDemo } from '../demo/seed.js';
+import { announceEmulator, EMULATOR_SECRET_KEY } from '../demo/stripe-emulator/discovery.js';
 import { createStripeEmulator, type StripeEmulator } from '../demo/stripe-emulator/index.js';
 import { startDemoPortal, type Portal } from '../demo/portal.js';
 import { seedPortalDemo } from '../demo/seed-portal.js';
@@ -62,10 +63,12 @@ async function start() {
   let config: AppConfig = env;
   let stripe: Stripe | undefined;
   let emulator: StripeEmulator | undefined;
+  let withdrawEmulator: (() => void) | undefined;
   if (!env.stripeSecretKey) {
     emulator = createStripeEmulator({ port: env.stripeEmulatorPort, host: '127.0.0.1' });
     await emulator.start();
-    stripe = new Stripe('sk_test_liberationkit', { ...emulator.sdkConfig });
+    stripe = new Stripe(EMULATOR_SECRET_KEY, { ...emulator.sdkConfig });
+    withdrawEmulator = announceEmulator(env.dataDir, emulator.sdkConfig);
     config = {
       ...env,
       stripeWebhookSecret: `whsec_${randomBytes(24).toString('hex')}`,
@@ -140,6 +143,7 @@ async function start() {
       // Usage counted since the last flush is written here; the database closes after.
       services.close();
       database.close();
+      withdrawEmulator?.();
       void Promise.all([emulator?.stop(), portal?.stop()]).finally(() => {
         logger.info('stopped');
         process.exit(0);

@@ -9,6 +9,7 @@ import Stripe from 'stripe';
 import { createPortal } from '../../demo/portal.js';
 import { seedDemo } from '../../demo/seed.js';
 import { seedPortalDemo } from '../../demo/seed-portal.js';
+import { EMULATOR_SECRET_KEY } from '../../demo/stripe-emulator/discovery.js';
 import { createStripeEmulator } from '../../demo/stripe-emulator/index.js';
 import { createApp } from '../../server/app.js';
 import { applyMigrations, openDatabase } from '../../server/db/client.js';
@@ -68,7 +69,7 @@ export async function startStack(extraOrigins: string[] = []) {
     database,
     logger: createLogger('silent'),
     secrets,
-    stripe: new Stripe('sk_test_liberationkit', { ...emulator.sdkConfig }),
+    stripe: new Stripe(EMULATOR_SECRET_KEY, { ...emulator.sdkConfig }),
   });
   const app = createApp(services, { kitDir: path.join(root, 'dist') });
   const api = await listen(app.fetch);

@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announceEmulator } from '../../demo/stripe-emulator/discovery.js';
 import { SECRETS_KEY } from '../licensing/helpers.js';
 import {
   buyCourse,
@@ -12,6 +16,10 @@ import {
 
 /** `npm run admin -- …` against the harness's database file, while its server runs. */
 function admin(h: PaymentsHarness, ...args: string[]) {
+  return adminWith(h, {}, ...args);
+}
+
+function adminWith(h: PaymentsHarness, env: Record<string, string>, ...args: string[]) {
   return new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/admin.ts', ...args], {
       env: {
@@ -20,6 +28,7 @@ function admin(h: PaymentsHarness, ...args: string[]) {
         SECRETS_KEY: SECRETS_KEY.toString('hex'),
         LOG_LEVEL: 'silent',
         STRIPE_SECRET_KEY: '',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -110,6 +119,46 @@ describe('npm run admin -- payment | refund | receipt | webhook', () => {
     expect(bad.code).toBe(1);
     expect(bad.err).toContain('--amount');
     expect((await admin(h, 'refund', 'explode')).code).toBe(2);
+  });
+
+  it("refunds through the running server's emulator when no Stripe keys are set", async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-cli-data-'));
+    const refund = () =>
+      adminWith(
+        h,
+        { DATA_DIR: dataDir },
+        'refund',
+        'create',
+        paymentId,
+        '--license',
+        licenseId,
+        '--amount',
+        '250',
+        '--json',
+      );
+    try {
+      const alone = await refund();
+      expect(alone.code).toBe(1);
+      expect(JSON.parse(alone.out).error).toMatchObject({ code: 'service_unavailable' });
+
+      const withdraw = announceEmulator(dataDir, h.emulator.sdkConfig);
+      const run = await refund();
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.out)).toMatchObject({ amount: 250, currency: 'USD' });
+      await h.emulator.webhooks.settled();
+      const charge = await h.stripe.paymentIntents.retrieve(
+        paymentRows(h).find((r) => r.id === paymentId)!.payment_intent_id!,
+        { expand: ['latest_charge'] },
+      );
+      expect((charge.latest_charge as { amount_refunded: number }).amount_refunded).toBe(250);
+      expect(paymentRows(h).find((r) => r.id === paymentId)).toMatchObject({
+        amount_refunded: 250,
+      });
+      withdraw();
+      expect(fs.existsSync(path.join(dataDir, 'stripe-emulator.json'))).toBe(false);
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('adds an endpoint, lists deliveries and replays the failed ones', async () => {

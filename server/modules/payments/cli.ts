@@ -6,11 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { pino } from 'pino';
+import Stripe from 'stripe';
 import { applyMigrations, openDatabase } from '../../db/client.js';
 import { EnvError, loadEnv } from '../../env.js';
 import { ApiError } from '../../errors.js';
 import { createLogger } from '../../logger.js';
 import { createServices, type Services } from '../../services.js';
+import {
+  EMULATOR_SECRET_KEY,
+  findRunningEmulator,
+} from '../../../demo/stripe-emulator/discovery.js';
 import { loadSecretBox } from '../licenses/secrets.js';
 import { CommandUsageError, WEBHOOKS_USAGE, webhooksCommand } from '../webhooks/cli.js';
 import { refundReasons, type PaymentDetail, type RefundReason } from './service.js';
@@ -186,11 +191,14 @@ export async function paymentsCli(argv: string[], usage: string): Promise<number
   let services: Services | undefined;
   try {
     applyMigrations(database);
+    // Without Stripe keys, the Stripe of a running `npm start` is its emulator: use that one.
+    const emulator = env.stripeSecretKey ? null : findRunningEmulator(env.dataDir);
     services = createServices({
       config: env,
       database,
       logger: createLogger('warn', pino.destination(2)),
       secrets: loadSecretBox(env),
+      ...(emulator ? { stripe: new Stripe(EMULATOR_SECRET_KEY, emulator) } : {}),
     });
     const output = await command(services, group, name, rest, flags);
     console.log(flags.json ? JSON.stringify(output.json, null, 2) : output.text);
