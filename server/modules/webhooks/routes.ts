@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../../errors.js';
 import { requireOperator } from '../../middleware/operator.js';
 import { requireSecretKey } from '../../middleware/secret-key.js';
@@ -7,20 +7,6 @@ import { problemResponses } from '../../openapi.js';
 import { createRouter } from '../../router.js';
 import type { AppEnv } from '../../types.js';
 import { EVENT_TYPE_PATTERN, webhookEventTypes, type WebhookService } from './service.js';
-
-// The same endpoints twice: for the operator (any license, `/v1/admin/webhooks/{licenseId}/…`)
-// and for the customer's server with its secret key (its own license, `/v1/webhooks/…`).
-
-const operator = {
-  tags: ['Admin: webhooks'],
-  security: [{ operatorToken: [] }],
-  middleware: [requireOperator],
-};
-const secretKey = {
-  tags: ['Webhooks'],
-  security: [{ secretKey: [] }],
-  middleware: [requireSecretKey()],
-};
 
 const pathParam = (name: string) =>
   z
@@ -127,321 +113,208 @@ function lic(c: Context<AppEnv>): string {
   return id;
 }
 
-const admin_listEndpoints = createRoute({
-  ...operator,
-  method: 'get',
-  path: '/{licenseId}/endpoints',
-  summary: 'List the webhook endpoints',
-  request: { params: LicenseParam },
-  responses: {
-    200: {
-      description: 'The endpoints',
-      content: { 'application/json': { schema: z.object({ items: z.array(Endpoint) }) } },
+/**
+ * Who calls and for which license: the operator names any license in the path
+ * (`/v1/admin/webhooks/{licenseId}/…`); a customer's server acts for its own with its secret key
+ * (`/v1/webhooks/…`). The endpoints are the same for both.
+ */
+interface Access {
+  tags: string[];
+  security: Record<string, string[]>[];
+  middleware: MiddlewareHandler<AppEnv>[];
+  /** What stands before `/endpoints` and `/deliveries`. */
+  prefix: string;
+  /** The path parameters of `prefix`: the license's, or none. */
+  params: z.ZodObject<Partial<typeof LicenseParam.shape>>;
+}
+
+const operatorAccess: Access = {
+  tags: ['Admin: webhooks'],
+  security: [{ operatorToken: [] }],
+  middleware: [requireOperator],
+  prefix: '/{licenseId}',
+  params: LicenseParam,
+};
+
+const secretKeyAccess: Access = {
+  tags: ['Webhooks'],
+  security: [{ secretKey: [] }],
+  middleware: [requireSecretKey()],
+  prefix: '',
+  params: z.object({}),
+};
+
+/** The webhook endpoints and deliveries of one license, reached as `access` says. */
+function webhookRouter(access: Access) {
+  const { prefix, params, ...guard } = access;
+  const endpointParams = params.extend(EndpointParam.shape);
+  const deliveryParams = params.extend(DeliveryParam.shape);
+
+  const listEndpoints = createRoute({
+    ...guard,
+    method: 'get',
+    path: `${prefix}/endpoints`,
+    summary: 'List the webhook endpoints',
+    request: { params },
+    responses: {
+      200: {
+        description: 'The endpoints',
+        content: { 'application/json': { schema: z.object({ items: z.array(Endpoint) }) } },
+      },
+      ...problemResponses(401, 403, 404, 503),
     },
-    ...problemResponses(401, 403, 404, 503),
-  },
-});
+  });
 
-const admin_createEndpoint = createRoute({
-  ...operator,
-  method: 'post',
-  path: '/{licenseId}/endpoints',
-  summary: 'Add a webhook endpoint (its secret is shown once)',
-  request: {
-    params: LicenseParam,
-    body: { content: { 'application/json': { schema: EndpointInput } }, required: true },
-  },
-  responses: {
-    201: {
-      description: 'The endpoint and its signing secret, shown only now',
-      content: { 'application/json': { schema: CreatedEndpoint } },
+  const createEndpoint = createRoute({
+    ...guard,
+    method: 'post',
+    path: `${prefix}/endpoints`,
+    summary: 'Add a webhook endpoint (its secret is shown once)',
+    request: {
+      params,
+      body: { content: { 'application/json': { schema: EndpointInput } }, required: true },
     },
-    ...problemResponses(400, 401, 403, 404, 503),
-  },
-});
-
-const admin_updateEndpoint = createRoute({
-  ...operator,
-  method: 'patch',
-  path: '/{licenseId}/endpoints/{endpointId}',
-  summary: 'Change a webhook endpoint (URL, description, event types, active or disabled)',
-  request: {
-    params: LicenseParam.extend(EndpointParam.shape),
-    body: { content: { 'application/json': { schema: EndpointPatch } }, required: true },
-  },
-  responses: {
-    200: { description: 'The endpoint', content: { 'application/json': { schema: Endpoint } } },
-    ...problemResponses(400, 401, 403, 404, 503),
-  },
-});
-
-const admin_deleteEndpoint = createRoute({
-  ...operator,
-  method: 'delete',
-  path: '/{licenseId}/endpoints/{endpointId}',
-  summary: 'Remove a webhook endpoint with its delivery log',
-  request: { params: LicenseParam.extend(EndpointParam.shape) },
-  responses: {
-    204: { description: 'Removed' },
-    ...problemResponses(401, 403, 404, 503),
-  },
-});
-
-const admin_listDeliveries = createRoute({
-  ...operator,
-  method: 'get',
-  path: '/{licenseId}/deliveries',
-  summary: 'Deliveries, newest first',
-  request: { params: LicenseParam, query: DeliveryQuery },
-  responses: {
-    200: {
-      description: 'Deliveries',
-      content: { 'application/json': { schema: z.object({ items: z.array(Delivery) }) } },
+    responses: {
+      201: {
+        description: 'The endpoint and its signing secret, shown only now',
+        content: { 'application/json': { schema: CreatedEndpoint } },
+      },
+      ...problemResponses(400, 401, 403, 404, 503),
     },
-    ...problemResponses(400, 401, 403, 404, 503),
-  },
-});
+  });
 
-const admin_showDelivery = createRoute({
-  ...operator,
-  method: 'get',
-  path: '/{licenseId}/deliveries/{deliveryId}',
-  summary: 'One delivery with the log of its attempts',
-  request: { params: LicenseParam.extend(DeliveryParam.shape) },
-  responses: {
-    200: { description: 'The delivery', content: { 'application/json': { schema: Delivery } } },
-    ...problemResponses(401, 403, 404, 503),
-  },
-});
-
-const admin_replayDelivery = createRoute({
-  ...operator,
-  method: 'post',
-  path: '/{licenseId}/deliveries/{deliveryId}/replay',
-  summary: 'Send a delivery again, with a fresh set of attempts',
-  request: { params: LicenseParam.extend(DeliveryParam.shape) },
-  responses: {
-    200: {
-      description: 'The delivery, due now',
-      content: { 'application/json': { schema: Delivery } },
+  const updateEndpoint = createRoute({
+    ...guard,
+    method: 'patch',
+    path: `${prefix}/endpoints/{endpointId}`,
+    summary: 'Change a webhook endpoint (URL, description, event types, active or disabled)',
+    request: {
+      params: endpointParams,
+      body: { content: { 'application/json': { schema: EndpointPatch } }, required: true },
     },
-    ...problemResponses(401, 403, 404, 503),
-  },
-});
-
-const admin_replayFailed = createRoute({
-  ...operator,
-  method: 'post',
-  path: '/{licenseId}/deliveries/replay',
-  summary: 'Send again every delivery given up since a time',
-  request: {
-    params: LicenseParam,
-    body: { content: { 'application/json': { schema: ReplayInput } }, required: true },
-  },
-  responses: {
-    200: {
-      description: 'How many deliveries are due again',
-      content: { 'application/json': { schema: z.object({ replayed: z.number().int() }) } },
+    responses: {
+      200: { description: 'The endpoint', content: { 'application/json': { schema: Endpoint } } },
+      ...problemResponses(400, 401, 403, 404, 503),
     },
-    ...problemResponses(400, 401, 403, 404, 503),
-  },
-});
+  });
+
+  const deleteEndpoint = createRoute({
+    ...guard,
+    method: 'delete',
+    path: `${prefix}/endpoints/{endpointId}`,
+    summary: 'Remove a webhook endpoint with its delivery log',
+    request: { params: endpointParams },
+    responses: {
+      204: { description: 'Removed' },
+      ...problemResponses(401, 403, 404, 503),
+    },
+  });
+
+  const listDeliveries = createRoute({
+    ...guard,
+    method: 'get',
+    path: `${prefix}/deliveries`,
+    summary: 'Deliveries, newest first',
+    request: { params, query: DeliveryQuery },
+    responses: {
+      200: {
+        description: 'Deliveries',
+        content: { 'application/json': { schema: z.object({ items: z.array(Delivery) }) } },
+      },
+      ...problemResponses(400, 401, 403, 404, 503),
+    },
+  });
+
+  const showDelivery = createRoute({
+    ...guard,
+    method: 'get',
+    path: `${prefix}/deliveries/{deliveryId}`,
+    summary: 'One delivery with the log of its attempts',
+    request: { params: deliveryParams },
+    responses: {
+      200: { description: 'The delivery', content: { 'application/json': { schema: Delivery } } },
+      ...problemResponses(401, 403, 404, 503),
+    },
+  });
+
+  const replayDelivery = createRoute({
+    ...guard,
+    method: 'post',
+    path: `${prefix}/deliveries/{deliveryId}/replay`,
+    summary: 'Send a delivery again, with a fresh set of attempts',
+    request: { params: deliveryParams },
+    responses: {
+      200: {
+        description: 'The delivery, due now',
+        content: { 'application/json': { schema: Delivery } },
+      },
+      ...problemResponses(401, 403, 404, 503),
+    },
+  });
+
+  const replayFailed = createRoute({
+    ...guard,
+    method: 'post',
+    path: `${prefix}/deliveries/replay`,
+    summary: 'Send again every delivery given up since a time',
+    request: {
+      params,
+      body: { content: { 'application/json': { schema: ReplayInput } }, required: true },
+    },
+    responses: {
+      200: {
+        description: 'How many deliveries are due again',
+        content: { 'application/json': { schema: z.object({ replayed: z.number().int() }) } },
+      },
+      ...problemResponses(400, 401, 403, 404, 503),
+    },
+  });
+
+  return createRouter()
+    .openapi(listEndpoints, (c) => {
+      return c.json({ items: svc(c).listEndpoints(lic(c)) }, 200);
+    })
+    .openapi(createEndpoint, (c) => {
+      return c.json(svc(c).createEndpoint(lic(c), c.req.valid('json')), 201);
+    })
+    .openapi(updateEndpoint, (c) => {
+      return c.json(
+        svc(c).updateEndpoint(lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
+        200,
+      );
+    })
+    .openapi(deleteEndpoint, (c) => {
+      svc(c).deleteEndpoint(lic(c), c.req.valid('param').endpointId);
+      return c.body(null, 204);
+    })
+    .openapi(listDeliveries, (c) => {
+      const q = c.req.valid('query');
+      return c.json(
+        {
+          items: svc(c).listDeliveries(lic(c), {
+            ...q,
+            since: q.since ? new Date(q.since) : undefined,
+          }),
+        },
+        200,
+      );
+    })
+    .openapi(showDelivery, (c) => {
+      return c.json(svc(c).delivery(lic(c), c.req.valid('param').deliveryId), 200);
+    })
+    .openapi(replayDelivery, (c) => {
+      return c.json(svc(c).replay(lic(c), c.req.valid('param').deliveryId), 200);
+    })
+    .openapi(replayFailed, (c) => {
+      return c.json(
+        { replayed: svc(c).replayFailed(lic(c), new Date(c.req.valid('json').since)) },
+        200,
+      );
+    });
+}
 
 /** Mounted at `/v1/admin/webhooks`. */
-export const webhookAdminRoutes = createRouter()
-  .openapi(admin_listEndpoints, (c) => {
-    return c.json({ items: svc(c).listEndpoints(lic(c)) }, 200);
-  })
-  .openapi(admin_createEndpoint, (c) => {
-    return c.json(svc(c).createEndpoint(lic(c), c.req.valid('json')), 201);
-  })
-  .openapi(admin_updateEndpoint, (c) => {
-    return c.json(
-      svc(c).updateEndpoint(lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
-      200,
-    );
-  })
-  .openapi(admin_deleteEndpoint, (c) => {
-    svc(c).deleteEndpoint(lic(c), c.req.valid('param').endpointId);
-    return c.body(null, 204);
-  })
-  .openapi(admin_listDeliveries, (c) => {
-    const q = c.req.valid('query');
-    return c.json(
-      {
-        items: svc(c).listDeliveries(lic(c), {
-          ...q,
-          since: q.since ? new Date(q.since) : undefined,
-        }),
-      },
-      200,
-    );
-  })
-  .openapi(admin_showDelivery, (c) => {
-    return c.json(svc(c).delivery(lic(c), c.req.valid('param').deliveryId), 200);
-  })
-  .openapi(admin_replayDelivery, (c) => {
-    return c.json(svc(c).replay(lic(c), c.req.valid('param').deliveryId), 200);
-  })
-  .openapi(admin_replayFailed, (c) => {
-    return c.json(
-      { replayed: svc(c).replayFailed(lic(c), new Date(c.req.valid('json').since)) },
-      200,
-    );
-  });
-
-const license_listEndpoints = createRoute({
-  ...secretKey,
-  method: 'get',
-  path: '/endpoints',
-  summary: 'List the webhook endpoints',
-  responses: {
-    200: {
-      description: 'The endpoints',
-      content: { 'application/json': { schema: z.object({ items: z.array(Endpoint) }) } },
-    },
-    ...problemResponses(401, 403, 404, 503),
-  },
-});
-
-const license_createEndpoint = createRoute({
-  ...secretKey,
-  method: 'post',
-  path: '/endpoints',
-  summary: 'Add a webhook endpoint (its secret is shown once)',
-  request: { body: { content: { 'application/json': { schema: EndpointInput } }, required: true } },
-  responses: {
-    201: {
-      description: 'The endpoint and its signing secret, shown only now',
-      content: { 'application/json': { schema: CreatedEndpoint } },
-    },
-    ...problemResponses(400, 401, 403, 404, 503),
-  },
-});
-
-const license_updateEndpoint = createRoute({
-  ...secretKey,
-  method: 'patch',
-  path: '/endpoints/{endpointId}',
-  summary: 'Change a webhook endpoint (URL, description, event types, active or disabled)',
-  request: {
-    params: EndpointParam,
-    body: { content: { 'application/json': { schema: EndpointPatch } }, required: true },
-  },
-  responses: {
-    200: { description: 'The endpoint', content: { 'application/json': { schema: Endpoint } } },
-    ...problemResponses(400, 401, 403, 404, 503),
-  },
-});
-
-const license_deleteEndpoint = createRoute({
-  ...secretKey,
-  method: 'delete',
-  path: '/endpoints/{endpointId}',
-  summary: 'Remove a webhook endpoint with its delivery log',
-  request: { params: EndpointParam },
-  responses: {
-    204: { description: 'Removed' },
-    ...problemResponses(401, 403, 404, 503),
-  },
-});
-
-const license_listDeliveries = createRoute({
-  ...secretKey,
-  method: 'get',
-  path: '/deliveries',
-  summary: 'Deliveries, newest first',
-  request: { query: DeliveryQuery },
-  responses: {
-    200: {
-      description: 'Deliveries',
-      content: { 'application/json': { schema: z.object({ items: z.array(Delivery) }) } },
-    },
-    ...problemResponses(400, 401, 403, 404, 503),
-  },
-});
-
-const license_showDelivery = createRoute({
-  ...secretKey,
-  method: 'get',
-  path: '/deliveries/{deliveryId}',
-  summary: 'One delivery with the log of its attempts',
-  request: { params: DeliveryParam },
-  responses: {
-    200: { description: 'The delivery', content: { 'application/json': { schema: Delivery } } },
-    ...problemResponses(401, 403, 404, 503),
-  },
-});
-
-const license_replayDelivery = createRoute({
-  ...secretKey,
-  method: 'post',
-  path: '/deliveries/{deliveryId}/replay',
-  summary: 'Send a delivery again, with a fresh set of attempts',
-  request: { params: DeliveryParam },
-  responses: {
-    200: {
-      description: 'The delivery, due now',
-      content: { 'application/json': { schema: Delivery } },
-    },
-    ...problemResponses(401, 403, 404, 503),
-  },
-});
-
-const license_replayFailed = createRoute({
-  ...secretKey,
-  method: 'post',
-  path: '/deliveries/replay',
-  summary: 'Send again every delivery given up since a time',
-  request: { body: { content: { 'application/json': { schema: ReplayInput } }, required: true } },
-  responses: {
-    200: {
-      description: 'How many deliveries are due again',
-      content: { 'application/json': { schema: z.object({ replayed: z.number().int() }) } },
-    },
-    ...problemResponses(400, 401, 403, 404, 503),
-  },
-});
+export const webhookAdminRoutes = webhookRouter(operatorAccess);
 
 /** Mounted at `/v1/webhooks`. */
-export const webhookRoutes = createRouter()
-  .openapi(license_listEndpoints, (c) => {
-    return c.json({ items: svc(c).listEndpoints(lic(c)) }, 200);
-  })
-  .openapi(license_createEndpoint, (c) => {
-    return c.json(svc(c).createEndpoint(lic(c), c.req.valid('json')), 201);
-  })
-  .openapi(license_updateEndpoint, (c) => {
-    return c.json(
-      svc(c).updateEndpoint(lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
-      200,
-    );
-  })
-  .openapi(license_deleteEndpoint, (c) => {
-    svc(c).deleteEndpoint(lic(c), c.req.valid('param').endpointId);
-    return c.body(null, 204);
-  })
-  .openapi(license_listDeliveries, (c) => {
-    const q = c.req.valid('query');
-    return c.json(
-      {
-        items: svc(c).listDeliveries(lic(c), {
-          ...q,
-          since: q.since ? new Date(q.since) : undefined,
-        }),
-      },
-      200,
-    );
-  })
-  .openapi(license_showDelivery, (c) => {
-    return c.json(svc(c).delivery(lic(c), c.req.valid('param').deliveryId), 200);
-  })
-  .openapi(license_replayDelivery, (c) => {
-    return c.json(svc(c).replay(lic(c), c.req.valid('param').deliveryId), 200);
-  })
-  .openapi(license_replayFailed, (c) => {
-    return c.json(
-      { replayed: svc(c).replayFailed(lic(c), new Date(c.req.valid('json').since)) },
-      200,
-    );
-  });
+export const webhookRoutes = webhookRouter(secretKeyAccess);
