@@ -5,12 +5,7 @@
  * services as the admin API, so both accept, refuse and record exactly the same. A running
  * server sees changes made here once its license cache expires (LICENSE_CACHE_TTL_MS).
  */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { pino } from 'pino';
-import { applyMigrations, openDatabase } from '../db/client.js';
-import { EnvError, loadEnv } from '../env.js';
-import { ApiError } from '../errors.js';
-import { createLogger } from '../logger.js';
+import type { ParseArgsConfig } from 'node:util';
 import type { LicenseView } from '../modules/licenses/admin.js';
 import {
   LicenseCreateInput,
@@ -19,7 +14,6 @@ import {
   RotateInput,
   StatusChangeInput,
 } from '../modules/licenses/inputs.js';
-import { loadSecretBox } from '../modules/licenses/secrets.js';
 import { billingCommand, BILLING_USAGE } from '../modules/billing/cli.js';
 import { marketplaceCommand, MARKETPLACE_USAGE } from '../modules/marketplace/cli.js';
 import { rewardsCommand, REWARDS_USAGE } from '../modules/rewards/cli.js';
@@ -32,7 +26,9 @@ import {
   type TicketView,
 } from '../modules/support/service.js';
 import { parseInput } from '../router.js';
-import { createServices, type Services } from '../services.js';
+import type { Services } from '../services.js';
+import { UsageError, type CommandOutput } from './command.js';
+import { parseCommandLine, runCommand, type CommandLine } from './run.js';
 
 const USAGE = `Usage: npm run admin -- <group> <command> [options]   (add --json for machine-readable output)
 
@@ -61,8 +57,6 @@ ${REWARDS_USAGE}
 ${PAYMENTS_USAGE}
 ${BILLING_USAGE}
 ${MARKETPLACE_USAGE}`;
-
-class UsageError extends Error {}
 
 const options = {
   json: { type: 'boolean' },
@@ -107,9 +101,7 @@ const options = {
   to: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
-type Flags = ReturnType<
-  typeof parseArgs<{ options: typeof options; allowPositionals: true }>
->['values'];
+type Flags = CommandLine<typeof options>['flags'];
 
 /** Which flag a validation error's path came from, so messages speak the CLI's language. */
 const flagOf: Record<string, string> = {
@@ -246,17 +238,12 @@ function ticketText(t: TicketView): string {
 
 // ---------------------------------------------------------------------------------------
 
-interface Output {
-  json: unknown;
-  text: string;
-}
-
 function licenseCommand(
   services: Services,
   command: string,
   positionals: string[],
   flags: Flags,
-): Output {
+): CommandOutput {
   const admin = services.licenseAdmin;
   const withUsage = (view: LicenseView) => {
     const usage = services.usage.snapshot(services.licenses.getById(view.id)!);
@@ -423,7 +410,7 @@ function ticketCommand(
   command: string,
   positionals: string[],
   flags: Flags,
-): Output {
+): CommandOutput {
   const support = services.support;
   switch (command) {
     case 'list': {
@@ -468,15 +455,10 @@ function ticketCommand(
   }
 }
 
-function main(argv: string[]): number {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values: flags, positionals } = parsed;
+async function main(argv: string[]): Promise<number> {
+  const line = parseCommandLine(argv, options, USAGE);
+  if (typeof line === 'number') return line;
+  const { flags, positionals } = line;
   const [group, command, ...rest] = positionals;
   if (flags.help || !group) {
     console.log(USAGE);
@@ -493,28 +475,11 @@ function main(argv: string[]): number {
     return 2;
   }
 
-  let env;
-  try {
-    env = loadEnv();
-  } catch (error) {
-    if (error instanceof EnvError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
-  const database = openDatabase(env.databaseFile);
-  let services: Services | undefined;
-  try {
-    applyMigrations(database);
-    services = createServices({
-      config: env,
-      database,
-      // Logs go to stderr so that stdout stays parseable with --json.
-      logger: createLogger('warn', pino.destination(2)),
-      secrets: loadSecretBox(env),
-    });
-    const output =
+  return runCommand({
+    usage: USAGE,
+    json: flags.json,
+    fieldLabel: (path) => flagOf[path.split('.')[1] ?? path] ?? path,
+    command: (services) =>
       group === 'license'
         ? licenseCommand(services, command, rest, flags)
         : group === 'plan' || group === 'subscription'
@@ -529,43 +494,13 @@ function main(argv: string[]): number {
                   rest,
                   flags,
                 )
-              : ticketCommand(services, command, rest, flags);
-    console.log(flags.json ? JSON.stringify(output.json, null, 2) : output.text);
-    return 0;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    if (error instanceof ApiError) {
-      if (flags.json) {
-        console.log(
-          JSON.stringify(
-            { error: { code: error.code, detail: error.message, errors: error.errors } },
-            null,
-            2,
-          ),
-        );
-      } else {
-        console.error(`error (${error.code}): ${error.message}`);
-        for (const e of error.errors ?? []) {
-          const field = e.path.split('.')[1] ?? e.path;
-          console.error(`  ${flagOf[field] ?? e.path}: ${e.message}`);
-        }
-      }
-      return 1;
-    }
-    throw error;
-  } finally {
-    services?.close();
-    database.close();
-  }
+              : ticketCommand(services, command, rest, flags),
+  });
 }
 
 const argv = process.argv.slice(2);
 // Payments, refunds, receipts and partner webhooks wait on Stripe or the network: run apart.
-if (paymentGroups.has(argv.find((a) => !a.startsWith('-')) ?? '')) {
-  void paymentsCli(argv, USAGE).then((code) => (process.exitCode = code));
-} else {
-  process.exitCode = main(argv);
-}
+const run = paymentGroups.has(argv.find((a) => !a.startsWith('-')) ?? '')
+  ? paymentsCli(argv, USAGE)
+  : main(argv);
+void run.then((code) => (process.exitCode = code));

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { licenseFlag, required, type CommandOutput } from '../../cli/command.js';
 import { ApiError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import type { Plan } from './plans.js';
@@ -14,27 +15,6 @@ export interface BillingFlags {
   license?: string | undefined;
   learner?: string | undefined;
   file?: string | undefined;
-}
-
-interface Output {
-  json: unknown;
-  text: string;
-}
-
-function need(value: string | undefined, flag: string): string {
-  if (!value) {
-    throw new ApiError('validation_failed', `${flag} is required.`, {
-      errors: [{ path: `flags.${flag}`, message: 'Required' }],
-    });
-  }
-  return value;
-}
-
-function licenseOf(services: Services, flags: BillingFlags): string {
-  const id = need(flags.license, '--license');
-  if (!services.licenses.getById(id))
-    throw new ApiError('not_found', `No license has the id ${id}.`);
-  return id;
 }
 
 const money = (amount: number, currency: string) => `${(amount / 100).toFixed(2)} ${currency}`;
@@ -63,19 +43,19 @@ export function billingCommand(
   group: 'plan' | 'subscription',
   command: string,
   flags: BillingFlags,
-): Output {
+): CommandOutput {
   const catalog = services.billing.plans;
   const key = `${group} ${command}`;
   switch (key) {
     case 'plan show': {
-      const id = licenseOf(services, flags);
+      const id = licenseFlag(services, flags.license);
       const override = catalog.override(id);
       const plans = catalog.plans(id);
       return { json: { overridden: override !== null, plans }, text: planText(plans, !!override) };
     }
     case 'plan set': {
-      const id = licenseOf(services, flags);
-      const file = need(flags.file, '--file');
+      const id = licenseFlag(services, flags.license);
+      const file = required(flags.file, '--file');
       let input: unknown;
       try {
         input = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -88,7 +68,7 @@ export function billingCommand(
       return { json: { overridden: true, plans }, text: planText(plans, true) };
     }
     case 'plan clear': {
-      const id = licenseOf(services, flags);
+      const id = licenseFlag(services, flags.license);
       const had = catalog.clearOverride(id);
       return {
         json: { overridden: false, plans: catalog.plans(id) },
@@ -96,8 +76,11 @@ export function billingCommand(
       };
     }
     case 'subscription list': {
-      const id = licenseOf(services, flags);
-      const items = services.billing.subscriptions.history(id, need(flags.learner, '--learner'));
+      const id = licenseFlag(services, flags.license);
+      const items = services.billing.subscriptions.history(
+        id,
+        required(flags.learner, '--learner'),
+      );
       return {
         json: { subscriptions: items },
         text: items.length ? items.map(subLine).join('\n') : 'No subscriptions.',

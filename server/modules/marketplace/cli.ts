@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { licenseFlag, required, type CommandOutput } from '../../cli/command.js';
 import { ApiError } from '../../errors.js';
 import { parseInput } from '../../router.js';
 import type { Services } from '../../services.js';
@@ -49,11 +50,6 @@ export interface MarketplaceFlags {
   note?: string | undefined;
 }
 
-interface Output {
-  json: unknown;
-  text: string;
-}
-
 const CONTENT_TYPES: Record<string, string> = {
   '.png': 'image/png',
   '.jpg': 'image/jpeg',
@@ -68,24 +64,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.m4a': 'audio/mp4',
 };
 
-function need(value: string | undefined, flag: string): string {
-  if (!value) {
-    throw new ApiError('validation_failed', `${flag} is required.`, {
-      errors: [{ path: `flags.${flag}`, message: 'Required' }],
-    });
-  }
-  return value;
-}
-
-function licenseOf(services: Services, flags: MarketplaceFlags): string {
-  const id = need(flags.license, '--license');
-  if (!services.licenses.getById(id))
-    throw new ApiError('not_found', `No license has the id ${id}.`);
-  return id;
-}
-
 function operator(services: Services, flags: MarketplaceFlags): Author {
-  return { licenseId: licenseOf(services, flags), instructorId: null };
+  return { licenseId: licenseFlag(services, flags.license), instructorId: null };
 }
 
 function date(value: string | undefined, flag: string): Date | undefined {
@@ -133,7 +113,7 @@ export function marketplaceCommand(
   command: string,
   positionals: string[],
   flags: MarketplaceFlags,
-): Output {
+): CommandOutput {
   const m = services.marketplace;
   const key = `${group} ${command}`;
   switch (key) {
@@ -145,18 +125,18 @@ export function marketplaceCommand(
         enterprise: flags.enterprise ?? false,
         ...(shareBps !== undefined ? { shareBps: Number(shareBps) } : {}),
       });
-      const created = m.createInstructor(licenseOf(services, flags), input);
+      const created = m.createInstructor(licenseFlag(services, flags.license), input);
       return { json: created, text: instructorLine(created) };
     }
     case 'instructor list': {
-      const items = m.instructors(licenseOf(services, flags));
+      const items = m.instructors(licenseFlag(services, flags.license));
       return {
         json: { items },
         text: items.length ? items.map(instructorLine).join('\n') : 'No instructors.',
       };
     }
     case 'course create': {
-      const file = need(flags.file, '--file');
+      const file = required(flags.file, '--file');
       let raw: unknown;
       try {
         raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -189,26 +169,30 @@ export function marketplaceCommand(
     case 'course publish':
     case 'course archive': {
       const status = command === 'publish' ? 'published' : 'archived';
-      const course = m.updateCourse(operator(services, flags), need(positionals[0], 'course id'), {
-        status,
-      });
+      const course = m.updateCourse(
+        operator(services, flags),
+        required(positionals[0], 'course id'),
+        {
+          status,
+        },
+      );
       return { json: course, text: courseLine(course) };
     }
     case 'course cover': {
-      const file = readFile(need(flags.file, '--file'));
+      const file = readFile(required(flags.file, '--file'));
       const course = m.setCover(
         operator(services, flags),
-        need(positionals[0], 'course id'),
+        required(positionals[0], 'course id'),
         { type: file.type, size: file.bytes.length },
         file.bytes,
       );
       return { json: course, text: `${courseLine(course)}\ncover ${course.coverUrl}` };
     }
     case 'course material': {
-      const file = readFile(need(flags.file, '--file'));
+      const file = readFile(required(flags.file, '--file'));
       const course = m.addMaterial(
         operator(services, flags),
-        need(positionals[0], 'course id'),
+        required(positionals[0], 'course id'),
         { title: flags.title ?? file.name, fileName: file.name },
         { type: file.type, size: file.bytes.length },
         file.bytes,
@@ -225,7 +209,7 @@ export function marketplaceCommand(
     }
     case 'review hide':
     case 'review show': {
-      const id = need(positionals[0], 'review id');
+      const id = required(positionals[0], 'review id');
       const licenseId = m.reviews.licenseOf(id);
       if (!licenseId) throw new ApiError('not_found', `No review ${id}.`);
       const result = m.reviews.setHidden(licenseId, id, command === 'hide');
@@ -235,8 +219,8 @@ export function marketplaceCommand(
       const from = date(flags.from, '--from');
       const to = date(flags.to, '--to');
       const report = m.earnings.report(
-        licenseOf(services, flags),
-        need(flags.instructor, '--instructor'),
+        licenseFlag(services, flags.license),
+        required(flags.instructor, '--instructor'),
         { ...(from ? { from } : {}), ...(to ? { to } : {}) },
       );
       const lines = [
@@ -256,13 +240,13 @@ export function marketplaceCommand(
       return { json: report, text: lines.join('\n') };
     }
     case 'earnings payout': {
-      const amount = Number(need(flags.amount, '--amount'));
+      const amount = Number(required(flags.amount, '--amount'));
       const result = m.earnings.payout(
-        licenseOf(services, flags),
-        need(flags.instructor, '--instructor'),
+        licenseFlag(services, flags.license),
+        required(flags.instructor, '--instructor'),
         {
           amount,
-          currency: need(flags.currency, '--currency').toUpperCase(),
+          currency: required(flags.currency, '--currency').toUpperCase(),
           ...(flags.note ? { note: flags.note } : {}),
         },
       );
@@ -272,7 +256,7 @@ export function marketplaceCommand(
       };
     }
     case 'earnings split': {
-      const licenseId = licenseOf(services, flags);
+      const licenseId = licenseFlag(services, flags.license);
       const current = m.settings(licenseId);
       const wanted = {
         instructorShareBps:

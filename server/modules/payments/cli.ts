@@ -4,20 +4,17 @@
  * whole. They open the same database and call the same services as the admin API.
  */
 import { randomUUID } from 'node:crypto';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { pino } from 'pino';
+import type { ParseArgsConfig } from 'node:util';
 import Stripe from 'stripe';
-import { applyMigrations, openDatabase } from '../../db/client.js';
-import { EnvError, loadEnv } from '../../env.js';
+import { licenseFlag, required, UsageError, type CommandOutput } from '../../cli/command.js';
+import { parseCommandLine, runCommand, type CommandLine } from '../../cli/run.js';
 import { ApiError } from '../../errors.js';
-import { createLogger } from '../../logger.js';
-import { createServices, type Services } from '../../services.js';
+import type { Services } from '../../services.js';
 import {
   EMULATOR_SECRET_KEY,
   findRunningEmulator,
 } from '../../../demo/stripe-emulator/discovery.js';
-import { loadSecretBox } from '../licenses/secrets.js';
-import { CommandUsageError, WEBHOOKS_USAGE, webhooksCommand } from '../webhooks/cli.js';
+import { WEBHOOKS_USAGE, webhooksCommand } from '../webhooks/cli.js';
 import { refundReasons, type PaymentDetail, type RefundReason } from './service.js';
 
 export const PAYMENTS_USAGE = `  payment list --license <id> [--status succeeded|requires_payment_method|…] [--limit <n>]
@@ -46,30 +43,7 @@ const options = {
   since: { type: 'string' },
 } satisfies ParseArgsConfig['options'];
 
-type Flags = ReturnType<
-  typeof parseArgs<{ options: typeof options; allowPositionals: true }>
->['values'];
-
-interface Output {
-  json: unknown;
-  text: string;
-}
-
-function need(value: string | undefined, flag: string): string {
-  if (!value) {
-    throw new ApiError('validation_failed', `${flag} is required.`, {
-      errors: [{ path: `flags.${flag}`, message: 'Required' }],
-    });
-  }
-  return value;
-}
-
-function license(services: Services, flags: Flags): string {
-  const id = need(flags.license, '--license');
-  if (!services.licenses.getById(id))
-    throw new ApiError('not_found', `No license has the id ${id}.`);
-  return id;
-}
+type Flags = CommandLine<typeof options>['flags'];
 
 function positiveInt(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -94,11 +68,11 @@ async function command(
   name: string,
   positionals: string[],
   flags: Flags,
-): Promise<Output> {
-  const id = (what: string) => need(positionals[0], what);
+): Promise<CommandOutput> {
+  const id = (what: string) => required(positionals[0], what);
   switch (`${group} ${name}`) {
     case 'payment list': {
-      const items = services.payments.list(license(services, flags), {
+      const items = services.payments.list(licenseFlag(services, flags.license), {
         status: flags.status,
         limit: positiveInt(flags.limit, '--limit') ?? 100,
       });
@@ -108,7 +82,7 @@ async function command(
       };
     }
     case 'payment show': {
-      const p = services.payments.detail(license(services, flags), id('<payment id>'));
+      const p = services.payments.detail(licenseFlag(services, flags.license), id('<payment id>'));
       const refunds = p.refunds.map(
         (r) =>
           `  refund ${r.id}  ${r.amount} ${r.currency}  ${r.source}  ${r.reason ?? ''}  ${r.createdAt}`,
@@ -123,18 +97,22 @@ async function command(
         });
       }
       const key = flags.key ?? `cli_${randomUUID()}`;
-      const refund = await services.payments.refund(license(services, flags), id('<payment id>'), {
-        amount: positiveInt(flags.amount, '--amount'),
-        reason,
-        idempotencyKey: key,
-      });
+      const refund = await services.payments.refund(
+        licenseFlag(services, flags.license),
+        id('<payment id>'),
+        {
+          amount: positiveInt(flags.amount, '--amount'),
+          reason,
+          idempotencyKey: key,
+        },
+      );
       return {
         json: { ...refund, idempotencyKey: key },
         text: `Refunded ${refund.amount} ${refund.currency} (${refund.id}); idempotency key ${key}.`,
       };
     }
     case 'receipt show': {
-      const licenseId = license(services, flags);
+      const licenseId = licenseFlag(services, flags.license);
       const receipt = services.payments.receipts.ofLicense(licenseId, id('<receipt id>'));
       const link = flags.link
         ? services.payments.receipts.link({
@@ -154,20 +132,15 @@ async function command(
     }
     default:
       if (group === 'webhook') return webhooksCommand(services, name, positionals, flags);
-      throw new CommandUsageError(`unknown ${group} command "${name}"`);
+      throw new UsageError(`unknown ${group} command "${name}"`);
   }
 }
 
 /** Runs one `payment|refund|receipt|webhook` command line; resolves to the exit code. */
 export async function paymentsCli(argv: string[], usage: string): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${usage}`);
-    return 2;
-  }
-  const { values: flags, positionals } = parsed;
+  const line = parseCommandLine(argv, options, usage);
+  if (typeof line === 'number') return line;
+  const { flags, positionals } = line;
   const [group = '', name, ...rest] = positionals;
   if (flags.help) {
     console.log(usage);
@@ -177,63 +150,16 @@ export async function paymentsCli(argv: string[], usage: string): Promise<number
     console.error(`missing ${group} command\n\n${usage}`);
     return 2;
   }
-  let env;
-  try {
-    env = loadEnv();
-  } catch (error) {
-    if (error instanceof EnvError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
-  const database = openDatabase(env.databaseFile);
-  let services: Services | undefined;
-  try {
-    applyMigrations(database);
+  return runCommand({
+    usage,
+    json: flags.json,
+    fieldLabel: (path) => path.replace(/^flags\./, ''),
+    errorExtensions: true,
     // Without Stripe keys, the Stripe of a running `npm start` is its emulator: use that one.
-    const emulator = env.stripeSecretKey ? null : findRunningEmulator(env.dataDir);
-    services = createServices({
-      config: env,
-      database,
-      logger: createLogger('warn', pino.destination(2)),
-      secrets: loadSecretBox(env),
-      ...(emulator ? { stripe: new Stripe(EMULATOR_SECRET_KEY, emulator) } : {}),
-    });
-    const output = await command(services, group, name, rest, flags);
-    console.log(flags.json ? JSON.stringify(output.json, null, 2) : output.text);
-    return 0;
-  } catch (error) {
-    if (error instanceof CommandUsageError) {
-      console.error(`${error.message}\n\n${usage}`);
-      return 2;
-    }
-    if (error instanceof ApiError) {
-      if (flags.json) {
-        console.log(
-          JSON.stringify(
-            {
-              error: {
-                code: error.code,
-                detail: error.message,
-                errors: error.errors,
-                ...error.extensions,
-              },
-            },
-            null,
-            2,
-          ),
-        );
-      } else {
-        console.error(`error (${error.code}): ${error.message}`);
-        for (const e of error.errors ?? [])
-          console.error(`  ${e.path.replace(/^flags\./, '')}: ${e.message}`);
-      }
-      return 1;
-    }
-    throw error;
-  } finally {
-    services?.close();
-    database.close();
-  }
+    stripe: (env) => {
+      const emulator = env.stripeSecretKey ? null : findRunningEmulator(env.dataDir);
+      return emulator ? new Stripe(EMULATOR_SECRET_KEY, emulator) : undefined;
+    },
+    command: (services) => command(services, group, name, rest, flags),
+  });
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { licenseFlag, required, type CommandOutput } from '../../cli/command.js';
 import { ApiError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import type { RedemptionView } from './redemptions.js';
@@ -22,27 +23,6 @@ export interface RewardsFlags {
   key?: string | undefined;
 }
 
-interface Output {
-  json: unknown;
-  text: string;
-}
-
-function need(value: string | undefined, flag: string): string {
-  if (!value) {
-    throw new ApiError('validation_failed', `${flag} is required.`, {
-      errors: [{ path: `flags.${flag}`, message: 'Required' }],
-    });
-  }
-  return value;
-}
-
-function licenseOf(services: Services, flags: RewardsFlags): string {
-  const id = need(flags.license, '--license');
-  if (!services.licenses.getById(id))
-    throw new ApiError('not_found', `No license has the id ${id}.`);
-  return id;
-}
-
 const line = (r: RedemptionView & { learnerId?: string }) =>
   `${r.id}  ${r.status.padEnd(9)}  ${String(r.cost).padStart(6)}  ${r.kind.padEnd(14)}  ${r.title}` +
   (r.learnerId ? `  (learner ${r.learnerId})` : '') +
@@ -54,7 +34,7 @@ export function rewardsCommand(
   command: string,
   positionals: string[],
   flags: RewardsFlags,
-): Output {
+): CommandOutput {
   const { ledger, redemptions } = services.rewards;
   switch (command) {
     case 'check': {
@@ -78,7 +58,7 @@ export function rewardsCommand(
           errors: [{ path: 'flags.--status', message: redemptionStatuses.join(', ') }],
         });
       }
-      const items = redemptions.redemptionsWithLearner(licenseOf(services, flags), {
+      const items = redemptions.redemptionsWithLearner(licenseFlag(services, flags.license), {
         limit: 500,
         ...(status ? { status } : {}),
       });
@@ -90,30 +70,30 @@ export function rewardsCommand(
     case 'fulfil':
     case 'reject': {
       const [id] = positionals;
-      const licenseId = licenseOf(services, flags);
+      const licenseId = licenseFlag(services, flags.license);
       const done =
         command === 'fulfil'
-          ? redemptions.fulfil(licenseId, need(id, 'redemption id'), flags.note ?? null)
-          : redemptions.reject(licenseId, need(id, 'redemption id'), flags.note ?? null);
+          ? redemptions.fulfil(licenseId, required(id, 'redemption id'), flags.note ?? null)
+          : redemptions.reject(licenseId, required(id, 'redemption id'), flags.note ?? null);
       return { json: done, text: line(done) };
     }
     case 'grant': {
-      const amount = Number(need(flags.amount, '--amount'));
+      const amount = Number(required(flags.amount, '--amount'));
       if (!Number.isSafeInteger(amount) || amount < 1) {
         throw new ApiError('validation_failed', '--amount must be a whole number of tokens.', {
           errors: [{ path: 'flags.--amount', message: 'Expected a positive integer' }],
         });
       }
-      const result = ledger.bonus(licenseOf(services, flags), {
-        learnerId: need(flags.learner, '--learner'),
+      const result = ledger.bonus(licenseFlag(services, flags.license), {
+        learnerId: required(flags.learner, '--learner'),
         amount,
-        reason: need(flags.reason, '--reason'),
+        reason: required(flags.reason, '--reason'),
         idempotencyKey: `operator:${flags.key ?? randomUUID()}`,
       });
       return { json: result, text: `granted ${amount}; balance now ${result.balance}` };
     }
     case 'expire': {
-      const expired = ledger.expireDue(licenseOf(services, flags));
+      const expired = ledger.expireDue(licenseFlag(services, flags.license));
       return { json: { expired }, text: `${expired} token(s) expired.` };
     }
     default:

@@ -1,3 +1,4 @@
+import { licenseFlag, required, UsageError, type CommandOutput } from '../../cli/command.js';
 import { ApiError } from '../../errors.js';
 import type { Services } from '../../services.js';
 import type { DeliveryView } from './service.js';
@@ -23,29 +24,10 @@ export interface WebhookFlags {
   limit?: string | undefined;
 }
 
-/** A command line that names no known command: the usage is printed, exit code 2. */
-export class CommandUsageError extends Error {}
-
-interface Output {
-  json: unknown;
-  text: string;
-}
-
-function need(value: string | undefined, flag: string): string {
-  if (!value) {
-    throw new ApiError('validation_failed', `${flag} is required.`, {
-      errors: [{ path: `flags.${flag}`, message: 'Required' }],
-    });
-  }
-  return value;
-}
-
-function licenseOf(services: Services, flags: WebhookFlags, required: boolean): string | undefined {
-  if (!required && !flags.license) return undefined;
-  const id = need(flags.license, '--license');
-  if (!services.licenses.getById(id))
-    throw new ApiError('not_found', `No license has the id ${id}.`);
-  return id;
+/** The license `--license` names; where it may be left out, none (every license). */
+function licenseOf(services: Services, flags: WebhookFlags, needed: boolean): string | undefined {
+  if (!needed && !flags.license) return undefined;
+  return licenseFlag(services, flags.license);
 }
 
 function time(value: string | undefined, flag: string): Date | undefined {
@@ -72,9 +54,9 @@ export function webhooksCommand(
   command: string,
   positionals: string[],
   flags: WebhookFlags,
-): Output {
+): CommandOutput {
   const { webhooks } = services;
-  const one = (what: string) => need(positionals[0], what);
+  const one = (what: string) => required(positionals[0], what);
   switch (command) {
     case 'endpoints': {
       const items = webhooks.listEndpoints(licenseOf(services, flags, true)!);
@@ -92,7 +74,7 @@ export function webhooksCommand(
     }
     case 'add': {
       const created = webhooks.createEndpoint(licenseOf(services, flags, true)!, {
-        url: need(flags.url, '--url'),
+        url: required(flags.url, '--url'),
         description: flags.description,
         eventTypes: flags.event,
       });
@@ -138,7 +120,7 @@ export function webhooksCommand(
       return { json: d, text: `Replaying ${d.id}: due now.` };
     }
     case 'replay-failed': {
-      const since = time(need(flags.since, '--since'), '--since')!;
+      const since = time(required(flags.since, '--since'), '--since')!;
       const replayed = webhooks.replayFailed(licenseOf(services, flags, false), since);
       return {
         json: { replayed },
@@ -146,6 +128,6 @@ export function webhooksCommand(
       };
     }
     default:
-      throw new CommandUsageError(`unknown webhook command "${command}"`);
+      throw new UsageError(`unknown webhook command "${command}"`);
   }
 }
