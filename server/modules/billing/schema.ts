@@ -69,6 +69,12 @@ export const subscriptions = sqliteTable(
     canceledAt: integer({ mode: 'timestamp_ms' }),
     endedAt: integer({ mode: 'timestamp_ms' }),
     latestInvoiceId: text(),
+    /**
+     * A trial whose card is not saved yet (Stripe's `pending_setup_intent`): it gives no
+     * features, is not the learner's live subscription and does not use up their one trial.
+     * Kept as it was once Stripe ends the subscription.
+     */
+    awaitingSetup: integer({ mode: 'boolean' }).notNull().default(false),
     /** When the Stripe state written here was read; an older read never overwrites a newer. */
     syncedAt: integer({ mode: 'timestamp_ms' }),
     ...timestamps,

@@ -1,0 +1,1 @@
+ALTER TABLE `subscriptions` ADD `awaiting_setup` integer DEFAULT false NOT NULL;
