@@ -1,94 +1,16 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import Stripe from 'stripe';
-import { createStripeEmulator, type StripeEmulator } from '../../demo/stripe-emulator/index.js';
-import { createApp } from '../../server/app.js';
-import { applyMigrations, openDatabase, type Database_ } from '../../server/db/client.js';
-import { loadEnv } from '../../server/env.js';
-import { createLogger } from '../../server/logger.js';
 import type { CourseInput } from '../../server/modules/marketplace/openapi.js';
 import type { Author } from '../../server/modules/marketplace/service.js';
-import { SecretBox } from '../../server/modules/licenses/secrets.js';
-import { createServices, type Services } from '../../server/services.js';
-import {
-  createLicense,
-  learnerHeaders,
-  OPERATOR_TOKEN,
-  SECRETS_KEY,
-  signToken,
-  TestClock,
-} from '../licensing/helpers.js';
+import { startStripeApp, type StripeApp } from '../fixtures/stripe-app.js';
+import { createLicense, learnerHeaders, signToken } from '../licensing/helpers.js';
 
 export const STRIPE_KEY = 'sk_test_marketplaceSuite';
 export const WEBHOOK_SECRET = 'whsec_marketplaceSuiteSecret';
 
-export interface MarketHarness {
-  url: string;
-  dir: string;
-  services: Services;
-  database: Database_;
-  clock: TestClock;
-  emulator: StripeEmulator;
-  stripe: Stripe;
-  fetch(p: string, init?: RequestInit): Promise<Response>;
-  close(): Promise<void>;
-}
+export type MarketHarness = StripeApp;
 
 /** The real application, its files in a temporary data directory, and the Stripe emulator. */
-export async function startMarket(): Promise<MarketHarness> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-market-'));
-  const database = openDatabase(path.join(dir, 'liberation.db'));
-  applyMigrations(database);
-  const clock = new TestClock();
-  const emulator = createStripeEmulator({
-    delivery: { initialBackoffMs: 20, maxAttempts: 4, timeoutMs: 5000 },
-  });
-  await emulator.start();
-  const stripe = new Stripe(STRIPE_KEY, { ...emulator.sdkConfig, maxNetworkRetries: 0 });
-  const services = createServices({
-    config: {
-      ...loadEnv({ NODE_ENV: 'test' }),
-      dataDir: dir,
-      licenseCacheTtlMs: 0,
-      operatorToken: OPERATOR_TOKEN,
-      usageFlushIntervalMs: 60_000,
-      stripeWebhookSecret: WEBHOOK_SECRET,
-    },
-    database,
-    logger: createLogger('silent'),
-    clock,
-    secrets: new SecretBox(SECRETS_KEY),
-    stripe,
-  });
-  const app = createApp(services);
-  const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
-      resolve({ server: s, port: info.port }),
-    );
-  });
-  const url = `http://127.0.0.1:${port}`;
-  emulator.webhooks.addEndpoint({ url: `${url}/v1/webhooks/stripe`, secret: WEBHOOK_SECRET });
-  return {
-    url,
-    dir,
-    services,
-    database,
-    clock,
-    emulator,
-    stripe,
-    fetch: (p, init) => fetch(url + p, init),
-    close: async () => {
-      await emulator.stop();
-      if ('closeAllConnections' in server) server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      services.close();
-      database.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+export function startMarket(): Promise<MarketHarness> {
+  return startStripeApp({ name: 'market', stripeKey: STRIPE_KEY, webhookSecret: WEBHOOK_SECRET });
 }
 
 export interface Tenant {

@@ -1,25 +1,6 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import Stripe from 'stripe';
-import { createStripeEmulator, type StripeEmulator } from '../../demo/stripe-emulator/index.js';
-import { createApp } from '../../server/app.js';
-import { applyMigrations, openDatabase, type Database_ } from '../../server/db/client.js';
-import { loadEnv } from '../../server/env.js';
-import { createLogger } from '../../server/logger.js';
-import { SecretBox } from '../../server/modules/licenses/secrets.js';
-import { createServices, type Services } from '../../server/services.js';
-import {
-  createLicense,
-  jsonInit,
-  learnerHeaders,
-  OPERATOR_TOKEN,
-  SECRETS_KEY,
-  signToken,
-  TestClock,
-} from '../licensing/helpers.js';
+import { startStripeApp, type StripeApp } from '../fixtures/stripe-app.js';
+import { createLicense, jsonInit, learnerHeaders, signToken } from '../licensing/helpers.js';
 
 export const STRIPE_KEY = 'sk_test_paymentsSuite';
 export const WEBHOOK_SECRET = 'whsec_paymentsSuiteSecret';
@@ -52,75 +33,20 @@ export class DroppingHttpClient extends Stripe.HttpClient {
   }
 }
 
-export interface PaymentsHarness {
-  url: string;
-  services: Services;
-  database: Database_;
-  clock: TestClock;
-  emulator: StripeEmulator;
-  /** The SDK as the server uses it, for tests acting as the learner's browser or Stripe. */
-  stripe: Stripe;
+export interface PaymentsHarness extends StripeApp {
   http: DroppingHttpClient;
-  fetch(p: string, init?: RequestInit): Promise<Response>;
-  close(): Promise<void>;
 }
 
 /** The real application and the emulator, the emulator posting webhooks to the application. */
 export async function startPayments(): Promise<PaymentsHarness> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-payments-'));
-  const database = openDatabase(path.join(dir, 'liberation.db'));
-  applyMigrations(database);
-  const clock = new TestClock();
-  const emulator = createStripeEmulator({
-    delivery: { initialBackoffMs: 20, maxAttempts: 4, timeoutMs: 5000 },
-  });
-  await emulator.start();
   const http = new DroppingHttpClient();
-  const stripe = new Stripe(STRIPE_KEY, {
-    ...emulator.sdkConfig,
+  const app = await startStripeApp({
+    name: 'payments',
+    stripeKey: STRIPE_KEY,
+    webhookSecret: WEBHOOK_SECRET,
     httpClient: http,
-    maxNetworkRetries: 0,
   });
-  const services = createServices({
-    config: {
-      ...loadEnv({ NODE_ENV: 'test' }),
-      licenseCacheTtlMs: 0,
-      operatorToken: OPERATOR_TOKEN,
-      usageFlushIntervalMs: 60_000,
-      stripeWebhookSecret: WEBHOOK_SECRET,
-    },
-    database,
-    logger: createLogger('silent'),
-    clock,
-    secrets: new SecretBox(SECRETS_KEY),
-    stripe,
-  });
-  const app = createApp(services);
-  const { server, port } = await new Promise<{ server: ServerType; port: number }>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, (info: AddressInfo) =>
-      resolve({ server: s, port: info.port }),
-    );
-  });
-  const url = `http://127.0.0.1:${port}`;
-  emulator.webhooks.addEndpoint({ url: `${url}/v1/webhooks/stripe`, secret: WEBHOOK_SECRET });
-  return {
-    url,
-    services,
-    database,
-    clock,
-    emulator,
-    stripe,
-    http,
-    fetch: (p, init) => fetch(url + p, init),
-    close: async () => {
-      await emulator.stop();
-      if ('closeAllConnections' in server) server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      services.close();
-      database.close();
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return { ...app, http };
 }
 
 export const ACME_ORIGIN = 'https://portal.acme.test';
