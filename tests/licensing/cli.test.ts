@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runAdmin } from '../fixtures/admin-cli.js';
 import { loadSecretBox } from '../../server/modules/licenses/secrets.js';
 import {
   bearer,
@@ -14,42 +14,8 @@ import {
   type Harness,
 } from './helpers.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `npm run admin -- …` the way an operator would: a child process on DATA_DIR. */
-function admin(dataDir: string, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(root, 'server/cli/admin.ts'), ...args],
-      {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          DATA_DIR: dataDir,
-          NODE_ENV: 'test',
-        },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-  });
-}
-
 async function json(dataDir: string, ...args: string[]) {
-  const run = await admin(dataDir, ...args, '--json');
+  const run = await runAdmin(dataDir, ...args, '--json');
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   return JSON.parse(run.stdout);
@@ -124,12 +90,12 @@ describe('operator CLI (npm run admin)', () => {
   it('license list and show, in human and JSON form', async () => {
     const list = await json(dir, 'license', 'list');
     expect(list.licenses.map((l: { id: string }) => l.id)).toEqual([created.license.id]);
-    const human = await admin(dir, 'license', 'list');
+    const human = await runAdmin(dir, 'license', 'list');
     expect(human.code).toBe(0);
     expect(human.stdout).toMatch(
       new RegExp(`^${created.license.id}\\s+active\\s+enterprise\\s+test\\s+Acme`, 'm'),
     );
-    const shown = await admin(dir, 'license', 'show', created.license.id);
+    const shown = await runAdmin(dir, 'license', 'show', created.license.id);
     expect(shown.stdout).toContain('Acme (');
     expect(shown.stdout).toContain('publishable   ' + created.license.publishableKey);
     expect(shown.stdout).toMatch(/api_requests\s+\d+ \/ 5,000,000 soft/);
@@ -167,7 +133,7 @@ describe('operator CLI (npm run admin)', () => {
     });
     expect(await json(dir, 'license', 'resume', id)).toMatchObject({ status: 'active' });
     expect(await json(dir, 'license', 'revoke', id)).toMatchObject({ status: 'revoked' });
-    const refused = await admin(dir, 'license', 'resume', id);
+    const refused = await runAdmin(dir, 'license', 'resume', id);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('error (conflict)');
   });
@@ -186,7 +152,7 @@ describe('operator CLI (npm run admin)', () => {
     expect(rotated.secretKey).toMatch(/^sk_test_/);
     expect(rotated.secretKey).not.toBe(created.secretKey);
     expect(Date.parse(rotated.previousValidUntil) - Date.now()).toBeGreaterThan(55 * 60_000);
-    const human = await admin(
+    const human = await runAdmin(
       dir,
       'license',
       'rotate',
@@ -201,7 +167,7 @@ describe('operator CLI (npm run admin)', () => {
 
   it('refuses bad input naming the flag, and changes nothing', async () => {
     const before = await json(dir, 'license', 'list');
-    const human = await admin(
+    const human = await runAdmin(
       dir,
       'license',
       'create',
@@ -216,7 +182,7 @@ describe('operator CLI (npm run admin)', () => {
     expect(human.stderr).toContain('error (validation_failed)');
     expect(human.stderr).toContain('--plan:');
     expect(human.stderr).toContain('--origin:');
-    const machine = await admin(
+    const machine = await runAdmin(
       dir,
       'license',
       'create',
@@ -236,15 +202,15 @@ describe('operator CLI (npm run admin)', () => {
   });
 
   it('answers usage mistakes with exit code 2 and the usage text', async () => {
-    const unknown = await admin(dir, 'license', 'explode');
+    const unknown = await runAdmin(dir, 'license', 'explode');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('unknown license command "explode"');
-    const flag = await admin(dir, 'license', 'list', '--colour');
+    const flag = await runAdmin(dir, 'license', 'list', '--colour');
     expect(flag.code).toBe(2);
     expect(flag.stderr).toContain('Usage: npm run admin');
-    const missing = await admin(dir, 'license', 'show');
+    const missing = await runAdmin(dir, 'license', 'show');
     expect(missing.code).toBe(2);
-    const notFound = await admin(dir, 'license', 'show', 'lic_nope');
+    const notFound = await runAdmin(dir, 'license', 'show', 'lic_nope');
     expect(notFound.code).toBe(1);
     expect(notFound.stderr).toContain('error (not_found)');
   });
@@ -279,7 +245,7 @@ describe('operator CLI (npm run admin)', () => {
     const breached = await json(dir, 'ticket', 'list', '--breached');
     expect(breached.tickets.map((t: { id: string }) => t.id)).toEqual([ticketId]);
     expect(breached.tickets[0].sla).toMatchObject({ firstResponseBreached: true });
-    const listed = await admin(dir, 'ticket', 'list');
+    const listed = await runAdmin(dir, 'ticket', 'list');
     expect(listed.stdout).toContain(`${ticketId}  open`);
     expect(listed.stdout).toContain('BREACHED');
 
@@ -297,12 +263,12 @@ describe('operator CLI (npm run admin)', () => {
       status: 'answered',
       messages: [{ author: 'customer' }, { author: 'operator', authorName: 'Sam' }],
     });
-    const shown = await admin(dir, 'ticket', 'show', ticketId);
+    const shown = await runAdmin(dir, 'ticket', 'show', ticketId);
     expect(shown.stdout).toContain('Sam (operator):');
     expect(shown.stdout).toContain('We are on it.');
     const closed = await json(dir, 'ticket', 'close', ticketId, '--body', 'Fixed.');
     expect(closed.status).toBe('closed');
-    const empty = await admin(dir, 'ticket', 'reply', ticketId);
+    const empty = await runAdmin(dir, 'ticket', 'reply', ticketId);
     expect(empty.code).toBe(1);
     expect(empty.stderr).toContain('--body');
   });

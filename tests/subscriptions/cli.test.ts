@@ -1,42 +1,8 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-const root = path.resolve(import.meta.dirname, '../..');
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `npm run admin -- …` the way an operator would: a child process on DATA_DIR. */
-function admin(dataDir: string, ...args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', path.join(root, 'server/cli/admin.ts'), ...args],
-      {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          DATA_DIR: dataDir,
-          NODE_ENV: 'test',
-        },
-        timeout: 30_000,
-      },
-      (error, stdout, stderr) =>
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        }),
-    );
-  });
-}
+import { runAdmin } from '../fixtures/admin-cli.js';
 
 describe('npm run admin -- plan …', () => {
   let dir: string;
@@ -44,7 +10,7 @@ describe('npm run admin -- plan …', () => {
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-plan-cli-'));
-    const created = await admin(
+    const created = await runAdmin(
       dir,
       'license',
       'create',
@@ -60,7 +26,7 @@ describe('npm run admin -- plan …', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('shows the default tiers, sets the license’s own, refuses bad ones, and clears them', async () => {
-    const shown = await admin(dir, 'plan', 'show', '--license', licenseId);
+    const shown = await runAdmin(dir, 'plan', 'show', '--license', licenseId);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('Default tiers:');
     expect(shown.stdout).toContain('9.99 USD/month');
@@ -80,7 +46,16 @@ describe('npm run admin -- plan …', () => {
         ],
       }),
     );
-    const set = await admin(dir, 'plan', 'set', '--license', licenseId, '--file', file, '--json');
+    const set = await runAdmin(
+      dir,
+      'plan',
+      'set',
+      '--license',
+      licenseId,
+      '--file',
+      file,
+      '--json',
+    );
     expect(set.code).toBe(0);
     expect(JSON.parse(set.stdout)).toMatchObject({
       overridden: true,
@@ -100,16 +75,18 @@ describe('npm run admin -- plan …', () => {
         ],
       }),
     );
-    const bad = await admin(dir, 'plan', 'set', '--license', licenseId, '--file', file);
+    const bad = await runAdmin(dir, 'plan', 'set', '--license', licenseId, '--file', file);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('validation_failed');
     expect(bad.stderr).toContain('body.plans.0.prices.0.amount');
     expect(bad.stderr).toContain('body.plans.0.features.0');
-    expect((await admin(dir, 'plan', 'show', '--license', licenseId)).stdout).toContain('Member');
+    expect((await runAdmin(dir, 'plan', 'show', '--license', licenseId)).stdout).toContain(
+      'Member',
+    );
 
-    const cleared = await admin(dir, 'plan', 'clear', '--license', licenseId);
+    const cleared = await runAdmin(dir, 'plan', 'clear', '--license', licenseId);
     expect(cleared.stdout).toContain('Back to the default tiers.');
-    const none = await admin(
+    const none = await runAdmin(
       dir,
       'subscription',
       'list',
@@ -119,7 +96,7 @@ describe('npm run admin -- plan …', () => {
       'lrn_x',
     );
     expect(none.stdout).toContain('No subscriptions.');
-    const unknown = await admin(dir, 'plan', 'show', '--license', 'lic_nope');
+    const unknown = await runAdmin(dir, 'plan', 'show', '--license', 'lic_nope');
     expect(unknown.code).toBe(1);
   }, 120_000);
 });
