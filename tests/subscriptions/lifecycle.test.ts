@@ -130,15 +130,27 @@ describe('a subscription driven by Stripe events', () => {
     expect(session.clientSecret).toMatch(/^seti_.+_secret_/);
     expect(session.trialEnd).not.toBeNull();
     await h.emulator.webhooks.settled();
+    // Until the card is saved, the trial gives nothing.
+    expect(await subscriptionOf(h, grace)).toMatchObject({
+      status: 'trialing',
+      entitled: false,
+      trialEnd: session.trialEnd,
+    });
+    const before = await featuresOf(h, grace);
+    expect(before.tier).toBe('free');
+    expect(before.features).not.toContain('certificates');
+
+    await confirm(h, session);
     const trialing = (await subscriptionOf(h, grace))!;
     expect(trialing).toMatchObject({
       status: 'trialing',
       entitled: true,
       trialEnd: session.trialEnd,
     });
-    expect((await featuresOf(h, grace)).features).toContain('certificates');
+    const during = await featuresOf(h, grace);
+    expect(during.tier).toBe('pro');
+    expect(during.features).toContain('certificates');
 
-    await confirm(h, session);
     await advance(h, { to: new Date(Date.parse(session.trialEnd!) + 1000) });
     const paying = (await subscriptionOf(h, grace))!;
     expect(paying.status).toBe('active');
@@ -154,16 +166,63 @@ async function me(headers: Record<string, string>) {
 }
 
 describe('trials', () => {
-  it('a trial without a card ends canceled, and the next checkout has no trial', async () => {
+  it('a trial left without a card gives nothing, ends canceled, and leaves the trial unused', async () => {
     const tom = await learnerOf(h, { sub: 'tom' });
     const session = await subscribe(h, tom, { planId: 'pro', interval: 'year' });
     expect(session.intentType).toBe('setup');
     await h.emulator.webhooks.settled();
+    expect((await featuresOf(h, tom)).tier).toBe('free');
     await advance(h, { to: new Date(Date.parse(session.trialEnd!) + 1000) });
     expect(await subscriptionOf(h, tom)).toBeNull();
     expect((await featuresOf(h, tom)).tier).toBe('free');
     const again = await subscribe(h, tom, { planId: 'pro', interval: 'year' });
-    expect(again).toMatchObject({ intentType: 'payment', amount: 9990, trialEnd: null });
+    expect(again).toMatchObject({ intentType: 'setup', amount: 0 });
+    expect(again.subscriptionId).not.toBe(session.subscriptionId);
+  });
+
+  it('a second click on an unconfirmed trial reuses it; another tier cancels it', async () => {
+    const ivy = await learnerOf(h, { sub: 'ivy' });
+    const first = await subscribe(h, ivy, { planId: 'pro', interval: 'month' });
+    await h.emulator.webhooks.settled();
+    const again = await subscribe(h, ivy, { planId: 'pro', interval: 'month' });
+    expect(again.subscriptionId).toBe(first.subscriptionId);
+    expect(again.paymentIntentId).toBe(first.paymentIntentId);
+
+    // Not a live subscription: checkout for another tier is allowed and cancels the trial.
+    const other = await subscribe(h, ivy, { planId: 'enterprise', interval: 'month' });
+    expect(other.intentType).toBe('payment');
+    expect((await h.stripe.subscriptions.retrieve(first.subscriptionId)).status).toBe('canceled');
+    await h.emulator.webhooks.settled();
+    expect((await featuresOf(h, ivy)).tier).toBe('free');
+
+    // The abandoned trial did not use up the learner's trial.
+    const back = await subscribe(h, ivy, { planId: 'pro', interval: 'month' });
+    expect(back).toMatchObject({ intentType: 'setup', amount: 0 });
+    await confirm(h, back);
+    expect(await subscriptionOf(h, ivy)).toMatchObject({
+      planId: 'pro',
+      status: 'trialing',
+      entitled: true,
+    });
+    const features = await featuresOf(h, ivy);
+    expect(features.tier).toBe('pro');
+    expect(features.features).toContain('certificates');
+  });
+
+  it('the card saved for a trial is applied once, whichever event arrives first', async () => {
+    const kim = await learnerOf(h, { sub: 'kim' });
+    const session = await subscribe(h, kim, { planId: 'pro', interval: 'month' });
+    await h.emulator.webhooks.settled();
+    await confirm(h, session);
+    const types = eventRows(h).map((e) => e.type);
+    expect(types).toContain('setup_intent.succeeded');
+    const sub = (await subscriptionOf(h, kim))!;
+    expect(sub.entitled).toBe(true);
+    // The trial is used now: a later checkout (after it ends) has none.
+    await h.stripe.subscriptions.cancel(session.subscriptionId);
+    await h.emulator.webhooks.settled();
+    const next = await subscribe(h, kim, { planId: 'pro', interval: 'month' });
+    expect(next).toMatchObject({ intentType: 'payment', trialEnd: null });
   });
 });
 

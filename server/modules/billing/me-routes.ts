@@ -23,7 +23,9 @@ export const Subscription = z
       description:
         "Stripe's status: incomplete, trialing, active, past_due, unpaid, paused, canceled, incomplete_expired",
     }),
-    entitled: z.boolean().openapi({ description: "Whether the status gives the tier's features" }),
+    entitled: z.boolean().openapi({
+      description: "Whether it gives the tier's features (a trial: once its card is saved)",
+    }),
     trialEnd: Iso.nullable(),
     currentPeriodStart: Iso.nullable(),
     currentPeriodEnd: Iso.nullable(),

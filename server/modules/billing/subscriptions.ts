@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, inArray, or } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import { writeTransaction, type Db, type Tx } from '../../db/client.js';
@@ -45,7 +45,23 @@ export const SUBSCRIPTION_EVENTS = [
   'invoice.payment_failed',
   'invoice.voided',
   'invoice.marked_uncollectible',
+  'setup_intent.succeeded',
 ] as const;
+
+/** A row gives the tier's features: an entitled status, and any trial has its card saved. */
+const isEntitled = (row: { status: string; awaitingSetup: boolean }) =>
+  ENTITLED_STATUSES.includes(row.status) && !row.awaitingSetup;
+
+/** Rows that are the learner's one subscription (a trial still waiting for its card is not). */
+const liveRows = and(
+  inArray(subscriptions.status, LIVE_STATUSES),
+  eq(subscriptions.awaitingSetup, false),
+);
+/** Rows started but not paid for (or, for a trial, without a saved card yet). */
+const openRows = or(
+  inArray(subscriptions.status, OPEN_STATUSES),
+  and(eq(subscriptions.status, 'trialing'), eq(subscriptions.awaitingSetup, true)),
+);
 
 /** Checkout in subscription mode: what Stripe.js confirms, and how. */
 export interface SubscriptionCheckoutSession extends CheckoutSession {
@@ -187,8 +203,40 @@ export class SubscriptionService {
       };
       return effect;
     }
+    if (object.object === 'setup_intent') return this.#setupSucceeded(stripe, object.id);
     return null;
   };
+
+  /**
+   * A trial's card is saved: the trials of that customer still waiting for one are re-read
+   * from Stripe (which no longer names a pending setup intent for the one confirmed).
+   */
+  async #setupSucceeded(stripe: Stripe, setupIntentId: string): Promise<EventEffect | null> {
+    const si = await stripe.setupIntents.retrieve(setupIntentId);
+    const customerId = idOf(si.customer);
+    if (si.status !== 'succeeded' || !customerId) return null;
+    const waiting = this.#db
+      .select({ stripeSubscriptionId: subscriptions.stripeSubscriptionId })
+      .from(subscriptions)
+      .where(
+        and(
+          eq(subscriptions.customerId, customerId),
+          eq(subscriptions.status, 'trialing'),
+          eq(subscriptions.awaitingSetup, true),
+        ),
+      )
+      .all();
+    const subs: Stripe.Subscription[] = [];
+    for (const { stripeSubscriptionId } of waiting) {
+      if (stripeSubscriptionId)
+        subs.push(await stripe.subscriptions.retrieve(stripeSubscriptionId));
+    }
+    if (!subs.length) return null;
+    const readAt = this.#clock.now();
+    return (tx, now) => {
+      for (const sub of subs) this.#applySubscription(tx, sub, readAt, now);
+    };
+  }
 
   // ── Checkout ────────────────────────────────────────────────────────────────────────────
 
@@ -247,7 +295,7 @@ export class SubscriptionService {
         and(
           eq(subscriptions.licenseId, learner.licenseId),
           eq(subscriptions.learnerId, learner.id),
-          inArray(subscriptions.status, LIVE_STATUSES),
+          liveRows,
         ),
       )
       .orderBy(desc(subscriptions.createdAt))
@@ -257,7 +305,7 @@ export class SubscriptionService {
 
   #hadTrial(db: Db | Tx, learner: Learner): boolean {
     return db
-      .select({ trialEnd: subscriptions.trialEnd })
+      .select({ trialEnd: subscriptions.trialEnd, awaitingSetup: subscriptions.awaitingSetup })
       .from(subscriptions)
       .where(
         and(
@@ -266,7 +314,7 @@ export class SubscriptionService {
         ),
       )
       .all()
-      .some((r) => r.trialEnd !== null);
+      .some((r) => r.trialEnd !== null && !r.awaitingSetup);
   }
 
   async #startCheckout(
@@ -298,7 +346,7 @@ export class SubscriptionService {
             eq(subscriptions.interval, price.interval),
             eq(subscriptions.currency, price.currency),
             eq(subscriptions.amount, price.amount),
-            inArray(subscriptions.status, OPEN_STATUSES),
+            openRows,
           ),
         )
         .orderBy(desc(subscriptions.createdAt))
@@ -384,7 +432,7 @@ export class SubscriptionService {
         and(
           eq(subscriptions.licenseId, learner.licenseId),
           eq(subscriptions.learnerId, learner.id),
-          eq(subscriptions.status, 'incomplete'),
+          openRows,
         ),
       )
       .all()
@@ -542,12 +590,14 @@ export class SubscriptionService {
       canceledAt: fromUnix(sub.canceled_at),
       endedAt: fromUnix(sub.ended_at),
       latestInvoiceId: idOf(sub.latest_invoice),
+      awaitingSetup: FINAL_STATUSES.has(sub.status)
+        ? row.awaitingSetup
+        : sub.status === 'trialing' && sub.pending_setup_intent !== null,
       syncedAt: readAt,
       updatedAt: now,
     };
     tx.update(subscriptions).set(next).where(eq(subscriptions.id, row.id)).run();
-    const entitled = (status: string) => ENTITLED_STATUSES.includes(status);
-    if (entitled(row.status) !== entitled(next.status) || row.planId !== next.planId) {
+    if (isEntitled(row) !== isEntitled(next) || row.planId !== next.planId) {
       this.#onTierChange(row.licenseId, row.learnerId);
     }
   }
@@ -626,7 +676,7 @@ export class SubscriptionService {
       amount: row.amount,
       currency: row.currency,
       status: row.status,
-      entitled: ENTITLED_STATUSES.includes(row.status),
+      entitled: isEntitled(row),
       trialEnd: iso(row.trialEnd),
       currentPeriodStart: iso(row.currentPeriodStart),
       currentPeriodEnd: iso(row.currentPeriodEnd),
@@ -646,7 +696,7 @@ export class SubscriptionService {
           and(
             eq(subscriptions.licenseId, learner.licenseId),
             eq(subscriptions.learnerId, learner.id),
-            eq(subscriptions.status, 'incomplete'),
+            openRows,
           ),
         )
         .orderBy(desc(subscriptions.createdAt))
@@ -665,6 +715,7 @@ export class SubscriptionService {
           eq(subscriptions.licenseId, licenseId),
           eq(subscriptions.learnerId, learnerId),
           inArray(subscriptions.status, ENTITLED_STATUSES),
+          eq(subscriptions.awaitingSetup, false),
         ),
       )
       .orderBy(desc(subscriptions.createdAt))
