@@ -94,6 +94,22 @@ function decodeCursor(raw: string, sort: SortOrder): Cursor {
   return { sort, key: value[1] as number | null, seq: value[2] as number };
 }
 
+function combosKey(
+  licenseId: string,
+  version: number,
+  match: string | null,
+  query: SearchQuery,
+): string {
+  return JSON.stringify([
+    licenseId,
+    version,
+    match,
+    query.minRating,
+    query.minPrice,
+    query.maxPrice,
+  ]);
+}
+
 /** Sort key column and direction of each order; relevance is handled on its own. */
 const ORDERS: Record<Exclude<SortOrder, 'relevance'>, { key: string; desc: boolean }> = {
   newest: { key: 'c.created_at', desc: true },
@@ -199,25 +215,29 @@ export class CourseSearch {
     if (rows) {
       // Served from the cache.
     } else if (sort === 'relevance') {
-      const pageWhere = [...where];
-      const pageParams = [...params];
+      // Relevance is only chosen with text (see above).
+      const text = match as string;
+      const pageWhere = [...facetWhere];
+      const pageParams = [...facetParams];
       if (cursor) {
-        pageWhere.push(`(${RANK} > ? or (${RANK} = ? and c.seq > ?))`);
+        pageWhere.push('(c.k > ? or (c.k = ? and c.seq > ?))');
         pageParams.push(cursor.key, cursor.key, cursor.seq);
       }
-      // Ranked on the narrow seq index (every filter column is in it); only the page's rows
-      // are read whole.
-      rows = this.#sqlite
-        .prepare(
-          `select ${CARD_COLUMNS}, r.k as k from (
-             select c.seq as seq, ${RANK} as k
-             from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
-             where courses_fts match ? and ${pageWhere.join(' and ')}
-             order by k, c.seq limit ?
-           ) r join courses c on c.seq = r.seq join instructors i on i.id = c.instructor_id
-           order by r.k, r.seq`,
-        )
-        .all(match, ...pageParams, limit + 1) as PageRow[];
+      const countsKey = combosKey(licenseId, version, text, query);
+      if (this.#counts.get(countsKey)) {
+        rows = this.#rank(text, shared, sharedParams, pageWhere, pageParams, limit + 1);
+      } else {
+        const ranked = this.#rankAndCount(
+          text,
+          shared,
+          sharedParams,
+          pageWhere,
+          pageParams,
+          limit + 1,
+        );
+        rows = ranked.rows;
+        this.#counts.set(countsKey, ranked.combos);
+      }
     } else {
       const { key, desc } = ORDERS[sort];
       const pageWhere = [...where];
@@ -263,6 +283,104 @@ export class CourseSearch {
     };
   }
 
+  /** The text matches under the shared filters, each with its rank and facet columns. */
+  static #matches(shared: string[]): string {
+    return `with m as materialized (
+      select c.seq as seq, ${RANK} as k, c.category as category, c.level as level,
+        c.language as language, c.price_amount as price_amount
+      from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
+      where courses_fts match ? and ${shared.join(' and ')}
+    )`;
+  }
+
+  /** Best first, on the narrow seq index (every filter column is in it). */
+  static #ranked(pageWhere: string[]): string {
+    return `select c.seq as seq, c.k as k from m c
+      where ${pageWhere.length ? pageWhere.join(' and ') : '1'} order by c.k, c.seq limit ?`;
+  }
+
+  /** A relevance page: only its rows are read whole. */
+  #rank(
+    match: string,
+    shared: string[],
+    sharedParams: unknown[],
+    pageWhere: string[],
+    pageParams: unknown[],
+    take: number,
+  ): PageRow[] {
+    const ranked = this.#sqlite
+      .prepare(`${CourseSearch.#matches(shared)} ${CourseSearch.#ranked(pageWhere)}`)
+      .all(match, ...sharedParams, ...pageParams, take) as { seq: number; k: number }[];
+    return this.#cards(ranked);
+  }
+
+  /**
+   * A relevance page and the facet combinations of the same text search in one statement:
+   * the matches are ranked and their facet columns read once, then both come from that set.
+   */
+  #rankAndCount(
+    match: string,
+    shared: string[],
+    sharedParams: unknown[],
+    pageWhere: string[],
+    pageParams: unknown[],
+    take: number,
+  ): { rows: PageRow[]; combos: Combo[] } {
+    const found = this.#sqlite
+      .prepare(
+        `${CourseSearch.#matches(shared)}
+         select * from (
+           select 0 as part, seq as a, k as b, null as c, null as d, null as n
+           from (${CourseSearch.#ranked(pageWhere)})
+         )
+         union all
+         select 1, c.category, c.level, c.language, c.price_amount = 0, count(*)
+         from m c group by 2, 3, 4, 5`,
+      )
+      .all(match, ...sharedParams, ...pageParams, take) as {
+      part: 0 | 1;
+      a: number | string;
+      b: number | string;
+      c: string | null;
+      d: number | null;
+      n: number | null;
+    }[];
+    const ranked: { seq: number; k: number }[] = [];
+    const combos: Combo[] = [];
+    for (const r of found) {
+      if (r.part === 0) ranked.push({ seq: r.a as number, k: r.b as number });
+      else
+        combos.push({
+          category: r.a as string,
+          level: r.b as string,
+          language: r.c!,
+          free: r.d!,
+          n: r.n!,
+        });
+    }
+    return { rows: this.#cards(ranked), combos };
+  }
+
+  /** Whole card rows of a ranked page, in its order. */
+  #cards(ranked: { seq: number; k: number }[]): PageRow[] {
+    if (ranked.length === 0) return [];
+    ranked.sort((x, y) => x.k - y.k || x.seq - y.seq);
+    const bySeq = new Map(
+      (
+        this.#sqlite
+          .prepare(
+            `select ${CARD_COLUMNS} from courses c join instructors i on i.id = c.instructor_id
+             where c.seq in (${ranked.map(() => '?').join(', ')})`,
+          )
+          .all(...ranked.map((r) => r.seq)) as CardRow[]
+      ).map((r) => [r.seq, r]),
+    );
+    return ranked.flatMap((r) => {
+      const row = bySeq.get(r.seq);
+      return row ? [{ ...row, k: r.k }] : [];
+    });
+  }
+
   /**
    * Published courses per facet combination under the shared filters, cached per catalog
    * version. Without text or ranges the trigger-kept table answers; otherwise they are
@@ -276,14 +394,7 @@ export class CourseSearch {
     sharedParams: unknown[],
     query: SearchQuery,
   ): Combo[] {
-    const cacheKey = JSON.stringify([
-      licenseId,
-      version,
-      match,
-      query.minRating,
-      query.minPrice,
-      query.maxPrice,
-    ]);
+    const cacheKey = combosKey(licenseId, version, match, query);
     const cached = this.#counts.get(cacheKey);
     if (cached) return cached;
     const ranged =
@@ -296,19 +407,37 @@ export class CourseSearch {
            where license_id = ? and n > 0`,
         )
         .all(licenseId) as Combo[];
+    } else if (match === null) {
+      // Grouping every course in a price or rating range by facet sorts them all; instead each
+      // combination the trigger-kept table knows counts its own slice of the category index,
+      // which is already in (category, level, language, price) order.
+      const rating = query.minRating !== undefined ? 'and c.rating_average >= ?' : '';
+      const counted = this.#sqlite
+        .prepare(
+          `select f.category, f.level, f.language, f.free, (
+             select count(*) from courses c
+             where c.license_id = f.license_id and c.status = 'published'
+               and c.category = f.category and c.level = f.level and c.language = f.language
+               and c.price_amount between max(?, iif(f.free, 0, 1))
+                 and min(?, iif(f.free, 0, ${Number.MAX_SAFE_INTEGER})) ${rating}
+           ) as n
+           from course_facet_counts f where f.license_id = ? and f.n > 0`,
+        )
+        .all(
+          query.minPrice ?? 0,
+          query.maxPrice ?? Number.MAX_SAFE_INTEGER,
+          ...(query.minRating !== undefined ? [query.minRating] : []),
+          licenseId,
+        ) as Combo[];
+      combos = counted.filter((c) => c.n > 0);
     } else {
-      const where = [...shared];
-      const params = [...sharedParams];
-      if (match) {
-        where.push('c.seq in (select rowid from courses_fts where courses_fts match ?)');
-        params.push(match);
-      }
       combos = this.#sqlite
         .prepare(
           `select c.category, c.level, c.language, c.price_amount = 0 as free, count(*) as n
-           from courses c where ${where.join(' and ')} group by 1, 2, 3, 4`,
+           from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
+           where courses_fts match ? and ${shared.join(' and ')} group by 1, 2, 3, 4`,
         )
-        .all(...params) as Combo[];
+        .all(match, ...sharedParams) as Combo[];
     }
     this.#counts.set(cacheKey, combos);
     return combos;
