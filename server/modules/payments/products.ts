@@ -24,6 +24,19 @@ export interface CheckoutSession {
   status: string;
   /** `payment` for a one-off purchase, `subscription` when paying starts a subscription. */
   mode: 'payment' | 'subscription';
+  /** Subscription mode: Stripe's subscription id. */
+  subscriptionId?: string;
+  /**
+   * Subscription mode: `payment` confirms the first invoice's payment intent, `setup` (a trial)
+   * saves a card with the setup intent named by `paymentIntentId`.
+   */
+  intentType?: 'payment' | 'setup';
+  /** Subscription mode: ISO time the trial ends, null without a trial. */
+  trialEnd?: string | null;
+  /** Subscription mode: the tier subscribed to. */
+  planId?: string;
+  /** Subscription mode: the billing interval. */
+  interval?: 'month' | 'year';
 }
 
 /**

@@ -18,6 +18,28 @@ const CheckoutSession = z
     mode: z.enum(['payment', 'subscription']).openapi({
       description: '`subscription` when paying starts a subscription',
     }),
+    subscriptionId: z
+      .string()
+      .optional()
+      .openapi({ description: "Subscription mode: Stripe's subscription id", example: 'sub_1Q…' }),
+    intentType: z
+      .enum(['payment', 'setup'])
+      .optional()
+      .openapi({
+        description:
+          'Subscription mode: `payment` — confirm the payment intent of the first invoice ' +
+          '(`stripe.confirmPayment`); `setup` — a trial, nothing to pay now (`amount: 0`): save the ' +
+          'card with the setup intent (`stripe.confirmSetup`); `paymentIntentId` and ' +
+          '`clientSecret` then name a `seti_…`',
+      }),
+    trialEnd: z.string().nullable().optional().openapi({
+      description: 'Subscription mode: when the trial ends (ISO 8601), null without a trial',
+    }),
+    planId: z.string().optional().openapi({ description: 'Subscription mode: the tier' }),
+    interval: z
+      .enum(['month', 'year'])
+      .optional()
+      .openapi({ description: 'Subscription mode: the billing interval' }),
   })
   .openapi('CheckoutSession');
 
