@@ -6,9 +6,23 @@ import { generateId } from '../licenses/keys.js';
 import type { PaymentRow } from '../payments/schema.js';
 import type { RefundApplied } from '../payments/products.js';
 import type { EarningsReport } from './openapi.js';
-import { courses, instructorEarnings, instructors, type CourseRow } from './schema.js';
+import {
+  courses,
+  instructorEarnings,
+  instructors,
+  type CourseRow,
+  type EarningKind,
+} from './schema.js';
 import { refundedShares, splitAmount } from './split.js';
 import type { MarketplaceService } from './service.js';
+
+/** The ledger rows of one kind that a payment wrote. */
+const paymentRows = (payment: PaymentRow, kind: EarningKind) =>
+  and(
+    eq(instructorEarnings.licenseId, payment.licenseId),
+    eq(instructorEarnings.paymentId, payment.id),
+    eq(instructorEarnings.kind, kind),
+  );
 
 /**
  * The instructors' earnings ledger: a payment's split is written as one `earned` row when it
@@ -66,17 +80,7 @@ export class Earnings {
    * partial refunds ends, at the full amount, with both shares reversed exactly.
    */
   recordRefund(tx: Tx, payment: PaymentRow, refund: RefundApplied, now: Date): void {
-    const earned = tx
-      .select()
-      .from(instructorEarnings)
-      .where(
-        and(
-          eq(instructorEarnings.licenseId, payment.licenseId),
-          eq(instructorEarnings.paymentId, payment.id),
-          eq(instructorEarnings.kind, 'earned'),
-        ),
-      )
-      .get();
+    const earned = tx.select().from(instructorEarnings).where(paymentRows(payment, 'earned')).get();
     if (!earned) return;
     const before = tx
       .select({
@@ -84,13 +88,7 @@ export class Earnings {
         platform: sql<number>`coalesce(sum(${instructorEarnings.platformAmount}), 0)`,
       })
       .from(instructorEarnings)
-      .where(
-        and(
-          eq(instructorEarnings.licenseId, payment.licenseId),
-          eq(instructorEarnings.paymentId, payment.id),
-          eq(instructorEarnings.kind, 'reversed'),
-        ),
-      )
+      .where(paymentRows(payment, 'reversed'))
       .get()!;
     const original = { instructor: earned.amount, platform: earned.platformAmount };
     const total = Math.min(refund.totalRefunded, original.instructor + original.platform);

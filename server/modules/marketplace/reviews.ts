@@ -29,6 +29,14 @@ interface Row {
   updated_at: number;
 }
 
+/** A learner's review of a course of the license. */
+const reviewKey = (licenseId: string, courseId: string, learnerId: string) =>
+  and(
+    eq(courseReviews.licenseId, licenseId),
+    eq(courseReviews.courseId, courseId),
+    eq(courseReviews.learnerId, learnerId),
+  );
+
 function badCursor(): ApiError {
   return new ApiError('validation_failed', 'The cursor is not one this list returned.', {
     errors: [{ path: 'query.cursor', message: 'Invalid cursor' }],
@@ -154,14 +162,7 @@ export class Reviews {
     const row = this.#db
       .select()
       .from(courseReviews)
-      .where(
-        and(
-          eq(courseReviews.licenseId, licenseId),
-          eq(courseReviews.courseId, courseId),
-          eq(courseReviews.learnerId, learnerId),
-          isNull(courseReviews.hiddenAt),
-        ),
-      )
+      .where(and(reviewKey(licenseId, courseId, learnerId), isNull(courseReviews.hiddenAt)))
       .get();
     return row ? this.#view(this.#row(row), learnerId) : null;
   }
@@ -174,11 +175,7 @@ export class Reviews {
       if (!this.#marketplace.isEnrolled(learner.licenseId, courseId, learner.id, tx)) {
         throw new ApiError('forbidden', 'Only learners enrolled in the course can review it.');
       }
-      const key = and(
-        eq(courseReviews.licenseId, learner.licenseId),
-        eq(courseReviews.courseId, courseId),
-        eq(courseReviews.learnerId, learner.id),
-      );
+      const key = reviewKey(learner.licenseId, courseId, learner.id);
       const existing = tx.select().from(courseReviews).where(key).get();
       if (existing?.hiddenAt) {
         throw new ApiError(
@@ -238,13 +235,7 @@ export class Reviews {
       const own = tx
         .select({ id: courseReviews.id })
         .from(courseReviews)
-        .where(
-          and(
-            eq(courseReviews.licenseId, learner.licenseId),
-            eq(courseReviews.courseId, courseId),
-            eq(courseReviews.learnerId, learner.id),
-          ),
-        )
+        .where(reviewKey(learner.licenseId, courseId, learner.id))
         .get();
       if (own) {
         tx.delete(courseReviewVotes)
@@ -258,13 +249,7 @@ export class Reviews {
       }
       const row = tx
         .delete(courseReviews)
-        .where(
-          and(
-            eq(courseReviews.licenseId, learner.licenseId),
-            eq(courseReviews.courseId, courseId),
-            eq(courseReviews.learnerId, learner.id),
-          ),
-        )
+        .where(reviewKey(learner.licenseId, courseId, learner.id))
         .returning()
         .get();
       if (!row) throw new ApiError('not_found', 'You have not reviewed this course.');

@@ -166,6 +166,14 @@ export const courses = sqliteTable(
 
 export type CourseRow = typeof courses.$inferSelect;
 
+/** The columns of a row that belongs to a course: its license and the course. */
+const courseOwned = () => ({
+  licenseId: tenantId().references(() => licenses.id),
+  courseId: text()
+    .notNull()
+    .references(() => courses.id),
+});
+
 export const materialKinds = ['video', 'audio', 'document', 'image', 'archive'] as const;
 export type MaterialKind = (typeof materialKinds)[number];
 
@@ -174,10 +182,7 @@ export const courseMaterials = sqliteTable(
   'course_materials',
   {
     id: text().primaryKey(),
-    licenseId: tenantId().references(() => licenses.id),
-    courseId: text()
-      .notNull()
-      .references(() => courses.id),
+    ...courseOwned(),
     title: text().notNull(),
     kind: text({ enum: materialKinds }).notNull(),
     contentType: text().notNull(),
@@ -199,10 +204,7 @@ export type EnrollmentSource = (typeof enrollmentSources)[number];
 export const enrollments = sqliteTable(
   'enrollments',
   {
-    licenseId: tenantId().references(() => licenses.id),
-    courseId: text()
-      .notNull()
-      .references(() => courses.id),
+    ...courseOwned(),
     /** The learner's server id (`lrn_…`). */
     learnerId: text().notNull(),
     source: text({ enum: enrollmentSources }).notNull(),
@@ -223,10 +225,7 @@ export const courseReviews = sqliteTable(
   'course_reviews',
   {
     id: text().primaryKey(),
-    licenseId: tenantId().references(() => licenses.id),
-    courseId: text()
-      .notNull()
-      .references(() => courses.id),
+    ...courseOwned(),
     learnerId: text().notNull(),
     displayName: text().notNull(),
     rating: integer().notNull(),

@@ -65,6 +65,30 @@ export function instructorView(row: InstructorRow): Instructor {
   };
 }
 
+/** A course of the license. */
+const courseKey = (licenseId: string, courseId: string) =>
+  and(eq(courses.licenseId, licenseId), eq(courses.id, courseId));
+
+/** A learner's enrollment in a course, in force or ended. */
+const enrollmentKey = (licenseId: string, courseId: string, learnerId: string) =>
+  and(
+    eq(enrollments.licenseId, licenseId),
+    eq(enrollments.courseId, courseId),
+    eq(enrollments.learnerId, learnerId),
+  );
+
+/** A learner's enrollment in a course while it is in force. */
+const enrollmentInForce = (licenseId: string, courseId: string, learnerId: string) =>
+  and(enrollmentKey(licenseId, courseId, learnerId), isNull(enrollments.endedAt));
+
+/** A material of a course of the license. */
+const materialKey = (licenseId: string, courseId: string, materialId: string) =>
+  and(
+    eq(courseMaterials.licenseId, licenseId),
+    eq(courseMaterials.courseId, courseId),
+    eq(courseMaterials.id, materialId),
+  );
+
 function notFound(courseId: string): ApiError {
   return new ApiError('not_found', `No course ${courseId} here.`);
 }
@@ -220,11 +244,7 @@ export class MarketplaceService {
   /* Authoring */
 
   #authored(author: Author, courseId: string, tx: Tx | Db = this.#db): CourseRow {
-    const row = tx
-      .select()
-      .from(courses)
-      .where(and(eq(courses.licenseId, author.licenseId), eq(courses.id, courseId)))
-      .get();
+    const row = tx.select().from(courses).where(courseKey(author.licenseId, courseId)).get();
     // Another instructor's course is as invisible as another tenant's.
     if (!row || (author.instructorId !== null && row.instructorId !== author.instructorId)) {
       throw notFound(courseId);
@@ -413,13 +433,7 @@ export class MarketplaceService {
       this.#authored(author, courseId, tx);
       const gone = tx
         .delete(courseMaterials)
-        .where(
-          and(
-            eq(courseMaterials.licenseId, author.licenseId),
-            eq(courseMaterials.courseId, courseId),
-            eq(courseMaterials.id, materialId),
-          ),
-        )
+        .where(materialKey(author.licenseId, courseId, materialId))
         .run();
       if (gone.changes === 0)
         throw new ApiError('not_found', `No material ${materialId} in this course.`);
@@ -463,14 +477,7 @@ export class MarketplaceService {
       tx
         .select({ id: enrollments.courseId })
         .from(enrollments)
-        .where(
-          and(
-            eq(enrollments.licenseId, licenseId),
-            eq(enrollments.courseId, courseId),
-            eq(enrollments.learnerId, learnerId),
-            isNull(enrollments.endedAt),
-          ),
-        )
+        .where(enrollmentInForce(licenseId, courseId, learnerId))
         .get() !== undefined
     );
   }
@@ -500,11 +507,7 @@ export class MarketplaceService {
 
   /** A course any learner may see: published, or one the learner is enrolled in (archived later). */
   #visibleCourse(licenseId: string, courseId: string, learnerId: string | null): CourseRow {
-    const row = this.#db
-      .select()
-      .from(courses)
-      .where(and(eq(courses.licenseId, licenseId), eq(courses.id, courseId)))
-      .get();
+    const row = this.#db.select().from(courses).where(courseKey(licenseId, courseId)).get();
     if (!row || row.status === 'draft') throw notFound(courseId);
     if (
       row.status === 'archived' &&
@@ -581,11 +584,7 @@ export class MarketplaceService {
     },
     now: Date,
   ): boolean {
-    const key = and(
-      eq(enrollments.licenseId, input.licenseId),
-      eq(enrollments.courseId, input.courseId),
-      eq(enrollments.learnerId, input.learnerId),
-    );
+    const key = enrollmentKey(input.licenseId, input.courseId, input.learnerId);
     const existing = tx.select().from(enrollments).where(key).get();
     if (existing && existing.endedAt === null) return false;
     if (existing) {
@@ -600,7 +599,7 @@ export class MarketplaceService {
     }
     tx.update(courses)
       .set({ enrollmentCount: sql`${courses.enrollmentCount} + 1` })
-      .where(and(eq(courses.licenseId, input.licenseId), eq(courses.id, input.courseId)))
+      .where(courseKey(input.licenseId, input.courseId))
       .run();
     const subject = tx
       .select({ subject: learners.subject })
@@ -638,19 +637,12 @@ export class MarketplaceService {
     const ended = tx
       .update(enrollments)
       .set({ endedAt: now })
-      .where(
-        and(
-          eq(enrollments.licenseId, licenseId),
-          eq(enrollments.courseId, courseId),
-          eq(enrollments.learnerId, learnerId),
-          isNull(enrollments.endedAt),
-        ),
-      )
+      .where(enrollmentInForce(licenseId, courseId, learnerId))
       .run();
     if (ended.changes === 0) return false;
     tx.update(courses)
       .set({ enrollmentCount: sql`max(${courses.enrollmentCount} - 1, 0)` })
-      .where(and(eq(courses.licenseId, licenseId), eq(courses.id, courseId)))
+      .where(courseKey(licenseId, courseId))
       .run();
     return true;
   }
@@ -701,13 +693,7 @@ export class MarketplaceService {
     const material = this.#db
       .select({ id: courseMaterials.id })
       .from(courseMaterials)
-      .where(
-        and(
-          eq(courseMaterials.licenseId, learner.licenseId),
-          eq(courseMaterials.courseId, courseId),
-          eq(courseMaterials.id, materialId),
-        ),
-      )
+      .where(materialKey(learner.licenseId, courseId, materialId))
       .get();
     if (!material)
       throw new ApiError('not_found', `No material ${materialId} in course ${courseId}.`);
@@ -784,13 +770,7 @@ export class MarketplaceService {
     const material = this.#db
       .select()
       .from(courseMaterials)
-      .where(
-        and(
-          eq(courseMaterials.licenseId, licenseId),
-          eq(courseMaterials.courseId, courseId),
-          eq(courseMaterials.id, materialId),
-        ),
-      )
+      .where(materialKey(licenseId, courseId, materialId))
       .get();
     if (!material) throw new ApiError('not_found', 'The material has been removed.');
     return {
