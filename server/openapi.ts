@@ -36,6 +36,20 @@ export function problemResponses<
   ) as { [K in S[number]]: { description: string; content: typeof problemContent } };
 }
 
+/** A JSON response of `schema`, for a route's `responses`. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** A path parameter that names a record: 1 to 100 characters. */
+export const pathParam = (name: string) =>
+  z
+    .string()
+    .min(1)
+    .max(100)
+    .openapi({ param: { name, in: 'path' } });
+
 export const securitySchemes = {
   publishableKey: {
     type: 'apiKey',

@@ -1,32 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { ApiError } from '../../errors.js';
-import { requireOperator } from '../../middleware/operator.js';
-import { problemResponses } from '../../openapi.js';
+import { jsonResponse, pathParam, problemResponses } from '../../openapi.js';
+import { existingLicense, LicenseParam, operatorRoute } from '../../operator-routes.js';
 import { createRouter } from '../../router.js';
 import type { AppEnv } from '../../types.js';
 import { Subscription } from './me-routes.js';
 import { PlanOverrideInput } from './plans.js';
 import { PlanSchema } from './routes.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
-const common = {
-  tags: ['Admin: billing'],
-  security: [{ operatorToken: [] }],
-  middleware: [requireOperator],
-};
-
-const LicenseParam = z.object({
-  licenseId: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: 'licenseId', in: 'path' } }),
-});
+const common = operatorRoute('Admin: billing');
 
 const StoredPlan = PlanSchema.omit({ current: true });
 
@@ -49,11 +31,6 @@ const SyncedPrice = z
   })
   .openapi('SyncedPrice');
 
-function license(c: Context<AppEnv>, id: string): string {
-  if (!c.get('services').licenses.getById(id)) throw new ApiError('not_found', 'No such license.');
-  return id;
-}
-
 function answer(c: Context<AppEnv>, licenseId: string) {
   const billing = c.get('services').billing.plans;
   const override = billing.override(licenseId);
@@ -71,7 +48,7 @@ const getPlans = createRoute({
   summary: "A license's tiers",
   request: { params: LicenseParam },
   responses: {
-    200: json(PlansAnswer, 'The tiers'),
+    200: jsonResponse(PlansAnswer, 'The tiers'),
     ...problemResponses(401, 404, 503),
   },
 });
@@ -90,7 +67,7 @@ const putPlans = createRoute({
     body: { content: { 'application/json': { schema: PlanOverrideInput } }, required: true },
   },
   responses: {
-    200: json(PlansAnswer, 'The tiers now offered'),
+    200: jsonResponse(PlansAnswer, 'The tiers now offered'),
     ...problemResponses(400, 401, 404, 503),
   },
 });
@@ -102,7 +79,7 @@ const deletePlans = createRoute({
   summary: 'Go back to the default tiers',
   request: { params: LicenseParam },
   responses: {
-    200: json(PlansAnswer, 'The tiers now offered'),
+    200: jsonResponse(PlansAnswer, 'The tiers now offered'),
     ...problemResponses(401, 404, 503),
   },
 });
@@ -115,7 +92,10 @@ const syncPrices = createRoute({
   description: 'Idempotent: running it again returns the same prices.',
   request: { params: LicenseParam },
   responses: {
-    200: json(z.object({ prices: z.array(SyncedPrice) }), 'Every paid price and its Stripe ids'),
+    200: jsonResponse(
+      z.object({ prices: z.array(SyncedPrice) }),
+      'Every paid price and its Stripe ids',
+    ),
     ...problemResponses(401, 404, 503),
   },
 });
@@ -126,37 +106,31 @@ const learnerSubscriptions = createRoute({
   path: '/{licenseId}/learners/{learnerId}/subscriptions',
   summary: "A learner's subscriptions, newest first",
   request: {
-    params: LicenseParam.extend({
-      learnerId: z
-        .string()
-        .min(1)
-        .max(100)
-        .openapi({ param: { name: 'learnerId', in: 'path' } }),
-    }),
+    params: LicenseParam.extend({ learnerId: pathParam('learnerId') }),
   },
   responses: {
-    200: json(z.object({ subscriptions: z.array(Subscription) }), 'Subscriptions'),
+    200: jsonResponse(z.object({ subscriptions: z.array(Subscription) }), 'Subscriptions'),
     ...problemResponses(401, 404, 503),
   },
 });
 
 export const billingAdminRoutes = createRouter()
   .openapi(getPlans, (c) => {
-    const id = license(c, c.req.valid('param').licenseId);
+    const id = existingLicense(c, c.req.valid('param').licenseId);
     return c.json(answer(c, id), 200);
   })
   .openapi(putPlans, (c) => {
-    const id = license(c, c.req.valid('param').licenseId);
+    const id = existingLicense(c, c.req.valid('param').licenseId);
     c.get('services').billing.plans.setOverride(id, c.req.valid('json'));
     return c.json(answer(c, id), 200);
   })
   .openapi(deletePlans, (c) => {
-    const id = license(c, c.req.valid('param').licenseId);
+    const id = existingLicense(c, c.req.valid('param').licenseId);
     c.get('services').billing.plans.clearOverride(id);
     return c.json(answer(c, id), 200);
   })
   .openapi(syncPrices, async (c) => {
-    const id = license(c, c.req.valid('param').licenseId);
+    const id = existingLicense(c, c.req.valid('param').licenseId);
     const prices = await c.get('services').billing.plans.syncPrices(id);
     return c.json(
       {
@@ -174,7 +148,7 @@ export const billingAdminRoutes = createRouter()
   })
   .openapi(learnerSubscriptions, (c) => {
     const { licenseId, learnerId } = c.req.valid('param');
-    const id = license(c, licenseId);
+    const id = existingLicense(c, licenseId);
     return c.json(
       { subscriptions: c.get('services').billing.subscriptions.history(id, learnerId) },
       200,

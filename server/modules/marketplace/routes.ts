@@ -6,7 +6,7 @@ import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../../errors.js';
 import { admit, bearer, setUsageWarnings } from '../../middleware/admission.js';
 import { requireLearner } from '../../middleware/learner.js';
-import { problemResponses } from '../../openapi.js';
+import { jsonResponse, problemResponses } from '../../openapi.js';
 import { createRouter } from '../../router.js';
 import type { AppEnv } from '../../types.js';
 import type { Learner } from '../learners/service.js';
@@ -21,11 +21,6 @@ import {
   SearchPage,
   SearchQuery,
 } from './openapi.js';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 /**
  * The publishable key, and a learner token when one is sent: the catalog answers everyone,
@@ -97,7 +92,7 @@ const search = createRoute({
     'while the catalog is unchanged. Facet counts leave out their own dimension’s filter.',
   request: { query: SearchQuery },
   responses: {
-    200: json(SearchPage, 'A page of course cards, the total and the facet counts'),
+    200: jsonResponse(SearchPage, 'A page of course cards, the total and the facet counts'),
     ...problemResponses(400, 401, 403, 429),
   },
 });
@@ -109,7 +104,7 @@ const suggest = createRoute({
   summary: 'Type-ahead: up to 8 published courses whose title starts with the words typed',
   request: { query: z.object({ q: z.string().max(200).default('') }) },
   responses: {
-    200: json(
+    200: jsonResponse(
       z.object({ suggestions: z.array(z.object({ id: z.string(), title: z.string() })) }),
       'Suggestions, best first',
     ),
@@ -152,7 +147,7 @@ const detail = createRoute({
     'only http(s) links survive. Render every `text` as text.',
   request: { params: CourseId },
   responses: {
-    200: json(CourseDetail, 'The course'),
+    200: jsonResponse(CourseDetail, 'The course'),
     ...problemResponses(400, 401, 403, 404, 429),
   },
 });
@@ -182,7 +177,7 @@ const reviews = createRoute({
     'nor counted. `mine` marks the signed-in learner’s review.',
   request: { params: CourseId, query: ReviewQuery },
   responses: {
-    200: json(ReviewPage, 'A page of reviews'),
+    200: jsonResponse(ReviewPage, 'A page of reviews'),
     ...problemResponses(400, 401, 403, 404, 429),
   },
 });
@@ -198,7 +193,7 @@ const putReview = createRoute({
     body: { content: { 'application/json': { schema: ReviewInput } }, required: true },
   },
   responses: {
-    200: json(Review, 'The review'),
+    200: jsonResponse(Review, 'The review'),
     ...problemResponses(400, 401, 403, 404, 429),
   },
 });
@@ -234,7 +229,7 @@ const helpful = createRoute({
     },
   },
   responses: {
-    200: json(
+    200: jsonResponse(
       z.object({ id: z.string(), helpful: z.number().int(), votedHelpful: z.boolean() }),
       'The review’s count and the learner’s mark',
     ),
@@ -252,7 +247,7 @@ const enroll = createRoute({
     'is a 409 with `reason: "paid_course"`, and `already_enrolled` when enrolled.',
   request: { params: CourseId },
   responses: {
-    201: json(CourseCard, 'The course, now enrolled'),
+    201: jsonResponse(CourseCard, 'The course, now enrolled'),
     ...problemResponses(401, 403, 404, 409, 429),
   },
 });
@@ -264,7 +259,7 @@ const link = createRoute({
   summary: 'A signed download link for a material (enrolled learners only)',
   request: { params: MaterialParams },
   responses: {
-    200: json(DownloadLink, 'The link, valid for five minutes, for this learner only'),
+    200: jsonResponse(DownloadLink, 'The link, valid for five minutes, for this learner only'),
     ...problemResponses(401, 403, 404, 429),
   },
 });
@@ -389,7 +384,10 @@ const myCourses = createRoute({
   path: '/',
   summary: 'The courses the learner is enrolled in, most recent first',
   responses: {
-    200: json(z.object({ items: z.array(CourseCard) }), 'Course cards, all `enrolled: true`'),
+    200: jsonResponse(
+      z.object({ items: z.array(CourseCard) }),
+      'Course cards, all `enrolled: true`',
+    ),
     ...problemResponses(401, 403, 429),
   },
 });

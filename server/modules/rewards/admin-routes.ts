@@ -1,47 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
-import { ApiError } from '../../errors.js';
-import { requireOperator } from '../../middleware/operator.js';
-import { problemResponses } from '../../openapi.js';
+import { jsonResponse, pathParam, problemResponses } from '../../openapi.js';
+import { existingLicense, LicenseParam, operatorRoute } from '../../operator-routes.js';
 import { createRouter } from '../../router.js';
-import type { AppEnv } from '../../types.js';
 import { Amount, IdempotencyHeader, LearnerId, MoveResult, Redemption } from './openapi.js';
 import { redemptionStatuses } from './schema.js';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
+const common = operatorRoute('Admin: rewards');
 
-const common = {
-  tags: ['Admin: rewards'],
-  security: [{ operatorToken: [] }],
-  middleware: [requireOperator],
-};
-
-const LicenseParam = z.object({
-  licenseId: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: 'licenseId', in: 'path' } }),
-});
-
-const RedemptionParams = LicenseParam.extend({
-  id: z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
+const RedemptionParams = LicenseParam.extend({ id: pathParam('id') });
 
 const NoteInput = z.object({ note: z.string().max(1000).nullable().optional() }).strict();
-
-/** The operator may act on any license, but only one that exists. */
-function license(c: Context<AppEnv>, id: string): string {
-  if (!c.get('services').licenses.getById(id)) throw new ApiError('not_found', 'No such license.');
-  return id;
-}
 
 const list = createRoute({
   ...common,
@@ -57,7 +25,7 @@ const list = createRoute({
     }),
   },
   responses: {
-    200: json(
+    200: jsonResponse(
       z.object({ items: z.array(Redemption.extend({ learnerId: z.string() })) }),
       'Redemptions',
     ),
@@ -76,7 +44,7 @@ const transition = (action: 'fulfil' | 'reject', summary: string) =>
       body: { content: { 'application/json': { schema: NoteInput } }, required: false },
     },
     responses: {
-      200: json(Redemption, 'The redemption'),
+      200: jsonResponse(Redemption, 'The redemption'),
       ...problemResponses(400, 401, 404, 409, 503),
     },
   });
@@ -109,7 +77,10 @@ const grant = createRoute({
       required: true,
     },
   },
-  responses: { 201: json(MoveResult, 'The bonus'), ...problemResponses(400, 401, 404, 409, 503) },
+  responses: {
+    201: jsonResponse(MoveResult, 'The bonus'),
+    ...problemResponses(400, 401, 404, 409, 503),
+  },
 });
 
 const check = createRoute({
@@ -119,7 +90,7 @@ const check = createRoute({
   summary: 'Prove the ledger balances: postings sum to zero, balances equal their replay',
   request: { query: z.object({ licenseId: z.string().min(1).max(100).optional() }) },
   responses: {
-    200: json(
+    200: jsonResponse(
       z.object({
         ok: z.boolean(),
         transactions: z.number().int(),
@@ -147,7 +118,7 @@ export const rewardAdminRoutes = createRouter()
     const q = c.req.valid('query');
     const items = c
       .get('services')
-      .rewards.redemptions.redemptionsWithLearner(license(c, licenseId), {
+      .rewards.redemptions.redemptionsWithLearner(existingLicense(c, licenseId), {
         limit: q.limit,
         ...(q.status ? { status: q.status } : {}),
         ...(q.learnerId ? { learnerId: q.learnerId } : {}),
@@ -158,7 +129,7 @@ export const rewardAdminRoutes = createRouter()
     const { licenseId, id } = c.req.valid('param');
     const text = note(c.req.valid('json'));
     return c.json(
-      c.get('services').rewards.redemptions.fulfil(license(c, licenseId), id, text),
+      c.get('services').rewards.redemptions.fulfil(existingLicense(c, licenseId), id, text),
       200,
     );
   })
@@ -166,14 +137,14 @@ export const rewardAdminRoutes = createRouter()
     const { licenseId, id } = c.req.valid('param');
     const text = note(c.req.valid('json'));
     return c.json(
-      c.get('services').rewards.redemptions.reject(license(c, licenseId), id, text),
+      c.get('services').rewards.redemptions.reject(existingLicense(c, licenseId), id, text),
       200,
     );
   })
   .openapi(grant, (c) => {
     const { licenseId } = c.req.valid('param');
     const input = c.req.valid('json');
-    const result = c.get('services').rewards.ledger.bonus(license(c, licenseId), {
+    const result = c.get('services').rewards.ledger.bonus(existingLicense(c, licenseId), {
       ...input,
       idempotencyKey: `operator:${c.req.valid('header')['idempotency-key']}`,
     });

@@ -1,21 +1,12 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context, MiddlewareHandler } from 'hono';
-import { ApiError } from '../../errors.js';
-import { requireOperator } from '../../middleware/operator.js';
 import { requireSecretKey } from '../../middleware/secret-key.js';
-import { problemResponses } from '../../openapi.js';
+import { pathParam, problemResponses } from '../../openapi.js';
+import { existingLicense, LicenseParam, operatorRoute } from '../../operator-routes.js';
 import { createRouter } from '../../router.js';
 import type { AppEnv } from '../../types.js';
 import { EVENT_TYPE_PATTERN, webhookEventTypes, type WebhookService } from './service.js';
 
-const pathParam = (name: string) =>
-  z
-    .string()
-    .min(1)
-    .max(100)
-    .openapi({ param: { name, in: 'path' } });
-
-const LicenseParam = z.object({ licenseId: pathParam('licenseId') });
 const EndpointParam = z.object({ endpointId: pathParam('endpointId') });
 const DeliveryParam = z.object({ deliveryId: pathParam('deliveryId') });
 
@@ -108,9 +99,7 @@ const svc = (c: Context<AppEnv>): WebhookService => c.get('services').webhooks;
 function lic(c: Context<AppEnv>): string {
   const fromKey = c.get('license');
   if (fromKey) return fromKey.id;
-  const id = c.req.param('licenseId') ?? '';
-  if (!c.get('services').licenses.getById(id)) throw new ApiError('not_found', 'No such license.');
-  return id;
+  return existingLicense(c, c.req.param('licenseId') ?? '');
 }
 
 /**
@@ -129,9 +118,7 @@ interface Access {
 }
 
 const operatorAccess: Access = {
-  tags: ['Admin: webhooks'],
-  security: [{ operatorToken: [] }],
-  middleware: [requireOperator],
+  ...operatorRoute('Admin: webhooks'),
   prefix: '/{licenseId}',
   params: LicenseParam,
 };
