@@ -493,13 +493,7 @@ export class MarketplaceService {
     const row = tx
       .select()
       .from(courses)
-      .where(
-        and(
-          eq(courses.licenseId, licenseId),
-          eq(courses.id, courseId),
-          eq(courses.status, 'published'),
-        ),
-      )
+      .where(and(courseKey(licenseId, courseId), eq(courses.status, 'published')))
       .get();
     if (!row) throw notFound(courseId);
     return row;
