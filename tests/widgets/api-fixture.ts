@@ -227,7 +227,7 @@ async function seedPayments(
   const now = Math.floor(Date.now() / 1000);
   const names = [
     ...['paid', 'declined', 'authenticated', 'lazy', 'coupon', 'plan', 'dialog'],
-    ...['subscriber', 'trial', 'refused', 'tier', 'relay'],
+    ...['subscriber', 'trial', 'refused', 'tier', 'relay', 'changer'],
   ];
   const tokens: Record<string, string> = {};
   for (const sub of names) {

@@ -20,7 +20,8 @@ type Interval = 'month' | 'year';
  * @tagname lx-pricing-table
  * @summary Subscription tiers with a monthly / yearly switch and a call to action per tier.
  *
- * @event lx-plan-select - A visitor chose a plan. Cancelable; `detail` is `{ planId, interval, amount, currency }`. Unless canceled, a paid plan opens `<lx-checkout>` in subscription mode.
+ * @event lx-plan-select - A visitor chose a plan. Cancelable; `detail` is `{ planId, interval, amount, currency }`. Unless canceled, a paid plan opens `<lx-checkout>` in subscription mode; for a learner already on a paid tier, the table asks to confirm the change instead (with the prorated amount due now), or to cancel at the period's end when the plan is free.
+ * @event lx-plan-change - A learner on a paid tier confirmed a change from the table. `detail` is `{ planId, interval, amountDue, currency }` (`amountDue` in integer minor units, negative when credited; 0 for a cancellation at the period's end, whose `planId` is the free tier, or a resumption).
  * @event lx-checkout-complete - Relayed from the checkout the table opened. `detail` is `{ kind, item, paymentId, paymentIntentId, amount, currency, receiptUrl, mode }`.
  * @event lx-checkout-error - Relayed from the checkout the table opened. `detail` is `{ code, message, declineCode? }`.
  * @event lx-error - The widget cannot work (license, origin, limit, network). `detail` is `{ code, status, message }`.
@@ -29,6 +30,10 @@ type Interval = 'month' | 'year';
  * @csspart plan - One tier's card (`data-current` on the signed-in learner's tier, `data-recommended` on the recommended one).
  * @csspart cta - A tier's call-to-action button.
  * @csspart state - A loading, empty or error state.
+ * @csspart change - The confirmation of a plan change, cancellation or resumption.
+ * @csspart change-confirm - Its confirm button.
+ * @csspart change-cancel - Its button that leaves things as they are.
+ * @csspart change-status - The result of the last change, announced politely.
  *
  * @cssproperty --lx-pricing-table-card-min-width - Narrowest a tier card gets before wrapping (15rem).
  */
@@ -103,7 +108,24 @@ export class LxPricingTable extends LxElement {
       currency: price.currency,
     });
     // A host that cancels the event (to sign the visitor in first) takes over from here.
-    if (!this.dispatchEvent(event) || price.amount <= 0) return;
+    if (!this.dispatchEvent(event)) return;
+    // A learner who already pays confirms a change of the subscription instead of a checkout.
+    const current = this.plans?.plans.find((p) => p.id === this.plans?.tier);
+    if (current?.prices.some((p) => p.amount > 0)) {
+      void import('./plan-change.js').then((m) =>
+        m.openPlanChange(this, {
+          plan,
+          price,
+          current,
+          client: this.client,
+          locale: this.resolvedLocale,
+          messages: this.messages,
+          refresh: () => this.loadPlans(),
+        }),
+      );
+      return;
+    }
+    if (price.amount <= 0) return;
     // The checkout's code loads only now, through the kit's loader when the page has one.
     void import('../internal/open-checkout.js').then((m) =>
       m.openCheckout(this, {
@@ -200,6 +222,7 @@ export class LxPricingTable extends LxElement {
           >
         </fieldset>
       </header>
+      <div data-change></div>
       <ul class="plans" role="list">
         ${plans.map((plan) => this.renderPlan(plan, featureNames))}
       </ul>

@@ -4,6 +4,7 @@ import { LxPricingTable } from './pricing-table.component.js';
 
 export { LxPricingTable };
 export { LxPlanSelectEvent, type LxPlanSelectDetail } from './plan-select.event.js';
+export type { LxPlanChangeEvent, LxPlanChangeDetail } from './plan-change.event.js';
 
 /** Registers `<lx-pricing-table>` (or another tag) and applies page-wide kit settings. */
 export function register(options: KitSettings & { tag?: string } = {}): boolean {

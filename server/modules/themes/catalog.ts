@@ -4,6 +4,7 @@ import { catalogMessages } from '../../../widgets/course-catalog/course-catalog.
 import { englishCatalog } from '../../../widgets/internal/i18n.js';
 import { viewMessages as leaderboardView } from '../../../widgets/leaderboard/leaderboard-view.messages.js';
 import { leaderboardMessages } from '../../../widgets/leaderboard/leaderboard.messages.js';
+import { planChangeMessages } from '../../../widgets/pricing-table/plan-change.messages.js';
 import { pricingMessages } from '../../../widgets/pricing-table/pricing-table.messages.js';
 import { editorShellMessages } from '../../../widgets/theme-editor/theme-editor.messages.js';
 import { editorMessages } from '../../../widgets/theme-editor/workbench.messages.js';
@@ -23,6 +24,7 @@ import { usageMessages } from '../../../widgets/usage-dashboard/usage-dashboard.
 export const messageCatalog: Readonly<Record<string, string>> = {
   ...englishCatalog,
   ...pricingMessages,
+  ...planChangeMessages,
   ...walletMessages,
   ...walletView,
   ...redeemMessages,
