@@ -110,6 +110,19 @@ function combosKey(
   ]);
 }
 
+/** What a relevance page is ranked from: the text, every filter, the cursor and the size. */
+interface Ranking {
+  match: string;
+  shared: string[];
+  sharedParams: unknown[];
+  facetWhere: string[];
+  facetParams: unknown[];
+  /** The facet filters and the cursor, on the matches. */
+  pageWhere: string[];
+  pageParams: unknown[];
+  take: number;
+}
+
 /** Sort key column and direction of each order; relevance is handled on its own. */
 const ORDERS: Record<Exclude<SortOrder, 'relevance'>, { key: string; desc: boolean }> = {
   newest: { key: 'c.created_at', desc: true },
@@ -223,18 +236,21 @@ export class CourseSearch {
         pageWhere.push('(c.k > ? or (c.k = ? and c.seq > ?))');
         pageParams.push(cursor.key, cursor.key, cursor.seq);
       }
+      const ranking: Ranking = {
+        match: text,
+        shared,
+        sharedParams,
+        facetWhere,
+        facetParams,
+        pageWhere,
+        pageParams,
+        take: limit + 1,
+      };
       const countsKey = combosKey(licenseId, version, text, query);
       if (this.#counts.get(countsKey)) {
-        rows = this.#rank(text, shared, sharedParams, pageWhere, pageParams, limit + 1);
+        rows = this.#rank(ranking);
       } else {
-        const ranked = this.#rankAndCount(
-          text,
-          shared,
-          sharedParams,
-          pageWhere,
-          pageParams,
-          limit + 1,
-        );
+        const ranked = this.#rankAndCount(ranking);
         rows = ranked.rows;
         this.#counts.set(countsKey, ranked.combos);
       }
@@ -283,34 +299,35 @@ export class CourseSearch {
     };
   }
 
-  /** The text matches under the shared filters, each with its rank and facet columns. */
-  static #matches(shared: string[]): string {
-    return `with m as materialized (
-      select c.seq as seq, ${RANK} as k, c.category as category, c.level as level,
-        c.language as language, c.price_amount as price_amount
+  /**
+   * The text matches under the shared filters with their facet columns; only those the page's
+   * facet filters keep are ranked (`k` is null for the others), as bm25 is the costly part.
+   */
+  static #matches(r: Ranking, materialized: boolean): string {
+    const kept = r.facetWhere.length ? r.facetWhere.join(' and ') : '1';
+    return `with m as ${materialized ? 'materialized' : 'not materialized'} (
+      select c.seq as seq, case when ${kept} then ${RANK} end as k, c.category as category,
+        c.level as level, c.language as language, c.price_amount as price_amount
       from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
-      where courses_fts match ? and ${shared.join(' and ')}
+      where courses_fts match ? and ${r.shared.join(' and ')}
     )`;
   }
 
+  static #params(r: Ranking): unknown[] {
+    return [...r.facetParams, r.match, ...r.sharedParams, ...r.pageParams, r.take];
+  }
+
   /** Best first, on the narrow seq index (every filter column is in it). */
-  static #ranked(pageWhere: string[]): string {
+  static #ranked(r: Ranking): string {
     return `select c.seq as seq, c.k as k from m c
-      where ${pageWhere.length ? pageWhere.join(' and ') : '1'} order by c.k, c.seq limit ?`;
+      where ${['c.k is not null', ...r.pageWhere].join(' and ')} order by c.k, c.seq limit ?`;
   }
 
   /** A relevance page: only its rows are read whole. */
-  #rank(
-    match: string,
-    shared: string[],
-    sharedParams: unknown[],
-    pageWhere: string[],
-    pageParams: unknown[],
-    take: number,
-  ): PageRow[] {
+  #rank(r: Ranking): PageRow[] {
     const ranked = this.#sqlite
-      .prepare(`${CourseSearch.#matches(shared)} ${CourseSearch.#ranked(pageWhere)}`)
-      .all(match, ...sharedParams, ...pageParams, take) as { seq: number; k: number }[];
+      .prepare(`${CourseSearch.#matches(r, false)} ${CourseSearch.#ranked(r)}`)
+      .all(...CourseSearch.#params(r)) as { seq: number; k: number }[];
     return this.#cards(ranked);
   }
 
@@ -318,26 +335,19 @@ export class CourseSearch {
    * A relevance page and the facet combinations of the same text search in one statement:
    * the matches are ranked and their facet columns read once, then both come from that set.
    */
-  #rankAndCount(
-    match: string,
-    shared: string[],
-    sharedParams: unknown[],
-    pageWhere: string[],
-    pageParams: unknown[],
-    take: number,
-  ): { rows: PageRow[]; combos: Combo[] } {
+  #rankAndCount(r: Ranking): { rows: PageRow[]; combos: Combo[] } {
     const found = this.#sqlite
       .prepare(
-        `${CourseSearch.#matches(shared)}
+        `${CourseSearch.#matches(r, true)}
          select * from (
            select 0 as part, seq as a, k as b, null as c, null as d, null as n
-           from (${CourseSearch.#ranked(pageWhere)})
+           from (${CourseSearch.#ranked(r)})
          )
          union all
          select 1, c.category, c.level, c.language, c.price_amount = 0, count(*)
          from m c group by 2, 3, 4, 5`,
       )
-      .all(match, ...sharedParams, ...pageParams, take) as {
+      .all(...CourseSearch.#params(r)) as {
       part: 0 | 1;
       a: number | string;
       b: number | string;
