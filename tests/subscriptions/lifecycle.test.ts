@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonInit } from '../licensing/helpers.js';
-import { eventRows, postSigned } from '../payments/helpers.js';
+import { eventRows, postSigned, WEBHOOK_SECRET } from '../payments/helpers.js';
 import {
   advance,
   confirm,
@@ -207,6 +207,35 @@ describe('trials', () => {
     const features = await featuresOf(h, ivy);
     expect(features.tier).toBe('pro');
     expect(features.features).toContain('certificates');
+  });
+
+  it('setup_intent.succeeded alone starts the trial, re-read from Stripe, exactly once', async () => {
+    const lin = await learnerOf(h, { sub: 'lin' });
+    const session = await subscribe(h, lin, { planId: 'pro', interval: 'month' });
+    await h.emulator.webhooks.settled();
+    // The card is saved while no event reaches the server.
+    const endpoint = `${h.url}/v1/webhooks/stripe`;
+    h.emulator.webhooks.removeEndpoint(endpoint);
+    try {
+      await h.stripe.setupIntents.confirm(session.paymentIntentId, {
+        payment_method: 'pm_card_visa',
+      });
+    } finally {
+      h.emulator.webhooks.addEndpoint({ url: endpoint, secret: WEBHOOK_SECRET });
+    }
+    expect((await featuresOf(h, lin)).tier).toBe('free');
+    const events = await h.stripe.events.list({ type: 'setup_intent.succeeded', limit: 100 });
+    const event = events.data.find(
+      (e) => (e.data.object as { id: string }).id === session.paymentIntentId,
+    )!;
+    const payload = JSON.stringify(event);
+    expect((await postSigned(h, payload)).status).toBe(200);
+    expect(await subscriptionOf(h, lin)).toMatchObject({ status: 'trialing', entitled: true });
+    expect((await featuresOf(h, lin)).tier).toBe('pro');
+    // A second delivery of the same event changes nothing and is recorded once.
+    expect((await postSigned(h, payload)).status).toBe(200);
+    expect(eventRows(h).filter((e) => e.id === event.id)).toHaveLength(1);
+    expect((await featuresOf(h, lin)).tier).toBe('pro');
   });
 
   it('the card saved for a trial is applied once, whichever event arrives first', async () => {
