@@ -63,6 +63,8 @@ export function compileOrigins(patterns: readonly string[]): OriginMatcher {
   }
   return {
     matches(origin: string): boolean {
+      // Entries are already normalized origins, so an exact hit needs no parsing.
+      if (exact.has(origin)) return true;
       let url: URL;
       try {
         url = new URL(origin);
@@ -70,7 +72,6 @@ export function compileOrigins(patterns: readonly string[]): OriginMatcher {
         return false;
       }
       if (url.origin !== origin) return false;
-      if (exact.has(origin)) return true;
       return wildcards.some(
         (w) =>
           url.protocol === w.protocol &&
