@@ -219,6 +219,9 @@ const ms = (value: number) => (Number.isFinite(value) ? value.toFixed(2) : '—'
 
 async function main(): Promise<void> {
   const started = performance.now();
+  // `npm run bench -- <text> …` loads only the rows whose names contain one of the texts.
+  const only = process.argv.slice(2);
+  const selected = only.length ? rows.filter((r) => only.some((t) => r.name.includes(t))) : rows;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-bench-'));
   const databaseFile = path.join(dir, 'liberation.db');
   const database = openDatabase(databaseFile);
@@ -263,7 +266,7 @@ async function main(): Promise<void> {
 
     // Bare Hono is loaded first and last; rows are compared with the mean of both, which
     // evens out drift from other work on the machine during the run.
-    const targets = rows.length + 3;
+    const targets = selected.length + 3;
     const seconds = Math.max(
       MIN_SECONDS,
       Math.min(MAX_SECONDS, Math.floor(LOAD_BUDGET_SECONDS / targets) - WARMUP_SECONDS),
@@ -282,7 +285,7 @@ async function main(): Promise<void> {
       origin: ORIGIN,
     };
     const outcomes: Outcome[] = [];
-    for (const row of rows) {
+    for (const row of selected) {
       outcomes.push(await runRow(row, context, appUrl, seconds));
     }
     const reference = await sameBytesReference(bare, bareUrl, context, seconds);
