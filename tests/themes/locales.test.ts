@@ -5,6 +5,7 @@ import de from '../../widgets/internal/locales/de.js';
 import fr from '../../widgets/internal/locales/fr.js';
 import { viewMessages as leaderboardView } from '../../widgets/leaderboard/leaderboard-view.messages.js';
 import { leaderboardMessages } from '../../widgets/leaderboard/leaderboard.messages.js';
+import { planChangeMessages } from '../../widgets/pricing-table/plan-change.messages.js';
 import { pricingMessages } from '../../widgets/pricing-table/pricing-table.messages.js';
 import { redeemMessages } from '../../widgets/token-wallet/redeem-flow.messages.js';
 import { walletMessages } from '../../widgets/token-wallet/token-wallet.messages.js';
@@ -14,6 +15,7 @@ import { viewMessages as walletView } from '../../widgets/token-wallet/wallet-vi
 const learnerCopy: Record<string, string> = {
   ...englishCatalog,
   ...pricingMessages,
+  ...planChangeMessages,
   ...walletMessages,
   ...walletView,
   ...redeemMessages,
