@@ -184,7 +184,7 @@ export class SubscriptionService {
   };
 
   /** Applies Stripe's subscription and invoice events, re-reading the object first. */
-  readonly handleEvent: StripeEventHandler = async (stripe, event) => {
+  readonly handleEvent: StripeEventHandler = async (stripe, event, payments) => {
     const object = event.data.object as { id?: string; object?: string };
     if (!object.id) return null;
     if (object.object === 'subscription') {
@@ -200,6 +200,29 @@ export class SubscriptionService {
       const effect: EventEffect = (tx, now) => {
         if (sub) this.#applySubscription(tx, sub, readAt, now);
         this.#applyInvoice(tx, invoice, readAt, now);
+        // A paid invoice is a payment (receipt, tokens, partner event), once per invoice.
+        const paidBy =
+          sub && invoice.status === 'paid'
+            ? tx
+                .select()
+                .from(subscriptions)
+                .where(eq(subscriptions.stripeSubscriptionId, sub.id))
+                .get()
+            : undefined;
+        if (sub && paidBy) {
+          const { planId, planName, interval } = this.#view(paidBy);
+          payments.recordInvoicePaid(
+            tx,
+            {
+              licenseId: paidBy.licenseId,
+              learnerId: paidBy.learnerId,
+              plan: { id: planId, name: planName, interval },
+              subscriptionId: sub.id,
+              invoice,
+            },
+            now,
+          );
+        }
       };
       return effect;
     }

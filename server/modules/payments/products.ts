@@ -70,6 +70,27 @@ export interface Product<K extends CheckoutRequest['kind'] = CheckoutRequest['ki
 /** The effect of one Stripe event, applied in the transaction that records the event. */
 export type EventEffect = (tx: Tx, now: Date) => void;
 
+/** A subscription's invoice that Stripe reports paid, as the module that owns the subscription knows it. */
+export interface InvoicePaid {
+  licenseId: string;
+  learnerId: string;
+  /** The tier the invoice bills. */
+  plan: { id: string; name: string; interval: 'month' | 'year' };
+  /** Stripe's subscription id. */
+  subscriptionId: string;
+  /** The invoice as re-read from Stripe: its amount, currency and period are what is recorded. */
+  invoice: Stripe.Invoice;
+}
+
+/** What payments offers the handlers of other Stripe events, inside their effects. */
+export interface EventPayments {
+  /**
+   * Records a paid subscription invoice as a payment, once per Stripe invoice id: its receipt
+   * (when something was paid), the purchase's tokens and the partner event `purchase.completed`.
+   */
+  recordInvoicePaid(tx: Tx, paid: InvoicePaid, now: Date): void;
+}
+
 /**
  * Reads what an event needs (re-reading the object from Stripe where order matters) and
  * returns its effect, or null when the event changes nothing here.
@@ -77,4 +98,5 @@ export type EventEffect = (tx: Tx, now: Date) => void;
 export type StripeEventHandler = (
   stripe: Stripe,
   event: Stripe.Event,
+  payments: EventPayments,
 ) => Promise<EventEffect | null>;

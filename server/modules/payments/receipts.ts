@@ -72,6 +72,18 @@ function view(row: Joined): ReceiptView {
   };
 }
 
+/** What a receipt says was paid, as Stripe reported it. */
+export interface ReceiptSource {
+  /** Integer minor units. */
+  amount: number;
+  currency: string;
+  description: string;
+  paymentIntentId: string | null;
+  chargeId: string | null;
+  card: { brand: string; last4: string } | null;
+  paidAt: Date;
+}
+
 /** The charge behind a payment intent, when the intent was read with it expanded. */
 function chargeOf(intent: Stripe.PaymentIntent): Stripe.Charge | null {
   const charge = intent.latest_charge;
@@ -95,11 +107,35 @@ export class Receipts {
   }
 
   /**
-   * Writes the receipt of a payment inside the transaction that records its success. The
+   * Writes the receipt of a payment inside the transaction that records its success, with the
+   * amount, currency and card of Stripe's charge.
+   */
+  issueIn(tx: Tx, payment: PaymentRow, intent: Stripe.PaymentIntent, now: Date): ReceiptRow {
+    const charge = chargeOf(intent);
+    const card = charge?.payment_method_details?.card;
+    return this.issueForIn(
+      tx,
+      payment,
+      {
+        amount: charge?.amount_captured || intent.amount_received || intent.amount,
+        currency: charge?.currency ?? intent.currency,
+        description: payment.description ?? intent.description ?? `${payment.kind} ${payment.item}`,
+        paymentIntentId: intent.id,
+        chargeId:
+          charge?.id ?? (typeof intent.latest_charge === 'string' ? intent.latest_charge : null),
+        card: card?.brand && card.last4 ? { brand: card.brand, last4: card.last4 } : null,
+        paidAt: charge ? new Date(charge.created * 1000) : now,
+      },
+      now,
+    );
+  }
+
+  /**
+   * Writes the receipt of a payment from what Stripe reported paid (a charge, an invoice). The
    * counter row is bumped in the same IMMEDIATE transaction, so the numbers are gapless and
    * never repeat. A second call for the same payment returns the first receipt.
    */
-  issueIn(tx: Tx, payment: PaymentRow, intent: Stripe.PaymentIntent, now: Date): ReceiptRow {
+  issueForIn(tx: Tx, payment: PaymentRow, paid: ReceiptSource, now: Date): ReceiptRow {
     const existing = tx.select().from(receipts).where(eq(receipts.paymentId, payment.id)).get();
     if (existing) return existing;
     const { lastNumber } = tx
@@ -111,9 +147,6 @@ export class Receipts {
       })
       .returning({ lastNumber: receiptCounters.lastNumber })
       .get();
-    const charge = chargeOf(intent);
-    const card = charge?.payment_method_details?.card;
-    const amount = charge?.amount_captured || intent.amount_received || intent.amount;
     return tx
       .insert(receipts)
       .values({
@@ -124,15 +157,14 @@ export class Receipts {
         learnerId: payment.learnerId,
         kind: payment.kind,
         item: payment.item,
-        description: payment.description ?? intent.description ?? `${payment.kind} ${payment.item}`,
-        amount,
-        currency: (charge?.currency ?? intent.currency).toUpperCase(),
-        paymentIntentId: intent.id,
-        chargeId:
-          charge?.id ?? (typeof intent.latest_charge === 'string' ? intent.latest_charge : null),
-        cardBrand: card?.brand ?? null,
-        cardLast4: card?.last4 ?? null,
-        paidAt: charge ? new Date(charge.created * 1000) : now,
+        description: paid.description,
+        amount: paid.amount,
+        currency: paid.currency.toUpperCase(),
+        paymentIntentId: paid.paymentIntentId,
+        chargeId: paid.chargeId,
+        cardBrand: paid.card?.brand ?? null,
+        cardLast4: paid.card?.last4 ?? null,
+        paidAt: paid.paidAt,
         createdAt: now,
       })
       .returning()

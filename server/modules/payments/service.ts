@@ -13,6 +13,8 @@ import { planProduct, type CheckoutRequest, type Priced } from './pricing.js';
 import type {
   CheckoutSession,
   EventEffect,
+  EventPayments,
+  InvoicePaid,
   Product,
   RefundApplied,
   StripeEventHandler,
@@ -25,6 +27,7 @@ import {
   stripeCustomers,
   stripeEvents,
   type PaymentRow,
+  type ReceiptRow,
   type RefundRow,
 } from './schema.js';
 
@@ -144,7 +147,7 @@ function unreachable(error: unknown): ApiError {
  * and Stripe's signed webhooks move them on. The Stripe client is handed in, so the same code
  * talks to Stripe or to the bundled emulator.
  */
-export class PaymentService {
+export class PaymentService implements EventPayments {
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #stripe: Stripe | null;
@@ -468,7 +471,7 @@ export class PaymentService {
       }
       default: {
         const handler = this.#eventHandlers.get(event.type);
-        return handler ? handler(stripe, event) : null;
+        return handler ? handler(stripe, event, this) : null;
       }
     }
   }
@@ -556,6 +559,18 @@ export class PaymentService {
    */
   #succeeded(tx: Tx, paid: PaymentRow, intent: Stripe.PaymentIntent, now: Date): void {
     const receipt = this.receipts.issueIn(tx, paid, intent, now);
+    const payment = this.#completed(tx, paid, receipt, {}, now);
+    this.#products.get(payment.kind)?.succeeded?.(tx, payment, now);
+  }
+
+  /** The purchase's tokens and the partner event `purchase.completed`; returns the payment. */
+  #completed(
+    tx: Tx,
+    paid: PaymentRow,
+    receipt: ReceiptRow | null,
+    extra: Record<string, unknown>,
+    now: Date,
+  ): PaymentRow {
     let payment = paid;
     const rewardTransactionId = this.#rewards?.awardIn(tx, paid, now) ?? null;
     if (rewardTransactionId) {
@@ -579,18 +594,111 @@ export class PaymentService {
             learnerId: this.#subjectOf(tx, payment) ?? payment.learnerId,
             kind: payment.kind,
             item: payment.item,
-            description: receipt.description,
-            amount: receipt.amount,
-            currency: receipt.currency,
-            receiptId: receipt.id,
-            receiptNumber: receipt.number,
-            paidAt: receipt.paidAt.toISOString(),
+            description: receipt?.description ?? payment.description,
+            amount: receipt?.amount ?? payment.amount,
+            currency: receipt?.currency ?? payment.currency,
+            receiptId: receipt?.id ?? null,
+            receiptNumber: receipt?.number ?? null,
+            paidAt: (receipt?.paidAt ?? now).toISOString(),
+            ...extra,
           },
         },
       ],
       now,
     );
-    this.#products.get(payment.kind)?.succeeded?.(tx, payment, now);
+    return payment;
+  }
+
+  /**
+   * Records a subscription invoice Stripe reports paid, inside the transaction of the event
+   * that found it paid. Keyed by Stripe's invoice id (the payment's idempotency key), so
+   * redelivered, reordered or repeated invoice events record it once. An invoice that paid
+   * nothing (a trial's) gets no payment, receipt or partner event.
+   */
+  recordInvoicePaid(tx: Tx, paid: InvoicePaid, now: Date): void {
+    const { invoice } = paid;
+    if (!invoice.id || invoice.status !== 'paid' || invoice.amount_paid <= 0) return;
+    const learner = tx
+      .select({ id: learners.id })
+      .from(learners)
+      .where(and(eq(learners.id, paid.learnerId), eq(learners.licenseId, paid.licenseId)))
+      .get();
+    if (!learner) return;
+    const intervalWord = paid.plan.interval === 'month' ? 'monthly' : 'yearly';
+    const currency = invoice.currency.toUpperCase();
+    const row = tx
+      .insert(payments)
+      .values({
+        id: generateId('pay'),
+        licenseId: paid.licenseId,
+        learnerId: paid.learnerId,
+        kind: 'plan',
+        item: `${paid.plan.id}:${paid.plan.interval}`,
+        amount: invoice.amount_paid,
+        currency,
+        description: `${paid.plan.name} (${intervalWord})`,
+        status: 'succeeded',
+        idempotencyKey: `invoice_${invoice.id}`,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .onConflictDoNothing({ target: payments.idempotencyKey })
+      .returning()
+      .get();
+    if (!row) return;
+    // Stripe's invoice period is the one before; its lines carry the period billed.
+    const lines = (invoice.lines?.data ?? []).filter((l) => l.amount >= 0 && l.period);
+    const periodStart = lines.length
+      ? Math.min(...lines.map((l) => l.period.start))
+      : invoice.period_start;
+    const periodEnd = lines.length
+      ? Math.max(...lines.map((l) => l.period.end))
+      : invoice.period_end;
+    const paidAt = invoice.status_transitions?.paid_at;
+    const receipt = this.receipts.issueForIn(
+      tx,
+      row,
+      {
+        amount: invoice.amount_paid,
+        currency,
+        description: row.description!,
+        paymentIntentId: null,
+        chargeId: null,
+        card: null,
+        paidAt: typeof paidAt === 'number' ? new Date(paidAt * 1000) : now,
+      },
+      now,
+    );
+    this.#completed(
+      tx,
+      row,
+      receipt,
+      {
+        subscription: true,
+        subscriptionId: paid.subscriptionId,
+        invoiceId: invoice.id,
+        billingReason: invoice.billing_reason ?? null,
+        plan: paid.plan.id,
+        interval: paid.plan.interval,
+        period: {
+          start: new Date(periodStart * 1000).toISOString(),
+          end: new Date(periodEnd * 1000).toISOString(),
+        },
+      },
+      now,
+    );
+  }
+
+  /** The receipt of a subscription invoice recorded by `recordInvoicePaid`, if it has one. */
+  receiptOfInvoice(licenseId: string, invoiceId: string): ReceiptRow | undefined {
+    const row = this.#db
+      .select({ id: payments.id })
+      .from(payments)
+      .where(
+        and(eq(payments.licenseId, licenseId), eq(payments.idempotencyKey, `invoice_${invoiceId}`)),
+      )
+      .get();
+    return row ? this.receipts.forPayment(row.id) : undefined;
   }
 
   /** The customer's own id for the learner (`sub`): partner events name learners by it. */
