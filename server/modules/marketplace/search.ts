@@ -7,6 +7,8 @@ import type { Facets, SearchPage, SearchQuery, SortOrder } from './openapi.js';
 const RANK = 'bm25(courses_fts, 10.0, 4.0, 3.0, 1.0)';
 const MAX_TERMS = 8;
 const SUGGESTIONS = 8;
+/** How many of the whole index's best title matches a suggestion first looks among. */
+const SHORTLIST = 64;
 /** Results cached per process; a catalog change moves the version and retires them. */
 const CACHE_SIZE = 1000;
 
@@ -523,6 +525,40 @@ export class CourseSearch {
     };
   }
 
+  /**
+   * Whether the license's published courses are at least half of all courses ever created
+   * (the highest `seq`): then the best title matches of the whole index are mostly its own.
+   */
+  #holdsMostCourses(licenseId: string): boolean {
+    const row = this.#sqlite
+      .prepare(
+        `select (select coalesce(sum(n), 0) from course_facet_counts where license_id = ?) * 2
+           >= (select coalesce(max(seq), 0) from courses) as most`,
+      )
+      .get(licenseId) as { most: number };
+    return row.most === 1;
+  }
+
+  /**
+   * The suggestions from the best `SHORTLIST` title matches of the whole index, without
+   * looking up every match's license first; null unless a full set of them is the license's
+   * published courses. Then they are exactly the best of the license's own: every match
+   * outside the shortlist ranks below all of it.
+   */
+  #suggestFromShortlist(titles: string, licenseId: string): { id: string; title: string }[] | null {
+    const found = this.#sqlite
+      .prepare(
+        `select c.id, c.title from (
+           select rowid as seq, ${RANK} as k from courses_fts where courses_fts match ?
+           order by k, rowid limit ${SHORTLIST}
+         ) r join courses c on c.seq = r.seq
+         where c.license_id = ? and c.status = 'published'
+         order by r.k, r.seq limit ${SUGGESTIONS}`,
+      )
+      .all(titles, licenseId) as { id: string; title: string }[];
+    return found.length === SUGGESTIONS ? found : null;
+  }
+
   /** Titles that start with what was typed, best first, for type-ahead. */
   suggest(licenseId: string, q: string): { id: string; title: string }[] {
     const match = ftsQuery(q);
@@ -530,16 +566,19 @@ export class CourseSearch {
     const key = JSON.stringify([licenseId, this.#version(licenseId), match]);
     const cached = this.#suggestions.get(key);
     if (cached) return cached;
-    const found = this.#sqlite
-      .prepare(
-        `select c.id, c.title from (
-           select c.seq as seq, ${RANK} as k
-           from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
-           where courses_fts match ? and c.license_id = ? and c.status = 'published'
-           order by k, c.seq limit ${SUGGESTIONS}
-         ) r join courses c on c.seq = r.seq order by r.k, r.seq`,
-      )
-      .all(`title : (${match})`, licenseId) as { id: string; title: string }[];
+    const titles = `title : (${match})`;
+    const found =
+      (this.#holdsMostCourses(licenseId) && this.#suggestFromShortlist(titles, licenseId)) ||
+      (this.#sqlite
+        .prepare(
+          `select c.id, c.title from (
+             select c.seq as seq, ${RANK} as k
+             from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
+             where courses_fts match ? and c.license_id = ? and c.status = 'published'
+             order by k, c.seq limit ${SUGGESTIONS}
+           ) r join courses c on c.seq = r.seq order by r.k, r.seq`,
+        )
+        .all(titles, licenseId) as { id: string; title: string }[]);
     this.#suggestions.set(key, found);
     return found;
   }
