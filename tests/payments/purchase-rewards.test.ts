@@ -25,7 +25,7 @@ describe('purchase rewards', () => {
       jsonInit('POST', body, { Authorization: `Bearer ${OPERATOR_TOKEN}`, 'Idempotency-Key': key }),
     );
 
-  it('awards tokens per currency unit on success, once, and takes them back on a full refund without going below zero', async () => {
+  it("awards tokens per currency unit on success, once, and takes back each refund's share without going below zero", async () => {
     const buyer = await learnerOf(h, { name: 'Token Academy', sub: 'spender' });
     const licenseId = buyer.license.id;
     const { ledger } = h.services.rewards;
@@ -47,22 +47,53 @@ describe('purchase rewards', () => {
 
     ledger.spend(licenseId, {
       learnerId: 'spender',
-      amount: 90,
+      amount: 70,
       reason: 'reward:mug',
       idempotencyKey: 'mug',
     });
-    // A partial refund leaves the award; the full one takes back what is left.
+    // A partial refund takes back its share: $9.00 of $49.00 is floor(98 × 900 / 4900) = 18.
     expect((await refund(licenseId, payment.id, { amount: 900 }, 'part')).status).toBe(200);
-    expect(ledger.balance(licenseId, 'spender')).toBe(8);
+    expect(ledger.balance(licenseId, 'spender')).toBe(10);
+    // The same request again, and Stripe's event about that refund, take nothing more.
+    expect((await refund(licenseId, payment.id, { amount: 900 }, 'part')).status).toBe(200);
+    await h.emulator.webhooks.settled();
+    expect(ledger.balance(licenseId, 'spender')).toBe(10);
+    // The rest takes back the other 80, of which 70 were spent: a shortfall, never below zero.
     expect((await refund(licenseId, payment.id, {}, 'rest')).status).toBe(200);
     await h.emulator.webhooks.settled();
     expect(ledger.balance(licenseId, 'spender')).toBe(0);
     const reversal = h.database.sqlite
       .prepare(
-        "select amount, shortfall from reward_transactions where license_id = ? and type = 'reversal'",
+        "select amount, shortfall, reverses_id as reversesId from reward_transactions where license_id = ? and type = 'reversal' order by created_at, rowid",
       )
-      .all(licenseId);
-    expect(reversal).toEqual([{ amount: -8, shortfall: 90 }]);
+      .all(licenseId) as { amount: number; shortfall: number; reversesId: string | null }[];
+    expect(reversal.map((r) => [r.amount, r.shortfall])).toEqual([
+      [-18, 0],
+      [-10, 70],
+    ]);
+    // The share that completes the award is its reversal: it cannot be reversed again.
+    expect(reversal[1]!.reversesId).not.toBeNull();
+    expect(ledger.check(licenseId).ok).toBe(true);
+  });
+
+  it('several partial refunds take back shares that add up to the whole award', async () => {
+    const buyer = await learnerOf(h, { name: 'Share Academy', sub: 'sharer' });
+    const licenseId = buyer.license.id;
+    const { ledger } = h.services.rewards;
+    ledger.setRule(licenseId, { activity: 'purchase.completed', amount: 2, dailyCap: null });
+    const intentId = await buyCourse(h, buyer.headers, 'algebra');
+    await h.emulator.webhooks.settled();
+    const payment = paymentRows(h).find((r) => r.payment_intent_id === intentId)!;
+    expect(ledger.balance(licenseId, 'sharer')).toBe(98);
+
+    const balances: number[] = [];
+    for (const [i, amount] of [1000, 1000, 1000, 1900].entries()) {
+      expect((await refund(licenseId, payment.id, { amount }, `share-${i}`)).status).toBe(200);
+      await h.emulator.webhooks.settled();
+      balances.push(ledger.balance(licenseId, 'sharer'));
+    }
+    // floor(98 × 1000 / 4900) = 20, then 40, 60, and 98 once everything is refunded.
+    expect(balances).toEqual([78, 58, 38, 0]);
     expect(ledger.check(licenseId).ok).toBe(true);
   });
 

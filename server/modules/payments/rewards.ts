@@ -22,8 +22,10 @@ function minorDigits(currency: string): number {
 /**
  * Purchases earn tokens through the license's `purchase.completed` rule (tokens per whole
  * currency unit paid, its daily cap applying), inside the transaction that records the
- * payment; a full refund takes them back through the ledger's reversal, which records a
- * shortfall instead of taking a balance below zero. Without such a rule nothing is awarded.
+ * payment. Each refund takes back its share: after refunds totalling `refunded`, exactly
+ * floor(award × refunded / paid) tokens are taken back (all of them once the payment is wholly
+ * refunded), through the ledger, which records a shortfall instead of taking a balance below
+ * zero, once per refund. Without such a rule nothing is awarded.
  */
 export function purchaseRewards(ledger: () => Ledger): PurchaseRewards {
   return {
@@ -54,12 +56,17 @@ export function purchaseRewards(ledger: () => Ledger): PurchaseRewards {
       });
       return earned.transaction?.id ?? null;
     },
-    reverseIn(tx, payment, rewardTransactionId) {
+    reverseIn(tx, payment, rewardTransactionId, refund) {
       try {
-        ledger().reverseIn(tx, payment.licenseId, rewardTransactionId, `refund:${payment.id}`);
+        ledger().reverseShareIn(tx, payment.licenseId, rewardTransactionId, {
+          part: Math.min(refund.totalRefunded, payment.amount),
+          whole: payment.amount,
+          key: `refund:${refund.id}`,
+          reason: `refund:${payment.id}`,
+        });
       } catch (error) {
-        // Already taken back (by the customer's server, say) or gone: nothing more to take,
-        // and the refund itself must still be recorded.
+        // Gone, or not an award the ledger can take back in shares: the refund itself must
+        // still be recorded.
         if (!(error instanceof ApiError)) throw error;
       }
     },

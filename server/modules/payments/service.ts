@@ -91,13 +91,24 @@ export type RefundReason = (typeof refundReasons)[number];
 
 /**
  * Tokens a purchase earns (the rewards module's `purchase.completed` rule), awarded and taken
- * back inside the transactions that record the payment and its full refund.
+ * back, in proportion to each refund, inside the transactions that record the payment and its
+ * refunds.
  */
 export interface PurchaseRewards {
   /** Returns the reward transaction's id, or null when the license awards nothing. */
   awardIn(tx: Tx, payment: PaymentRow, now: Date): string | null;
-  /** Takes the award back; a balance already spent below it is recorded as a shortfall. */
-  reverseIn(tx: Tx, payment: PaymentRow, rewardTransactionId: string, now: Date): void;
+  /**
+   * Takes back the refund's share of the award, so that the tokens taken back come to
+   * floor(award × refunded so far / paid); once per refund. A balance already spent below it is
+   * recorded as a shortfall.
+   */
+  reverseIn(
+    tx: Tx,
+    payment: PaymentRow,
+    rewardTransactionId: string,
+    refund: { id: string; totalRefunded: number },
+    now: Date,
+  ): void;
 }
 
 export interface WebhookOutcome {
@@ -810,8 +821,14 @@ export class PaymentService implements EventPayments {
       ],
       now,
     );
-    if (applied.full && updated.rewardTransactionId) {
-      this.#rewards?.reverseIn(tx, updated, updated.rewardTransactionId, now);
+    if (updated.rewardTransactionId) {
+      this.#rewards?.reverseIn(
+        tx,
+        updated,
+        updated.rewardTransactionId,
+        { id: recorded.id, totalRefunded: total },
+        now,
+      );
     }
     this.#products.get(updated.kind)?.refunded?.(tx, updated, applied, now);
     return recorded;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { and, asc, desc, eq, gt, inArray, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, isNotNull, lt, lte, or, sql } from 'drizzle-orm';
 import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
@@ -55,6 +55,18 @@ export interface ReversalResult {
   transaction: TransactionView;
   /** Tokens that could not be taken back because the learner had already spent them. */
   shortfall: number;
+  balance: number;
+}
+
+/** One share of an earn or bonus taken back (see `reverseShareIn`). */
+export interface ShareReversal {
+  /** Tokens this share took back, its shortfall included (0: nothing was due). */
+  tokens: number;
+  /** The reversal transaction, or null when nothing was due. */
+  transaction: TransactionView | null;
+  shortfall: number;
+  /** Tokens of the original taken back in shares so far, this one included. */
+  reversed: number;
   balance: number;
 }
 
@@ -636,23 +648,150 @@ export class Ledger {
       });
       this.#addLot(tx, licenseId, learnerId, row.id, amount);
     } else {
-      this.expireLearner(tx, licenseId, learnerId);
-      const balance = this.balanceIn(tx, licenseId, learnerId);
-      const take = Math.min(balance, original.amount);
-      shortfall = original.amount - take;
-      this.#consumeLots(tx, licenseId, learnerId, take, original.id);
-      row = this.post(tx, licenseId, {
-        learnerId,
-        type: 'reversal',
-        amount: -take,
-        reason,
-        counterparty: ISSUANCE,
-        reversesId: original.id,
-        shortfall,
-      });
-      this.#score(tx, licenseId, learnerId, -original.amount, original.createdAt);
+      // Shares already taken back (partial refunds) are not taken twice.
+      const due = original.amount - this.#sharesReversed(tx, licenseId, original.id);
+      ({ row, shortfall } = this.#takeBack(tx, original, due, reason, original.id));
     }
     return { transaction: view(row), shortfall, balance: this.balanceIn(tx, licenseId, learnerId) };
+  }
+
+  /** Takes `due` tokens of an earn or bonus back; what the learner spent becomes the shortfall. */
+  #takeBack(
+    tx: Tx,
+    original: typeof rewardTransactions.$inferSelect,
+    due: number,
+    reason: string,
+    reversesId: string | undefined,
+  ) {
+    const { licenseId, learnerId } = original;
+    this.expireLearner(tx, licenseId, learnerId);
+    const balance = this.balanceIn(tx, licenseId, learnerId);
+    const take = Math.min(balance, due);
+    const shortfall = due - take;
+    this.#consumeLots(tx, licenseId, learnerId, take, original.id);
+    const row = this.post(tx, licenseId, {
+      learnerId,
+      type: 'reversal',
+      amount: -take,
+      reason,
+      counterparty: ISSUANCE,
+      ...(reversesId ? { reversesId } : {}),
+      shortfall,
+    });
+    this.#score(tx, licenseId, learnerId, -due, original.createdAt);
+    return { row, shortfall };
+  }
+
+  /** Keys of the shares taken back from a transaction sort together under this prefix. */
+  static #sharePrefix(transactionId: string): string {
+    return `share:${transactionId}:`;
+  }
+
+  /** Tokens of a transaction taken back in shares so far (shortfalls included). */
+  #sharesReversed(tx: Tx, licenseId: string, transactionId: string): number {
+    const prefix = Ledger.#sharePrefix(transactionId);
+    return tx
+      .select({ result: rewardIdempotency.result })
+      .from(rewardIdempotency)
+      .where(
+        and(
+          eq(rewardIdempotency.licenseId, licenseId),
+          gte(rewardIdempotency.key, prefix),
+          lt(rewardIdempotency.key, `${prefix}\uffff`),
+        ),
+      )
+      .all()
+      .reduce((total, { result }) => total + (result as ShareReversal).tokens, 0);
+  }
+
+  /**
+   * Takes back the share `part / whole` of an earn or bonus (a purchase's tokens as its refunds
+   * add up): afterwards the tokens taken back in shares come to exactly
+   * floor(amount × part / whole), never more than the original. Each share has its own key: a
+   * repeat returns the first result, and `part` only counts as it grows. The share that
+   * completes the original is its reversal (`reversesId`), so it is never reversed again. What
+   * the learner already spent is recorded as the shortfall, as for a whole reversal. Returns
+   * null when the original was already reversed as a whole.
+   */
+  reverseShareIn(
+    tx: Tx,
+    licenseId: string,
+    transactionId: string,
+    share: { part: number; whole: number; key: string; reason: string },
+  ): ShareReversal | null {
+    const { part, whole } = share;
+    if (!Number.isSafeInteger(part) || !Number.isSafeInteger(whole) || part < 0 || whole <= 0) {
+      throw new Error('a share is a safe integer part of a positive whole');
+    }
+    const original = tx
+      .select()
+      .from(rewardTransactions)
+      .where(
+        and(eq(rewardTransactions.licenseId, licenseId), eq(rewardTransactions.id, transactionId)),
+      )
+      .get();
+    if (!original) throw new ApiError('not_found', 'No such transaction.');
+    if (original.type !== 'earn' && original.type !== 'bonus') {
+      throw new ApiError(
+        'conflict',
+        `A ${original.type} transaction cannot be reversed in shares.`,
+        {
+          extensions: { reason: 'not_reversible' },
+        },
+      );
+    }
+    const key = `${Ledger.#sharePrefix(transactionId)}${share.key}`;
+    const print = fingerprint('reverse-share', { transactionId, part, whole });
+    const seen = tx
+      .select()
+      .from(rewardIdempotency)
+      .where(and(eq(rewardIdempotency.licenseId, licenseId), eq(rewardIdempotency.key, key)))
+      .get();
+    if (seen) {
+      if (seen.fingerprint !== print) {
+        throw new ApiError('conflict', 'This share was already taken back with other amounts.', {
+          extensions: { reason: 'idempotency_key_reused' },
+        });
+      }
+      return seen.result as ShareReversal;
+    }
+    const reversed = tx
+      .select({ id: rewardTransactions.id })
+      .from(rewardTransactions)
+      .where(eq(rewardTransactions.reversesId, transactionId))
+      .get();
+    if (reversed) return null;
+    const before = this.#sharesReversed(tx, licenseId, transactionId);
+    // Exact: amounts and parts are safe integers, their product may not be.
+    const target = Number(
+      (BigInt(original.amount) * BigInt(Math.min(part, whole))) / BigInt(whole),
+    );
+    const tokens = Math.max(0, target - before);
+    let transaction: TransactionView | null = null;
+    let shortfall = 0;
+    if (tokens > 0) {
+      const complete = before + tokens === original.amount;
+      const taken = this.#takeBack(
+        tx,
+        original,
+        tokens,
+        share.reason,
+        complete ? original.id : undefined,
+      );
+      transaction = view(taken.row);
+      shortfall = taken.shortfall;
+    }
+    const result: ShareReversal = {
+      tokens,
+      transaction,
+      shortfall,
+      reversed: before + tokens,
+      balance: this.balanceIn(tx, licenseId, original.learnerId),
+    };
+    tx.insert(rewardIdempotency)
+      .values({ licenseId, key, fingerprint: print, result, createdAt: this.#clock.now() })
+      .run();
+    return result;
   }
 
   reverse(
