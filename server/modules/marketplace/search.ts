@@ -119,9 +119,8 @@ interface Ranking {
   sharedParams: unknown[];
   facetWhere: string[];
   facetParams: unknown[];
-  /** The facet filters and the cursor, on the matches. */
-  pageWhere: string[];
-  pageParams: unknown[];
+  /** Rank, rank and seq of the cursor's course, or empty on the first page. */
+  after: unknown[];
   take: number;
 }
 
@@ -232,20 +231,14 @@ export class CourseSearch {
     } else if (sort === 'relevance') {
       // Relevance is only chosen with text (see above).
       const text = match as string;
-      const pageWhere = [...facetWhere];
-      const pageParams = [...facetParams];
-      if (cursor) {
-        pageWhere.push('(c.k > ? or (c.k = ? and c.seq > ?))');
-        pageParams.push(cursor.key, cursor.key, cursor.seq);
-      }
+      const after = cursor ? [cursor.key, cursor.key, cursor.seq] : [];
       const ranking: Ranking = {
         match: text,
         shared,
         sharedParams,
         facetWhere,
         facetParams,
-        pageWhere,
-        pageParams,
+        after,
         take: limit + 1,
       };
       const countsKey = combosKey(licenseId, version, text, query);
@@ -305,9 +298,9 @@ export class CourseSearch {
    * The text matches under the shared filters with their facet columns; only those the page's
    * facet filters keep are ranked (`k` is null for the others), as bm25 is the costly part.
    */
-  static #matches(r: Ranking, materialized: boolean): string {
+  static #matches(r: Ranking): string {
     const kept = r.facetWhere.length ? r.facetWhere.join(' and ') : '1';
-    return `with m as ${materialized ? 'materialized' : 'not materialized'} (
+    return `with m as materialized (
       select c.seq as seq, case when ${kept} then ${RANK} end as k, c.category as category,
         c.level as level, c.language as language, c.price_amount as price_amount
       from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
@@ -316,20 +309,35 @@ export class CourseSearch {
   }
 
   static #params(r: Ranking): unknown[] {
-    return [...r.facetParams, r.match, ...r.sharedParams, ...r.pageParams, r.take];
+    return [...r.facetParams, r.match, ...r.sharedParams, ...r.facetParams, ...r.after, r.take];
   }
 
-  /** Best first, on the narrow seq index (every filter column is in it). */
+  /** Best first among the materialized matches the facet filters keep. */
   static #ranked(r: Ranking): string {
+    const where = ['c.k is not null', ...r.facetWhere];
+    if (r.after.length) where.push('(c.k > ? or (c.k = ? and c.seq > ?))');
     return `select c.seq as seq, c.k as k from m c
-      where ${['c.k is not null', ...r.pageWhere].join(' and ')} order by c.k, c.seq limit ?`;
+      where ${where.join(' and ')} order by c.k, c.seq limit ?`;
   }
 
-  /** A relevance page: only its rows are read whole. */
+  /**
+   * A relevance page alone (its counts are known), ranked on the narrow seq index (every
+   * filter column is in it): filters first, so only the courses they keep are ranked.
+   */
   #rank(r: Ranking): PageRow[] {
+    const where = [...r.shared, ...r.facetWhere];
+    if (r.after.length) where.push(`(${RANK} > ? or (${RANK} = ? and c.seq > ?))`);
     const ranked = this.#sqlite
-      .prepare(`${CourseSearch.#matches(r, false)} ${CourseSearch.#ranked(r)}`)
-      .all(...CourseSearch.#params(r)) as { seq: number; k: number }[];
+      .prepare(
+        `select c.seq as seq, ${RANK} as k
+         from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
+         where courses_fts match ? and ${where.join(' and ')}
+         order by k, c.seq limit ?`,
+      )
+      .all(r.match, ...r.sharedParams, ...r.facetParams, ...r.after, r.take) as {
+      seq: number;
+      k: number;
+    }[];
     return this.#cards(ranked);
   }
 
@@ -340,7 +348,7 @@ export class CourseSearch {
   #rankAndCount(r: Ranking): { rows: PageRow[]; combos: Combo[] } {
     const found = this.#sqlite
       .prepare(
-        `${CourseSearch.#matches(r, true)}
+        `${CourseSearch.#matches(r)}
          select * from (
            select 0 as part, seq as a, k as b, null as c, null as d, null as n
            from (${CourseSearch.#ranked(r)})
