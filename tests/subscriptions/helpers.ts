@@ -1,5 +1,6 @@
 import { jsonInit } from '../licensing/helpers.js';
 import { checkout, type learnerOf, type PaymentsHarness } from '../payments/helpers.js';
+import type { SubscriptionView } from '../../server/modules/billing/subscriptions.js';
 
 export { learnerOf, startPayments, type PaymentsHarness } from '../payments/helpers.js';
 
@@ -20,22 +21,8 @@ export interface Session {
   interval: 'month' | 'year';
 }
 
-export interface SubscriptionBody {
-  id: string;
-  stripeSubscriptionId: string | null;
-  planId: string;
-  planName: string;
-  interval: 'month' | 'year';
-  amount: number;
-  currency: string;
-  status: string;
-  entitled: boolean;
-  trialEnd: string | null;
-  currentPeriodStart: string | null;
-  currentPeriodEnd: string | null;
-  cancelAtPeriodEnd: boolean;
-  canceledAt: string | null;
-}
+/** What the server answers for a subscription. */
+export type SubscriptionBody = SubscriptionView;
 
 export interface FeaturesBody {
   tier: string | null;

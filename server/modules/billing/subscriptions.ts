@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, or } from 'drizzle-orm';
+import { and, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import { writeTransaction, type Db, type Tx } from '../../db/client.js';
@@ -310,7 +310,12 @@ export class SubscriptionService {
     };
   }
 
-  #live(db: Db | Tx, learner: { licenseId: string; id: string }): SubscriptionRow | undefined {
+  /** The learner's newest subscription that meets every condition. */
+  #newest(
+    db: Db | Tx,
+    learner: { licenseId: string; id: string },
+    ...conditions: (SQL | undefined)[]
+  ): SubscriptionRow | undefined {
     return db
       .select()
       .from(subscriptions)
@@ -318,12 +323,16 @@ export class SubscriptionService {
         and(
           eq(subscriptions.licenseId, learner.licenseId),
           eq(subscriptions.learnerId, learner.id),
-          liveRows,
+          ...conditions,
         ),
       )
       .orderBy(desc(subscriptions.createdAt))
       .limit(1)
       .get();
+  }
+
+  #live(db: Db | Tx, learner: { licenseId: string; id: string }): SubscriptionRow | undefined {
+    return this.#newest(db, learner, liveRows);
   }
 
   #hadTrial(db: Db | Tx, learner: Learner): boolean {
@@ -358,23 +367,15 @@ export class SubscriptionService {
     const row = writeTransaction(this.#db, (tx) => {
       const live = this.#live(tx, learner);
       if (live) throw new ApiError('conflict', 'You already have a subscription.');
-      const open = tx
-        .select()
-        .from(subscriptions)
-        .where(
-          and(
-            eq(subscriptions.licenseId, learner.licenseId),
-            eq(subscriptions.learnerId, learner.id),
-            eq(subscriptions.planId, plan.id),
-            eq(subscriptions.interval, price.interval),
-            eq(subscriptions.currency, price.currency),
-            eq(subscriptions.amount, price.amount),
-            openRows,
-          ),
-        )
-        .orderBy(desc(subscriptions.createdAt))
-        .limit(1)
-        .get();
+      const open = this.#newest(
+        tx,
+        learner,
+        eq(subscriptions.planId, plan.id),
+        eq(subscriptions.interval, price.interval),
+        eq(subscriptions.currency, price.currency),
+        eq(subscriptions.amount, price.amount),
+        openRows,
+      );
       if (open) return open;
       const now = this.#clock.now();
       const id = generateId('lsub');
@@ -710,21 +711,7 @@ export class SubscriptionService {
 
   /** The learner's live subscription, else one waiting for its first payment, else null. */
   current(learner: { licenseId: string; id: string }): SubscriptionView | null {
-    const row =
-      this.#live(this.#db, learner) ??
-      this.#db
-        .select()
-        .from(subscriptions)
-        .where(
-          and(
-            eq(subscriptions.licenseId, learner.licenseId),
-            eq(subscriptions.learnerId, learner.id),
-            openRows,
-          ),
-        )
-        .orderBy(desc(subscriptions.createdAt))
-        .limit(1)
-        .get();
+    const row = this.#live(this.#db, learner) ?? this.#newest(this.#db, learner, openRows);
     return row ? this.#view(row) : null;
   }
 
