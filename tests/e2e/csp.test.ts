@@ -62,5 +62,6 @@ describe('a page with a strict Content-Security-Policy', () => {
     ).toEqual([]);
     expect(errors).toEqual([]);
     await context.close();
-  });
+    // Every widget, Stripe.js and two checkouts in one page: more than the default on a busy machine.
+  }, 90_000);
 });
