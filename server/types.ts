@@ -3,20 +3,36 @@ import type { Learner } from './modules/learners/service.js';
 import type { License } from './modules/licenses/schema.js';
 import type { Services } from './services.js';
 
-/** Hono environment shared by every route: what middleware puts on the context. */
+/**
+ * Hono environment shared by every route: what the app-wide middleware puts on the context.
+ * What authentication adds is declared by the middleware that adds it (the envs below), so a
+ * route that declares `requireLearner()` reads `c.var.learner` with no `!` and a route that
+ * does not cannot read it at all.
+ */
 export interface AppEnv {
   Variables: {
     services: Services;
     requestId: string;
-    /** Set once the request's publishable or secret key has been validated. */
+    /** The license, once a key has been validated; for logs, which run on every route. */
     license?: License;
-    /** Which kind of key authenticated the request. */
-    credential?: 'pk' | 'sk';
-    /** Set by `requireLearner()` once the learner token has been verified. */
-    learner?: Learner;
     /** The client's address as far as it can be trusted (see `TRUSTED_PROXIES`). */
     clientAddress?: string;
     /** Set by the rate limiter. */
     rateLimit?: RateLimitInfo;
   };
+}
+
+/** A request admitted with the license's publishable (`pk`) or secret (`sk`) key. */
+export interface LicensedEnv {
+  Variables: AppEnv['Variables'] & {
+    license: License;
+    credential: 'pk' | 'sk';
+    /** Present when a learner token was given and verified. */
+    learner?: Learner;
+  };
+}
+
+/** A request with the publishable key and a verified learner token. */
+export interface LearnerEnv {
+  Variables: LicensedEnv['Variables'] & { learner: Learner };
 }

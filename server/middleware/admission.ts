@@ -1,10 +1,13 @@
 import type { Context, Next } from 'hono';
 import { usageWarningHeader, type UsageWarning } from '../modules/usage/meter.js';
-import type { AppEnv } from '../types.js';
+import type { AppEnv, LicensedEnv } from '../types.js';
 
 export const USAGE_WARNING_HEADER = 'Liberation-Usage-Warning';
 
-export function setUsageWarnings(c: Context<AppEnv>, warnings: readonly UsageWarning[]): void {
+export function setUsageWarnings<E extends AppEnv>(
+  c: Context<E>,
+  warnings: readonly UsageWarning[],
+): void {
   const header = usageWarningHeader(warnings);
   if (header) c.header(USAGE_WARNING_HEADER, header);
 }
@@ -14,14 +17,14 @@ export function setUsageWarnings(c: Context<AppEnv>, warnings: readonly UsageWar
  * first, then the monthly request allowance. `observe` counts the request but leaves a used-up
  * allowance for the handler to report (the validate endpoint says "over limit" in its answer).
  */
-export async function admit(
-  c: Context<AppEnv>,
+export async function admit<E extends LicensedEnv>(
+  c: Context<E>,
   next: Next,
   mode: 'enforce' | 'observe' = 'enforce',
 ): Promise<void> {
   const services = c.get('services');
   await services.rateLimits.check(c, async () => {
-    const { refusal, warnings } = services.usage.admitRequest(c.get('license')!);
+    const { refusal, warnings } = services.usage.admitRequest(c.get('license'));
     setUsageWarnings(c, warnings);
     if (refusal && mode === 'enforce') throw refusal;
     await next();
@@ -29,7 +32,7 @@ export async function admit(
 }
 
 /** The credential in `Authorization: Bearer …`, if any. */
-export function bearer(c: Context<AppEnv>): string | undefined {
+export function bearer<E extends AppEnv>(c: Context<E>): string | undefined {
   const header = c.req.header('authorization');
   if (!header) return undefined;
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header);

@@ -15,7 +15,7 @@ function normalize(address: string): string {
  */
 export function createClientAddress(
   trustedProxies: readonly string[],
-): (c: Context<AppEnv>) => string {
+): <E extends AppEnv>(c: Context<E>) => string {
   const trusted = new net.BlockList();
   for (const entry of trustedProxies) {
     const [address, bits] = entry.split('/') as [string, string | undefined];

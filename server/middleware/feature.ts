@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors.js';
-import type { AppEnv } from '../types.js';
+import type { LearnerEnv } from '../types.js';
 
 /**
  * Lets the request through only when the signed-in learner's tier (or a reward unlock)
@@ -11,11 +11,8 @@ import type { AppEnv } from '../types.js';
  * Answers `403 feature_required` naming the feature and the learner's tier otherwise.
  */
 export function requireFeature(feature: string) {
-  return createMiddleware<AppEnv>(async (c, next) => {
-    const learner = c.get('learner');
-    if (!learner) {
-      throw new ApiError('unauthenticated', 'Sign the learner in to use this feature.');
-    }
+  return createMiddleware<LearnerEnv>(async (c, next) => {
+    const learner = c.var.learner;
     const access = c.get('services').billing.features.get(learner.licenseId, learner.id);
     if (!access.features.includes(feature)) {
       throw new ApiError(

@@ -1,34 +1,45 @@
 import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors.js';
-import type { AppEnv } from '../types.js';
-import { admit, bearer, setUsageWarnings } from './admission.js';
+import type { Learner } from '../modules/learners/service.js';
+import type { LearnerEnv, LicensedEnv } from '../types.js';
+import { bearer, setUsageWarnings } from './admission.js';
+import { withLicense } from './license.js';
 import { authenticateSecretKey } from './secret-key.js';
 
-async function withLearner(c: Context<AppEnv>, next: Next, admin: boolean): Promise<void> {
+/**
+ * Verifies the learner token in `Authorization: Bearer <JWT>` (if `required`, refusing a
+ * request without one) against the license on the context, counts the learner as active, and
+ * puts them on the context.
+ */
+export async function identifyLearner<E extends LicensedEnv>(
+  c: Context<E>,
+  options: { required: boolean; admin?: boolean },
+): Promise<Learner | undefined> {
+  const token = bearer(c);
+  if (!token) {
+    if (!options.required) return undefined;
+    throw new ApiError(
+      'unauthenticated',
+      'Sign the learner in: send their token as `Authorization: Bearer <JWT>`.',
+    );
+  }
   const services = c.get('services');
-  const license = services.licenses.requirePublishable(
-    c.req.header('liberation-key'),
-    c.req.header('origin'),
-  );
-  c.set('license', license);
-  c.set('credential', 'pk');
-  await admit(c, async () => {
-    const token = bearer(c);
-    if (!token) {
-      throw new ApiError(
-        'unauthenticated',
-        'Sign the learner in: send their token as `Authorization: Bearer <JWT>`.',
-      );
-    }
-    const learner = await services.learners.authenticate(license, token);
-    const { refusal, warnings } = services.usage.seeLearner(license, learner.subject);
-    setUsageWarnings(c, warnings);
-    if (refusal) throw refusal;
-    if (admin && learner.role !== 'admin') {
-      throw new ApiError('forbidden', 'This needs a learner token with `role: "admin"`.');
-    }
-    c.set('learner', learner);
+  const license = c.get('license');
+  const learner = await services.learners.authenticate(license, token);
+  const { refusal, warnings } = services.usage.seeLearner(license, learner.subject);
+  setUsageWarnings(c, warnings);
+  if (refusal) throw refusal;
+  if (options.admin && learner.role !== 'admin') {
+    throw new ApiError('forbidden', 'This needs a learner token with `role: "admin"`.');
+  }
+  c.set('learner', learner);
+  return learner;
+}
+
+function withLearner(c: Context<LearnerEnv>, next: Next, admin: boolean): Promise<void> {
+  return withLicense(c, async () => {
+    await identifyLearner(c, { required: true, admin });
     await next();
   });
 }
@@ -39,12 +50,7 @@ async function withLearner(c: Context<AppEnv>, next: Next, admin: boolean): Prom
  * signature only fit the license it was made for.
  */
 export function requireLearner() {
-  return createMiddleware<AppEnv>((c, next) => withLearner(c, next, false));
-}
-
-/** Like {@link requireLearner}, for learners whose token says `role: "admin"`. */
-export function requireAdminLearner() {
-  return createMiddleware<AppEnv>((c, next) => withLearner(c, next, true));
+  return createMiddleware<LearnerEnv>((c, next) => withLearner(c, next, false));
 }
 
 /**
@@ -52,7 +58,9 @@ export function requireAdminLearner() {
  * with an admin learner token (plus the publishable key).
  */
 export function requireTenantAdmin() {
-  return createMiddleware<AppEnv>((c, next) =>
-    bearer(c)?.startsWith('sk_') ? authenticateSecretKey(c, next) : withLearner(c, next, true),
+  return createMiddleware<LicensedEnv>((c, next) =>
+    bearer(c)?.startsWith('sk_')
+      ? authenticateSecretKey(c, next)
+      : withLearner(c as Context<LearnerEnv>, next, true),
   );
 }

@@ -1,18 +1,22 @@
+import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../types.js';
+import type { LicensedEnv } from '../types.js';
 import { admit } from './admission.js';
 
 /**
- * Requires a valid publishable key (`Liberation-Key` header) usable from the request's
- * origin, and puts the license on the context. Then applies the license's rate limit and
- * counts the request against its monthly allowance. Refusals are problem+json with a code
- * that says exactly why.
+ * Runs `next` for a request carrying a valid publishable key (`Liberation-Key` header) usable
+ * from its origin: puts the license on the context, then applies the license's rate limit and
+ * counts the request against its monthly allowance. Refusals are problem+json with a code that
+ * says exactly why.
  */
-export const requireLicense = createMiddleware<AppEnv>(async (c, next) => {
+export async function withLicense<E extends LicensedEnv>(c: Context<E>, next: Next): Promise<void> {
   const license = c
     .get('services')
     .licenses.requirePublishable(c.req.header('liberation-key'), c.req.header('origin'));
   c.set('license', license);
   c.set('credential', 'pk');
   await admit(c, next);
-});
+}
+
+/** Requires a valid publishable key; see {@link withLicense}. */
+export const requireLicense = createMiddleware<LicensedEnv>(withLicense);

@@ -1,7 +1,7 @@
 import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors.js';
-import type { AppEnv } from '../types.js';
+import type { LicensedEnv } from '../types.js';
 import { admit, bearer } from './admission.js';
 
 /**
@@ -9,8 +9,8 @@ import { admit, bearer } from './admission.js';
  * page: a request carrying an `Origin` header comes from a browser, where a secret key
  * does not belong.
  */
-export async function authenticateSecretKey(
-  c: Context<AppEnv>,
+export async function authenticateSecretKey<E extends LicensedEnv>(
+  c: Context<E>,
   next: Next,
   options: { allowInactive?: boolean } = {},
 ): Promise<void> {
@@ -36,5 +36,5 @@ export async function authenticateSecretKey(
 
 /** Requires the license's secret key as `Authorization: Bearer sk_…`. */
 export function requireSecretKey(options: { allowInactive?: boolean } = {}) {
-  return createMiddleware<AppEnv>((c, next) => authenticateSecretKey(c, next, options));
+  return createMiddleware<LicensedEnv>((c, next) => authenticateSecretKey(c, next, options));
 }

@@ -31,7 +31,7 @@ const SyncedPrice = z
   })
   .openapi('SyncedPrice');
 
-function answer(c: Context<AppEnv>, licenseId: string) {
+function answer<E extends AppEnv>(c: Context<E>, licenseId: string) {
   const billing = c.get('services').billing.plans;
   const override = billing.override(licenseId);
   return {

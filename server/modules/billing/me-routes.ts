@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireLearner } from '../../middleware/learner.js';
 import { problemResponses } from '../../openapi.js';
-import { createRouter } from '../../router.js';
+import { chain, createRouter } from '../../router.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -100,7 +100,7 @@ const ChangeInput = z
 const common = {
   tags: ['Billing'],
   security: [{ publishableKey: [], learnerToken: [] }],
-  middleware: [requireLearner()],
+  middleware: chain(requireLearner()),
 };
 
 const getSubscription = createRoute({
@@ -179,33 +179,33 @@ const features = createRoute({
 export const billingMeRoutes = createRouter()
   .openapi(getSubscription, (c) => {
     c.header('Cache-Control', 'private, no-store');
-    const subscription = c.get('services').billing.subscriptions.current(c.get('learner')!);
+    const subscription = c.get('services').billing.subscriptions.current(c.var.learner);
     return c.json({ subscription }, 200);
   })
   .openapi(change, async (c) => {
     c.header('Cache-Control', 'no-store');
     const result = await c
       .get('services')
-      .billing.subscriptions.change(c.get('learner')!, c.req.valid('json'));
+      .billing.subscriptions.change(c.var.learner, c.req.valid('json'));
     return c.json(result, 200);
   })
   .openapi(cancel, async (c) => {
     c.header('Cache-Control', 'no-store');
-    const subscription = await c.get('services').billing.subscriptions.cancel(c.get('learner')!);
+    const subscription = await c.get('services').billing.subscriptions.cancel(c.var.learner);
     return c.json({ subscription }, 200);
   })
   .openapi(resume, async (c) => {
     c.header('Cache-Control', 'no-store');
-    const subscription = await c.get('services').billing.subscriptions.resume(c.get('learner')!);
+    const subscription = await c.get('services').billing.subscriptions.resume(c.var.learner);
     return c.json({ subscription }, 200);
   })
   .openapi(billing, (c) => {
     c.header('Cache-Control', 'private, no-store');
-    const invoices = c.get('services').billing.subscriptions.billing(c.get('learner')!);
+    const invoices = c.get('services').billing.subscriptions.billing(c.var.learner);
     return c.json({ invoices }, 200);
   })
   .openapi(features, (c) => {
     c.header('Cache-Control', 'private, no-store');
-    const learner = c.get('learner')!;
+    const learner = c.var.learner;
     return c.json(c.get('services').billing.features.get(learner.licenseId, learner.id), 200);
   });

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { bearer } from '../../middleware/admission.js';
 import { requireLicense } from '../../middleware/license.js';
 import { problemResponses } from '../../openapi.js';
-import { createRouter } from '../../router.js';
+import { chain, createRouter } from '../../router.js';
 import { featureCatalog } from './plans.js';
 
 export const PlanSchema = z
@@ -46,7 +46,7 @@ const listPlans = createRoute({
     "The license's own tiers, or the default ones. With a learner token (optional), the " +
     "learner's current tier is marked; a token that does not verify is ignored here.",
   security: [{ publishableKey: [] }],
-  middleware: [requireLicense] as const,
+  middleware: chain(requireLicense),
   responses: {
     200: {
       description: 'Tiers and the features they compare',
@@ -60,7 +60,7 @@ const features = Object.entries(featureCatalog).map(([key, name]) => ({ key, nam
 
 export const planRoutes = createRouter().openapi(listPlans, async (c) => {
   const services = c.get('services');
-  const license = c.get('license')!;
+  const license = c.var.license;
   const plans = services.billing.plans.plans(license.id);
   let currentPlanId: string | null = null;
   const token = bearer(c);

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { createRouter } from '../../router.js';
+import { chain, createRouter } from '../../router.js';
 import { requireLicense } from '../../middleware/license.js';
 import { problemResponses } from '../../openapi.js';
 import { semanticTokens } from '../../../themes/tokens.js';
@@ -55,7 +55,7 @@ const getConfig = createRoute({
     'License status, plan, features, theme, locale, currency and payment settings for the license ' +
     'whose publishable key is sent. Supports `If-None-Match`; widgets pick up changes on next load.',
   security: [{ publishableKey: [] }],
-  middleware: [requireLicense] as const,
+  middleware: chain(requireLicense),
   responses: {
     200: {
       description: 'The embed configuration',
@@ -67,7 +67,7 @@ const getConfig = createRoute({
 });
 
 export const embedRoutes = createRouter().openapi(getConfig, (c) => {
-  const license = c.get('license')!;
+  const license = c.var.license;
   const { body, etag } = c.get('services').embed.serialized(license);
   c.header('ETag', etag);
   c.header('Cache-Control', 'no-cache');

@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireLearner } from '../../middleware/learner.js';
 import { problemResponses } from '../../openapi.js';
-import { createRouter } from '../../router.js';
+import { chain, createRouter } from '../../router.js';
 
 export const LearnerSchema = z
   .object({
@@ -21,7 +21,7 @@ const me = createRoute({
   summary: 'The signed-in learner',
   description: 'Who the learner token names, as this license knows them. Proves a token works.',
   security: [{ publishableKey: [], learnerToken: [] }],
-  middleware: [requireLearner()] as const,
+  middleware: chain(requireLearner()),
   responses: {
     200: {
       description: 'The learner and their license',
@@ -41,8 +41,8 @@ const me = createRoute({
 });
 
 export const meRoutes = createRouter().openapi(me, (c) => {
-  const learner = c.get('learner')!;
-  const license = c.get('license')!;
+  const learner = c.var.learner;
+  const license = c.var.license;
   c.header('Cache-Control', 'private, no-store');
   return c.json(
     {

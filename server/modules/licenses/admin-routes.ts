@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { requireOperator } from '../../middleware/operator.js';
 import { problemResponses } from '../../openapi.js';
-import { createRouter } from '../../router.js';
+import { chain, createRouter } from '../../router.js';
 import type { AppEnv } from '../../types.js';
 import { usageSummary } from '../usage/views.js';
 import type { LicenseView } from './admin.js';
@@ -40,11 +40,11 @@ const body = <T extends z.ZodType>(schema: T, required = true) => ({
 const common = {
   tags: ['Admin: licenses'],
   security: [{ operatorToken: [] }],
-  middleware: [requireOperator],
+  middleware: chain(requireOperator),
 };
 
 /** The operator's view of a license, with this month's usage. */
-export function withUsage(c: Context<AppEnv>, view: LicenseView) {
+export function withUsage<E extends AppEnv>(c: Context<E>, view: LicenseView) {
   const services = c.get('services');
   const row = services.licenses.getById(view.id)!;
   return { ...view, usage: usageSummary(services.usage.snapshot(row)) };

@@ -3,7 +3,7 @@ import { requireSecretKey } from '../../middleware/secret-key.js';
 import { problemResponses } from '../../openapi.js';
 import type { Context } from 'hono';
 import { ApiError } from '../../errors.js';
-import { createRouter, parseInput } from '../../router.js';
+import { chain, createRouter, parseInput } from '../../router.js';
 import type { AppEnv } from '../../types.js';
 import { MAX_TOKEN_LIFETIME_SECONDS, LEARNER_TOKEN_AUDIENCE } from '../learners/tokens.js';
 import { RATE_WINDOW_MS } from '../usage/rate-limit.js';
@@ -39,7 +39,7 @@ const validate = createRoute({
     'limits and usage this month. Unknown, malformed or rotated-out keys are 401 problems; a ' +
     'revoked, suspended, expired or over-limit license is a 200 answer with `valid: false`.',
   security: [{ secretKey: [] }],
-  middleware: [requireSecretKey({ allowInactive: true })] as const,
+  middleware: chain(requireSecretKey({ allowInactive: true })),
   request: {
     // Declared by reference and read by the handler: most callers send no body, and the
     // generic body check would build a full fetch Request for every one of them.
@@ -58,7 +58,9 @@ const validate = createRoute({
 });
 
 /** The optional JSON body, validated like any other; a request without a body is `{}`. */
-async function optionalBody(c: Context<AppEnv>): Promise<z.infer<typeof ValidateBody>> {
+async function optionalBody<E extends AppEnv>(
+  c: Context<E>,
+): Promise<z.infer<typeof ValidateBody>> {
   const length = c.req.header('content-length');
   if (c.req.header('transfer-encoding') === undefined && (length === undefined || length === '0')) {
     return {};
@@ -81,7 +83,7 @@ router.openAPIRegistry.register('LicenseValidate', ValidateBody);
 
 export const licenseRoutes = router.openapi(validate, async (c) => {
   const services = c.get('services');
-  const license = c.get('license')!;
+  const license = c.var.license;
   const body = await optionalBody(c);
   const usage = services.usage.snapshot(license);
   const policy = effectivePolicy(license);

@@ -1,14 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../../errors.js';
 import { bearer } from '../../middleware/admission.js';
-import { requireLearner } from '../../middleware/learner.js';
+import { identifyLearner } from '../../middleware/learner.js';
+import { withLicense } from '../../middleware/license.js';
 import { authenticateSecretKey } from '../../middleware/secret-key.js';
 import { problemResponses } from '../../openapi.js';
-import { createRouter } from '../../router.js';
-import type { AppEnv } from '../../types.js';
+import { chain, createRouter } from '../../router.js';
+import type { AppEnv, LicensedEnv } from '../../types.js';
 import { COVER_MAX_BYTES, MATERIAL_MAX_BYTES } from './files.js';
 import {
   AuthoredCourse,
@@ -37,7 +38,7 @@ export function isUpload(method: string, path: string): boolean {
   return UPLOAD_PATHS.some((u) => u.method === method && u.pattern.test(path));
 }
 
-function uploadLimit(maxBytes: number) {
+function uploadLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
   return bodyLimit({
     maxSize: maxBytes + MULTIPART_OVERHEAD,
     onError: () => {
@@ -46,18 +47,17 @@ function uploadLimit(maxBytes: number) {
   });
 }
 
-const learnerAuth = requireLearner();
-
 /**
  * The customer's server with its secret key (acting for any instructor of the license), or an
  * instructor: a learner token (with the publishable key) whose `sub` is linked to an
  * instructor of the license.
  */
-const requireAuthor = createMiddleware<AppEnv>((c, next) =>
+const requireAuthor = createMiddleware<LicensedEnv>((c, next) =>
   bearer(c)?.startsWith('sk_')
     ? authenticateSecretKey(c, next)
-    : learnerAuth(c, async () => {
-        if (!c.get('services').marketplace.instructorFor(c.get('learner')!)) {
+    : withLicense(c, async () => {
+        const learner = await identifyLearner(c, { required: true });
+        if (!learner || !c.get('services').marketplace.instructorFor(learner)) {
           throw new ApiError(
             'forbidden',
             'This learner is not an instructor of the license; the customer links instructors to token subjects.',
@@ -67,12 +67,13 @@ const requireAuthor = createMiddleware<AppEnv>((c, next) =>
       }),
 );
 
-const requireServer = createMiddleware<AppEnv>((c, next) => authenticateSecretKey(c, next));
+const requireServer = createMiddleware<LicensedEnv>((c, next) => authenticateSecretKey(c, next));
 
-function authorOf(c: Context<AppEnv>): Author {
-  const license = c.get('license')!;
+function authorOf(c: Context<LicensedEnv>): Author {
+  const license = c.var.license;
   if (c.get('credential') === 'sk') return { licenseId: license.id, instructorId: null };
-  const instructor = c.get('services').marketplace.instructorFor(c.get('learner')!);
+  const learner = c.var.learner;
+  const instructor = learner && c.get('services').marketplace.instructorFor(learner);
   if (!instructor) throw new ApiError('forbidden', 'This learner is not an instructor.');
   return { licenseId: license.id, instructorId: instructor.id };
 }
@@ -85,13 +86,13 @@ const authorSecurity = [{ secretKey: [] }, { publishableKey: [], learnerToken: [
 const authorRoute = {
   tags: ['Courses: authoring'],
   security: authorSecurity,
-  middleware: [requireAuthor],
+  middleware: chain(requireAuthor),
 };
 
 const serverRoute = {
   tags: ['Courses: authoring'],
   security: [{ secretKey: [] }],
-  middleware: [requireServer],
+  middleware: chain(requireServer),
 };
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
@@ -235,7 +236,7 @@ const updateCourse = createRoute({
 
 const putCover = createRoute({
   ...authorRoute,
-  middleware: [uploadLimit(COVER_MAX_BYTES), requireAuthor],
+  middleware: chain(uploadLimit(COVER_MAX_BYTES), requireAuthor),
   method: 'put',
   path: '/courses/{id}/cover',
   summary: `Upload the cover (multipart field \`cover\`: PNG, JPEG or WebP, up to ${COVER_MAX_BYTES / 1024 / 1024} MiB)`,
@@ -255,7 +256,7 @@ const putCover = createRoute({
 
 const addMaterial = createRoute({
   ...authorRoute,
-  middleware: [uploadLimit(MATERIAL_MAX_BYTES), requireAuthor],
+  middleware: chain(uploadLimit(MATERIAL_MAX_BYTES), requireAuthor),
   method: 'post',
   path: '/courses/{id}/materials',
   summary: `Upload a material (multipart \`file\` and \`title\`, up to ${MATERIAL_MAX_BYTES / 1024 / 1024} MiB)`,
@@ -310,7 +311,7 @@ const earnings = createRoute({
   },
 });
 
-function svc(c: Context<AppEnv>) {
+function svc<E extends AppEnv>(c: Context<E>) {
   return c.get('services').marketplace;
 }
 
@@ -325,24 +326,24 @@ async function fileOf(
 
 export const authoringRoutes = createRouter()
   .openapi(createInstructor, (c) =>
-    c.json(svc(c).createInstructor(c.get('license')!.id, c.req.valid('json')), 201),
+    c.json(svc(c).createInstructor(c.var.license.id, c.req.valid('json')), 201),
   )
-  .openapi(listInstructors, (c) => c.json({ items: svc(c).instructors(c.get('license')!.id) }, 200))
+  .openapi(listInstructors, (c) => c.json({ items: svc(c).instructors(c.var.license.id) }, 200))
   .openapi(updateInstructor, (c) =>
     c.json(
-      svc(c).updateInstructor(c.get('license')!.id, c.req.valid('param').id!, c.req.valid('json')),
+      svc(c).updateInstructor(c.var.license.id, c.req.valid('param').id!, c.req.valid('json')),
       200,
     ),
   )
   .openapi(getSplit, (c) => {
-    const { instructorShareBps, enterpriseShareBps } = svc(c).settings(c.get('license')!.id);
+    const { instructorShareBps, enterpriseShareBps } = svc(c).settings(c.var.license.id);
     return c.json({ instructorShareBps, enterpriseShareBps }, 200);
   })
-  .openapi(putSplit, (c) => c.json(svc(c).setSplit(c.get('license')!.id, c.req.valid('json')), 200))
+  .openapi(putSplit, (c) => c.json(svc(c).setSplit(c.var.license.id, c.req.valid('json')), 200))
   .openapi(hideReview, (c) =>
     c.json(
       svc(c).reviews.setHidden(
-        c.get('license')!.id,
+        c.var.license.id,
         c.req.valid('param').id!,
         c.req.valid('json').hidden,
       ),

@@ -4,11 +4,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../../errors.js';
-import { admit, bearer, setUsageWarnings } from '../../middleware/admission.js';
-import { requireLearner } from '../../middleware/learner.js';
+import { bearer } from '../../middleware/admission.js';
+import { withLicense } from '../../middleware/license.js';
+import { identifyLearner, requireLearner } from '../../middleware/learner.js';
 import { jsonResponse, problemResponses } from '../../openapi.js';
-import { createRouter } from '../../router.js';
-import type { AppEnv } from '../../types.js';
+import { chain, createRouter } from '../../router.js';
+import type { AppEnv, LicensedEnv } from '../../types.js';
 import type { Learner } from '../learners/service.js';
 import {
   CourseCard,
@@ -26,26 +27,12 @@ import {
  * The publishable key, and a learner token when one is sent: the catalog answers everyone,
  * and marks what the signed-in learner is enrolled in.
  */
-export const optionalLearner = createMiddleware<AppEnv>(async (c, next) => {
-  const services = c.get('services');
-  const license = services.licenses.requirePublishable(
-    c.req.header('liberation-key'),
-    c.req.header('origin'),
-  );
-  c.set('license', license);
-  c.set('credential', 'pk');
-  await admit(c, async () => {
-    const token = bearer(c);
-    if (token) {
-      const learner = await services.learners.authenticate(license, token);
-      const { refusal, warnings } = services.usage.seeLearner(license, learner.subject);
-      setUsageWarnings(c, warnings);
-      if (refusal) throw refusal;
-      c.set('learner', learner);
-    }
+export const optionalLearner = createMiddleware<LicensedEnv>((c, next) =>
+  withLicense(c, async () => {
+    await identifyLearner(c, { required: false });
     await next();
-  });
-});
+  }),
+);
 
 const publicRoute = {
   tags: ['Courses'],
@@ -53,13 +40,13 @@ const publicRoute = {
     string,
     string[]
   >[],
-  middleware: [optionalLearner],
+  middleware: chain(optionalLearner),
 };
 
 const learnerRoute = {
   tags: ['Courses'],
   security: [{ publishableKey: [], learnerToken: [] }],
-  middleware: [requireLearner()],
+  middleware: chain(requireLearner()),
 };
 
 const CourseId = z.object({
@@ -264,16 +251,16 @@ const link = createRoute({
   },
 });
 
-function marketplace(c: Context<AppEnv>) {
+function marketplace<E extends AppEnv>(c: Context<E>) {
   return c.get('services').marketplace;
 }
 
-function learnerId(c: Context<AppEnv>): string | null {
-  return c.get('learner')?.id ?? null;
+function learnerId(c: Context<LicensedEnv>): string | null {
+  return c.var.learner?.id ?? null;
 }
 
 /** The learner a download request names, if it carries a publishable key and a token. */
-async function requester(c: Context<AppEnv>): Promise<Learner | null> {
+async function requester<E extends AppEnv>(c: Context<E>): Promise<Learner | null> {
   const key = c.req.header('liberation-key');
   const token = bearer(c);
   if (!key || !token) return null;
@@ -287,7 +274,11 @@ function attachmentName(name: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
 
-function fileResponse(c: Context<AppEnv>, file: string, headers: Record<string, string>): Response {
+function fileResponse<E extends AppEnv>(
+  c: Context<E>,
+  file: string,
+  headers: Record<string, string>,
+): Response {
   if (!fs.existsSync(file)) throw new ApiError('not_found', 'The file is missing from storage.');
   const stream = Readable.toWeb(fs.createReadStream(file)) as ReadableStream<Uint8Array>;
   return c.body(stream, 200, {
@@ -303,12 +294,12 @@ export const courseRoutes = createRouter()
   .openapi(search, (c) => {
     c.header('Cache-Control', 'private, no-store');
     return c.json(
-      marketplace(c).searchCourses(c.get('license')!.id, learnerId(c), c.req.valid('query')),
+      marketplace(c).searchCourses(c.var.license.id, learnerId(c), c.req.valid('query')),
       200,
     );
   })
   .openapi(suggest, (c) => {
-    const suggestions = marketplace(c).search.suggest(c.get('license')!.id, c.req.valid('query').q);
+    const suggestions = marketplace(c).search.suggest(c.var.license.id, c.req.valid('query').q);
     return c.json({ suggestions }, 200);
   })
   .openapi(download, async (c) => {
@@ -322,7 +313,7 @@ export const courseRoutes = createRouter()
   .openapi(detail, (c) => {
     c.header('Cache-Control', 'private, no-store');
     return c.json(
-      marketplace(c).detail(c.get('license')!.id, c.req.valid('param').id, learnerId(c)),
+      marketplace(c).detail(c.var.license.id, c.req.valid('param').id, learnerId(c)),
       200,
     );
   })
@@ -340,7 +331,7 @@ export const courseRoutes = createRouter()
     c.header('Cache-Control', 'private, no-store');
     return c.json(
       marketplace(c).reviews.list(
-        c.get('license')!.id,
+        c.var.license.id,
         c.req.valid('param').id,
         learnerId(c),
         c.req.valid('query'),
@@ -350,32 +341,28 @@ export const courseRoutes = createRouter()
   })
   .openapi(putReview, (c) =>
     c.json(
-      marketplace(c).reviews.upsert(
-        c.get('learner')!,
-        c.req.valid('param').id,
-        c.req.valid('json'),
-      ),
+      marketplace(c).reviews.upsert(c.var.learner, c.req.valid('param').id, c.req.valid('json')),
       200,
     ),
   )
   .openapi(deleteReview, (c) => {
-    marketplace(c).reviews.remove(c.get('learner')!, c.req.valid('param').id);
+    marketplace(c).reviews.remove(c.var.learner, c.req.valid('param').id);
     return c.body(null, 204);
   })
   .openapi(helpful, (c) => {
     const { id, reviewId } = c.req.valid('param');
     return c.json(
-      marketplace(c).reviews.vote(c.get('learner')!, id, reviewId, c.req.valid('json').helpful),
+      marketplace(c).reviews.vote(c.var.learner, id, reviewId, c.req.valid('json').helpful),
       200,
     );
   })
   .openapi(enroll, (c) =>
-    c.json(marketplace(c).enrollFree(c.get('learner')!, c.req.valid('param').id), 201),
+    c.json(marketplace(c).enrollFree(c.var.learner, c.req.valid('param').id), 201),
   )
   .openapi(link, (c) => {
     const { id, materialId } = c.req.valid('param');
     c.header('Cache-Control', 'private, no-store');
-    return c.json(marketplace(c).downloadLink(c.get('learner')!, id, materialId), 200);
+    return c.json(marketplace(c).downloadLink(c.var.learner, id, materialId), 200);
   });
 
 const myCourses = createRoute({
@@ -393,7 +380,7 @@ const myCourses = createRoute({
 });
 
 export const myCourseRoutes = createRouter().openapi(myCourses, (c) => {
-  const learner = c.get('learner')!;
+  const learner = c.var.learner;
   c.header('Cache-Control', 'private, no-store');
   return c.json({ items: marketplace(c).myCourses(learner.licenseId, learner.id) }, 200);
 });

@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { ApiError } from '../../errors.js';
 import { requireOperator } from '../../middleware/operator.js';
 import { problemResponses } from '../../openapi.js';
-import { createRouter } from '../../router.js';
+import { chain, createRouter } from '../../router.js';
 import type { AppEnv } from '../../types.js';
 import { refundReasons } from './service.js';
 
@@ -71,7 +71,7 @@ const pathParam = (name: string) =>
 const LicenseParam = z.object({ licenseId: pathParam('licenseId') });
 const PaymentParams = LicenseParam.extend({ paymentId: pathParam('paymentId') });
 
-function license(c: Context<AppEnv>, id: string): string {
+function license<E extends AppEnv>(c: Context<E>, id: string): string {
   if (!c.get('services').licenses.getById(id)) throw new ApiError('not_found', 'No such license.');
   return id;
 }
@@ -81,7 +81,7 @@ const list = createRoute({
   path: '/{licenseId}',
   tags: ['Admin: payments'],
   security: [{ operatorToken: [] }],
-  middleware: [requireOperator] as const,
+  middleware: chain(requireOperator),
   summary: "A license's payments, newest first, with receipts and refunds",
   request: {
     params: LicenseParam,
@@ -101,7 +101,7 @@ const show = createRoute({
   path: '/{licenseId}/{paymentId}',
   tags: ['Admin: payments'],
   security: [{ operatorToken: [] }],
-  middleware: [requireOperator] as const,
+  middleware: chain(requireOperator),
   summary: 'One payment with its receipt and refunds',
   request: { params: PaymentParams },
   responses: {
@@ -115,7 +115,7 @@ const refund = createRoute({
   path: '/{licenseId}/{paymentId}/refunds',
   tags: ['Admin: payments'],
   security: [{ operatorToken: [] }],
-  middleware: [requireOperator] as const,
+  middleware: chain(requireOperator),
   summary: 'Refund a payment in full or in part',
   description:
     'Without `amount`, refunds everything not refunded yet. An amount above what is left is ' +

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireLearner } from '../../middleware/learner.js';
 import { problemResponses } from '../../openapi.js';
-import { createRouter } from '../../router.js';
+import { chain, createRouter } from '../../router.js';
 import { receiptPage } from './receipt-page.js';
 
 export const Receipt = z
@@ -37,7 +37,7 @@ const ReceiptParam = z.object({
 const getReceipt = createRoute({
   tags: ['Payments'],
   security: [{ publishableKey: [], learnerToken: [] }],
-  middleware: [requireLearner()] as const,
+  middleware: chain(requireLearner()),
   method: 'get',
   path: '/{receiptId}',
   summary: 'A receipt of the signed-in learner',
@@ -74,7 +74,7 @@ export const receiptRoutes = createRouter()
   .openapi(getReceipt, (c) => {
     const receipt = c
       .get('services')
-      .payments.receipts.get(c.get('learner')!, c.req.valid('param').receiptId);
+      .payments.receipts.get(c.var.learner, c.req.valid('param').receiptId);
     c.header('Cache-Control', 'private, no-store');
     return c.json(receipt, 200);
   })
@@ -107,7 +107,7 @@ export const receiptRoutes = createRouter()
 const listReceipts = createRoute({
   tags: ['Payments'],
   security: [{ publishableKey: [], learnerToken: [] }],
-  middleware: [requireLearner()] as const,
+  middleware: chain(requireLearner()),
   method: 'get',
   path: '/',
   summary: "The signed-in learner's receipts, newest first",
@@ -138,7 +138,7 @@ const listReceipts = createRoute({
 /** Mounted at `/v1/me/receipts`. */
 export const myReceiptRoutes = createRouter().openapi(listReceipts, (c) => {
   const { limit, before } = c.req.valid('query');
-  const page = c.get('services').payments.receipts.list(c.get('learner')!, { limit, before });
+  const page = c.get('services').payments.receipts.list(c.var.learner, { limit, before });
   c.header('Cache-Control', 'private, no-store');
   return c.json(page, 200);
 });

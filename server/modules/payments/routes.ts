@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireLearner } from '../../middleware/learner.js';
 import { problemResponses } from '../../openapi.js';
-import { createRouter } from '../../router.js';
+import { chain, createRouter } from '../../router.js';
 import { CheckoutRequest } from './pricing.js';
 
 const CheckoutSession = z
@@ -76,7 +76,7 @@ const createSession = createRoute({
     "reuses the learner's Stripe customer and a payment intent, and returns what Stripe.js needs. " +
     'Asking again for the same item while it is unpaid returns the same payment intent.',
   security: [{ publishableKey: [], learnerToken: [] }],
-  middleware: [requireLearner()] as const,
+  middleware: chain(requireLearner()),
   request: {
     body: { content: { 'application/json': { schema: CheckoutRequest } }, required: true },
   },
@@ -95,7 +95,7 @@ const getSession = createRoute({
   tags: ['Payments'],
   summary: "A payment of the signed-in learner, as Stripe's webhooks last reported it",
   security: [{ publishableKey: [], learnerToken: [] }],
-  middleware: [requireLearner()] as const,
+  middleware: chain(requireLearner()),
   request: { params: z.object({ paymentIntentId: z.string().min(1).max(255) }) },
   responses: {
     200: { description: 'The payment', content: { 'application/json': { schema: Payment } } },
@@ -105,16 +105,14 @@ const getSession = createRoute({
 
 export const checkoutRoutes = createRouter()
   .openapi(createSession, async (c) => {
-    const session = await c
-      .get('services')
-      .payments.checkout(c.get('learner')!, c.req.valid('json'));
+    const session = await c.get('services').payments.checkout(c.var.learner, c.req.valid('json'));
     c.header('Cache-Control', 'no-store');
     return c.json(session, 200);
   })
   .openapi(getSession, (c) => {
     const payment = c
       .get('services')
-      .payments.find(c.get('learner')!, c.req.valid('param').paymentIntentId);
+      .payments.find(c.var.learner, c.req.valid('param').paymentIntentId);
     c.header('Cache-Control', 'private, no-store');
     return c.json(payment, 200);
   });

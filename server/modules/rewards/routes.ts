@@ -5,8 +5,8 @@ import { ApiError } from '../../errors.js';
 import { requireLearner, requireTenantAdmin } from '../../middleware/learner.js';
 import { requireSecretKey } from '../../middleware/secret-key.js';
 import { problemResponses } from '../../openapi.js';
-import { createRouter } from '../../router.js';
-import type { AppEnv } from '../../types.js';
+import { chain, createRouter } from '../../router.js';
+import type { AppEnv, LearnerEnv } from '../../types.js';
 import {
   ActivityName,
   Amount,
@@ -42,23 +42,23 @@ const body = <T extends z.ZodType>(schema: T) => ({
 const learnerRoute = {
   tags: ['Rewards: learners'],
   security: [{ publishableKey: [], learnerToken: [] }],
-  middleware: [
+  middleware: chain(
     requireLearner(),
-    createMiddleware<AppEnv>(async (c, next) => {
-      const learner = c.get('learner')!;
+    createMiddleware<LearnerEnv>(async (c, next) => {
+      const learner = c.var.learner;
       c.get('services').rewards.leaderboards.touchProfile(learner.licenseId, learner.subject, {
         displayName: learner.name,
         classes: learner.classes,
       });
       await next();
     }),
-  ],
+  ),
 };
 
 const serverRoute = {
   tags: ['Rewards: customer servers'],
   security: [{ secretKey: [] }],
-  middleware: [requireSecretKey()],
+  middleware: chain(requireSecretKey()),
 };
 
 const adminRoute = {
@@ -67,15 +67,15 @@ const adminRoute = {
     string,
     string[]
   >[],
-  middleware: [requireTenantAdmin()],
+  middleware: chain(requireTenantAdmin()),
 };
 
-function who(c: Context<AppEnv>) {
-  const learner = c.get('learner')!;
+function who(c: Context<LearnerEnv>) {
+  const learner = c.var.learner;
   return { licenseId: learner.licenseId, learnerId: learner.subject, learner };
 }
 
-function rewards(c: Context<AppEnv>) {
+function rewards<E extends AppEnv>(c: Context<E>) {
   return c.get('services').rewards;
 }
 
@@ -417,7 +417,7 @@ export const rewardRoutes = createRouter()
     );
   })
   .openapi(activity, (c) => {
-    const licenseId = c.get('license')!.id;
+    const licenseId = c.var.license.id;
     const input = c.req.valid('json');
     const r = rewards(c);
     if (input.displayName || input.classes) {
@@ -435,12 +435,12 @@ export const rewardRoutes = createRouter()
     return c.json(result, 200);
   })
   .openapi(reverse, (c) => {
-    const licenseId = c.get('license')!.id;
+    const licenseId = c.var.license.id;
     const { reason } = c.req.valid('json');
     return c.json(rewards(c).ledger.reverse(licenseId, c.req.valid('param').id!, reason), 200);
   })
   .openapi(friends, (c) => {
-    const licenseId = c.get('license')!.id;
+    const licenseId = c.var.license.id;
     const { learnerId } = c.req.valid('param');
     const list = rewards(c).leaderboards.setFriends(
       licenseId,
@@ -450,7 +450,7 @@ export const rewardRoutes = createRouter()
     return c.json({ friends: list }, 200);
   })
   .openapi(grant, (c) => {
-    const licenseId = c.get('license')!.id;
+    const licenseId = c.var.license.id;
     const input = c.req.valid('json');
     const result = rewards(c).ledger.bonus(licenseId, {
       ...input,
@@ -458,22 +458,19 @@ export const rewardRoutes = createRouter()
     });
     return c.json(result, 201);
   })
-  .openapi(listRules, (c) => c.json({ rules: rewards(c).ledger.rules(c.get('license')!.id) }, 200))
+  .openapi(listRules, (c) => c.json({ rules: rewards(c).ledger.rules(c.var.license.id) }, 200))
   .openapi(putRule, (c) => {
     const { activity: name } = c.req.valid('param');
     const input = c.req.valid('json');
-    return c.json(
-      rewards(c).ledger.setRule(c.get('license')!.id, { activity: name, ...input }),
-      200,
-    );
+    return c.json(rewards(c).ledger.setRule(c.var.license.id, { activity: name, ...input }), 200);
   })
   .openapi(deleteRule, (c) => {
-    if (!rewards(c).ledger.deleteRule(c.get('license')!.id, c.req.valid('param').activity)) {
+    if (!rewards(c).ledger.deleteRule(c.var.license.id, c.req.valid('param').activity)) {
       throw new ApiError('not_found', 'No rule for this activity.');
     }
     return c.body(null, 204);
   })
-  .openapi(getSettings, (c) => c.json(rewards(c).ledger.settings(c.get('license')!.id), 200))
+  .openapi(getSettings, (c) => c.json(rewards(c).ledger.settings(c.var.license.id), 200))
   .openapi(putSettings, (c) => {
     const input = c.req.valid('json');
     if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) {
@@ -483,18 +480,18 @@ export const rewardRoutes = createRouter()
         ],
       });
     }
-    return c.json(rewards(c).ledger.updateSettings(c.get('license')!.id, input), 200);
+    return c.json(rewards(c).ledger.updateSettings(c.var.license.id, input), 200);
   })
   .openapi(adminCatalog, (c) =>
-    c.json({ items: rewards(c).redemptions.items(c.get('license')!.id) }, 200),
+    c.json({ items: rewards(c).redemptions.items(c.var.license.id) }, 200),
   )
   .openapi(createItem, (c) =>
-    c.json(rewards(c).redemptions.createItem(c.get('license')!.id, c.req.valid('json')), 201),
+    c.json(rewards(c).redemptions.createItem(c.var.license.id, c.req.valid('json')), 201),
   )
   .openapi(updateItem, (c) =>
     c.json(
       rewards(c).redemptions.updateItem(
-        c.get('license')!.id,
+        c.var.license.id,
         c.req.valid('param').id!,
         c.req.valid('json'),
       ),

@@ -1,14 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireOperator } from '../../middleware/operator.js';
 import { problemResponses } from '../../openapi.js';
-import { createRouter } from '../../router.js';
+import { chain, createRouter } from '../../router.js';
 import { TicketIdParam, TicketSchema } from './openapi.js';
 import { OperatorCloseInput, OperatorReplyInput, TicketListQuery } from './service.js';
 
 const common = {
   tags: ['Admin: support'],
   security: [{ operatorToken: [] }],
-  middleware: [requireOperator],
+  middleware: chain(requireOperator),
 };
 
 const ticketJson = { 'application/json': { schema: TicketSchema } };

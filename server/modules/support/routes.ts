@@ -1,26 +1,26 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireTenantAdmin } from '../../middleware/learner.js';
 import { problemResponses, tenantAdminSecurity } from '../../openapi.js';
-import { createRouter } from '../../router.js';
+import { chain, createRouter } from '../../router.js';
 import { TicketIdParam, TicketSchema } from './openapi.js';
 import { ticketStatuses } from './schema.js';
 import { MessageInput, TicketOpenInput, type TicketOpener } from './service.js';
 import type { Context } from 'hono';
-import type { AppEnv } from '../../types.js';
+import type { LicensedEnv } from '../../types.js';
 
 const common = {
   tags: ['Support'],
   security: tenantAdminSecurity,
-  middleware: [requireTenantAdmin()],
+  middleware: chain(requireTenantAdmin()),
 };
 
 const ticketJson = { 'application/json': { schema: TicketSchema } };
 
-function opener(c: Context<AppEnv>): TicketOpener {
+function opener(c: Context<LicensedEnv>): TicketOpener {
   const learner = c.get('learner');
   return learner
     ? { kind: 'learner', learnerId: learner.id, name: learner.name }
-    : { kind: 'server', name: `${c.get('license')!.name} (server)` };
+    : { kind: 'server', name: `${c.var.license.name} (server)` };
 }
 
 const open = createRoute({
@@ -83,20 +83,18 @@ const reply = createRoute({
 
 export const supportRoutes = createRouter()
   .openapi(open, (c) => {
-    const ticket = c
-      .get('services')
-      .support.open(c.get('license')!, opener(c), c.req.valid('json'));
+    const ticket = c.get('services').support.open(c.var.license, opener(c), c.req.valid('json'));
     return c.json(ticket, 201);
   })
   .openapi(list, (c) => {
     const tickets = c
       .get('services')
-      .support.listForLicense(c.get('license')!.id, c.req.valid('query').status);
+      .support.listForLicense(c.var.license.id, c.req.valid('query').status);
     return c.json({ tickets }, 200);
   })
   .openapi(show, (c) => {
     return c.json(
-      c.get('services').support.getForLicense(c.get('license')!.id, c.req.valid('param').id),
+      c.get('services').support.getForLicense(c.var.license.id, c.req.valid('param').id),
       200,
     );
   })
@@ -104,7 +102,7 @@ export const supportRoutes = createRouter()
     const ticket = c
       .get('services')
       .support.customerReply(
-        c.get('license')!.id,
+        c.var.license.id,
         c.req.valid('param').id,
         opener(c).name,
         c.req.valid('json').body,

@@ -8,8 +8,8 @@ import { ApiError } from '../../errors.js';
 import { requireLicense } from '../../middleware/license.js';
 import { requireTenantAdmin } from '../../middleware/learner.js';
 import { problemResponses, tenantAdminSecurity } from '../../openapi.js';
-import { createRouter } from '../../router.js';
-import type { AppEnv } from '../../types.js';
+import { chain, createRouter } from '../../router.js';
+import type { LicensedEnv } from '../../types.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -104,15 +104,15 @@ const VersionNumber = z.coerce.number().int().min(1).max(1_000_000);
 const admin = {
   tags: ['Themes'],
   security: tenantAdminSecurity,
-  middleware: [requireTenantAdmin()],
+  middleware: chain(requireTenantAdmin()),
 };
 
-function licenseId(c: Context<AppEnv>): string {
-  return c.get('license')!.id;
+function licenseId(c: Context<LicensedEnv>): string {
+  return c.var.license.id;
 }
 
 /** Who made a change, as recorded on drafts and versions. */
-function actor(c: Context<AppEnv>): string {
+function actor(c: Context<LicensedEnv>): string {
   const learner = c.get('learner');
   return learner ? `learner:${learner.subject}` : 'secret_key';
 }
@@ -235,7 +235,7 @@ const oneVersion = createRoute({
 const presetList = createRoute({
   tags: ['Themes'],
   security: [{ publishableKey: [] }],
-  middleware: [requireLicense],
+  middleware: chain(requireLicense),
   method: 'get',
   path: '/presets',
   summary: 'The presets a brand admin can start from, with their contrast reports',
@@ -276,7 +276,7 @@ export const themeRoutes = createRouter()
   })
   .openapi(previewDraft, (c) => {
     const { themes, embed } = c.get('services');
-    const license = c.get('license')!;
+    const license = c.var.license;
     const draft = themes.draft(license.id);
     if (!draft) throw new ApiError('not_found', 'There is no draft to preview.');
     const version = themes.live(license.id).version;

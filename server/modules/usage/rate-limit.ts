@@ -1,8 +1,8 @@
-import type { MiddlewareHandler, Next } from 'hono';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import { MemoryStore, rateLimiter, type Store } from 'hono-rate-limiter';
 import { ApiError } from '../../errors.js';
 import { createClientAddress } from '../../middleware/client-address.js';
-import type { AppEnv } from '../../types.js';
+import type { LicensedEnv } from '../../types.js';
 import { effectivePolicy } from '../licenses/plans.js';
 
 export const RATE_WINDOW_MS = 60_000;
@@ -14,19 +14,18 @@ export const RATE_WINDOW_MS = 60_000;
  * and `RateLimit` (IETF draft 7); refusals are `rate_limited` with `Retry-After`.
  */
 export class RateLimits {
-  readonly store: Store<AppEnv>;
-  readonly #middleware: MiddlewareHandler<AppEnv>;
+  readonly store: Store<LicensedEnv>;
+  readonly #middleware: MiddlewareHandler<LicensedEnv>;
   readonly clientAddress: ReturnType<typeof createClientAddress>;
 
-  constructor(options: { trustedProxies: readonly string[]; store?: Store<AppEnv> }) {
-    this.store = options.store ?? new MemoryStore<AppEnv>();
+  constructor(options: { trustedProxies: readonly string[]; store?: Store<LicensedEnv> }) {
+    this.store = options.store ?? new MemoryStore<LicensedEnv>();
     this.clientAddress = createClientAddress(options.trustedProxies);
-    this.#middleware = rateLimiter<AppEnv>({
+    this.#middleware = rateLimiter<LicensedEnv>({
       windowMs: RATE_WINDOW_MS,
-      limit: (c) => effectivePolicy(c.get('license')!).rateLimitPerMinute,
+      limit: (c) => effectivePolicy(c.get('license')).rateLimitPerMinute,
       standardHeaders: 'draft-7',
-      keyGenerator: (c) =>
-        `${c.get('license')!.id}:${c.get('credential') ?? 'pk'}:${this.clientAddress(c)}`,
+      keyGenerator: (c) => `${c.get('license').id}:${c.get('credential')}:${this.clientAddress(c)}`,
       store: this.store,
       handler: (c) => {
         const info = c.get('rateLimit');
@@ -46,8 +45,9 @@ export class RateLimits {
   }
 
   /** Counts the request against the license on the context, then runs `next`. */
-  check(c: Parameters<MiddlewareHandler<AppEnv>>[0], next: Next): Promise<Response | void> {
-    return this.#middleware(c, next);
+  check<E extends LicensedEnv>(c: Context<E>, next: Next): Promise<Response | void> {
+    // The limiter reads only the license, the credential and the client address.
+    return this.#middleware(c as unknown as Context<LicensedEnv>, next);
   }
 
   close(): void {

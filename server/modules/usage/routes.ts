@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { ApiError } from '../../errors.js';
 import { requireTenantAdmin } from '../../middleware/learner.js';
 import { problemResponses, tenantAdminSecurity } from '../../openapi.js';
-import { createRouter } from '../../router.js';
+import { chain, createRouter } from '../../router.js';
 import { MetricUsageSchema, UsagePeriodSchema } from '../licenses/openapi.js';
 import { effectivePolicy } from '../licenses/plans.js';
 import { usageMetricNames } from './metrics.js';
@@ -58,7 +58,7 @@ const report = createRoute({
     "For the usage dashboard (publishable key + admin learner token) and the customer's servers " +
     "(secret key). This month's usage per metric against its limit, and counts per UTC day.",
   security: tenantAdminSecurity,
-  middleware: [requireTenantAdmin()] as const,
+  middleware: chain(requireTenantAdmin()),
   request: { query: HistoryQuery },
   responses: {
     200: { description: 'Usage', content: { 'application/json': { schema: UsageReportSchema } } },
@@ -68,7 +68,7 @@ const report = createRoute({
 
 export const usageRoutes = createRouter().openapi(report, (c) => {
   const services = c.get('services');
-  const license = c.get('license')!;
+  const license = c.var.license;
   const query = c.req.valid('query');
   const now = services.clock.now().getTime();
   const to = query.to ?? dayOf(now);

@@ -3,8 +3,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { requireSecretKey } from '../../middleware/secret-key.js';
 import { pathParam, problemResponses } from '../../openapi.js';
 import { existingLicense, LicenseParam, operatorRoute } from '../../operator-routes.js';
-import { createRouter } from '../../router.js';
-import type { AppEnv } from '../../types.js';
+import { chain, createRouter } from '../../router.js';
+import type { AppEnv, LicensedEnv } from '../../types.js';
 import { EVENT_TYPE_PATTERN, webhookEventTypes, type WebhookService } from './service.js';
 
 const EndpointParam = z.object({ endpointId: pathParam('endpointId') });
@@ -93,7 +93,7 @@ const ReplayInput = z
   .strict()
   .openapi('WebhookReplayInput');
 
-const svc = (c: Context<AppEnv>): WebhookService => c.get('services').webhooks;
+const svc = <E extends AppEnv>(c: Context<E>): WebhookService => c.get('services').webhooks;
 
 /** The license acted for: the path's (operator, which must exist) or the secret key's. */
 function lic(c: Context<AppEnv>): string {
@@ -110,7 +110,7 @@ function lic(c: Context<AppEnv>): string {
 interface Access {
   tags: string[];
   security: Record<string, string[]>[];
-  middleware: MiddlewareHandler<AppEnv>[];
+  middleware: MiddlewareHandler<LicensedEnv>[] | MiddlewareHandler<AppEnv>[];
   /** What stands before `/endpoints` and `/deliveries`. */
   prefix: string;
   /** The path parameters of `prefix`: the license's, or none. */
@@ -126,7 +126,7 @@ const operatorAccess: Access = {
 const secretKeyAccess: Access = {
   tags: ['Webhooks'],
   security: [{ secretKey: [] }],
-  middleware: [requireSecretKey()],
+  middleware: chain(requireSecretKey()),
   prefix: '',
   params: z.object({}),
 };
