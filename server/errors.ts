@@ -20,7 +20,6 @@ export const errorCatalog = {
   unauthenticated: { status: 401, title: 'Authentication is required' },
   forbidden: { status: 403, title: 'Not allowed' },
   not_found: { status: 404, title: 'Not found' },
-  method_not_allowed: { status: 405, title: 'Method not allowed' },
   conflict: { status: 409, title: 'Conflict' },
   feature_required: { status: 403, title: "The learner's plan does not include this feature" },
   payload_too_large: { status: 413, title: 'The request body is too large' },

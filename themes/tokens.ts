@@ -33,31 +33,6 @@ export type SemanticToken = keyof typeof tokenKinds;
 export type TokenKind = (typeof tokenKinds)[SemanticToken];
 export const semanticTokens = Object.keys(tokenKinds) as [SemanticToken, ...SemanticToken[]];
 
-/** What each token is for, for the editor and the docs. */
-export const tokenDescriptions: Record<SemanticToken, string> = {
-  'color-brand': 'Primary actions, selected states, recommended badges',
-  'color-brand-contrast': 'Text and icons drawn on the brand color',
-  'color-brand-hover': 'Brand color under the pointer (derived from the brand when unset)',
-  'color-brand-active': 'Brand color while pressed (derived from the brand when unset)',
-  'color-brand-subtle': 'Quiet brand-tinted backgrounds (derived from the brand when unset)',
-  'color-surface': 'Background of cards and panels',
-  'color-surface-raised': 'Background of headers, toolbars, states',
-  'color-text': 'Body text',
-  'color-text-muted': 'Secondary text: descriptions, captions, units',
-  'color-border': 'Borders and dividers',
-  'color-focus': 'Keyboard focus ring',
-  'color-success': 'Success states and included features',
-  'color-warning': 'Warnings and limits',
-  'color-danger': 'Errors and destructive actions',
-  'font-body': 'Font families for text',
-  'font-heading': 'Font families for headings',
-  'font-scale': 'Multiplies every font size (0.75 – 1.5)',
-  radius: 'Corner radius of cards, buttons and fields',
-  density: 'Multiplies spacing (0.75 – 1.5)',
-  shadow: 'Elevation of cards',
-  motion: 'Animations and transitions: on or off',
-};
-
 export type ThemeTokens = Partial<Record<SemanticToken, string>>;
 export type ThemeMode = 'light' | 'dark' | 'auto';
 

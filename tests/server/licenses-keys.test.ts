@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { generateId } from '../../server/lib/ids.js';
 import {
-  generateId,
   generateKey,
   keyWithBody,
   parseKey,

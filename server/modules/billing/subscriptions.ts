@@ -6,7 +6,7 @@ import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { learners } from '../learners/schema.js';
 import type { Learner } from '../learners/service.js';
-import { generateId } from '../licenses/keys.js';
+import { generateId } from '../../lib/ids.js';
 import type { LicenseService } from '../licenses/service.js';
 import type { CheckoutRequest, Priced } from '../payments/pricing.js';
 import type {
@@ -23,6 +23,7 @@ import {
   type SubscriptionInvoiceRow,
   type SubscriptionRow,
 } from './schema.js';
+import { iso } from '../../lib/dates.js';
 
 /** Statuses in which the learner has the tier's features (past due: while Stripe retries). */
 export const ENTITLED_STATUSES = ['active', 'trialing', 'past_due'];
@@ -119,7 +120,6 @@ export interface ChangePreview {
   lines: { description: string | null; amount: number; proration: boolean }[];
 }
 
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 const fromUnix = (s: number | null | undefined) =>
   typeof s === 'number' ? new Date(s * 1000) : null;
 const idOf = (x: string | { id: string } | null | undefined) =>

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
-import { generateId } from '../licenses/keys.js';
+import { generateId } from '../../lib/ids.js';
 import type { License } from '../licenses/schema.js';
 import type { LicenseService } from '../licenses/service.js';
 import { learners, learnerRoles, type LearnerRole } from './schema.js';

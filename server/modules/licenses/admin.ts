@@ -11,7 +11,8 @@ import type {
   RotateInput,
   StatusChangeInput,
 } from './inputs.js';
-import { generateId, generateKey, generateSigningSecret } from './keys.js';
+import { generateId } from '../../lib/ids.js';
+import { generateKey, generateSigningSecret } from './keys.js';
 import { effectivePolicy, planPolicy, type EffectiveLimit } from './plans.js';
 import {
   licenses,
@@ -23,6 +24,7 @@ import {
 import { sha256Hex } from './secrets.js';
 import { signingSecretContext, type LicenseService } from './service.js';
 import type { z } from '@hono/zod-openapi';
+import { iso } from '../../lib/dates.js';
 
 export interface KeyInfo {
   id: string;
@@ -85,8 +87,6 @@ type KeyRow = {
   expiresAt: Date | null;
   licenseId: string;
 };
-
-const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
 const keyInfo = (row: KeyRow): KeyInfo => ({
   id: row.id,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
+import { base62, randomBase62 } from '../../lib/ids.js';
 
 /**
  * Key format: `<kind>_<mode>_<body><check>` where body is 24 random base62 characters and
@@ -9,31 +10,9 @@ import { crc32 } from 'node:zlib';
 export type KeyKind = 'pk' | 'sk';
 export type KeyMode = 'test' | 'live';
 
-const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const BODY_LENGTH = 24;
 const CHECK_LENGTH = 6;
 const KEY_PATTERN = /^(pk|sk)_(test|live)_([0-9A-Za-z]{30})$/;
-
-function base62(value: number, width: number): string {
-  let out = '';
-  let n = value >>> 0;
-  for (let i = 0; i < width; i++) {
-    out = ALPHABET[n % 62] + out;
-    n = Math.floor(n / 62);
-  }
-  return out;
-}
-
-function randomBase62(length: number): string {
-  // Rejection sampling keeps every character uniformly likely (256 is not a multiple of 62).
-  let out = '';
-  while (out.length < length) {
-    for (const byte of randomBytes(length * 2)) {
-      if (byte < 248 && out.length < length) out += ALPHABET[byte % 62];
-    }
-  }
-  return out;
-}
 
 function checksum(prefixAndBody: string): string {
   return base62(crc32(prefixAndBody), CHECK_LENGTH);
@@ -59,10 +38,6 @@ export function parseKey(key: string): ParsedKey {
   const head = key.slice(0, key.length - CHECK_LENGTH);
   if (checksum(head) !== key.slice(-CHECK_LENGTH)) return { ok: false, reason: 'checksum' };
   return { ok: true, kind: match[1] as KeyKind, mode: match[2] as KeyMode };
-}
-
-export function generateId(prefix: string): string {
-  return `${prefix}_${randomBase62(20)}`;
 }
 
 /**

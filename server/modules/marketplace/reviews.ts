@@ -4,7 +4,7 @@ import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
-import { generateId } from '../licenses/keys.js';
+import { generateId } from '../../lib/ids.js';
 import { roundRating } from './cards.js';
 import type { Review, ReviewPage, ReviewQuery, ReviewSort } from './openapi.js';
 import { courseReviews, courseReviewVotes, courses, type ReviewRow } from './schema.js';

@@ -6,7 +6,7 @@ import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
 import { learners } from '../learners/schema.js';
-import { generateId } from '../licenses/keys.js';
+import { generateId } from '../../lib/ids.js';
 import { enqueueEvents } from '../outbox/service.js';
 import { CARD_COLUMNS, toCard, type CardRow } from './cards.js';
 import {

@@ -1,4 +1,4 @@
-import { generateId } from '../licenses/keys.js';
+import { generateId } from '../../lib/ids.js';
 import type { Tx } from '../../db/client.js';
 import { outboxEvents } from './schema.js';
 

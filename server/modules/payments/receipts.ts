@@ -6,7 +6,7 @@ import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { learners } from '../learners/schema.js';
 import type { Learner } from '../learners/service.js';
-import { generateId } from '../licenses/keys.js';
+import { generateId } from '../../lib/ids.js';
 import { constantTimeEqual, type SecretBox } from '../licenses/secrets.js';
 import {
   payments,

@@ -5,7 +5,7 @@ import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
-import { generateId } from '../licenses/keys.js';
+import { generateId } from '../../lib/ids.js';
 import type { SecretBox } from '../licenses/secrets.js';
 import { learners } from '../learners/schema.js';
 import { enqueueEvents } from '../outbox/service.js';

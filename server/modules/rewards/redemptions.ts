@@ -3,7 +3,7 @@ import { and, desc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
 import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
-import { generateId } from '../licenses/keys.js';
+import { generateId } from '../../lib/ids.js';
 import { enqueueEvents } from '../outbox/service.js';
 import type { Ledger } from './ledger.js';
 import {

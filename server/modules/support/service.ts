@@ -3,7 +3,7 @@ import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, type SQL } from 'dri
 import { writeTransaction, type Db } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
-import { generateId } from '../licenses/keys.js';
+import { generateId } from '../../lib/ids.js';
 import type { License } from '../licenses/schema.js';
 import { dueTimes, slaById, slaForPlan } from './sla.js';
 import {
@@ -14,6 +14,7 @@ import {
   type MessageRow,
   type TicketRow,
 } from './schema.js';
+import { iso } from '../../lib/dates.js';
 
 export const TicketOpenInput = z
   .object({
@@ -91,8 +92,6 @@ export interface TicketView {
   };
   messages?: MessageView[];
 }
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /**
  * Support tickets with SLA targets by plan. Due times are fixed when a ticket is opened;

@@ -13,10 +13,6 @@ export type UsageMetric = keyof typeof usageMetrics;
 
 export const usageMetricNames = Object.keys(usageMetrics) as UsageMetric[];
 
-export function isUsageMetric(name: string): name is UsageMetric {
-  return Object.hasOwn(usageMetrics, name);
-}
-
 export type Enforcement = 'hard' | 'soft';
 
 /** A monthly allowance: `max: null` is unlimited; a soft limit only warns. */

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { writeTransaction, type Db } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
-import { generateId } from '../licenses/keys.js';
+import { generateId } from '../../lib/ids.js';
 import type { SecretBox } from '../licenses/secrets.js';
 import { outboxEvents } from '../outbox/schema.js';
 import { generateEndpointSecret, webhookHeaders } from './signing.js';
@@ -15,6 +15,7 @@ import {
   type WebhookDeliveryRow,
   type WebhookEndpointRow,
 } from './schema.js';
+import { iso } from '../../lib/dates.js';
 
 /** Event types the server sends today; a filter may also name a family, e.g. `redemption.*`. */
 export const webhookEventTypes = [
@@ -114,8 +115,6 @@ export interface RoundResult {
   retrying: number;
   failed: number;
 }
-
-const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 function endpointView(row: WebhookEndpointRow): EndpointView {
   return {
