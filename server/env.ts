@@ -58,6 +58,14 @@ const schema = z.object({
     .string()
     .regex(/^whsec_[A-Za-z0-9]+$/, 'must look like whsec_…')
     .optional(),
+  STRIPE_API_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((v) => {
+      const url = new URL(v);
+      return url.pathname === '/' && !url.search && !url.hash && !url.username;
+    }, 'must be an origin such as http://127.0.0.1:12111 (no path)')
+    .optional(),
+  STRIPE_JS_URL: z.url({ protocol: /^https?$/ }).optional(),
   STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   OPERATOR_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   SECRETS_KEY: z
@@ -86,6 +94,7 @@ export type Env = {
   databaseFile: string;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   bodyLimitBytes: number;
+  /** Read by the demo entry (`npm start`) only: seed the demo licenses and serve the portal. */
   seedDemo: boolean;
   /** Port of the demo portal (its own origin); PORT + 1 by default, a free one when PORT is 0. */
   demoPort: number;
@@ -95,6 +104,10 @@ export type Env = {
   /** With the webhook secret, real Stripe; without both, the bundled emulator. */
   stripeSecretKey: string | undefined;
   stripeWebhookSecret: string | undefined;
+  /** Another Stripe-compatible API (a shared emulator, stripe-mock) instead of api.stripe.com. */
+  stripeApiUrl: string | undefined;
+  /** Where the checkout loads Stripe.js from when it is not js.stripe.com (the emulator's). */
+  stripeJsUrl: string | undefined;
   /** Port of the bundled Stripe emulator when it runs; 0 picks a free one. */
   stripeEmulatorPort: number;
   /** Bearer token for the admin API; the admin API is off when unset. */
@@ -132,6 +145,11 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       'STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET: set both (real Stripe) or neither (the bundled emulator)',
     ]);
   }
+  if (e.STRIPE_API_URL !== undefined && e.STRIPE_SECRET_KEY === undefined) {
+    throw new EnvError([
+      'STRIPE_API_URL: needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (any sk_test_… key for an emulator)',
+    ]);
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     nodeEnv: e.NODE_ENV,
@@ -151,10 +169,28 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     stripePublishableKey: e.STRIPE_PUBLISHABLE_KEY,
     stripeSecretKey: e.STRIPE_SECRET_KEY,
     stripeWebhookSecret: e.STRIPE_WEBHOOK_SECRET,
+    stripeApiUrl: e.STRIPE_API_URL,
+    stripeJsUrl: e.STRIPE_JS_URL,
     stripeEmulatorPort: e.STRIPE_EMULATOR_PORT,
     operatorToken: e.OPERATOR_TOKEN,
     secretsKey: e.SECRETS_KEY,
     trustedProxies: e.TRUSTED_PROXIES ?? [],
     usageFlushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS,
   };
+}
+
+/**
+ * A production server takes payments or does not start: without Stripe keys it would serve
+ * checkouts that can only fail. Throws an {@link EnvError} naming each missing variable.
+ */
+export function requireStripeInProduction(env: Env): Env {
+  if (env.nodeEnv !== 'production') return env;
+  const missing = [
+    env.stripeSecretKey === undefined ? 'STRIPE_SECRET_KEY' : null,
+    env.stripeWebhookSecret === undefined ? 'STRIPE_WEBHOOK_SECRET' : null,
+  ].filter((name) => name !== null);
+  if (missing.length) {
+    throw new EnvError(missing.map((name) => `${name}: required when NODE_ENV=production`));
+  }
+  return env;
 }

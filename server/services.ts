@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
 import type { Env } from './env.js';
+import { stripeEndpointOf } from './lib/stripe-endpoint.js';
 import { BillingService } from './modules/billing/service.js';
 import { EmbedConfigService } from './modules/embed/service.js';
 import { LearnerService } from './modules/learners/service.js';
@@ -37,12 +38,11 @@ export type AppConfig = Pick<Env, 'bodyLimitBytes' | 'licenseCacheTtlMs' | 'stri
       | 'usageFlushIntervalMs'
       | 'stripeSecretKey'
       | 'stripeWebhookSecret'
+      | 'stripeApiUrl'
+      | 'stripeJsUrl'
       | 'dataDir'
     >
-  > & {
-    /** Where the checkout loads Stripe.js from when it is not Stripe's own (the emulator's). */
-    stripeJsUrl?: string;
-  };
+  >;
 
 /**
  * Everything a request handler may use, built once per process and read from the Hono
@@ -66,7 +66,7 @@ export interface Services {
   /** The Stripe client, or null when neither keys nor an emulator were given. */
   stripe: Stripe | null;
   payments: PaymentService;
-  /** Partner webhooks: endpoints, deliveries and the worker that sends them (started by main.ts). */
+  /** Partner webhooks: endpoints, deliveries and the worker that sends them (started by start.ts). */
   webhooks: WebhookService;
   /** Tiers, subscriptions and feature access; registers the `plan` kind with payments. */
   billing: BillingService;
@@ -96,9 +96,12 @@ export function createServices(options: {
   });
   const themes = new ThemeService(db, clock, options.config.licenseCacheTtlMs);
   const rateLimits = new RateLimits({ trustedProxies: options.config.trustedProxies ?? [] });
+  const { stripeSecretKey, stripeApiUrl } = options.config;
   const stripe =
     options.stripe ??
-    (options.config.stripeSecretKey ? new Stripe(options.config.stripeSecretKey) : null);
+    (stripeSecretKey
+      ? new Stripe(stripeSecretKey, stripeApiUrl ? stripeEndpointOf(stripeApiUrl) : {})
+      : null);
   const payments = new PaymentService({
     db,
     clock,

@@ -6,6 +6,9 @@
  *   --host / HOST                     interface to bind (default 127.0.0.1)
  *   --webhook-url / WEBHOOK_URL       where to post signed events (optional)
  *   --webhook-secret / WEBHOOK_SECRET signing secret for that endpoint (whsec_…)
+ *
+ * Servers share it by pointing their SDK here (STRIPE_API_URL) with any sk_test_ key, and
+ * verify its webhooks with the same secret as STRIPE_WEBHOOK_SECRET.
  */
 import { parseArgs } from 'node:util';
 import { createStripeEmulator } from './emulator.js';
@@ -49,6 +52,11 @@ console.log(
 );
 console.log(`  Stripe.js: <script src="${emulator.stripeJsUrl}"></script>`);
 if (webhookUrl) console.log(`  Webhooks:  ${webhookUrl}`);
+// What a server process (`npm run serve`) needs to pay through this emulator.
+console.log(
+  `  Server:    STRIPE_API_URL=${url} STRIPE_JS_URL=${emulator.stripeJsUrl} STRIPE_SECRET_KEY=sk_test_… ` +
+    `STRIPE_WEBHOOK_SECRET=${webhookSecret ?? 'whsec_…'}`,
+);
 
 let stopping = false;
 const shutdown = (): void => {

@@ -8,12 +8,12 @@ import { openDatabase } from '../../server/db/client.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-describe('server/main.ts: demo seed and graceful shutdown', () => {
+describe('demo/main.ts (npm start): demo seed and graceful shutdown', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-main-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('serves the demo learners, and writes pending usage when stopped with SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'demo/main.ts')], {
       cwd: root,
       env: {
         PATH: process.env.PATH,
@@ -81,5 +81,5 @@ describe('server/main.ts: demo seed and graceful shutdown', () => {
     } finally {
       database.close();
     }
-  });
+  }, 60_000);
 });

@@ -9,12 +9,12 @@ import { startReceiver, verifyStandardWebhook } from '../webhooks/helpers.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-describe('server/main.ts without Stripe keys', () => {
+describe('demo/main.ts (npm start) without Stripe keys', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-main-payments-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('pays through the bundled emulator, whose webhooks reach the server, and stops it on exit', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server/main.ts')], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'demo/main.ts')], {
       cwd: root,
       env: {
         PATH: process.env.PATH,
@@ -122,5 +122,5 @@ describe('server/main.ts without Stripe keys', () => {
     }
     expect(await exited).toBe(0);
     await expect(fetch(`${emulatorUrl}/v3/`)).rejects.toThrow();
-  });
+  }, 60_000);
 });

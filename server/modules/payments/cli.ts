@@ -9,11 +9,8 @@ import Stripe from 'stripe';
 import { licenseFlag, required, UsageError, type CommandOutput } from '../../cli/command.js';
 import { parseCommandLine, runCommand, type CommandLine } from '../../cli/run.js';
 import { ApiError } from '../../errors.js';
+import { findNotedStripeEndpoint, TEST_ENDPOINT_KEY } from '../../lib/stripe-endpoint.js';
 import type { Services } from '../../services.js';
-import {
-  EMULATOR_SECRET_KEY,
-  findRunningEmulator,
-} from '../../../demo/stripe-emulator/discovery.js';
 import { WEBHOOKS_USAGE, webhooksCommand } from '../webhooks/cli.js';
 import { refundReasons, type PaymentDetail, type RefundReason } from './service.js';
 
@@ -155,10 +152,11 @@ export async function paymentsCli(argv: string[], usage: string): Promise<number
     json: flags.json,
     fieldLabel: (path) => path.replace(/^flags\./, ''),
     errorExtensions: true,
-    // Without Stripe keys, the Stripe of a running `npm start` is its emulator: use that one.
+    // With keys, the environment's Stripe (at STRIPE_API_URL when set). Without them, the
+    // endpoint a running `npm start` noted for its emulator, so refunds reach the same Stripe.
     stripe: (env) => {
-      const emulator = env.stripeSecretKey ? null : findRunningEmulator(env.dataDir);
-      return emulator ? new Stripe(EMULATOR_SECRET_KEY, emulator) : undefined;
+      const noted = env.stripeSecretKey ? null : findNotedStripeEndpoint(env.dataDir);
+      return noted ? new Stripe(TEST_ENDPOINT_KEY, noted) : undefined;
     },
     command: (services) => command(services, group, name, rest, flags),
   });

@@ -1,0 +1,166 @@
+/**
+ * Start-up and shutdown of one API process. The production entry (server/main.ts) runs it as
+ * is; the demo (demo/main.ts) hands in its Stripe emulator, seed and portal through the
+ * options, so both take the same path from the environment to a listening, draining server.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '@hono/node-server';
+import type { Logger } from 'pino';
+import type Stripe from 'stripe';
+import { createApp, type App } from './app.js';
+import { applyMigrations, openDatabase, type Database_ } from './db/client.js';
+import { EnvError, loadEnv, type Env } from './env.js';
+import { loadSecretBox, type SecretBox } from './modules/licenses/secrets.js';
+import { createServices, type AppConfig, type Services } from './services.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Where the server listens, and the URL this machine reaches it at. */
+export interface ListeningAddress {
+  address: string;
+  port: number;
+  /** `http://host:port`, with a wildcard address replaced by 127.0.0.1. */
+  url: string;
+}
+
+export interface StartOptions {
+  env: Env;
+  logger: Logger;
+  /** What the services are configured with; the environment itself by default. */
+  config?: AppConfig;
+  /** A ready Stripe client; else one built from the environment's keys, or none. */
+  stripe?: Stripe;
+  /** Runs on the migrated database before the services are built (the demo seeds there). */
+  prepare?: (context: { database: Database_; secrets: SecretBox }) => void | Promise<void>;
+  /** Adds routes of the caller's own before the app serves. */
+  routes?: (app: App) => void;
+  /** Runs once the port is bound, before the webhook worker starts and the banner prints. */
+  onListening?: (listening: ListeningAddress) => void;
+}
+
+export interface RunningServer {
+  services: Services;
+  listening: ListeningAddress;
+  publicUrl: string;
+  /**
+   * Drains requests (closing what is left after SHUTDOWN_TIMEOUT_MS), lets the webhook worker
+   * record its last attempts, writes pending usage and closes the database.
+   */
+  stop(): Promise<void>;
+}
+
+/** The URL people reach the server at: PUBLIC_URL, else HOST:PORT. */
+export function publicUrlOf(env: Env): string {
+  return env.publicUrl ?? `http://${env.host === '0.0.0.0' ? 'localhost' : env.host}:${env.port}`;
+}
+
+/** The environment `read` parses, or exit 1 with the message that names each bad variable. */
+export function readEnvOrExit(read: () => Env = loadEnv): Env {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** Opens and migrates the database, builds the services and serves the API and the kit. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const { env, logger } = options;
+  const database = openDatabase(env.databaseFile);
+  applyMigrations(database);
+  const secrets = loadSecretBox(env);
+  await options.prepare?.({ database, secrets });
+
+  const services = createServices({
+    config: options.config ?? env,
+    database,
+    logger,
+    secrets,
+    ...(options.stripe ? { stripe: options.stripe } : {}),
+  });
+  if (!services.stripe) {
+    logger.warn(
+      'payments unavailable: STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are not set, so checkouts ' +
+        'answer service_unavailable (npm start pays through the bundled Stripe emulator instead)',
+    );
+  }
+  // The built kit is served when there is one (`npm run build`); the API runs without it.
+  const kitDir = path.join(root, 'dist');
+  const app = createApp(services, fs.existsSync(kitDir) ? { kitDir } : {});
+  options.routes?.(app);
+  const publicUrl = publicUrlOf(env);
+
+  const { server, listening } = await new Promise<{
+    server: ReturnType<typeof serve>;
+    listening: ListeningAddress;
+  }>((resolve) => {
+    const server = serve({ fetch: app.fetch, hostname: env.host, port: env.port }, (info) => {
+      const wildcard = info.address === '0.0.0.0' || info.address === '::';
+      const host = wildcard ? '127.0.0.1' : info.address;
+      const listening = {
+        address: info.address,
+        port: info.port,
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${info.port}`,
+      };
+      options.onListening?.(listening);
+      // Partner webhooks: events queued in the outbox are sent from here on.
+      services.webhooks.start();
+      logger.info(
+        { address: info.address, port: info.port, database: env.databaseFile },
+        'listening',
+      );
+      console.log(
+        `\n  Liberation Kit is running at ${publicUrl}/  (API ${publicUrl}/v1, docs ${publicUrl}/docs)\n`,
+      );
+      resolve({ server, listening });
+    });
+  });
+
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        logger.warn('drain timeout reached; closing remaining connections');
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }, env.shutdownTimeoutMs);
+      force.unref();
+      server.close(async () => {
+        // The webhook worker records its last attempts before the database closes.
+        await services.webhooks.stop();
+        // Usage counted since the last flush is written here; the database closes after.
+        services.close();
+        database.close();
+        resolve();
+      });
+      if ('closeIdleConnections' in server) server.closeIdleConnections();
+    });
+
+  return { services, listening, publicUrl, stop };
+}
+
+/** On Ctrl-C or SIGTERM, runs `stop` once, then exits (0 when it stopped cleanly). */
+export function exitOnSignals(logger: Logger, stop: () => Promise<void>): void {
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining requests');
+    stop().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
