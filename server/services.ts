@@ -4,6 +4,7 @@ import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
 import type { Env } from './env.js';
 import { stripeEndpointOf } from './lib/stripe-endpoint.js';
+import { defaultPlans } from './modules/billing/plans.js';
 import { BillingService } from './modules/billing/service.js';
 import { EmbedConfigService } from './modules/embed/service.js';
 import { LearnerService } from './modules/learners/service.js';
@@ -120,7 +121,13 @@ export function createServices(options: {
     clock,
     logger: options.logger,
     licenses,
-    licenseAdmin: new LicenseAdmin(db, clock, licenses),
+    licenseAdmin: new LicenseAdmin({
+      db,
+      clock,
+      licenses,
+      usage,
+      tierFeatures: (tier) => defaultPlans.find((p) => p.id === tier)?.features ?? [],
+    }),
     learners: new LearnerService(db, clock, licenses),
     usage,
     rateLimits,

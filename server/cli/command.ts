@@ -27,3 +27,16 @@ export function licenseFlag(services: Services, value: string | undefined): stri
     throw new ApiError('not_found', `No license has the id ${id}.`);
   return id;
 }
+
+/** The given fields only, so a schema's defaults apply to the flags left out. */
+export function defined(input: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+}
+
+/** The one positional argument a command takes, named `what` in the usage error. */
+export function onlyArgument(positionals: string[], what: string): string {
+  const [id, extra] = positionals;
+  if (!id) throw new UsageError(`missing <${what}>`);
+  if (extra !== undefined) throw new UsageError(`unexpected argument "${extra}"`);
+  return id;
+}

@@ -11,8 +11,8 @@ import { applyMigrations, openDatabase, type Database_ } from '../../server/db/c
 import { loadEnv } from '../../server/env.js';
 import { errorCatalog, type ErrorCode, type ProblemDetails } from '../../server/errors.js';
 import { createLogger } from '../../server/logger.js';
-import type { CreatedLicense } from '../../server/modules/licenses/admin.js';
-import { LicenseCreateInput } from '../../server/modules/licenses/inputs.js';
+import type { CreatedLicense } from '../../server/modules/licenses/contract.js';
+import { LicenseCreateInput } from '../../server/modules/licenses/contract.js';
 import { SecretBox } from '../../server/modules/licenses/secrets.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../../server/modules/learners/tokens.js';
 import {

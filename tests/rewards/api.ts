@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { LicenseCreateInput } from '../../server/modules/licenses/inputs.js';
+import { LicenseCreateInput } from '../../server/modules/licenses/contract.js';
 import { startTestServer, type TestServer } from '../fixtures/server.js';
 
 export const OPERATOR_TOKEN = 'operator-token-for-rewards-tests-0123456789';

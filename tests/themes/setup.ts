@@ -1,4 +1,4 @@
-import type { CreatedLicense } from '../../server/modules/licenses/admin.js';
+import type { CreatedLicense } from '../../server/modules/licenses/contract.js';
 import {
   createLicense,
   jsonInit,

@@ -9,7 +9,7 @@ import { SignJWT } from 'jose';
 import Stripe from 'stripe';
 import { createStripeEmulator } from '../../demo/stripe-emulator/index.js';
 import { keyWithBody } from '../../server/modules/licenses/keys.js';
-import { LicenseCreateInput } from '../../server/modules/licenses/inputs.js';
+import { LicenseCreateInput } from '../../server/modules/licenses/contract.js';
 import { CourseInput, InstructorInput } from '../../server/modules/marketplace/openapi.js';
 import { licenses, type NewLicense } from '../../server/modules/licenses/schema.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../../server/modules/learners/tokens.js';

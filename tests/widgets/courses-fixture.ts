@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import { LicenseCreateInput } from '../../server/modules/licenses/inputs.js';
+import { LicenseCreateInput } from '../../server/modules/licenses/contract.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../../server/modules/learners/tokens.js';
 import { CourseInput, InstructorInput } from '../../server/modules/marketplace/openapi.js';
 import type { Services } from '../../server/services.js';

@@ -1,35 +1,12 @@
 import { z } from '@hono/zod-openapi';
+import { featureCatalog, type FeatureKey } from '../licenses/contract.js';
 
 /**
  * The default subscription tiers a license starts with. Prices are integer minor units.
- * Feature keys are stable identifiers other modules test with `requireFeature`.
+ * Feature keys are stable identifiers other modules test with `requireFeature`; they belong to
+ * licenses (each license lists its own entitlements), and the tiers bundle them.
  */
-export const featureCatalog = {
-  course_catalog: 'Course catalog',
-  course_purchase: 'Buy individual courses',
-  progress_tracking: 'Progress tracking',
-  community_forum: 'Community forum',
-  token_rewards: 'Token rewards',
-  leaderboards: 'Leaderboards',
-  certificates: 'Certificates of completion',
-  offline_downloads: 'Offline downloads',
-  unlimited_courses: 'Unlimited course access',
-  quizzes: 'Graded quizzes',
-  learning_paths: 'Learning paths',
-  live_sessions: 'Live sessions',
-  mentor_chat: 'Chat with mentors',
-  analytics: 'Learning analytics',
-  priority_support: 'Priority support',
-  custom_branding: 'Custom branding',
-  api_access: 'API access',
-  sso: 'Single sign-on',
-  team_management: 'Team management',
-  dedicated_manager: 'Dedicated success manager',
-  sla_uptime: '99.9 % uptime SLA',
-  audit_logs: 'Audit logs',
-} as const;
-
-export type FeatureKey = keyof typeof featureCatalog;
+export { featureCatalog, type FeatureKey };
 
 export interface PlanPrice {
   interval: 'month' | 'year';

@@ -1,24 +1,18 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { requireOperator } from '../../middleware/operator.js';
 import { problemResponses } from '../../openapi.js';
 import { chain, createRouter } from '../../router.js';
-import type { AppEnv } from '../../types.js';
-import { usageSummary } from '../usage/views.js';
-import type { LicenseView } from './admin.js';
 import {
+  AdminLicense,
+  CreatedLicense,
   LicenseCreateInput,
   LicenseListQuery,
   LicenseUpdateInput,
+  RotatedKey,
   RotateInput,
   StatusChangeInput,
-} from './inputs.js';
-import {
-  AdminLicenseSchema,
-  CreatedLicenseSchema,
-  RotatedKeySchema,
-  UpdatedLicenseSchema,
-} from './openapi.js';
+  UpdatedLicense,
+} from './contract.js';
 
 const IdParam = z.object({
   id: z
@@ -43,13 +37,6 @@ const common = {
   middleware: chain(requireOperator),
 };
 
-/** The operator's view of a license, with this month's usage. */
-export function withUsage<E extends AppEnv>(c: Context<E>, view: LicenseView) {
-  const services = c.get('services');
-  const row = services.licenses.getById(view.id)!;
-  return { ...view, usage: usageSummary(services.usage.snapshot(row)) };
-}
-
 const create = createRoute({
   ...common,
   method: 'post',
@@ -59,7 +46,7 @@ const create = createRoute({
     'Returns the secret key and signing secret once; only their hash / sealed form is kept.',
   request: body(LicenseCreateInput),
   responses: {
-    201: json(CreatedLicenseSchema, 'The new license and its secrets'),
+    201: json(CreatedLicense, 'The new license and its secrets'),
     ...problemResponses(400, 401, 503),
   },
 });
@@ -71,7 +58,7 @@ const list = createRoute({
   summary: 'List licenses',
   request: { query: LicenseListQuery },
   responses: {
-    200: json(z.object({ licenses: z.array(AdminLicenseSchema) }), 'Licenses, oldest first'),
+    200: json(z.object({ licenses: z.array(AdminLicense) }), 'Licenses, oldest first'),
     ...problemResponses(400, 401, 503),
   },
 });
@@ -83,7 +70,7 @@ const show = createRoute({
   summary: 'Show a license with its usage',
   request: { params: IdParam },
   responses: {
-    200: json(AdminLicenseSchema, 'The license'),
+    200: json(AdminLicense, 'The license'),
     ...problemResponses(401, 404, 503),
   },
 });
@@ -98,7 +85,7 @@ const update = createRoute({
     '`limitEnforcement` and `rateLimitPerMinute`, "default" drops the override.',
   request: { params: IdParam, ...body(LicenseUpdateInput) },
   responses: {
-    200: json(UpdatedLicenseSchema, 'The changed license'),
+    200: json(UpdatedLicense, 'The changed license'),
     ...problemResponses(400, 401, 404, 409, 503),
   },
 });
@@ -111,7 +98,7 @@ const statusRoute = (action: 'suspend' | 'resume' | 'revoke', summary: string) =
     summary,
     request: { params: IdParam, ...body(StatusChangeInput, false) },
     responses: {
-      200: json(AdminLicenseSchema, 'The license after the change'),
+      200: json(AdminLicense, 'The license after the change'),
       ...problemResponses(400, 401, 404, 409, 503),
     },
   });
@@ -126,49 +113,37 @@ const rotate = createRoute({
     '(default 24 h); keys older than that stop at once.',
   request: { params: IdParam, ...body(RotateInput) },
   responses: {
-    200: json(RotatedKeySchema, 'The new key'),
+    200: json(RotatedKey, 'The new key'),
     ...problemResponses(400, 401, 404, 409, 503),
   },
 });
 
 export const adminLicenseRoutes = createRouter()
   .openapi(create, (c) => {
-    const created = c.get('services').licenseAdmin.create(c.req.valid('json'));
-    return c.json({ ...created, license: withUsage(c, created.license) }, 201);
+    return c.json(c.get('services').licenseAdmin.create(c.req.valid('json')), 201);
   })
   .openapi(list, (c) => {
-    const views = c.get('services').licenseAdmin.list(c.req.valid('query'));
-    return c.json({ licenses: views.map((v) => withUsage(c, v)) }, 200);
+    return c.json({ licenses: c.get('services').licenseAdmin.list(c.req.valid('query')) }, 200);
   })
   .openapi(show, (c) => {
-    const view = c.get('services').licenseAdmin.view(c.req.valid('param').id);
-    return c.json(withUsage(c, view), 200);
+    return c.json(c.get('services').licenseAdmin.view(c.req.valid('param').id), 200);
   })
   .openapi(update, (c) => {
-    const result = c
-      .get('services')
-      .licenseAdmin.update(c.req.valid('param').id, c.req.valid('json'));
-    return c.json({ ...result, license: withUsage(c, result.license) }, 200);
+    const { id } = c.req.valid('param');
+    return c.json(c.get('services').licenseAdmin.update(id, c.req.valid('json')), 200);
   })
   .openapi(statusRoute('suspend', 'Suspend a license (reversible)'), (c) => {
-    const view = c
-      .get('services')
-      .licenseAdmin.suspend(c.req.valid('param').id, c.req.valid('json'));
-    return c.json(withUsage(c, view), 200);
+    const { id } = c.req.valid('param');
+    return c.json(c.get('services').licenseAdmin.suspend(id, c.req.valid('json')), 200);
   })
   .openapi(statusRoute('resume', 'Resume a suspended license'), (c) => {
-    const view = c.get('services').licenseAdmin.resume(c.req.valid('param').id);
-    return c.json(withUsage(c, view), 200);
+    return c.json(c.get('services').licenseAdmin.resume(c.req.valid('param').id), 200);
   })
   .openapi(statusRoute('revoke', 'Revoke a license for good'), (c) => {
-    const view = c
-      .get('services')
-      .licenseAdmin.revoke(c.req.valid('param').id, c.req.valid('json'));
-    return c.json(withUsage(c, view), 200);
+    const { id } = c.req.valid('param');
+    return c.json(c.get('services').licenseAdmin.revoke(id, c.req.valid('json')), 200);
   })
   .openapi(rotate, (c) => {
-    const result = c
-      .get('services')
-      .licenseAdmin.rotate(c.req.valid('param').id, c.req.valid('json'));
-    return c.json({ ...result, license: withUsage(c, result.license) }, 200);
+    const { id } = c.req.valid('param');
+    return c.json(c.get('services').licenseAdmin.rotate(id, c.req.valid('json')), 200);
   });

@@ -1,103 +1,27 @@
-import { and, asc, eq, gt, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { and, eq, gt, isNull, or } from 'drizzle-orm';
 import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
+import { iso } from '../../lib/dates.js';
+import { generateId } from '../../lib/ids.js';
 import type { Clock } from '../../services.js';
-import { LEARNER_TOKEN_AUDIENCE } from '../learners/tokens.js';
-import type { UsageMetric } from '../usage/metrics.js';
 import type {
+  AdminLicense,
+  CreatedLicense,
+  FeatureKey,
   LicenseCreateInput,
   LicenseListQuery,
   LicenseUpdateInput,
+  RotatedKey,
   RotateInput,
   StatusChangeInput,
-} from './inputs.js';
-import { generateId } from '../../lib/ids.js';
+  UpdatedLicense,
+} from './contract.js';
 import { generateKey, generateSigningSecret } from './keys.js';
-import { effectivePolicy, planPolicy, type EffectiveLimit } from './plans.js';
-import {
-  licenses,
-  licenseSecretKeys,
-  licenseSigningSecrets,
-  type License,
-  type TokenAlgorithm,
-} from './schema.js';
+import { planPolicy, type KnownPlan } from './plans.js';
+import { licenses, licenseSecretKeys, licenseSigningSecrets, type License } from './schema.js';
 import { sha256Hex } from './secrets.js';
 import { signingSecretContext, type LicenseService } from './service.js';
-import type { z } from '@hono/zod-openapi';
-import { iso } from '../../lib/dates.js';
-
-export interface KeyInfo {
-  id: string;
-  hint: string;
-  createdAt: string;
-  /** When a rotated-out key stops working; null for the current key. */
-  expiresAt: string | null;
-}
-
-/** A license as the operator sees it. Secrets appear only in create and rotate results. */
-export interface LicenseView {
-  id: string;
-  name: string;
-  plan: string;
-  customPlan: boolean;
-  status: License['status'];
-  statusReason: string | null;
-  mode: License['mode'];
-  publishableKey: string;
-  allowedOrigins: string[];
-  features: string[];
-  limits: Record<UsageMetric, EffectiveLimit>;
-  rateLimit: { perMinute: number; source: 'plan' | 'license' };
-  locale: string;
-  currency: string;
-  expiresAt: string | null;
-  learnerTokens: {
-    kind: License['tokenAuth'];
-    algorithms: TokenAlgorithm[];
-    jwksUrl: string | null;
-    audience: string;
-    issuer: string;
-    signingSecrets: KeyInfo[];
-  };
-  secretKeys: KeyInfo[];
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface CreatedLicense {
-  license: LicenseView;
-  /** Shown once; only its hash is stored. */
-  secretKey: string;
-  /** Shown once; present when learner tokens are signed with the license's secret. */
-  signingSecret: string | null;
-}
-
-export interface RotatedKey {
-  license: LicenseView;
-  secretKey?: string;
-  signingSecret?: string;
-  /** Until when the previous key keeps working (null when there was none). */
-  previousValidUntil: string | null;
-}
-
-type KeyRow = {
-  id: string;
-  hint: string;
-  createdAt: Date;
-  expiresAt: Date | null;
-  licenseId: string;
-};
-
-const keyInfo = (row: KeyRow): KeyInfo => ({
-  id: row.id,
-  hint: row.hint,
-  createdAt: row.createdAt.toISOString(),
-  expiresAt: iso(row.expiresAt),
-});
-
-function notFound(id: string): ApiError {
-  return new ApiError('not_found', `No license has the id ${JSON.stringify(id)}.`);
-}
+import { licenseNotFound, LicenseViews, type UsageReader } from './views.js';
 
 function futureOrFail(
   value: string | null | undefined,
@@ -117,17 +41,37 @@ function futureOrFail(
 /**
  * The operator's actions on licenses: create, change, suspend, resume, revoke and rotate
  * keys. The admin API and the CLI both call this, so they behave the same. Every change
- * drops the cached state of the license at once.
+ * drops the cached state of the license at once, and answers with the operator's view.
  */
 export class LicenseAdmin {
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #licenses: LicenseService;
+  readonly #views: LicenseViews;
+  readonly #tierFeatures: (tier: KnownPlan) => readonly FeatureKey[];
 
-  constructor(db: Db, clock: Clock, licenseService: LicenseService) {
-    this.#db = db;
-    this.#clock = clock;
-    this.#licenses = licenseService;
+  constructor(options: {
+    db: Db;
+    clock: Clock;
+    licenses: LicenseService;
+    /** This month's usage, for the views. */
+    usage: UsageReader;
+    /** The features of a default tier, which a new license on that plan starts with. */
+    tierFeatures: (tier: KnownPlan) => readonly FeatureKey[];
+  }) {
+    this.#db = options.db;
+    this.#clock = options.clock;
+    this.#licenses = options.licenses;
+    this.#tierFeatures = options.tierFeatures;
+    this.#views = new LicenseViews(options);
+  }
+
+  list(query: LicenseListQuery = {}): AdminLicense[] {
+    return this.#views.list(query);
+  }
+
+  view(id: string): AdminLicense {
+    return this.#views.view(id);
   }
 
   create(input: LicenseCreateInput): CreatedLicense {
@@ -152,7 +96,7 @@ export class LicenseAdmin {
           mode: input.mode,
           publishableKey: generateKey('pk', input.mode),
           allowedOrigins: input.origins,
-          features: input.features ?? [...plan.features],
+          features: input.features ?? [...this.#tierFeatures(plan.tier)],
           limits,
           limitEnforcement: input.limitEnforcement ?? {},
           rateLimitPerMinute: input.rateLimitPerMinute ?? null,
@@ -172,35 +116,13 @@ export class LicenseAdmin {
     return { license: this.view(id), secretKey, signingSecret };
   }
 
-  list(query: z.infer<typeof LicenseListQuery> = {}): LicenseView[] {
-    const filters: SQL[] = [];
-    if (query.status) filters.push(eq(licenses.status, query.status));
-    if (query.plan) filters.push(eq(licenses.plan, query.plan));
-    const rows = this.#db
-      .select()
-      .from(licenses)
-      .where(filters.length ? and(...filters) : undefined)
-      .orderBy(asc(licenses.createdAt), asc(licenses.id))
-      .all();
-    return this.#views(rows);
-  }
-
-  view(id: string): LicenseView {
-    const row = this.#licenses.getById(id);
-    if (!row) throw notFound(id);
-    return this.#views([row])[0]!;
-  }
-
-  update(
-    id: string,
-    patch: LicenseUpdateInput,
-  ): { license: LicenseView; signingSecret: string | null } {
+  update(id: string, patch: LicenseUpdateInput): UpdatedLicense {
     const now = this.#clock.now();
     const expiresAt = futureOrFail(patch.expiresAt, now, 'body.expiresAt');
     let signingSecret: string | null = null;
     writeTransaction(this.#db, (tx) => {
       const row = tx.select().from(licenses).where(eq(licenses.id, id)).get();
-      if (!row) throw notFound(id);
+      if (!row) throw licenseNotFound(id);
       if (row.status === 'revoked') {
         throw new ApiError('conflict', 'A revoked license cannot be changed.');
       }
@@ -251,7 +173,7 @@ export class LicenseAdmin {
     return { license: this.view(id), signingSecret };
   }
 
-  suspend(id: string, input: StatusChangeInput = {}): LicenseView {
+  suspend(id: string, input: StatusChangeInput = {}): AdminLicense {
     return this.#changeStatus(id, (row) => {
       if (row.status === 'revoked')
         throw new ApiError('conflict', 'A revoked license cannot be suspended.');
@@ -259,7 +181,7 @@ export class LicenseAdmin {
     });
   }
 
-  resume(id: string): LicenseView {
+  resume(id: string): AdminLicense {
     return this.#changeStatus(id, (row) => {
       if (row.status === 'revoked') {
         throw new ApiError(
@@ -272,7 +194,7 @@ export class LicenseAdmin {
   }
 
   /** Revocation is final: the license's keys and tokens stop working for good. */
-  revoke(id: string, input: StatusChangeInput = {}): LicenseView {
+  revoke(id: string, input: StatusChangeInput = {}): AdminLicense {
     return this.#changeStatus(id, (row) =>
       row.status === 'revoked' ? {} : { status: 'revoked', statusReason: input.reason ?? null },
     );
@@ -289,7 +211,7 @@ export class LicenseAdmin {
     let previous: Date | null = null;
     writeTransaction(this.#db, (tx) => {
       const row = tx.select().from(licenses).where(eq(licenses.id, id)).get();
-      if (!row) throw notFound(id);
+      if (!row) throw licenseNotFound(id);
       if (row.status === 'revoked')
         throw new ApiError('conflict', 'A revoked license gets no new keys.');
       if (input.key === 'secret_key') {
@@ -317,11 +239,11 @@ export class LicenseAdmin {
     };
   }
 
-  #changeStatus(id: string, decide: (row: License) => Partial<License>): LicenseView {
+  #changeStatus(id: string, decide: (row: License) => Partial<License>): AdminLicense {
     const now = this.#clock.now();
     writeTransaction(this.#db, (tx) => {
       const row = tx.select().from(licenses).where(eq(licenses.id, id)).get();
-      if (!row) throw notFound(id);
+      if (!row) throw licenseNotFound(id);
       const changes = decide(row);
       if (Object.keys(changes).length === 0) return;
       tx.update(licenses)
@@ -396,63 +318,5 @@ export class LicenseAdmin {
       .from(t)
       .where(and(eq(t.licenseId, licenseId), or(isNull(t.expiresAt), gt(t.expiresAt, now))))
       .get();
-  }
-
-  #views(rows: License[]): LicenseView[] {
-    if (rows.length === 0) return [];
-    const now = this.#clock.now();
-    const ids = rows.map((r) => r.id);
-    const live = <T extends typeof licenseSecretKeys | typeof licenseSigningSecrets>(t: T) =>
-      this.#db
-        .select({
-          id: t.id,
-          hint: t.hint,
-          createdAt: t.createdAt,
-          expiresAt: t.expiresAt,
-          licenseId: t.licenseId,
-        })
-        .from(t)
-        .where(and(inArray(t.licenseId, ids), or(isNull(t.expiresAt), gt(t.expiresAt, now))))
-        .orderBy(asc(t.createdAt))
-        .all();
-    const group = (list: KeyRow[]) => {
-      const map = new Map<string, KeyInfo[]>();
-      for (const row of list)
-        map.set(row.licenseId, [...(map.get(row.licenseId) ?? []), keyInfo(row)]);
-      return map;
-    };
-    const secretKeys = group(live(licenseSecretKeys));
-    const signingSecrets = group(live(licenseSigningSecrets));
-    return rows.map((row) => {
-      const policy = effectivePolicy(row);
-      return {
-        id: row.id,
-        name: row.name,
-        plan: row.plan,
-        customPlan: planPolicy(row.plan).custom,
-        status: row.status,
-        statusReason: row.statusReason,
-        mode: row.mode,
-        publishableKey: row.publishableKey,
-        allowedOrigins: row.allowedOrigins,
-        features: row.features,
-        limits: policy.limits,
-        rateLimit: { perMinute: policy.rateLimitPerMinute, source: policy.rateLimitSource },
-        locale: row.locale,
-        currency: row.currency,
-        expiresAt: iso(row.expiresAt),
-        learnerTokens: {
-          kind: row.tokenAuth,
-          algorithms: row.tokenAlgorithms,
-          jwksUrl: row.jwksUrl,
-          audience: LEARNER_TOKEN_AUDIENCE,
-          issuer: row.id,
-          signingSecrets: signingSecrets.get(row.id) ?? [],
-        },
-        secretKeys: secretKeys.get(row.id) ?? [],
-        createdAt: row.createdAt.toISOString(),
-        updatedAt: row.updatedAt.toISOString(),
-      };
-    });
   }
 }

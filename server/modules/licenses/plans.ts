@@ -1,24 +1,26 @@
-import { defaultPlans, type FeatureKey } from '../billing/plans.js';
-import { usageMetricNames, type LimitRule, type UsageMetric } from '../usage/metrics.js';
+import { usageMetricNames, type LimitRule, type UsageMetric } from '../usage/contract.js';
+import type { EffectiveLimit } from './contract.js';
 import type { License } from './schema.js';
 
 /**
- * What a license gets from its plan before per-license overrides: entitlements, monthly
- * limits and the request rate per key and client. A plan name outside this catalog is a
- * custom plan; custom deals are negotiated enterprise deals, so they start from the
- * enterprise policy and differ through overrides.
+ * What a license gets from its plan before per-license overrides: monthly limits and the
+ * request rate per key and client. A plan name outside this catalog is a custom plan; custom
+ * deals are negotiated enterprise deals, so they start from the enterprise policy and differ
+ * through overrides. This is data: the usage module reads it to meter and limit.
  */
+export type KnownPlan = 'free' | 'pro' | 'enterprise';
+
 export interface PlanPolicy {
   id: string;
   custom: boolean;
-  features: FeatureKey[];
+  /** The default tier whose features a new license on this plan starts with. */
+  tier: KnownPlan;
   limits: Record<UsageMetric, LimitRule>;
   rateLimitPerMinute: number;
 }
 
-const featuresOf = (id: string): FeatureKey[] => [
-  ...(defaultPlans.find((p) => p.id === id)?.features ?? []),
-];
+/** The window of `rateLimitPerMinute`. */
+export const RATE_WINDOW_MS = 60_000;
 
 const hard = (max: number | null): LimitRule => ({ max, enforcement: 'hard' });
 const soft = (max: number | null): LimitRule => ({ max, enforcement: 'soft' });
@@ -27,7 +29,7 @@ export const planPolicies = {
   free: {
     id: 'free',
     custom: false,
-    features: featuresOf('free'),
+    tier: 'free',
     limits: {
       api_requests: hard(10_000),
       active_learners: hard(100),
@@ -39,7 +41,7 @@ export const planPolicies = {
   pro: {
     id: 'pro',
     custom: false,
-    features: featuresOf('pro'),
+    tier: 'pro',
     limits: {
       api_requests: hard(250_000),
       active_learners: hard(2_000),
@@ -51,7 +53,7 @@ export const planPolicies = {
   enterprise: {
     id: 'enterprise',
     custom: false,
-    features: featuresOf('enterprise'),
+    tier: 'enterprise',
     // Enterprise customers are billed for overage rather than cut off.
     limits: {
       api_requests: soft(5_000_000),
@@ -61,21 +63,12 @@ export const planPolicies = {
     },
     rateLimitPerMinute: 12_000,
   },
-} as const satisfies Record<string, PlanPolicy>;
-
-export type KnownPlan = keyof typeof planPolicies;
-export const knownPlans = Object.keys(planPolicies) as KnownPlan[];
-
-export const PLAN_PATTERN = /^[a-z][a-z0-9_-]{1,39}$/;
+} as const satisfies Record<KnownPlan, PlanPolicy>;
 
 export function planPolicy(plan: string): PlanPolicy {
   const known = (planPolicies as Record<string, PlanPolicy>)[plan];
   if (known) return known;
   return { ...planPolicies.enterprise, id: plan, custom: true };
-}
-
-export interface EffectiveLimit extends LimitRule {
-  source: 'plan' | 'license';
 }
 
 export interface EffectivePolicy {

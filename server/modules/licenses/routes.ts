@@ -1,33 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { requireSecretKey } from '../../middleware/secret-key.js';
-import { problemResponses } from '../../openapi.js';
+import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { ApiError } from '../../errors.js';
+import { requireSecretKey } from '../../middleware/secret-key.js';
+import { problemResponses } from '../../openapi.js';
 import { chain, createRouter, parseInput } from '../../router.js';
 import type { AppEnv } from '../../types.js';
-import { MAX_TOKEN_LIFETIME_SECONDS, LEARNER_TOKEN_AUDIENCE } from '../learners/tokens.js';
-import { RATE_WINDOW_MS } from '../usage/rate-limit.js';
-import { usageSummary } from '../usage/views.js';
-import { ValidationResultSchema } from './openapi.js';
-import { effectivePolicy } from './plans.js';
-
-const ValidateBody = z
-  .object({
-    origin: z
-      .string()
-      .max(300)
-      .refine((value) => {
-        try {
-          return new URL(value).origin === value;
-        } catch {
-          return false;
-        }
-      }, 'must be an origin such as https://portal.example.edu (scheme, host, optional port; no path)')
-      .optional()
-      .openapi({ description: 'Also check that this origin may use the publishable key' }),
-  })
-  .strict()
-  .openapi('LicenseValidate');
+import { LEARNER_TOKEN_AUDIENCE, MAX_TOKEN_LIFETIME_SECONDS } from '../learners/tokens.js';
+import { LicenseValidateInput, LicenseValidation, type LicenseValidationCode } from './contract.js';
+import { effectivePolicy, RATE_WINDOW_MS } from './plans.js';
 
 const validate = createRoute({
   method: 'post',
@@ -51,16 +31,14 @@ const validate = createRoute({
   responses: {
     200: {
       description: 'The verdict and the license it is about',
-      content: { 'application/json': { schema: ValidationResultSchema } },
+      content: { 'application/json': { schema: LicenseValidation } },
     },
     ...problemResponses(400, 401, 403, 429),
   },
 });
 
 /** The optional JSON body, validated like any other; a request without a body is `{}`. */
-async function optionalBody<E extends AppEnv>(
-  c: Context<E>,
-): Promise<z.infer<typeof ValidateBody>> {
+async function optionalBody<E extends AppEnv>(c: Context<E>): Promise<LicenseValidateInput> {
   const length = c.req.header('content-length');
   if (c.req.header('transfer-encoding') === undefined && (length === undefined || length === '0')) {
     return {};
@@ -75,20 +53,21 @@ async function optionalBody<E extends AppEnv>(
   } catch {
     throw new ApiError('bad_request', 'The body is not valid JSON.');
   }
-  return parseInput(ValidateBody, data);
+  return parseInput(LicenseValidateInput, data);
 }
 
 const router = createRouter();
-router.openAPIRegistry.register('LicenseValidate', ValidateBody);
+router.openAPIRegistry.register('LicenseValidate', LicenseValidateInput);
 
 export const licenseRoutes = router.openapi(validate, async (c) => {
   const services = c.get('services');
   const license = c.var.license;
   const body = await optionalBody(c);
+  // The route composes the usage numbers in: licenses hold no reference to the meter.
   const usage = services.usage.snapshot(license);
   const policy = effectivePolicy(license);
 
-  let verdict: { code: z.infer<typeof ValidationResultSchema>['code']; detail: string } = {
+  let verdict: { code: LicenseValidationCode; detail: string } = {
     code: 'valid',
     detail: 'The license is active.',
   };
@@ -104,7 +83,7 @@ export const licenseRoutes = router.openapi(validate, async (c) => {
   } else if (exhausted) {
     verdict = {
       code: 'usage_limit_exceeded',
-      detail: `The ${exhausted.metric} allowance of ${exhausted.limit} is used up until ${usage.period.resetsAt.toISOString()}.`,
+      detail: `The ${exhausted.metric} allowance of ${exhausted.limit} is used up until ${usage.period.resetsAt}.`,
     };
   }
   c.header('Cache-Control', 'no-store');
@@ -124,7 +103,7 @@ export const licenseRoutes = router.openapi(validate, async (c) => {
         allowedOrigins: license.allowedOrigins,
       },
       features: license.features,
-      usage: usageSummary(usage),
+      usage,
       rateLimit: { limit: policy.rateLimitPerMinute, windowSeconds: RATE_WINDOW_MS / 1000 },
       learnerTokens: {
         audience: LEARNER_TOKEN_AUDIENCE,

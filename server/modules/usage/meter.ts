@@ -1,47 +1,33 @@
-import { and, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { writeTransaction, type Database_ } from '../../db/client.js';
+import type { Database_ } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
-import { effectivePolicy, type EffectiveLimit } from '../licenses/plans.js';
+import { effectivePolicy } from '../licenses/plans.js';
 import type { License } from '../licenses/schema.js';
-import { enqueueEvents, type OutboundEvent } from '../outbox/service.js';
-import { usageMetricNames, WARNING_RATIO, type UsageMetric } from './metrics.js';
-import { dayOf, dayStartOf, periodAt, type Period } from './period.js';
-import { usageActiveLearners, usageDaily } from './schema.js';
+import {
+  usageMetricNames,
+  type DailyUsage,
+  type Enforcement,
+  type LimitRule,
+  type MetricUsage,
+  type UsageMetric,
+  type UsageSummary,
+  type UsageThresholdEvent,
+} from './contract.js';
+import { periodAt, type Period } from './period.js';
+import { UsageStore } from './store.js';
+
+/** Share of a limit at which responses start to warn and a `usage.warning` event is queued. */
+const WARNING_RATIO = 0.8;
 
 /** A metric at or past 80 % of its limit. */
 export interface UsageWarning {
   metric: UsageMetric;
   used: number;
   limit: number;
-  enforcement: EffectiveLimit['enforcement'];
+  enforcement: Enforcement;
   /** When the monthly allowance starts again. */
   resetsAt: Date;
-}
-
-export interface MetricUsage {
-  metric: UsageMetric;
-  used: number;
-  limit: number | null;
-  enforcement: EffectiveLimit['enforcement'];
-  source: EffectiveLimit['source'];
-  /** Share of the limit used, in percent; null when unlimited. */
-  percent: number | null;
-  remaining: number | null;
-  /** A hard limit that is used up: further use is refused until `resetsAt`. */
-  exhausted: boolean;
-  warning: boolean;
-}
-
-export interface UsageSnapshot {
-  period: { month: string; start: Date; resetsAt: Date };
-  metrics: MetricUsage[];
-}
-
-export interface DailyUsage {
-  day: string;
-  metrics: Record<UsageMetric, number>;
 }
 
 interface MonthState {
@@ -54,16 +40,6 @@ interface MonthState {
   /** Threshold events already queued from this process (the outbox dedupes across restarts). */
   fired: Set<string>;
 }
-
-interface PendingLearner {
-  licenseId: string;
-  month: string;
-  day: string;
-  subject: string;
-  at: number;
-}
-
-const SEP = '\u0000';
 
 function warnAt(max: number): number {
   return Math.ceil(max * WARNING_RATIO);
@@ -84,13 +60,10 @@ function warnAt(max: number): number {
  * totals after every flush, so a limit is enforced across them to within one flush interval.
  */
 export class UsageMeter {
-  readonly #database: Database_;
+  readonly #store: UsageStore;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #states = new Map<string, MonthState>();
-  #pendingCounts = new Map<string, number>();
-  #pendingLearners: PendingLearner[] = [];
-  #pendingEvents: OutboundEvent[] = [];
   #period: Period;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -101,7 +74,7 @@ export class UsageMeter {
     logger: Logger;
     flushIntervalMs: number;
   }) {
-    this.#database = options.database;
+    this.#store = new UsageStore(options.database);
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#period = periodAt(this.#clock.now().getTime());
@@ -143,7 +116,7 @@ export class UsageMeter {
       );
       if (refusal) return { refusal, warnings: this.#warnings(state, license, period) };
       seen.add(subject);
-      this.#pendingLearners.push({
+      this.#store.addLearner({
         licenseId: license.id,
         month: period.month,
         day: period.day,
@@ -181,7 +154,7 @@ export class UsageMeter {
   }
 
   /** Usage of every metric this month against the license's limits. */
-  snapshot(license: License): UsageSnapshot {
+  snapshot(license: License): UsageSummary {
     const period = this.#now();
     const state = this.#state(license.id, period.month);
     const policy = effectivePolicy(license);
@@ -204,8 +177,8 @@ export class UsageMeter {
     return {
       period: {
         month: period.month,
-        start: new Date(period.monthStart),
-        resetsAt: new Date(period.monthEnd),
+        start: new Date(period.monthStart).toISOString(),
+        resetsAt: new Date(period.monthEnd).toISOString(),
       },
       metrics,
     };
@@ -213,35 +186,7 @@ export class UsageMeter {
 
   /** Usage per UTC day from `from` to `to` inclusive (`YYYY-MM-DD`), counts not yet flushed included. */
   history(licenseId: string, from: string, to: string): DailyUsage[] {
-    const rows = this.#database.db
-      .select({ day: usageDaily.day, metric: usageDaily.metric, value: usageDaily.value })
-      .from(usageDaily)
-      .where(
-        and(
-          eq(usageDaily.licenseId, licenseId),
-          gte(usageDaily.day, from),
-          lte(usageDaily.day, to),
-        ),
-      )
-      .all();
-    const byDay = new Map<string, Record<UsageMetric, number>>();
-    const empty = () =>
-      Object.fromEntries(usageMetricNames.map((m) => [m, 0])) as Record<UsageMetric, number>;
-    for (let t = dayStartOf(from); t <= dayStartOf(to); t += 86_400_000)
-      byDay.set(dayOf(t), empty());
-    const add = (day: string, metric: string, value: number) => {
-      const entry = byDay.get(day);
-      if (entry && metric in entry) entry[metric as UsageMetric] += value;
-    };
-    for (const row of rows) add(row.day, row.metric, row.value);
-    for (const [key, value] of this.#pendingCounts) {
-      const [id, metric, day] = key.split(SEP) as [string, string, string];
-      if (id === licenseId) add(day, metric, value);
-    }
-    for (const learner of this.#pendingLearners) {
-      if (learner.licenseId === licenseId) add(learner.day, 'active_learners', 1);
-    }
-    return [...byDay].map(([day, metrics]) => ({ day, metrics }));
+    return this.#store.history(licenseId, from, to);
   }
 
   /**
@@ -249,58 +194,13 @@ export class UsageMeter {
    * licenses in memory, which picks up what other processes sharing the database counted.
    */
   flush(): void {
-    if (!this.#database.sqlite.open) {
-      if (this.#hasPending())
+    if (!this.#store.open) {
+      if (this.#store.pending)
         this.#logger.warn('usage not flushed: the database is already closed');
       return;
     }
-    if (this.#hasPending()) this.#write();
+    if (this.#store.pending) this.#store.write(this.#clock.now());
     this.#refresh();
-  }
-
-  #write(): void {
-    const counts = this.#pendingCounts;
-    const learners = this.#pendingLearners;
-    const events = this.#pendingEvents;
-    this.#pendingCounts = new Map();
-    this.#pendingLearners = [];
-    this.#pendingEvents = [];
-    try {
-      writeTransaction(this.#database.db, (tx) => {
-        const daily = new Map(counts);
-        for (const learner of learners) {
-          const inserted = tx
-            .insert(usageActiveLearners)
-            .values({
-              licenseId: learner.licenseId,
-              month: learner.month,
-              subject: learner.subject,
-              firstSeenAt: new Date(learner.at),
-            })
-            .onConflictDoNothing()
-            .run();
-          // Another process may have counted this learner first; count each learner once.
-          if (inserted.changes > 0) {
-            const key = [learner.licenseId, 'active_learners', learner.day].join(SEP);
-            daily.set(key, (daily.get(key) ?? 0) + 1);
-          }
-        }
-        for (const [key, value] of daily) {
-          const [licenseId, metric, day] = key.split(SEP) as [string, string, string];
-          tx.insert(usageDaily)
-            .values({ licenseId, metric, day, value })
-            .onConflictDoUpdate({
-              target: [usageDaily.licenseId, usageDaily.metric, usageDaily.day],
-              set: { value: sql`${usageDaily.value} + excluded.value` },
-            })
-            .run();
-        }
-        enqueueEvents(tx, events, this.#clock.now());
-      });
-    } catch (error) {
-      this.#requeue(counts, learners, events);
-      throw error;
-    }
   }
 
   /** Stops the flush timer and writes what is pending. Call once, at shutdown. */
@@ -319,27 +219,12 @@ export class UsageMeter {
     }
   }
 
-  #hasPending(): boolean {
-    return (
-      this.#pendingCounts.size > 0 ||
-      this.#pendingLearners.length > 0 ||
-      this.#pendingEvents.length > 0
-    );
-  }
-
-  #requeue(counts: Map<string, number>, learners: PendingLearner[], events: OutboundEvent[]): void {
-    for (const [key, value] of counts)
-      this.#pendingCounts.set(key, (this.#pendingCounts.get(key) ?? 0) + value);
-    this.#pendingLearners = [...learners, ...this.#pendingLearners];
-    this.#pendingEvents = [...events, ...this.#pendingEvents];
-  }
-
   /** Re-reads the totals of this month's licenses in memory and forgets months that are over. */
   #refresh(): void {
     const current = this.#now().month;
     for (const [key, state] of this.#states) {
       if (state.month !== current) this.#states.delete(key);
-      else state.totals = this.#loadTotals(state.licenseId, state.month);
+      else state.totals = this.#store.monthTotals(state.licenseId, state.month);
     }
   }
 
@@ -350,13 +235,13 @@ export class UsageMeter {
   }
 
   #state(licenseId: string, month: string): MonthState {
-    const key = licenseId + SEP + month;
+    const key = `${licenseId}:${month}`;
     let state = this.#states.get(key);
     if (!state) {
       state = {
         licenseId,
         month,
-        totals: this.#loadTotals(licenseId, month),
+        totals: this.#store.monthTotals(licenseId, month),
         learners: null,
         fired: new Set(),
       };
@@ -365,58 +250,15 @@ export class UsageMeter {
     return state;
   }
 
-  #loadTotals(licenseId: string, month: string): Map<string, number> {
-    const rows = this.#database.db
-      .select({ metric: usageDaily.metric, total: sql<number>`sum(${usageDaily.value})` })
-      .from(usageDaily)
-      .where(
-        and(
-          eq(usageDaily.licenseId, licenseId),
-          gte(usageDaily.day, `${month}-01`),
-          lte(usageDaily.day, `${month}-31`),
-        ),
-      )
-      .groupBy(usageDaily.metric)
-      .all();
-    const totals = new Map(rows.map((r) => [r.metric, Number(r.total)]));
-    for (const [key, value] of this.#pendingCounts) {
-      const [id, metric, day] = key.split(SEP) as [string, string, string];
-      if (id === licenseId && day.startsWith(month))
-        totals.set(metric, (totals.get(metric) ?? 0) + value);
-    }
-    for (const learner of this.#pendingLearners) {
-      if (learner.licenseId === licenseId && learner.month === month) {
-        totals.set('active_learners', (totals.get('active_learners') ?? 0) + 1);
-      }
-    }
-    return totals;
-  }
-
   #learners(state: MonthState): Set<string> {
-    if (!state.learners) {
-      const rows = this.#database.db
-        .select({ subject: usageActiveLearners.subject })
-        .from(usageActiveLearners)
-        .where(
-          and(
-            eq(usageActiveLearners.licenseId, state.licenseId),
-            eq(usageActiveLearners.month, state.month),
-          ),
-        )
-        .all();
-      state.learners = new Set(rows.map((r) => r.subject));
-      for (const learner of this.#pendingLearners) {
-        if (learner.licenseId === state.licenseId && learner.month === state.month)
-          state.learners.add(learner.subject);
-      }
-    }
+    state.learners ??= this.#store.monthLearners(state.licenseId, state.month);
     return state.learners;
   }
 
   #refusal(
     state: MonthState,
     metric: UsageMetric,
-    rule: EffectiveLimit,
+    rule: LimitRule,
     amount: number,
     period: Period,
   ): ApiError | undefined {
@@ -445,8 +287,7 @@ export class UsageMeter {
     amount: number,
     period: Period,
   ): void {
-    const key = license.id + SEP + metric + SEP + period.day;
-    this.#pendingCounts.set(key, (this.#pendingCounts.get(key) ?? 0) + amount);
+    this.#store.addCount(license.id, metric, period.day, amount);
     this.#bump(state, license, metric, amount, period);
   }
 
@@ -467,19 +308,20 @@ export class UsageMeter {
       const key = `${metric}:${threshold}`;
       if (used < reached || state.fired.has(key)) continue;
       state.fired.add(key);
-      this.#pendingEvents.push({
+      const payload: UsageThresholdEvent = {
+        metric,
+        threshold,
+        used,
+        limit: rule.max,
+        enforcement: rule.enforcement,
+        period: period.month,
+        resetsAt: new Date(period.monthEnd).toISOString(),
+      };
+      this.#store.addEvent({
         licenseId: license.id,
         type: threshold === 80 ? 'usage.warning' : 'usage.limit_reached',
         dedupeKey: `usage:${license.id}:${metric}:${period.month}:${threshold}`,
-        payload: {
-          metric,
-          threshold,
-          used,
-          limit: rule.max,
-          enforcement: rule.enforcement,
-          period: period.month,
-          resetsAt: new Date(period.monthEnd).toISOString(),
-        },
+        payload,
       });
     }
   }

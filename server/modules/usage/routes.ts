@@ -1,53 +1,19 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { ApiError } from '../../errors.js';
 import { requireTenantAdmin } from '../../middleware/learner.js';
 import { problemResponses, tenantAdminSecurity } from '../../openapi.js';
 import { chain, createRouter } from '../../router.js';
-import { MetricUsageSchema, UsagePeriodSchema } from '../licenses/openapi.js';
 import { effectivePolicy } from '../licenses/plans.js';
-import { usageMetricNames } from './metrics.js';
+import { UsageHistoryQuery, UsageReport } from './contract.js';
 import { dayOf, dayStartOf, periodAt } from './period.js';
-import { usageSummary } from './views.js';
 
 const MAX_DAYS = 366;
-
-const Day = z.iso.date('must be a calendar date as YYYY-MM-DD');
-
-const HistoryQuery = z.object({
-  from: Day.optional().openapi({
-    description: 'First day (UTC); default: the first of the month of `to`',
-  }),
-  to: Day.optional().openapi({ description: 'Last day (UTC), inclusive; default: today' }),
-});
 
 function rangeError(path: string, message: string): ApiError {
   return new ApiError('validation_failed', '1 field(s) failed validation.', {
     errors: [{ path, message }],
   });
 }
-
-const metricCounts = z.object(
-  Object.fromEntries(usageMetricNames.map((m) => [m, z.number().int()])) as Record<
-    (typeof usageMetricNames)[number],
-    z.ZodNumber
-  >,
-);
-
-const UsageReportSchema = z
-  .object({
-    license: z.object({
-      id: z.string(),
-      name: z.string(),
-      plan: z.string(),
-      status: z.enum(['active', 'suspended', 'revoked']),
-      expiresAt: z.string().nullable(),
-    }),
-    period: UsagePeriodSchema,
-    metrics: z.array(MetricUsageSchema),
-    rateLimit: z.object({ perMinute: z.number().int() }),
-    daily: z.array(z.object({ day: z.string(), metrics: metricCounts })),
-  })
-  .openapi('UsageReport');
 
 const report = createRoute({
   method: 'get',
@@ -59,9 +25,9 @@ const report = createRoute({
     "(secret key). This month's usage per metric against its limit, and counts per UTC day.",
   security: tenantAdminSecurity,
   middleware: chain(requireTenantAdmin()),
-  request: { query: HistoryQuery },
+  request: { query: UsageHistoryQuery },
   responses: {
-    200: { description: 'Usage', content: { 'application/json': { schema: UsageReportSchema } } },
+    200: { description: 'Usage', content: { 'application/json': { schema: UsageReport } } },
     ...problemResponses(400, 401, 403, 429, 503),
   },
 });
@@ -77,7 +43,7 @@ export const usageRoutes = createRouter().openapi(report, (c) => {
   if (days < 1)
     throw rangeError(query.to ? 'query.to' : 'query.from', 'the range ends before it starts');
   if (days > MAX_DAYS) throw rangeError('query.to', `a range covers at most ${MAX_DAYS} days`);
-  const summary = usageSummary(services.usage.snapshot(license));
+  const summary = services.usage.snapshot(license);
   c.header('Cache-Control', 'private, no-store');
   return c.json(
     {
