@@ -96,7 +96,7 @@ export function createServices(options: {
     flushIntervalMs: options.config.usageFlushIntervalMs ?? 2_000,
   });
   const themes = new ThemeService(db, clock, options.config.licenseCacheTtlMs);
-  const rateLimits = new RateLimits({ trustedProxies: options.config.trustedProxies ?? [] });
+  const rateLimits = new RateLimits({ trustedProxies: options.config.trustedProxies ?? [], clock });
   const { stripeSecretKey, stripeApiUrl } = options.config;
   const stripe =
     options.stripe ??

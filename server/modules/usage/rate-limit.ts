@@ -1,11 +1,73 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
-import { MemoryStore, rateLimiter, type Store } from 'hono-rate-limiter';
+import { rateLimiter, type ClientRateLimitInfo, type Store } from 'hono-rate-limiter';
 import { ApiError } from '../../errors.js';
 import { createClientAddress } from '../../middleware/client-address.js';
+import type { Clock } from '../../services.js';
 import type { LicensedEnv } from '../../types.js';
-import { effectivePolicy } from '../licenses/plans.js';
+import { effectivePolicy, RATE_WINDOW_MS } from '../licenses/plans.js';
 
-export const RATE_WINDOW_MS = 60_000;
+/**
+ * A fixed window per key in this process's memory, on the services' clock. It stands in for
+ * the library's MemoryStore, which reads the wall clock, so that windows, the `RateLimit`
+ * header and `Retry-After` all tell the same time, a test's clock included.
+ */
+export class ClockedMemoryStore implements Store<LicensedEnv> {
+  readonly localKeys = true;
+  readonly #clock: Clock;
+  readonly #clients = new Map<string, ClientRateLimitInfo>();
+  #windowMs = RATE_WINDOW_MS;
+  #sweepAt = 0;
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  init(options: { windowMs: number }): void {
+    this.#windowMs = options.windowMs;
+  }
+
+  get(key: string): ClientRateLimitInfo | undefined {
+    return this.#clients.get(key);
+  }
+
+  increment(key: string): ClientRateLimitInfo {
+    const now = this.#clock.now().getTime();
+    this.#sweep(now);
+    let client = this.#clients.get(key);
+    if (!client?.resetTime || client.resetTime.getTime() <= now) {
+      client = { totalHits: 0, resetTime: new Date(now + this.#windowMs) };
+      this.#clients.set(key, client);
+    }
+    client.totalHits += 1;
+    return { ...client };
+  }
+
+  decrement(key: string): void {
+    const client = this.#clients.get(key);
+    if (client && client.totalHits > 0) client.totalHits -= 1;
+  }
+
+  resetKey(key: string): void {
+    this.#clients.delete(key);
+  }
+
+  resetAll(): void {
+    this.#clients.clear();
+  }
+
+  shutdown(): void {
+    this.#clients.clear();
+  }
+
+  /** Forgets windows that are over, at most once per window, so memory stays bounded. */
+  #sweep(now: number): void {
+    if (now < this.#sweepAt) return;
+    this.#sweepAt = now + this.#windowMs;
+    for (const [key, client] of this.#clients) {
+      if (!client.resetTime || client.resetTime.getTime() <= now) this.#clients.delete(key);
+    }
+  }
+}
 
 /**
  * Request rate per key and client, per minute, with the plan's allowance (or the license's
@@ -16,22 +78,27 @@ export const RATE_WINDOW_MS = 60_000;
 export class RateLimits {
   readonly store: Store<LicensedEnv>;
   readonly #middleware: MiddlewareHandler<LicensedEnv>;
+  readonly #clock: Clock;
   readonly clientAddress: ReturnType<typeof createClientAddress>;
 
-  constructor(options: { trustedProxies: readonly string[]; store?: Store<LicensedEnv> }) {
-    this.store = options.store ?? new MemoryStore<LicensedEnv>();
+  constructor(options: {
+    trustedProxies: readonly string[];
+    clock: Clock;
+    store?: Store<LicensedEnv>;
+  }) {
+    this.#clock = options.clock;
+    this.store = options.store ?? new ClockedMemoryStore(options.clock);
     this.clientAddress = createClientAddress(options.trustedProxies);
     this.#middleware = rateLimiter<LicensedEnv>({
       windowMs: RATE_WINDOW_MS,
       limit: (c) => effectivePolicy(c.get('license')).rateLimitPerMinute,
-      standardHeaders: 'draft-7',
+      // Written below from the services' clock; the library's own read the wall clock.
+      standardHeaders: false,
       keyGenerator: (c) => `${c.get('license').id}:${c.get('credential')}:${this.clientAddress(c)}`,
       store: this.store,
       handler: (c) => {
+        const retryAfter = this.#setHeaders(c);
         const info = c.get('rateLimit');
-        const retryAfter = info?.resetTime
-          ? Math.max(1, Math.ceil((info.resetTime.getTime() - Date.now()) / 1000))
-          : RATE_WINDOW_MS / 1000;
         throw new ApiError(
           'rate_limited',
           `At most ${info?.limit ?? 'a few'} requests per minute from one client with this key; retry in ${retryAfter} s.`,
@@ -47,7 +114,25 @@ export class RateLimits {
   /** Counts the request against the license on the context, then runs `next`. */
   check<E extends LicensedEnv>(c: Context<E>, next: Next): Promise<Response | void> {
     // The limiter reads only the license, the credential and the client address.
-    return this.#middleware(c as unknown as Context<LicensedEnv>, next);
+    const context = c as unknown as Context<LicensedEnv>;
+    return this.#middleware(context, async () => {
+      this.#setHeaders(context);
+      await next();
+    });
+  }
+
+  /** `RateLimit-Policy` and `RateLimit` (draft 7); returns the seconds until the window resets. */
+  #setHeaders(c: Context<LicensedEnv>): number {
+    const info = c.get('rateLimit');
+    const windowSeconds = RATE_WINDOW_MS / 1000;
+    const reset = info?.resetTime
+      ? Math.max(0, Math.ceil((info.resetTime.getTime() - this.#clock.now().getTime()) / 1000))
+      : windowSeconds;
+    if (info && !c.finalized) {
+      c.header('RateLimit-Policy', `${info.limit};w=${windowSeconds}`);
+      c.header('RateLimit', `limit=${info.limit}, remaining=${info.remaining}, reset=${reset}`);
+    }
+    return Math.max(1, reset);
   }
 
   close(): void {
