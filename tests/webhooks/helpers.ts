@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../server/logger.js';
-import { WebhookService, type Scheduler } from '../../server/modules/webhooks/service.js';
+import { WebhookWorker, type Scheduler } from '../../server/modules/webhooks/worker.js';
 import type { PaymentsHarness } from '../payments/helpers.js';
 
 export interface Received {
@@ -89,8 +89,8 @@ export class ManualScheduler implements Scheduler {
 export function testWorker(
   h: PaymentsHarness,
   options: { scheduler?: Scheduler; maxAttempts?: number } = {},
-): WebhookService {
-  return new WebhookService({
+): WebhookWorker {
+  return new WebhookWorker({
     db: h.services.db,
     clock: h.clock,
     secrets: h.services.licenses.secrets,

@@ -1,7 +1,7 @@
 import { licenseFlag, required, UsageError, type CommandOutput } from '../../cli/command.js';
 import { ApiError } from '../../errors.js';
 import type { Services } from '../../services.js';
-import type { DeliveryView } from './service.js';
+import type { WebhookDelivery } from './contract.js';
 
 export const WEBHOOKS_USAGE = `  webhook endpoints --license <id>
   webhook add --license <id> --url <https URL> [--event <type or family.*>]... [--description <text>]
@@ -41,7 +41,7 @@ function time(value: string | undefined, flag: string): Date | undefined {
   return at;
 }
 
-const line = (d: DeliveryView) =>
+const line = (d: WebhookDelivery) =>
   `${d.id}  ${d.status.padEnd(9)}  ${d.eventType.padEnd(22)}  attempts ${d.attempts}` +
   (d.lastStatusCode !== null ? `  last ${d.lastStatusCode}` : '') +
   (d.lastError ? `  (${d.lastError})` : '') +
@@ -59,7 +59,7 @@ export function webhooksCommand(
   const one = (what: string) => required(positionals[0], what);
   switch (command) {
     case 'endpoints': {
-      const items = webhooks.listEndpoints(licenseOf(services, flags, true)!);
+      const items = webhooks.endpoints.list(licenseOf(services, flags, true)!);
       return {
         json: { items },
         text: items.length
@@ -73,7 +73,7 @@ export function webhooksCommand(
       };
     }
     case 'add': {
-      const created = webhooks.createEndpoint(licenseOf(services, flags, true)!, {
+      const created = webhooks.endpoints.create(licenseOf(services, flags, true)!, {
         url: required(flags.url, '--url'),
         description: flags.description,
         eventTypes: flags.event,
@@ -85,7 +85,7 @@ export function webhooksCommand(
     }
     case 'remove': {
       const id = one('<endpoint id>');
-      webhooks.deleteEndpoint(licenseOf(services, flags, true)!, id);
+      webhooks.endpoints.delete(licenseOf(services, flags, true)!, id);
       return { json: { removed: id }, text: `Removed ${id}.` };
     }
     case 'deliveries': {
@@ -95,7 +95,7 @@ export function webhooksCommand(
           errors: [{ path: 'flags.--limit', message: '1 to 1000' }],
         });
       }
-      const items = webhooks.listDeliveries(licenseOf(services, flags, false), {
+      const items = webhooks.deliveries.list(licenseOf(services, flags, false), {
         status: flags.status,
         since: time(flags.since, '--since'),
         limit,
@@ -106,7 +106,7 @@ export function webhooksCommand(
       };
     }
     case 'show': {
-      const d = webhooks.delivery(licenseOf(services, flags, false), one('<delivery id>'));
+      const d = webhooks.deliveries.get(licenseOf(services, flags, false), one('<delivery id>'));
       const log = (d.log ?? []).map(
         (a, i) =>
           `  #${i + 1}  ${a.startedAt}  ${a.statusCode ?? '—'}  ${a.durationMs} ms` +
@@ -116,12 +116,12 @@ export function webhooksCommand(
       return { json: d, text: [line(d), ...log].join('\n') };
     }
     case 'replay': {
-      const d = webhooks.replay(licenseOf(services, flags, false), one('<delivery id>'));
+      const d = webhooks.deliveries.replay(licenseOf(services, flags, false), one('<delivery id>'));
       return { json: d, text: `Replaying ${d.id}: due now.` };
     }
     case 'replay-failed': {
       const since = time(required(flags.since, '--since'), '--since')!;
-      const replayed = webhooks.replayFailed(licenseOf(services, flags, false), since);
+      const replayed = webhooks.deliveries.replayFailed(licenseOf(services, flags, false), since);
       return {
         json: { replayed },
         text: `${replayed} failed deliver${replayed === 1 ? 'y is' : 'ies are'} due again.`,

@@ -5,93 +5,19 @@ import { pathParam, problemResponses } from '../../openapi.js';
 import { existingLicense, LicenseParam, operatorRoute } from '../../operator-routes.js';
 import { chain, createRouter } from '../../router.js';
 import type { AppEnv, LicensedEnv } from '../../types.js';
-import { EVENT_TYPE_PATTERN, webhookEventTypes, type WebhookService } from './service.js';
+import {
+  WebhookDelivery,
+  WebhookDeliveryQuery,
+  WebhookEndpoint,
+  WebhookEndpointCreated,
+  WebhookEndpointInput,
+  WebhookEndpointPatch,
+  WebhookReplayInput,
+} from './contract.js';
+import type { WebhookService } from './service.js';
 
 const EndpointParam = z.object({ endpointId: pathParam('endpointId') });
 const DeliveryParam = z.object({ deliveryId: pathParam('deliveryId') });
-
-const EventTypes = z
-  .array(z.string().max(100).regex(EVENT_TYPE_PATTERN))
-  .max(50)
-  .openapi({
-    description: `Event types to send, or families such as \`redemption.*\`; empty or absent: all. Sent today: ${webhookEventTypes.join(', ')}.`,
-  });
-
-const EndpointInput = z
-  .object({
-    url: z.string().max(2000).openapi({
-      description: 'https; plain http only for localhost or 127.0.0.1 (development)',
-      example: 'https://lms.example.edu/hooks/liberation',
-    }),
-    description: z.string().max(500).nullable().optional(),
-    eventTypes: EventTypes.optional(),
-  })
-  .strict()
-  .openapi('WebhookEndpointInput');
-
-const EndpointPatch = EndpointInput.partial()
-  .extend({ status: z.enum(['active', 'disabled']).optional() })
-  .strict()
-  .openapi('WebhookEndpointPatch');
-
-const Endpoint = z
-  .object({
-    id: z.string(),
-    url: z.string(),
-    description: z.string().nullable(),
-    eventTypes: z.array(z.string()),
-    status: z.string(),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .openapi('WebhookEndpoint');
-
-const CreatedEndpoint = z
-  .object({
-    endpoint: Endpoint,
-    secret: z.string().openapi({
-      description:
-        'The signing secret (`whsec_` + base64), shown only in this answer. Verify each request as the Standard Webhooks specification says: `webhook-signature` is `v1,` + base64 HMAC-SHA256 of `webhook-id.webhook-timestamp.body` keyed with the base64-decoded part after `whsec_`.',
-    }),
-  })
-  .openapi('WebhookEndpointCreated');
-
-const Attempt = z.object({
-  startedAt: z.string(),
-  durationMs: z.number().int(),
-  statusCode: z.number().int().nullable(),
-  error: z.string().nullable(),
-  nextAttemptAt: z.string().nullable(),
-});
-
-const Delivery = z
-  .object({
-    id: z.string(),
-    endpointId: z.string(),
-    eventId: z.string().openapi({ description: 'The `webhook-id` header of every attempt' }),
-    eventType: z.string(),
-    status: z.string().openapi({ description: '`pending`, `succeeded` or `failed` (given up)' }),
-    attempts: z.number().int(),
-    nextAttemptAt: z.string().nullable(),
-    lastStatusCode: z.number().int().nullable(),
-    lastError: z.string().nullable(),
-    deliveredAt: z.string().nullable(),
-    createdAt: z.string(),
-    log: z.array(Attempt).optional(),
-  })
-  .openapi('WebhookDelivery');
-
-const DeliveryQuery = z.object({
-  status: z.enum(['pending', 'succeeded', 'failed']).optional(),
-  endpointId: z.string().max(100).optional(),
-  since: z.iso.datetime({ offset: true }).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-});
-
-const ReplayInput = z
-  .object({ since: z.iso.datetime({ offset: true }) })
-  .strict()
-  .openapi('WebhookReplayInput');
 
 const svc = <E extends AppEnv>(c: Context<E>): WebhookService => c.get('services').webhooks;
 
@@ -146,7 +72,7 @@ function webhookRouter(access: Access) {
     responses: {
       200: {
         description: 'The endpoints',
-        content: { 'application/json': { schema: z.object({ items: z.array(Endpoint) }) } },
+        content: { 'application/json': { schema: z.object({ items: z.array(WebhookEndpoint) }) } },
       },
       ...problemResponses(401, 403, 404, 503),
     },
@@ -159,12 +85,12 @@ function webhookRouter(access: Access) {
     summary: 'Add a webhook endpoint (its secret is shown once)',
     request: {
       params,
-      body: { content: { 'application/json': { schema: EndpointInput } }, required: true },
+      body: { content: { 'application/json': { schema: WebhookEndpointInput } }, required: true },
     },
     responses: {
       201: {
         description: 'The endpoint and its signing secret, shown only now',
-        content: { 'application/json': { schema: CreatedEndpoint } },
+        content: { 'application/json': { schema: WebhookEndpointCreated } },
       },
       ...problemResponses(400, 401, 403, 404, 503),
     },
@@ -177,10 +103,13 @@ function webhookRouter(access: Access) {
     summary: 'Change a webhook endpoint (URL, description, event types, active or disabled)',
     request: {
       params: endpointParams,
-      body: { content: { 'application/json': { schema: EndpointPatch } }, required: true },
+      body: { content: { 'application/json': { schema: WebhookEndpointPatch } }, required: true },
     },
     responses: {
-      200: { description: 'The endpoint', content: { 'application/json': { schema: Endpoint } } },
+      200: {
+        description: 'The endpoint',
+        content: { 'application/json': { schema: WebhookEndpoint } },
+      },
       ...problemResponses(400, 401, 403, 404, 503),
     },
   });
@@ -202,11 +131,11 @@ function webhookRouter(access: Access) {
     method: 'get',
     path: `${prefix}/deliveries`,
     summary: 'Deliveries, newest first',
-    request: { params, query: DeliveryQuery },
+    request: { params, query: WebhookDeliveryQuery },
     responses: {
       200: {
         description: 'Deliveries',
-        content: { 'application/json': { schema: z.object({ items: z.array(Delivery) }) } },
+        content: { 'application/json': { schema: z.object({ items: z.array(WebhookDelivery) }) } },
       },
       ...problemResponses(400, 401, 403, 404, 503),
     },
@@ -219,7 +148,10 @@ function webhookRouter(access: Access) {
     summary: 'One delivery with the log of its attempts',
     request: { params: deliveryParams },
     responses: {
-      200: { description: 'The delivery', content: { 'application/json': { schema: Delivery } } },
+      200: {
+        description: 'The delivery',
+        content: { 'application/json': { schema: WebhookDelivery } },
+      },
       ...problemResponses(401, 403, 404, 503),
     },
   });
@@ -233,7 +165,7 @@ function webhookRouter(access: Access) {
     responses: {
       200: {
         description: 'The delivery, due now',
-        content: { 'application/json': { schema: Delivery } },
+        content: { 'application/json': { schema: WebhookDelivery } },
       },
       ...problemResponses(401, 403, 404, 503),
     },
@@ -246,7 +178,7 @@ function webhookRouter(access: Access) {
     summary: 'Send again every delivery given up since a time',
     request: {
       params,
-      body: { content: { 'application/json': { schema: ReplayInput } }, required: true },
+      body: { content: { 'application/json': { schema: WebhookReplayInput } }, required: true },
     },
     responses: {
       200: {
@@ -259,26 +191,26 @@ function webhookRouter(access: Access) {
 
   return createRouter()
     .openapi(listEndpoints, (c) => {
-      return c.json({ items: svc(c).listEndpoints(lic(c)) }, 200);
+      return c.json({ items: svc(c).endpoints.list(lic(c)) }, 200);
     })
     .openapi(createEndpoint, (c) => {
-      return c.json(svc(c).createEndpoint(lic(c), c.req.valid('json')), 201);
+      return c.json(svc(c).endpoints.create(lic(c), c.req.valid('json')), 201);
     })
     .openapi(updateEndpoint, (c) => {
       return c.json(
-        svc(c).updateEndpoint(lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
+        svc(c).endpoints.update(lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
         200,
       );
     })
     .openapi(deleteEndpoint, (c) => {
-      svc(c).deleteEndpoint(lic(c), c.req.valid('param').endpointId);
+      svc(c).endpoints.delete(lic(c), c.req.valid('param').endpointId);
       return c.body(null, 204);
     })
     .openapi(listDeliveries, (c) => {
       const q = c.req.valid('query');
       return c.json(
         {
-          items: svc(c).listDeliveries(lic(c), {
+          items: svc(c).deliveries.list(lic(c), {
             ...q,
             since: q.since ? new Date(q.since) : undefined,
           }),
@@ -287,14 +219,14 @@ function webhookRouter(access: Access) {
       );
     })
     .openapi(showDelivery, (c) => {
-      return c.json(svc(c).delivery(lic(c), c.req.valid('param').deliveryId), 200);
+      return c.json(svc(c).deliveries.get(lic(c), c.req.valid('param').deliveryId), 200);
     })
     .openapi(replayDelivery, (c) => {
-      return c.json(svc(c).replay(lic(c), c.req.valid('param').deliveryId), 200);
+      return c.json(svc(c).deliveries.replay(lic(c), c.req.valid('param').deliveryId), 200);
     })
     .openapi(replayFailed, (c) => {
       return c.json(
-        { replayed: svc(c).replayFailed(lic(c), new Date(c.req.valid('json').since)) },
+        { replayed: svc(c).deliveries.replayFailed(lic(c), new Date(c.req.valid('json').since)) },
         200,
       );
     });

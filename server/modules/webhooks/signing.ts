@@ -39,3 +39,8 @@ export function webhookHeaders(
     'webhook-signature': signWebhook(secret, id, timestamp, body),
   };
 }
+
+/** Additional data that binds a sealed endpoint secret to its license and endpoint. */
+export function endpointSecretContext(licenseId: string, endpointId: string): string {
+  return `webhook-endpoint:${licenseId}:${endpointId}`;
+}

@@ -1,0 +1,351 @@
+import { and, asc, eq, isNull, lte, ne } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import { writeTransaction, type Db } from '../../db/client.js';
+import { generateId } from '../../lib/ids.js';
+import type { Clock } from '../../services.js';
+import type { SecretBox } from '../licenses/secrets.js';
+import { outboxEvents } from '../outbox/schema.js';
+import {
+  webhookAttempts,
+  webhookDeliveries,
+  webhookEndpoints,
+  type WebhookDeliveryRow,
+  type WebhookEndpointRow,
+} from './schema.js';
+import { endpointSecretContext, webhookHeaders } from './signing.js';
+
+/** Timers, handed in so tests decide when the worker wakes. */
+export interface Scheduler {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemScheduler: Scheduler = {
+  setTimeout: (fn, ms) => {
+    const handle = setTimeout(fn, ms);
+    handle.unref?.();
+    return handle;
+  },
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface DeliveryPolicy {
+  /** Attempts before a delivery is given up (`failed`); a replay grants as many again. */
+  maxAttempts: number;
+  /** The wait after the first failure; it doubles after each further one, with jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+  /** Deliveries sent per round. */
+  batchSize: number;
+  /** How often the worker looks for work. */
+  pollIntervalMs: number;
+}
+
+export const defaultDeliveryPolicy: DeliveryPolicy = {
+  maxAttempts: 8,
+  baseDelayMs: 30_000,
+  maxDelayMs: 6 * 60 * 60_000,
+  timeoutMs: 10_000,
+  batchSize: 50,
+  pollIntervalMs: 1_000,
+};
+
+export interface WorkerOptions {
+  db: Db;
+  clock: Clock;
+  secrets: SecretBox;
+  logger: Logger;
+  fetch?: typeof fetch;
+  random?: () => number;
+  scheduler?: Scheduler;
+  policy?: Partial<DeliveryPolicy>;
+}
+
+export interface RoundResult {
+  /** Deliveries queued from new outbox events. */
+  queued: number;
+  succeeded: number;
+  retrying: number;
+  failed: number;
+}
+
+function matches(filter: string[], type: string): boolean {
+  if (filter.length === 0) return true;
+  return filter.some((f) => f === type || (f.endsWith('.*') && type.startsWith(f.slice(0, -1))));
+}
+
+/**
+ * The delivery worker: hands the events queued in the outbox to the endpoints that want them,
+ * signs each delivery (Standard Webhooks), retries with exponential backoff and jitter, and
+ * logs every attempt. Nothing is sent until {@link WebhookWorker.start} (or a test's
+ * {@link WebhookWorker.runOnce}).
+ */
+export class WebhookWorker {
+  readonly #db: Db;
+  readonly #clock: Clock;
+  readonly #secrets: SecretBox;
+  readonly #logger: Logger;
+  readonly #fetch: typeof fetch;
+  readonly #random: () => number;
+  readonly #scheduler: Scheduler;
+  readonly policy: DeliveryPolicy;
+  #running = false;
+  #timer: unknown;
+  #round: Promise<unknown> | undefined;
+  /** Aborts the requests in flight when the worker stops. */
+  #abort = new AbortController();
+
+  constructor(options: WorkerOptions) {
+    this.#db = options.db;
+    this.#clock = options.clock;
+    this.#secrets = options.secrets;
+    this.#logger = options.logger;
+    this.#fetch = options.fetch ?? fetch;
+    this.#random = options.random ?? Math.random;
+    this.#scheduler = options.scheduler ?? systemScheduler;
+    this.policy = { ...defaultDeliveryPolicy, ...options.policy };
+  }
+
+  /**
+   * Turns outbox events not yet handed out into one delivery per matching active endpoint of
+   * their license. Runs in one IMMEDIATE transaction, so concurrent workers hand each event
+   * out once.
+   */
+  dispatch(): number {
+    return writeTransaction(this.#db, (tx) => {
+      const now = this.#clock.now();
+      const events = tx
+        .select()
+        .from(outboxEvents)
+        .where(isNull(outboxEvents.deliveredAt))
+        .orderBy(asc(outboxEvents.createdAt))
+        .limit(500)
+        .all();
+      let queued = 0;
+      const endpoints = new Map<string, WebhookEndpointRow[]>();
+      for (const event of events) {
+        let mine = endpoints.get(event.licenseId);
+        if (!mine) {
+          mine = tx
+            .select()
+            .from(webhookEndpoints)
+            .where(
+              and(
+                eq(webhookEndpoints.licenseId, event.licenseId),
+                eq(webhookEndpoints.status, 'active'),
+              ),
+            )
+            .all();
+          endpoints.set(event.licenseId, mine);
+        }
+        for (const endpoint of mine) {
+          if (!matches(endpoint.eventTypes, event.type)) continue;
+          queued += tx
+            .insert(webhookDeliveries)
+            .values({
+              id: generateId('wdl'),
+              licenseId: event.licenseId,
+              endpointId: endpoint.id,
+              eventId: event.id,
+              eventType: event.type,
+              status: 'pending',
+              nextAttemptAt: now,
+              createdAt: now,
+              updatedAt: now,
+            })
+            .onConflictDoNothing()
+            .run().changes;
+        }
+        tx.update(outboxEvents)
+          .set({ deliveredAt: now })
+          .where(eq(outboxEvents.id, event.id))
+          .run();
+      }
+      return queued;
+    });
+  }
+
+  /** The wait before attempt `attempts + 1`: doubling from the base, capped, half of it random. */
+  backoff(attempts: number): number {
+    const ceiling = Math.min(
+      this.policy.maxDelayMs,
+      this.policy.baseDelayMs * 2 ** Math.max(0, attempts - 1),
+    );
+    return Math.round(ceiling / 2 + (this.#random() * ceiling) / 2);
+  }
+
+  /** Sends the deliveries that are due, each once, and records how it went. */
+  async deliverDue(): Promise<Omit<RoundResult, 'queued'>> {
+    const result = { succeeded: 0, retrying: 0, failed: 0 };
+    // Claimed with a lease first, so another worker on the same database skips them.
+    const claimed = writeTransaction(this.#db, (tx) => {
+      const now = this.#clock.now();
+      const due = tx
+        .select()
+        .from(webhookDeliveries)
+        .where(
+          and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)),
+        )
+        .orderBy(asc(webhookDeliveries.nextAttemptAt))
+        .limit(this.policy.batchSize)
+        .all();
+      const lease = new Date(now.getTime() + this.policy.timeoutMs * 2);
+      for (const d of due) {
+        tx.update(webhookDeliveries)
+          .set({ nextAttemptAt: lease })
+          .where(eq(webhookDeliveries.id, d.id))
+          .run();
+      }
+      return due;
+    });
+    await Promise.all(
+      claimed.map(async (delivery) => {
+        const outcome = await this.#attempt(delivery);
+        result[outcome] += 1;
+      }),
+    );
+    return result;
+  }
+
+  async #attempt(delivery: WebhookDeliveryRow): Promise<'succeeded' | 'retrying' | 'failed'> {
+    const endpoint = this.#db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, delivery.endpointId))
+      .get();
+    const event = this.#db
+      .select()
+      .from(outboxEvents)
+      .where(eq(outboxEvents.id, delivery.eventId))
+      .get();
+    const startedAt = this.#clock.now();
+    // The duration is measured, not told: a monotonic timer, whatever the clock says.
+    const started = performance.now();
+    let statusCode: number | null = null;
+    let error: string | null = null;
+    if (!endpoint || !event || endpoint.status !== 'active') {
+      error = !endpoint || !event ? 'the endpoint or event no longer exists' : 'endpoint disabled';
+    } else {
+      // A PartnerEvent (contract.ts): the producers queued `payload` as its type declares.
+      const body = JSON.stringify({
+        type: event.type,
+        timestamp: event.createdAt.toISOString(),
+        data: event.payload,
+      });
+      try {
+        const secret = this.#secrets.open(
+          endpoint.sealedSecret,
+          endpointSecretContext(endpoint.licenseId, endpoint.id),
+        );
+        const timestamp = Math.floor(startedAt.getTime() / 1000);
+        const response = await this.#fetch(endpoint.url, {
+          method: 'POST',
+          headers: webhookHeaders(secret, event.id, timestamp, body),
+          body,
+          redirect: 'manual',
+          signal: AbortSignal.any([AbortSignal.timeout(this.policy.timeoutMs), this.#abort.signal]),
+        });
+        statusCode = response.status;
+        await response.body?.cancel().catch(() => undefined);
+        if (statusCode < 200 || statusCode > 299) error = `HTTP ${statusCode}`;
+      } catch (thrown) {
+        const cause = (thrown as { cause?: { code?: string } }).cause?.code;
+        error =
+          (thrown as Error).name === 'TimeoutError' || this.#abort.signal.aborted
+            ? this.#abort.signal.aborted
+              ? 'interrupted: the server was shutting down'
+              : `timed out after ${this.policy.timeoutMs} ms`
+            : `${(thrown as Error).message}${cause ? ` (${cause})` : ''}`;
+      }
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const ok = error === null;
+    const attempts = delivery.attempts + 1;
+    const now = this.#clock.now();
+    const gaveUp = !ok && (attempts >= this.policy.maxAttempts || endpoint?.status !== 'active');
+    const next = ok || gaveUp ? null : new Date(now.getTime() + this.backoff(attempts));
+    const status = ok ? 'succeeded' : gaveUp ? 'failed' : 'pending';
+    writeTransaction(this.#db, (tx) => {
+      tx.insert(webhookAttempts)
+        .values({
+          id: generateId('wat'),
+          licenseId: delivery.licenseId,
+          deliveryId: delivery.id,
+          startedAt,
+          durationMs,
+          statusCode,
+          error: error?.slice(0, 500) ?? null,
+          nextAttemptAt: next,
+        })
+        .run();
+      tx.update(webhookDeliveries)
+        .set({
+          status,
+          attempts,
+          nextAttemptAt: next,
+          lastStatusCode: statusCode,
+          lastError: error?.slice(0, 500) ?? null,
+          deliveredAt: ok ? now : null,
+          updatedAt: now,
+        })
+        .where(
+          and(eq(webhookDeliveries.id, delivery.id), ne(webhookDeliveries.status, 'succeeded')),
+        )
+        .run();
+    });
+    if (!ok) {
+      this.#logger.info(
+        { deliveryId: delivery.id, endpointId: delivery.endpointId, statusCode, error, attempts },
+        gaveUp ? 'webhook delivery given up' : 'webhook delivery will be retried',
+      );
+    }
+    return ok ? 'succeeded' : gaveUp ? 'failed' : 'retrying';
+  }
+
+  /** One round: hand out new events, then send what is due. */
+  async runOnce(): Promise<RoundResult> {
+    const queued = this.dispatch();
+    return { queued, ...(await this.deliverDue()) };
+  }
+
+  /** Starts the worker: a round every `pollIntervalMs` until {@link stop}. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#abort = new AbortController();
+    this.#schedule(0);
+  }
+
+  #schedule(ms: number): void {
+    this.#timer = this.#scheduler.setTimeout(() => {
+      this.#timer = undefined;
+      if (!this.#running) return;
+      this.#round = this.runOnce()
+        .catch((error: unknown) => this.#logger.error({ err: error }, 'webhook round failed'))
+        .finally(() => {
+          this.#round = undefined;
+          if (this.#running) this.#schedule(this.policy.pollIntervalMs);
+        });
+    }, ms);
+  }
+
+  /** Resolves once the round in progress, if any, has finished. */
+  async settled(): Promise<void> {
+    await this.#round;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Stops the worker and waits for a round in progress to finish recording. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer !== undefined) this.#scheduler.clearTimeout(this.#timer);
+    this.#timer = undefined;
+    // What is in flight is cut short and recorded as a failed attempt, to be retried.
+    this.#abort.abort(new Error('the server is shutting down'));
+    await this.#round;
+  }
+}

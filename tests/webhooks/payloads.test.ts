@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PartnerEvent, webhookEventTypes } from '../../server/modules/webhooks/contract.js';
+import { createLicense, learnerHeaders, signToken } from '../licensing/helpers.js';
+import { ACME_ORIGIN, startPayments, type PaymentsHarness } from '../payments/helpers.js';
+
+/**
+ * The contract declares the data of every partner event once; the modules that queue them
+ * must send exactly that. Each producer runs for real here, and every event it queued is read
+ * back from the outbox and checked against the contract.
+ */
+describe('partner event payloads', () => {
+  let h: PaymentsHarness;
+
+  beforeAll(async () => {
+    h = await startPayments();
+  });
+  afterAll(() => h.close());
+
+  function queued(licenseId: string) {
+    const rows = h.database.sqlite
+      .prepare(
+        'select type, payload, created_at from outbox_events where license_id = ? order by created_at, rowid',
+      )
+      .all(licenseId) as { type: string; payload: string; created_at: number }[];
+    return rows.map((row) => ({
+      type: row.type,
+      timestamp: new Date(row.created_at).toISOString(),
+      data: JSON.parse(row.payload) as unknown,
+    }));
+  }
+
+  it('match the webhooks contract, for every type the server sends', async () => {
+    const created = createLicense(h.services, {
+      name: 'Payloads',
+      origins: [ACME_ORIGIN],
+      limits: { redemptions: 10 },
+    });
+    const licenseId = created.license.id;
+    const token = await signToken(created.signingSecret!, licenseId, h.clock, { sub: 'lms-ada' });
+    const learner = learnerHeaders(created.license.publishableKey, token, ACME_ORIGIN);
+
+    // purchase.completed and enrollment.created, from a course bought through checkout.
+    const instructor = h.services.marketplace.createInstructor(licenseId, {
+      name: 'Grace Hopper',
+      bio: '',
+      subject: null,
+      enterprise: false,
+      shareBps: null,
+    });
+    const course = h.services.marketplace.createCourse(
+      { licenseId, instructorId: instructor.id },
+      {
+        title: 'Statistics',
+        subtitle: 'Means and spreads',
+        description: 'Learn to count.',
+        descriptionFormat: 'text',
+        category: 'math',
+        level: 'beginner',
+        language: 'en',
+        tags: [],
+        price: { amount: 4_900, currency: 'USD' },
+        status: 'published',
+      },
+    );
+    const session = await h.fetch('/v1/checkout/sessions', {
+      method: 'POST',
+      headers: { ...learner, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ kind: 'course', courseId: course.id }),
+    });
+    expect(session.status).toBe(200);
+    const { paymentIntentId } = (await session.json()) as { paymentIntentId: string };
+    await h.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: 'pm_card_visa' });
+    await h.emulator.webhooks.settled();
+
+    // refund.created
+    await h.stripe.refunds.create({ payment_intent: paymentIntentId, amount: 900 });
+    await h.emulator.webhooks.settled();
+
+    // redemption.requested and redemption.fulfilled
+    const { ledger, redemptions } = h.services.rewards;
+    ledger.bonus(licenseId, { learnerId: 'lms-ada', amount: 100, reason: 'welcome' });
+    const item = redemptions.createItem(licenseId, {
+      kind: 'partner',
+      title: 'Mentoring session',
+      cost: 60,
+      details: { partner: 'Mentor Co' },
+    });
+    const asked = redemptions.redeem(licenseId, 'lms-ada', {
+      itemId: item.id,
+      idempotencyKey: 'payloads-1',
+    });
+    redemptions.fulfil(licenseId, asked.id, 'booked');
+
+    // usage.warning and usage.limit_reached
+    h.services.usage.consume(h.services.licenses.getById(licenseId)!, 'redemptions', 10);
+    h.services.usage.flush();
+
+    const events = queued(licenseId);
+    expect(new Set(events.map((e) => e.type))).toEqual(
+      new Set([
+        'purchase.completed',
+        'enrollment.created',
+        'refund.created',
+        'redemption.requested',
+        'redemption.fulfilled',
+        'usage.warning',
+        'usage.limit_reached',
+      ]),
+    );
+    for (const event of events) {
+      expect(webhookEventTypes).toContain(event.type);
+      const parsed = PartnerEvent.safeParse(event);
+      expect(parsed.error?.issues ?? [], event.type).toEqual([]);
+    }
+  });
+});
