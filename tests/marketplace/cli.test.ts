@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marketplaceCommand } from '../../server/modules/marketplace/cli.js';
 import type { AuthoredCourse, Instructor } from '../../server/modules/marketplace/openapi.js';
 import { ApiError } from '../../server/errors.js';
-import { jsonInit } from '../licensing/helpers.js';
+import { jsonInit } from '../fixtures/harness.js';
 import { startMarket, tenantOf, type MarketHarness, type Tenant } from './helpers.js';
 
 describe('npm run admin -- instructor|course|review|earnings', () => {

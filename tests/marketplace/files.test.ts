@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINK_TTL_MS } from '../../server/modules/marketplace/service.js';
-import { expectProblem, jsonInit } from '../licensing/helpers.js';
+import { expectProblem, jsonInit } from '../fixtures/harness.js';
 import { courseInput, startMarket, tenantOf, type MarketHarness, type Tenant } from './helpers.js';
 
 const PNG = Buffer.concat([

@@ -1,7 +1,7 @@
 import type { CourseInput } from '../../server/modules/marketplace/openapi.js';
 import type { Author } from '../../server/modules/marketplace/service.js';
 import { startStripeApp, type StripeApp } from '../fixtures/stripe-app.js';
-import { createLicense, learnerHeaders, signToken } from '../licensing/helpers.js';
+import { createLicense, learnerHeaders, signToken } from '../fixtures/harness.js';
 
 export const STRIPE_KEY = 'sk_test_marketplaceSuite';
 export const WEBHOOK_SECRET = 'whsec_marketplaceSuiteSecret';

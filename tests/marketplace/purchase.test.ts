@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dump, expectProblem, jsonInit } from '../licensing/helpers.js';
+import { dump, expectProblem, jsonInit } from '../fixtures/harness.js';
 import {
   courseInput,
   learnerIdOf,

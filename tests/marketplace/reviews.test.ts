@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, jsonInit } from '../licensing/helpers.js';
+import { expectProblem, jsonInit } from '../fixtures/harness.js';
 import { courseInput, startMarket, tenantOf, type MarketHarness, type Tenant } from './helpers.js';
 
 describe('course reviews', () => {

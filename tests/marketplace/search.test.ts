@@ -3,7 +3,7 @@ import { DEMO_COURSE_COUNT } from '../../demo/courses.js';
 import { DEMO_LICENSE_ID, demoKeys, seedDemo, signDemoLearnerToken } from '../../demo/seed.js';
 import { SecretBox } from '../../server/modules/licenses/secrets.js';
 import type { CourseCard, SearchPage } from '../../server/modules/marketplace/openapi.js';
-import { expectProblem, SECRETS_KEY } from '../licensing/helpers.js';
+import { expectProblem, SECRETS_KEY } from '../fixtures/harness.js';
 import { startMarket, tenantOf, type MarketHarness } from './helpers.js';
 
 const ORIGIN = 'https://portal.demo.test';

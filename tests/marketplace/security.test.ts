@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMarkdown, safeHref } from '../../server/modules/marketplace/markdown.js';
-import { expectProblem, jsonInit } from '../licensing/helpers.js';
+import { expectProblem, jsonInit } from '../fixtures/harness.js';
 import { courseInput, startMarket, tenantOf, type MarketHarness, type Tenant } from './helpers.js';
 
 const HOSTILE = [

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planProduct } from '../../server/modules/payments/pricing.js';
-import { dump, expectProblem, learnerHeaders, signToken } from '../licensing/helpers.js';
+import { dump, expectProblem, learnerHeaders, signToken } from '../fixtures/harness.js';
 import {
   checkout,
   learnerOf,

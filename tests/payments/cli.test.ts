@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceEmulator } from '../../demo/stripe-emulator/discovery.js';
-import { SECRETS_KEY } from '../licensing/helpers.js';
+import { SECRETS_KEY } from '../fixtures/harness.js';
 import {
   buyCourse,
   learnerOf,

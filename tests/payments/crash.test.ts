@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECRETS_KEY } from '../licensing/helpers.js';
+import { SECRETS_KEY } from '../fixtures/harness.js';
 import {
   buyCourse,
   eventRows,

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { startStripeApp, type StripeApp } from '../fixtures/stripe-app.js';
-import { createLicense, jsonInit, learnerHeaders, signToken } from '../licensing/helpers.js';
+import { createLicense, jsonInit, learnerHeaders, signToken } from '../fixtures/harness.js';
 
 export const STRIPE_KEY = 'sk_test_paymentsSuite';
 export const WEBHOOK_SECRET = 'whsec_paymentsSuiteSecret';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonInit, OPERATOR_TOKEN } from '../licensing/helpers.js';
+import { jsonInit, OPERATOR_TOKEN } from '../fixtures/harness.js';
 import {
   buyCourse,
   learnerOf,

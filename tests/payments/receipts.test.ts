@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLicense, expectProblem, learnerHeaders, signToken } from '../licensing/helpers.js';
+import { createLicense, expectProblem, learnerHeaders, signToken } from '../fixtures/harness.js';
 import {
   ACME_ORIGIN,
   buyCourse,

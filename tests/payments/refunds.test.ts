@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { expectProblem, jsonInit, OPERATOR_TOKEN } from '../licensing/helpers.js';
+import { expectProblem, jsonInit, OPERATOR_TOKEN } from '../fixtures/harness.js';
 import {
   buyCourse,
   learnerOf,

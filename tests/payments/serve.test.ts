@@ -8,7 +8,7 @@ import { applyMigrations, openDatabase } from '../../server/db/client.js';
 import { SecretBox } from '../../server/modules/licenses/secrets.js';
 import { systemClock } from '../../server/services.js';
 import { freePort, spawnEntry, type Spawned } from '../fixtures/process.js';
-import { SECRETS_KEY } from '../licensing/helpers.js';
+import { SECRETS_KEY } from '../fixtures/harness.js';
 
 const WEBHOOK_SECRET = 'whsec_sharedEmulatorSuite';
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planProduct } from '../../server/modules/payments/pricing.js';
-import { dump, expectProblem } from '../licensing/helpers.js';
+import { dump, expectProblem } from '../fixtures/harness.js';
 import {
   checkout,
   eventRows,

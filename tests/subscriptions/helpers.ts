@@ -1,4 +1,4 @@
-import { jsonInit } from '../licensing/helpers.js';
+import { jsonInit } from '../fixtures/harness.js';
 import { checkout, type learnerOf, type PaymentsHarness } from '../payments/helpers.js';
 import type { SubscriptionView } from '../../server/modules/billing/subscriptions.js';
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonInit } from '../licensing/helpers.js';
+import { jsonInit } from '../fixtures/harness.js';
 import { eventRows, postSigned, WEBHOOK_SECRET } from '../payments/helpers.js';
 import {
   advance,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem, jsonInit, operator } from '../licensing/helpers.js';
+import { expectProblem, jsonInit, operator } from '../fixtures/harness.js';
 import {
   confirm,
   featuresOf,

@@ -6,7 +6,7 @@ import {
   signToken,
   startHarness,
   type Harness,
-} from '../licensing/helpers.js';
+} from '../fixtures/harness.js';
 
 export const ORIGIN = 'https://portal.acme.test';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presets } from '../../themes/presets.js';
 import { semanticTokens } from '../../themes/tokens.js';
-import { dump, expectProblem } from '../licensing/helpers.js';
+import { dump, expectProblem } from '../fixtures/harness.js';
 import { hostileLogoUrls, hostileValues } from './hostile-values.js';
 import { startThemes, type ThemeHarness } from './setup.js';
 

@@ -6,7 +6,7 @@ import {
   expectProblem,
   learnerHeaders,
   signToken,
-} from '../licensing/helpers.js';
+} from '../fixtures/harness.js';
 import { ORIGIN, startThemes, type ThemeHarness } from './setup.js';
 
 let t: ThemeHarness;

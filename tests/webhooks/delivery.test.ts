@@ -6,7 +6,7 @@ import {
   learnerHeaders,
   OPERATOR_TOKEN,
   signToken,
-} from '../licensing/helpers.js';
+} from '../fixtures/harness.js';
 import {
   ACME_ORIGIN,
   buyCourse,

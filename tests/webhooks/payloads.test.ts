@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PartnerEvent, webhookEventTypes } from '../../server/modules/webhooks/contract.js';
-import { createLicense, learnerHeaders, signToken } from '../licensing/helpers.js';
+import { createLicense, learnerHeaders, signToken } from '../fixtures/harness.js';
 import { ACME_ORIGIN, startPayments, type PaymentsHarness } from '../payments/helpers.js';
 
 /**

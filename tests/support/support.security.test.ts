@@ -8,7 +8,7 @@ import {
   signToken,
   startHarness,
   type Harness,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 describe('support tickets: tenant isolation and who may open them', () => {
   let h: Harness;

@@ -10,7 +10,7 @@ import {
   startHarness,
   unsignedToken,
   type Harness,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 /** A customer's identity provider: publishes a JWKS on 127.0.0.1 and counts fetches. */
 async function startJwks() {

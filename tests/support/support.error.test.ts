@@ -8,7 +8,7 @@ import {
   operator,
   startHarness,
   type Harness,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 describe('support tickets: refusals', () => {
   let h: Harness;

@@ -11,7 +11,7 @@ import {
   signToken,
   startHarness,
   type Harness,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 const HOUR = 3_600_000;
 

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLicense, startHarness, bearer, jsonInit, type Harness } from './helpers.js';
+import {
+  createLicense,
+  startHarness,
+  bearer,
+  jsonInit,
+  type Harness,
+} from '../fixtures/harness.js';
 
 describe('POST /v1/licenses/validate', () => {
   let h: Harness;

@@ -8,7 +8,7 @@ import {
   startHarness,
   TestClock,
   type Harness,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 /**
  * Usage is counted in memory and written every flush interval and at shutdown. These tests

@@ -10,7 +10,7 @@ import {
   startHarness,
   learnerHeaders,
   type Harness,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 describe('admin API: the operator token', () => {
   let h: Harness;

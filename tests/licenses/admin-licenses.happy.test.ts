@@ -7,7 +7,7 @@ import {
   signToken,
   startHarness,
   type Harness,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 describe('admin API: /v1/admin/licenses', () => {
   let h: Harness;

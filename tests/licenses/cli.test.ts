@@ -12,7 +12,7 @@ import {
   startHarness,
   TestClock,
   type Harness,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 async function json(dataDir: string, ...args: string[]) {
   const run = await runAdmin(dataDir, ...args, '--json');

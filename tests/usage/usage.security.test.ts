@@ -7,7 +7,7 @@ import {
   signToken,
   startHarness,
   type Harness,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 describe('GET /v1/usage tenant isolation', () => {
   let h: Harness;

@@ -1,7 +1,13 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { learners } from '../../server/modules/learners/schema.js';
-import { createLicense, learnerHeaders, signToken, startHarness, type Harness } from './helpers.js';
+import {
+  createLicense,
+  learnerHeaders,
+  signToken,
+  startHarness,
+  type Harness,
+} from '../fixtures/harness.js';
 
 describe('GET /v1/me with a learner token (HS256)', () => {
   let h: Harness;

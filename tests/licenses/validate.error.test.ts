@@ -8,7 +8,7 @@ import {
   jsonInit,
   startHarness,
   type Harness,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 describe('POST /v1/licenses/validate refusals', () => {
   let h: Harness;

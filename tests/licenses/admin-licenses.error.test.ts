@@ -7,7 +7,7 @@ import {
   operator,
   startHarness,
   type Harness,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 describe('admin API: /v1/admin/licenses refusals', () => {
   let h: Harness;

@@ -10,7 +10,7 @@ import {
   startHarness,
   TestClock,
   type Harness,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 const warningOf = (res: Response) => res.headers.get('liberation-usage-warning');
 

@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { bearer, createLicense, expectProblem, startHarness, type Harness } from './helpers.js';
+import {
+  bearer,
+  createLicense,
+  expectProblem,
+  startHarness,
+  type Harness,
+} from '../fixtures/harness.js';
 
 describe('rate limits per key and client', () => {
   let h: Harness;

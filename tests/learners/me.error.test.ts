@@ -9,7 +9,7 @@ import {
   startHarness,
   type Harness,
   type TokenOptions,
-} from './helpers.js';
+} from '../fixtures/harness.js';
 
 describe('GET /v1/me refusals', () => {
   let h: Harness;
