@@ -8,7 +8,9 @@ import { secureHeaders } from 'hono/secure-headers';
 import { appliedMigrationCount, shippedMigrationCount } from './db/client.js';
 import { docsRoutes } from './docs/routes.js';
 import { ApiError, PROBLEM_CONTENT_TYPE } from './errors.js';
+import { guardAuthFailures } from './middleware/auth-failures.js';
 import { apiCors } from './middleware/cors.js';
+import { limitJsonDepth } from './middleware/json-depth.js';
 import { requestLog } from './middleware/logging.js';
 import { billingAdminRoutes } from './modules/billing/admin-routes.js';
 import { billingMeRoutes } from './modules/billing/me-routes.js';
@@ -75,6 +77,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
   app.use('/v1/*', apiCors);
+  app.use('/v1/*', guardAuthFailures);
   const tooLarge = () => {
     throw new ApiError(
       'payload_too_large',
@@ -97,6 +100,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     if (length !== undefined && Number(length) > services.config.bodyLimitBytes) tooLarge();
     return next();
   });
+  app.use('/v1/*', limitJsonDepth);
 
   app.use('*', async (_c, next) => {
     try {

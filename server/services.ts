@@ -20,6 +20,7 @@ import { SupportService } from './modules/support/service.js';
 import { ThemeService } from './modules/themes/service.js';
 import { UsageMeter } from './modules/usage/meter.js';
 import { RateLimits } from './modules/usage/rate-limit.js';
+import { AuthFailures } from './middleware/auth-failures.js';
 
 /** The only source of "now" on the server; tests hand in a fixed or steppable clock. */
 export interface Clock {
@@ -36,6 +37,7 @@ export type AppConfig = Pick<Env, 'bodyLimitBytes' | 'licenseCacheTtlMs' | 'stri
       | 'operatorToken'
       | 'trustedProxies'
       | 'usageFlushIntervalMs'
+      | 'authFailureLimit'
       | 'stripeSecretKey'
       | 'stripeWebhookSecret'
       | 'stripeApiUrl'
@@ -59,6 +61,8 @@ export interface Services {
   learners: LearnerService;
   usage: UsageMeter;
   rateLimits: RateLimits;
+  /** Failed authentications per client address (see `AUTH_FAILURE_LIMIT`). */
+  authFailures: AuthFailures;
   support: SupportService;
   rewards: RewardsService;
   themes: ThemeService;
@@ -96,6 +100,10 @@ export function createServices(options: {
   });
   const themes = new ThemeService(db, clock, options.config.licenseCacheTtlMs);
   const rateLimits = new RateLimits({ trustedProxies: options.config.trustedProxies ?? [] });
+  const authFailures = new AuthFailures({
+    limitPerMinute: options.config.authFailureLimit ?? 0,
+    clock,
+  });
   const { stripeSecretKey, stripeApiUrl } = options.config;
   const stripe =
     options.stripe ??
@@ -124,6 +132,7 @@ export function createServices(options: {
     learners: new LearnerService(db, clock, licenses),
     usage,
     rateLimits,
+    authFailures,
     support: new SupportService(db, clock),
     rewards,
     themes,
