@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { appliedMigrationCount, shippedMigrationCount } from './db/client.js';
+import { appliedMigrationCount, isDatabaseBusy, shippedMigrationCount } from './db/client.js';
 import { docsRoutes } from './docs/routes.js';
 import { ApiError, PROBLEM_CONTENT_TYPE } from './errors.js';
 import { guardAuthFailures } from './middleware/auth-failures.js';
@@ -203,6 +203,16 @@ export function createApp(services: Services, options: AppOptions = {}) {
   );
   app.onError((err, c) => {
     if (err instanceof ApiError) return problem(c, err);
+    if (isDatabaseBusy(err)) {
+      // Another process (the CLI, a backup) holds the write lock; nothing was written.
+      services.logger.warn({ err, requestId: c.get('requestId') }, 'database busy');
+      return problem(
+        c,
+        new ApiError('service_unavailable', 'The database is busy; retry in a moment.', {
+          headers: { 'Retry-After': '1' },
+        }),
+      );
+    }
     if (err instanceof HTTPException && err.status < 500) {
       // Hono's own refusals (malformed JSON, wrong content type) arrive here.
       const code = err.status === 415 ? 'unsupported_media_type' : 'bad_request';

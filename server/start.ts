@@ -78,6 +78,7 @@ export function readEnvOrExit(read: () => Env = loadEnv): Env {
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { env, logger } = options;
   const database = openDatabase(env.databaseFile, {
+    busyTimeoutMs: 0,
     onCheckpoint: ({ walBytes, walPages, checkpointedPages }) => {
       // Past twice the limit, a checkpoint could not catch up: some reader holds an old snapshot.
       if (walBytes > 2 * JOURNAL_SIZE_LIMIT_BYTES) {

@@ -34,6 +34,12 @@ export interface CheckpointResult {
 }
 
 export interface DatabaseOptions {
+  /**
+   * How long a statement waits for another connection's write lock before SQLITE_BUSY. The
+   * wait is synchronous, so the API server uses 0 (answer 503 at once, never stall the event
+   * loop); tools that run alone (CLI, migrations) wait the default 5 s.
+   */
+  busyTimeoutMs?: number;
   /** The WAL file is truncated to this size when it restarts (default 64 MiB). */
   journalSizeLimitBytes?: number;
   /** How often the periodic PASSIVE checkpoint runs; 0 turns the timer off (default 10 s). */
@@ -63,7 +69,7 @@ export function openDatabase(file: string, options: DatabaseOptions = {}): Datab
   if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
-  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma(
@@ -113,6 +119,12 @@ export function openDatabase(file: string, options: DatabaseOptions = {}): Datab
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+/** Whether `error` is SQLite refusing because another connection holds a lock it needs. */
+export function isDatabaseBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
 /** Applies every committed migration that has not run yet. */
