@@ -31,7 +31,7 @@ import { themeRoutes } from './modules/themes/routes.js';
 import { usageRoutes } from './modules/usage/routes.js';
 import { rewardAdminRoutes } from './modules/rewards/admin-routes.js';
 import { rewardRoutes } from './modules/rewards/routes.js';
-import { securitySchemes } from './openapi.js';
+import { documentServers, securitySchemes, withOperationIds } from './openapi.js';
 import { createRouter } from './router.js';
 import type { Services } from './services.js';
 import type { AppEnv } from './types.js';
@@ -163,16 +163,24 @@ export function createApp(services: Services, options: AppOptions = {}) {
   for (const [name, scheme] of Object.entries(securitySchemes)) {
     app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
   }
-  app.doc31('/v1/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Liberation Kit API',
-      version: '1',
-      description:
-        'Licensing, theming, payments, marketplace and rewards for the Liberation Kit widgets. ' +
-        'Errors are RFC 9457 problem+json with a stable `code`.',
-    },
-  });
+  app.get('/v1/openapi.json', (c) =>
+    c.json(
+      withOperationIds(
+        app.getOpenAPI31Document({
+          openapi: '3.1.0',
+          info: {
+            title: 'Liberation Kit API',
+            version: '1',
+            description:
+              'Licensing, theming, payments, marketplace and rewards for the Liberation Kit widgets. ' +
+              'Errors are RFC 9457 problem+json with a stable `code` (and, for some codes, a `reason`), ' +
+              'listed at /docs/problems.',
+          },
+          servers: documentServers,
+        }),
+      ),
+    ),
+  );
   app.route('/docs', docsRoutes);
 
   if (options.kitDir) {
