@@ -2,8 +2,14 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { jsonResponse, pathParam, problemResponses } from '../../openapi.js';
 import { existingLicense, LicenseParam, operatorRoute } from '../../operator-routes.js';
 import { createRouter } from '../../router.js';
-import { Amount, IdempotencyHeader, LearnerId, MoveResult, Redemption } from './openapi.js';
-import { redemptionStatuses } from './schema.js';
+import {
+  Amount,
+  IdempotencyHeader,
+  LearnerId,
+  MoveResult,
+  redemptionStatuses,
+  RedemptionView as Redemption,
+} from './contract.js';
 
 const common = operatorRoute('Admin: rewards');
 

@@ -2,7 +2,13 @@ import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm'
 import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
-import { isPeriodOf, periodBefore, type LeaderboardWindow } from './periods.js';
+import type {
+  LeaderboardEntry,
+  LeaderboardPage,
+  LeaderboardScope,
+  LeaderboardWindow,
+} from './contract.js';
+import { isPeriodOf, periodBefore } from './periods.js';
 import {
   rewardClassMembers,
   rewardFriends,
@@ -10,30 +16,6 @@ import {
   rewardScoreCounts,
   rewardScores,
 } from './schema.js';
-
-export const leaderboardScopes = ['global', 'friends', 'class'] as const;
-export type LeaderboardScope = (typeof leaderboardScopes)[number];
-
-/** Learner ids are the customer's own and may be e-mail addresses: they are never shown. */
-export interface LeaderboardEntry {
-  rank: number;
-  displayName: string | null;
-  score: number;
-  me: boolean;
-}
-
-export interface LeaderboardPage {
-  scope: LeaderboardScope;
-  window: LeaderboardWindow;
-  period: string;
-  classId: string | null;
-  entries: LeaderboardEntry[];
-  /** Learners just above and below the caller, when asked for. */
-  around: LeaderboardEntry[];
-  /** The caller's own row, even when opted out (then shown to no one else). */
-  me: { rank: number | null; score: number; displayName: string; optedOut: boolean };
-  nextCursor: string | null;
-}
 
 export interface LearnerProfile {
   /** `null` keeps the name already known (or none, stored as ''). */

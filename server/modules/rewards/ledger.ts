@@ -5,6 +5,18 @@ import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { generateId } from '../../lib/ids.js';
 import { applyScore } from './leaderboard.js';
+import {
+  MAX_AMOUNT,
+  type EarnResult,
+  type HistoryPage,
+  type LedgerCheck,
+  type MoveResult,
+  type ReversalResult,
+  type RewardSettings,
+  type ShareReversal,
+  type TransactionType,
+  type TransactionView,
+} from './contract.js';
 import { localDay, periodsAt } from './periods.js';
 import {
   rewardAccounts,
@@ -16,72 +28,7 @@ import {
   rewardSettings,
   rewardTransactions,
   type SystemAccount,
-  type TransactionType,
 } from './schema.js';
-
-/** The largest amount one transaction may move; keeps sums far inside exact integers. */
-export const MAX_AMOUNT = 1_000_000_000;
-
-export interface RewardSettingsView {
-  timeZone: string;
-  expiryDays: number | null;
-  tokenName: string | null;
-}
-
-export interface TransactionView {
-  id: string;
-  type: TransactionType;
-  amount: number;
-  reason: string;
-  reversesId: string | null;
-  shortfall: number;
-  createdAt: string;
-}
-
-export interface EarnResult {
-  /** Tokens credited; less than asked when a daily cap was reached, 0 when it was already. */
-  awarded: number;
-  capped: boolean;
-  transaction: TransactionView | null;
-  balance: number;
-}
-
-export interface SpendResult {
-  transaction: TransactionView;
-  balance: number;
-}
-
-export interface ReversalResult {
-  transaction: TransactionView;
-  /** Tokens that could not be taken back because the learner had already spent them. */
-  shortfall: number;
-  balance: number;
-}
-
-/** One share of an earn or bonus taken back (see `reverseShareIn`). */
-export interface ShareReversal {
-  /** Tokens this share took back, its shortfall included (0: nothing was due). */
-  tokens: number;
-  /** The reversal transaction, or null when nothing was due. */
-  transaction: TransactionView | null;
-  shortfall: number;
-  /** Tokens of the original taken back in shares so far, this one included. */
-  reversed: number;
-  balance: number;
-}
-
-export interface HistoryPage {
-  items: TransactionView[];
-  nextCursor: string | null;
-}
-
-export interface LedgerCheck {
-  ok: boolean;
-  transactions: number;
-  postings: number;
-  accounts: number;
-  problems: string[];
-}
 
 export const learnerAccount = (learnerId: string) => `learner:${learnerId}`;
 
@@ -169,7 +116,7 @@ export class Ledger {
 
   /* Settings and rules */
 
-  settings(licenseId: string, tx: Db | Tx = this.#db): RewardSettingsView {
+  settings(licenseId: string, tx: Db | Tx = this.#db): RewardSettings {
     const row = tx
       .select()
       .from(rewardSettings)
@@ -182,7 +129,7 @@ export class Ledger {
     };
   }
 
-  updateSettings(licenseId: string, patch: Partial<RewardSettingsView>): RewardSettingsView {
+  updateSettings(licenseId: string, patch: Partial<RewardSettings>): RewardSettings {
     const now = this.#clock.now();
     return writeTransaction(this.#db, (tx) => {
       const next = { ...this.settings(licenseId, tx), ...patch };
@@ -556,8 +503,8 @@ export class Ledger {
   bonus(
     licenseId: string,
     input: { learnerId: string; amount: number; reason: string; idempotencyKey?: string },
-  ): SpendResult {
-    const work = (tx: Tx): SpendResult => {
+  ): MoveResult {
+    const work = (tx: Tx): MoveResult => {
       const row = this.post(tx, licenseId, {
         learnerId: input.learnerId,
         type: 'bonus',
@@ -597,7 +544,7 @@ export class Ledger {
   spend(
     licenseId: string,
     input: { learnerId: string; amount: number; reason: string; idempotencyKey: string },
-  ): SpendResult {
+  ): MoveResult {
     const params = { learnerId: input.learnerId, amount: input.amount, reason: input.reason };
     return this.idempotent(licenseId, input.idempotencyKey, 'spend', params, (tx) => {
       const row = this.spendIn(tx, licenseId, input);

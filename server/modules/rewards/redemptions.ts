@@ -5,55 +5,21 @@ import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { generateId } from '../../lib/ids.js';
 import { enqueueEvents } from '../outbox/service.js';
+import type {
+  FeatureUnlock,
+  OperatorRedemption,
+  RedemptionEvent,
+  RedemptionStatus,
+  RedemptionView,
+  RewardDetails,
+  RewardItemInput,
+  RewardItemPatch,
+  RewardItemView,
+  RewardKind,
+  ShippingDetails,
+} from './contract.js';
 import type { Ledger } from './ledger.js';
-import {
-  rewardCoupons,
-  rewardFeatureGrants,
-  rewardItems,
-  rewardRedemptions,
-  type RedemptionStatus,
-  type RewardDetails,
-  type RewardKind,
-  type ShippingDetails,
-} from './schema.js';
-
-export interface RewardItemView {
-  id: string;
-  kind: RewardKind;
-  title: string;
-  description: string;
-  cost: number;
-  stock: number | null;
-  perLearnerLimit: number | null;
-  details: RewardDetails;
-  active: boolean;
-}
-
-export interface RewardItemInput {
-  kind: RewardKind;
-  title: string;
-  description?: string;
-  cost: number;
-  stock?: number | null;
-  perLearnerLimit?: number | null;
-  details?: RewardDetails;
-  active?: boolean;
-}
-
-export interface RedemptionView {
-  id: string;
-  itemId: string;
-  kind: RewardKind;
-  title: string;
-  cost: number;
-  status: RedemptionStatus;
-  couponCode: string | null;
-  featureUntil: string | null;
-  note: string | null;
-  shipping: ShippingDetails | null;
-  createdAt: string;
-  updatedAt: string;
-}
+import { rewardCoupons, rewardFeatureGrants, rewardItems, rewardRedemptions } from './schema.js';
 
 type ItemRow = typeof rewardItems.$inferSelect;
 type RedemptionRow = typeof rewardRedemptions.$inferSelect;
@@ -123,6 +89,18 @@ function detailErrors(kind: RewardKind, details: RewardDetails) {
  * change, so a partner (an LMS fulfilling `partner` rewards) hears of each step exactly once.
  */
 function queueRedemptionEvent(tx: Tx, row: RedemptionRow, partner: string | null, now: Date): void {
+  const payload: RedemptionEvent = {
+    redemptionId: row.id,
+    learnerId: row.learnerId,
+    itemId: row.itemId,
+    kind: row.kind,
+    title: row.title,
+    cost: row.cost,
+    status: row.status,
+    partner,
+    note: row.note,
+    featureUntil: row.featureUntil?.toISOString() ?? null,
+  };
   enqueueEvents(
     tx,
     [
@@ -130,18 +108,7 @@ function queueRedemptionEvent(tx: Tx, row: RedemptionRow, partner: string | null
         licenseId: row.licenseId,
         type: `redemption.${row.status}`,
         dedupeKey: `redemption.${row.status}:${row.id}`,
-        payload: {
-          redemptionId: row.id,
-          learnerId: row.learnerId,
-          itemId: row.itemId,
-          kind: row.kind,
-          title: row.title,
-          cost: row.cost,
-          status: row.status,
-          partner,
-          note: row.note,
-          featureUntil: row.featureUntil?.toISOString() ?? null,
-        },
+        payload,
       },
     ],
     now,
@@ -218,7 +185,7 @@ export class Redemptions {
     return itemView(row);
   }
 
-  updateItem(licenseId: string, id: string, patch: Partial<RewardItemInput>): RewardItemView {
+  updateItem(licenseId: string, id: string, patch: RewardItemPatch): RewardItemView {
     return writeTransaction(this.#db, (tx) => {
       const current = this.#item(tx, licenseId, id);
       const kind = patch.kind ?? current.kind;
@@ -363,7 +330,7 @@ export class Redemptions {
   redemptionsWithLearner(
     licenseId: string,
     options: { learnerId?: string; status?: RedemptionStatus; limit?: number } = {},
-  ): (RedemptionView & { learnerId: string })[] {
+  ): OperatorRedemption[] {
     return this.#rows(licenseId, options).map((row) => ({
       ...redemptionView(row),
       learnerId: row.learnerId,
@@ -456,7 +423,7 @@ export class Redemptions {
   }
 
   /** Features the learner unlocked with tokens that are still running. */
-  activeFeatures(licenseId: string, learnerId: string): { feature: string; until: string }[] {
+  activeFeatures(licenseId: string, learnerId: string): FeatureUnlock[] {
     return this.#db
       .select({ feature: rewardFeatureGrants.feature, until: rewardFeatureGrants.expiresAt })
       .from(rewardFeatureGrants)

@@ -14,19 +14,19 @@ import {
   HistoryPage,
   HistoryQuery,
   IdempotencyHeader,
-  Leaderboard,
+  LeaderboardPage as Leaderboard,
   LeaderboardQuery,
   LearnerId,
   MoveResult,
   RedeemInput,
-  Redemption,
-  RewardItem,
+  RedemptionView as Redemption,
+  RewardItemView as RewardItem,
   RewardItemInput,
-  Rule,
-  Settings,
+  RewardRule as Rule,
+  RewardSettings as Settings,
   SettingsInput,
   Wallet,
-} from './openapi.js';
+} from './contract.js';
 import { isValidTimeZone } from './periods.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
