@@ -336,6 +336,18 @@ export const RedemptionNote = z
   .object({ note: z.string().max(1000).nullable().optional() })
   .strict();
 
+/** A course coupon a learner redeemed, as the checkout reads it: unused, of this license. */
+export const CourseCoupon = z.object({
+  code: z.string(),
+  learnerId: z.string(),
+  redemptionId: z.string(),
+  percentOff: z.number().int().nullable(),
+  amountOff: z.number().int().nullable(),
+  currency: z.string().nullable(),
+  courseId: z.string().nullable(),
+});
+export type CourseCoupon = z.infer<typeof CourseCoupon>;
+
 /**
  * The payload of the `redemption.requested|fulfilled|rejected|canceled` partner webhook
  * events, one per step of a redemption. `partner` names who fulfils a `partner` reward.
