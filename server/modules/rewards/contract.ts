@@ -330,6 +330,7 @@ export const OperatorRedemptionQuery = z.object({
   learnerId: LearnerId.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
+export type OperatorRedemptionQuery = z.infer<typeof OperatorRedemptionQuery>;
 
 /** The operator's optional note on fulfilling or rejecting; the body may be left out. */
 export const RedemptionNote = z

@@ -5,7 +5,7 @@ import type { Clock } from '../../services.js';
 import type {
   LeaderboardEntry,
   LeaderboardPage,
-  LeaderboardScope,
+  LeaderboardQuery,
   LeaderboardWindow,
   OptOut,
 } from './contract.js';
@@ -32,16 +32,9 @@ export interface Viewer {
   classes: string[];
 }
 
-export interface BoardOptions {
-  scope: LeaderboardScope;
-  window: LeaderboardWindow;
-  period?: string;
-  offset?: number;
-  classId?: string;
-  limit: number;
-  cursor?: string;
-  around?: number;
-}
+/** A board request: the query's scope, window and limit, the rest optional. */
+export type BoardOptions = Pick<LeaderboardQuery, 'scope' | 'window' | 'limit'> &
+  Partial<Omit<LeaderboardQuery, 'scope' | 'window' | 'limit'>>;
 
 interface Ranked {
   row: ScoreRow;

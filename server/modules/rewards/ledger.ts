@@ -3,14 +3,15 @@ import type { Clock } from '../../services.js';
 import type {
   EarnResult,
   ExpiringTokens,
+  GrantInput,
   HistoryPage,
+  HistoryQuery,
   LedgerCheck,
   MoveResult,
   ReversalResult,
   RewardRule,
   RewardSettings,
   ShareReversal,
-  TransactionType,
 } from './contract.js';
 import { checkBooks } from './ledger/check.js';
 import { history } from './ledger/history.js';
@@ -136,10 +137,7 @@ export class Ledger {
   }
 
   /** An operator's or customer admin's grant. Idempotent when a key is given. */
-  bonus(
-    licenseId: string,
-    input: { learnerId: string; amount: number; reason: string; idempotencyKey?: string },
-  ): MoveResult {
+  bonus(licenseId: string, input: GrantInput & { idempotencyKey?: string }): MoveResult {
     const params = { learnerId: input.learnerId, amount: input.amount, reason: input.reason };
     const work = (tx: Tx) => bonusIn(this.#ctx, tx, licenseId, params);
     return input.idempotencyKey
@@ -226,11 +224,7 @@ export class Ledger {
     return expiring(this.#ctx, licenseId, learnerId, days);
   }
 
-  history(
-    licenseId: string,
-    learnerId: string,
-    options: { type?: TransactionType; cursor?: string; limit: number },
-  ): HistoryPage {
+  history(licenseId: string, learnerId: string, options: HistoryQuery): HistoryPage {
     return history(this.#ctx.db, licenseId, learnerId, options);
   }
 

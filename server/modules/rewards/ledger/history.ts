@@ -1,6 +1,6 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
 import type { Db } from '../../../db/client.js';
-import type { HistoryPage, TransactionType } from '../contract.js';
+import type { HistoryPage, HistoryQuery } from '../contract.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { rewardTransactions } from '../schema.js';
 import { transactionView } from './postings.js';
@@ -13,7 +13,7 @@ export function history(
   db: Db,
   licenseId: string,
   learnerId: string,
-  options: { type?: TransactionType; cursor?: string; limit: number },
+  options: HistoryQuery,
 ): HistoryPage {
   const after = options.cursor ? decodeCursor(options.cursor, 1) : undefined;
   const keyset = after && { at: new Date(after.keys[0]!), id: after.id };

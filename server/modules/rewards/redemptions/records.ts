@@ -3,9 +3,9 @@ import type { Db, Tx } from '../../../db/client.js';
 import { ApiError } from '../../../errors.js';
 import { enqueueEvents } from '../../outbox/service.js';
 import type {
+  OperatorRedemptionQuery,
   RedemptionEvent,
   RedemptionEventType,
-  RedemptionStatus,
   RedemptionView,
 } from '../contract.js';
 import { rewardRedemptions } from '../schema.js';
@@ -17,11 +17,8 @@ import { rewardRedemptions } from '../schema.js';
 
 export type RedemptionRow = typeof rewardRedemptions.$inferSelect;
 
-export interface RedemptionFilter {
-  learnerId?: string;
-  status?: RedemptionStatus;
-  limit?: number;
-}
+/** Which redemptions to list: the operator's query, every part optional (50 by default). */
+export type RedemptionFilter = Partial<OperatorRedemptionQuery>;
 
 export function redemptionView(row: RedemptionRow): RedemptionView {
   return {
