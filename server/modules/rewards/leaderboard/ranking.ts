@@ -9,6 +9,7 @@ import { compare, scoreColumns, type ScoreRow } from './scores.js';
  * memory by the caller.
  */
 
+/** Names and opt-outs of the given learners, 500 ids a query (SQLite's variable limit). */
 export function displayNames(
   db: Db,
   licenseId: string,
@@ -36,6 +37,7 @@ export function displayNames(
   return names;
 }
 
+/** The learner's positive score in the period, if any. */
 export function scoreOf(
   db: Db,
   licenseId: string,
