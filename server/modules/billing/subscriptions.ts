@@ -8,13 +8,8 @@ import { learners } from '../learners/schema.js';
 import type { Learner } from '../learners/service.js';
 import { generateId } from '../../lib/ids.js';
 import type { LicenseService } from '../licenses/service.js';
-import type { CheckoutRequest, Priced } from '../payments/pricing.js';
-import type {
-  CheckoutSession,
-  EventEffect,
-  Product,
-  StripeEventHandler,
-} from '../payments/products.js';
+import type { CheckoutRequest, CheckoutSession } from '../payments/contract.js';
+import type { EventEffect, Priced, Product, StripeEventHandler } from '../payments/products.js';
 import type { PlanCatalog } from './catalog.js';
 import type { Plan, PlanPrice } from './plans.js';
 import {
@@ -216,7 +211,7 @@ export class SubscriptionService {
             {
               licenseId: paidBy.licenseId,
               learnerId: paidBy.learnerId,
-              plan: { id: planId, name: planName, interval },
+              tier: { id: planId, name: planName, interval },
               subscriptionId: sub.id,
               invoice,
             },
