@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, max, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
@@ -7,10 +7,12 @@ import type { Env } from './env.js';
 import { KeyedLock } from './lib/keyed-lock.js';
 import { stripeEndpointOf } from './lib/stripe-endpoint.js';
 import { BillingService } from './modules/billing/service.js';
+import type { RewardUnlocks } from './modules/billing/dependencies.js';
 import { EmbedConfigService } from './modules/embed/service.js';
 import { learners as learnerRows } from './modules/learners/schema.js';
 import { LearnerService } from './modules/learners/service.js';
 import { enqueueEvents } from './modules/outbox/service.js';
+import { rewardFeatureGrants } from './modules/rewards/schema.js';
 import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
@@ -96,6 +98,29 @@ const learnerDirectory: LearnerDirectory = {
       .get(),
 };
 
+/** Reward unlocks as billing's feature cache reads them. */
+function rewardUnlocks(db: Db, rewards: RewardsService): RewardUnlocks {
+  // Prepared on first use, so a server whose migrations are pending still starts.
+  let newestGrant: ReturnType<typeof prepareNewestGrant> | undefined;
+  const prepareNewestGrant = () =>
+    db
+      .select({ id: max(rewardFeatureGrants.id) })
+      .from(rewardFeatureGrants)
+      .where(
+        and(
+          eq(rewardFeatureGrants.licenseId, sql.placeholder('licenseId')),
+          eq(rewardFeatureGrants.learnerId, sql.placeholder('learnerId')),
+        ),
+      )
+      .prepare();
+  return {
+    activeFeatures: (licenseId, learnerId) =>
+      rewards.redemptions.activeFeatures(licenseId, learnerId),
+    newestGrant: (licenseId, learnerId) =>
+      (newestGrant ??= prepareNewestGrant()).get({ licenseId, learnerId })?.id ?? 0,
+  };
+}
+
 export function createServices(options: {
   config: AppConfig;
   database: Database_;
@@ -123,6 +148,8 @@ export function createServices(options: {
     (stripeSecretKey
       ? new Stripe(stripeSecretKey, stripeApiUrl ? stripeEndpointOf(stripeApiUrl) : {})
       : null);
+  // A checkout and a subscription change of one learner run one after the other.
+  const learnerLock = new KeyedLock();
   const payments = new PaymentService({
     db,
     clock,
@@ -132,7 +159,7 @@ export function createServices(options: {
     secrets: licenses.secrets,
     learners: learnerDirectory,
     events: { enqueueIn: enqueueEvents },
-    lock: new KeyedLock(),
+    lock: learnerLock,
     rewards: purchaseRewards(() => rewards.ledger, learnerDirectory),
   });
   const rewards = new RewardsService(db, clock);
@@ -161,8 +188,10 @@ export function createServices(options: {
       stripe,
       logger: options.logger,
       licenses,
+      learners: learnerDirectory,
       payments,
-      rewards,
+      rewards: rewardUnlocks(db, rewards),
+      lock: learnerLock,
     }),
     marketplace: new MarketplaceService({
       db,
