@@ -1,18 +1,25 @@
 import path from 'node:path';
+import { and, eq, max, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
 import type { Env } from './env.js';
+import { KeyedLock } from './lib/keyed-lock.js';
 import { stripeEndpointOf } from './lib/stripe-endpoint.js';
 import { BillingService } from './modules/billing/service.js';
+import type { RewardUnlocks } from './modules/billing/dependencies.js';
 import { EmbedConfigService } from './modules/embed/service.js';
+import { learners as learnerRows } from './modules/learners/schema.js';
 import { LearnerService } from './modules/learners/service.js';
+import { enqueueEvents } from './modules/outbox/service.js';
+import { rewardFeatureGrants } from './modules/rewards/schema.js';
 import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
 import { LicenseService } from './modules/licenses/service.js';
 import { courseProduct } from './modules/marketplace/product.js';
 import { MarketplaceService } from './modules/marketplace/service.js';
+import type { LearnerDirectory } from './modules/payments/dependencies.js';
 import { purchaseRewards } from './modules/payments/rewards.js';
 import { PaymentService } from './modules/payments/service.js';
 import { WebhookService } from './modules/webhooks/service.js';
@@ -79,6 +86,45 @@ export interface Services {
   close(): void;
 }
 
+/*
+ * Adapters from what payments and billing ask of other modules (their `dependencies.ts`) to
+ * those modules. Where a module offers no such call yet, the adapter reads its table here, so
+ * that payments and billing themselves read no other module's tables.
+ */
+
+/** Learners by license and id, inside the caller's transaction when given one. */
+const learnerDirectory: LearnerDirectory = {
+  find: (db, licenseId, learnerId) =>
+    db
+      .select({ id: learnerRows.id, subject: learnerRows.subject, name: learnerRows.name })
+      .from(learnerRows)
+      .where(and(eq(learnerRows.id, learnerId), eq(learnerRows.licenseId, licenseId)))
+      .get(),
+};
+
+/** Reward unlocks as billing's feature cache reads them. */
+function rewardUnlocks(db: Db, rewards: RewardsService): RewardUnlocks {
+  // Prepared on first use, so a server whose migrations are pending still starts.
+  let newestGrant: ReturnType<typeof prepareNewestGrant> | undefined;
+  const prepareNewestGrant = () =>
+    db
+      .select({ id: max(rewardFeatureGrants.id) })
+      .from(rewardFeatureGrants)
+      .where(
+        and(
+          eq(rewardFeatureGrants.licenseId, sql.placeholder('licenseId')),
+          eq(rewardFeatureGrants.learnerId, sql.placeholder('learnerId')),
+        ),
+      )
+      .prepare();
+  return {
+    activeFeatures: (licenseId, learnerId) =>
+      rewards.redemptions.activeFeatures(licenseId, learnerId),
+    newestGrant: (licenseId, learnerId) =>
+      (newestGrant ??= prepareNewestGrant()).get({ licenseId, learnerId })?.id ?? 0,
+  };
+}
+
 export function createServices(options: {
   config: AppConfig;
   database: Database_;
@@ -110,6 +156,8 @@ export function createServices(options: {
     (stripeSecretKey
       ? new Stripe(stripeSecretKey, stripeApiUrl ? stripeEndpointOf(stripeApiUrl) : {})
       : null);
+  // A checkout and a subscription change of one learner run one after the other.
+  const learnerLock = new KeyedLock();
   const payments = new PaymentService({
     db,
     clock,
@@ -117,7 +165,10 @@ export function createServices(options: {
     webhookSecret: options.config.stripeWebhookSecret,
     logger: options.logger,
     secrets: licenses.secrets,
-    rewards: purchaseRewards(() => rewards.ledger),
+    learners: learnerDirectory,
+    events: { enqueueIn: enqueueEvents },
+    lock: learnerLock,
+    rewards: purchaseRewards(() => rewards.ledger, learnerDirectory),
   });
   const rewards = new RewardsService(db, clock);
   let closed = false;
@@ -146,8 +197,10 @@ export function createServices(options: {
       stripe,
       logger: options.logger,
       licenses,
+      learners: learnerDirectory,
       payments,
-      rewards,
+      rewards: rewardUnlocks(db, rewards),
+      lock: learnerLock,
     }),
     marketplace: new MarketplaceService({
       db,

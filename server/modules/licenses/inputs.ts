@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { featureCatalog, type FeatureKey } from '../billing/plans.js';
+import { featureCatalog, type FeatureKey } from '../billing/contract.js';
 import { usageMetricNames, type UsageMetric } from '../usage/metrics.js';
 import { InvalidOriginPattern, normalizeOriginPattern } from './origins.js';
 import { PLAN_PATTERN } from './plans.js';

@@ -1,4 +1,5 @@
-import { defaultPlans, type FeatureKey } from '../billing/plans.js';
+import type { FeatureKey } from '../billing/contract.js';
+import { defaultTiers } from '../billing/tiers.js';
 import { usageMetricNames, type LimitRule, type UsageMetric } from '../usage/metrics.js';
 import type { License } from './schema.js';
 
@@ -17,7 +18,7 @@ export interface PlanPolicy {
 }
 
 const featuresOf = (id: string): FeatureKey[] => [
-  ...(defaultPlans.find((p) => p.id === id)?.features ?? []),
+  ...(defaultTiers.find((t) => t.id === id)?.features ?? []),
 ];
 
 const hard = (max: number | null): LimitRule => ({ max, enforcement: 'hard' });
