@@ -2,7 +2,7 @@ import { SignJWT } from 'jose';
 import { presets } from '../themes/presets.js';
 import type { Theme } from '../themes/tokens.js';
 import type { Db } from '../server/db/client.js';
-import { defaultPlans } from '../server/modules/billing/plans.js';
+import { defaultTiers } from '../server/modules/billing/tiers.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../server/modules/learners/tokens.js';
 import { keyWithBody } from '../server/modules/licenses/keys.js';
 import {
@@ -100,7 +100,7 @@ function seedStudio(db: Db, clock: Clock, origins: string[], secrets: SecretBox 
     mode: 'test',
     publishableKey: studioKeys.publishable,
     allowedOrigins: origins,
-    features: [...defaultPlans.find((p) => p.id === 'pro')!.features],
+    features: [...defaultTiers.find((t) => t.id === 'pro')!.features],
     limits: { api_requests: 1_000_000, active_learners: 1_000 },
     locale: 'en',
     currency: 'EUR',

@@ -1,6 +1,6 @@
 import { SignJWT } from 'jose';
 import type { Db } from '../server/db/client.js';
-import { defaultPlans } from '../server/modules/billing/plans.js';
+import { defaultTiers } from '../server/modules/billing/tiers.js';
 import { learners, type LearnerRole } from '../server/modules/learners/schema.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../server/modules/learners/tokens.js';
 import { keyWithBody } from '../server/modules/licenses/keys.js';
@@ -63,7 +63,7 @@ export const demoLearners: readonly DemoLearner[] = [
   },
 ];
 
-const enterpriseFeatures = defaultPlans.find((p) => p.id === 'enterprise')!.features;
+const enterpriseFeatures = defaultTiers.find((t) => t.id === 'enterprise')!.features;
 
 /**
  * A learner token for a demo learner, signed the way a customer's backend would sign one:

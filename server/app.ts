@@ -5,10 +5,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { appliedMigrationCount, shippedMigrationCount } from './db/client.js';
+import { appliedMigrationCount, isDatabaseBusy, shippedMigrationCount } from './db/client.js';
 import { docsRoutes } from './docs/routes.js';
 import { ApiError, PROBLEM_CONTENT_TYPE } from './errors.js';
+import { guardAuthFailures } from './middleware/auth-failures.js';
 import { apiCors } from './middleware/cors.js';
+import { limitJsonDepth } from './middleware/json-depth.js';
 import { requestLog } from './middleware/logging.js';
 import { billingAdminRoutes } from './modules/billing/admin-routes.js';
 import { billingMeRoutes } from './modules/billing/me-routes.js';
@@ -27,9 +29,8 @@ import { adminTicketRoutes } from './modules/support/admin-routes.js';
 import { supportRoutes } from './modules/support/routes.js';
 import { themeRoutes } from './modules/themes/routes.js';
 import { usageRoutes } from './modules/usage/routes.js';
-import { rewardAdminRoutes } from './modules/rewards/admin-routes.js';
-import { rewardRoutes } from './modules/rewards/routes.js';
-import { securitySchemes } from './openapi.js';
+import { rewardAdminRoutes, rewardRoutes } from './modules/rewards/routes.js';
+import { documentServers, securitySchemes, withOperationIds } from './openapi.js';
 import { createRouter } from './router.js';
 import type { Services } from './services.js';
 import type { AppEnv } from './types.js';
@@ -75,6 +76,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     c.res.headers.set('X-Content-Type-Options', 'nosniff');
   });
   app.use('/v1/*', apiCors);
+  app.use('/v1/*', guardAuthFailures);
   const tooLarge = () => {
     throw new ApiError(
       'payload_too_large',
@@ -97,6 +99,7 @@ export function createApp(services: Services, options: AppOptions = {}) {
     if (length !== undefined && Number(length) > services.config.bodyLimitBytes) tooLarge();
     return next();
   });
+  app.use('/v1/*', limitJsonDepth);
 
   app.use('*', async (_c, next) => {
     try {
@@ -159,16 +162,24 @@ export function createApp(services: Services, options: AppOptions = {}) {
   for (const [name, scheme] of Object.entries(securitySchemes)) {
     app.openAPIRegistry.registerComponent('securitySchemes', name, scheme);
   }
-  app.doc31('/v1/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Liberation Kit API',
-      version: '1',
-      description:
-        'Licensing, theming, payments, marketplace and rewards for the Liberation Kit widgets. ' +
-        'Errors are RFC 9457 problem+json with a stable `code`.',
-    },
-  });
+  app.get('/v1/openapi.json', (c) =>
+    c.json(
+      withOperationIds(
+        app.getOpenAPI31Document({
+          openapi: '3.1.0',
+          info: {
+            title: 'Liberation Kit API',
+            version: '1',
+            description:
+              'Licensing, theming, payments, marketplace and rewards for the Liberation Kit widgets. ' +
+              'Errors are RFC 9457 problem+json with a stable `code` (and, for some codes, a `reason`), ' +
+              'listed at /docs/problems.',
+          },
+          servers: documentServers,
+        }),
+      ),
+    ),
+  );
   app.route('/docs', docsRoutes);
 
   if (options.kitDir) {
@@ -199,6 +210,16 @@ export function createApp(services: Services, options: AppOptions = {}) {
   );
   app.onError((err, c) => {
     if (err instanceof ApiError) return problem(c, err);
+    if (isDatabaseBusy(err)) {
+      // Another process (the CLI, a backup) holds the write lock; nothing was written.
+      services.logger.warn({ err, requestId: c.get('requestId') }, 'database busy');
+      return problem(
+        c,
+        new ApiError('service_unavailable', 'The database is busy; retry in a moment.', {
+          headers: { 'Retry-After': '1' },
+        }),
+      );
+    }
     if (err instanceof HTTPException && err.status < 500) {
       // Hono's own refusals (malformed JSON, wrong content type) arrive here.
       const code = err.status === 415 ? 'unsupported_media_type' : 'bad_request';

@@ -83,6 +83,7 @@ const schema = z.object({
     .refine((list) => list.every(isAddressOrCidr), 'must be a comma-separated list of IPs or CIDRs')
     .optional(),
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
+  AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(30),
 });
 
 export type Env = {
@@ -117,6 +118,8 @@ export type Env = {
   /** Proxies whose `X-Forwarded-For` is believed; empty means the socket address is the client. */
   trustedProxies: string[];
   usageFlushIntervalMs: number;
+  /** Failed authentications per client address per minute before it is locked out; 0 = off. */
+  authFailureLimit: number;
 };
 
 export class EnvError extends Error {
@@ -176,6 +179,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     secretsKey: e.SECRETS_KEY,
     trustedProxies: e.TRUSTED_PROXIES ?? [],
     usageFlushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS,
+    authFailureLimit: e.AUTH_FAILURE_LIMIT,
   };
 }
 

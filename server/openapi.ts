@@ -1,5 +1,12 @@
 import { z } from '@hono/zod-openapi';
-import { errorCatalog } from './errors.js';
+import { errorCatalogEntries, type ErrorCode, type ErrorReason } from './errors.js';
+
+const catalog = errorCatalogEntries();
+/** Each code that carries reasons, with its reasons and what each means. */
+const reasonsByCode = Object.fromEntries(
+  catalog.flatMap(([code, { reasons }]) => (reasons ? [[code, reasons]] : [])),
+);
+const reasons = Object.values(reasonsByCode).flatMap((r) => Object.keys(r));
 
 /** Components shared by every module's route definitions. */
 export const ProblemSchema = z
@@ -8,7 +15,22 @@ export const ProblemSchema = z
     title: z.string(),
     status: z.number().int(),
     detail: z.string().optional(),
-    code: z.enum(Object.keys(errorCatalog) as [keyof typeof errorCatalog]),
+    code: z.enum(catalog.map(([code]) => code) as [ErrorCode, ...ErrorCode[]]).openapi({
+      description:
+        'The stable error code clients branch on; `type` links to its entry at /docs/problems.',
+      'x-enumDescriptions': Object.fromEntries(
+        catalog.map(([code, { description }]) => [code, description]),
+      ),
+    }),
+    reason: z
+      .enum(reasons as [ErrorReason, ...ErrorReason[]])
+      .optional()
+      .openapi({
+        description:
+          'For the codes that list reasons, which case this is: a closed set per code. ' +
+          '`x-reasons` maps each such code to its reasons and what each means (also at /docs/problems).',
+        'x-reasons': reasonsByCode,
+      }),
     requestId: z.string().optional(),
     instance: z.string().optional(),
     errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
@@ -84,3 +106,58 @@ export const tenantAdminSecurity: Record<string, string[]>[] = [
   { secretKey: [] },
   { publishableKey: [], learnerToken: [] },
 ];
+
+/** Where the API is: the origin that serves the document, whatever it is deployed as. */
+export const documentServers = [{ url: '/', description: 'The origin serving this document' }];
+
+const httpMethods = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+const pascal = (s: string) =>
+  s
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
+
+/**
+ * The operationId of an operation that names none: the method, then each path segment in
+ * PascalCase with parameters as `By<Name>`, leaving out the leading `/v1` every path shares.
+ * `GET /v1/rewards/wallet` is `getRewardsWallet`; `POST /v1/admin/licenses/{id}/suspend` is
+ * `postAdminLicensesByIdSuspend`. It depends on the operation alone, so adding a route never
+ * renames another; a clash fails the docs tests, and a route then names its own.
+ */
+export function operationIdFor(method: string, path: string): string {
+  const segments = path.split('/').filter(Boolean);
+  if (segments[0] === 'v1') segments.shift();
+  const words = segments.map((segment) => {
+    const param = /^\{(.+)\}$/.exec(segment);
+    return param ? `By${pascal(param[1]!)}` : pascal(segment);
+  });
+  return method.toLowerCase() + words.join('');
+}
+
+type PathItems = Record<string, Record<string, unknown>>;
+
+function named(items: PathItems): PathItems {
+  return Object.fromEntries(
+    Object.entries(items).map(([path, item]) => [
+      path,
+      Object.fromEntries(
+        Object.entries(item).map(([key, value]) =>
+          httpMethods.includes(key) && typeof value === 'object' && value !== null
+            ? [key, { operationId: operationIdFor(key, path), ...value }]
+            : [key, value],
+        ),
+      ),
+    ]),
+  );
+}
+
+/** The document with an operationId on every operation; ids routes set themselves are kept. */
+export function withOperationIds<D extends { paths?: object; webhooks?: object }>(doc: D): D {
+  return {
+    ...doc,
+    ...(doc.paths ? { paths: named(doc.paths as PathItems) } : {}),
+    ...(doc.webhooks ? { webhooks: named(doc.webhooks as PathItems) } : {}),
+  };
+}

@@ -1,19 +1,26 @@
 import path from 'node:path';
+import { and, eq, max, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
 import type { Env } from './env.js';
+import { KeyedLock } from './lib/keyed-lock.js';
 import { stripeEndpointOf } from './lib/stripe-endpoint.js';
-import { defaultPlans } from './modules/billing/plans.js';
 import { BillingService } from './modules/billing/service.js';
+import { defaultTiers } from './modules/billing/tiers.js';
+import type { RewardUnlocks } from './modules/billing/dependencies.js';
 import { EmbedConfigService } from './modules/embed/service.js';
+import { learners as learnerRows } from './modules/learners/schema.js';
 import { LearnerService } from './modules/learners/service.js';
+import { enqueueEvents } from './modules/outbox/service.js';
+import { rewardFeatureGrants } from './modules/rewards/schema.js';
 import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
 import { LicenseService } from './modules/licenses/service.js';
 import { courseProduct } from './modules/marketplace/product.js';
 import { MarketplaceService } from './modules/marketplace/service.js';
+import type { LearnerDirectory } from './modules/payments/dependencies.js';
 import { purchaseRewards } from './modules/payments/rewards.js';
 import { PaymentService } from './modules/payments/service.js';
 import { WebhookService } from './modules/webhooks/service.js';
@@ -21,6 +28,7 @@ import { SupportService } from './modules/support/service.js';
 import { ThemeService } from './modules/themes/service.js';
 import { UsageMeter } from './modules/usage/meter.js';
 import { RateLimits } from './modules/usage/rate-limit.js';
+import { AuthFailures } from './middleware/auth-failures.js';
 
 /** The only source of "now" on the server; tests hand in a fixed or steppable clock. */
 export interface Clock {
@@ -37,6 +45,7 @@ export type AppConfig = Pick<Env, 'bodyLimitBytes' | 'licenseCacheTtlMs' | 'stri
       | 'operatorToken'
       | 'trustedProxies'
       | 'usageFlushIntervalMs'
+      | 'authFailureLimit'
       | 'stripeSecretKey'
       | 'stripeWebhookSecret'
       | 'stripeApiUrl'
@@ -60,6 +69,8 @@ export interface Services {
   learners: LearnerService;
   usage: UsageMeter;
   rateLimits: RateLimits;
+  /** Failed authentications per client address (see `AUTH_FAILURE_LIMIT`). */
+  authFailures: AuthFailures;
   support: SupportService;
   rewards: RewardsService;
   themes: ThemeService;
@@ -74,6 +85,45 @@ export interface Services {
   marketplace: MarketplaceService;
   /** Writes pending usage and stops timers. Call during shutdown, before closing the database. */
   close(): void;
+}
+
+/*
+ * Adapters from what payments and billing ask of other modules (their `dependencies.ts`) to
+ * those modules. Where a module offers no such call yet, the adapter reads its table here, so
+ * that payments and billing themselves read no other module's tables.
+ */
+
+/** Learners by license and id, inside the caller's transaction when given one. */
+const learnerDirectory: LearnerDirectory = {
+  find: (db, licenseId, learnerId) =>
+    db
+      .select({ id: learnerRows.id, subject: learnerRows.subject, name: learnerRows.name })
+      .from(learnerRows)
+      .where(and(eq(learnerRows.id, learnerId), eq(learnerRows.licenseId, licenseId)))
+      .get(),
+};
+
+/** Reward unlocks as billing's feature cache reads them. */
+function rewardUnlocks(db: Db, rewards: RewardsService): RewardUnlocks {
+  // Prepared on first use, so a server whose migrations are pending still starts.
+  let newestGrant: ReturnType<typeof prepareNewestGrant> | undefined;
+  const prepareNewestGrant = () =>
+    db
+      .select({ id: max(rewardFeatureGrants.id) })
+      .from(rewardFeatureGrants)
+      .where(
+        and(
+          eq(rewardFeatureGrants.licenseId, sql.placeholder('licenseId')),
+          eq(rewardFeatureGrants.learnerId, sql.placeholder('learnerId')),
+        ),
+      )
+      .prepare();
+  return {
+    activeFeatures: (licenseId, learnerId) =>
+      rewards.redemptions.activeFeatures(licenseId, learnerId),
+    newestGrant: (licenseId, learnerId) =>
+      (newestGrant ??= prepareNewestGrant()).get({ licenseId, learnerId })?.id ?? 0,
+  };
 }
 
 export function createServices(options: {
@@ -97,12 +147,18 @@ export function createServices(options: {
   });
   const themes = new ThemeService(db, clock, options.config.licenseCacheTtlMs);
   const rateLimits = new RateLimits({ trustedProxies: options.config.trustedProxies ?? [], clock });
+  const authFailures = new AuthFailures({
+    limitPerMinute: options.config.authFailureLimit ?? 0,
+    clock,
+  });
   const { stripeSecretKey, stripeApiUrl } = options.config;
   const stripe =
     options.stripe ??
     (stripeSecretKey
       ? new Stripe(stripeSecretKey, stripeApiUrl ? stripeEndpointOf(stripeApiUrl) : {})
       : null);
+  // A checkout and a subscription change of one learner run one after the other.
+  const learnerLock = new KeyedLock();
   const payments = new PaymentService({
     db,
     clock,
@@ -110,7 +166,10 @@ export function createServices(options: {
     webhookSecret: options.config.stripeWebhookSecret,
     logger: options.logger,
     secrets: licenses.secrets,
-    rewards: purchaseRewards(() => rewards.ledger),
+    learners: learnerDirectory,
+    events: { enqueueIn: enqueueEvents },
+    lock: learnerLock,
+    rewards: purchaseRewards(() => rewards.ledger, learnerDirectory),
   });
   const rewards = new RewardsService(db, clock);
   let closed = false;
@@ -126,11 +185,12 @@ export function createServices(options: {
       clock,
       licenses,
       usage,
-      tierFeatures: (tier) => defaultPlans.find((p) => p.id === tier)?.features ?? [],
+      tierFeatures: (tier) => defaultTiers.find((t) => t.id === tier)?.features ?? [],
     }),
     learners: new LearnerService(db, clock, licenses),
     usage,
     rateLimits,
+    authFailures,
     support: new SupportService(db, clock),
     rewards,
     themes,
@@ -144,8 +204,10 @@ export function createServices(options: {
       stripe,
       logger: options.logger,
       licenses,
+      learners: learnerDirectory,
       payments,
-      rewards,
+      rewards: rewardUnlocks(db, rewards),
+      lock: learnerLock,
     }),
     marketplace: new MarketplaceService({
       db,

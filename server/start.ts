@@ -10,7 +10,12 @@ import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { createApp, type App } from './app.js';
-import { applyMigrations, openDatabase, type Database_ } from './db/client.js';
+import {
+  applyMigrations,
+  JOURNAL_SIZE_LIMIT_BYTES,
+  openDatabase,
+  type Database_,
+} from './db/client.js';
 import { EnvError, loadEnv, type Env } from './env.js';
 import { loadSecretBox, type SecretBox } from './modules/licenses/secrets.js';
 import { createServices, type AppConfig, type Services } from './services.js';
@@ -72,7 +77,18 @@ export function readEnvOrExit(read: () => Env = loadEnv): Env {
 /** Opens and migrates the database, builds the services and serves the API and the kit. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { env, logger } = options;
-  const database = openDatabase(env.databaseFile);
+  const database = openDatabase(env.databaseFile, {
+    busyTimeoutMs: 0,
+    onCheckpoint: ({ walBytes, walPages, checkpointedPages }) => {
+      // Past twice the limit, a checkpoint could not catch up: some reader holds an old snapshot.
+      if (walBytes > 2 * JOURNAL_SIZE_LIMIT_BYTES) {
+        logger.warn(
+          { walBytes, walPages, checkpointedPages },
+          'SQLite WAL is not shrinking: a long-running read transaction is pinning it',
+        );
+      }
+    },
+  });
   applyMigrations(database);
   const secrets = loadSecretBox(env);
   await options.prepare?.({ database, secrets });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planProduct } from '../../server/modules/payments/pricing.js';
+import { planProduct } from './fixtures/one-off-plans.js';
 import { dump, expectProblem, learnerHeaders, signToken } from '../fixtures/harness.js';
 import {
   checkout,

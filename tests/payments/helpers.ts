@@ -14,6 +14,11 @@ export class DroppingHttpClient extends Stripe.HttpClient {
   /** Answers still to lose, for POSTs whose path starts with `dropPath`. */
   drop = 0;
   dropPath = '/v1/payment_intents';
+  /**
+   * When set, `<method> <path>` as each request is sent and `answered <method> <path>` as its
+   * answer arrives, in order.
+   */
+  log: string[] | null = null;
 
   override getClientName(): string {
     return 'dropping';
@@ -22,8 +27,10 @@ export class DroppingHttpClient extends Stripe.HttpClient {
   override async makeRequest(
     ...args: Parameters<ReturnType<typeof Stripe.createNodeHttpClient>['makeRequest']>
   ) {
-    const response = await this.#inner.makeRequest(...args);
     const [, , requestPath, method] = args;
+    this.log?.push(`${method} ${requestPath}`);
+    const response = await this.#inner.makeRequest(...args);
+    this.log?.push(`answered ${method} ${requestPath}`);
     if (this.drop > 0 && method === 'POST' && requestPath.startsWith(this.dropPath)) {
       this.drop -= 1;
       await response.toJSON();

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planProduct } from '../../server/modules/payments/pricing.js';
+import { planProduct } from './fixtures/one-off-plans.js';
 import { dump, expectProblem } from '../fixtures/harness.js';
 import {
   checkout,

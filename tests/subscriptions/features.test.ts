@@ -42,8 +42,8 @@ describe('the feature cache', () => {
       },
     };
   }
-  const pro: Entitlement = { tier: 'pro', planFeatures: ['certificates'], rewards: [] };
-  const free: Entitlement = { tier: 'free', planFeatures: ['course_catalog'], rewards: [] };
+  const pro: Entitlement = { tier: 'pro', tierFeatures: ['certificates'], rewards: [] };
+  const free: Entitlement = { tier: 'free', tierFeatures: ['course_catalog'], rewards: [] };
 
   it('reads a learner once per five minutes', () => {
     const t = setup(pro);
@@ -83,7 +83,7 @@ describe('the feature cache', () => {
   });
 
   it('refuses with service_unavailable when it knows nothing and the database fails', () => {
-    const t = setup({ tier: null, planFeatures: [], rewards: [] });
+    const t = setup({ tier: null, tierFeatures: [], rewards: [] });
     t.set(new Error('disk I/O error'));
     let thrown: unknown;
     try {
@@ -99,7 +99,7 @@ describe('the feature cache', () => {
     const until = new Date(Date.parse('2030-01-15T12:30:00.000Z')).toISOString();
     const t = setup({
       tier: 'free',
-      planFeatures: ['course_catalog'],
+      tierFeatures: ['course_catalog'],
       rewards: [
         { feature: 'offline_downloads', until },
         { feature: 'course_catalog', until },

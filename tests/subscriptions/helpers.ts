@@ -1,6 +1,6 @@
 import { jsonInit } from '../fixtures/harness.js';
 import { checkout, type learnerOf, type PaymentsHarness } from '../payments/helpers.js';
-import type { SubscriptionView } from '../../server/modules/billing/subscriptions.js';
+import type { SubscriptionView } from '../../server/modules/billing/contract.js';
 
 export { learnerOf, startPayments, type PaymentsHarness } from '../payments/helpers.js';
 

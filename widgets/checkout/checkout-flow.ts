@@ -1,6 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { CheckoutRequest } from '../../server/modules/payments/pricing.js';
-import type { CheckoutSession } from '../../server/modules/payments/products.js';
+import type { CheckoutRequest, CheckoutSession } from '../../server/modules/payments/contract.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import type { EmbedConfig } from '../internal/config-store.js';
 import type { Theme } from '../internal/theme.js';

@@ -3,8 +3,8 @@ import type {
   LeaderboardEntry,
   LeaderboardPage,
   LeaderboardScope,
-} from '../../server/modules/rewards/leaderboard.js';
-import type { LeaderboardWindow } from '../../server/modules/rewards/periods.js';
+  LeaderboardWindow,
+} from '../../server/modules/rewards/contract.js';
 import { viewMessages } from './leaderboard-view.messages.js';
 
 export { leaderboardViewStyles } from './leaderboard-view.styles.js';

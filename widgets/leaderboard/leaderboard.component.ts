@@ -2,8 +2,8 @@ import { html, type PropertyValues, type TemplateResult } from 'lit';
 import type {
   LeaderboardPage,
   LeaderboardScope,
-} from '../../server/modules/rewards/leaderboard.js';
-import type { LeaderboardWindow } from '../../server/modules/rewards/periods.js';
+  LeaderboardWindow,
+} from '../../server/modules/rewards/contract.js';
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';

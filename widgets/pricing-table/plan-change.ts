@@ -1,9 +1,10 @@
 import { css, html, nothing, render, type TemplateResult } from 'lit';
-import type { Plan, PlanPrice } from '../../server/modules/billing/plans.js';
 import type {
   ChangePreview,
   SubscriptionView,
-} from '../../server/modules/billing/subscriptions.js';
+  Tier as Plan,
+  TierPrice as PlanPrice,
+} from '../../server/modules/billing/contract.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import type { Catalog } from '../internal/i18n.js';
 import { formatMoney } from '../internal/i18n.js';

@@ -1,7 +1,7 @@
 import { expect } from '@esm-bundle/chai';
 import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
 import { sendKeys } from '@web/test-runner-commands';
-import type { SubscriptionView } from '../../server/modules/billing/subscriptions.js';
+import type { SubscriptionView } from '../../server/modules/billing/contract.js';
 import {
   LxCheckoutErrorEvent,
   register as registerCheckout,

@@ -1,5 +1,5 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
-import type { RedemptionView, RewardItemView } from '../../server/modules/rewards/redemptions.js';
+import type { RedemptionView, RewardItemView } from '../../server/modules/rewards/contract.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import { LxRedeemEvent } from './redeem.event.js';
 import { redeemMessages } from './redeem-flow.messages.js';

@@ -1,6 +1,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { RedemptionView, RewardItemView } from '../../server/modules/rewards/redemptions.js';
-import type { TransactionView } from '../../server/modules/rewards/ledger.js';
+import type {
+  RedemptionView,
+  RewardItemView,
+  TransactionView,
+} from '../../server/modules/rewards/contract.js';
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';

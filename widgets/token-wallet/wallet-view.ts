@@ -1,6 +1,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { TransactionView } from '../../server/modules/rewards/ledger.js';
-import type { RedemptionView, RewardItemView } from '../../server/modules/rewards/redemptions.js';
+import type {
+  RedemptionView,
+  RewardItemView,
+  TransactionView,
+} from '../../server/modules/rewards/contract.js';
 import { viewMessages } from './wallet-view.messages.js';
 
 export { walletViewStyles } from './wallet-view.styles.js';

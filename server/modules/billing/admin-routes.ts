@@ -4,56 +4,33 @@ import { jsonResponse, pathParam, problemResponses } from '../../openapi.js';
 import { existingLicense, LicenseParam, operatorRoute } from '../../operator-routes.js';
 import { createRouter } from '../../router.js';
 import type { AppEnv } from '../../types.js';
-import { Subscription } from './me-routes.js';
-import { PlanOverrideInput } from './plans.js';
-import { PlanSchema } from './routes.js';
+import { LicenseTiers, SubscriptionView, SyncedPrice, TierOverrideInput } from './contract.js';
 
 const common = operatorRoute('Admin: billing');
 
-const StoredPlan = PlanSchema.omit({ current: true });
-
-const PlansAnswer = z
-  .object({
-    overridden: z.boolean().openapi({ description: 'False: the license offers the default tiers' }),
-    plans: z.array(StoredPlan),
-    updatedAt: z.string().nullable(),
-  })
-  .openapi('LicensePlans');
-
-const SyncedPrice = z
-  .object({
-    planId: z.string(),
-    interval: z.enum(['month', 'year']),
-    currency: z.string().length(3),
-    amount: z.number().int(),
-    productId: z.string(),
-    priceId: z.string(),
-  })
-  .openapi('SyncedPrice');
-
-function answer<E extends AppEnv>(c: Context<E>, licenseId: string) {
-  const billing = c.get('services').billing.plans;
-  const override = billing.override(licenseId);
+function answer<E extends AppEnv>(c: Context<E>, licenseId: string): LicenseTiers {
+  const catalog = c.get('services').billing.tiers;
+  const override = catalog.override(licenseId);
   return {
     overridden: override !== null,
-    plans: override?.plans ?? billing.plans(licenseId),
+    plans: override?.tiers ?? catalog.list(licenseId),
     updatedAt: override?.updatedAt ?? null,
   };
 }
 
-const getPlans = createRoute({
+const getTiers = createRoute({
   ...common,
   method: 'get',
   path: '/{licenseId}/plans',
   summary: "A license's tiers",
   request: { params: LicenseParam },
   responses: {
-    200: jsonResponse(PlansAnswer, 'The tiers'),
+    200: jsonResponse(LicenseTiers, 'The tiers'),
     ...problemResponses(401, 404, 503),
   },
 });
 
-const putPlans = createRoute({
+const putTiers = createRoute({
   ...common,
   method: 'put',
   path: '/{licenseId}/plans',
@@ -64,22 +41,22 @@ const putPlans = createRoute({
     'or `POST …/plans/sync`.',
   request: {
     params: LicenseParam,
-    body: { content: { 'application/json': { schema: PlanOverrideInput } }, required: true },
+    body: { content: { 'application/json': { schema: TierOverrideInput } }, required: true },
   },
   responses: {
-    200: jsonResponse(PlansAnswer, 'The tiers now offered'),
+    200: jsonResponse(LicenseTiers, 'The tiers now offered'),
     ...problemResponses(400, 401, 404, 503),
   },
 });
 
-const deletePlans = createRoute({
+const deleteTiers = createRoute({
   ...common,
   method: 'delete',
   path: '/{licenseId}/plans',
   summary: 'Go back to the default tiers',
   request: { params: LicenseParam },
   responses: {
-    200: jsonResponse(PlansAnswer, 'The tiers now offered'),
+    200: jsonResponse(LicenseTiers, 'The tiers now offered'),
     ...problemResponses(401, 404, 503),
   },
 });
@@ -109,33 +86,33 @@ const learnerSubscriptions = createRoute({
     params: LicenseParam.extend({ learnerId: pathParam('learnerId') }),
   },
   responses: {
-    200: jsonResponse(z.object({ subscriptions: z.array(Subscription) }), 'Subscriptions'),
+    200: jsonResponse(z.object({ subscriptions: z.array(SubscriptionView) }), 'Subscriptions'),
     ...problemResponses(401, 404, 503),
   },
 });
 
 export const billingAdminRoutes = createRouter()
-  .openapi(getPlans, (c) => {
+  .openapi(getTiers, (c) => {
     const id = existingLicense(c, c.req.valid('param').licenseId);
     return c.json(answer(c, id), 200);
   })
-  .openapi(putPlans, (c) => {
+  .openapi(putTiers, (c) => {
     const id = existingLicense(c, c.req.valid('param').licenseId);
-    c.get('services').billing.plans.setOverride(id, c.req.valid('json'));
+    c.get('services').billing.tiers.setOverride(id, c.req.valid('json'));
     return c.json(answer(c, id), 200);
   })
-  .openapi(deletePlans, (c) => {
+  .openapi(deleteTiers, (c) => {
     const id = existingLicense(c, c.req.valid('param').licenseId);
-    c.get('services').billing.plans.clearOverride(id);
+    c.get('services').billing.tiers.clearOverride(id);
     return c.json(answer(c, id), 200);
   })
   .openapi(syncPrices, async (c) => {
     const id = existingLicense(c, c.req.valid('param').licenseId);
-    const prices = await c.get('services').billing.plans.syncPrices(id);
+    const prices = await c.get('services').billing.tiers.syncPrices(id);
     return c.json(
       {
         prices: prices.map((p) => ({
-          planId: p.planId,
+          planId: p.tierId,
           interval: p.interval,
           currency: p.currency,
           amount: p.amount,

@@ -2,18 +2,19 @@ import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
-import { ApiError } from '../../errors.js';
+import { requireStripe, stripeError } from '../../lib/stripe.js';
 import { parseInput } from '../../router.js';
 import type { Clock } from '../../services.js';
-import { defaultPlans, PlanOverrideInput, plansOf, type Plan, type PlanPrice } from './plans.js';
-import { planOverrides, planStripePrices } from './schema.js';
+import { TierOverrideInput, type Tier, type TierPrice } from './contract.js';
+import { tierOverrides, tierStripePrices } from './schema.js';
+import { defaultTiers, tiersOf } from './tiers.js';
 
 /** How long a process keeps a license's tiers before reading them again. */
-export const PLAN_CACHE_TTL_MS = 30_000;
+export const TIER_CACHE_TTL_MS = 30_000;
 
 /** The Stripe objects that bill one tier at one price. */
-export interface StripePlanPrice {
-  planId: string;
+export interface StripeTierPrice {
+  tierId: string;
   interval: 'month' | 'year';
   currency: string;
   amount: number;
@@ -22,13 +23,13 @@ export interface StripePlanPrice {
 }
 
 /** Stripe product ids may be chosen; one per license and tier keeps them findable. */
-export function stripeProductId(licenseId: string, planId: string): string {
-  return `lx_${licenseId}_${planId}`;
+export function stripeProductId(licenseId: string, tierId: string): string {
+  return `lx_${licenseId}_${tierId}`;
 }
 
 /** The lookup key of the price currently billing a tier per interval in a currency. */
-export function stripeLookupKey(licenseId: string, planId: string, price: PlanPrice): string {
-  return `lx_${licenseId}_${planId}_${price.interval}_${price.currency.toLowerCase()}`;
+export function stripeLookupKey(licenseId: string, tierId: string, price: TierPrice): string {
+  return `lx_${licenseId}_${tierId}_${price.interval}_${price.currency.toLowerCase()}`;
 }
 
 function isMissing(error: unknown): boolean {
@@ -40,13 +41,13 @@ function isMissing(error: unknown): boolean {
  * products and prices. Prices are created, never changed: a new amount is a new Stripe price
  * that takes over the lookup key.
  */
-export class PlanCatalog {
+export class TierCatalog {
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #stripe: Stripe | null;
   readonly #logger: Logger;
   /** Tiers per license, read again after the TTL; this process's own changes drop them at once. */
-  readonly #cache = new Map<string, { plans: Plan[]; until: number }>();
+  readonly #cache = new Map<string, { tiers: Tier[]; until: number }>();
 
   readonly #onChange: (licenseId: string) => void;
 
@@ -66,53 +67,56 @@ export class PlanCatalog {
   }
 
   /**
-   * The license's tiers, in the order it shows them. Cached for {@link PLAN_CACHE_TTL_MS}:
+   * The license's tiers, in the order it shows them. Cached for {@link TIER_CACHE_TTL_MS}:
    * a change made by the CLI (another process) shows within that time.
    */
-  plans(licenseId: string): Plan[] {
+  list(licenseId: string): Tier[] {
     const now = this.#clock.now().getTime();
     const cached = this.#cache.get(licenseId);
-    if (cached && cached.until > now) return cached.plans;
+    if (cached && cached.until > now) return cached.tiers;
     const row = this.#db
-      .select({ plans: planOverrides.plans })
-      .from(planOverrides)
-      .where(eq(planOverrides.licenseId, licenseId))
+      .select({ tiers: tierOverrides.tiers })
+      .from(tierOverrides)
+      .where(eq(tierOverrides.licenseId, licenseId))
       .get();
-    const plans = row?.plans ?? defaultPlans;
+    const tiers = row?.tiers ?? defaultTiers;
     if (this.#cache.size >= 10_000) this.#cache.clear();
-    this.#cache.set(licenseId, { plans, until: now + PLAN_CACHE_TTL_MS });
-    return plans;
+    this.#cache.set(licenseId, { tiers, until: now + TIER_CACHE_TTL_MS });
+    return tiers;
   }
 
   /** The override, or null when the license offers the default tiers. */
-  override(licenseId: string): { plans: Plan[]; updatedAt: string } | null {
+  override(licenseId: string): { tiers: Tier[]; updatedAt: string } | null {
     const row = this.#db
       .select()
-      .from(planOverrides)
-      .where(eq(planOverrides.licenseId, licenseId))
+      .from(tierOverrides)
+      .where(eq(tierOverrides.licenseId, licenseId))
       .get();
-    return row ? { plans: row.plans, updatedAt: row.updatedAt.toISOString() } : null;
+    return row ? { tiers: row.tiers, updatedAt: row.updatedAt.toISOString() } : null;
   }
 
   /** Validates and stores a license's tiers, replacing any earlier override as a whole. */
-  setOverride(licenseId: string, input: unknown): Plan[] {
-    const plans = plansOf(parseInput(PlanOverrideInput, input));
+  setOverride(licenseId: string, input: unknown): Tier[] {
+    const tiers = tiersOf(parseInput(TierOverrideInput, input));
     const now = this.#clock.now();
     this.#db
-      .insert(planOverrides)
-      .values({ licenseId, plans, createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({ target: planOverrides.licenseId, set: { plans, updatedAt: now } })
+      .insert(tierOverrides)
+      .values({ licenseId, tiers, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({
+        target: tierOverrides.licenseId,
+        set: { tiers, updatedAt: now },
+      })
       .run();
     this.#cache.delete(licenseId);
     this.#onChange(licenseId);
-    return plans;
+    return tiers;
   }
 
   /** Back to the default tiers. Returns whether there was an override. */
   clearOverride(licenseId: string): boolean {
     const removed = this.#db
-      .delete(planOverrides)
-      .where(eq(planOverrides.licenseId, licenseId))
+      .delete(tierOverrides)
+      .where(eq(tierOverrides.licenseId, licenseId))
       .run().changes;
     this.#cache.delete(licenseId);
     this.#onChange(licenseId);
@@ -120,20 +124,20 @@ export class PlanCatalog {
   }
 
   /** The tier a Stripe price of this license bills, if it is one of ours. */
-  byPriceId(licenseId: string, priceId: string): StripePlanPrice | undefined {
+  byPriceId(licenseId: string, priceId: string): StripeTierPrice | undefined {
     return this.#db
       .select()
-      .from(planStripePrices)
-      .where(and(eq(planStripePrices.licenseId, licenseId), eq(planStripePrices.priceId, priceId)))
+      .from(tierStripePrices)
+      .where(and(eq(tierStripePrices.licenseId, licenseId), eq(tierStripePrices.priceId, priceId)))
       .get();
   }
 
   /** Every paid price of the license's tiers, created in Stripe where missing. */
-  async syncPrices(licenseId: string): Promise<StripePlanPrice[]> {
-    const synced: StripePlanPrice[] = [];
-    for (const plan of this.plans(licenseId)) {
-      for (const price of plan.prices) {
-        if (price.amount > 0) synced.push(await this.ensurePrice(licenseId, plan, price));
+  async syncPrices(licenseId: string): Promise<StripeTierPrice[]> {
+    const synced: StripeTierPrice[] = [];
+    for (const tier of this.list(licenseId)) {
+      for (const price of tier.prices) {
+        if (price.amount > 0) synced.push(await this.ensurePrice(licenseId, tier, price));
       }
     }
     return synced;
@@ -144,22 +148,21 @@ export class PlanCatalog {
    * otherwise Stripe is asked by lookup key, and only then is a price created, with an
    * idempotency key naming exactly what it bills.
    */
-  async ensurePrice(licenseId: string, plan: Plan, price: PlanPrice): Promise<StripePlanPrice> {
+  async ensurePrice(licenseId: string, tier: Tier, price: TierPrice): Promise<StripeTierPrice> {
     const currency = price.currency.toUpperCase();
     const key = and(
-      eq(planStripePrices.licenseId, licenseId),
-      eq(planStripePrices.planId, plan.id),
-      eq(planStripePrices.interval, price.interval),
-      eq(planStripePrices.currency, currency),
-      eq(planStripePrices.amount, price.amount),
+      eq(tierStripePrices.licenseId, licenseId),
+      eq(tierStripePrices.tierId, tier.id),
+      eq(tierStripePrices.interval, price.interval),
+      eq(tierStripePrices.currency, currency),
+      eq(tierStripePrices.amount, price.amount),
     );
-    const known = this.#db.select().from(planStripePrices).where(key).get();
+    const known = this.#db.select().from(tierStripePrices).where(key).get();
     if (known) return known;
-    const stripe = this.#stripe;
-    if (!stripe) throw new ApiError('service_unavailable', 'Payments are not configured here.');
+    const stripe = requireStripe(this.#stripe);
 
-    const productId = await this.#ensureProduct(stripe, licenseId, plan);
-    const lookupKey = stripeLookupKey(licenseId, plan.id, price);
+    const productId = await this.#ensureProduct(stripe, licenseId, tier);
+    const lookupKey = stripeLookupKey(licenseId, tier.id, price);
     let stripePrice: Stripe.Price | undefined;
     try {
       const found = await stripe.prices.list({ lookup_keys: [lookupKey], limit: 1 });
@@ -178,21 +181,21 @@ export class PlanCatalog {
           recurring: { interval: price.interval },
           lookup_key: lookupKey,
           transfer_lookup_key: true,
-          metadata: { license_id: licenseId, plan_id: plan.id, interval: price.interval },
+          metadata: { license_id: licenseId, plan_id: tier.id, interval: price.interval },
         },
         {
-          idempotencyKey: `lx_price_${licenseId}_${plan.id}_${price.interval}_${currency}_${price.amount}`,
+          idempotencyKey: `lx_price_${licenseId}_${tier.id}_${price.interval}_${currency}_${price.amount}`,
         },
       );
     } catch (error) {
-      this.#logger.warn({ err: error, licenseId, planId: plan.id }, 'stripe price not synced');
-      throw new ApiError('service_unavailable', 'The payment provider did not answer. Try again.');
+      this.#logger.warn({ err: error, licenseId, tierId: tier.id }, 'stripe price not synced');
+      throw stripeError(error, { unavailable: 'The payment provider did not answer. Try again.' });
     }
     this.#db
-      .insert(planStripePrices)
+      .insert(tierStripePrices)
       .values({
         licenseId,
-        planId: plan.id,
+        tierId: tier.id,
         interval: price.interval,
         currency,
         amount: price.amount,
@@ -202,31 +205,31 @@ export class PlanCatalog {
       })
       .onConflictDoNothing()
       .run();
-    return this.#db.select().from(planStripePrices).where(key).get()!;
+    return this.#db.select().from(tierStripePrices).where(key).get()!;
   }
 
-  async #ensureProduct(stripe: Stripe, licenseId: string, plan: Plan): Promise<string> {
-    const id = stripeProductId(licenseId, plan.id);
+  async #ensureProduct(stripe: Stripe, licenseId: string, tier: Tier): Promise<string> {
+    const id = stripeProductId(licenseId, tier.id);
     try {
       const product = await stripe.products.retrieve(id);
-      if (product.name !== plan.name || !product.active) {
-        await stripe.products.update(id, { name: plan.name, active: true });
+      if (product.name !== tier.name || !product.active) {
+        await stripe.products.update(id, { name: tier.name, active: true });
       }
       return id;
     } catch (error) {
       if (!isMissing(error)) {
-        this.#logger.warn({ err: error, licenseId, planId: plan.id }, 'stripe product not read');
-        throw new ApiError('service_unavailable', 'The payment provider did not answer.');
+        this.#logger.warn({ err: error, licenseId, tierId: tier.id }, 'stripe product not read');
+        throw stripeError(error, { unavailable: 'The payment provider did not answer.' });
       }
     }
     try {
       await stripe.products.create(
-        { id, name: plan.name, metadata: { license_id: licenseId, plan_id: plan.id } },
-        { idempotencyKey: `lx_prod_${licenseId}_${plan.id}` },
+        { id, name: tier.name, metadata: { license_id: licenseId, plan_id: tier.id } },
+        { idempotencyKey: `lx_prod_${licenseId}_${tier.id}` },
       );
     } catch (error) {
-      this.#logger.warn({ err: error, licenseId, planId: plan.id }, 'stripe product not created');
-      throw new ApiError('service_unavailable', 'The payment provider did not answer.');
+      this.#logger.warn({ err: error, licenseId, tierId: tier.id }, 'stripe product not created');
+      throw stripeError(error, { unavailable: 'The payment provider did not answer.' });
     }
     return id;
   }

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import { licenseFlag, required, type CommandOutput } from '../../cli/command.js';
 import { ApiError } from '../../errors.js';
 import type { Services } from '../../services.js';
-import type { Plan } from './plans.js';
-import type { SubscriptionView } from './subscriptions.js';
+import type { SubscriptionView, Tier } from './contract.js';
 
 export const BILLING_USAGE = `  plan show --license <id>                  (the license's tiers; default ones unless overridden)
   plan set --license <id> --file <tiers.json>   ({ "plans": [...] }, as PUT /v1/admin/billing/{id}/plans)
@@ -19,9 +18,9 @@ export interface BillingFlags {
 
 const money = (amount: number, currency: string) => `${(amount / 100).toFixed(2)} ${currency}`;
 
-function planText(plans: Plan[], overridden: boolean): string {
+function tierText(tiers: Tier[], overridden: boolean): string {
   const lines = [overridden ? 'Own tiers:' : 'Default tiers:'];
-  for (const p of plans) {
+  for (const p of tiers) {
     const prices = p.prices.map((x) => `${money(x.amount, x.currency)}/${x.interval}`).join(', ');
     lines.push(
       `  ${p.id.padEnd(12)} ${p.name}${p.recommended ? ' (recommended)' : ''} — ${prices}` +
@@ -37,21 +36,27 @@ const subLine = (s: SubscriptionView) =>
   (s.currentPeriodEnd ? `  until ${s.currentPeriodEnd}` : '') +
   (s.cancelAtPeriodEnd ? '  (cancels at period end)' : '');
 
-/** `npm run admin -- plan …` and `… subscription …`: the same calls as the admin API. */
+/**
+ * `npm run admin -- plan …` (the license's tiers; the group keeps the API's name for them) and
+ * `… subscription …`: the same calls as the admin API.
+ */
 export function billingCommand(
   services: Services,
   group: 'plan' | 'subscription',
   command: string,
   flags: BillingFlags,
 ): CommandOutput {
-  const catalog = services.billing.plans;
+  const catalog = services.billing.tiers;
   const key = `${group} ${command}`;
   switch (key) {
     case 'plan show': {
       const id = licenseFlag(services, flags.license);
       const override = catalog.override(id);
-      const plans = catalog.plans(id);
-      return { json: { overridden: override !== null, plans }, text: planText(plans, !!override) };
+      const tiers = catalog.list(id);
+      return {
+        json: { overridden: override !== null, plans: tiers },
+        text: tierText(tiers, !!override),
+      };
     }
     case 'plan set': {
       const id = licenseFlag(services, flags.license);
@@ -64,14 +69,14 @@ export function billingCommand(
           errors: [{ path: 'flags.--file', message: (error as Error).message }],
         });
       }
-      const plans = catalog.setOverride(id, input);
-      return { json: { overridden: true, plans }, text: planText(plans, true) };
+      const tiers = catalog.setOverride(id, input);
+      return { json: { overridden: true, plans: tiers }, text: tierText(tiers, true) };
     }
     case 'plan clear': {
       const id = licenseFlag(services, flags.license);
       const had = catalog.clearOverride(id);
       return {
-        json: { overridden: false, plans: catalog.plans(id) },
+        json: { overridden: false, plans: catalog.list(id) },
         text: had ? 'Back to the default tiers.' : 'The license already offers the default tiers.',
       };
     }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
+import type { FeatureGrant, FeatureView } from './contract.js';
 
 /** Five minutes: a tier change reaches every request by then even without an invalidation. */
 export const FEATURE_CACHE_TTL_MS = 5 * 60_000;
@@ -8,9 +9,9 @@ const MAX_ENTRIES = 50_000;
 
 /** What the database says a learner may use. */
 export interface Entitlement {
-  /** The learner's tier (plan id), or null when the license has no free tier to fall back on. */
+  /** The learner's tier, or null when the license has no free tier to fall back on. */
   tier: string | null;
-  planFeatures: string[];
+  tierFeatures: string[];
   /** Features unlocked with tokens, each until an ISO time. */
   rewards: { feature: string; until: string }[];
 }
@@ -23,23 +24,6 @@ export type EntitlementReader = (licenseId: string, learnerId: string) => Entitl
  * module): when it changes, the cached answer is read again.
  */
 export type ChangeProbe = (licenseId: string, learnerId: string) => number;
-
-export interface FeatureGrant {
-  feature: string;
-  source: 'plan' | 'reward';
-  /** When a reward unlock ends; null for the plan's features. */
-  until: string | null;
-}
-
-export interface FeatureView {
-  tier: string | null;
-  features: string[];
-  grants: FeatureGrant[];
-  /** True when the database did not answer and this is the last value known. */
-  stale: boolean;
-  /** When the entitlement was read from the database. */
-  checkedAt: string;
-}
 
 interface Entry {
   value: Entitlement;
@@ -142,15 +126,16 @@ export class FeatureAccess {
   }
 
   #view(value: Entitlement, readAt: number, stale: boolean, now: number): FeatureView {
-    const grants: FeatureGrant[] = value.planFeatures.map((feature) => ({
+    // The API names a tier's features' source `plan`.
+    const grants: FeatureGrant[] = value.tierFeatures.map((feature) => ({
       feature,
       source: 'plan',
       until: null,
     }));
-    const byPlan = new Set(value.planFeatures);
+    const byTier = new Set(value.tierFeatures);
     const rewards = new Map<string, string>();
     for (const r of value.rewards) {
-      if (byPlan.has(r.feature) || Date.parse(r.until) <= now) continue;
+      if (byTier.has(r.feature) || Date.parse(r.until) <= now) continue;
       const known = rewards.get(r.feature);
       if (!known || Date.parse(known) < Date.parse(r.until)) rewards.set(r.feature, r.until);
     }

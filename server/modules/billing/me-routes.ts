@@ -2,100 +2,18 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireLearner } from '../../middleware/learner.js';
 import { problemResponses } from '../../openapi.js';
 import { chain, createRouter } from '../../router.js';
+import {
+  ChangePreview,
+  FeatureView,
+  InvoiceView,
+  SubscriptionView,
+  TierChange,
+} from './contract.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
-
-const Iso = z.string().openapi({ format: 'date-time' });
-
-export const Subscription = z
-  .object({
-    id: z.string(),
-    stripeSubscriptionId: z.string().nullable(),
-    planId: z.string(),
-    planName: z.string(),
-    interval: z.enum(['month', 'year']),
-    amount: z.number().int().openapi({ description: 'Integer minor units per interval' }),
-    currency: z.string().length(3),
-    status: z.string().openapi({
-      description:
-        "Stripe's status: incomplete, trialing, active, past_due, unpaid, paused, canceled, incomplete_expired",
-    }),
-    entitled: z.boolean().openapi({
-      description: "Whether it gives the tier's features (a trial: once its card is saved)",
-    }),
-    trialEnd: Iso.nullable(),
-    currentPeriodStart: Iso.nullable(),
-    currentPeriodEnd: Iso.nullable(),
-    cancelAtPeriodEnd: z.boolean(),
-    canceledAt: Iso.nullable(),
-  })
-  .openapi('Subscription');
-
-const Invoice = z
-  .object({
-    id: z.string(),
-    number: z.string().nullable(),
-    status: z.string().openapi({ description: 'open, paid, void or uncollectible' }),
-    billingReason: z.string().nullable(),
-    amountDue: z.number().int(),
-    amountPaid: z.number().int(),
-    currency: z.string().length(3),
-    periodStart: Iso.nullable(),
-    periodEnd: Iso.nullable(),
-    hostedInvoiceUrl: z.string().nullable(),
-    issuedAt: Iso,
-  })
-  .openapi('BillingInvoice');
-
-const Preview = z
-  .object({
-    amountDue: z.number().int().openapi({
-      description: 'Minor units charged now for the change; negative is a credit',
-    }),
-    currency: z.string().length(3),
-    lines: z.array(
-      z.object({
-        description: z.string().nullable(),
-        amount: z.number().int(),
-        proration: z.boolean(),
-      }),
-    ),
-  })
-  .openapi('PlanChangePreview');
-
-const Features = z
-  .object({
-    tier: z.string().nullable(),
-    features: z.array(z.string()),
-    grants: z.array(
-      z.object({
-        feature: z.string(),
-        source: z.enum(['plan', 'reward']),
-        until: Iso.nullable().openapi({ description: 'When a reward unlock ends' }),
-      }),
-    ),
-    stale: z.boolean().openapi({
-      description: 'True when the database did not answer and this is the last value known',
-    }),
-    checkedAt: Iso,
-  })
-  .openapi('FeatureAccess');
-
-const ChangeInput = z
-  .object({
-    planId: z.string().min(1).max(64),
-    interval: z.enum(['month', 'year']),
-    currency: z
-      .string()
-      .regex(/^[A-Za-z]{3}$/)
-      .optional(),
-    preview: z.boolean().optional().openapi({ description: 'Only show what the change costs' }),
-  })
-  .strict()
-  .openapi('PlanChange');
 
 const common = {
   tags: ['Billing'],
@@ -109,7 +27,7 @@ const getSubscription = createRoute({
   path: '/subscription',
   summary: "The learner's subscription",
   responses: {
-    200: json(z.object({ subscription: Subscription.nullable() }), 'The subscription, or null'),
+    200: json(z.object({ subscription: SubscriptionView.nullable() }), 'The subscription, or null'),
     ...problemResponses(401, 403, 429),
   },
 });
@@ -122,10 +40,10 @@ const change = createRoute({
   description:
     'Moves the subscription to another tier or interval; the prorated difference is invoiced ' +
     'at once. With `preview: true` nothing changes and the proration is returned.',
-  request: { body: { content: { 'application/json': { schema: ChangeInput } }, required: true } },
+  request: { body: { content: { 'application/json': { schema: TierChange } }, required: true } },
   responses: {
     200: json(
-      z.object({ subscription: Subscription, preview: Preview.nullable() }),
+      z.object({ subscription: SubscriptionView, preview: ChangePreview.nullable() }),
       'The subscription after the change, or the preview',
     ),
     ...problemResponses(400, 401, 403, 404, 409, 429, 503),
@@ -138,7 +56,7 @@ const cancel = createRoute({
   path: '/subscription/cancel',
   summary: 'Cancel at the end of the current period',
   responses: {
-    200: json(z.object({ subscription: Subscription }), 'The subscription'),
+    200: json(z.object({ subscription: SubscriptionView }), 'The subscription'),
     ...problemResponses(401, 403, 404, 429, 503),
   },
 });
@@ -149,7 +67,7 @@ const resume = createRoute({
   path: '/subscription/resume',
   summary: 'Keep a subscription that was cancelled at period end',
   responses: {
-    200: json(z.object({ subscription: Subscription }), 'The subscription'),
+    200: json(z.object({ subscription: SubscriptionView }), 'The subscription'),
     ...problemResponses(401, 403, 404, 429, 503),
   },
 });
@@ -160,7 +78,7 @@ const billing = createRoute({
   path: '/billing',
   summary: "The learner's subscription invoices, newest first",
   responses: {
-    200: json(z.object({ invoices: z.array(Invoice) }), 'Billing history'),
+    200: json(z.object({ invoices: z.array(InvoiceView) }), 'Billing history'),
     ...problemResponses(401, 403, 429),
   },
 });
@@ -171,7 +89,7 @@ const features = createRoute({
   path: '/features',
   summary: 'What the learner may use: their tier and reward unlocks',
   responses: {
-    200: json(Features, 'Features and where each comes from'),
+    200: json(FeatureView, 'Features and where each comes from'),
     ...problemResponses(401, 403, 429, 503),
   },
 });

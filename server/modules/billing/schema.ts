@@ -8,14 +8,19 @@ import {
 } from 'drizzle-orm/sqlite-core';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
-import type { Plan } from './plans.js';
+import type { Tier } from './contract.js';
+
+/*
+ * Tables and columns keep the names they were created with ("plan" for a tier), as the HTTP
+ * API does; the TypeScript names say tier.
+ */
 
 /** A license's own tiers. Without a row the license offers the default tiers. */
-export const planOverrides = sqliteTable('plan_overrides', {
+export const tierOverrides = sqliteTable('plan_overrides', {
   licenseId: tenantId()
     .primaryKey()
     .references(() => licenses.id),
-  plans: text({ mode: 'json' }).$type<Plan[]>().notNull(),
+  tiers: text('plans', { mode: 'json' }).$type<Tier[]>().notNull(),
   ...timestamps,
 });
 
@@ -23,11 +28,11 @@ export const planOverrides = sqliteTable('plan_overrides', {
  * The Stripe price that bills one tier at one amount, interval and currency for a license.
  * A new amount is a new row and a new Stripe price; rows are never changed.
  */
-export const planStripePrices = sqliteTable(
+export const tierStripePrices = sqliteTable(
   'plan_stripe_prices',
   {
     licenseId: tenantId().references(() => licenses.id),
-    planId: text().notNull(),
+    tierId: text('plan_id').notNull(),
     interval: text().$type<'month' | 'year'>().notNull(),
     currency: text().notNull(),
     amount: integer().notNull(),
@@ -36,7 +41,7 @@ export const planStripePrices = sqliteTable(
     createdAt: integer({ mode: 'timestamp_ms' }).notNull(),
   },
   (t) => [
-    primaryKey({ columns: [t.licenseId, t.planId, t.interval, t.currency, t.amount] }),
+    primaryKey({ columns: [t.licenseId, t.tierId, t.interval, t.currency, t.amount] }),
     uniqueIndex('plan_stripe_prices_price_idx').on(t.priceId),
   ],
 );
@@ -52,7 +57,7 @@ export const subscriptions = sqliteTable(
     id: text().primaryKey(),
     licenseId: tenantId().references(() => licenses.id),
     learnerId: text().notNull(),
-    planId: text().notNull(),
+    tierId: text('plan_id').notNull(),
     interval: text().$type<'month' | 'year'>().notNull(),
     currency: text().notNull(),
     /** Integer minor units per interval, as the current Stripe price bills it. */

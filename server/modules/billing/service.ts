@@ -1,52 +1,41 @@
-import { and, eq, max, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
+import type { KeyedLock } from '../../lib/keyed-lock.js';
 import type { Clock } from '../../services.js';
-import type { LicenseService } from '../licenses/service.js';
-import type { PaymentService } from '../payments/service.js';
-import { rewardFeatureGrants } from '../rewards/schema.js';
-import type { RewardsService } from '../rewards/service.js';
-import { PlanCatalog } from './catalog.js';
+import type { PaymentRegistration } from '../payments/products.js';
+import { TierCatalog } from './catalog.js';
+import type { LearnerLookup, LicenseLookup, RewardUnlocks } from './dependencies.js';
 import { FeatureAccess, type Entitlement } from './features.js';
-import { freeTier } from './plans.js';
-import { SUBSCRIPTION_EVENTS, SubscriptionService } from './subscriptions.js';
+import { SUBSCRIPTION_EVENTS } from './subscription-events.js';
+import { SubscriptionService } from './subscriptions.js';
+import { freeTier } from './tiers.js';
 
 /**
  * Tiers, subscriptions and feature access. Registers the `plan` kind of checkout and the
  * subscription and invoice events with payments.
  */
 export class BillingService {
-  readonly plans: PlanCatalog;
+  readonly tiers: TierCatalog;
   readonly subscriptions: SubscriptionService;
   readonly features: FeatureAccess;
-  readonly #rewards: RewardsService;
+  readonly #rewards: RewardUnlocks;
 
   constructor(options: {
     db: Db;
     clock: Clock;
     stripe: Stripe | null;
     logger: Logger;
-    licenses: LicenseService;
-    payments: PaymentService;
-    rewards: RewardsService;
+    licenses: LicenseLookup;
+    learners: LearnerLookup;
+    payments: PaymentRegistration;
+    rewards: RewardUnlocks;
+    /** The per-learner lock payments' checkout takes too. */
+    lock: KeyedLock;
   }) {
     const { db, clock, stripe, logger } = options;
-    // A reward unlock is a new row here: the cache notices it on the learner's next request.
-    // Prepared on first use, so a server whose migrations are pending still starts.
-    let newestGrant: ReturnType<typeof prepareNewestGrant> | undefined;
-    const prepareNewestGrant = () =>
-      db
-        .select({ id: max(rewardFeatureGrants.id) })
-        .from(rewardFeatureGrants)
-        .where(
-          and(
-            eq(rewardFeatureGrants.licenseId, sql.placeholder('licenseId')),
-            eq(rewardFeatureGrants.learnerId, sql.placeholder('learnerId')),
-          ),
-        )
-        .prepare();
-    this.plans = new PlanCatalog({
+    this.#rewards = options.rewards;
+    this.tiers = new TierCatalog({
       db,
       clock,
       stripe,
@@ -57,32 +46,34 @@ export class BillingService {
       clock,
       logger,
       read: (licenseId, learnerId) => this.entitlement(licenseId, learnerId),
-      probe: (licenseId, learnerId) =>
-        (newestGrant ??= prepareNewestGrant()).get({ licenseId, learnerId })?.id ?? 0,
+      // A reward unlock is granted by the rewards module: the cache notices it on the
+      // learner's next request.
+      probe: (licenseId, learnerId) => this.#rewards.newestGrant(licenseId, learnerId),
     });
     this.subscriptions = new SubscriptionService({
       db,
       clock,
       stripe,
       logger,
-      catalog: this.plans,
+      catalog: this.tiers,
       licenses: options.licenses,
+      learners: options.learners,
+      lock: options.lock,
       onTierChange: (licenseId, learnerId) => this.features.invalidate(licenseId, learnerId),
     });
     options.payments.registerProduct('plan', this.subscriptions.product);
     options.payments.handleEvents(SUBSCRIPTION_EVENTS, this.subscriptions.handleEvent);
-    this.#rewards = options.rewards;
   }
 
   /** What the database says the learner may use: their tier's features and reward unlocks. */
   entitlement(licenseId: string, learnerId: string): Entitlement {
-    const plans = this.plans.plans(licenseId);
-    const planId = this.subscriptions.entitledPlan(licenseId, learnerId);
-    const plan = (planId ? plans.find((p) => p.id === planId) : undefined) ?? freeTier(plans);
+    const tiers = this.tiers.list(licenseId);
+    const tierId = this.subscriptions.entitledTier(licenseId, learnerId);
+    const tier = (tierId ? tiers.find((t) => t.id === tierId) : undefined) ?? freeTier(tiers);
     return {
-      tier: planId ?? plan?.id ?? null,
-      planFeatures: [...(plan?.features ?? [])],
-      rewards: this.#rewards.redemptions.activeFeatures(licenseId, learnerId),
+      tier: tierId ?? tier?.id ?? null,
+      tierFeatures: [...(tier?.features ?? [])],
+      rewards: this.#rewards.activeFeatures(licenseId, learnerId),
     };
   }
 }

@@ -4,10 +4,10 @@ import { ApiError } from '../../errors.js';
 import { iso } from '../../lib/dates.js';
 import { generateId } from '../../lib/ids.js';
 import type { Clock } from '../../services.js';
+import type { FeatureKey } from '../billing/contract.js';
 import type {
   AdminLicense,
   CreatedLicense,
-  FeatureKey,
   LicenseCreateInput,
   LicenseListQuery,
   LicenseUpdateInput,

@@ -1,48 +1,18 @@
 import { z } from '@hono/zod-openapi';
+import { featureCatalog, type FeatureKey } from '../billing/contract.js';
 import { Enforcement, UsageMetric, UsageSummary } from '../usage/contract.js';
 // A pure function with no imports: what an allowed origin may look like is part of the contract.
 import { InvalidOriginPattern, normalizeOriginPattern } from './origins.js';
 
 /**
- * The licenses module's contract: the entitlement keys a license may carry, the operator's
- * input (validated alike by the admin API and the CLI), the license as the operator sees it,
- * and the verdict `POST /v1/licenses/validate` gives the customer's servers.
+ * The licenses module's contract: the operator's input (validated alike by the admin API and
+ * the CLI), the license as the operator sees it, and the verdict `POST /v1/licenses/validate`
+ * gives the customer's servers.
  */
 
-/**
- * Entitlements: the feature keys a license may carry. Keys are stable identifiers; billing's
- * tiers bundle them and routes test them with `requireFeature('…')`.
- */
-export const featureCatalog = {
-  course_catalog: 'Course catalog',
-  course_purchase: 'Buy individual courses',
-  progress_tracking: 'Progress tracking',
-  community_forum: 'Community forum',
-  token_rewards: 'Token rewards',
-  leaderboards: 'Leaderboards',
-  certificates: 'Certificates of completion',
-  offline_downloads: 'Offline downloads',
-  unlimited_courses: 'Unlimited course access',
-  quizzes: 'Graded quizzes',
-  learning_paths: 'Learning paths',
-  live_sessions: 'Live sessions',
-  mentor_chat: 'Chat with mentors',
-  analytics: 'Learning analytics',
-  priority_support: 'Priority support',
-  custom_branding: 'Custom branding',
-  api_access: 'API access',
-  sso: 'Single sign-on',
-  team_management: 'Team management',
-  dedicated_manager: 'Dedicated success manager',
-  sla_uptime: '99.9 % uptime SLA',
-  audit_logs: 'Audit logs',
-} as const;
-
-export type FeatureKey = keyof typeof featureCatalog;
-
+// Entitlements are billing's feature keys: tiers bundle them, a license lists its own.
 const featureKeys = Object.keys(featureCatalog) as [FeatureKey, ...FeatureKey[]];
-
-export const FeatureKey = z.enum(featureKeys);
+const Feature = z.enum(featureKeys);
 
 /** free, pro, enterprise, or a custom plan's name. */
 export const PLAN_PATTERN = /^[a-z][a-z0-9_-]{1,39}$/;
@@ -154,7 +124,7 @@ export const LicenseCreateInput = z
     plan: Plan,
     mode: LicenseMode.default('test'),
     origins: uniqueList(OriginPattern, 100).default([]),
-    features: uniqueList(FeatureKey, featureKeys.length)
+    features: uniqueList(Feature, featureKeys.length)
       .optional()
       .openapi({ description: "Entitlements; default: the plan's features" }),
     limits: z.partialRecord(UsageMetric, LimitValue).optional(),
@@ -176,7 +146,7 @@ export const LicenseUpdateInput = z
     name: Name.optional(),
     plan: Plan.optional(),
     origins: uniqueList(OriginPattern, 100).optional(),
-    features: uniqueList(FeatureKey, featureKeys.length).optional(),
+    features: uniqueList(Feature, featureKeys.length).optional(),
     limits: z.partialRecord(UsageMetric, z.union([LimitValue, z.literal('default')])).optional(),
     limitEnforcement: z.partialRecord(UsageMetric, z.enum(['hard', 'soft', 'default'])).optional(),
     rateLimitPerMinute: z

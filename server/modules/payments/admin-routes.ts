@@ -5,61 +5,12 @@ import { requireOperator } from '../../middleware/operator.js';
 import { problemResponses } from '../../openapi.js';
 import { chain, createRouter } from '../../router.js';
 import type { AppEnv } from '../../types.js';
-import { refundReasons } from './service.js';
+import { PaymentDetail, RefundInput, RefundView } from './contract.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
-
-const Refund = z
-  .object({
-    id: z.string().openapi({ description: "Stripe's refund id" }),
-    paymentId: z.string(),
-    amount: z.number().int().openapi({ description: 'Integer minor units' }),
-    currency: z.string().length(3),
-    status: z.string(),
-    reason: z.string().nullable(),
-    source: z
-      .string()
-      .openapi({ description: '`operator` (admin API, CLI) or `stripe` (its dashboard)' }),
-    createdAt: z.string(),
-  })
-  .openapi('Refund');
-
-const PaymentDetail = z
-  .object({
-    paymentId: z.string(),
-    paymentIntentId: z.string().nullable(),
-    licenseId: z.string(),
-    learnerId: z.string(),
-    kind: z.string(),
-    item: z.string(),
-    description: z.string().nullable(),
-    amount: z.number().int(),
-    amountRefunded: z.number().int(),
-    currency: z.string().length(3),
-    status: z.string(),
-    failureCode: z.string().nullable(),
-    receiptId: z.string().nullable(),
-    receiptNumber: z.number().int().nullable(),
-    refunds: z.array(Refund),
-    createdAt: z.string(),
-  })
-  .openapi('PaymentDetail');
-
-export const RefundInput = z
-  .object({
-    amount: z
-      .number()
-      .int()
-      .min(1)
-      .optional()
-      .openapi({ description: 'Integer minor units; without it, everything not yet refunded' }),
-    reason: z.enum(refundReasons).optional(),
-  })
-  .strict()
-  .openapi('RefundInput');
 
 const pathParam = (name: string) =>
   z
@@ -135,7 +86,7 @@ const refund = createRoute({
     body: { content: { 'application/json': { schema: RefundInput } }, required: false },
   },
   responses: {
-    200: json(Refund, 'The refund, as Stripe made it'),
+    200: json(RefundView, 'The refund, as Stripe made it'),
     ...problemResponses(400, 401, 404, 409, 503),
   },
 });

@@ -12,7 +12,7 @@ import { ApiError } from '../../errors.js';
 import { findNotedStripeEndpoint, TEST_ENDPOINT_KEY } from '../../lib/stripe-endpoint.js';
 import type { Services } from '../../services.js';
 import { WEBHOOKS_USAGE, webhooksCommand } from '../webhooks/cli.js';
-import { refundReasons, type PaymentDetail, type RefundReason } from './service.js';
+import { refundReasons, type PaymentDetail, type RefundReason } from './contract.js';
 
 export const PAYMENTS_USAGE = `  payment list --license <id> [--status succeeded|requires_payment_method|…] [--limit <n>]
   payment show <payment id> --license <id>     (with its receipt and refunds)

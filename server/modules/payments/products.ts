@@ -1,8 +1,28 @@
 import type Stripe from 'stripe';
 import type { Tx } from '../../db/client.js';
+import { ApiError } from '../../errors.js';
 import type { Learner } from '../learners/service.js';
-import type { CheckoutRequest, Priced } from './pricing.js';
-import type { PaymentRow } from './schema.js';
+import type { CheckoutRequest, CheckoutSession } from './contract.js';
+import type { PaymentKind, PaymentRow } from './schema.js';
+
+/*
+ * How other modules plug into payments: they register the kinds of item they sell and the
+ * Stripe events they handle. Payments knows them only through these interfaces.
+ */
+
+/** An item with the price the server computed for it. */
+export interface Priced {
+  kind: PaymentKind;
+  /** Stable identifier of the item within its kind, stored with the payment. */
+  item: string;
+  /** Integer minor units. */
+  amount: number;
+  /** ISO 4217, upper case. */
+  currency: string;
+  description: string;
+  /** Extra identifiers stored on the Stripe object (e.g. a coupon), all strings. */
+  metadata?: Record<string, string>;
+}
 
 /** A refund as the payments module recorded it, handed to the product that was bought. */
 export interface RefundApplied {
@@ -14,33 +34,8 @@ export interface RefundApplied {
   full: boolean;
 }
 
-/** What checkout hands back to the widget, whichever kind of item is bought. */
-export interface CheckoutSession {
-  paymentId: string;
-  paymentIntentId: string;
-  clientSecret: string;
-  amount: number;
-  currency: string;
-  status: string;
-  /** `payment` for a one-off purchase, `subscription` when paying starts a subscription. */
-  mode: 'payment' | 'subscription';
-  /** Subscription mode: Stripe's subscription id. */
-  subscriptionId?: string;
-  /**
-   * Subscription mode: `payment` confirms the first invoice's payment intent, `setup` (a trial)
-   * saves a card with the setup intent named by `paymentIntentId`.
-   */
-  intentType?: 'payment' | 'setup';
-  /** Subscription mode: ISO time the trial ends, null without a trial. */
-  trialEnd?: string | null;
-  /** Subscription mode: the tier subscribed to. */
-  planId?: string;
-  /** Subscription mode: the billing interval. */
-  interval?: 'month' | 'year';
-}
-
 /**
- * One kind of purchasable item (a course, a plan…), registered with the payments module by
+ * One kind of purchasable item (a course, a tier…), registered with the payments module by
  * the module that owns it. Payments prices through it, and calls it back inside the very
  * transaction that records the payment's outcome, so an effect exists exactly when its cause
  * does.
@@ -75,7 +70,7 @@ export interface InvoicePaid {
   licenseId: string;
   learnerId: string;
   /** The tier the invoice bills. */
-  plan: { id: string; name: string; interval: 'month' | 'year' };
+  tier: { id: string; name: string; interval: 'month' | 'year' };
   /** Stripe's subscription id. */
   subscriptionId: string;
   /** The invoice as re-read from Stripe: its amount, currency and period are what is recorded. */
@@ -100,3 +95,48 @@ export type StripeEventHandler = (
   event: Stripe.Event,
   payments: EventPayments,
 ) => Promise<EventEffect | null>;
+
+/** What a module that sells something, or handles Stripe events, is handed at construction. */
+export interface PaymentRegistration {
+  /** Makes a kind of item purchasable; the module that owns the item prices and fulfils it. */
+  registerProduct<K extends CheckoutRequest['kind']>(kind: K, product: Product<K>): void;
+  /** Hands Stripe events of these types to another module (subscriptions, for one). */
+  handleEvents(types: readonly string[], handler: StripeEventHandler): void;
+}
+
+/** The products and event handlers registered with payments. */
+export class Registry implements PaymentRegistration {
+  readonly #products = new Map<string, Product>();
+  readonly #eventHandlers = new Map<string, StripeEventHandler>();
+
+  registerProduct<K extends CheckoutRequest['kind']>(kind: K, product: Product<K>): void {
+    this.#products.set(kind, product as unknown as Product);
+  }
+
+  handleEvents(types: readonly string[], handler: StripeEventHandler): void {
+    for (const type of types) {
+      if (this.#eventHandlers.has(type)) throw new Error(`Stripe event ${type} is already handled`);
+      this.#eventHandlers.set(type, handler);
+    }
+  }
+
+  /** The product of a kind a learner asks to buy; a kind nobody sells is a validation error. */
+  product(kind: string): Product {
+    const product = this.#products.get(kind);
+    if (!product) {
+      throw new ApiError('validation_failed', `Nothing of kind "${kind}" is sold here.`, {
+        errors: [{ path: 'body.kind', message: 'Not sold on this server' }],
+      });
+    }
+    return product;
+  }
+
+  /** The product of a recorded payment's kind, if its module is still registered. */
+  productOf(kind: string): Product | undefined {
+    return this.#products.get(kind);
+  }
+
+  handlerOf(type: string): StripeEventHandler | undefined {
+    return this.#eventHandlers.get(type);
+  }
+}

@@ -1,6 +1,6 @@
 import { resolveScheme } from '../../../themes/resolve.js';
 import { semanticTokens, type Theme } from '../../../themes/tokens.js';
-import type { ReceiptView } from './receipts.js';
+import type { ReceiptView } from './contract.js';
 
 const ESCAPES: Record<string, string> = {
   '&': '&amp;',

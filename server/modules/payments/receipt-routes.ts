@@ -3,28 +3,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireLearner } from '../../middleware/learner.js';
 import { problemResponses } from '../../openapi.js';
 import { chain, createRouter } from '../../router.js';
+import { ReceiptPage, ReceiptView } from './contract.js';
 import { receiptPage } from './receipt-page.js';
-
-export const Receipt = z
-  .object({
-    id: z.string(),
-    number: z.number().int().openapi({ description: '1, 2, 3 … per license, without gaps' }),
-    paymentId: z.string(),
-    paymentIntentId: z.string().nullable(),
-    kind: z.string(),
-    item: z.string(),
-    description: z.string().openapi({ description: 'What was bought' }),
-    amount: z
-      .number()
-      .int()
-      .openapi({ description: 'Integer minor units, as Stripe received them' }),
-    amountRefunded: z.number().int(),
-    currency: z.string().length(3),
-    card: z.object({ brand: z.string(), last4: z.string() }).nullable(),
-    paidAt: z.string().openapi({ format: 'date-time' }),
-    learner: z.object({ id: z.string(), subject: z.string(), name: z.string() }),
-  })
-  .openapi('Receipt');
 
 const ReceiptParam = z.object({
   receiptId: z
@@ -43,7 +23,7 @@ const getReceipt = createRoute({
   summary: 'A receipt of the signed-in learner',
   request: { params: ReceiptParam },
   responses: {
-    200: { description: 'The receipt', content: { 'application/json': { schema: Receipt } } },
+    200: { description: 'The receipt', content: { 'application/json': { schema: ReceiptView } } },
     ...problemResponses(401, 403, 404, 429),
   },
 });
@@ -127,7 +107,7 @@ const listReceipts = createRoute({
       description: 'A page of receipts',
       content: {
         'application/json': {
-          schema: z.object({ receipts: z.array(Receipt), nextBefore: z.number().int().nullable() }),
+          schema: ReceiptPage,
         },
       },
     },

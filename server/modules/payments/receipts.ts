@@ -1,13 +1,12 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Db, Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
-import type { Clock } from '../../services.js';
-import { learners } from '../learners/schema.js';
-import type { Learner } from '../learners/service.js';
 import { generateId } from '../../lib/ids.js';
-import { constantTimeEqual, type SecretBox } from '../licenses/secrets.js';
+import type { Clock } from '../../services.js';
+import type { ReceiptPage, ReceiptView } from './contract.js';
+import type { LearnerCard, LearnerDirectory, Sealer } from './dependencies.js';
 import {
   payments,
   paymentLinkKeys,
@@ -22,38 +21,15 @@ export const RECEIPT_LINK_TTL_SECONDS = 60 * 60;
 
 const LINK_KEY_PURPOSE = 'receipt-links';
 
-export interface ReceiptView {
-  id: string;
-  /** 1, 2, 3 … per license, without gaps. */
-  number: number;
-  paymentId: string;
-  paymentIntentId: string | null;
-  kind: string;
-  item: string;
-  description: string;
-  /** Integer minor units, as Stripe received them. */
-  amount: number;
-  amountRefunded: number;
-  currency: string;
-  card: { brand: string; last4: string } | null;
-  paidAt: string;
-  learner: { id: string; subject: string; name: string };
-}
-
-export interface ReceiptPage {
-  receipts: ReceiptView[];
-  /** Pass as `before` for the next (older) page; null on the last one. */
-  nextBefore: number | null;
-}
+/** A learner, as the API names a learner the server knows. */
+type LearnerKey = { id: string; licenseId: string };
 
 interface Joined {
   receipt: ReceiptRow;
   amountRefunded: number;
-  subject: string;
-  name: string;
 }
 
-function view(row: Joined): ReceiptView {
+function view(row: Joined, learner: LearnerCard): ReceiptView {
   const r = row.receipt;
   return {
     id: r.id,
@@ -68,7 +44,7 @@ function view(row: Joined): ReceiptView {
     currency: r.currency,
     card: r.cardBrand && r.cardLast4 ? { brand: r.cardBrand, last4: r.cardLast4 } : null,
     paidAt: r.paidAt.toISOString(),
-    learner: { id: r.learnerId, subject: row.subject, name: row.name },
+    learner: { id: r.learnerId, subject: learner.subject, name: learner.name },
   };
 }
 
@@ -97,13 +73,15 @@ function chargeOf(intent: Stripe.PaymentIntent): Stripe.Charge | null {
 export class Receipts {
   readonly #db: Db;
   readonly #clock: Clock;
-  readonly #secrets: SecretBox;
+  readonly #secrets: Sealer;
+  readonly #learners: LearnerDirectory;
   #linkKey: Buffer | undefined;
 
-  constructor(db: Db, clock: Clock, secrets: SecretBox) {
+  constructor(db: Db, clock: Clock, secrets: Sealer, learners: LearnerDirectory) {
     this.#db = db;
     this.#clock = clock;
     this.#secrets = secrets;
+    this.#learners = learners;
   }
 
   /**
@@ -173,49 +151,50 @@ export class Receipts {
 
   #select(db: Db | Tx) {
     return db
-      .select({
-        receipt: receipts,
-        amountRefunded: payments.amountRefunded,
-        subject: learners.subject,
-        name: learners.name,
-      })
+      .select({ receipt: receipts, amountRefunded: payments.amountRefunded })
       .from(receipts)
-      .innerJoin(payments, eq(payments.id, receipts.paymentId))
-      .innerJoin(
-        learners,
-        and(eq(learners.id, receipts.learnerId), eq(learners.licenseId, receipts.licenseId)),
-      );
+      .innerJoin(payments, eq(payments.id, receipts.paymentId));
+  }
+
+  /** The receipt's view; none when its learner is unknown to this server. */
+  #view(row: Joined | undefined): ReceiptView | undefined {
+    if (!row) return undefined;
+    const learner = this.#learners.find(this.#db, row.receipt.licenseId, row.receipt.learnerId);
+    return learner ? view(row, learner) : undefined;
   }
 
   /** A receipt of this learner; another learner's (or tenant's) is not found. */
-  get(learner: Pick<Learner, 'id' | 'licenseId'>, receiptId: string): ReceiptView {
-    const row = this.#select(this.#db)
-      .where(
-        and(
-          eq(receipts.id, receiptId),
-          eq(receipts.licenseId, learner.licenseId),
-          eq(receipts.learnerId, learner.id),
-        ),
-      )
-      .get();
-    if (!row) throw new ApiError('not_found', `No receipt ${receiptId} of yours.`);
-    return view(row);
+  get(learner: LearnerKey, receiptId: string): ReceiptView {
+    const found = this.#view(
+      this.#select(this.#db)
+        .where(
+          and(
+            eq(receipts.id, receiptId),
+            eq(receipts.licenseId, learner.licenseId),
+            eq(receipts.learnerId, learner.id),
+          ),
+        )
+        .get(),
+    );
+    if (!found) throw new ApiError('not_found', `No receipt ${receiptId} of yours.`);
+    return found;
   }
 
   /** Any receipt of a license, for the operator. */
   ofLicense(licenseId: string, receiptId: string): ReceiptView {
-    const row = this.#select(this.#db)
-      .where(and(eq(receipts.id, receiptId), eq(receipts.licenseId, licenseId)))
-      .get();
-    if (!row) throw new ApiError('not_found', `No receipt ${receiptId} in license ${licenseId}.`);
-    return view(row);
+    const found = this.#view(
+      this.#select(this.#db)
+        .where(and(eq(receipts.id, receiptId), eq(receipts.licenseId, licenseId)))
+        .get(),
+    );
+    if (!found) throw new ApiError('not_found', `No receipt ${receiptId} in license ${licenseId}.`);
+    return found;
   }
 
   /** The learner's receipts, newest first. */
-  list(
-    learner: Pick<Learner, 'id' | 'licenseId'>,
-    options: { limit: number; before?: number | undefined },
-  ): ReceiptPage {
+  list(learner: LearnerKey, options: { limit: number; before?: number | undefined }): ReceiptPage {
+    const card = this.#learners.find(this.#db, learner.licenseId, learner.id);
+    if (!card) return { receipts: [], nextBefore: null };
     const rows = this.#select(this.#db)
       .where(
         and(
@@ -227,7 +206,7 @@ export class Receipts {
       .orderBy(desc(receipts.number))
       .limit(options.limit + 1)
       .all();
-    const page = rows.slice(0, options.limit).map(view);
+    const page = rows.slice(0, options.limit).map((row) => view(row, card));
     return {
       receipts: page,
       nextBefore: rows.length > options.limit ? page.at(-1)!.number : null,
@@ -284,14 +263,19 @@ export class Receipts {
   byLink(receiptId: string, access: string): { view: ReceiptView; licenseId: string } {
     const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(access);
     const row = this.#select(this.#db).where(eq(receipts.id, receiptId)).get();
+    const found = this.#view(row);
     const refused = new ApiError(
       'forbidden',
       'This receipt link is not valid or has expired. Open the receipt again from where you paid.',
     );
-    if (!match || !row) throw refused;
+    if (!match || !row || !found) throw refused;
     const expires = Number(match[1]);
-    const valid = constantTimeEqual(match[2]!, this.#mac(row.receipt, expires));
+    // Both are 43 base64url characters (the pattern above and a SHA-256 HMAC).
+    const valid = timingSafeEqual(
+      Buffer.from(match[2]!),
+      Buffer.from(this.#mac(row.receipt, expires)),
+    );
     if (!valid || expires * 1000 <= this.#clock.now().getTime()) throw refused;
-    return { view: view(row), licenseId: row.receipt.licenseId };
+    return { view: found, licenseId: row.receipt.licenseId };
   }
 }

@@ -1,12 +1,25 @@
-import { and, eq } from 'drizzle-orm';
+import type { Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
-import { learners } from '../learners/schema.js';
-import type { Ledger } from '../rewards/ledger.js';
-import { rewardRules } from '../rewards/schema.js';
-import type { PurchaseRewards } from './service.js';
+import type { LearnerDirectory, PurchaseRewards } from './dependencies.js';
 
 /** The rewards activity a purchase reports: its rule gives tokens per currency major unit. */
 export const PURCHASE_ACTIVITY = 'purchase.completed';
+
+/** The part of the rewards ledger purchases use (`services.rewards.ledger`). */
+export interface PurchaseLedger {
+  rules(licenseId: string): readonly { activity: string }[];
+  earnIn(
+    tx: Tx,
+    licenseId: string,
+    input: { learnerId: string; activity: string; units: number },
+  ): { transaction: { id: string } | null };
+  reverseShareIn(
+    tx: Tx,
+    licenseId: string,
+    transactionId: string,
+    share: { part: number; whole: number; key: string; reason: string },
+  ): unknown;
+}
 
 function minorDigits(currency: string): number {
   try {
@@ -27,25 +40,17 @@ function minorDigits(currency: string): number {
  * refunded), through the ledger, which records a shortfall instead of taking a balance below
  * zero, once per refund. Without such a rule nothing is awarded.
  */
-export function purchaseRewards(ledger: () => Ledger): PurchaseRewards {
+export function purchaseRewards(
+  ledger: () => PurchaseLedger,
+  learners: LearnerDirectory,
+): PurchaseRewards {
   return {
     awardIn(tx, payment) {
-      const rule = tx
-        .select({ amount: rewardRules.amount })
-        .from(rewardRules)
-        .where(
-          and(
-            eq(rewardRules.licenseId, payment.licenseId),
-            eq(rewardRules.activity, PURCHASE_ACTIVITY),
-          ),
-        )
-        .get();
-      if (!rule) return null;
-      const learner = tx
-        .select({ subject: learners.subject })
-        .from(learners)
-        .where(and(eq(learners.id, payment.learnerId), eq(learners.licenseId, payment.licenseId)))
-        .get();
+      const ruled = ledger()
+        .rules(payment.licenseId)
+        .some((rule) => rule.activity === PURCHASE_ACTIVITY);
+      if (!ruled) return null;
+      const learner = learners.find(tx, payment.licenseId, payment.learnerId);
       const units = Math.floor(payment.amount / 10 ** minorDigits(payment.currency));
       if (!learner || units <= 0) return null;
       // Rewards name learners by the customer's id for them (the token's `sub`).

@@ -2,69 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { requireLearner } from '../../middleware/learner.js';
 import { problemResponses } from '../../openapi.js';
 import { chain, createRouter } from '../../router.js';
-import { CheckoutRequest } from './pricing.js';
-
-const CheckoutSession = z
-  .object({
-    paymentId: z.string(),
-    paymentIntentId: z.string(),
-    clientSecret: z.string().openapi({ description: 'For Stripe.js `elements({ clientSecret })`' }),
-    amount: z
-      .number()
-      .int()
-      .openapi({ description: 'Integer minor units, computed by the server' }),
-    currency: z.string().length(3),
-    status: z.string().openapi({ description: "Stripe's payment intent status" }),
-    mode: z.enum(['payment', 'subscription']).openapi({
-      description: '`subscription` when paying starts a subscription',
-    }),
-    subscriptionId: z
-      .string()
-      .optional()
-      .openapi({ description: "Subscription mode: Stripe's subscription id", example: 'sub_1Q…' }),
-    intentType: z
-      .enum(['payment', 'setup'])
-      .optional()
-      .openapi({
-        description:
-          'Subscription mode: `payment` — confirm the payment intent of the first invoice ' +
-          '(`stripe.confirmPayment`); `setup` — a trial, nothing to pay now (`amount: 0`): save the ' +
-          'card with the setup intent (`stripe.confirmSetup`); `paymentIntentId` and ' +
-          '`clientSecret` then name a `seti_…`',
-      }),
-    trialEnd: z.string().nullable().optional().openapi({
-      description: 'Subscription mode: when the trial ends (ISO 8601), null without a trial',
-    }),
-    planId: z.string().optional().openapi({ description: 'Subscription mode: the tier' }),
-    interval: z
-      .enum(['month', 'year'])
-      .optional()
-      .openapi({ description: 'Subscription mode: the billing interval' }),
-  })
-  .openapi('CheckoutSession');
-
-const Payment = z
-  .object({
-    paymentId: z.string(),
-    paymentIntentId: z.string().nullable(),
-    kind: z.string(),
-    item: z.string(),
-    amount: z.number().int(),
-    amountRefunded: z.number().int(),
-    currency: z.string().length(3),
-    status: z.string(),
-    failureCode: z.string().nullable(),
-    receiptUrl: z
-      .string()
-      .nullable()
-      .openapi({
-        description:
-          'Once the payment succeeded: a path on the API origin that opens the printable receipt ' +
-          'in a new tab without an Authorization header (signed for this learner, valid for an hour)',
-        example: '/v1/receipts/rcp_2x9…/html?access=1764342000.Q2h…',
-      }),
-  })
-  .openapi('Payment');
+import { CheckoutRequest, CheckoutSession, PaymentView, WebhookReceived } from './contract.js';
 
 const createSession = createRoute({
   method: 'post',
@@ -98,7 +36,7 @@ const getSession = createRoute({
   middleware: chain(requireLearner()),
   request: { params: z.object({ paymentIntentId: z.string().min(1).max(255) }) },
   responses: {
-    200: { description: 'The payment', content: { 'application/json': { schema: Payment } } },
+    200: { description: 'The payment', content: { 'application/json': { schema: PaymentView } } },
     ...problemResponses(401, 403, 404, 429),
   },
 });
@@ -130,7 +68,7 @@ const receiveEvent = createRoute({
       description: 'Received',
       content: {
         'application/json': {
-          schema: z.object({ received: z.literal(true), duplicate: z.boolean() }),
+          schema: WebhookReceived,
         },
       },
     },

@@ -2,8 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { licenseFlag, required, type CommandOutput } from '../../cli/command.js';
 import { ApiError } from '../../errors.js';
 import type { Services } from '../../services.js';
-import type { RedemptionView } from './redemptions.js';
-import { redemptionStatuses, type RedemptionStatus } from './schema.js';
+import { redemptionStatuses, type RedemptionStatus, type RedemptionView } from './contract.js';
 
 export const REWARDS_USAGE = `  rewards check [--license <id>]           (exit 1 unless every posting and balance adds up)
   rewards redemptions --license <id> [--status requested|fulfilled|rejected|canceled]

@@ -1,256 +1,99 @@
-import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
-import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
-import { isPeriodOf, periodBefore, type LeaderboardWindow } from './periods.js';
+import type {
+  LeaderboardEntry,
+  LeaderboardPage,
+  LeaderboardQuery,
+  LeaderboardWindow,
+  OptOut,
+} from './contract.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { Profiles, type LearnerProfile } from './leaderboard/profiles.js';
 import {
-  rewardClassMembers,
-  rewardFriends,
-  rewardProfiles,
-  rewardScoreCounts,
-  rewardScores,
-} from './schema.js';
+  displayNames,
+  globalRank,
+  globalSlice,
+  memberRows,
+  rankRun,
+  scoreOf,
+} from './leaderboard/ranking.js';
+import { compare, type ScoreRow } from './leaderboard/scores.js';
+import { isPeriodOf, periodBefore } from './periods.js';
+import { rewardClassMembers } from './schema.js';
 
-export const leaderboardScopes = ['global', 'friends', 'class'] as const;
-export type LeaderboardScope = (typeof leaderboardScopes)[number];
+export type { LearnerProfile } from './leaderboard/profiles.js';
 
-/** Learner ids are the customer's own and may be e-mail addresses: they are never shown. */
-export interface LeaderboardEntry {
-  rank: number;
-  displayName: string | null;
-  score: number;
-  me: boolean;
-}
-
-export interface LeaderboardPage {
-  scope: LeaderboardScope;
-  window: LeaderboardWindow;
-  period: string;
-  classId: string | null;
-  entries: LeaderboardEntry[];
-  /** Learners just above and below the caller, when asked for. */
-  around: LeaderboardEntry[];
-  /** The caller's own row, even when opted out (then shown to no one else). */
-  me: { rank: number | null; score: number; displayName: string; optedOut: boolean };
-  nextCursor: string | null;
-}
-
-export interface LearnerProfile {
-  /** `null` keeps the name already known (or none, stored as ''). */
-  displayName: string | null;
+/** Who is looking: the learner token's subject, name and classes. */
+export interface Viewer {
+  learnerId: string;
+  displayName: string;
   classes: string[];
 }
 
-interface ScoreRow {
-  learnerId: string;
-  score: number;
-  reachedAt: number;
-  /** The display name, when the query that found the row joined it. */
-  name?: string | null;
+/** A board request: the query's scope, window and limit, the rest optional. */
+export type BoardOptions = Pick<LeaderboardQuery, 'scope' | 'window' | 'limit'> &
+  Partial<Omit<LeaderboardQuery, 'scope' | 'window' | 'limit'>>;
+
+interface Ranked {
+  row: ScoreRow;
+  rank: number;
 }
 
-function bucket(tx: Tx, licenseId: string, period: string, score: number, delta: number) {
-  if (score <= 0) return;
-  tx.insert(rewardScoreCounts)
-    .values({ licenseId, period, score, learners: delta })
-    .onConflictDoUpdate({
-      target: [rewardScoreCounts.licenseId, rewardScoreCounts.period, rewardScoreCounts.score],
-      set: { learners: sql`${rewardScoreCounts.learners} + ${delta}` },
-    })
-    .run();
-  if (delta < 0) {
-    tx.delete(rewardScoreCounts)
-      .where(
-        and(
-          eq(rewardScoreCounts.licenseId, licenseId),
-          eq(rewardScoreCounts.period, period),
-          eq(rewardScoreCounts.score, score),
-          lte(rewardScoreCounts.learners, 0),
-        ),
-      )
-      .run();
-  }
+/** One board's rows before names are attached. */
+interface RankedBoard {
+  classId: string | null;
+  entries: Ranked[];
+  around: Ranked[];
+  myRank: number | null;
+  nextCursor: string | null;
+}
+
+const cursorOf = (row: ScoreRow) => encodeCursor([row.score, row.reachedAt], row.learnerId);
+
+function rowAfter(cursor: string | undefined): ScoreRow | undefined {
+  if (!cursor) return undefined;
+  const { keys, id } = decodeCursor(cursor, 2);
+  return { score: keys[0]!, reachedAt: keys[1]!, learnerId: id };
 }
 
 /**
- * Moves a learner's score in each period by `delta` (never below zero), keeping the per-score
- * counts in step. Called by the ledger inside the transaction that moved the tokens.
+ * Leaderboards over the per-period score tables: global, friends and class scopes, week,
+ * month and all-time windows in the license's time zone, competition ranks, and the learners
+ * around the viewer. Scores are written by the ledger (`leaderboard/scores.ts`); this class
+ * reads them and keeps the profiles that decide who is shown and by which name.
  */
-export function applyScore(
-  tx: Tx,
-  licenseId: string,
-  learnerId: string,
-  delta: number,
-  periods: string[],
-  now: number,
-): void {
-  const profile = tx
-    .select({ optedOut: rewardProfiles.optedOut })
-    .from(rewardProfiles)
-    .where(and(eq(rewardProfiles.licenseId, licenseId), eq(rewardProfiles.learnerId, learnerId)))
-    .get();
-  const visible = !profile?.optedOut;
-  for (const period of periods) {
-    const key = and(
-      eq(rewardScores.licenseId, licenseId),
-      eq(rewardScores.period, period),
-      eq(rewardScores.learnerId, learnerId),
-    );
-    const old = tx.select().from(rewardScores).where(key).get();
-    const before = old?.score ?? 0;
-    const after = Math.max(0, before + delta);
-    if (after === before) continue;
-    if (old) {
-      tx.update(rewardScores).set({ score: after, reachedAt: now }).where(key).run();
-    } else {
-      tx.insert(rewardScores)
-        .values({ licenseId, period, learnerId, score: after, reachedAt: now, visible })
-        .run();
-    }
-    if (old ? old.visible : visible) {
-      bucket(tx, licenseId, period, before, -1);
-      bucket(tx, licenseId, period, after, 1);
-    }
-  }
-}
-
-function encodeCursor(row: ScoreRow): string {
-  return Buffer.from(`${row.score}|${row.reachedAt}|${row.learnerId}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string): ScoreRow {
-  const [score, reachedAt, ...rest] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const row = { score: Number(score), reachedAt: Number(reachedAt), learnerId: rest.join('|') };
-  if (!Number.isSafeInteger(row.score) || !Number.isSafeInteger(row.reachedAt) || !row.learnerId) {
-    throw new ApiError('validation_failed', 'The cursor is not one this API handed out.', {
-      errors: [{ path: 'query.cursor', message: 'Unknown cursor' }],
-    });
-  }
-  return row;
-}
-
-/** Orders rows best first: higher score, then who reached it first, then id for stability. */
-function compare(a: ScoreRow, b: ScoreRow): number {
-  return (
-    b.score - a.score ||
-    a.reachedAt - b.reachedAt ||
-    (a.learnerId < b.learnerId ? -1 : a.learnerId > b.learnerId ? 1 : 0)
-  );
-}
-
-/**
- * Leaderboards over the per-period score tables. The global board reads one index range per
- * page and ranks through the per-score counts; friends and class boards are small sets ranked
- * in memory.
- */
-
-/** What a score row reads, wherever scores are listed. */
-const scoreColumns = {
-  learnerId: rewardScores.learnerId,
-  score: rewardScores.score,
-  reachedAt: rewardScores.reachedAt,
-};
 export class Leaderboards {
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #timeZone: (licenseId: string) => string;
-  /** Last profile written per learner, so unchanged tokens do not write on every request. */
-  readonly #seen = new Map<string, string>();
+  readonly #profiles: Profiles;
 
   constructor(db: Db, clock: Clock, timeZone: (licenseId: string) => string) {
     this.#db = db;
     this.#clock = clock;
     this.#timeZone = timeZone;
+    this.#profiles = new Profiles(db, clock);
   }
 
   /** Records the display name and classes a learner token carries. */
   touchProfile(licenseId: string, learnerId: string, profile: LearnerProfile): void {
-    const classes = [...new Set(profile.classes)].sort();
-    const memo = `${licenseId}\n${learnerId}`;
-    const fingerprint = JSON.stringify([profile.displayName, classes]);
-    if (this.#seen.get(memo) === fingerprint) return;
-    const now = this.#clock.now();
-    writeTransaction(this.#db, (tx) => {
-      tx.insert(rewardProfiles)
-        .values({ licenseId, learnerId, displayName: profile.displayName ?? '', updatedAt: now })
-        .onConflictDoUpdate({
-          target: [rewardProfiles.licenseId, rewardProfiles.learnerId],
-          set: {
-            displayName: profile.displayName ?? sql`${rewardProfiles.displayName}`,
-            updatedAt: now,
-          },
-        })
-        .run();
-      tx.delete(rewardClassMembers)
-        .where(
-          and(
-            eq(rewardClassMembers.licenseId, licenseId),
-            eq(rewardClassMembers.learnerId, learnerId),
-          ),
-        )
-        .run();
-      for (const classId of classes) {
-        tx.insert(rewardClassMembers).values({ licenseId, classId, learnerId }).run();
-      }
-    });
-    if (this.#seen.size > 50_000) this.#seen.clear();
-    this.#seen.set(memo, fingerprint);
+    this.#profiles.touchProfile(licenseId, learnerId, profile);
   }
 
   /** Replaces a learner's friend list (as the customer's server knows it). */
   setFriends(licenseId: string, learnerId: string, friendIds: string[]): string[] {
-    const friends = [...new Set(friendIds)].filter((id) => id !== learnerId).sort();
-    writeTransaction(this.#db, (tx) => {
-      tx.delete(rewardFriends)
-        .where(and(eq(rewardFriends.licenseId, licenseId), eq(rewardFriends.learnerId, learnerId)))
-        .run();
-      for (const friendId of friends) {
-        tx.insert(rewardFriends).values({ licenseId, learnerId, friendId }).run();
-      }
-    });
-    return friends;
+    return this.#profiles.setFriends(licenseId, learnerId, friendIds);
   }
 
   friends(licenseId: string, learnerId: string): string[] {
-    return this.#db
-      .select({ id: rewardFriends.friendId })
-      .from(rewardFriends)
-      .where(and(eq(rewardFriends.licenseId, licenseId), eq(rewardFriends.learnerId, learnerId)))
-      .all()
-      .map((r) => r.id);
+    return this.#profiles.friends(licenseId, learnerId);
   }
 
   /** Hides (or shows again) the learner on every board; the learner still sees their own rank. */
-  setOptOut(licenseId: string, learnerId: string, optedOut: boolean, displayName = '') {
-    const now = this.#clock.now();
-    writeTransaction(this.#db, (tx) => {
-      tx.insert(rewardProfiles)
-        .values({ licenseId, learnerId, displayName, optedOut, updatedAt: now })
-        .onConflictDoUpdate({
-          target: [rewardProfiles.licenseId, rewardProfiles.learnerId],
-          set: { optedOut, updatedAt: now },
-        })
-        .run();
-      const rows = tx
-        .select()
-        .from(rewardScores)
-        .where(
-          and(
-            eq(rewardScores.licenseId, licenseId),
-            eq(rewardScores.learnerId, learnerId),
-            eq(rewardScores.visible, optedOut),
-          ),
-        )
-        .all();
-      for (const row of rows) {
-        bucket(tx, licenseId, row.period, row.score, optedOut ? -1 : 1);
-      }
-      tx.update(rewardScores)
-        .set({ visible: !optedOut })
-        .where(and(eq(rewardScores.licenseId, licenseId), eq(rewardScores.learnerId, learnerId)))
-        .run();
-    });
-    return { optedOut };
+  setOptOut(licenseId: string, learnerId: string, optedOut: boolean, displayName = ''): OptOut {
+    return this.#profiles.setOptOut(licenseId, learnerId, optedOut, displayName);
   }
 
   /** The period a request names: an explicit one, or `offset` periods back from now. */
@@ -271,294 +114,21 @@ export class Leaderboards {
     return periodBefore(window, this.#clock.now(), this.#timeZone(licenseId), offset);
   }
 
-  #names(licenseId: string, ids: string[]): Map<string, { name: string; optedOut: boolean }> {
-    const names = new Map<string, { name: string; optedOut: boolean }>();
-    if (ids.length === 0) return names;
-    for (let i = 0; i < ids.length; i += 500) {
-      const rows = this.#db
-        .select({
-          id: rewardProfiles.learnerId,
-          name: rewardProfiles.displayName,
-          optedOut: rewardProfiles.optedOut,
-        })
-        .from(rewardProfiles)
-        .where(
-          and(
-            eq(rewardProfiles.licenseId, licenseId),
-            inArray(rewardProfiles.learnerId, ids.slice(i, i + 500)),
-          ),
-        )
-        .all();
-      for (const r of rows) names.set(r.id, { name: r.name, optedOut: r.optedOut });
-    }
-    return names;
-  }
-
-  #scoreOf(licenseId: string, period: string, learnerId: string): ScoreRow | undefined {
-    return this.#db
-      .select(scoreColumns)
-      .from(rewardScores)
-      .where(
-        and(
-          eq(rewardScores.licenseId, licenseId),
-          eq(rewardScores.period, period),
-          eq(rewardScores.learnerId, learnerId),
-          gt(rewardScores.score, 0),
-        ),
-      )
-      .get();
-  }
-
-  /** 1 + visible learners with a higher score in the period. */
-  #globalRank(licenseId: string, period: string, score: number): number {
-    const row = this.#db
-      .select({ above: sql<number>`coalesce(sum(${rewardScoreCounts.learners}), 0)` })
-      .from(rewardScoreCounts)
-      .where(
-        and(
-          eq(rewardScoreCounts.licenseId, licenseId),
-          eq(rewardScoreCounts.period, period),
-          gt(rewardScoreCounts.score, score),
-        ),
-      )
-      .get();
-    return 1 + (row?.above ?? 0);
-  }
-
-  /**
-   * Ranks a contiguous run of the global ordering: the first distinct score is ranked through
-   * the counts, and each next one is the previous rank plus how many share the previous score
-   * (no visible learner can sit between two neighbours of a contiguous run).
-   */
-  #rankRun(licenseId: string, period: string, rows: ScoreRow[]): number[] {
-    if (rows.length === 0) return [];
-    const high = rows[0]!.score;
-    const low = rows.at(-1)!.score;
-    const counts = new Map(
-      this.#db
-        .select({ score: rewardScoreCounts.score, learners: rewardScoreCounts.learners })
-        .from(rewardScoreCounts)
-        .where(
-          and(
-            eq(rewardScoreCounts.licenseId, licenseId),
-            eq(rewardScoreCounts.period, period),
-            gte(rewardScoreCounts.score, low),
-            lte(rewardScoreCounts.score, high),
-          ),
-        )
-        .all()
-        .map((r) => [r.score, r.learners]),
-    );
-    const ranks: number[] = [];
-    let rank = this.#globalRank(licenseId, period, high);
-    let previous = high;
-    for (const row of rows) {
-      if (row.score !== previous) {
-        rank += counts.get(previous) ?? 0;
-        previous = row.score;
-      }
-      ranks.push(rank);
-    }
-    return ranks;
-  }
-
-  /**
-   * Up to `limit` visible rows next to `after` in the board's order (`down`: worse, `up`:
-   * better). Two index range scans: the rest of `after`'s tie group, then the scores beyond it;
-   * one query with an OR across both would make SQLite scan the whole period.
-   */
-  #globalSlice(
-    licenseId: string,
-    period: string,
-    after: ScoreRow | undefined,
-    limit: number,
-    direction: 'down' | 'up',
-  ): ScoreRow[] {
-    const columns = { ...scoreColumns, name: rewardProfiles.displayName };
-    const profile = and(
-      eq(rewardProfiles.licenseId, rewardScores.licenseId),
-      eq(rewardProfiles.learnerId, rewardScores.learnerId),
-    );
-    const base = and(
-      eq(rewardScores.licenseId, licenseId),
-      eq(rewardScores.period, period),
-      eq(rewardScores.visible, true),
-      gt(rewardScores.score, 0),
-    );
-    const down = direction === 'down';
-    const rows: ScoreRow[] = [];
-    if (after) {
-      const rest = down
-        ? sql`(${rewardScores.reachedAt}, ${rewardScores.learnerId}) > (${after.reachedAt}, ${after.learnerId})`
-        : sql`(${rewardScores.reachedAt}, ${rewardScores.learnerId}) < (${after.reachedAt}, ${after.learnerId})`;
-      rows.push(
-        ...this.#db
-          .select(columns)
-          .from(rewardScores)
-          .leftJoin(rewardProfiles, profile)
-          .where(and(base, eq(rewardScores.score, after.score), rest))
-          .orderBy(
-            ...(down
-              ? [asc(rewardScores.reachedAt), asc(rewardScores.learnerId)]
-              : [desc(rewardScores.reachedAt), desc(rewardScores.learnerId)]),
-          )
-          .limit(limit)
-          .all(),
-      );
-    }
-    if (rows.length < limit) {
-      rows.push(
-        ...this.#db
-          .select(columns)
-          .from(rewardScores)
-          .leftJoin(rewardProfiles, profile)
-          .where(
-            and(
-              base,
-              after
-                ? down
-                  ? lt(rewardScores.score, after.score)
-                  : gt(rewardScores.score, after.score)
-                : undefined,
-            ),
-          )
-          .orderBy(
-            ...(down
-              ? [desc(rewardScores.score), asc(rewardScores.reachedAt), asc(rewardScores.learnerId)]
-              : [
-                  asc(rewardScores.score),
-                  desc(rewardScores.reachedAt),
-                  desc(rewardScores.learnerId),
-                ]),
-          )
-          .limit(limit - rows.length)
-          .all(),
-      );
-    }
-    return down ? rows : rows.reverse();
-  }
-
-  /** Scores of a closed set of learners (friends, a class) in a period, best first. */
-  #memberRows(licenseId: string, period: string, ids: string[]): ScoreRow[] {
-    const rows: ScoreRow[] = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      rows.push(
-        ...this.#db
-          .select(scoreColumns)
-          .from(rewardScores)
-          .where(
-            and(
-              eq(rewardScores.licenseId, licenseId),
-              eq(rewardScores.period, period),
-              gt(rewardScores.score, 0),
-              inArray(rewardScores.learnerId, ids.slice(i, i + 500)),
-            ),
-          )
-          .all(),
-      );
-    }
-    return rows.sort(compare);
-  }
-
-  board(
-    licenseId: string,
-    viewer: { learnerId: string; displayName: string; classes: string[] },
-    options: {
-      scope: LeaderboardScope;
-      window: LeaderboardWindow;
-      period?: string;
-      offset?: number;
-      classId?: string;
-      limit: number;
-      cursor?: string;
-      around?: number;
-    },
-  ): LeaderboardPage {
+  board(licenseId: string, viewer: Viewer, options: BoardOptions): LeaderboardPage {
     const period = this.resolvePeriod(licenseId, options.window, options.period, options.offset);
-    const mine = this.#scoreOf(licenseId, period, viewer.learnerId);
-    const profile = this.#names(licenseId, [viewer.learnerId]).get(viewer.learnerId);
+    const mine = scoreOf(this.#db, licenseId, period, viewer.learnerId);
+    const profile = displayNames(this.#db, licenseId, [viewer.learnerId]).get(viewer.learnerId);
     const optedOut = profile?.optedOut ?? false;
-    let classId: string | null = null;
-    let entries: { row: ScoreRow; rank: number }[];
-    let around: { row: ScoreRow; rank: number }[] = [];
-    let myRank: number | null = null;
-    let nextCursor: string | null = null;
+    const ranked =
+      options.scope === 'global'
+        ? this.#globalBoard(licenseId, period, mine, optedOut, options)
+        : this.#memberBoard(licenseId, period, mine, viewer, options);
 
-    if (options.scope === 'global') {
-      const after = options.cursor ? decodeCursor(options.cursor) : undefined;
-      const rows = this.#globalSlice(licenseId, period, after, options.limit + 1, 'down');
-      const page = rows.slice(0, options.limit);
-      const ranks = this.#rankRun(licenseId, period, page);
-      entries = page.map((row, i) => ({ row, rank: ranks[i]! }));
-      if (rows.length > options.limit && page.length > 0) nextCursor = encodeCursor(page.at(-1)!);
-      if (mine) {
-        myRank = this.#globalRank(licenseId, period, mine.score);
-        if (options.around && !optedOut) {
-          const k = options.around;
-          const run = [
-            ...this.#globalSlice(licenseId, period, mine, k, 'up'),
-            mine,
-            ...this.#globalSlice(licenseId, period, mine, k, 'down'),
-          ];
-          const runRanks = this.#rankRun(licenseId, period, run);
-          around = run.map((row, i) => ({ row, rank: runRanks[i]! }));
-        }
-      }
-    } else {
-      let members: string[];
-      if (options.scope === 'friends') {
-        members = [viewer.learnerId, ...this.friends(licenseId, viewer.learnerId)];
-      } else {
-        classId = options.classId ?? viewer.classes[0] ?? null;
-        if (!classId || !viewer.classes.includes(classId)) {
-          // Class boards are for members only: the token's `classes` claim decides.
-          throw new ApiError(
-            classId ? 'forbidden' : 'not_found',
-            classId ? 'You are not a member of this class.' : 'Your token names no class.',
-          );
-        }
-        members = this.#db
-          .select({ id: rewardClassMembers.learnerId })
-          .from(rewardClassMembers)
-          .where(
-            and(
-              eq(rewardClassMembers.licenseId, licenseId),
-              eq(rewardClassMembers.classId, classId),
-            ),
-          )
-          .all()
-          .map((r) => r.id);
-        if (!members.includes(viewer.learnerId)) members.push(viewer.learnerId);
-      }
-      const names = this.#names(licenseId, members);
-      const all = this.#memberRows(licenseId, period, members);
-      const shown = all.filter((r) => !names.get(r.learnerId)?.optedOut);
-      const ranked: { row: ScoreRow; rank: number }[] = [];
-      shown.forEach((row, i) => {
-        const prev = ranked[i - 1];
-        ranked.push({ row, rank: prev && prev.row.score === row.score ? prev.rank : i + 1 });
-      });
-      const after = options.cursor ? decodeCursor(options.cursor) : undefined;
-      const start = after ? shown.findIndex((r) => compare(r, after) > 0) : 0;
-      const from = start < 0 ? shown.length : start;
-      entries = ranked.slice(from, from + options.limit);
-      if (from + options.limit < ranked.length && entries.length > 0) {
-        nextCursor = encodeCursor(entries.at(-1)!.row);
-      }
-      if (mine) {
-        myRank = 1 + shown.filter((r) => r.score > mine.score).length;
-        const at = ranked.findIndex((r) => r.row.learnerId === viewer.learnerId);
-        if (options.around && at >= 0) {
-          around = ranked.slice(Math.max(0, at - options.around), at + options.around + 1);
-        }
-      }
-    }
-
-    const ids = [...new Set([...entries, ...around].map((e) => e.row))]
+    const ids = [...new Set([...ranked.entries, ...ranked.around].map((e) => e.row))]
       .filter((r) => r.name === undefined)
       .map((r) => r.learnerId);
-    const names = this.#names(licenseId, ids);
-    const toEntry = ({ row, rank }: { row: ScoreRow; rank: number }): LeaderboardEntry => ({
+    const names = displayNames(this.#db, licenseId, ids);
+    const toEntry = ({ row, rank }: Ranked): LeaderboardEntry => ({
       rank,
       // A learner only reported by the customer's server may have no name yet: never show the id.
       displayName:
@@ -572,11 +142,119 @@ export class Leaderboards {
       scope: options.scope,
       window: options.window,
       period,
-      classId,
-      entries: entries.map(toEntry),
-      around: around.map(toEntry),
-      me: { rank: myRank, score: mine?.score ?? 0, displayName: viewer.displayName, optedOut },
-      nextCursor,
+      classId: ranked.classId,
+      entries: ranked.entries.map(toEntry),
+      around: ranked.around.map(toEntry),
+      me: {
+        rank: ranked.myRank,
+        score: mine?.score ?? 0,
+        displayName: viewer.displayName,
+        optedOut,
+      },
+      nextCursor: ranked.nextCursor,
     };
+  }
+
+  /** The license-wide board: index range scans, ranked through the per-score counts. */
+  #globalBoard(
+    licenseId: string,
+    period: string,
+    mine: ScoreRow | undefined,
+    optedOut: boolean,
+    options: BoardOptions,
+  ): RankedBoard {
+    const db = this.#db;
+    const rows = globalSlice(
+      db,
+      licenseId,
+      period,
+      rowAfter(options.cursor),
+      options.limit + 1,
+      'down',
+    );
+    const page = rows.slice(0, options.limit);
+    const ranks = rankRun(db, licenseId, period, page);
+    const entries = page.map((row, i) => ({ row, rank: ranks[i]! }));
+    const nextCursor =
+      rows.length > options.limit && page.length > 0 ? cursorOf(page.at(-1)!) : null;
+    let around: Ranked[] = [];
+    let myRank: number | null = null;
+    if (mine) {
+      myRank = globalRank(db, licenseId, period, mine.score);
+      if (options.around && !optedOut) {
+        const k = options.around;
+        const run = [
+          ...globalSlice(db, licenseId, period, mine, k, 'up'),
+          mine,
+          ...globalSlice(db, licenseId, period, mine, k, 'down'),
+        ];
+        const runRanks = rankRun(db, licenseId, period, run);
+        around = run.map((row, i) => ({ row, rank: runRanks[i]! }));
+      }
+    }
+    return { classId: null, entries, around, myRank, nextCursor };
+  }
+
+  /** A friends or class board: a closed set of learners, ranked in memory. */
+  #memberBoard(
+    licenseId: string,
+    period: string,
+    mine: ScoreRow | undefined,
+    viewer: Viewer,
+    options: BoardOptions,
+  ): RankedBoard {
+    let classId: string | null = null;
+    let members: string[];
+    if (options.scope === 'friends') {
+      members = [viewer.learnerId, ...this.friends(licenseId, viewer.learnerId)];
+    } else {
+      classId = options.classId ?? viewer.classes[0] ?? null;
+      if (!classId || !viewer.classes.includes(classId)) {
+        // Class boards are for members only: the token's `classes` claim decides.
+        throw new ApiError(
+          classId ? 'forbidden' : 'not_found',
+          classId ? 'You are not a member of this class.' : 'Your token names no class.',
+        );
+      }
+      members = this.#classMembers(licenseId, classId);
+      if (!members.includes(viewer.learnerId)) members.push(viewer.learnerId);
+    }
+    const names = displayNames(this.#db, licenseId, members);
+    const all = memberRows(this.#db, licenseId, period, members);
+    const shown = all.filter((r) => !names.get(r.learnerId)?.optedOut);
+    const ranked: Ranked[] = [];
+    shown.forEach((row, i) => {
+      const prev = ranked[i - 1];
+      ranked.push({ row, rank: prev && prev.row.score === row.score ? prev.rank : i + 1 });
+    });
+    const after = rowAfter(options.cursor);
+    const start = after ? shown.findIndex((r) => compare(r, after) > 0) : 0;
+    const from = start < 0 ? shown.length : start;
+    const entries = ranked.slice(from, from + options.limit);
+    const nextCursor =
+      from + options.limit < ranked.length && entries.length > 0
+        ? cursorOf(entries.at(-1)!.row)
+        : null;
+    let around: Ranked[] = [];
+    let myRank: number | null = null;
+    if (mine) {
+      myRank = 1 + shown.filter((r) => r.score > mine.score).length;
+      const at = ranked.findIndex((r) => r.row.learnerId === viewer.learnerId);
+      if (options.around && at >= 0) {
+        around = ranked.slice(Math.max(0, at - options.around), at + options.around + 1);
+      }
+    }
+    return { classId, entries, around, myRank, nextCursor };
+  }
+
+  #classMembers(licenseId: string, classId: string): string[] {
+    return this.#db
+      .select({ id: rewardClassMembers.learnerId })
+      .from(rewardClassMembers)
+      .where(
+        and(eq(rewardClassMembers.licenseId, licenseId), eq(rewardClassMembers.classId, classId)),
+      )
+      .all()
+      .map((r) => r.id);
   }
 }

@@ -1,10 +1,9 @@
+import { leaderboardWindows, type LeaderboardWindow } from './contract.js';
+
 /**
  * Calendar periods in a license's time zone: local days for the daily caps, and the weeks
  * (starting Monday) and months leaderboards are kept for.
  */
-
-export const leaderboardWindows = ['week', 'month', 'all'] as const;
-export type LeaderboardWindow = (typeof leaderboardWindows)[number];
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 

@@ -9,15 +9,19 @@ import {
 import { sql } from 'drizzle-orm';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
+import {
+  redemptionStatuses,
+  rewardKinds,
+  transactionTypes,
+  type RewardDetails,
+  type ShippingDetails,
+} from './contract.js';
 
 /*
  * Learners are named by the customer's own id (the token's `sub`), so activity reported by the
  * customer's server and requests made with a learner token meet on the same key without a
  * lookup. Accounts are `learner:<id>` or one of the system accounts below.
  */
-
-export const transactionTypes = ['earn', 'bonus', 'spend', 'reversal', 'expire'] as const;
-export type TransactionType = (typeof transactionTypes)[number];
 
 export const systemAccounts = ['system:issuance', 'system:redemption', 'system:expiry'] as const;
 export type SystemAccount = (typeof systemAccounts)[number];
@@ -237,22 +241,6 @@ export const rewardScoreCounts = sqliteTable(
 
 /* Redemptions */
 
-export const rewardKinds = ['feature_unlock', 'course_coupon', 'merchandise', 'partner'] as const;
-export type RewardKind = (typeof rewardKinds)[number];
-
-export interface RewardDetails {
-  /** feature_unlock: the feature key and for how many days. */
-  feature?: string;
-  days?: number;
-  /** course_coupon: the discount and, optionally, the one course it applies to. */
-  percentOff?: number;
-  amountOff?: number;
-  currency?: string;
-  courseId?: string;
-  /** partner: who fulfils it. */
-  partner?: string;
-}
-
 export const rewardItems = sqliteTable(
   'reward_items',
   {
@@ -272,19 +260,6 @@ export const rewardItems = sqliteTable(
   },
   (t) => [index('reward_items_license_idx').on(t.licenseId, t.active)],
 );
-
-export const redemptionStatuses = ['requested', 'fulfilled', 'rejected', 'canceled'] as const;
-export type RedemptionStatus = (typeof redemptionStatuses)[number];
-
-export interface ShippingDetails {
-  name: string;
-  line1: string;
-  line2?: string;
-  city: string;
-  postalCode: string;
-  region?: string;
-  country: string;
-}
 
 export const rewardRedemptions = sqliteTable(
   'reward_redemptions',

@@ -1,15 +1,23 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { jsonResponse, pathParam, problemResponses } from '../../openapi.js';
-import { existingLicense, LicenseParam, operatorRoute } from '../../operator-routes.js';
-import { createRouter } from '../../router.js';
-import { Amount, IdempotencyHeader, LearnerId, MoveResult, Redemption } from './openapi.js';
-import { redemptionStatuses } from './schema.js';
+import { createRoute } from '@hono/zod-openapi';
+import { jsonResponse, pathParam, problemResponses } from '../../../openapi.js';
+import { existingLicense, LicenseParam, operatorRoute } from '../../../operator-routes.js';
+import { createRouter } from '../../../router.js';
+import {
+  GrantInput,
+  IdempotencyHeader,
+  LedgerCheck,
+  LedgerCheckQuery,
+  MoveResult,
+  OperatorRedemptionList,
+  OperatorRedemptionQuery,
+  RedemptionNote,
+  RedemptionView,
+} from '../contract.js';
+import { jsonBody } from './shared.js';
 
 const common = operatorRoute('Admin: rewards');
 
 const RedemptionParams = LicenseParam.extend({ id: pathParam('id') });
-
-const NoteInput = z.object({ note: z.string().max(1000).nullable().optional() }).strict();
 
 const list = createRoute({
   ...common,
@@ -18,17 +26,10 @@ const list = createRoute({
   summary: "A license's redemptions, newest first",
   request: {
     params: LicenseParam,
-    query: z.object({
-      status: z.enum(redemptionStatuses).optional(),
-      learnerId: LearnerId.optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
-    }),
+    query: OperatorRedemptionQuery,
   },
   responses: {
-    200: jsonResponse(
-      z.object({ items: z.array(Redemption.extend({ learnerId: z.string() })) }),
-      'Redemptions',
-    ),
+    200: jsonResponse(OperatorRedemptionList, 'Redemptions'),
     ...problemResponses(400, 401, 404, 503),
   },
 });
@@ -41,10 +42,10 @@ const transition = (action: 'fulfil' | 'reject', summary: string) =>
     summary,
     request: {
       params: RedemptionParams,
-      body: { content: { 'application/json': { schema: NoteInput } }, required: false },
+      body: { content: { 'application/json': { schema: RedemptionNote } }, required: false },
     },
     responses: {
-      200: jsonResponse(Redemption, 'The redemption'),
+      200: jsonResponse(RedemptionView, 'The redemption'),
       ...problemResponses(400, 401, 404, 409, 503),
     },
   });
@@ -66,16 +67,7 @@ const grant = createRoute({
   request: {
     params: LicenseParam,
     headers: IdempotencyHeader,
-    body: {
-      content: {
-        'application/json': {
-          schema: z
-            .object({ learnerId: LearnerId, amount: Amount, reason: z.string().min(1).max(200) })
-            .strict(),
-        },
-      },
-      required: true,
-    },
+    ...jsonBody(GrantInput),
   },
   responses: {
     201: jsonResponse(MoveResult, 'The bonus'),
@@ -88,18 +80,9 @@ const check = createRoute({
   method: 'get',
   path: '/check',
   summary: 'Prove the ledger balances: postings sum to zero, balances equal their replay',
-  request: { query: z.object({ licenseId: z.string().min(1).max(100).optional() }) },
+  request: { query: LedgerCheckQuery },
   responses: {
-    200: jsonResponse(
-      z.object({
-        ok: z.boolean(),
-        transactions: z.number().int(),
-        postings: z.number().int(),
-        accounts: z.number().int(),
-        problems: z.array(z.string()),
-      }),
-      'The result',
-    ),
+    200: jsonResponse(LedgerCheck, 'The result'),
     ...problemResponses(400, 401, 503),
   },
 });
@@ -109,6 +92,7 @@ function note(body: { note?: string | null } | undefined): string | null {
   return body?.note ?? null;
 }
 
+/** `/v1/admin/rewards` for the operator (`OPERATOR_TOKEN`). */
 export const rewardAdminRoutes = createRouter()
   .openapi(check, (c) =>
     c.json(c.get('services').rewards.ledger.check(c.req.valid('query').licenseId), 200),

@@ -1,0 +1,115 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { writeTransaction } from '../../server/db/client.js';
+import { ApiError } from '../../server/errors.js';
+import {
+  CourseCoupon,
+  RedemptionEvent,
+  ShareReversal,
+} from '../../server/modules/rewards/contract.js';
+import { decodeCursor, encodeCursor } from '../../server/modules/rewards/cursor.js';
+import { Redemptions } from '../../server/modules/rewards/redemptions.js';
+import { ledgerFixture, type LedgerFixture } from './helpers.js';
+
+let f: LedgerFixture;
+afterEach(() => f?.cleanup());
+
+describe('the keyset cursor', () => {
+  it('round-trips numeric keys and an id that contains the separator', () => {
+    const cursor = encodeCursor([42, 1_700_000_000_000], 'learner|with|bars');
+    expect(cursor).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect(decodeCursor(cursor, 2)).toEqual({
+      keys: [42, 1_700_000_000_000],
+      id: 'learner|with|bars',
+    });
+  });
+
+  it('refuses cursors it did not hand out as a 400 on query.cursor', () => {
+    for (const bad of ['@@', encodeCursor([1], ''), encodeCursor([], 'x'), 'bm90YQ']) {
+      let error: unknown;
+      try {
+        decodeCursor(bad, 2);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).code).toBe('validation_failed');
+    }
+  });
+});
+
+describe('what other modules read through the rewards services', () => {
+  it('ruleIn reads one earning rule inside a transaction, null without one', () => {
+    f = ledgerFixture();
+    f.ledger.setRule('lic_a', { activity: 'purchase.completed', amount: 2, dailyCap: null });
+    const db = f.temp.database.db;
+    expect(f.ledger.ruleIn(db, 'lic_a', 'purchase.completed')).toEqual({
+      activity: 'purchase.completed',
+      amount: 2,
+      dailyCap: null,
+    });
+    expect(f.ledger.ruleIn(db, 'lic_b', 'purchase.completed')).toBeNull();
+  });
+
+  it('newestFeatureGrant changes exactly when a feature is unlocked', () => {
+    f = ledgerFixture();
+    const r = new Redemptions(f.temp.database.db, f.clock, f.ledger);
+    expect(r.newestFeatureGrant('lic_a', 'u1')).toBe(0);
+    f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
+    const item = r.createItem('lic_a', {
+      kind: 'feature_unlock',
+      title: 'Dark mode',
+      cost: 10,
+      details: { feature: 'dark_mode', days: 7 },
+    });
+    r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'r1' });
+    const first = r.newestFeatureGrant('lic_a', 'u1');
+    expect(first).toBeGreaterThan(0);
+    expect(r.newestFeatureGrant('lic_a', 'u1')).toBe(first);
+    expect(r.newestFeatureGrant('lic_b', 'u1')).toBe(0);
+    r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'r2' });
+    expect(r.newestFeatureGrant('lic_a', 'u1')).toBeGreaterThan(first);
+  });
+
+  it('coupons, share reversals and redemption events have the contract shapes', () => {
+    f = ledgerFixture();
+    const r = new Redemptions(f.temp.database.db, f.clock, f.ledger);
+    f.ledger.setRule('lic_a', { activity: 'purchase.completed', amount: 10, dailyCap: null });
+    const earned = f.ledger.earn('lic_a', {
+      learnerId: 'u1',
+      activity: 'purchase.completed',
+      idempotencyKey: 'p1',
+    });
+    const item = r.createItem('lic_a', {
+      kind: 'course_coupon',
+      title: '20% off',
+      cost: 5,
+      details: { percentOff: 20 },
+    });
+    const done = r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'c1' });
+    expect(CourseCoupon.strict().parse(r.coupon('lic_a', done.couponCode!))).toMatchObject({
+      code: done.couponCode,
+      learnerId: 'u1',
+      redemptionId: done.id,
+      percentOff: 20,
+      amountOff: null,
+    });
+    const share = writeTransaction(f.temp.database.db, (tx) =>
+      f.ledger.reverseShareIn(tx, 'lic_a', earned.transaction!.id, {
+        part: 1,
+        whole: 2,
+        key: 'refund:re_1',
+        reason: 'refund',
+      }),
+    );
+    expect(ShareReversal.strict().parse(share)).toMatchObject({ tokens: 5, reversed: 5 });
+    const events = f.temp.database.sqlite
+      .prepare("select type, payload from outbox_events where type like 'redemption.%'")
+      .all() as { type: string; payload: string }[];
+    expect(events.map((e) => e.type)).toEqual(['redemption.fulfilled']);
+    expect(RedemptionEvent.strict().parse(JSON.parse(events[0]!.payload))).toMatchObject({
+      redemptionId: done.id,
+      status: 'fulfilled',
+      partner: null,
+    });
+  });
+});
