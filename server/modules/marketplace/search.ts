@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { ApiError } from '../../errors.js';
 import { CARD_COLUMNS, toCard, type CardRow } from './cards.js';
-import type { Facets, SearchPage, SearchQuery, SortOrder } from './openapi.js';
+import type { Facets, SearchPage, SearchQuery, SortOrder } from './contract.js';
 
 /** bm25 weights of title, subtitle, tags and description. */
 const RANK = 'bm25(courses_fts, 10.0, 4.0, 3.0, 1.0)';
