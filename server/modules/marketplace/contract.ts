@@ -67,6 +67,7 @@ export const Price = z.object({
   amount: z.number().int().openapi({ description: 'Integer minor units; 0 means free' }),
   currency: z.string().length(3),
 });
+export type Price = z.infer<typeof Price>;
 
 /** An id in the path. */
 const idParam = (name: string) =>
@@ -120,7 +121,8 @@ export const CourseCard = z
   .openapi('CourseCard');
 export type CourseCard = z.infer<typeof CourseCard>;
 
-const FacetCount = z.object({ value: z.string(), count: z.number().int() });
+export const FacetCount = z.object({ value: z.string(), count: z.number().int() });
+export type FacetCount = z.infer<typeof FacetCount>;
 
 export const Facets = z
   .object({
