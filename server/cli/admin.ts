@@ -24,7 +24,7 @@ import {
   OperatorReplyInput,
   TicketListQuery,
   type TicketView,
-} from '../modules/support/service.js';
+} from '../modules/support/contract.js';
 import { parseInput } from '../router.js';
 import type { Services } from '../services.js';
 import { UsageError, type CommandOutput } from './command.js';

@@ -4,6 +4,7 @@ import { languageOf } from '../internal/i18n.js';
 import { catalogStyles } from './catalog.styles.js';
 import { catalogMessages } from './course-catalog.messages.js';
 import type * as Detail from './course-detail.js';
+import type { SortOrder } from '../../server/modules/marketplace/contract.js';
 import {
   categoryName,
   coverView,
@@ -27,7 +28,14 @@ const translations: Record<string, () => Promise<{ default: Record<string, strin
   fr: () => import('./locales/fr.js'),
 };
 
-const SORTS = ['relevance', 'newest', 'price_asc', 'price_desc', 'rating', 'popular'] as const;
+const SORTS = [
+  'relevance',
+  'newest',
+  'price_asc',
+  'price_desc',
+  'rating',
+  'popular',
+] as const satisfies readonly SortOrder[];
 const LEVELS = ['beginner', 'intermediate', 'advanced', 'all'];
 const RATINGS = ['4', '3', '2'];
 const DEBOUNCE_MS = 250;

@@ -3,6 +3,10 @@ import type { LxApiError } from '../internal/api-client.js';
 import { formatMoney } from '../internal/i18n.js';
 import { renderBlocks } from './blocks.js';
 import { LxCourseSelectEvent } from './course-select.event.js';
+import type {
+  REVIEW_TEXT_MAX as SERVER_REVIEW_TEXT_MAX,
+  ReviewSort,
+} from '../../server/modules/marketplace/contract.js';
 import {
   categoryName,
   coverView,
@@ -30,9 +34,8 @@ export { detailStyles } from './course-detail.styles.js';
  */
 
 /** The longest review the server accepts. */
-export const REVIEW_TEXT_MAX = 4000;
-const SORTS = ['newest', 'helpful', 'highest', 'lowest'] as const;
-type ReviewSort = (typeof SORTS)[number];
+export const REVIEW_TEXT_MAX = 4000 satisfies typeof SERVER_REVIEW_TEXT_MAX;
+const SORTS = ['newest', 'helpful', 'highest', 'lowest'] as const satisfies readonly ReviewSort[];
 
 export interface CourseViewOptions {
   t: Translate;
@@ -375,7 +378,7 @@ export class CourseView {
               ${ratingView(summary, locale, t)}
               <ul class="bars">
                 ${[5, 4, 3, 2, 1].map((stars) => {
-                  const n = summary.distribution[String(stars)] ?? 0;
+                  const n = summary.distribution[stars as 1 | 2 | 3 | 4 | 5] ?? 0;
                   return html`<li>
                     <span>${t('course.reviews.bar', { stars, count: n })}</span>
                     <meter min="0" max=${count} value=${n} aria-hidden="true"></meter>

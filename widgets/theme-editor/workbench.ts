@@ -21,7 +21,12 @@ import {
   type ThemeMode,
   type ThemeTokens,
 } from '../../themes/tokens.js';
-import { logoUrlError, validateTheme, valueError, type FieldError } from '../../themes/validate.js';
+import { logoUrlError, validateTheme, valueError } from '../../themes/validate.js';
+import type {
+  DraftView,
+  PublishResult,
+  VersionView,
+} from '../../server/modules/themes/contract.js';
 import { LxApiError, type ApiClient, type TokenSource } from '../internal/api-client.js';
 import type { EmbedConfig } from '../internal/config-store.js';
 import { safeLogoUrl } from '../internal/brand.js';
@@ -41,27 +46,6 @@ export interface EditorHost {
   readonly element: ReactiveControllerHost & HTMLElement;
   text(key: string, vars?: Record<string, string | number>): string;
   update(): void;
-}
-
-interface VersionView {
-  version: number;
-  theme: Theme;
-  source: 'publish' | 'rollback';
-  restoredVersion: number | null;
-  contrastOverride: boolean;
-  note: string | null;
-  publishedBy: string;
-  publishedAt: string;
-}
-
-interface DraftView {
-  theme: Theme;
-  updatedAt: string;
-}
-
-interface PublishResult {
-  version: VersionView;
-  warnings: FieldError[];
 }
 
 type Group = 'tokens' | 'darkTokens';

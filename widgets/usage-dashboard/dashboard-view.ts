@@ -1,5 +1,5 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
-import type { TicketView } from '../../server/modules/support/service.js';
+import type { TicketView } from '../../server/modules/support/contract.js';
 import { languageOf } from '../internal/i18n.js';
 import { viewMessages, type ViewKey } from './dashboard-view.messages.js';
 import { usageChart } from './usage-chart.js';

@@ -1,5 +1,5 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
-import type { TicketView } from '../../server/modules/support/service.js';
+import type { TicketView } from '../../server/modules/support/contract.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import { LxTicketCreateEvent } from './ticket-create.event.js';
 import { ticketFormMessages } from './ticket-form.messages.js';

@@ -1,7 +1,24 @@
 import { z } from '@hono/zod-openapi';
-import { courseLevels, courseStatuses, descriptionFormats, materialKinds } from './schema.js';
 
-/** Request and response schemas of the marketplace API; they validate and document at once. */
+/**
+ * The marketplace API contract: every request, response and event payload of the module, as
+ * zod schemas that validate at the edge and make the OpenAPI document, with their types. The
+ * catalog widget imports its types from here.
+ *
+ * Longer than a file by job usually is, and whole on purpose: it is one document, the module's
+ * API as clients see it (learner catalog, then authoring), and the shapes lean on each other.
+ */
+
+export const courseStatuses = ['draft', 'published', 'archived'] as const;
+export type CourseStatus = (typeof courseStatuses)[number];
+export const courseLevels = ['beginner', 'intermediate', 'advanced', 'all'] as const;
+export type CourseLevel = (typeof courseLevels)[number];
+export const descriptionFormats = ['text', 'markdown'] as const;
+export type DescriptionFormat = (typeof descriptionFormats)[number];
+export const materialKinds = ['video', 'audio', 'document', 'image', 'archive'] as const;
+export type MaterialKind = (typeof materialKinds)[number];
+export const enrollmentSources = ['purchase', 'free', 'operator'] as const;
+export type EnrollmentSource = (typeof enrollmentSources)[number];
 
 const currencies = new Set(Intl.supportedValuesOf('currency'));
 
@@ -50,6 +67,38 @@ export const Price = z.object({
   amount: z.number().int().openapi({ description: 'Integer minor units; 0 means free' }),
   currency: z.string().length(3),
 });
+export type Price = z.infer<typeof Price>;
+
+/** An id in the path. */
+const idParam = (name: string) =>
+  z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name, in: 'path' } });
+
+export const CourseIdParam = z.object({ id: idParam('id') });
+export const MaterialParams = CourseIdParam.extend({ materialId: idParam('materialId') });
+export const ReviewParams = CourseIdParam.extend({ reviewId: idParam('reviewId') });
+/** An instructor's or a review's id, on the authoring routes. */
+export const IdParam = z.object({ id: idParam('id') });
+
+export const DownloadParams = z.object({
+  token: z
+    .string()
+    .min(1)
+    .max(1000)
+    .openapi({ param: { name: 'token', in: 'path' } }),
+});
+
+export const CoverQuery = z.object({ v: z.string().max(64).optional() });
+
+export const SuggestQuery = z.object({ q: z.string().max(200).default('') });
+
+export const Suggestion = z.object({ id: z.string(), title: z.string() });
+export type Suggestion = z.infer<typeof Suggestion>;
+
+export const Suggestions = z.object({ suggestions: z.array(Suggestion) });
 
 export const CourseCard = z
   .object({
@@ -72,7 +121,8 @@ export const CourseCard = z
   .openapi('CourseCard');
 export type CourseCard = z.infer<typeof CourseCard>;
 
-const FacetCount = z.object({ value: z.string(), count: z.number().int() });
+export const FacetCount = z.object({ value: z.string(), count: z.number().int() });
+export type FacetCount = z.infer<typeof FacetCount>;
 
 export const Facets = z
   .object({
@@ -88,6 +138,8 @@ export const Facets = z
   });
 export type Facets = z.infer<typeof Facets>;
 
+export const MyCourses = z.object({ items: z.array(CourseCard) });
+
 export const SearchPage = z
   .object({
     items: z.array(CourseCard),
@@ -98,7 +150,7 @@ export const SearchPage = z
   .openapi('CourseSearchPage');
 export type SearchPage = z.infer<typeof SearchPage>;
 
-const InlineSchema = z
+export const DescriptionInline = z
   .object({
     text: z.string(),
     strong: z.literal(true).optional(),
@@ -107,22 +159,30 @@ const InlineSchema = z
     href: z.string().optional().openapi({ description: 'http or https only' }),
   })
   .openapi('DescriptionInline');
+export type DescriptionInline = z.infer<typeof DescriptionInline>;
 
-const BlockSchema = z
+export const DescriptionBlock = z
   .union([
-    z.object({ type: z.literal('paragraph'), inline: z.array(InlineSchema) }),
+    z.object({ type: z.literal('paragraph'), inline: z.array(DescriptionInline) }),
     z.object({
       type: z.literal('heading'),
       level: z.union([z.literal(2), z.literal(3)]),
-      inline: z.array(InlineSchema),
+      inline: z.array(DescriptionInline),
     }),
     z.object({
       type: z.literal('list'),
       ordered: z.boolean(),
-      items: z.array(z.array(InlineSchema)),
+      items: z.array(z.array(DescriptionInline)),
     }),
   ])
   .openapi('DescriptionBlock');
+export type DescriptionBlock = z.infer<typeof DescriptionBlock>;
+
+export const CourseDescription = z.object({
+  format: z.enum(descriptionFormats),
+  blocks: z.array(DescriptionBlock),
+});
+export type CourseDescription = z.infer<typeof CourseDescription>;
 
 export const MaterialSummary = z.object({
   id: z.string(),
@@ -130,12 +190,10 @@ export const MaterialSummary = z.object({
   kind: z.enum(materialKinds),
   sizeBytes: z.number().int(),
 });
+export type MaterialSummary = z.infer<typeof MaterialSummary>;
 
 export const CourseDetail = CourseCard.extend({
-  description: z.object({
-    format: z.enum(descriptionFormats),
-    blocks: z.array(BlockSchema),
-  }),
+  description: CourseDescription,
   materials: z.array(MaterialSummary),
   createdAt: z.string(),
 }).openapi('CourseDetail', {
@@ -143,6 +201,7 @@ export const CourseDetail = CourseCard.extend({
     'The description is parsed on the server into blocks; no HTML is ever produced. Render ' +
     'every `text` as text.',
 });
+export type CourseDetail = z.infer<typeof CourseDetail>;
 
 export const reviewSorts = ['newest', 'helpful', 'highest', 'lowest'] as const;
 export type ReviewSort = (typeof reviewSorts)[number];
@@ -183,6 +242,8 @@ export const ReviewSummary = z.object({
   }),
 });
 
+export type ReviewSummary = z.infer<typeof ReviewSummary>;
+
 export const ReviewPage = z
   .object({
     items: z.array(Review),
@@ -203,6 +264,16 @@ export const ReviewInput = z
     text: z.string().trim().max(REVIEW_TEXT_MAX),
   })
   .strict();
+export type ReviewInput = z.infer<typeof ReviewInput>;
+
+export const HelpfulInput = z.object({ helpful: z.boolean() }).strict();
+
+export const HelpfulMark = z.object({
+  id: z.string(),
+  helpful: z.number().int(),
+  votedHelpful: z.boolean(),
+});
+export type HelpfulMark = z.infer<typeof HelpfulMark>;
 
 export const DownloadLink = z
   .object({
@@ -210,8 +281,38 @@ export const DownloadLink = z
     expiresAt: z.string(),
   })
   .openapi('CourseDownloadLink');
+export type DownloadLink = z.infer<typeof DownloadLink>;
+
+/** Payload of `enrollment.created`, queued to the partner webhooks outbox. */
+export const EnrollmentCreated = z.object({
+  courseId: z.string(),
+  learnerId: z.string().openapi({ description: 'The customer’s id for the learner (`sub`)' }),
+  source: z.enum(enrollmentSources),
+  paymentId: z.string().nullable(),
+  enrolledAt: z.string(),
+});
+export type EnrollmentCreated = z.infer<typeof EnrollmentCreated>;
 
 /* Authoring: the customer's server (secret key) or an instructor (learner token) */
+
+export const AuthoredCoursesQuery = z.object({ status: z.enum(courseStatuses).optional() });
+
+/** A file field of a multipart upload. */
+const UploadFile = z
+  .custom<File>((v) => v instanceof File, 'Expected a file')
+  .openapi({ type: 'string', format: 'binary' });
+
+export const CoverUpload = z.object({ cover: UploadFile });
+
+export const MaterialUpload = z.object({
+  file: UploadFile,
+  title: z.string().trim().min(1).max(200).optional(),
+});
+
+export const ReviewVisibility = z.object({ hidden: z.boolean() }).strict();
+
+export const ReviewVisibilityState = z.object({ id: z.string(), hidden: z.boolean() });
+export type ReviewVisibilityState = z.infer<typeof ReviewVisibilityState>;
 
 const Tag = z
   .string()
@@ -281,6 +382,8 @@ export const AuthoredCourse = CourseCard.extend({
 }).openapi('AuthoredCourse');
 export type AuthoredCourse = z.infer<typeof AuthoredCourse>;
 
+export const AuthoredCourses = z.object({ items: z.array(AuthoredCourse) });
+
 const instructorFields = {
   name: z.string().trim().min(1).max(120),
   bio: z.string().max(2000),
@@ -327,6 +430,8 @@ export const Instructor = z
   .openapi('Instructor');
 export type Instructor = z.infer<typeof Instructor>;
 
+export const Instructors = z.object({ items: z.array(Instructor) });
+
 export const SplitSettings = z
   .object({
     instructorShareBps: z.number().int().min(0).max(10_000),
@@ -335,10 +440,13 @@ export const SplitSettings = z
   .openapi('MarketplaceSplit', {
     description: 'Instructor shares in basis points (7000 = 70 %); the platform keeps the rest.',
   });
+export type SplitSettings = z.infer<typeof SplitSettings>;
 
+/** `from` inclusive, `to` exclusive; the secret key names the instructor, an instructor not. */
 export const EarningsQuery = z.object({
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
+  instructorId: z.string().min(1).max(64).optional(),
 });
 
 const CurrencyTotals = z.object({
