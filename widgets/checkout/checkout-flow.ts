@@ -4,13 +4,22 @@ import type { CheckoutSession } from '../../server/modules/payments/products.js'
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import type { EmbedConfig } from '../internal/config-store.js';
 import type { Theme } from '../internal/theme.js';
-import { formatDate, formatMoney, languageOf } from '../internal/i18n.js';
+import {
+  addEnglish,
+  formatDate,
+  formatMoney,
+  languageOf,
+  type Translate,
+} from '../internal/i18n.js';
+import { safeUrl } from '../internal/urls.js';
+import { checkoutFlowMessages } from '../messages/checkout-flow.js';
 import { LxCheckoutCompleteEvent } from './checkout-complete.event.js';
-import { flowMessages } from './checkout-flow.messages.js';
 import { LxCheckoutErrorEvent } from './checkout-error.event.js';
 import type * as Pay from './payment.js';
 
 export { flowStyles } from './checkout-flow.styles.js';
+
+addEnglish(checkoutFlowMessages);
 
 /*
  * The checkout once it has something to sell: summary, coupon, the Payment Element and the
@@ -49,8 +58,6 @@ interface PlanInfo {
   prices: (Price & { interval: string })[];
 }
 
-type Translate = (key: string, vars?: Record<string, string | number>) => string;
-
 export interface FlowHost {
   /** The `<lx-checkout>` element: events leave from it, the Payment Element mounts in its light DOM. */
   element: HTMLElement;
@@ -77,24 +84,6 @@ type Phase =
   | 'authenticating'
   | 'succeeded'
   | 'error';
-
-const translations: Record<string, () => Promise<{ default: Record<string, string> }>> = {
-  ar: () => import('./locales/ar.js'),
-  de: () => import('./locales/de.js'),
-  fr: () => import('./locales/fr.js'),
-};
-
-/** The checkout's copy in the locale's language; English when none ships or it fails to load. */
-export function copyFor(locale: string): Promise<Record<string, string>> {
-  const load = translations[languageOf(locale)];
-  const english = { ...flowMessages };
-  return load
-    ? load().then(
-        (m) => ({ ...english, ...m.default }),
-        () => english,
-      )
-    : Promise.resolve(english);
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -123,10 +112,6 @@ export class CheckoutFlow {
 
   constructor(host: FlowHost) {
     this.#host = host;
-  }
-
-  get #t(): Translate {
-    return this.#host.t;
   }
 
   /** Takes the session the element asked for, and loads what the summary shows. */
@@ -196,16 +181,16 @@ export class CheckoutFlow {
     // get the translated sentence.
     return languageOf(this.#host.locale) === 'en' && error.message
       ? error.message
-      : this.#t('checkout.coupon.refused');
+      : this.#host.t('checkout.coupon.refused');
   }
 
   get #itemName(): string {
     const { request, itemName } = this.#host;
     if (request.kind === 'plan') {
       const name = this.#planName ?? itemName ?? request.planId;
-      return this.#t('checkout.plan', { plan: name });
+      return this.#host.t('checkout.plan', { plan: name });
     }
-    return this.#course?.title ?? itemName ?? this.#t('checkout.course');
+    return this.#course?.title ?? itemName ?? this.#host.t('checkout.course');
   }
 
   #money(amount: number, currency: string): string {
@@ -220,7 +205,7 @@ export class CheckoutFlow {
   #fail(code: string, message: string, decline?: string, declined = false): void {
     this.#failure = message;
     this.#declined = declined;
-    this.#status = `${this.#t(declined ? 'checkout.declined' : 'checkout.failed')}. ${message}`;
+    this.#status = `${this.#host.t(declined ? 'checkout.declined' : 'checkout.failed')}. ${message}`;
     this.#host.element.dispatchEvent(
       new LxCheckoutErrorEvent({ code, message, ...(decline ? { declineCode: decline } : {}) }),
     );
@@ -245,7 +230,7 @@ export class CheckoutFlow {
     try {
       this.#session = await this.#create({ ...request, couponCode: code });
       this.#coupon = code;
-      this.#status = this.#t('checkout.coupon.applied', { code });
+      this.#status = this.#host.t('checkout.coupon.applied', { code });
     } catch (error) {
       this.#couponError = this.#refusal(error as LxApiError);
     } finally {
@@ -263,13 +248,13 @@ export class CheckoutFlow {
     if (!session || this.#busy) return;
     const { stripeJsUrl, stripePublishableKey } = config.payments;
     if (!stripePublishableKey) {
-      this.#fail('service_unavailable', this.#t('checkout.unavailable'));
+      this.#fail('service_unavailable', this.#host.t('checkout.unavailable'));
       return void this.#focus('.failure h3');
     }
     this.#busy = true;
     this.#phase = 'starting';
     this.#failure = '';
-    this.#status = this.#t('checkout.starting');
+    this.#status = this.#host.t('checkout.starting');
     this.#slot ??= Object.assign(document.createElement('div'), { slot: 'payment' });
     element.append(this.#slot);
     this.#host.update();
@@ -306,7 +291,7 @@ export class CheckoutFlow {
     this.#busy = true;
     this.#phase = 'processing';
     this.#failure = '';
-    this.#status = this.#t('checkout.processing');
+    this.#status = this.#host.t('checkout.processing');
     this.#host.update();
     // Stripe shows a bank's authentication step in a layer of its own over the page.
     this.#watch = new MutationObserver((records) => {
@@ -314,10 +299,10 @@ export class CheckoutFlow {
       const removed = records.some((r) => r.removedNodes.length > 0);
       if (added && this.#phase === 'processing') {
         this.#phase = 'authenticating';
-        this.#status = this.#t('checkout.authenticating');
+        this.#status = this.#host.t('checkout.authenticating');
       } else if (removed && this.#phase === 'authenticating') {
         this.#phase = 'processing';
-        this.#status = this.#t('checkout.processing');
+        this.#status = this.#host.t('checkout.processing');
       }
       this.#host.update();
     });
@@ -350,7 +335,7 @@ export class CheckoutFlow {
     }
     if (intent && !['succeeded', 'processing', 'requires_capture'].includes(intent.status)) {
       this.#phase = 'paying';
-      this.#fail(intent.status, this.#t('checkout.retry'));
+      this.#fail(intent.status, this.#host.t('checkout.retry'));
       return void this.#focus('.failure h3');
     }
     await this.#succeeded();
@@ -377,8 +362,7 @@ export class CheckoutFlow {
           `v1/checkout/sessions/${encodeURIComponent(session.paymentIntentId)}`,
         );
         if (payment.receiptUrl) {
-          const url = new URL(payment.receiptUrl, client.base.replace(/\/?$/, '/'));
-          if (/^https?:$/.test(url.protocol)) this.#receipt = url.href;
+          this.#receipt = safeUrl(payment.receiptUrl, client.base) ?? null;
           break;
         }
       } catch (error) {
@@ -407,7 +391,7 @@ export class CheckoutFlow {
   }
 
   #renderSummary(session: Session): TemplateResult {
-    const t = this.#t;
+    const { t } = this.#host;
     const { request } = this.#host;
     const list = this.#course?.price;
     const discount =
@@ -466,7 +450,7 @@ export class CheckoutFlow {
 
   #renderCoupon(): TemplateResult | typeof nothing {
     if (this.#host.request.kind !== 'course' || this.#phase !== 'ready') return nothing;
-    const t = this.#t;
+    const { t } = this.#host;
     const invalid = !!this.#couponError;
     return html`<form
       part="coupon"
@@ -491,7 +475,7 @@ export class CheckoutFlow {
   }
 
   #renderPayment(session: Session): TemplateResult {
-    const t = this.#t;
+    const { t } = this.#host;
     const phase = this.#phase;
     if (phase === 'ready') {
       return html`<button
@@ -528,12 +512,12 @@ export class CheckoutFlow {
 
   /** The outcome's heading: a payment, a subscription, or a trial that pays nothing yet. */
   #doneTitle(session: Session): string {
-    if (session.mode === 'payment') return this.#t('checkout.succeeded');
-    return this.#t(session.trialEnd ? 'checkout.trial.started' : 'checkout.subscribed.title');
+    if (session.mode === 'payment') return this.#host.t('checkout.succeeded');
+    return this.#host.t(session.trialEnd ? 'checkout.trial.started' : 'checkout.subscribed.title');
   }
 
   #renderResult(session: Session): TemplateResult {
-    const t = this.#t;
+    const { t } = this.#host;
     const amount = this.#money(session.amount, session.currency);
     const item = this.#itemName;
     return html`<section part="result" class="result" aria-labelledby="done">
@@ -562,7 +546,7 @@ export class CheckoutFlow {
   }
 
   render(): TemplateResult {
-    const t = this.#t;
+    const { t } = this.#host;
     const session = this.#session;
     const phase = this.#phase;
     if (phase === 'loading') {
@@ -608,12 +592,12 @@ export class CheckoutFlow {
     const retry = () => void this.#retry();
     if (error.status === 401 && !error.code.startsWith('license_')) {
       return html`<div part="base state" class="state" role="status">
-        <p>${this.#t('checkout.signin')}</p>
+        <p>${this.#host.t('checkout.signin')}</p>
       </div>`;
     }
     if (error.status === 400 || error.status === 404 || error.status === 409) {
       return html`<div part="base state" class="state" role="alert" data-kind="error">
-        <h2>${this.#t('checkout.blocked')}</h2>
+        <h2>${this.#host.t('checkout.blocked')}</h2>
         <p>${error.message}</p>
       </div>`;
     }

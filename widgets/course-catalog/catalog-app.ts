@@ -1,8 +1,9 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { LxApiError } from '../internal/api-client.js';
-import { languageOf } from '../internal/i18n.js';
+import { addEnglish, type Translate } from '../internal/i18n.js';
+import { adoptStyles } from '../internal/theme.js';
+import { catalogMessages } from '../messages/course-catalog.js';
 import { catalogStyles } from './catalog.styles.js';
-import { catalogMessages } from './course-catalog.messages.js';
 import type * as Detail from './course-detail.js';
 import {
   categoryName,
@@ -13,7 +14,7 @@ import {
   priceText,
   ratingView,
 } from './format.js';
-import type { CatalogHost, CourseCard, CoursePage, FacetValue, Translate } from './types.js';
+import type { CatalogHost, CourseCard, CoursePage, FacetValue } from './types.js';
 
 /*
  * What the catalog shows once it has loaded: the search box with its suggestions, the filters,
@@ -21,11 +22,7 @@ import type { CatalogHost, CourseCard, CoursePage, FacetValue, Translate } from 
  * chunk when its configuration is ready, so the page's first download stays small.
  */
 
-const translations: Record<string, () => Promise<{ default: Record<string, string> }>> = {
-  ar: () => import('./locales/ar.js'),
-  de: () => import('./locales/de.js'),
-  fr: () => import('./locales/fr.js'),
-};
+addEnglish(catalogMessages);
 
 const SORTS = ['relevance', 'newest', 'price_asc', 'price_desc', 'rating', 'popular'] as const;
 const LEVELS = ['beginner', 'intermediate', 'advanced', 'all'];
@@ -64,8 +61,6 @@ function minorUnits(value: string, currency: string): number | undefined {
 
 export class CatalogApp {
   readonly #host: CatalogHost;
-  #copy: Record<string, string> = {};
-  #copyFor = '';
   #filters: Filters;
   #typed = '';
   #query = '';
@@ -98,34 +93,14 @@ export class CatalogApp {
     });
   }
 
-  /** Copy for `key`: the license's or the locale's wording when it has one, else English. */
-  readonly t: Translate = (key, vars = {}) => {
-    const own = this.#host.messages()[key];
-    const text = own ?? this.#copy[key] ?? (catalogMessages as Record<string, string>)[key] ?? key;
-    return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ''));
-  };
-
-  async start(): Promise<void> {
-    const root = this.#host.element.renderRoot as ShadowRoot;
-    const sheet = catalogStyles.styleSheet;
-    if (sheet && !root.adoptedStyleSheets.includes(sheet))
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-    const courseId = this.#host.element.courseId;
-    await Promise.all([this.#loadCopy(), courseId ? this.openCourse(courseId) : this.search()]);
+  get t(): Translate {
+    return this.#host.t;
   }
 
-  async #loadCopy(): Promise<void> {
-    const language = languageOf(this.#host.locale());
-    if (this.#copyFor === language) return;
-    this.#copyFor = language;
-    const load = translations[language];
-    this.#copy = load
-      ? await load().then(
-          (m) => m.default,
-          () => ({}),
-        )
-      : {};
-    this.#update();
+  async start(): Promise<void> {
+    adoptStyles(this.#host.element, catalogStyles);
+    const courseId = this.#host.element.courseId;
+    await (courseId ? this.openCourse(courseId) : this.search());
   }
 
   /** What the element asked for when last looked at; only real changes act. */
@@ -147,7 +122,6 @@ export class CatalogApp {
     const last = this.#last;
     const changed = (key: string) => now[key] !== last[key];
     this.#last = now;
-    if (changed('locale')) void this.#loadCopy();
     if (changed('courseId')) {
       if (element.courseId) void this.openCourse(element.courseId);
       else this.closeCourse();
@@ -396,10 +370,7 @@ export class CatalogApp {
       this.#update();
       return;
     }
-    const root = this.#host.element.renderRoot as ShadowRoot;
-    const sheet = this.#detail.detailStyles.styleSheet;
-    if (sheet && !root.adoptedStyleSheets.includes(sheet))
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    adoptStyles(this.#host.element, this.#detail.detailStyles);
     if (this.#course?.id === id) return;
     this.#course = new this.#detail.CourseView(this.#host, id, {
       t: this.t,

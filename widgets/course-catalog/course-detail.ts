@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { LxApiError } from '../internal/api-client.js';
-import { formatMoney } from '../internal/i18n.js';
+import { formatMoney, type Translate } from '../internal/i18n.js';
+import { safeUrl } from '../internal/urls.js';
 import { renderBlocks } from './blocks.js';
 import { LxCourseSelectEvent } from './course-select.event.js';
 import {
@@ -11,16 +12,8 @@ import {
   languageName,
   priceText,
   ratingView,
-  safeUrl,
 } from './format.js';
-import type {
-  CatalogHost,
-  CourseDetail,
-  Material,
-  Review,
-  ReviewPage,
-  Translate,
-} from './types.js';
+import type { CatalogHost, CourseDetail, Material, Review, ReviewPage } from './types.js';
 
 export { detailStyles } from './course-detail.styles.js';
 

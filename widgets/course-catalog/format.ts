@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { formatMoney } from '../internal/i18n.js';
-import type { CourseCard, Translate } from './types.js';
+import { formatMoney, type MessageKey, type Translate } from '../internal/i18n.js';
+import { safeUrl } from '../internal/urls.js';
+import type { CourseCard } from './types.js';
 
 /* Formatting shared by the results and the course page. */
 
@@ -9,17 +10,6 @@ import type { CourseCard, Translate } from './types.js';
  * first-strong isolates), so a Latin name reads right in an Arabic sentence and vice versa.
  */
 export const isolate = (text: string): string => `\u2068${text}\u2069`;
-
-/** A URL the widget may load or link to: http(s) only, whatever the server sent. */
-export function safeUrl(value: string | null | undefined, base?: string): string | undefined {
-  if (!value) return undefined;
-  try {
-    const url = base ? new URL(value, base.endsWith('/') ? base : `${base}/`) : new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 export function priceText(course: CourseCard, locale: string, t: Translate): string {
   return course.price.amount === 0
@@ -59,7 +49,7 @@ export function ratingView(
 
 /** A value's display name from the copy (`prefix.value`), else the value itself. */
 export function labelOf(prefix: string, value: string, t: Translate): string {
-  const key = `${prefix}.${value}`;
+  const key = `${prefix}.${value}` as MessageKey;
   const text = t(key);
   return text === key ? value : text;
 }

@@ -1,5 +1,6 @@
 import type { TemplateResult } from 'lit';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
+import type { Translate } from '../internal/i18n.js';
 
 /* What the catalog reads from the marketplace API (`/v1/courses…`). */
 
@@ -86,8 +87,6 @@ export interface ReviewPage {
   summary: { average: number | null; count: number; distribution: Record<string, number> };
 }
 
-export type Translate = (key: string, vars?: Record<string, string | number>) => string;
-
 export interface CatalogElement extends HTMLElement {
   category: string | undefined;
   pageSize: number;
@@ -108,7 +107,7 @@ export interface CatalogHost {
   api(): string;
   locale(): string;
   currency(): string;
-  messages(): Record<string, string>;
+  readonly t: Translate;
   signedIn(): boolean;
   report(error: LxApiError): void;
   problem(error: LxApiError, retry: () => void): TemplateResult;

@@ -1,3 +1,4 @@
+import type { CSSResult } from 'lit';
 import type { Theme, ThemeTokens } from '../../themes/tokens.js';
 
 export type { Theme };
@@ -55,4 +56,18 @@ export function themeSheet(theme: Theme): CSSStyleSheet {
     sheets.set(css, sheet);
   }
   return sheet;
+}
+
+/**
+ * Adds the rules of a chunk loaded later to a widget's shadow root, once, as a constructed
+ * sheet: a strict Content-Security-Policy allows those, not `<style>` elements.
+ */
+export function adoptStyles(
+  host: { renderRoot: HTMLElement | DocumentFragment },
+  styles: CSSResult,
+): void {
+  const root = host.renderRoot as ShadowRoot;
+  const sheet = styles.styleSheet;
+  if (sheet && !root.adoptedStyleSheets.includes(sheet))
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
 }

@@ -3,9 +3,12 @@ import type { Plan } from '../../server/modules/billing/plans.js';
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
-import { formatMoney } from '../internal/i18n.js';
+import { addEnglish, formatMoney, type Translations } from '../internal/i18n.js';
+import { adoptStyles } from '../internal/theme.js';
+import { pricingMessages } from '../messages/pricing-table.js';
 import { LxPlanSelectEvent } from './plan-select.event.js';
-import { pricingMessages, type PricingKey } from './pricing-table.messages.js';
+
+addEnglish(pricingMessages);
 
 interface PlanList {
   plans: Plan[];
@@ -39,6 +42,12 @@ type Interval = 'month' | 'year';
  */
 export class LxPricingTable extends LxElement {
   // Declared statically rather than with decorators, which would cost the widget's size budget.
+  static override translations: Translations = {
+    ar: () => import('./locales/ar.js'),
+    de: () => import('./locales/de.js'),
+    fr: () => import('./locales/fr.js'),
+  };
+
   static override properties = {
     plans: { state: true },
     plansError: { state: true },
@@ -56,14 +65,6 @@ export class LxPricingTable extends LxElement {
     this.interval = 'month';
   }
 
-  /** Copy for `key`: the locale's or the license's wording when it has one, else English. */
-  #t(key: PricingKey, vars: Record<string, string | number> = {}): string {
-    const own = (this.messages as Record<string, string | undefined>)[key];
-    return (own ?? pricingMessages[key]).replace(/\{(\w+)\}/g, (_, name: string) =>
-      String(vars[name] ?? ''),
-    );
-  }
-
   protected override configReady(_config: EmbedConfig): void {
     if (!this.plans) void this.loadPlans();
   }
@@ -72,21 +73,17 @@ export class LxPricingTable extends LxElement {
     this.plansError = undefined;
     try {
       // The table's styles arrive alongside the plans, leaving the first download small.
-      const signedIn = this.userToken || this.tokenProvider;
       const [plans, styles, mine] = await Promise.all([
         this.client.get<PlanList>('v1/plans'),
         import('./pricing-table.styles.js').catch(() => {
           throw new LxApiError('network_error', 0, 'The pricing table could not be loaded.');
         }),
         // The learner's own tier is marked; without it the table still sells.
-        signedIn
+        this.signedIn
           ? this.client.get<{ tier: string | null }>('v1/me/features').catch(() => null)
           : null,
       ]);
-      const root = this.renderRoot as ShadowRoot;
-      const sheet = styles.pricingTableStyles.styleSheet!;
-      if (!root.adoptedStyleSheets.includes(sheet))
-        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      adoptStyles(this, styles.pricingTableStyles);
       this.plans = { ...plans, tier: mine?.tier };
     } catch (error) {
       this.plansError = error as LxApiError;
@@ -119,7 +116,7 @@ export class LxPricingTable extends LxElement {
           current,
           client: this.client,
           locale: this.resolvedLocale,
-          messages: this.messages,
+          t: this.msg,
           refresh: () => this.loadPlans(),
         }),
       );
@@ -152,12 +149,12 @@ export class LxPricingTable extends LxElement {
     const price = plan.prices.find((p) => p.interval === this.interval) ?? plan.prices[0];
     const amount = price
       ? price.amount === 0
-        ? this.#t('pricing.free')
+        ? this.msg('pricing.free')
         : formatMoney(price.amount, price.currency, this.resolvedLocale)
       : '';
     const per =
       price && price.amount > 0
-        ? this.#t(price.interval === 'year' ? 'pricing.per.year' : 'pricing.per.month')
+        ? this.msg(price.interval === 'year' ? 'pricing.per.year' : 'pricing.per.month')
         : '';
     const headingId = `plan-${plan.id}`;
     const current = plan.id === this.plans?.tier;
@@ -170,20 +167,20 @@ export class LxPricingTable extends LxElement {
       aria-labelledby=${headingId}
     >
       <div>
-        ${current ? html`<span class="badge current">${this.#t('pricing.current')}</span>` : null}
-        ${plan.recommended ? html`<span class="badge">${this.#t('pricing.recommended')}</span>` : null}
+        ${current ? html`<span class="badge current">${this.msg('pricing.current')}</span>` : null}
+        ${plan.recommended ? html`<span class="badge">${this.msg('pricing.recommended')}</span>` : null}
         <h3 id=${headingId}>${plan.name}</h3>
       </div>
       <div>
         <div class="price">${amount} <small>${per}</small></div>
         <p>${plan.description}</p>
-        ${plan.trialDays > 0 ? html`<p>${this.#t('pricing.trial', { days: plan.trialDays })}</p>` : null}
+        ${plan.trialDays > 0 ? html`<p>${this.msg('pricing.trial', { days: plan.trialDays })}</p>` : null}
       </div>
       <ul class="features">
         ${plan.features.map((key) => html`<li>${featureNames.get(key) ?? key}</li>`)}
       </ul>
       <button part="cta" ?disabled=${current} @click=${() => this.choose(plan)}>
-        ${current ? this.#t('pricing.current') : this.#t('pricing.choose', { plan: plan.name })}
+        ${current ? this.msg('pricing.current') : this.msg('pricing.choose', { plan: plan.name })}
       </button>
     </li>`;
   }
@@ -194,23 +191,23 @@ export class LxPricingTable extends LxElement {
     const { plans, features } = this.plans;
     if (plans.length === 0) {
       return html`<div part="base state" class="state" role="status">
-        <p>${this.#t('pricing.empty')}</p>
+        <p>${this.msg('pricing.empty')}</p>
       </div>`;
     }
     const featureNames = new Map(features.map((f) => [f.key, f.name]));
     const saving = this.yearlySaving(plans);
     return html`<section part="base" aria-labelledby="title">
       <header>
-        <h2 id="title">${this.#t('pricing.title')}</h2>
+        <h2 id="title">${this.msg('pricing.title')}</h2>
         <fieldset @change=${this.onIntervalChange}>
-          <legend class="visually-hidden">${this.#t('pricing.billing')}</legend>
+          <legend class="visually-hidden">${this.msg('pricing.billing')}</legend>
           <label
             ><input
               type="radio"
               name="interval"
               value="month"
               .checked=${this.interval === 'month'}
-            />${this.#t('pricing.monthly')}</label
+            />${this.msg('pricing.monthly')}</label
           >
           <label
             ><input
@@ -218,7 +215,7 @@ export class LxPricingTable extends LxElement {
               name="interval"
               value="year"
               .checked=${this.interval === 'year'}
-            />${this.#t('pricing.yearly')}${saving > 0 ? html` · ${this.#t('pricing.save', { percent: saving })}` : null}</label
+            />${this.msg('pricing.yearly')}${saving > 0 ? html` · ${this.msg('pricing.save', { percent: saving })}` : null}</label
           >
         </fieldset>
       </header>

@@ -1,7 +1,8 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { TransactionView } from '../../server/modules/rewards/ledger.js';
 import type { RedemptionView, RewardItemView } from '../../server/modules/rewards/redemptions.js';
-import { viewMessages } from './wallet-view.messages.js';
+import { addEnglish, formatDate, formatNumber, type Translate } from '../internal/i18n.js';
+import { walletViewMessages } from '../messages/wallet-view.js';
 
 export { walletViewStyles } from './wallet-view.styles.js';
 
@@ -11,10 +12,10 @@ export { walletViewStyles } from './wallet-view.styles.js';
  * stays as small as the kit's other widgets.
  */
 
+addEnglish(walletViewMessages);
+
 export type TxType = TransactionView['type'];
 const TYPES: TxType[] = ['earn', 'bonus', 'spend', 'reversal', 'expire'];
-
-type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 export interface Wallet {
   balance: number;
@@ -41,11 +42,9 @@ export interface WalletView {
 
 export function renderWallet(o: WalletView): TemplateResult {
   const { t, wallet } = o;
-  const numbers = new Intl.NumberFormat(o.locale);
-  const dates = new Intl.DateTimeFormat(o.locale, { dateStyle: 'medium' });
   const token = wallet.tokenName ?? t('wallet.tokens');
-  const amount = (n: number) => `${numbers.format(n)} ${token}`;
-  const date = (iso: string) => dates.format(new Date(iso));
+  const amount = (n: number) => `${formatNumber(n, o.locale)} ${token}`;
+  const date = (iso: string) => formatDate(iso, o.locale, { dateStyle: 'medium' });
   const balance = wallet.balance;
   return html`<div part="base">
     <section aria-labelledby="w-title">
@@ -171,5 +170,3 @@ export function renderWallet(o: WalletView): TemplateResult {
     </section>
   </div>`;
 }
-
-export { viewMessages };
