@@ -206,13 +206,9 @@ export class LxCheckout extends LxElement {
       : nothing;
     let body: TemplateResult;
     if (!this.signedIn) {
-      body = html`<div part="base state" class="state" role="status">
-        <p>${this.msg('checkout.signin')}</p>
-      </div>`;
+      body = this.renderStatus(this.msg('checkout.signin'));
     } else if (!this.#request) {
-      body = html`<div part="base state" class="state" role="status">
-        <p>${this.msg('checkout.empty')}</p>
-      </div>`;
+      body = this.renderStatus(this.msg('checkout.empty'));
     } else if (this.loadError) {
       body = this.renderProblem(this.loadError, () => void this.#start());
     } else {

@@ -171,6 +171,19 @@ function renderFilters(v: CatalogView): TemplateResult {
         ${any}${options}
       </select></label
     >`;
+  const priceField = (name: 'minPrice' | 'maxPrice', label: string) =>
+    html`<input
+      name=${name}
+      type="number"
+      min="0"
+      step="any"
+      inputmode="decimal"
+      aria-label=${label}
+      placeholder=${label}
+      .value=${f[name]}
+      ?disabled=${f.price === 'free'}
+      @change=${onChange}
+    />`;
   const levels = facets?.level ?? LEVELS.map((value) => ({ value, count: 0 }));
   const filtered = Object.values(f).some(Boolean);
   return html`<div part="filters" class="filters">
@@ -200,30 +213,8 @@ function renderFilters(v: CatalogView): TemplateResult {
           ${t('catalog.facet', { label: t('catalog.price.paid'), count: number(v, facets?.price.paid ?? 0) })}
         </option>
       </select>
-      <input
-        name="minPrice"
-        type="number"
-        min="0"
-        step="any"
-        inputmode="decimal"
-        aria-label=${t('catalog.price.min')}
-        placeholder=${t('catalog.price.min')}
-        .value=${f.minPrice}
-        ?disabled=${f.price === 'free'}
-        @change=${onChange}
-      />
-      <input
-        name="maxPrice"
-        type="number"
-        min="0"
-        step="any"
-        inputmode="decimal"
-        aria-label=${t('catalog.price.max')}
-        placeholder=${t('catalog.price.max')}
-        .value=${f.maxPrice}
-        ?disabled=${f.price === 'free'}
-        @change=${onChange}
-      />
+      ${priceField('minPrice', t('catalog.price.min'))}
+      ${priceField('maxPrice', t('catalog.price.max'))}
     </fieldset>
     ${select(
       'minRating',

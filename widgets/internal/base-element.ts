@@ -227,6 +227,14 @@ export abstract class LxElement extends LitElement {
     </div>`;
   }
 
+  /** A short, polite state in place of the content: signed out, nothing to show. */
+  protected renderStatus(text: string, title?: string): TemplateResult {
+    return html`<div part="base state" class="state" role="status">
+      ${title ? html`<h2>${title}</h2>` : null}
+      <p>${text}</p>
+    </div>`;
+  }
+
   /** A themed, accessible explanation of why the widget cannot show its content. */
   protected renderProblem(error: LxApiError, onRetry?: () => void): TemplateResult {
     const kind = problemKind(error);

@@ -1,4 +1,4 @@
-import { html, type PropertyValues, type TemplateResult } from 'lit';
+import type { PropertyValues, TemplateResult } from 'lit';
 import type {
   LeaderboardPage,
   LeaderboardScope,
@@ -149,9 +149,7 @@ export class LxLeaderboard extends LxElement {
 
   protected override renderReady(_config: EmbedConfig): TemplateResult {
     if (!this.signedIn) {
-      return html`<div part="base state" class="state" role="status">
-        <p>${this.msg('leaderboard.signin')}</p>
-      </div>`;
+      return this.renderStatus(this.msg('leaderboard.signin'));
     }
     if (this.loadError) return this.renderProblem(this.loadError, () => void this.refresh());
     if (!this.board || !this.#view) return this.renderLoading();

@@ -1,14 +1,12 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import type { TemplateResult } from 'lit';
 import type { Plan } from '../../server/modules/billing/plans.js';
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
-import { addEnglish, formatMoney, type Translations } from '../internal/i18n.js';
+import type { Translations } from '../internal/i18n.js';
 import { adoptStyles } from '../internal/theme.js';
-import { pricingMessages } from '../messages/pricing-table.js';
 import { LxPlanSelectEvent } from './plan-select.event.js';
-
-addEnglish(pricingMessages);
+import type * as View from './pricing-table-view.js';
 
 interface PlanList {
   plans: Plan[];
@@ -17,7 +15,7 @@ interface PlanList {
   tier?: string | null;
 }
 
-type Interval = 'month' | 'year';
+type Interval = View.Interval;
 
 /**
  * @tagname lx-pricing-table
@@ -56,6 +54,7 @@ export class LxPricingTable extends LxElement {
 
   declare private plans: PlanList | undefined;
   declare private plansError: LxApiError | undefined;
+  #view: typeof View | undefined;
 
   /** Billing period shown first. */
   declare interval: Interval;
@@ -72,18 +71,20 @@ export class LxPricingTable extends LxElement {
   private async loadPlans(): Promise<void> {
     this.plansError = undefined;
     try {
-      // The table's styles arrive alongside the plans, leaving the first download small.
-      const [plans, styles, mine] = await Promise.all([
+      // The table's view arrives alongside the plans, leaving the first download small.
+      const [plans, view, mine] = await Promise.all([
         this.client.get<PlanList>('v1/plans'),
-        import('./pricing-table.styles.js').catch(() => {
-          throw new LxApiError('network_error', 0, 'The pricing table could not be loaded.');
-        }),
+        this.#view ??
+          import('./pricing-table-view.js').catch(() => {
+            throw new LxApiError('network_error', 0, 'The pricing table could not be loaded.');
+          }),
         // The learner's own tier is marked; without it the table still sells.
         this.signedIn
           ? this.client.get<{ tier: string | null }>('v1/me/features').catch(() => null)
           : null,
       ]);
-      adoptStyles(this, styles.pricingTableStyles);
+      this.#view = view;
+      adoptStyles(this, view.pricingTableStyles);
       this.plans = { ...plans, tier: mine?.tier };
     } catch (error) {
       this.plansError = error as LxApiError;
@@ -134,95 +135,20 @@ export class LxPricingTable extends LxElement {
     );
   }
 
-  private yearlySaving(plans: Plan[]): number {
-    let best = 0;
-    for (const plan of plans) {
-      const month = plan.prices.find((p) => p.interval === 'month')?.amount ?? 0;
-      const year = plan.prices.find((p) => p.interval === 'year')?.amount ?? 0;
-      if (month > 0 && year > 0)
-        best = Math.max(best, Math.round(100 - (year * 100) / (month * 12)));
-    }
-    return best;
-  }
-
-  private renderPlan(plan: Plan, featureNames: Map<string, string>): TemplateResult {
-    const price = plan.prices.find((p) => p.interval === this.interval) ?? plan.prices[0];
-    const amount = price
-      ? price.amount === 0
-        ? this.msg('pricing.free')
-        : formatMoney(price.amount, price.currency, this.resolvedLocale)
-      : '';
-    const per =
-      price && price.amount > 0
-        ? this.msg(price.interval === 'year' ? 'pricing.per.year' : 'pricing.per.month')
-        : '';
-    const headingId = `plan-${plan.id}`;
-    const current = plan.id === this.plans?.tier;
-    return html`<li
-      part="plan"
-      class="plan"
-      ?data-recommended=${plan.recommended}
-      ?data-current=${current}
-      aria-current=${current ? 'true' : nothing}
-      aria-labelledby=${headingId}
-    >
-      <div>
-        ${current ? html`<span class="badge current">${this.msg('pricing.current')}</span>` : null}
-        ${plan.recommended ? html`<span class="badge">${this.msg('pricing.recommended')}</span>` : null}
-        <h3 id=${headingId}>${plan.name}</h3>
-      </div>
-      <div>
-        <div class="price">${amount} <small>${per}</small></div>
-        <p>${plan.description}</p>
-        ${plan.trialDays > 0 ? html`<p>${this.msg('pricing.trial', { days: plan.trialDays })}</p>` : null}
-      </div>
-      <ul class="features">
-        ${plan.features.map((key) => html`<li>${featureNames.get(key) ?? key}</li>`)}
-      </ul>
-      <button part="cta" ?disabled=${current} @click=${() => this.choose(plan)}>
-        ${current ? this.msg('pricing.current') : this.msg('pricing.choose', { plan: plan.name })}
-      </button>
-    </li>`;
-  }
-
   protected override renderReady(_config: EmbedConfig): TemplateResult {
     if (this.plansError) return this.renderProblem(this.plansError, () => void this.loadPlans());
-    if (!this.plans) return this.renderLoading();
-    const { plans, features } = this.plans;
-    if (plans.length === 0) {
-      return html`<div part="base state" class="state" role="status">
-        <p>${this.msg('pricing.empty')}</p>
-      </div>`;
-    }
-    const featureNames = new Map(features.map((f) => [f.key, f.name]));
-    const saving = this.yearlySaving(plans);
-    return html`<section part="base" aria-labelledby="title">
-      <header>
-        <h2 id="title">${this.msg('pricing.title')}</h2>
-        <fieldset @change=${this.onIntervalChange}>
-          <legend class="visually-hidden">${this.msg('pricing.billing')}</legend>
-          <label
-            ><input
-              type="radio"
-              name="interval"
-              value="month"
-              .checked=${this.interval === 'month'}
-            />${this.msg('pricing.monthly')}</label
-          >
-          <label
-            ><input
-              type="radio"
-              name="interval"
-              value="year"
-              .checked=${this.interval === 'year'}
-            />${this.msg('pricing.yearly')}${saving > 0 ? html` · ${this.msg('pricing.save', { percent: saving })}` : null}</label
-          >
-        </fieldset>
-      </header>
-      <div data-change></div>
-      <ul class="plans" role="list">
-        ${plans.map((plan) => this.renderPlan(plan, featureNames))}
-      </ul>
-    </section>`;
+    if (!this.plans || !this.#view) return this.renderLoading();
+    const { plans, features, tier } = this.plans;
+    if (plans.length === 0) return this.renderStatus(this.msg('pricing.empty'));
+    return this.#view.renderTable({
+      plans,
+      features,
+      tier,
+      interval: this.interval,
+      locale: this.resolvedLocale,
+      t: this.msg,
+      onInterval: (event) => this.onIntervalChange(event),
+      onChoose: (plan) => this.choose(plan),
+    });
   }
 }

@@ -6,7 +6,7 @@ import type { TokenSource } from '../internal/api-client.js';
 import type { LxElement } from '../internal/base-element.js';
 import { defineElement } from '../internal/define.js';
 import type { Translate } from '../internal/i18n.js';
-import { tokenLabel } from './token-controls-view.js';
+import { radios, schemes, tokenLabel } from './token-controls-view.js';
 
 /*
  * What the theme being edited looks like: its contrast checks, and the kit's real widgets
@@ -177,17 +177,7 @@ export function renderPreview(v: PreviewView): TemplateResult {
               @change=${(e: Event) => v.setScheme((e.target as HTMLInputElement).value as Scheme)}
             >
               <legend>${t('editor.preview.scheme')}</legend>
-              ${(['light', 'dark'] as const).map(
-                (scheme) =>
-                  html`<label
-                    ><input
-                      type="radio"
-                      name="preview-scheme"
-                      value=${scheme}
-                      .checked=${v.scheme === scheme}
-                    />${t(`editor.scheme.${scheme}`)}</label
-                  >`,
-              )}
+              ${radios('preview-scheme', schemes, v.scheme, (scheme) => t(`editor.scheme.${scheme}`))}
             </fieldset>`
           : nothing
       }

@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit';
+import type { TemplateResult } from 'lit';
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
@@ -65,10 +65,7 @@ export class LxThemeEditor extends LxElement {
 
   protected override renderReady(_config: EmbedConfig): TemplateResult {
     if (!this.userToken && !this.tokenProvider) {
-      return html`<div part="base state" class="state" role="status">
-        <h2>${this.msg('editor.title')}</h2>
-        <p>${this.msg('editor.signin')}</p>
-      </div>`;
+      return this.renderStatus(this.msg('editor.signin'), this.msg('editor.title'));
     }
     if (this.workbench) return this.workbench.render();
     if (this.#loadError) {

@@ -41,6 +41,25 @@ const pickerValue = (value: string | undefined) => {
 
 const valueOf = (event: Event) => (event.target as HTMLInputElement).value;
 
+export const schemes: readonly Scheme[] = ['light', 'dark'];
+
+/** A radio button per value; the fieldset around them listens for `change`. */
+export function radios<T extends string>(
+  name: string,
+  values: readonly T[],
+  current: T,
+  label: (value: T) => string,
+): TemplateResult[] {
+  return values.map(
+    (value) =>
+      html`<label
+        ><input type="radio" name=${name} value=${value} .checked=${current === value} />${label(
+          value,
+        )}</label
+      >`,
+  );
+}
+
 /** A token's name in the copy (`editor.token.color-brand`). */
 export const tokenLabel = (name: SemanticToken, t: Translate): string =>
   t(`editor.token.${name}` as MessageKey);
@@ -158,17 +177,7 @@ function renderStart(v: ControlsView): TemplateResult {
     </div>
     <fieldset @change=${(e: Event) => v.edit((w) => w.setMode(valueOf(e) as ThemeMode))}>
       <legend>${t('editor.mode')}</legend>
-      ${(['light', 'dark', 'auto'] as const).map(
-        (mode) =>
-          html`<label
-            ><input
-              type="radio"
-              name="mode"
-              value=${mode}
-              .checked=${theme.theme.mode === mode}
-            />${t(`editor.mode.${mode}`)}</label
-          >`,
-      )}
+      ${radios('mode', ['light', 'dark', 'auto'], theme.theme.mode, (mode) => t(`editor.mode.${mode}`))}
     </fieldset>
   </section>`;
 }
@@ -188,17 +197,7 @@ function renderColors(v: ControlsView): TemplateResult {
             }}
           >
             <legend>${t('editor.scheme')}</legend>
-            ${(['light', 'dark'] as const).map(
-              (scheme) =>
-                html`<label
-                  ><input
-                    type="radio"
-                    name="scheme"
-                    value=${scheme}
-                    .checked=${theme.scheme === scheme}
-                  />${t(`editor.scheme.${scheme}`)}</label
-                >`,
-            )}
+            ${radios('scheme', schemes, theme.scheme, (scheme) => t(`editor.scheme.${scheme}`))}
           </fieldset>`
         : nothing
     }

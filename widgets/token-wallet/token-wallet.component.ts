@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { nothing, type TemplateResult } from 'lit';
 import type { RedemptionView, RewardItemView } from '../../server/modules/rewards/redemptions.js';
 import type { TransactionView } from '../../server/modules/rewards/ledger.js';
 import { LxApiError } from '../internal/api-client.js';
@@ -186,9 +186,7 @@ export class LxTokenWallet extends LxElement {
 
   protected override renderReady(_config: EmbedConfig): TemplateResult {
     if (!this.signedIn) {
-      return html`<div part="base state" class="state" role="status">
-        <p>${this.msg('wallet.signin')}</p>
-      </div>`;
+      return this.renderStatus(this.msg('wallet.signin'));
     }
     if (this.loadError) return this.renderProblem(this.loadError, () => void this.refresh());
     if (!this.wallet || !this.#view) return this.renderLoading();

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { nothing, type PropertyValues, type TemplateResult } from 'lit';
 import type { TicketView } from '../../server/modules/support/service.js';
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
@@ -186,9 +186,7 @@ export class LxUsageDashboard extends LxElement {
     const error = this.loadError;
     const code = error?.code ?? '';
     if (!this.signedIn) {
-      return html`<div part="base state" class="state" role="status">
-        <p>${this.msg('usage.signin')}</p>
-      </div>`;
+      return this.renderStatus(this.msg('usage.signin'));
     }
     // Not an admin, or a token the server refused: the view explains, once it has arrived.
     if (code === 'forbidden' || code === 'unauthenticated' || code.startsWith('token_')) {
