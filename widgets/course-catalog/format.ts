@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { formatMoney, type MessageKey, type Translate } from '../internal/i18n.js';
+import { formatMoney, formatNumber, type MessageKey, type Translate } from '../internal/i18n.js';
 import { safeUrl } from '../internal/urls.js';
 import type { CourseCard } from './types.js';
 
@@ -17,13 +17,6 @@ export function priceText(course: CourseCard, locale: string, t: Translate): str
     : formatMoney(course.price.amount, course.price.currency, locale);
 }
 
-export function decimal(value: number, locale: string): string {
-  return new Intl.NumberFormat(locale, {
-    maximumFractionDigits: 1,
-    minimumFractionDigits: 1,
-  }).format(value);
-}
-
 /** Stars for an average rating, with the same information as text for screen readers. */
 export function ratingView(
   rating: CourseCard['rating'],
@@ -34,8 +27,11 @@ export function ratingView(
     return html`<span class="rating muted">${t('catalog.unrated')}</span>`;
   }
   const full = Math.max(0, Math.min(5, Math.round(rating.average)));
-  const average = decimal(rating.average, locale);
-  const count = new Intl.NumberFormat(locale).format(rating.count);
+  const average = formatNumber(rating.average, locale, {
+    maximumFractionDigits: 1,
+    minimumFractionDigits: 1,
+  });
+  const count = formatNumber(rating.count, locale);
   return html`<span
     class="rating"
     role="img"

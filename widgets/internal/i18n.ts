@@ -55,6 +55,7 @@ export function isRtl(locale: string): boolean {
   return /^(ar|he|fa|ur|ps|yi|dv|ckb|sd|ug)$/.test(primaryOf(locale));
 }
 
+/** Fetches one catalog, once: its load while in flight, else null (none, or settled). */
 function load(language: string, loader: Translations[string] | undefined) {
   if (!loader) return null;
   if (!loads.has(loader)) {
