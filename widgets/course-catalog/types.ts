@@ -13,6 +13,7 @@ import type {
 } from '../../server/modules/marketplace/contract.js';
 import type { TemplateResult } from 'lit';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
+import type { Translate } from '../internal/i18n.js';
 
 /* What the catalog reads from the marketplace API (`/v1/courses…`), as its contract declares it. */
 
@@ -29,8 +30,6 @@ export type {
   Review,
   ReviewPage,
 };
-
-export type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 export interface CatalogElement extends HTMLElement {
   category: string | undefined;
@@ -52,7 +51,7 @@ export interface CatalogHost {
   api(): string;
   locale(): string;
   currency(): string;
-  messages(): Record<string, string>;
+  readonly t: Translate;
   signedIn(): boolean;
   report(error: LxApiError): void;
   problem(error: LxApiError, retry: () => void): TemplateResult;

@@ -1,8 +1,4 @@
-// Copy only: kept apart from the element so the server can list it without loading Lit.
-/**
- * English copy of the pricing table's plan change step (loaded with that step); a locale
- * catalog or the license's white-label copy overrides any key.
- */
+/** English copy of the pricing table’s plan change step, loaded with that step. */
 export const planChangeMessages = {
   'pricing.change.title': 'Switch to {plan}?',
   'pricing.change.loading': 'Working out the price…',

@@ -1,5 +1,4 @@
-// Copy only: kept apart from the views so the server can list it without loading Lit.
-/** English copy of the catalog; a locale catalog or the license's copy overrides any key. */
+/** English copy of the course catalog and its course pages, loaded with the catalog’s views. */
 export const catalogMessages = {
   'catalog.title': 'Courses',
   'catalog.search': 'Search courses',

@@ -1,6 +1,5 @@
-// Copy only: kept apart from the view so the server can list it without loading Lit.
-/** English copy of the view; a locale catalog or the license's copy overrides any key. */
-export const viewMessages = {
+/** English copy of the leaderboard’s board, loaded with its view. */
+export const leaderboardViewMessages = {
   'leaderboard.title': 'Leaderboard',
   'leaderboard.scope': 'Who',
   'leaderboard.scope.global': 'Everyone',
@@ -22,3 +21,5 @@ export const viewMessages = {
   'leaderboard.hide': 'Hide me from leaderboards',
   'leaderboard.show': 'Show me on leaderboards',
 } as const;
+
+export type LeaderboardViewKey = keyof typeof leaderboardViewMessages;

@@ -1,6 +1,5 @@
-// Copy only: kept apart from the view so the server can list it without loading Lit.
-/** English copy of the view; a locale catalog or the license's copy overrides any key. */
-export const viewMessages = {
+/** English copy of the wallet’s view (balance, rewards, history), loaded with the view. */
+export const walletViewMessages = {
   'wallet.title': 'Your tokens',
   'wallet.tokens': 'tokens',
   'wallet.expiring': '{amount} expire on {date}.',
@@ -26,3 +25,5 @@ export const viewMessages = {
   'wallet.empty': 'No transactions yet.',
   'wallet.more': 'Show more',
 } as const;
+
+export type WalletViewKey = keyof typeof walletViewMessages;

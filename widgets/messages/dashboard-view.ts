@@ -1,5 +1,5 @@
-/** English copy of the dashboard view; it arrives with the view's chunk. */
-export const viewMessages = {
+/** English copy of the usage dashboard’s view, loaded with the view. */
+export const dashboardViewMessages = {
   'usage.signin.again': 'Your sign-in is no longer valid. Sign in again to see usage and support.',
   'usage.forbidden.title': 'Administrators only',
   'usage.forbidden.body':
@@ -42,4 +42,4 @@ export const viewMessages = {
   'usage.new': 'Open a ticket',
 } as const;
 
-export type ViewKey = keyof typeof viewMessages;
+export type DashboardViewKey = keyof typeof dashboardViewMessages;

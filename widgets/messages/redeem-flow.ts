@@ -1,5 +1,4 @@
-// Copy only: kept apart from the view so the server can list it without loading Lit.
-/** English copy of the redemption step; overridable like the wallet's own keys. */
+/** English copy of the wallet’s redemption step, loaded with that step. */
 export const redeemMessages = {
   'wallet.confirm': 'Redeem {title} for {cost}?',
   'wallet.confirm.yes': 'Confirm',
@@ -14,3 +13,5 @@ export const redeemMessages = {
   'wallet.done': 'Redeemed {title}.',
   'wallet.coupon': 'Your code: {code}',
 } as const;
+
+export type RedeemKey = keyof typeof redeemMessages;

@@ -2,3 +2,5 @@
 export const leaderboardMessages = {
   'leaderboard.signin': 'Sign in to see the leaderboard.',
 } as const;
+
+export type LeaderboardKey = keyof typeof leaderboardMessages;

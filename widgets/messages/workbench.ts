@@ -1,5 +1,5 @@
-/** English copy of the theme editor's editing tools, loaded with them. */
-export const editorMessages = {
+/** English copy of the theme editor’s editing tools, loaded with them. */
+export const workbenchMessages = {
   'editor.status.live': 'Live: version {version}',
   'editor.status.default': 'Live: the default theme',
   'editor.status.draft': 'Draft saved {time}',
@@ -88,4 +88,4 @@ export const editorMessages = {
   'editor.failed': 'That did not work: {message}',
 } as const;
 
-export type WorkbenchKey = keyof typeof editorMessages;
+export type WorkbenchKey = keyof typeof workbenchMessages;

@@ -1,9 +1,4 @@
-// Copy only: kept apart from the element so the server can list it without loading Lit.
-/**
- * English copy of the pricing table. It ships with the table rather than in the shared catalog,
- * so other widgets do not carry it; a locale catalog or the license's white-label copy
- * overrides any key.
- */
+/** English copy of the pricing table. */
 export const pricingMessages = {
   'pricing.title': 'Choose your plan',
   'pricing.billing': 'Billing period',

@@ -1,6 +1,5 @@
-// Copy only: kept apart from the flow so the server can list it without loading Lit.
-/** English copy of the checkout flow; a locale catalog or the license's copy overrides any key. */
-export const flowMessages = {
+/** English copy of the checkout flow (summary, coupon, payment, outcome), loaded with the flow. */
+export const checkoutFlowMessages = {
   'checkout.summary': 'Order summary',
   'checkout.plan': '{plan} plan',
   'checkout.course': 'Course',
@@ -41,4 +40,4 @@ export const flowMessages = {
   'checkout.empty': 'There is nothing to pay for.',
 } as const;
 
-export type FlowKey = keyof typeof flowMessages;
+export type CheckoutFlowKey = keyof typeof checkoutFlowMessages;

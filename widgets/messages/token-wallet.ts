@@ -2,3 +2,5 @@
 export const walletMessages = {
   'wallet.signin': 'Sign in to see your tokens.',
 } as const;
+
+export type WalletKey = keyof typeof walletMessages;

@@ -1,5 +1,4 @@
-// Copy only: kept apart from the view so the server can list it without loading Lit.
-/** English copy of the form; overridable like the dashboard's own keys. */
+/** English copy of the dashboard’s ticket form, loaded with the form. */
 export const ticketFormMessages = {
   'ticket.subject': 'Subject',
   'ticket.body': 'What happened?',
@@ -10,3 +9,5 @@ export const ticketFormMessages = {
   'ticket.required': 'Fill this in.',
   'ticket.done': 'Ticket opened: {subject}',
 } as const;
+
+export type TicketFormKey = keyof typeof ticketFormMessages;
