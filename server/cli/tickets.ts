@@ -3,7 +3,7 @@ import {
   OperatorReplyInput,
   TicketListQuery,
   type TicketView,
-} from '../modules/support/service.js';
+} from '../modules/support/contract.js';
 import { parseInput } from '../router.js';
 import type { Services } from '../services.js';
 import { defined, onlyArgument, UsageError, type CommandOutput } from './command.js';

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { DEMO_LICENSE_ID } from '../../demo/seed.js';
 import { applyMigrations, openDatabase } from '../../server/db/client.js';
-import { SearchQuery } from '../../server/modules/marketplace/openapi.js';
+import { SearchQuery } from '../../server/modules/marketplace/contract.js';
 import { CourseSearch } from '../../server/modules/marketplace/search.js';
 import { insertLicense } from '../fixtures/licenses.js';
 import type { BenchContext, BenchRow } from './rows.js';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { marketplaceCommand } from '../../server/modules/marketplace/cli.js';
-import type { AuthoredCourse, Instructor } from '../../server/modules/marketplace/openapi.js';
+import type { AuthoredCourse, Instructor } from '../../server/modules/marketplace/contract.js';
 import { ApiError } from '../../server/errors.js';
 import { jsonInit } from '../fixtures/harness.js';
 import { startMarket, tenantOf, type MarketHarness, type Tenant } from './helpers.js';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LINK_TTL_MS } from '../../server/modules/marketplace/service.js';
+import { LINK_TTL_MS } from '../../server/modules/marketplace/downloads.js';
 import { expectProblem, jsonInit } from '../fixtures/harness.js';
 import { courseInput, startMarket, tenantOf, type MarketHarness, type Tenant } from './helpers.js';
 

@@ -1,5 +1,5 @@
-import type { CourseInput } from '../../server/modules/marketplace/openapi.js';
-import type { Author } from '../../server/modules/marketplace/service.js';
+import type { CourseInput } from '../../server/modules/marketplace/contract.js';
+import type { Author } from '../../server/modules/marketplace/authoring.js';
 import { startStripeApp, type StripeApp } from '../fixtures/stripe-app.js';
 import { createLicense, learnerHeaders, signToken } from '../fixtures/harness.js';
 

@@ -64,7 +64,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
   }
 
   it('prices from the catalog, enrolls on the webhook and records the 70/30 split', async () => {
-    const course = h.services.marketplace.createCourse(acme.author, {
+    const course = h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ price: { amount: 4999, currency: 'USD' } }),
       instructorId,
     });
@@ -119,7 +119,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
   });
 
   it('gives enterprise instructors 75 % and honours a JPY price (no minor unit)', async () => {
-    const course = h.services.marketplace.createCourse(acme.author, {
+    const course = h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ title: 'Kanji in context', price: { amount: 3333, currency: 'JPY' } }),
       instructorId: enterpriseId,
     });
@@ -145,7 +145,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
       shareBps: 9050,
     });
     const buy = async (sub: string, instructor: string, amount: number) => {
-      const course = h.services.marketplace.createCourse(acme.author, {
+      const course = h.services.marketplace.authoring.createCourse(acme.author, {
         ...courseInput({ title: `Split ${sub}`, price: { amount, currency: 'USD' } }),
         instructorId: instructor,
       });
@@ -172,7 +172,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
   });
 
   it('reverses shares exactly over partial refunds and ends the enrollment on the full one', async () => {
-    const course = h.services.marketplace.createCourse(acme.author, {
+    const course = h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ title: 'Refundable', price: { amount: 1001, currency: 'EUR' } }),
       instructorId,
     });
@@ -211,7 +211,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
   });
 
   it('applies a coupon issued to the learner and marks it used when the payment succeeds', async () => {
-    const course = h.services.marketplace.createCourse(acme.author, {
+    const course = h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ title: 'Discounted', price: { amount: 2000, currency: 'USD' } }),
       instructorId,
     });
@@ -246,11 +246,11 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
   });
 
   it('never sells a free, draft or another tenant’s course, and changes nothing', async () => {
-    const free = h.services.marketplace.createCourse(acme.author, {
+    const free = h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ title: 'Free intro', price: { amount: 0, currency: 'USD' } }),
       instructorId,
     });
-    const draft = h.services.marketplace.createCourse(acme.author, {
+    const draft = h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ title: 'Unfinished', status: 'draft' }),
       instructorId,
     });
@@ -261,7 +261,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
       enterprise: false,
       shareBps: null,
     });
-    const foreign = h.services.marketplace.createCourse(globex.author, {
+    const foreign = h.services.marketplace.authoring.createCourse(globex.author, {
       ...courseInput({ title: 'Globex only' }),
       instructorId: globexInstructor.id,
     });

@@ -17,7 +17,7 @@ describe('course reviews', () => {
       enterprise: false,
       shareBps: null,
     });
-    courseId = h.services.marketplace.createCourse(acme.author, {
+    courseId = h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ title: 'Free course', price: { amount: 0, currency: 'USD' } }),
       instructorId: instructor.id,
     }).id;

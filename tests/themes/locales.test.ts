@@ -1,15 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { englishCatalog } from '../../widgets/internal/i18n.js';
-import ar from '../../widgets/internal/locales/ar.js';
-import de from '../../widgets/internal/locales/de.js';
-import fr from '../../widgets/internal/locales/fr.js';
-import { viewMessages as leaderboardView } from '../../widgets/leaderboard/leaderboard-view.messages.js';
-import { leaderboardMessages } from '../../widgets/leaderboard/leaderboard.messages.js';
-import { planChangeMessages } from '../../widgets/pricing-table/plan-change.messages.js';
-import { pricingMessages } from '../../widgets/pricing-table/pricing-table.messages.js';
-import { redeemMessages } from '../../widgets/token-wallet/redeem-flow.messages.js';
-import { walletMessages } from '../../widgets/token-wallet/token-wallet.messages.js';
-import { viewMessages as walletView } from '../../widgets/token-wallet/wallet-view.messages.js';
+import baseAr from '../../widgets/internal/locales/ar.js';
+import baseDe from '../../widgets/internal/locales/de.js';
+import baseFr from '../../widgets/internal/locales/fr.js';
+import leaderboardAr from '../../widgets/leaderboard/locales/ar.js';
+import leaderboardDe from '../../widgets/leaderboard/locales/de.js';
+import leaderboardFr from '../../widgets/leaderboard/locales/fr.js';
+import { baseMessages as englishCatalog } from '../../widgets/messages/base.js';
+import { leaderboardViewMessages as leaderboardView } from '../../widgets/messages/leaderboard-view.js';
+import { leaderboardMessages } from '../../widgets/messages/leaderboard.js';
+import { planChangeMessages } from '../../widgets/messages/plan-change.js';
+import { pricingMessages } from '../../widgets/messages/pricing-table.js';
+import { redeemMessages } from '../../widgets/messages/redeem-flow.js';
+import { walletMessages } from '../../widgets/messages/token-wallet.js';
+import { walletViewMessages as walletView } from '../../widgets/messages/wallet-view.js';
+import pricingAr from '../../widgets/pricing-table/locales/ar.js';
+import pricingDe from '../../widgets/pricing-table/locales/de.js';
+import pricingFr from '../../widgets/pricing-table/locales/fr.js';
+import walletAr from '../../widgets/token-wallet/locales/ar.js';
+import walletDe from '../../widgets/token-wallet/locales/de.js';
+import walletFr from '../../widgets/token-wallet/locales/fr.js';
+
+/** Each language's copy of the base states and the learner widgets, from their `locales/`. */
+const fr = { ...baseFr, ...pricingFr, ...walletFr, ...leaderboardFr };
+const de = { ...baseDe, ...pricingDe, ...walletDe, ...leaderboardDe };
+const ar = { ...baseAr, ...pricingAr, ...walletAr, ...leaderboardAr };
 
 /** What a learner sees: the base states and the pricing table, wallet and leaderboard. */
 const learnerCopy: Record<string, string> = {

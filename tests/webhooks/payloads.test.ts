@@ -47,7 +47,7 @@ describe('partner event payloads', () => {
       enterprise: false,
       shareBps: null,
     });
-    const course = h.services.marketplace.createCourse(
+    const course = h.services.marketplace.authoring.createCourse(
       { licenseId, instructorId: instructor.id },
       {
         title: 'Statistics',

@@ -10,7 +10,7 @@ import Stripe from 'stripe';
 import { createStripeEmulator } from '../../demo/stripe-emulator/index.js';
 import { keyWithBody } from '../../server/modules/licenses/keys.js';
 import { LicenseCreateInput } from '../../server/modules/licenses/contract.js';
-import { CourseInput, InstructorInput } from '../../server/modules/marketplace/openapi.js';
+import { CourseInput, InstructorInput } from '../../server/modules/marketplace/contract.js';
 import { licenses, type NewLicense } from '../../server/modules/licenses/schema.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../../server/modules/learners/tokens.js';
 import { supportTickets } from '../../server/modules/support/schema.js';
@@ -200,7 +200,7 @@ async function seedPayments(
     id,
     InstructorInput.parse({ name: 'Grace Hopper' }),
   );
-  const course = services.marketplace.createCourse(
+  const course = services.marketplace.authoring.createCourse(
     { licenseId: id, instructorId: null },
     CourseInput.parse({
       instructorId: instructor.id,

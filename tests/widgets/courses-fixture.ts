@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { LicenseCreateInput } from '../../server/modules/licenses/contract.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../../server/modules/learners/tokens.js';
-import { CourseInput, InstructorInput } from '../../server/modules/marketplace/openapi.js';
+import { CourseInput, InstructorInput } from '../../server/modules/marketplace/contract.js';
 import type { Services } from '../../server/services.js';
 
 export interface CoursesFixture {
@@ -60,7 +60,7 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
   );
   const author = { licenseId, instructorId: null };
   const course = (input: Record<string, unknown>) =>
-    market.createCourse(
+    market.authoring.createCourse(
       author,
       CourseInput.parse({
         instructorId: grace.id,
@@ -151,10 +151,10 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
     'base64',
   );
   for (const id of [courses.pythonData, courses.designThinking, courses.statistics]) {
-    market.setCover(author, id, { type: 'image/png', size: cover.length }, cover);
+    market.authoring.setCover(author, id, { type: 'image/png', size: cover.length }, cover);
   }
   const workbook = Buffer.from('%PDF-1.4\n% Design thinking workbook\n%%EOF\n');
-  market.addMaterial(
+  market.authoring.addMaterial(
     author,
     courses.designThinking,
     { title: 'Workbook', fileName: 'workbook.pdf' },
@@ -188,7 +188,7 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
     const learner = await services.learners.authenticate(license, token);
     for (const [key, rating] of Object.entries(ratings)) {
       const id = courses[key as keyof typeof courses];
-      market.enrollFree(learner, id);
+      market.enrollments.enrollFree(learner, id);
       market.reviews.upsert(learner, id, { rating, text });
     }
   }

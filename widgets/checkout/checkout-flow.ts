@@ -1,20 +1,25 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import type { TemplateResult } from 'lit';
 import type { CheckoutRequest, CheckoutSession } from '../../server/modules/payments/contract.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import type { EmbedConfig } from '../internal/config-store.js';
 import type { Theme } from '../internal/theme.js';
-import { formatDate, formatMoney, languageOf } from '../internal/i18n.js';
+import { addEnglish, languageOf, type Translate } from '../internal/i18n.js';
+import { safeUrl } from '../internal/urls.js';
+import { checkoutFlowMessages } from '../messages/checkout-flow.js';
 import { LxCheckoutCompleteEvent } from './checkout-complete.event.js';
-import { flowMessages } from './checkout-flow.messages.js';
 import { LxCheckoutErrorEvent } from './checkout-error.event.js';
+import { doneTitle, renderCheckout, renderLoading, renderRefusal } from './checkout-view.js';
 import type * as Pay from './payment.js';
 
 export { flowStyles } from './checkout-flow.styles.js';
 
+addEnglish(checkoutFlowMessages);
+
 /*
- * The checkout once it has something to sell: summary, coupon, the Payment Element and the
- * outcome. The element fetches this chunk alongside its first request; Stripe.js and the
- * code that drives it (payment.js) load only when the learner starts paying.
+ * The checkout once it has something to sell: the session, the coupon, starting and confirming
+ * the payment, and the receipt; what it shows is in checkout-view.ts. The element fetches this
+ * chunk alongside its first request; Stripe.js and the code that drives it (payment.js) load
+ * only when the learner starts paying.
  */
 
 export type SessionRequest = CheckoutRequest;
@@ -24,7 +29,7 @@ export type Session = CheckoutSession & {
   trialEnd?: string | null;
 };
 
-interface Price {
+export interface Price {
   amount: number;
   currency: string;
 }
@@ -36,7 +41,7 @@ interface Payment {
   receiptUrl?: string | null;
 }
 
-interface Course {
+export interface Course {
   title: string;
   price?: Price;
   instructor?: { name: string };
@@ -47,8 +52,6 @@ interface PlanInfo {
   name: string;
   prices: (Price & { interval: string })[];
 }
-
-type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 export interface FlowHost {
   /** The `<lx-checkout>` element: events leave from it, the Payment Element mounts in its light DOM. */
@@ -67,7 +70,7 @@ export interface FlowHost {
   problem(error: LxApiError, retry: () => void): TemplateResult;
 }
 
-type Phase =
+export type Phase =
   | 'loading'
   | 'ready'
   | 'starting'
@@ -76,24 +79,6 @@ type Phase =
   | 'authenticating'
   | 'succeeded'
   | 'error';
-
-const translations: Record<string, () => Promise<{ default: Record<string, string> }>> = {
-  ar: () => import('./locales/ar.js'),
-  de: () => import('./locales/de.js'),
-  fr: () => import('./locales/fr.js'),
-};
-
-/** The checkout's copy in the locale's language; English when none ships or it fails to load. */
-export function copyFor(locale: string): Promise<Record<string, string>> {
-  const load = translations[languageOf(locale)];
-  const english = { ...flowMessages };
-  return load
-    ? load().then(
-        (m) => ({ ...english, ...m.default }),
-        () => english,
-      )
-    : Promise.resolve(english);
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -122,10 +107,6 @@ export class CheckoutFlow {
 
   constructor(host: FlowHost) {
     this.#host = host;
-  }
-
-  get #t(): Translate {
-    return this.#host.t;
   }
 
   /** Takes the session the element asked for, and loads what the summary shows. */
@@ -195,31 +176,23 @@ export class CheckoutFlow {
     // get the translated sentence.
     return languageOf(this.#host.locale) === 'en' && error.message
       ? error.message
-      : this.#t('checkout.coupon.refused');
+      : this.#host.t('checkout.coupon.refused');
   }
 
   get #itemName(): string {
     const { request, itemName } = this.#host;
     if (request.kind === 'plan') {
       const name = this.#planName ?? itemName ?? request.planId;
-      return this.#t('checkout.plan', { plan: name });
+      return this.#host.t('checkout.plan', { plan: name });
     }
-    return this.#course?.title ?? itemName ?? this.#t('checkout.course');
-  }
-
-  #money(amount: number, currency: string): string {
-    return formatMoney(amount, currency, this.#host.locale);
-  }
-
-  #date(iso: string): string {
-    return formatDate(iso, this.#host.locale, { dateStyle: 'medium' });
+    return this.#course?.title ?? itemName ?? this.#host.t('checkout.course');
   }
 
   /** Shows a failed attempt (the learner may try again) and tells the page. */
   #fail(code: string, message: string, decline?: string, declined = false): void {
     this.#failure = message;
     this.#declined = declined;
-    this.#status = `${this.#t(declined ? 'checkout.declined' : 'checkout.failed')}. ${message}`;
+    this.#status = `${this.#host.t(declined ? 'checkout.declined' : 'checkout.failed')}. ${message}`;
     this.#host.element.dispatchEvent(
       new LxCheckoutErrorEvent({ code, message, ...(decline ? { declineCode: decline } : {}) }),
     );
@@ -244,7 +217,7 @@ export class CheckoutFlow {
     try {
       this.#session = await this.#create({ ...request, couponCode: code });
       this.#coupon = code;
-      this.#status = this.#t('checkout.coupon.applied', { code });
+      this.#status = this.#host.t('checkout.coupon.applied', { code });
     } catch (error) {
       this.#couponError = this.#refusal(error as LxApiError);
     } finally {
@@ -262,13 +235,13 @@ export class CheckoutFlow {
     if (!session || this.#busy) return;
     const { stripeJsUrl, stripePublishableKey } = config.payments;
     if (!stripePublishableKey) {
-      this.#fail('service_unavailable', this.#t('checkout.unavailable'));
+      this.#fail('service_unavailable', this.#host.t('checkout.unavailable'));
       return void this.#focus('.failure h3');
     }
     this.#busy = true;
     this.#phase = 'starting';
     this.#failure = '';
-    this.#status = this.#t('checkout.starting');
+    this.#status = this.#host.t('checkout.starting');
     this.#slot ??= Object.assign(document.createElement('div'), { slot: 'payment' });
     element.append(this.#slot);
     this.#host.update();
@@ -305,7 +278,7 @@ export class CheckoutFlow {
     this.#busy = true;
     this.#phase = 'processing';
     this.#failure = '';
-    this.#status = this.#t('checkout.processing');
+    this.#status = this.#host.t('checkout.processing');
     this.#host.update();
     // Stripe shows a bank's authentication step in a layer of its own over the page.
     this.#watch = new MutationObserver((records) => {
@@ -313,10 +286,10 @@ export class CheckoutFlow {
       const removed = records.some((r) => r.removedNodes.length > 0);
       if (added && this.#phase === 'processing') {
         this.#phase = 'authenticating';
-        this.#status = this.#t('checkout.authenticating');
+        this.#status = this.#host.t('checkout.authenticating');
       } else if (removed && this.#phase === 'authenticating') {
         this.#phase = 'processing';
-        this.#status = this.#t('checkout.processing');
+        this.#status = this.#host.t('checkout.processing');
       }
       this.#host.update();
     });
@@ -349,7 +322,7 @@ export class CheckoutFlow {
     }
     if (intent && !['succeeded', 'processing', 'requires_capture'].includes(intent.status)) {
       this.#phase = 'paying';
-      this.#fail(intent.status, this.#t('checkout.retry'));
+      this.#fail(intent.status, this.#host.t('checkout.retry'));
       return void this.#focus('.failure h3');
     }
     await this.#succeeded();
@@ -359,7 +332,7 @@ export class CheckoutFlow {
     const session = this.#session!;
     const { client, request } = this.#host;
     this.#phase = 'succeeded';
-    this.#status = this.#doneTitle(session);
+    this.#status = doneTitle(session, this.#host.t);
     this.#payment?.destroy();
     this.#payment = undefined;
     this.#slot?.remove();
@@ -376,8 +349,7 @@ export class CheckoutFlow {
           `v1/checkout/sessions/${encodeURIComponent(session.paymentIntentId)}`,
         );
         if (payment.receiptUrl) {
-          const url = new URL(payment.receiptUrl, client.base.replace(/\/?$/, '/'));
-          if (/^https?:$/.test(url.protocol)) this.#receipt = url.href;
+          this.#receipt = safeUrl(payment.receiptUrl, client.base) ?? null;
           break;
         }
       } catch (error) {
@@ -405,218 +377,35 @@ export class CheckoutFlow {
     );
   }
 
-  #renderSummary(session: Session): TemplateResult {
-    const t = this.#t;
-    const { request } = this.#host;
-    const list = this.#course?.price;
-    const discount =
-      this.#coupon && list && list.currency === session.currency && list.amount > session.amount
-        ? list.amount - session.amount
-        : 0;
-    const per =
-      request.kind === 'plan'
-        ? html`<small>${t(`checkout.per.${request.interval}`)}</small>`
-        : nothing;
-    // A trial is paid nothing today: the plan's price follows when it ends.
-    const trial = session.trialEnd ? this.#date(session.trialEnd) : '';
-    const price = trial && this.#planPrice ? this.#planPrice : undefined;
-    return html`<section part="summary" aria-labelledby="sum">
-      <h2 id="sum" tabindex="-1">${t('checkout.summary')}</h2>
-      <dl>
-        <div>
-          <dt>
-            ${this.#itemName}
-            ${
-              this.#course?.instructor
-                ? html`<small>${t('checkout.by', { name: this.#course.instructor.name })}</small>`
-                : nothing
-            }
-          </dt>
-          <dd>
-            ${
-              price
-                ? html`${this.#money(price.amount, price.currency)} ${per}`
-                : this.#money(discount ? list!.amount : session.amount, session.currency)
-            }
-          </dd>
-        </div>
-        ${
-          trial
-            ? html`<div>
-                <dt>${t('checkout.trial', { date: trial })}</dt>
-              </div>`
-            : nothing
-        }
-        ${
-          discount
-            ? html`<div>
-                <dt>${t('checkout.discount', { code: this.#coupon! })}</dt>
-                <dd>${this.#money(-discount, session.currency)}</dd>
-              </div>`
-            : nothing
-        }
-        <div part="total" class="total">
-          <dt>${t(trial ? 'checkout.due' : 'checkout.total')}</dt>
-          <dd>${this.#money(session.amount, session.currency)} ${trial ? nothing : per}</dd>
-        </div>
-      </dl>
-    </section>`;
-  }
-
-  #renderCoupon(): TemplateResult | typeof nothing {
-    if (this.#host.request.kind !== 'course' || this.#phase !== 'ready') return nothing;
-    const t = this.#t;
-    const invalid = !!this.#couponError;
-    return html`<form
-      part="coupon"
-      class="coupon"
-      @submit=${(e: SubmitEvent) => this.#applyCoupon(e)}
-    >
-      <label for="coupon">${t('checkout.coupon')}</label>
-      <div class="row">
-        <input
-          id="coupon"
-          name="coupon"
-          autocomplete="off"
-          maxlength="64"
-          .value=${this.#coupon ?? ''}
-          aria-invalid=${invalid ? 'true' : 'false'}
-          aria-describedby=${invalid ? 'coupon-error' : nothing}
-        />
-        <button class="secondary" ?disabled=${this.#busy}>${t('checkout.coupon.apply')}</button>
-      </div>
-      ${invalid ? html`<p id="coupon-error" class="error">${this.#couponError}</p>` : nothing}
-    </form>`;
-  }
-
-  #renderPayment(session: Session): TemplateResult {
-    const t = this.#t;
-    const phase = this.#phase;
-    if (phase === 'ready') {
-      return html`<button
-        part="pay"
-        class="pay"
-        ?disabled=${this.#busy}
-        @click=${() => this.#begin()}
-      >
-        ${t('checkout.continue')}
-      </button>`;
-    }
-    const amount = this.#money(session.amount, session.currency);
-    const busy = phase === 'starting' || phase === 'processing' || phase === 'authenticating';
-    return html`<form
-      class="payment"
-      aria-labelledby="pay-title"
-      aria-busy=${busy ? 'true' : 'false'}
-      @submit=${(e: SubmitEvent) => this.#pay(e)}
-    >
-      <h2 id="pay-title">${t('checkout.payment')}</h2>
-      <slot name="payment"></slot>
-      <button part="pay" class="pay" ?disabled=${busy}>
-        ${t(
-          session.trialEnd && session.amount === 0
-            ? 'checkout.trial.start'
-            : session.mode === 'subscription'
-              ? 'checkout.subscribe'
-              : 'checkout.pay',
-          { amount },
-        )}
-      </button>
-    </form>`;
-  }
-
-  /** The outcome's heading: a payment, a subscription, or a trial that pays nothing yet. */
-  #doneTitle(session: Session): string {
-    if (session.mode === 'payment') return this.#t('checkout.succeeded');
-    return this.#t(session.trialEnd ? 'checkout.trial.started' : 'checkout.subscribed.title');
-  }
-
-  #renderResult(session: Session): TemplateResult {
-    const t = this.#t;
-    const amount = this.#money(session.amount, session.currency);
-    const item = this.#itemName;
-    return html`<section part="result" class="result" aria-labelledby="done">
-      <h2 id="done" tabindex="-1">${this.#doneTitle(session)}</h2>
-      <p>
-        ${
-          session.mode === 'payment'
-            ? t('checkout.thanks', { amount, item })
-            : session.trialEnd
-              ? t('checkout.trial.ends', { item, date: this.#date(session.trialEnd) })
-              : t('checkout.subscribed', { item })
-        }
-      </p>
-      ${
-        this.#receipt
-          ? html`<a part="receipt" href=${this.#receipt} target="_blank" rel="noopener noreferrer"
-              >${t('checkout.receipt')}<span class="visually-hidden">
-                ${t('checkout.receipt.new')}</span
-              ></a
-            >`
-          : this.#receiptPending
-            ? html`<p class="muted">${t('checkout.receipt.pending')}</p>`
-            : nothing
-      }
-    </section>`;
-  }
-
   render(): TemplateResult {
-    const t = this.#t;
+    const { t, locale, request } = this.#host;
     const session = this.#session;
-    const phase = this.#phase;
-    if (phase === 'loading') {
-      return html`<div part="base loading" class="skeleton" role="status" aria-busy="true">
-        <span class="visually-hidden">${t('state.loading')}</span>
-      </div>`;
+    if (this.#phase === 'loading') return renderLoading(t);
+    if (!session) {
+      const error = this.#error!;
+      return renderRefusal(error, t) ?? this.#host.problem(error, () => void this.#retry());
     }
-    if (!session) return this.#renderError(this.#error!);
-    const failed = !!this.#failure && (phase === 'ready' || phase === 'paying');
-    return html`<div
-      part="base"
-      class="checkout"
-      data-phase=${failed && this.#declined ? 'declined' : failed ? 'failed' : phase}
-    >
-      ${phase === 'succeeded' ? this.#renderResult(session) : nothing}
-      ${this.#renderSummary(session)} ${this.#renderCoupon()}
-      ${
-        failed
-          ? html`<div class="failure">
-              <h3 tabindex="-1">${t(this.#declined ? 'checkout.declined' : 'checkout.failed')}</h3>
-              <p>${this.#failure}</p>
-              <p>${t('checkout.retry')}</p>
-            </div>`
-          : nothing
-      }
-      ${phase === 'succeeded' ? nothing : this.#renderPayment(session)}
-      <p
-        part="status"
-        class=${
-          phase === 'starting' || phase === 'processing' || phase === 'authenticating'
-            ? 'status'
-            : 'status visually-hidden'
-        }
-        role="status"
-      >
-        ${this.#status}
-      </p>
-    </div>`;
-  }
-
-  /** Checkout could not start: a refused learner is asked to sign in, a refused item is named. */
-  #renderError(error: LxApiError): TemplateResult {
-    const retry = () => void this.#retry();
-    if (error.status === 401 && !error.code.startsWith('license_')) {
-      return html`<div part="base state" class="state" role="status">
-        <p>${this.#t('checkout.signin')}</p>
-      </div>`;
-    }
-    if (error.status === 400 || error.status === 404 || error.status === 409) {
-      return html`<div part="base state" class="state" role="alert" data-kind="error">
-        <h2>${this.#t('checkout.blocked')}</h2>
-        <p>${error.message}</p>
-      </div>`;
-    }
-    return this.#host.problem(error, retry);
+    return renderCheckout({
+      t,
+      locale,
+      request,
+      session,
+      phase: this.#phase,
+      itemName: this.#itemName,
+      course: this.#course,
+      planPrice: this.#planPrice,
+      coupon: this.#coupon,
+      couponError: this.#couponError,
+      busy: this.#busy,
+      failure: this.#failure,
+      declined: this.#declined,
+      status: this.#status,
+      receipt: this.#receipt,
+      receiptPending: this.#receiptPending,
+      onCoupon: (event) => void this.#applyCoupon(event),
+      onBegin: () => void this.#begin(),
+      onPay: (event) => void this.#pay(event),
+    });
   }
 
   async #retry(): Promise<void> {

@@ -2,9 +2,13 @@ import { css, html, nothing, type PropertyValues, type TemplateResult } from 'li
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
+import { addEnglish, type Translations } from '../internal/i18n.js';
+import { adoptStyles } from '../internal/theme.js';
+import { checkoutMessages } from '../messages/checkout.js';
 import type * as Flow from './checkout-flow.js';
 import { LxCheckoutCloseEvent } from './checkout-close.event.js';
-import { checkoutMessages } from './checkout.messages.js';
+
+addEnglish(checkoutMessages);
 
 /**
  * @tagname lx-checkout
@@ -32,6 +36,12 @@ import { checkoutMessages } from './checkout.messages.js';
  * @cssproperty --lx-checkout-max-width - Widest the checkout gets (34rem).
  */
 export class LxCheckout extends LxElement {
+  static override translations: Translations = {
+    ar: () => import('./locales/ar.js'),
+    de: () => import('./locales/de.js'),
+    fr: () => import('./locales/fr.js'),
+  };
+
   static override styles = [
     ...LxElement.styles,
     css`
@@ -83,25 +93,11 @@ export class LxCheckout extends LxElement {
   /** Whether the latest start had a learner; unset before the first start. */
   #startedSignedIn: boolean | undefined;
   #flow: Flow.CheckoutFlow | undefined;
-  #copy: Record<string, string> = {};
 
   constructor() {
     super();
     this.interval = 'month';
     this.closable = false;
-  }
-
-  /** Copy for `key`: the locale's or the license's wording when it has one, else English. */
-  #t = (key: string, vars: Record<string, string | number> = {}): string => {
-    const own = (this.messages as Record<string, string | undefined>)[key];
-    const copy: Record<string, string> = { ...checkoutMessages, ...this.#copy };
-    return (own ?? copy[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) =>
-      String(vars[name] ?? ''),
-    );
-  };
-
-  get #signedIn(): boolean {
-    return !!(this.userToken || this.tokenProvider);
   }
 
   /** What to pay for, from the attributes. */
@@ -125,7 +121,7 @@ export class LxCheckout extends LxElement {
     // upgraded arrives in the first update, possibly after that start: start again then.
     const restart = this.hasUpdated
       ? learner || keys.some((k) => changed.has(k))
-      : learner && this.#startedSignedIn === false && this.#signedIn;
+      : learner && this.#startedSignedIn === false && this.signedIn;
     if (restart) void this.#start();
   }
 
@@ -150,17 +146,16 @@ export class LxCheckout extends LxElement {
   async #start(): Promise<void> {
     const run = ++this.#run;
     this.#starting = true;
-    this.#startedSignedIn = this.#signedIn;
-    const request = this.#signedIn ? this.#request : undefined;
+    this.#startedSignedIn = this.signedIn;
+    const request = this.signedIn ? this.#request : undefined;
     this.loadError = undefined;
     this.#flow?.dispose();
     this.#flow = undefined;
-    // The flow's code and copy arrive alongside the first request.
+    // The flow's code arrives alongside the first request.
     const session = request && this.client.post<Flow.Session>('v1/checkout/sessions', request);
     session?.catch(() => undefined);
     try {
       this.#mod ??= await import('./checkout-flow.js');
-      this.#copy = await this.#mod.copyFor(this.resolvedLocale);
     } catch {
       if (run === this.#run) {
         this.#starting = false;
@@ -171,10 +166,7 @@ export class LxCheckout extends LxElement {
     if (run !== this.#run) return;
     this.#starting = false;
     if (!session) return this.requestUpdate();
-    const root = this.renderRoot as ShadowRoot;
-    const sheet = this.#mod.flowStyles.styleSheet!;
-    if (!root.adoptedStyleSheets.includes(sheet))
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    adoptStyles(this, this.#mod.flowStyles);
     this.#flow = new this.#mod.CheckoutFlow({
       element: this,
       request,
@@ -183,7 +175,7 @@ export class LxCheckout extends LxElement {
       config: this.config!,
       theme: this.theme ?? this.config!.theme,
       locale: this.resolvedLocale,
-      t: this.#t,
+      t: this.msg,
       update: () => this.requestUpdate(),
       escape: () => this.closable && !this.busy && this.#close(),
       problem: (error, retry) => this.renderProblem(error, retry),
@@ -194,7 +186,7 @@ export class LxCheckout extends LxElement {
   protected override updated(changed: PropertyValues<this>): void {
     super.updated(changed);
     // In a dialog (openCheckout's), name it after the checkout.
-    this.closest('dialog')?.setAttribute('aria-label', this.#t('checkout.title'));
+    this.closest('dialog')?.setAttribute('aria-label', this.msg('checkout.title'));
   }
 
   #close(): void {
@@ -205,7 +197,7 @@ export class LxCheckout extends LxElement {
     const close = this.closable
       ? html`<button
           part="close"
-          aria-label=${this.#t('checkout.close')}
+          aria-label=${this.msg('checkout.close')}
           ?disabled=${this.busy}
           @click=${this.#close}
         >
@@ -213,14 +205,10 @@ export class LxCheckout extends LxElement {
         </button>`
       : nothing;
     let body: TemplateResult;
-    if (!this.#signedIn) {
-      body = html`<div part="base state" class="state" role="status">
-        <p>${this.#t('checkout.signin')}</p>
-      </div>`;
+    if (!this.signedIn) {
+      body = this.renderStatus(this.msg('checkout.signin'));
     } else if (!this.#request) {
-      body = html`<div part="base state" class="state" role="status">
-        <p>${this.#t('checkout.empty')}</p>
-      </div>`;
+      body = this.renderStatus(this.msg('checkout.empty'));
     } else if (this.loadError) {
       body = this.renderProblem(this.loadError, () => void this.#start());
     } else {

@@ -2,9 +2,9 @@ import { expect } from '@esm-bundle/chai';
 import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
 import { sendKeys } from '@web/test-runner-commands';
 import { ApiClient } from '../internal/api-client.js';
+import { checkoutFlowMessages } from '../messages/checkout-flow.js';
+import { checkoutMessages } from '../messages/checkout.js';
 import { axeViolations, apiFixtures, settled, until } from '../internal/test-support.js';
-import { flowMessages } from './checkout-flow.messages.js';
-import { checkoutMessages } from './checkout.messages.js';
 import type { LxCheckoutCompleteEvent, LxCheckoutErrorEvent, LxCheckout } from './checkout.js';
 import { register } from './checkout.js';
 import ar from './locales/ar.js';
@@ -350,7 +350,7 @@ describe('lx-checkout', () => {
   });
 
   it('ships translations with the same keys and placeholders as the English copy', () => {
-    const english: Record<string, string> = { ...checkoutMessages, ...flowMessages };
+    const english: Record<string, string> = { ...checkoutMessages, ...checkoutFlowMessages };
     const names = (copy: string) => [...copy.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
     for (const [language, catalog] of Object.entries({ fr, de, ar })) {
       expect(Object.keys(catalog).sort(), language).to.deep.equal(Object.keys(english).sort());

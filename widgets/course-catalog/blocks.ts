@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { safeUrl } from './format.js';
+import { safeUrl } from '../internal/urls.js';
 import type { Block, Inline } from './types.js';
 
 /*

@@ -1,46 +1,23 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import type { TemplateResult } from 'lit';
 import { LxApiError } from '../internal/api-client.js';
-import { languageOf } from '../internal/i18n.js';
+import { addEnglish } from '../internal/i18n.js';
+import { adoptStyles } from '../internal/theme.js';
+import { catalogMessages } from '../messages/course-catalog.js';
 import { catalogStyles } from './catalog.styles.js';
-import { catalogMessages } from './course-catalog.messages.js';
+import { renderCatalog, type Filters, type Sort, type Suggestion } from './catalog-view.js';
 import type * as Detail from './course-detail.js';
-import {
-  categoryName,
-  coverView,
-  isolate,
-  labelOf,
-  languageName,
-  priceText,
-  ratingView,
-} from './format.js';
-import type { CatalogHost, CourseCard, CoursePage, FacetValue, Translate } from './types.js';
+import type { CatalogHost, CoursePage } from './types.js';
 
 /*
- * What the catalog shows once it has loaded: the search box with its suggestions, the filters,
- * the results and, when a course is open, its page (a further chunk). The element fetches this
- * chunk when its configuration is ready, so the page's first download stays small.
+ * The catalog once it has loaded: the search (as the learner types, with suggestions), the
+ * filters and sort, the pages of results (on request or as they scroll into view) and, when a
+ * course is open, its page (a further chunk). What it shows is in catalog-view.ts. The element
+ * fetches this chunk when its configuration is ready, so the page's first download stays small.
  */
 
-const translations: Record<string, () => Promise<{ default: Record<string, string> }>> = {
-  ar: () => import('./locales/ar.js'),
-  de: () => import('./locales/de.js'),
-  fr: () => import('./locales/fr.js'),
-};
+addEnglish(catalogMessages);
 
-const SORTS = ['relevance', 'newest', 'price_asc', 'price_desc', 'rating', 'popular'] as const;
-const LEVELS = ['beginner', 'intermediate', 'advanced', 'all'];
-const RATINGS = ['4', '3', '2'];
 const DEBOUNCE_MS = 250;
-
-interface Filters {
-  category: string;
-  level: string;
-  language: string;
-  price: '' | 'free' | 'paid';
-  minPrice: string;
-  maxPrice: string;
-  minRating: string;
-}
 
 const noFilters = (category = ''): Filters => ({
   category,
@@ -64,17 +41,15 @@ function minorUnits(value: string, currency: string): number | undefined {
 
 export class CatalogApp {
   readonly #host: CatalogHost;
-  #copy: Record<string, string> = {};
-  #copyFor = '';
   #filters: Filters;
   #typed = '';
   #query = '';
-  #sort: (typeof SORTS)[number] | '' = '';
+  #sort: Sort | '' = '';
   #page: CoursePage | undefined;
   #error: LxApiError | undefined;
   #busy = false;
   #more = false;
-  #suggestions: { id: string; title: string }[] = [];
+  #suggestions: Suggestion[] = [];
   #open = false;
   #active = -1;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -82,7 +57,7 @@ export class CatalogApp {
   #suggestRequest = 0;
   #abort: AbortController | undefined;
   #detail: typeof Detail | undefined;
-  #course: Detail.CourseView | undefined;
+  #course: Detail.OpenCourse | undefined;
   #returnTo = '';
   #last: Record<string, unknown>;
 
@@ -98,34 +73,10 @@ export class CatalogApp {
     });
   }
 
-  /** Copy for `key`: the license's or the locale's wording when it has one, else English. */
-  readonly t: Translate = (key, vars = {}) => {
-    const own = this.#host.messages()[key];
-    const text = own ?? this.#copy[key] ?? (catalogMessages as Record<string, string>)[key] ?? key;
-    return text.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? ''));
-  };
-
   async start(): Promise<void> {
-    const root = this.#host.element.renderRoot as ShadowRoot;
-    const sheet = catalogStyles.styleSheet;
-    if (sheet && !root.adoptedStyleSheets.includes(sheet))
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    adoptStyles(this.#host.element, catalogStyles);
     const courseId = this.#host.element.courseId;
-    await Promise.all([this.#loadCopy(), courseId ? this.openCourse(courseId) : this.search()]);
-  }
-
-  async #loadCopy(): Promise<void> {
-    const language = languageOf(this.#host.locale());
-    if (this.#copyFor === language) return;
-    this.#copyFor = language;
-    const load = translations[language];
-    this.#copy = load
-      ? await load().then(
-          (m) => m.default,
-          () => ({}),
-        )
-      : {};
-    this.#update();
+    await (courseId ? this.openCourse(courseId) : this.search());
   }
 
   /** What the element asked for when last looked at; only real changes act. */
@@ -147,7 +98,6 @@ export class CatalogApp {
     const last = this.#last;
     const changed = (key: string) => now[key] !== last[key];
     this.#last = now;
-    if (changed('locale')) void this.#loadCopy();
     if (changed('courseId')) {
       if (element.courseId) void this.openCourse(element.courseId);
       else this.closeCourse();
@@ -290,7 +240,7 @@ export class CatalogApp {
     try {
       const { suggestions } = await this.#host
         .client()
-        .get<{ suggestions: { id: string; title: string }[] }>('v1/courses/suggest', {
+        .get<{ suggestions: Suggestion[] }>('v1/courses/suggest', {
           query: { q },
         });
       if (request !== this.#suggestRequest) return;
@@ -363,7 +313,7 @@ export class CatalogApp {
     }
   }
 
-  #choose(suggestion: { id: string; title: string }): void {
+  #choose(suggestion: Suggestion): void {
     this.#typed = suggestion.title;
     this.#close();
     void this.openCourse(suggestion.id);
@@ -374,7 +324,7 @@ export class CatalogApp {
   #onFilter(event: Event): void {
     const input = event.target as HTMLInputElement | HTMLSelectElement;
     const name = input.name as keyof Filters | 'sort';
-    if (name === 'sort') this.#sort = input.value as (typeof SORTS)[number];
+    if (name === 'sort') this.#sort = input.value as Sort;
     else this.#filters = { ...this.#filters, [name]: input.value };
     void this.search();
   }
@@ -396,13 +346,9 @@ export class CatalogApp {
       this.#update();
       return;
     }
-    const root = this.#host.element.renderRoot as ShadowRoot;
-    const sheet = this.#detail.detailStyles.styleSheet;
-    if (sheet && !root.adoptedStyleSheets.includes(sheet))
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+    adoptStyles(this.#host.element, this.#detail.detailStyles);
     if (this.#course?.id === id) return;
-    this.#course = new this.#detail.CourseView(this.#host, id, {
-      t: this.t,
+    this.#course = new this.#detail.OpenCourse(this.#host, id, {
       back: () => this.closeCourse(),
       owned: (courseId) => this.#owned(courseId),
     });
@@ -437,260 +383,34 @@ export class CatalogApp {
   render(): TemplateResult {
     void this.#host.element.updateComplete.then(() => this.#watchMore());
     if (this.#course) return this.#course.render();
-    const t = this.t;
-    return html`<div part="base" class="catalog">
-      <h2 class="visually-hidden">${t('catalog.title')}</h2>
-      ${this.#renderSearch()} ${this.#renderFilters()}
-      <p class="count" role="status">
-        ${this.#page && !this.#busy ? t('catalog.count', { count: this.#number(this.#page.total) }) : ''}
-      </p>
-      ${this.#renderResults()}
-    </div>`;
-  }
-
-  #number(n: number): string {
-    return new Intl.NumberFormat(this.#host.locale()).format(n);
-  }
-
-  #renderSearch(): TemplateResult {
-    const t = this.t;
-    const open = this.#open && this.#suggestions.length > 0;
-    return html`<form class="search" role="search" @submit=${(e: Event) => e.preventDefault()}>
-      <label for="q">${t('catalog.search')}</label>
-      <div class="combo">
-        <input
-          id="q"
-          part="search"
-          type="search"
-          role="combobox"
-          autocomplete="off"
-          maxlength="200"
-          spellcheck="false"
-          aria-autocomplete="list"
-          aria-expanded=${open ? 'true' : 'false'}
-          aria-controls="suggestions"
-          aria-activedescendant=${open && this.#active >= 0 ? `s-${this.#active}` : nothing}
-          placeholder=${t('catalog.search.placeholder')}
-          .value=${this.#typed}
-          @input=${(e: Event) => this.#onInput(e)}
-          @keydown=${(e: KeyboardEvent) => this.#onKeydown(e)}
-          @blur=${() => this.#open && this.#close()}
-        />
-        <ul
-          id="suggestions"
-          part="suggestions"
-          role="listbox"
-          aria-label=${t('catalog.suggestions')}
-          ?hidden=${!open}
-        >
-          ${this.#suggestions.map(
-            (s, i) =>
-              html`<li
-                id="s-${i}"
-                role="option"
-                dir="auto"
-                aria-selected=${i === this.#active ? 'true' : 'false'}
-                @mousedown=${(e: Event) => e.preventDefault()}
-                @click=${() => this.#choose(s)}
-              >
-                ${s.title}
-              </li>`,
-          )}
-        </ul>
-      </div>
-    </form>`;
-  }
-
-  #options(values: FacetValue[], selected: string, label: (value: string) => string) {
-    const list =
-      selected && !values.some((v) => v.value === selected)
-        ? [...values, { value: selected, count: 0 }]
-        : values;
-    return list.map(
-      (v) =>
-        html`<option value=${v.value} ?selected=${v.value === selected}>
-          ${this.t('catalog.facet', { label: label(v.value), count: this.#number(v.count) })}
-        </option>`,
-    );
-  }
-
-  #renderFilters(): TemplateResult {
-    const t = this.t;
-    const f = this.#filters;
-    const facets = this.#page?.facets;
-    const locale = this.#host.locale();
-    const onChange = (e: Event) => this.#onFilter(e);
-    const any = html`<option value="">${t('catalog.any')}</option>`;
-    const select = (name: keyof Filters, label: string, options: unknown) =>
-      html`<label
-        >${label}
-        <select name=${name} @change=${onChange}>
-          ${any}${options}
-        </select></label
-      >`;
-    const levels = facets?.level ?? LEVELS.map((value) => ({ value, count: 0 }));
-    const filtered = Object.values(f).some(Boolean);
-    return html`<div part="filters" class="filters">
-      ${select(
-        'category',
-        t('catalog.category'),
-        this.#options(facets?.category ?? [], f.category, (v) => categoryName(v, locale)),
-      )}
-      ${select(
-        'level',
-        t('catalog.level'),
-        this.#options(levels, f.level, (v) => labelOf('catalog.level', v, t)),
-      )}
-      ${select(
-        'language',
-        t('catalog.language'),
-        this.#options(facets?.language ?? [], f.language, (v) => languageName(v, locale)),
-      )}
-      <fieldset class="range">
-        <legend>${t('catalog.price')}</legend>
-        <select name="price" aria-label=${t('catalog.price')} @change=${onChange}>
-          <option value="">${t('catalog.any')}</option>
-          <option value="free" ?selected=${f.price === 'free'}>
-            ${t('catalog.facet', { label: t('catalog.price.free'), count: this.#number(facets?.price.free ?? 0) })}
-          </option>
-          <option value="paid" ?selected=${f.price === 'paid'}>
-            ${t('catalog.facet', { label: t('catalog.price.paid'), count: this.#number(facets?.price.paid ?? 0) })}
-          </option>
-        </select>
-        <input
-          name="minPrice"
-          type="number"
-          min="0"
-          step="any"
-          inputmode="decimal"
-          aria-label=${t('catalog.price.min')}
-          placeholder=${t('catalog.price.min')}
-          .value=${f.minPrice}
-          ?disabled=${f.price === 'free'}
-          @change=${onChange}
-        />
-        <input
-          name="maxPrice"
-          type="number"
-          min="0"
-          step="any"
-          inputmode="decimal"
-          aria-label=${t('catalog.price.max')}
-          placeholder=${t('catalog.price.max')}
-          .value=${f.maxPrice}
-          ?disabled=${f.price === 'free'}
-          @change=${onChange}
-        />
-      </fieldset>
-      ${select(
-        'minRating',
-        t('catalog.rating'),
-        RATINGS.map(
-          (stars) =>
-            html`<option value=${stars} ?selected=${f.minRating === stars}>
-              ${t('catalog.rating.min', { stars })}
-            </option>`,
-        ),
-      )}
-      <label
-        >${t('catalog.sort')}
-        <select name="sort" @change=${onChange}>
-          ${SORTS.map(
-            (sort) =>
-              html`<option
-                value=${sort}
-                ?selected=${(this.#sort || (this.#query ? 'relevance' : 'newest')) === sort}
-              >
-                ${t(`catalog.sort.${sort}`)}
-              </option>`,
-          )}
-        </select></label
-      >
-      ${
-        filtered
-          ? html`<button type="button" class="secondary" @click=${() => this.#clear()}>
-              ${t('catalog.clear')}
-            </button>`
-          : nothing
-      }
-    </div>`;
-  }
-
-  #renderResults(): TemplateResult {
-    const t = this.t;
-    const page = this.#page;
-    if (this.#error && !this.#busy) {
-      return this.#host.problem(this.#error, () => {
+    return renderCatalog({
+      t: this.#host.t,
+      locale: this.#host.locale(),
+      api: this.#host.api(),
+      typed: this.#typed,
+      query: this.#query,
+      suggestions: this.#suggestions,
+      open: this.#open,
+      active: this.#active,
+      filters: this.#filters,
+      sort: this.#sort,
+      page: this.#page,
+      error: this.#error,
+      busy: this.#busy,
+      more: this.#more,
+      problem: (error, retry) => this.#host.problem(error, retry),
+      onInput: (event) => this.#onInput(event),
+      onKeydown: (event) => this.#onKeydown(event),
+      onBlur: () => this.#open && this.#close(),
+      onChoose: (suggestion) => this.#choose(suggestion),
+      onFilter: (event) => this.#onFilter(event),
+      onClear: () => this.#clear(),
+      onRetry: () => {
         this.#error = undefined;
         void this.search();
-      });
-    }
-    if (!page) {
-      return html`<ul class="cards" aria-busy="true">
-        <li class="visually-hidden" role="status">${t('state.loading')}</li>
-        ${[0, 1, 2, 3].map(() => html`<li class="card skeleton" aria-hidden="true"></li>`)}
-      </ul>`;
-    }
-    if (page.items.length === 0) {
-      return html`<div part="state" class="state empty" role="status">
-        <h3>${t('catalog.empty')}</h3>
-        <p>${t('catalog.empty.hint')}</p>
-      </div>`;
-    }
-    return html`<ul class="cards" aria-busy=${this.#busy ? 'true' : 'false'}>
-        ${page.items.map((course) => this.#renderCard(course))}
-      </ul>
-      <div class="more">
-        <small
-          >${t('catalog.showing', {
-            shown: this.#number(page.items.length),
-            total: this.#number(page.total),
-          })}</small
-        >
-        ${
-          page.nextCursor
-            ? html`<button
-                part="more"
-                class="secondary"
-                ?disabled=${this.#more}
-                aria-busy=${this.#more ? 'true' : 'false'}
-                @click=${() => void this.#loadMore(true)}
-              >
-                ${t('catalog.more')}
-              </button>`
-            : nothing
-        }
-      </div>`;
-  }
-
-  #renderCard(course: CourseCard): TemplateResult {
-    const t = this.t;
-    const locale = this.#host.locale();
-    return html`<li part="card" class="card">
-      ${coverView(course, this.#host.api(), t)}
-      <div class="body">
-        <h3>
-          <button
-            class="open"
-            dir="auto"
-            data-course=${course.id}
-            @click=${() => void this.openCourse(course.id)}
-          >
-            ${course.title}
-          </button>
-        </h3>
-        ${course.subtitle ? html`<p class="subtitle" dir="auto">${course.subtitle}</p>` : nothing}
-        <p class="muted">${t('catalog.by', { name: isolate(course.instructor.name) })}</p>
-        ${ratingView(course.rating, locale, t)}
-        <p class="foot">
-          <span part="price" class="price">${priceText(course, locale, t)}</span>
-          ${
-            course.enrolled
-              ? html`<span part="owned" class="badge">${t('catalog.owned')}</span>`
-              : nothing
-          }
-        </p>
-      </div>
-    </li>`;
+      },
+      onMore: () => void this.#loadMore(true),
+      onOpen: (courseId) => void this.openCourse(courseId),
+    });
   }
 }

@@ -2,6 +2,7 @@ import type { PropertyValues, TemplateResult } from 'lit';
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
+import type { Translations } from '../internal/i18n.js';
 import type * as App from './catalog-app.js';
 
 /**
@@ -32,6 +33,12 @@ import type * as App from './catalog-app.js';
  * @cssproperty --lx-course-catalog-star - Colour of the rating stars (the warning colour).
  */
 export class LxCourseCatalog extends LxElement {
+  static override translations: Translations = {
+    ar: () => import('./locales/ar.js'),
+    de: () => import('./locales/de.js'),
+    fr: () => import('./locales/fr.js'),
+  };
+
   static override properties = {
     ...LxElement.properties,
     category: {},
@@ -80,8 +87,8 @@ export class LxCourseCatalog extends LxElement {
         api: () => this.endpoint.api,
         locale: () => this.resolvedLocale,
         currency: () => this.config?.currency ?? 'USD',
-        messages: () => this.messages,
-        signedIn: () => !!(this.userToken || this.tokenProvider),
+        t: this.msg,
+        signedIn: () => this.signedIn,
         report: (error) => this.reportError(error),
         problem: (error, retry) => this.renderProblem(error, retry),
         loading: () => this.renderLoading(),

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import { formatMoney } from '../internal/i18n.js';
-import type { CourseCard, Translate } from './types.js';
+import { formatMoney, formatNumber, type MessageKey, type Translate } from '../internal/i18n.js';
+import { safeUrl } from '../internal/urls.js';
+import type { CourseCard } from './types.js';
 
 /* Formatting shared by the results and the course page. */
 
@@ -10,28 +11,10 @@ import type { CourseCard, Translate } from './types.js';
  */
 export const isolate = (text: string): string => `\u2068${text}\u2069`;
 
-/** A URL the widget may load or link to: http(s) only, whatever the server sent. */
-export function safeUrl(value: string | null | undefined, base?: string): string | undefined {
-  if (!value) return undefined;
-  try {
-    const url = base ? new URL(value, base.endsWith('/') ? base : `${base}/`) : new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function priceText(course: CourseCard, locale: string, t: Translate): string {
   return course.price.amount === 0
     ? t('catalog.free')
     : formatMoney(course.price.amount, course.price.currency, locale);
-}
-
-export function decimal(value: number, locale: string): string {
-  return new Intl.NumberFormat(locale, {
-    maximumFractionDigits: 1,
-    minimumFractionDigits: 1,
-  }).format(value);
 }
 
 /** Stars for an average rating, with the same information as text for screen readers. */
@@ -44,8 +27,11 @@ export function ratingView(
     return html`<span class="rating muted">${t('catalog.unrated')}</span>`;
   }
   const full = Math.max(0, Math.min(5, Math.round(rating.average)));
-  const average = decimal(rating.average, locale);
-  const count = new Intl.NumberFormat(locale).format(rating.count);
+  const average = formatNumber(rating.average, locale, {
+    maximumFractionDigits: 1,
+    minimumFractionDigits: 1,
+  });
+  const count = formatNumber(rating.count, locale);
   return html`<span
     class="rating"
     role="img"
@@ -59,7 +45,7 @@ export function ratingView(
 
 /** A value's display name from the copy (`prefix.value`), else the value itself. */
 export function labelOf(prefix: string, value: string, t: Translate): string {
-  const key = `${prefix}.${value}`;
+  const key = `${prefix}.${value}` as MessageKey;
   const text = t(key);
   return text === key ? value : text;
 }

@@ -8,7 +8,15 @@ import {
 import { ApiClient, LxApiError, type TokenSource } from './api-client.js';
 import { configStore, type ConfigState, type EmbedConfig } from './config-store.js';
 import { LxErrorEvent } from './events.js';
-import { catalogReady, isRtl, messagesFor, t, type Catalog, type MessageKey } from './i18n.js';
+import {
+  catalogReady,
+  isRtl,
+  messagesFor,
+  t,
+  type Catalog,
+  type Translate,
+  type Translations,
+} from './i18n.js';
 import { kitSettings } from './kit.js';
 import { baseStyles } from './styles.js';
 import { themeSheet, type Theme } from './theme.js';
@@ -45,6 +53,9 @@ export abstract class LxElement extends LitElement {
     tokenProvider: { attribute: false },
     theme: { attribute: false },
   };
+
+  /** The widget's own translations (its `locales/` folder), fetched with the base's. */
+  static translations: Translations = {};
 
   #unsubscribe: (() => void) | undefined;
   #reported: LxApiError | undefined;
@@ -137,8 +148,16 @@ export abstract class LxElement extends LitElement {
     return messagesFor(this.resolvedLocale, (this.theme ?? this.config?.theme)?.messages);
   }
 
-  protected msg(key: MessageKey, vars: Record<string, string | number> = {}): string {
-    return t(key, vars, this.messages);
+  /**
+   * Copy for `key` in the widget's locale: the license's wording, else the locale's, else
+   * English; `{name}` placeholders are filled from `vars`. Views the widget loads later get it
+   * as their `t`.
+   */
+  protected readonly msg: Translate = (key, vars = {}) => t(key, vars, this.messages);
+
+  /** Whether a learner is signed in (a token or a token provider is set). */
+  protected get signedIn(): boolean {
+    return !!(this.userToken || this.tokenProvider);
   }
 
   /** Called once the embed configuration is ready (and again when it changes). */
@@ -208,6 +227,14 @@ export abstract class LxElement extends LitElement {
     </div>`;
   }
 
+  /** A short, polite state in place of the content: signed out, nothing to show. */
+  protected renderStatus(text: string, title?: string): TemplateResult {
+    return html`<div part="base state" class="state" role="status">
+      ${title ? html`<h2>${title}</h2>` : null}
+      <p>${text}</p>
+    </div>`;
+  }
+
   /** A themed, accessible explanation of why the widget cannot show its content. */
   protected renderProblem(error: LxApiError, onRetry?: () => void): TemplateResult {
     const kind = problemKind(error);
@@ -241,8 +268,11 @@ export abstract class LxElement extends LitElement {
   }
 
   protected override render(): TemplateResult {
-    // Until the locale's catalog has arrived, a skeleton: never a flash of English.
-    const pending = catalogReady(this.resolvedLocale);
+    // Until the locale's catalogs have arrived, a skeleton: never a flash of English.
+    const pending = catalogReady(
+      this.resolvedLocale,
+      (this.constructor as typeof LxElement).translations,
+    );
     if (pending) {
       void pending.then(() => this.requestUpdate());
       return this.renderLoading();

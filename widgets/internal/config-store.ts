@@ -1,4 +1,4 @@
-import type { EmbedConfig } from '../../server/modules/embed/service.js';
+import type { EmbedConfig } from '../../server/modules/embed/contract.js';
 import { ApiClient, LxApiError } from './api-client.js';
 
 export type { EmbedConfig };

@@ -1,69 +1,96 @@
+import type { MessageKey } from '../messages/index.js';
+import { baseMessages } from '../messages/base.js';
+
 /**
  * User-visible copy. Every string a widget shows comes from a catalog, keyed, with `{name}`
- * placeholders, so translations and a license's own wording can replace it. English ships in
- * every widget; other languages are separate chunks fetched the first time a widget needs one.
+ * placeholders, so translations and a license's own wording can replace it. Each chunk brings
+ * its English (from widgets/messages/) and adds it with {@link addEnglish}; other languages are
+ * separate chunks, the base's and each widget's own `locales/`, fetched the first time a widget
+ * needs one.
  */
-const en = {
-  'state.loading': 'Loading…',
-  'state.license.title': 'This feature is unavailable',
-  'state.license.body': 'The site’s Liberation Kit license is not valid.',
-  'state.origin.title': 'Not available on this site',
-  'state.origin.body': 'This website is not allowed to use this license.',
-  'state.limit.title': 'Temporarily unavailable',
-  'state.limit.body': 'This service has reached its usage limit. Please try again later.',
-  'state.network.title': 'Can’t reach the server',
-  'state.network.body': 'Check your connection and try again.',
-  'state.error.title': 'Something went wrong',
-  'state.error.body': 'Please try again in a moment.',
-  'state.reference': 'Reference: {id}',
-  'action.retry': 'Try again',
-};
 
-export type MessageKey = keyof typeof en;
-export type Messages = Record<MessageKey, string>;
+export type { MessageKey };
+/** Values for a message's `{name}` placeholders. */
+export type Vars = Record<string, string | number>;
+/** A widget's message function: copy for a key in the widget's locale, placeholders filled. */
+export type Translate = (key: MessageKey, vars?: Vars) => string;
 /** A catalog may cover any keys, including those of widgets that register their own. */
 export type Catalog = Record<string, string>;
 /** A license's white-label copy: locale → key → text. */
 export type MessageOverrides = Record<string, Catalog>;
+/** Where a widget's translations are: language → a loader of that language's catalog. */
+export type Translations = Record<string, () => Promise<{ default: Catalog }>>;
 
-export const englishCatalog: Readonly<Messages> = en;
+/** The English of every chunk loaded so far. */
+const english: Catalog = { ...baseMessages };
 
-const loaders: Record<string, () => Promise<{ default: Catalog }>> = {
+/**
+ * Adds a chunk's English copy. Each widget's code calls it as it loads, so English never travels
+ * in a chunk that does not show it.
+ */
+export function addEnglish(catalog: Catalog): void {
+  Object.assign(english, catalog);
+}
+
+const baseTranslations: Translations = {
   ar: () => import('./locales/ar.js'),
   de: () => import('./locales/de.js'),
   fr: () => import('./locales/fr.js'),
 };
 
-const catalogs: Record<string, Catalog> = { en };
-const loading: Record<string, Promise<void>> = {};
+/** Per language, every catalog of it loaded so far, merged (widgets' keys never clash). */
+const translated: Record<string, Catalog> = {};
+/** Per loader, the load in flight; `null` once it has settled. */
+const loads = new Map<Translations[string], Promise<void> | null>();
 
 const primaryOf = (locale: string) => locale.toLowerCase().split('-')[0]!;
 
 /** The language whose catalog a locale displays: `fr-CA` → `fr`; English when none ships. */
 export function languageOf(locale: string): string {
   const primary = primaryOf(locale);
-  return primary in loaders ? primary : 'en';
+  return primary in baseTranslations ? primary : 'en';
 }
 
 export function isRtl(locale: string): boolean {
   return /^(ar|he|fa|ur|ps|yi|dv|ckb|sd|ug)$/.test(primaryOf(locale));
 }
 
-/**
- * Undefined when the catalog for `locale` is available, else a promise that settles once it
- * is. A catalog that fails to load leaves the widget in English rather than broken.
- */
-export function catalogReady(locale: string): Promise<void> | undefined {
-  const language = languageOf(locale);
-  if (catalogs[language]) return undefined;
-  return (loading[language] ??= loaders[language]!().then(
-    (module) => void (catalogs[language] = module.default),
-    () => void (catalogs[language] = {}),
-  ));
+/** Fetches one catalog, once: its load while in flight, else null (none, or settled). */
+function load(language: string, loader: Translations[string] | undefined) {
+  if (!loader) return null;
+  if (!loads.has(loader)) {
+    loads.set(
+      loader,
+      loader()
+        .then(
+          (module) => void (translated[language] = { ...translated[language], ...module.default }),
+          () => undefined,
+        )
+        .then(() => void loads.set(loader, null)),
+    );
+  }
+  return loads.get(loader)!;
 }
 
 /**
- * The messages for a locale: English ← the language's catalog ← the license's overrides for
+ * Undefined when the base's catalog for `locale` and the widget's own (`translations`) are
+ * available, else a promise that settles once they are. A catalog that fails to load leaves
+ * the widget in English rather than broken.
+ */
+export function catalogReady(
+  locale: string,
+  translations: Translations = {},
+): Promise<unknown> | undefined {
+  const language = languageOf(locale);
+  const pending = [
+    load(language, baseTranslations[language]),
+    load(language, translations[language]),
+  ].filter((wait) => wait !== null);
+  return pending.length ? Promise.all(pending) : undefined;
+}
+
+/**
+ * The messages for a locale: English ← the language's catalogs ← the license's overrides for
  * that language ← its overrides for the exact locale. A license may also supply copy for a
  * language the kit does not ship; it is laid over the English text.
  */
@@ -72,15 +99,15 @@ let last: [string, MessageOverrides | undefined, Catalog | undefined, Catalog] |
 export function messagesFor(locale: string, overrides?: MessageOverrides): Catalog {
   const language = languageOf(locale);
   // Every widget asks on every render; widgets on a page share one locale and license.
-  if (last?.[0] !== locale || last[1] !== overrides || last[2] !== catalogs[language]) {
+  if (last?.[0] !== locale || last[1] !== overrides || last[2] !== translated[language]) {
     const primary = primaryOf(locale);
     last = [
       locale,
       overrides,
-      catalogs[language],
+      translated[language],
       {
-        ...catalogs.en,
-        ...catalogs[language],
+        ...english,
+        ...translated[language],
         ...overrides?.[language],
         ...(primary !== language ? overrides?.[primary] : undefined),
         ...overrides?.[locale],
@@ -90,8 +117,9 @@ export function messagesFor(locale: string, overrides?: MessageOverrides): Catal
   return last[3];
 }
 
-export function t(key: string, vars: Record<string, string | number>, messages: Catalog): string {
-  const template = messages[key] ?? catalogs.en![key] ?? key;
+/** `key`'s copy in `messages` (else English, else the key), with `{name}` placeholders filled. */
+export function t(key: string, vars: Vars, messages: Catalog): string {
+  const template = messages[key] ?? english[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 

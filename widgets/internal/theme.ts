@@ -1,3 +1,4 @@
+import type { CSSResult } from 'lit';
 import type { Theme, ThemeTokens } from '../../themes/tokens.js';
 
 export type { Theme };
@@ -55,4 +56,21 @@ export function themeSheet(theme: Theme): CSSStyleSheet {
     sheets.set(css, sheet);
   }
   return sheet;
+}
+
+// Here rather than in styles.ts: lazily loaded chunks call it, and a lazy chunk that imports a
+// module running Lit at load time makes the bundler split Lit out of the shared base chunk,
+// which costs every widget an extra file. This module loads no Lit at run time.
+/**
+ * Adds the rules of a chunk loaded later to a widget's shadow root, once, as a constructed
+ * sheet: a strict Content-Security-Policy allows those, not `<style>` elements.
+ */
+export function adoptStyles(
+  host: { renderRoot: HTMLElement | DocumentFragment },
+  styles: CSSResult,
+): void {
+  const root = host.renderRoot as ShadowRoot;
+  const sheet = styles.styleSheet;
+  if (sheet && !root.adoptedStyleSheets.includes(sheet))
+    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
 }

@@ -5,7 +5,8 @@ import type {
   LeaderboardScope,
   LeaderboardWindow,
 } from '../../server/modules/rewards/contract.js';
-import { viewMessages } from './leaderboard-view.messages.js';
+import { addEnglish, formatNumber, type MessageKey, type Translate } from '../internal/i18n.js';
+import { leaderboardViewMessages } from '../messages/leaderboard-view.js';
 
 export { leaderboardViewStyles } from './leaderboard-view.styles.js';
 
@@ -15,10 +16,10 @@ export { leaderboardViewStyles } from './leaderboard-view.styles.js';
  * stays as small as the kit's other widgets.
  */
 
+addEnglish(leaderboardViewMessages);
+
 const SCOPES: LeaderboardScope[] = ['global', 'friends', 'class'];
 const WINDOWS: LeaderboardWindow[] = ['week', 'month', 'all'];
-
-type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 /** Up to two initials, by code point so names in any script work. */
 function initials(name: string): string {
@@ -45,7 +46,7 @@ function group(o: BoardView, name: 'scope' | 'window', values: string[], current
       (v) =>
         html`<label
           ><input type="radio" name=${name} value=${v} .checked=${current === v} />${o.t(
-            `leaderboard.${name}.${v}`,
+            `leaderboard.${name}.${v}` as MessageKey,
           )}</label
         >`,
     )}
@@ -53,7 +54,6 @@ function group(o: BoardView, name: 'scope' | 'window', values: string[], current
 }
 
 function list(o: BoardView, label: string, entries: LeaderboardEntry[]): TemplateResult {
-  const format = new Intl.NumberFormat(o.locale);
   return html`<ol aria-label=${label}>
     ${entries.map((entry) => {
       const name = entry.displayName ?? o.t('leaderboard.anonymous');
@@ -70,7 +70,7 @@ function list(o: BoardView, label: string, entries: LeaderboardEntry[]): Templat
               : nothing
           }</span
         >
-        <span>${o.t('leaderboard.points', { score: format.format(entry.score) })}</span>
+        <span>${o.t('leaderboard.points', { score: formatNumber(entry.score, o.locale) })}</span>
       </li>`;
     })}
   </ol>`;
@@ -127,5 +127,3 @@ export function renderBoard(o: BoardView): TemplateResult {
     </div>
   </section>`;
 }
-
-export { viewMessages };

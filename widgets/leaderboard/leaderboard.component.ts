@@ -1,4 +1,4 @@
-import { html, type PropertyValues, type TemplateResult } from 'lit';
+import type { PropertyValues, TemplateResult } from 'lit';
 import type {
   LeaderboardPage,
   LeaderboardScope,
@@ -7,8 +7,12 @@ import type {
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
+import { addEnglish, type Translations } from '../internal/i18n.js';
+import { adoptStyles } from '../internal/theme.js';
+import { leaderboardMessages } from '../messages/leaderboard.js';
 import type * as View from './leaderboard-view.js';
-import { leaderboardMessages } from './leaderboard.messages.js';
+
+addEnglish(leaderboardMessages);
 
 /**
  * @tagname lx-leaderboard
@@ -24,6 +28,12 @@ import { leaderboardMessages } from './leaderboard.messages.js';
  * @cssproperty --lx-leaderboard-avatar-size - Diameter of the initials avatar (2rem).
  */
 export class LxLeaderboard extends LxElement {
+  static override translations: Translations = {
+    ar: () => import('./locales/ar.js'),
+    de: () => import('./locales/de.js'),
+    fr: () => import('./locales/fr.js'),
+  };
+
   static override properties = {
     ...LxElement.properties,
     scope: { reflect: true },
@@ -63,14 +73,6 @@ export class LxLeaderboard extends LxElement {
     this.around = 2;
     this.refreshInterval = 60;
   }
-  /** Copy for `key`: the locale's or the license's wording when it has one, else English. */
-  #t = (key: string, vars: Record<string, string | number> = {}): string => {
-    const own = (this.messages as Record<string, string | undefined>)[key];
-    const copy: Record<string, string> = { ...leaderboardMessages, ...this.#view?.viewMessages };
-    return (own ?? copy[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) =>
-      String(vars[name] ?? ''),
-    );
-  };
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -99,17 +101,13 @@ export class LxLeaderboard extends LxElement {
     }
   }
 
-  get #signedIn(): boolean {
-    return !!(this.userToken || this.tokenProvider);
-  }
-
   protected override configReady(_config: EmbedConfig): void {
-    if (!this.board && this.#signedIn) void this.refresh();
+    if (!this.board && this.signedIn) void this.refresh();
   }
 
   /** Fetches the board for the current scope and window. */
   async refresh(): Promise<void> {
-    if (!this.#signedIn) return;
+    if (!this.signedIn) return;
     const request = ++this.#request;
     try {
       const [view, board] = await Promise.all([
@@ -124,11 +122,7 @@ export class LxLeaderboard extends LxElement {
       // A slower answer for an earlier tab must not overwrite the current one.
       if (request !== this.#request) return;
       this.#view = view;
-      const root = this.renderRoot as ShadowRoot;
-      const sheet = view.leaderboardViewStyles.styleSheet;
-      // Constructed sheets, not <style> elements, so a strict CSP allows them.
-      if (sheet && !root.adoptedStyleSheets.includes(sheet))
-        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      adoptStyles(this, view.leaderboardViewStyles);
       this.board = board;
       this.loadError = undefined;
     } catch (error) {
@@ -154,10 +148,8 @@ export class LxLeaderboard extends LxElement {
   }
 
   protected override renderReady(_config: EmbedConfig): TemplateResult {
-    if (!this.#signedIn) {
-      return html`<div part="base state" class="state" role="status">
-        <p>${this.#t('leaderboard.signin')}</p>
-      </div>`;
+    if (!this.signedIn) {
+      return this.renderStatus(this.msg('leaderboard.signin'));
     }
     if (this.loadError) return this.renderProblem(this.loadError, () => void this.refresh());
     if (!this.board || !this.#view) return this.renderLoading();
@@ -166,7 +158,7 @@ export class LxLeaderboard extends LxElement {
       scope: this.scope,
       window: this.window,
       locale: this.resolvedLocale,
-      t: this.#t,
+      t: this.msg,
       onChoose: (e) => this.#choose(e),
       onOptOut: (optedOut) => void this.#setOptOut(optedOut),
     });

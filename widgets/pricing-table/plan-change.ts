@@ -6,10 +6,12 @@ import type {
   TierPrice as PlanPrice,
 } from '../../server/modules/billing/contract.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
-import type { Catalog } from '../internal/i18n.js';
-import { formatMoney } from '../internal/i18n.js';
+import { addEnglish, formatDate, formatMoney, type Translate } from '../internal/i18n.js';
+import { adoptStyles } from '../internal/theme.js';
+import { planChangeMessages } from '../messages/plan-change.js';
 import { LxPlanChangeEvent } from './plan-change.event.js';
-import { planChangeMessages, type PlanChangeKey } from './plan-change.messages.js';
+
+addEnglish(planChangeMessages);
 
 /*
  * The pricing table's plan change step, for a learner who already pays for a tier: the
@@ -53,7 +55,7 @@ export interface PlanChoice {
   current: Plan;
   client: ApiClient;
   locale: string;
-  messages: Catalog;
+  t: Translate;
   /** Reloads the table's tiers and the learner's current one. */
   refresh: () => Promise<void>;
 }
@@ -76,13 +78,6 @@ class PlanChange {
   #returnFocus: HTMLElement | null = null;
 
   constructor(readonly host: HTMLElement & { renderRoot: HTMLElement | DocumentFragment }) {}
-
-  #t(key: PlanChangeKey, vars: Record<string, string | number> = {}): string {
-    const own = (this.#choice?.messages as Record<string, string | undefined>)[key];
-    return (own ?? planChangeMessages[key]).replace(/\{(\w+)\}/g, (_, name: string) =>
-      String(vars[name] ?? ''),
-    );
-  }
 
   get #root(): ShadowRoot {
     return this.host.renderRoot as ShadowRoot;
@@ -117,15 +112,13 @@ class PlanChange {
       }
       state.busy = false;
     } catch (error) {
-      state.error = this.#t('pricing.change.failed', { message: (error as LxApiError).message });
+      state.error = choice.t('pricing.change.failed', { message: (error as LxApiError).message });
     }
     if (this.#state === state) this.#draw();
   }
 
   #date(iso: string | null | undefined): string {
-    return iso
-      ? new Intl.DateTimeFormat(this.#choice!.locale, { dateStyle: 'long' }).format(new Date(iso))
-      : '';
+    return iso ? formatDate(iso, this.#choice!.locale, { dateStyle: 'long' }) : '';
   }
 
   #close(): void {
@@ -159,7 +152,7 @@ class PlanChange {
           amountDue: state.preview?.amountDue ?? 0,
           currency: state.preview?.currency ?? price.currency,
         };
-        this.#status = this.#t('pricing.change.done', { plan: plan.name });
+        this.#status = choice.t('pricing.change.done', { plan: plan.name });
         this.#state = undefined;
       } else {
         const resume = state.step === 'resume';
@@ -174,7 +167,7 @@ class PlanChange {
           amountDue: 0,
           currency: subscription.currency,
         };
-        this.#status = this.#t(resume ? 'pricing.resume.done' : 'pricing.cancel.done', vars);
+        this.#status = choice.t(resume ? 'pricing.resume.done' : 'pricing.cancel.done', vars);
         // Cancelled: the confirmation stays, now offering to resume.
         this.#state = resume ? undefined : { step: 'resume', busy: false, subscription };
       }
@@ -182,7 +175,7 @@ class PlanChange {
       this.host.dispatchEvent(new LxPlanChangeEvent(detail));
     } catch (error) {
       state.busy = false;
-      state.error = this.#t('pricing.change.failed', { message: (error as LxApiError).message });
+      state.error = choice.t('pricing.change.failed', { message: (error as LxApiError).message });
     }
     this.#draw();
     const container = this.#container;
@@ -199,14 +192,14 @@ class PlanChange {
       current: choice.current.name,
       date: this.#date(state.subscription?.currentPeriodEnd),
     };
-    if (state.step === 'resume') return this.#t('pricing.resume.body', vars);
+    if (state.step === 'resume') return choice.t('pricing.resume.body', vars);
     if (state.step === 'cancel') {
-      return state.subscription ? this.#t('pricing.cancel.body', vars) : '';
+      return state.subscription ? choice.t('pricing.cancel.body', vars) : '';
     }
     const preview = state.preview;
-    if (!preview) return state.error ? '' : this.#t('pricing.change.loading');
+    if (!preview) return state.error ? '' : choice.t('pricing.change.loading');
     const amount = formatMoney(Math.abs(preview.amountDue), preview.currency, choice.locale);
-    return this.#t(preview.amountDue < 0 ? 'pricing.change.credit' : 'pricing.change.due', {
+    return choice.t(preview.amountDue < 0 ? 'pricing.change.credit' : 'pricing.change.due', {
       amount,
     });
   }
@@ -216,14 +209,14 @@ class PlanChange {
     const names = { plan: choice.plan.name, current: choice.current.name };
     const title =
       state.step === 'change'
-        ? this.#t('pricing.change.title', names)
+        ? choice.t('pricing.change.title', names)
         : state.step === 'cancel'
-          ? this.#t('pricing.cancel.title', names)
-          : this.#t('pricing.cancel.done', {
+          ? choice.t('pricing.cancel.title', names)
+          : choice.t('pricing.cancel.done', {
               ...names,
               date: this.#date(state.subscription?.currentPeriodEnd),
             });
-    const confirm = this.#t(
+    const confirm = choice.t(
       state.step === 'change'
         ? 'pricing.change.confirm'
         : state.step === 'cancel'
@@ -264,7 +257,7 @@ class PlanChange {
           class="secondary"
           @click=${() => this.#dismiss()}
         >
-          ${this.#t(state.step === 'resume' ? 'pricing.change.close' : 'pricing.change.keep')}
+          ${choice.t(state.step === 'resume' ? 'pricing.change.close' : 'pricing.change.keep')}
         </button>
       </div>
     </div>`;
@@ -288,10 +281,7 @@ export function openPlanChange(
   host: HTMLElement & { renderRoot: HTMLElement | DocumentFragment },
   choice: PlanChoice,
 ): Promise<void> {
-  const root = host.renderRoot as ShadowRoot;
-  const sheet = planChangeStyles.styleSheet!;
-  if (!root.adoptedStyleSheets.includes(sheet))
-    root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  adoptStyles(host, planChangeStyles);
   let change = changes.get(host);
   if (!change) changes.set(host, (change = new PlanChange(host)));
   return change.open(choice);

@@ -1,11 +1,12 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import type { TemplateResult } from 'lit';
 import type { Tier as Plan } from '../../server/modules/billing/contract.js';
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
-import { formatMoney } from '../internal/i18n.js';
+import type { Translations } from '../internal/i18n.js';
+import { adoptStyles } from '../internal/theme.js';
 import { LxPlanSelectEvent } from './plan-select.event.js';
-import { pricingMessages, type PricingKey } from './pricing-table.messages.js';
+import type * as View from './pricing-table-view.js';
 
 interface PlanList {
   plans: Plan[];
@@ -14,7 +15,7 @@ interface PlanList {
   tier?: string | null;
 }
 
-type Interval = 'month' | 'year';
+type Interval = View.Interval;
 
 /**
  * @tagname lx-pricing-table
@@ -39,6 +40,12 @@ type Interval = 'month' | 'year';
  */
 export class LxPricingTable extends LxElement {
   // Declared statically rather than with decorators, which would cost the widget's size budget.
+  static override translations: Translations = {
+    ar: () => import('./locales/ar.js'),
+    de: () => import('./locales/de.js'),
+    fr: () => import('./locales/fr.js'),
+  };
+
   static override properties = {
     plans: { state: true },
     plansError: { state: true },
@@ -47,6 +54,7 @@ export class LxPricingTable extends LxElement {
 
   declare private plans: PlanList | undefined;
   declare private plansError: LxApiError | undefined;
+  #view: typeof View | undefined;
 
   /** Billing period shown first. */
   declare interval: Interval;
@@ -56,14 +64,6 @@ export class LxPricingTable extends LxElement {
     this.interval = 'month';
   }
 
-  /** Copy for `key`: the locale's or the license's wording when it has one, else English. */
-  #t(key: PricingKey, vars: Record<string, string | number> = {}): string {
-    const own = (this.messages as Record<string, string | undefined>)[key];
-    return (own ?? pricingMessages[key]).replace(/\{(\w+)\}/g, (_, name: string) =>
-      String(vars[name] ?? ''),
-    );
-  }
-
   protected override configReady(_config: EmbedConfig): void {
     if (!this.plans) void this.loadPlans();
   }
@@ -71,22 +71,20 @@ export class LxPricingTable extends LxElement {
   private async loadPlans(): Promise<void> {
     this.plansError = undefined;
     try {
-      // The table's styles arrive alongside the plans, leaving the first download small.
-      const signedIn = this.userToken || this.tokenProvider;
-      const [plans, styles, mine] = await Promise.all([
+      // The table's view arrives alongside the plans, leaving the first download small.
+      const [plans, view, mine] = await Promise.all([
         this.client.get<PlanList>('v1/plans'),
-        import('./pricing-table.styles.js').catch(() => {
-          throw new LxApiError('network_error', 0, 'The pricing table could not be loaded.');
-        }),
+        this.#view ??
+          import('./pricing-table-view.js').catch(() => {
+            throw new LxApiError('network_error', 0, 'The pricing table could not be loaded.');
+          }),
         // The learner's own tier is marked; without it the table still sells.
-        signedIn
+        this.signedIn
           ? this.client.get<{ tier: string | null }>('v1/me/features').catch(() => null)
           : null,
       ]);
-      const root = this.renderRoot as ShadowRoot;
-      const sheet = styles.pricingTableStyles.styleSheet!;
-      if (!root.adoptedStyleSheets.includes(sheet))
-        root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+      this.#view = view;
+      adoptStyles(this, view.pricingTableStyles);
       this.plans = { ...plans, tier: mine?.tier };
     } catch (error) {
       this.plansError = error as LxApiError;
@@ -119,7 +117,7 @@ export class LxPricingTable extends LxElement {
           current,
           client: this.client,
           locale: this.resolvedLocale,
-          messages: this.messages,
+          t: this.msg,
           refresh: () => this.loadPlans(),
         }),
       );
@@ -137,95 +135,20 @@ export class LxPricingTable extends LxElement {
     );
   }
 
-  private yearlySaving(plans: Plan[]): number {
-    let best = 0;
-    for (const plan of plans) {
-      const month = plan.prices.find((p) => p.interval === 'month')?.amount ?? 0;
-      const year = plan.prices.find((p) => p.interval === 'year')?.amount ?? 0;
-      if (month > 0 && year > 0)
-        best = Math.max(best, Math.round(100 - (year * 100) / (month * 12)));
-    }
-    return best;
-  }
-
-  private renderPlan(plan: Plan, featureNames: Map<string, string>): TemplateResult {
-    const price = plan.prices.find((p) => p.interval === this.interval) ?? plan.prices[0];
-    const amount = price
-      ? price.amount === 0
-        ? this.#t('pricing.free')
-        : formatMoney(price.amount, price.currency, this.resolvedLocale)
-      : '';
-    const per =
-      price && price.amount > 0
-        ? this.#t(price.interval === 'year' ? 'pricing.per.year' : 'pricing.per.month')
-        : '';
-    const headingId = `plan-${plan.id}`;
-    const current = plan.id === this.plans?.tier;
-    return html`<li
-      part="plan"
-      class="plan"
-      ?data-recommended=${plan.recommended}
-      ?data-current=${current}
-      aria-current=${current ? 'true' : nothing}
-      aria-labelledby=${headingId}
-    >
-      <div>
-        ${current ? html`<span class="badge current">${this.#t('pricing.current')}</span>` : null}
-        ${plan.recommended ? html`<span class="badge">${this.#t('pricing.recommended')}</span>` : null}
-        <h3 id=${headingId}>${plan.name}</h3>
-      </div>
-      <div>
-        <div class="price">${amount} <small>${per}</small></div>
-        <p>${plan.description}</p>
-        ${plan.trialDays > 0 ? html`<p>${this.#t('pricing.trial', { days: plan.trialDays })}</p>` : null}
-      </div>
-      <ul class="features">
-        ${plan.features.map((key) => html`<li>${featureNames.get(key) ?? key}</li>`)}
-      </ul>
-      <button part="cta" ?disabled=${current} @click=${() => this.choose(plan)}>
-        ${current ? this.#t('pricing.current') : this.#t('pricing.choose', { plan: plan.name })}
-      </button>
-    </li>`;
-  }
-
   protected override renderReady(_config: EmbedConfig): TemplateResult {
     if (this.plansError) return this.renderProblem(this.plansError, () => void this.loadPlans());
-    if (!this.plans) return this.renderLoading();
-    const { plans, features } = this.plans;
-    if (plans.length === 0) {
-      return html`<div part="base state" class="state" role="status">
-        <p>${this.#t('pricing.empty')}</p>
-      </div>`;
-    }
-    const featureNames = new Map(features.map((f) => [f.key, f.name]));
-    const saving = this.yearlySaving(plans);
-    return html`<section part="base" aria-labelledby="title">
-      <header>
-        <h2 id="title">${this.#t('pricing.title')}</h2>
-        <fieldset @change=${this.onIntervalChange}>
-          <legend class="visually-hidden">${this.#t('pricing.billing')}</legend>
-          <label
-            ><input
-              type="radio"
-              name="interval"
-              value="month"
-              .checked=${this.interval === 'month'}
-            />${this.#t('pricing.monthly')}</label
-          >
-          <label
-            ><input
-              type="radio"
-              name="interval"
-              value="year"
-              .checked=${this.interval === 'year'}
-            />${this.#t('pricing.yearly')}${saving > 0 ? html` · ${this.#t('pricing.save', { percent: saving })}` : null}</label
-          >
-        </fieldset>
-      </header>
-      <div data-change></div>
-      <ul class="plans" role="list">
-        ${plans.map((plan) => this.renderPlan(plan, featureNames))}
-      </ul>
-    </section>`;
+    if (!this.plans || !this.#view) return this.renderLoading();
+    const { plans, features, tier } = this.plans;
+    if (plans.length === 0) return this.renderStatus(this.msg('pricing.empty'));
+    return this.#view.renderTable({
+      plans,
+      features,
+      tier,
+      interval: this.interval,
+      locale: this.resolvedLocale,
+      t: this.msg,
+      onInterval: (event) => this.onIntervalChange(event),
+      onChoose: (plan) => this.choose(plan),
+    });
   }
 }

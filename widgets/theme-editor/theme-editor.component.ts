@@ -1,10 +1,13 @@
-import { html, type TemplateResult } from 'lit';
+import type { TemplateResult } from 'lit';
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
-import { t } from '../internal/i18n.js';
-import { editorShellMessages } from './theme-editor.messages.js';
+import { addEnglish } from '../internal/i18n.js';
+import { adoptStyles } from '../internal/theme.js';
+import { editorShellMessages } from '../messages/theme-editor.js';
 import type { EditorHost, Workbench } from './workbench.js';
+
+addEnglish(editorShellMessages);
 
 /**
  * @tagname lx-theme-editor
@@ -31,22 +34,16 @@ export class LxThemeEditor extends LxElement {
   #loading: Promise<void> | undefined;
   #loadError: unknown;
 
-  /** Copy for editor keys: the license's wording, then the locale's, then English. */
-  text(key: string, vars: Record<string, string | number> = {}): string {
-    return t(key, vars, { ...editorShellMessages, ...this.workbench?.english, ...this.messages });
-  }
-
   #host(): EditorHost {
     // The tools live in another chunk; they reach the element only through this view of it.
     return {
       client: () => this.client,
-      config: () => this.config!,
       locale: () => this.resolvedLocale,
       endpoint: () => this.endpoint,
       token: () => this.tokenProvider ?? this.userToken,
       tag: this.localName,
       element: this,
-      text: (key, vars) => this.text(key, vars),
+      t: this.msg,
       update: () => this.requestUpdate(),
     };
   }
@@ -56,8 +53,7 @@ export class LxThemeEditor extends LxElement {
     this.#loading = import('./workbench.js').then(
       (module) => {
         this.workbench = new module.Workbench(this.#host());
-        const root = this.renderRoot as ShadowRoot;
-        root.adoptedStyleSheets = [...root.adoptedStyleSheets, module.workbenchSheet()];
+        adoptStyles(this, module.workbenchStyles);
       },
       (error: unknown) => {
         this.#loading = undefined;
@@ -69,10 +65,7 @@ export class LxThemeEditor extends LxElement {
 
   protected override renderReady(_config: EmbedConfig): TemplateResult {
     if (!this.userToken && !this.tokenProvider) {
-      return html`<div part="base state" class="state" role="status">
-        <h2>${this.text('editor.title')}</h2>
-        <p>${this.text('editor.signin')}</p>
-      </div>`;
+      return this.renderStatus(this.msg('editor.signin'), this.msg('editor.title'));
     }
     if (this.workbench) return this.workbench.render();
     if (this.#loadError) {

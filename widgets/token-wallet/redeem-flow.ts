@@ -1,8 +1,11 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
 import type { RedemptionView, RewardItemView } from '../../server/modules/rewards/contract.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
+import { addEnglish, type Translate } from '../internal/i18n.js';
+import { redeemMessages } from '../messages/redeem-flow.js';
 import { LxRedeemEvent } from './redeem.event.js';
-import { redeemMessages } from './redeem-flow.messages.js';
+
+addEnglish(redeemMessages);
 
 /*
  * The redemption step of the wallet: the confirmation form (with a shipping address for
@@ -29,15 +32,13 @@ export const redeemFlowStyles = css`
   }
 `;
 
-const FIELDS: [name: string, autocomplete: string][] = [
+const FIELDS = [
   ['name', 'name'],
   ['line1', 'address-line1'],
   ['city', 'address-level2'],
   ['postalCode', 'postal-code'],
   ['country', 'country'],
-];
-
-type Translate = (key: string, vars?: Record<string, string | number>) => string;
+] as const;
 
 export function confirmForm(o: {
   item: RewardItemView;
@@ -120,5 +121,3 @@ export async function redeem(
     throw e.problem?.reason === 'insufficient_balance' ? t('wallet.short') : e.message;
   }
 }
-
-export { redeemMessages };

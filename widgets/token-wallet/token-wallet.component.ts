@@ -1,4 +1,4 @@
-import { html, nothing, type TemplateResult } from 'lit';
+import { nothing, type TemplateResult } from 'lit';
 import type {
   RedemptionView,
   RewardItemView,
@@ -7,9 +7,13 @@ import type {
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
+import { addEnglish, formatNumber, type Translations } from '../internal/i18n.js';
+import { adoptStyles } from '../internal/theme.js';
+import { walletMessages } from '../messages/token-wallet.js';
 import type * as RedeemFlow from './redeem-flow.js';
-import { walletMessages } from './token-wallet.messages.js';
 import type * as View from './wallet-view.js';
+
+addEnglish(walletMessages);
 
 type Flow = typeof RedeemFlow;
 /**
@@ -28,6 +32,12 @@ type Flow = typeof RedeemFlow;
  * @csspart state - A loading, empty, signed-out or error state.
  */
 export class LxTokenWallet extends LxElement {
+  static override translations: Translations = {
+    ar: () => import('./locales/ar.js'),
+    de: () => import('./locales/de.js'),
+    fr: () => import('./locales/fr.js'),
+  };
+
   static override properties = {
     ...LxElement.properties,
     pageSize: { type: Number, attribute: 'page-size' },
@@ -73,25 +83,9 @@ export class LxTokenWallet extends LxElement {
     this.notice = '';
     this.failure = '';
   }
-  /** Copy for `key`: the locale's or the license's wording when it has one, else English. */
-  #t = (key: string, vars: Record<string, string | number> = {}): string => {
-    const own = (this.messages as Record<string, string | undefined>)[key];
-    const copy: Record<string, string> = {
-      ...walletMessages,
-      ...this.#view?.viewMessages,
-      ...this.#flow?.redeemMessages,
-    };
-    return (own ?? copy[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) =>
-      String(vars[name] ?? ''),
-    );
-  };
-
-  get #signedIn(): boolean {
-    return !!(this.userToken || this.tokenProvider);
-  }
 
   protected override configReady(_config: EmbedConfig): void {
-    if (!this.wallet && this.#signedIn) void this.refresh();
+    if (!this.wallet && this.signedIn) void this.refresh();
   }
 
   /** Reloads balance, history, catalog and redemptions. */
@@ -109,7 +103,7 @@ export class LxTokenWallet extends LxElement {
         this.#loadHistory(true),
       ]);
       this.#view = view;
-      this.#adopt(view.walletViewStyles.styleSheet);
+      adoptStyles(this, view.walletViewStyles);
       this.wallet = wallet;
       this.items = items.items;
       this.redemptions = redemptions.items;
@@ -117,13 +111,6 @@ export class LxTokenWallet extends LxElement {
       this.loadError = error as LxApiError;
       this.reportError(this.loadError);
     }
-  }
-
-  /** Adds a lazily loaded chunk's rules as a constructed sheet (allowed by a strict CSP). */
-  #adopt(sheet: CSSStyleSheet | undefined): void {
-    const root = this.renderRoot as ShadowRoot;
-    if (sheet && !root.adoptedStyleSheets.includes(sheet))
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   }
 
   async #loadHistory(reset: boolean): Promise<void> {
@@ -151,7 +138,7 @@ export class LxTokenWallet extends LxElement {
     this.failure = '';
     try {
       this.#flow ??= await import('./redeem-flow.js');
-      this.#adopt(this.#flow.redeemFlowStyles.styleSheet);
+      adoptStyles(this, this.#flow.redeemFlowStyles);
     } catch {
       this.notice = this.msg('state.network.body');
       return;
@@ -176,7 +163,7 @@ export class LxTokenWallet extends LxElement {
         pending.item,
         pending.key,
         event.target as HTMLFormElement,
-        this.#t,
+        this.msg,
       );
       this.pending = undefined;
       await this.refresh();
@@ -193,18 +180,16 @@ export class LxTokenWallet extends LxElement {
   }
 
   get #token(): string {
-    return this.wallet?.tokenName ?? this.#t('wallet.tokens');
+    return this.wallet?.tokenName ?? this.msg('wallet.tokens');
   }
 
   #amount(n: number): string {
-    return `${new Intl.NumberFormat(this.resolvedLocale).format(n)} ${this.#token}`;
+    return `${formatNumber(n, this.resolvedLocale)} ${this.#token}`;
   }
 
   protected override renderReady(_config: EmbedConfig): TemplateResult {
-    if (!this.#signedIn) {
-      return html`<div part="base state" class="state" role="status">
-        <p>${this.#t('wallet.signin')}</p>
-      </div>`;
+    if (!this.signedIn) {
+      return this.renderStatus(this.msg('wallet.signin'));
     }
     if (this.loadError) return this.renderProblem(this.loadError, () => void this.refresh());
     if (!this.wallet || !this.#view) return this.renderLoading();
@@ -224,12 +209,12 @@ export class LxTokenWallet extends LxElement {
               cost: this.#amount(this.pending.item.cost),
               busy: this.busy,
               failure: this.failure,
-              t: this.#t,
+              t: this.msg,
               onSubmit: (e) => void this.#confirm(e),
               onCancel: () => this.#cancel(),
             })
           : nothing,
-      t: this.#t,
+      t: this.msg,
       onAsk: (item) => void this.#ask(item),
       onFilter: (e) => this.#onFilter(e),
       onMore: () => void this.#loadHistory(false).catch((e: LxApiError) => (this.loadError = e)),

@@ -4,7 +4,8 @@ import type {
   RewardItemView,
   TransactionView,
 } from '../../server/modules/rewards/contract.js';
-import { viewMessages } from './wallet-view.messages.js';
+import { addEnglish, formatDate, formatNumber, type Translate } from '../internal/i18n.js';
+import { walletViewMessages } from '../messages/wallet-view.js';
 
 export { walletViewStyles } from './wallet-view.styles.js';
 
@@ -14,10 +15,10 @@ export { walletViewStyles } from './wallet-view.styles.js';
  * stays as small as the kit's other widgets.
  */
 
+addEnglish(walletViewMessages);
+
 export type TxType = TransactionView['type'];
 const TYPES: TxType[] = ['earn', 'bonus', 'spend', 'reversal', 'expire'];
-
-type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 export interface Wallet {
   balance: number;
@@ -44,11 +45,9 @@ export interface WalletView {
 
 export function renderWallet(o: WalletView): TemplateResult {
   const { t, wallet } = o;
-  const numbers = new Intl.NumberFormat(o.locale);
-  const dates = new Intl.DateTimeFormat(o.locale, { dateStyle: 'medium' });
   const token = wallet.tokenName ?? t('wallet.tokens');
-  const amount = (n: number) => `${numbers.format(n)} ${token}`;
-  const date = (iso: string) => dates.format(new Date(iso));
+  const amount = (n: number) => `${formatNumber(n, o.locale)} ${token}`;
+  const date = (iso: string) => formatDate(iso, o.locale, { dateStyle: 'medium' });
   const balance = wallet.balance;
   return html`<div part="base">
     <section aria-labelledby="w-title">
@@ -174,5 +173,3 @@ export function renderWallet(o: WalletView): TemplateResult {
     </section>
   </div>`;
 }
-
-export { viewMessages };

@@ -1,10 +1,15 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
-import type { TicketView } from '../../server/modules/support/service.js';
-import { languageOf } from '../internal/i18n.js';
-import { viewMessages, type ViewKey } from './dashboard-view.messages.js';
+import type { TicketView } from '../../server/modules/support/contract.js';
+import {
+  addEnglish,
+  formatDate,
+  formatNumber,
+  type MessageKey,
+  type Translate,
+} from '../internal/i18n.js';
+import { dashboardViewMessages, type DashboardViewKey } from '../messages/dashboard-view.js';
 import { usageChart } from './usage-chart.js';
 
-export { viewMessages };
 export { dashboardViewStyles } from './dashboard-view.styles.js';
 
 /*
@@ -13,25 +18,7 @@ export { dashboardViewStyles } from './dashboard-view.styles.js';
  * download stays as small as the kit's other widgets.
  */
 
-const translations: Record<string, () => Promise<{ default: Record<string, string> }>> = {
-  ar: () => import('./locales/ar.js'),
-  de: () => import('./locales/de.js'),
-  fr: () => import('./locales/fr.js'),
-};
-
-/**
- * The dashboard's copy in the locale's language (the languages the kit ships), fetched the
- * first time a page shows it; English when there is none or it cannot be loaded.
- */
-export function copyFor(locale: string): Promise<Record<string, string>> {
-  const load = translations[languageOf(locale)];
-  return load
-    ? load().then(
-        (m) => m.default,
-        () => ({}),
-      )
-    : Promise.resolve({});
-}
+addEnglish(dashboardViewMessages);
 
 export interface MetricUsage {
   metric: string;
@@ -50,8 +37,6 @@ export interface UsageReport {
   daily: { day: string; metrics: Record<string, number> }[];
 }
 
-type Translate = (key: string, vars?: Record<string, string | number>) => string;
-
 export interface DashboardView {
   report: UsageReport;
   tickets: TicketView[];
@@ -65,15 +50,18 @@ export interface DashboardView {
   onNewTicket: () => void;
 }
 
+/** A metric's name; the server may report metrics this copy does not know yet. */
+const metricName = (metric: string, t: Translate) => t(`usage.metric.${metric}` as MessageKey);
+
 class Formats {
   constructor(readonly locale: string) {}
 
   number(n: number): string {
-    return new Intl.NumberFormat(this.locale).format(n);
+    return formatNumber(n, this.locale);
   }
 
   date(iso: string, options: Intl.DateTimeFormatOptions = { dateStyle: 'medium' }): string {
-    return new Intl.DateTimeFormat(this.locale, options).format(new Date(iso));
+    return formatDate(iso, this.locale, options);
   }
 
   day(day: string): string {
@@ -92,7 +80,7 @@ class Formats {
 }
 
 function meter(m: MetricUsage, f: Formats, t: Translate): TemplateResult {
-  const name = t(`usage.metric.${m.metric}`);
+  const name = metricName(m.metric, t);
   const used = f.number(m.used);
   const limit = m.limit;
   const value =
@@ -100,7 +88,7 @@ function meter(m: MetricUsage, f: Formats, t: Translate): TemplateResult {
       ? t('usage.unlimited', { used })
       : `${t('usage.of', { used, limit: f.number(limit) })} (${f.number(m.percent ?? 0)} %)`;
   const state = m.exhausted ? 'exhausted' : m.warning ? 'warning' : 'ok';
-  const note: ViewKey | undefined = m.exhausted
+  const note: DashboardViewKey | undefined = m.exhausted
     ? 'usage.exhausted'
     : m.warning && limit !== null && m.used > limit
       ? 'usage.over'
@@ -138,7 +126,7 @@ function meter(m: MetricUsage, f: Formats, t: Translate): TemplateResult {
 
 function ticketItem(ticket: TicketView, f: Formats, t: Translate): TemplateResult {
   const { sla } = ticket;
-  const due = (key: ViewKey, at: string, late: boolean) =>
+  const due = (key: DashboardViewKey, at: string, late: boolean) =>
     html`<li ?data-late=${late}>
       ${t(key, { when: f.relative(at) })}
       <small>(${f.date(at, { dateStyle: 'medium', timeStyle: 'short' })})</small>
@@ -170,14 +158,14 @@ function ticketItem(ticket: TicketView, f: Formats, t: Translate): TemplateResul
 function chart(v: DashboardView, f: Formats): TemplateResult {
   const { t } = v;
   const points = v.report.daily.map((d) => ({ day: d.day, value: d.metrics[v.metric] ?? 0 }));
-  const metricName = t(`usage.metric.${v.metric}`);
+  const name = metricName(v.metric, t);
   const values = points.map((p) => p.value);
   return usageChart({
     points,
-    title: `${t('usage.chart')}: ${metricName}`,
+    title: `${t('usage.chart')}: ${name}`,
     desc: points.length
       ? t('usage.chart.desc', {
-          metric: metricName,
+          metric: name,
           from: f.day(points[0]!.day),
           to: f.day(points.at(-1)!.day),
           total: f.number(values.reduce((sum, n) => sum + n, 0)),
@@ -185,7 +173,7 @@ function chart(v: DashboardView, f: Formats): TemplateResult {
         })
       : '',
     dayLabel: t('usage.day'),
-    valueLabel: metricName,
+    valueLabel: name,
     day: (d) => f.day(d),
     number: (n) => f.number(n),
   });
@@ -243,7 +231,7 @@ export function renderDashboard(v: DashboardView): TemplateResult {
             ${report.metrics.map(
               (m) =>
                 html`<option value=${m.metric} ?selected=${m.metric === v.metric}>
-                  ${t(`usage.metric.${m.metric}`)}
+                  ${metricName(m.metric, t)}
                 </option>`,
             )}
           </select></label

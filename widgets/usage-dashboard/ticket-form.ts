@@ -1,8 +1,11 @@
 import { css, html, nothing, type TemplateResult } from 'lit';
-import type { TicketView } from '../../server/modules/support/service.js';
+import type { TicketView } from '../../server/modules/support/contract.js';
 import type { ApiClient, LxApiError } from '../internal/api-client.js';
+import { addEnglish, type Translate } from '../internal/i18n.js';
+import { ticketFormMessages } from '../messages/ticket-form.js';
 import { LxTicketCreateEvent } from './ticket-create.event.js';
-import { ticketFormMessages } from './ticket-form.messages.js';
+
+addEnglish(ticketFormMessages);
 
 /*
  * The dashboard's "open a ticket" step: the form, its checks, the request and the
@@ -61,8 +64,6 @@ type Priority = (typeof PRIORITIES)[number];
 type Field = 'subject' | 'body' | 'priority';
 /** Messages per field, and `form` for what belongs to no field. */
 export type FieldErrors = Partial<Record<Field | 'form', string>>;
-
-type Translate = (key: string, vars?: Record<string, string | number>) => string;
 
 function field(
   name: Field,
@@ -176,5 +177,3 @@ export async function openTicket(
   );
   return ticket;
 }
-
-export { ticketFormMessages };

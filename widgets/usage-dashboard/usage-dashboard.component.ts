@@ -1,11 +1,15 @@
-import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import type { TicketView } from '../../server/modules/support/service.js';
+import { nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { TicketView } from '../../server/modules/support/contract.js';
 import { LxApiError } from '../internal/api-client.js';
 import { LxElement } from '../internal/base-element.js';
 import type { EmbedConfig } from '../internal/config-store.js';
+import { addEnglish, type Translations } from '../internal/i18n.js';
+import { adoptStyles } from '../internal/theme.js';
+import { usageMessages } from '../messages/usage-dashboard.js';
 import type * as View from './dashboard-view.js';
 import type * as Form from './ticket-form.js';
-import { usageMessages } from './usage-dashboard.messages.js';
+
+addEnglish(usageMessages);
 
 const DAY = 86_400_000;
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
@@ -27,6 +31,12 @@ const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
  * @csspart state - A loading, signed-out, not-an-admin or error state.
  */
 export class LxUsageDashboard extends LxElement {
+  static override translations: Translations = {
+    ar: () => import('./locales/ar.js'),
+    de: () => import('./locales/de.js'),
+    fr: () => import('./locales/fr.js'),
+  };
+
   static override properties = {
     ...LxElement.properties,
     days: { type: Number },
@@ -51,7 +61,6 @@ export class LxUsageDashboard extends LxElement {
   declare private notice: string;
   declare private loadError: LxApiError | undefined;
   #view: typeof View | undefined;
-  #copy: Record<string, string> = {};
   #form: typeof Form | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
   #request = 0;
@@ -65,24 +74,6 @@ export class LxUsageDashboard extends LxElement {
     this.busy = false;
     this.errors = {};
     this.notice = '';
-  }
-
-  /** Copy for `key`: the locale's or the license's wording when it has one, else English. */
-  #t = (key: string, vars: Record<string, string | number> = {}): string => {
-    const own = (this.messages as Record<string, string | undefined>)[key];
-    const copy: Record<string, string> = {
-      ...usageMessages,
-      ...this.#view?.viewMessages,
-      ...this.#form?.ticketFormMessages,
-      ...this.#copy,
-    };
-    return (own ?? copy[key] ?? key).replace(/\{(\w+)\}/g, (_, name: string) =>
-      String(vars[name] ?? ''),
-    );
-  };
-
-  get #signedIn(): boolean {
-    return !!(this.userToken || this.tokenProvider);
   }
 
   override connectedCallback(): void {
@@ -101,12 +92,12 @@ export class LxUsageDashboard extends LxElement {
     // A host that signs the admin in after the widget appeared hands the token over later.
     if ((changed.has('userToken') || changed.has('tokenProvider')) && this.config) {
       this.report = undefined;
-      if (this.#signedIn) void this.refresh();
+      if (this.signedIn) void this.refresh();
     }
   }
 
   protected override configReady(_config: EmbedConfig): void {
-    if (!this.report && this.#signedIn) void this.refresh();
+    if (!this.report && this.signedIn) void this.refresh();
   }
 
   /** Reloads usage, history and tickets. */
@@ -116,12 +107,11 @@ export class LxUsageDashboard extends LxElement {
     const now = Date.now();
     try {
       const [view, report, list] = await Promise.all([
-        // The view and its copy for the locale arrive alongside the data; the copy also
-        // serves the states shown when the data is refused.
+        // The view arrives alongside the data; it also serves the states shown when the data
+        // is refused.
         (this.#view ? Promise.resolve(this.#view) : import('./dashboard-view.js')).then(
-          async (view) => {
+          (view) => {
             this.#view = view;
-            this.#copy = await view.copyFor(this.resolvedLocale);
             this.requestUpdate();
             return view;
           },
@@ -135,7 +125,7 @@ export class LxUsageDashboard extends LxElement {
         this.client.get<{ tickets: TicketView[] }>('v1/support/tickets'),
       ]);
       if (request !== this.#request) return;
-      this.#adopt(view.dashboardViewStyles.styleSheet);
+      adoptStyles(this, view.dashboardViewStyles);
       this.report = report;
       this.tickets = list.tickets;
     } catch (error) {
@@ -143,13 +133,6 @@ export class LxUsageDashboard extends LxElement {
       this.loadError = error as LxApiError;
       this.reportError(this.loadError);
     }
-  }
-
-  /** Adds a lazily loaded chunk's rules as a constructed sheet (allowed by a strict CSP). */
-  #adopt(sheet: CSSStyleSheet | undefined): void {
-    const root = this.renderRoot as ShadowRoot;
-    if (sheet && !root.adoptedStyleSheets.includes(sheet))
-      root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
   }
 
   async #openForm(): Promise<void> {
@@ -160,7 +143,7 @@ export class LxUsageDashboard extends LxElement {
       this.notice = this.msg('state.network.body');
       return;
     }
-    this.#adopt(this.#form.ticketFormStyles.styleSheet);
+    adoptStyles(this, this.#form.ticketFormStyles);
     this.errors = {};
     this.formOpen = true;
     await this.updateComplete;
@@ -185,11 +168,11 @@ export class LxUsageDashboard extends LxElement {
         this,
         this.client,
         event.target as HTMLFormElement,
-        this.#t,
+        this.msg,
       );
       this.tickets = [ticket, ...this.tickets];
       this.#closeForm();
-      this.notice = this.#t('ticket.done', { subject: ticket.subject });
+      this.notice = this.msg('ticket.done', { subject: ticket.subject });
     } catch (errors) {
       this.errors = errors as Form.FieldErrors;
       await this.updateComplete;
@@ -202,15 +185,13 @@ export class LxUsageDashboard extends LxElement {
   protected override renderReady(_config: EmbedConfig): TemplateResult {
     const error = this.loadError;
     const code = error?.code ?? '';
-    if (!this.#signedIn) {
-      return html`<div part="base state" class="state" role="status">
-        <p>${this.#t('usage.signin')}</p>
-      </div>`;
+    if (!this.signedIn) {
+      return this.renderStatus(this.msg('usage.signin'));
     }
     // Not an admin, or a token the server refused: the view explains, once it has arrived.
     if (code === 'forbidden' || code === 'unauthenticated' || code.startsWith('token_')) {
       return this.#view
-        ? this.#view.renderRefusal(code === 'forbidden', this.#t, () => void this.refresh())
+        ? this.#view.renderRefusal(code === 'forbidden', this.msg, () => void this.refresh())
         : this.renderLoading();
     }
     if (error) return this.renderProblem(error, () => void this.refresh());
@@ -226,12 +207,12 @@ export class LxUsageDashboard extends LxElement {
           ? this.#form.ticketForm({
               busy: this.busy,
               errors: this.errors,
-              t: this.#t,
+              t: this.msg,
               onSubmit: (e) => void this.#submit(e),
               onCancel: () => this.#closeForm(),
             })
           : nothing,
-      t: this.#t,
+      t: this.msg,
       onMetric: (e) => (this.metric = (e.target as HTMLSelectElement).value),
       onNewTicket: () => void this.#openForm(),
     });

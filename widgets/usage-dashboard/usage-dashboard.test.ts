@@ -1,13 +1,13 @@
 import { expect } from '@esm-bundle/chai';
 import { fixture, fixtureCleanup, html } from '@open-wc/testing-helpers';
 import { apiFixtures, axeViolations, settled, until } from '../internal/test-support.js';
-import { viewMessages } from './dashboard-view.messages.js';
 import ar from './locales/ar.js';
 import de from './locales/de.js';
 import fr from './locales/fr.js';
+import { dashboardViewMessages } from '../messages/dashboard-view.js';
+import { ticketFormMessages } from '../messages/ticket-form.js';
+import { usageMessages } from '../messages/usage-dashboard.js';
 import type { LxTicketCreateEvent } from './ticket-create.event.js';
-import { ticketFormMessages } from './ticket-form.js';
-import { usageMessages } from './usage-dashboard.messages.js';
 import type { LxUsageDashboard } from './usage-dashboard.js';
 import { register } from './usage-dashboard.js';
 
@@ -251,7 +251,7 @@ describe('lx-usage-dashboard', () => {
   it('ships translations with the same placeholders as the English copy', () => {
     const english: Record<string, string> = {
       ...usageMessages,
-      ...viewMessages,
+      ...dashboardViewMessages,
       ...ticketFormMessages,
     };
     const names = (copy: string) => [...copy.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

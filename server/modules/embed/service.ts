@@ -1,35 +1,8 @@
 import { createHash } from 'node:crypto';
-import type { Theme } from '../../../themes/tokens.js';
 import type { AppConfig } from '../../services.js';
 import type { License } from '../licenses/schema.js';
 import type { Delivered, ThemeService } from '../themes/service.js';
-
-export interface EmbedConfig {
-  license: {
-    id: string;
-    name: string;
-    status: License['status'];
-    plan: string;
-    mode: License['mode'];
-  };
-  features: string[];
-  /**
-   * The license's live theme with every token filled in (the light preset until one is
-   * published), its brand assets and white-label copy (`messages`). `version` is the
-   * published version, 0 for the default.
-   */
-  theme: Theme & { version: number };
-  locale: string;
-  currency: string;
-  payments: {
-    provider: 'stripe';
-    mode: License['mode'];
-    stripePublishableKey: string | null;
-    /** Stripe.js to load before `@stripe/stripe-js`, when it is not Stripe's own (the emulator). */
-    stripeJsUrl: string | null;
-  };
-  publishableKey: string;
-}
+import type { EmbedConfig } from './contract.js';
 
 interface Cached {
   body: string;

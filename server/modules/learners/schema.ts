@@ -1,9 +1,10 @@
 import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
+import { learnerRoles } from './contract.js';
 
-export const learnerRoles = ['learner', 'admin'] as const;
-export type LearnerRole = (typeof learnerRoles)[number];
+// The demo seeds learners with these; they are the API's words, defined once in the contract.
+export type { LearnerRole } from './contract.js';
 
 /**
  * A learner as the customer's backend describes it in its tokens. Created the first time a

@@ -8,14 +8,15 @@ import {
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
 } from 'jose';
-import { z } from 'zod';
+import { LRUCache } from 'lru-cache';
 import type { Db } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { generateId } from '../../lib/ids.js';
 import type { License } from '../licenses/schema.js';
 import type { LicenseService } from '../licenses/service.js';
-import { learners, learnerRoles, type LearnerRole } from './schema.js';
+import { LearnerTokenClaims, type LearnerRole } from './contract.js';
+import { learners } from './schema.js';
 import {
   CLOCK_TOLERANCE_SECONDS,
   LEARNER_TOKEN_AUDIENCE,
@@ -43,14 +44,6 @@ interface CachedToken {
 
 const MAX_TOKEN_LENGTH = 8192;
 
-const Claims = z.object({
-  sub: z.string().min(1).max(256),
-  name: z.string().trim().min(1).max(200),
-  email: z.email().max(320).optional(),
-  classes: z.array(z.string().min(1).max(100)).max(500).default([]),
-  role: z.enum(learnerRoles).default('learner'),
-});
-
 function invalid(detail: string): ApiError {
   return new ApiError('token_invalid', detail);
 }
@@ -58,14 +51,15 @@ function invalid(detail: string): ApiError {
 /**
  * Verifies learner tokens (JWTs signed by the customer's backend) and keeps the learners
  * they name. Verified tokens are remembered, keyed by a hash of the token, until they
- * expire, so a learner's requests after the first cost a hash and a map lookup.
+ * expire (or, past `cacheSize` tokens, until they are the least recently used), so a
+ * learner's requests after the first cost a hash and a cache lookup.
  */
 export class LearnerService {
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #licenses: LicenseService;
-  readonly #cacheSize: number;
-  readonly #verified = new Map<string, CachedToken>();
+  /** Verified tokens by license and token hash; the least recently used go first. */
+  readonly #verified: LRUCache<string, CachedToken>;
   readonly #jwks = new Map<string, { url: string; keys: JWTVerifyGetKey }>();
 
   constructor(
@@ -77,7 +71,7 @@ export class LearnerService {
     this.#db = db;
     this.#clock = clock;
     this.#licenses = licenses;
-    this.#cacheSize = options.cacheSize ?? 10_000;
+    this.#verified = new LRUCache({ max: options.cacheSize ?? 10_000 });
     licenses.onInvalidate((licenseId) => this.invalidate(licenseId));
   }
 
@@ -92,27 +86,18 @@ export class LearnerService {
       const keyInForce =
         hit.keyId === null ||
         this.#licenses.signingKeys(license.id).some((k) => k.id === hit.keyId);
-      if (now < hit.validUntil && keyInForce) {
-        // Re-inserting keeps the map in least-recently-used order for eviction.
-        this.#verified.delete(cacheKey);
-        this.#verified.set(cacheKey, hit);
-        return hit.learner;
-      }
+      if (now < hit.validUntil && keyInForce) return hit.learner;
       this.#verified.delete(cacheKey);
     }
 
     const { payload, keyExpiresAt, keyId } = await this.#verify(license, token);
-    const claims = Claims.safeParse(payload);
+    const claims = LearnerTokenClaims.safeParse(payload);
     if (!claims.success) {
       const issue = claims.error.issues[0]!;
       throw invalid(`The token's "${issue.path.join('.')}" claim is not valid: ${issue.message}.`);
     }
     const learner = this.#remember(license.id, claims.data);
     const validUntil = Math.min(payload.exp! * 1000, keyExpiresAt ?? Infinity);
-    if (this.#verified.size >= this.#cacheSize) {
-      const oldest = this.#verified.keys().next().value;
-      if (oldest !== undefined) this.#verified.delete(oldest);
-    }
     this.#verified.set(cacheKey, { learner, validUntil, keyId });
     return learner;
   }
@@ -125,7 +110,9 @@ export class LearnerService {
       return;
     }
     const prefix = `${licenseId}:`;
-    for (const key of this.#verified.keys()) if (key.startsWith(prefix)) this.#verified.delete(key);
+    for (const key of [...this.#verified.keys()]) {
+      if (key.startsWith(prefix)) this.#verified.delete(key);
+    }
     this.#jwks.delete(licenseId);
   }
 
@@ -270,7 +257,7 @@ export class LearnerService {
     return error;
   }
 
-  #remember(licenseId: string, claims: z.infer<typeof Claims>): Learner {
+  #remember(licenseId: string, claims: LearnerTokenClaims): Learner {
     const now = this.#clock.now();
     const row = this.#db
       .insert(learners)

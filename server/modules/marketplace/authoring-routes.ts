@@ -1,82 +1,35 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { Context, MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
-import { createMiddleware } from 'hono/factory';
+import { createRoute, type z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { ApiError } from '../../errors.js';
-import { bearer } from '../../middleware/admission.js';
-import { identifyLearner } from '../../middleware/learner.js';
-import { withLicense } from '../../middleware/license.js';
-import { authenticateSecretKey } from '../../middleware/secret-key.js';
 import { problemResponses } from '../../openapi.js';
 import { chain, createRouter } from '../../router.js';
-import type { AppEnv, LicensedEnv } from '../../types.js';
-import { COVER_MAX_BYTES, MATERIAL_MAX_BYTES } from './files.js';
+import type { AppEnv } from '../../types.js';
+import { authorOf, requireAuthor, requireServer, uploadLimit } from './authoring-access.js';
 import {
   AuthoredCourse,
+  AuthoredCourses,
+  AuthoredCoursesQuery,
+  CourseIdParam,
   CourseInput,
   CourseUpdate,
+  CoverUpload,
   EarningsQuery,
   EarningsReport,
+  IdParam,
   Instructor,
   InstructorInput,
+  Instructors,
   InstructorUpdate,
+  MaterialParams,
+  MaterialUpload,
+  ReviewVisibility,
+  ReviewVisibilityState,
   SplitSettings,
-} from './openapi.js';
-import { courseStatuses } from './schema.js';
-import type { Author } from './service.js';
+} from './contract.js';
+import { COVER_MAX_BYTES, MATERIAL_MAX_BYTES } from './files.js';
 
-/** Room for the multipart envelope and the other fields around the file. */
-const MULTIPART_OVERHEAD = 64 * 1024;
-
-const UPLOAD_PATHS = [
-  { method: 'PUT', pattern: /^\/v1\/authoring\/courses\/[^/]+\/cover$/ },
-  { method: 'POST', pattern: /^\/v1\/authoring\/courses\/[^/]+\/materials$/ },
-];
-
-/** Upload routes apply their own size limit instead of the API's general body limit. */
-export function isUpload(method: string, path: string): boolean {
-  return UPLOAD_PATHS.some((u) => u.method === method && u.pattern.test(path));
-}
-
-function uploadLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
-  return bodyLimit({
-    maxSize: maxBytes + MULTIPART_OVERHEAD,
-    onError: () => {
-      throw new ApiError('payload_too_large', `Files are limited to ${maxBytes} bytes here.`);
-    },
-  });
-}
-
-/**
- * The customer's server with its secret key (acting for any instructor of the license), or an
- * instructor: a learner token (with the publishable key) whose `sub` is linked to an
- * instructor of the license.
- */
-const requireAuthor = createMiddleware<LicensedEnv>((c, next) =>
-  bearer(c)?.startsWith('sk_')
-    ? authenticateSecretKey(c, next)
-    : withLicense(c, async () => {
-        const learner = await identifyLearner(c, { required: true });
-        if (!learner || !c.get('services').marketplace.instructorFor(learner)) {
-          throw new ApiError(
-            'forbidden',
-            'This learner is not an instructor of the license; the customer links instructors to token subjects.',
-          );
-        }
-        await next();
-      }),
-);
-
-const requireServer = createMiddleware<LicensedEnv>((c, next) => authenticateSecretKey(c, next));
-
-function authorOf(c: Context<LicensedEnv>): Author {
-  const license = c.var.license;
-  if (c.get('credential') === 'sk') return { licenseId: license.id, instructorId: null };
-  const learner = c.var.learner;
-  const instructor = learner && c.get('services').marketplace.instructorFor(learner);
-  if (!instructor) throw new ApiError('forbidden', 'This learner is not an instructor.');
-  return { licenseId: license.id, instructorId: instructor.id };
-}
+// The app lifts its general body limit for these paths; the routes apply their own.
+export { isUpload } from './authoring-access.js';
 
 const authorSecurity = [{ secretKey: [] }, { publishableKey: [], learnerToken: [] }] as Record<
   string,
@@ -104,19 +57,6 @@ const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { 'application/json': { schema } }, required: true },
 });
 
-const Id = (name: string) =>
-  z.object({
-    [name]: z
-      .string()
-      .min(1)
-      .max(64)
-      .openapi({ param: { name, in: 'path' } }),
-  });
-
-const UploadFile = z
-  .custom<File>((v) => v instanceof File, 'Expected a file')
-  .openapi({ type: 'string', format: 'binary' });
-
 const createInstructor = createRoute({
   ...serverRoute,
   method: 'post',
@@ -139,7 +79,7 @@ const listInstructors = createRoute({
   path: '/instructors',
   summary: 'The license’s instructors',
   responses: {
-    200: json(z.object({ items: z.array(Instructor) }), 'Oldest first'),
+    200: json(Instructors, 'Oldest first'),
     ...problemResponses(401, 403, 429),
   },
 });
@@ -149,7 +89,7 @@ const updateInstructor = createRoute({
   method: 'patch',
   path: '/instructors/{id}',
   summary: 'Change an instructor',
-  request: { params: Id('id'), ...body(InstructorUpdate) },
+  request: { params: IdParam, ...body(InstructorUpdate) },
   responses: {
     200: json(Instructor, 'The instructor'),
     ...problemResponses(400, 401, 403, 404, 429),
@@ -178,9 +118,9 @@ const hideReview = createRoute({
   method: 'put',
   path: '/reviews/{id}/hidden',
   summary: 'Hide a review (or show it again); hidden reviews leave the rating',
-  request: { params: Id('id'), ...body(z.object({ hidden: z.boolean() }).strict()) },
+  request: { params: IdParam, ...body(ReviewVisibility) },
   responses: {
-    200: json(z.object({ id: z.string(), hidden: z.boolean() }), 'The review’s state'),
+    200: json(ReviewVisibilityState, 'The review’s state'),
     ...problemResponses(400, 401, 403, 404, 429),
   },
 });
@@ -190,9 +130,9 @@ const listCourses = createRoute({
   method: 'get',
   path: '/courses',
   summary: 'Courses of the license (secret key) or of the instructor, in every status',
-  request: { query: z.object({ status: z.enum(courseStatuses).optional() }) },
+  request: { query: AuthoredCoursesQuery },
   responses: {
-    200: json(z.object({ items: z.array(AuthoredCourse) }), 'Newest first'),
+    200: json(AuthoredCourses, 'Newest first'),
     ...problemResponses(400, 401, 403, 429),
   },
 });
@@ -218,7 +158,7 @@ const getCourse = createRoute({
   method: 'get',
   path: '/courses/{id}',
   summary: 'A course as its author sees it',
-  request: { params: Id('id') },
+  request: { params: CourseIdParam },
   responses: { 200: json(AuthoredCourse, 'The course'), ...problemResponses(401, 403, 404, 429) },
 });
 
@@ -227,7 +167,7 @@ const updateCourse = createRoute({
   method: 'patch',
   path: '/courses/{id}',
   summary: 'Edit a course, publish it (`status: "published"`) or archive it',
-  request: { params: Id('id'), ...body(CourseUpdate) },
+  request: { params: CourseIdParam, ...body(CourseUpdate) },
   responses: {
     200: json(AuthoredCourse, 'The course'),
     ...problemResponses(400, 401, 403, 404, 429),
@@ -241,9 +181,9 @@ const putCover = createRoute({
   path: '/courses/{id}/cover',
   summary: `Upload the cover (multipart field \`cover\`: PNG, JPEG or WebP, up to ${COVER_MAX_BYTES / 1024 / 1024} MiB)`,
   request: {
-    params: Id('id'),
+    params: CourseIdParam,
     body: {
-      content: { 'multipart/form-data': { schema: z.object({ cover: UploadFile }) } },
+      content: { 'multipart/form-data': { schema: CoverUpload } },
       required: true,
     },
   },
@@ -265,16 +205,9 @@ const addMaterial = createRoute({
     'match the content. Files are stored by content hash; learners download them through ' +
     'signed links.',
   request: {
-    params: Id('id'),
+    params: CourseIdParam,
     body: {
-      content: {
-        'multipart/form-data': {
-          schema: z.object({
-            file: UploadFile,
-            title: z.string().trim().min(1).max(200).optional(),
-          }),
-        },
-      },
+      content: { 'multipart/form-data': { schema: MaterialUpload } },
       required: true,
     },
   },
@@ -290,7 +223,7 @@ const removeMaterial = createRoute({
   method: 'delete',
   path: '/courses/{id}/materials/{materialId}',
   summary: 'Remove a material',
-  request: { params: Id('id').merge(Id('materialId')) },
+  request: { params: MaterialParams },
   responses: { 200: json(AuthoredCourse, 'The course'), ...problemResponses(401, 403, 404, 429) },
 });
 
@@ -302,9 +235,7 @@ const earnings = createRoute({
   description:
     'With the secret key, name the instructor with `instructorId`; an instructor sees their ' +
     'own. `from` inclusive, `to` exclusive (ISO 8601). Amounts in minor units per currency.',
-  request: {
-    query: EarningsQuery.extend({ instructorId: z.string().min(1).max(64).optional() }),
-  },
+  request: { query: EarningsQuery },
   responses: {
     200: json(EarningsReport, 'The report'),
     ...problemResponses(400, 401, 403, 404, 429),
@@ -331,7 +262,7 @@ export const authoringRoutes = createRouter()
   .openapi(listInstructors, (c) => c.json({ items: svc(c).instructors(c.var.license.id) }, 200))
   .openapi(updateInstructor, (c) =>
     c.json(
-      svc(c).updateInstructor(c.var.license.id, c.req.valid('param').id!, c.req.valid('json')),
+      svc(c).updateInstructor(c.var.license.id, c.req.valid('param').id, c.req.valid('json')),
       200,
     ),
   )
@@ -344,7 +275,7 @@ export const authoringRoutes = createRouter()
     c.json(
       svc(c).reviews.setHidden(
         c.var.license.id,
-        c.req.valid('param').id!,
+        c.req.valid('param').id,
         c.req.valid('json').hidden,
       ),
       200,
@@ -352,27 +283,38 @@ export const authoringRoutes = createRouter()
   )
   .openapi(listCourses, (c) => {
     const { status } = c.req.valid('query');
-    return c.json({ items: svc(c).authoredCourses(authorOf(c), status ? { status } : {}) }, 200);
+    return c.json(
+      { items: svc(c).authoring.authoredCourses(authorOf(c), status ? { status } : {}) },
+      200,
+    );
   })
-  .openapi(createCourse, (c) => c.json(svc(c).createCourse(authorOf(c), c.req.valid('json')), 201))
+  .openapi(createCourse, (c) =>
+    c.json(svc(c).authoring.createCourse(authorOf(c), c.req.valid('json')), 201),
+  )
   .openapi(getCourse, (c) =>
-    c.json(svc(c).authoredCourse(authorOf(c), c.req.valid('param').id!), 200),
+    c.json(svc(c).authoring.authoredCourse(authorOf(c), c.req.valid('param').id), 200),
   )
   .openapi(updateCourse, (c) =>
-    c.json(svc(c).updateCourse(authorOf(c), c.req.valid('param').id!, c.req.valid('json')), 200),
+    c.json(
+      svc(c).authoring.updateCourse(authorOf(c), c.req.valid('param').id, c.req.valid('json')),
+      200,
+    ),
   )
   .openapi(putCover, async (c) => {
     const { meta, bytes } = await fileOf(c.req.valid('form').cover);
-    return c.json(svc(c).setCover(authorOf(c), c.req.valid('param').id!, meta, bytes), 200);
+    return c.json(
+      svc(c).authoring.setCover(authorOf(c), c.req.valid('param').id, meta, bytes),
+      200,
+    );
   })
   .openapi(addMaterial, async (c) => {
     const form = c.req.valid('form');
     const { meta, bytes } = await fileOf(form.file);
     const fileName = (form.file.name || 'file').slice(0, 200);
     return c.json(
-      svc(c).addMaterial(
+      svc(c).authoring.addMaterial(
         authorOf(c),
-        c.req.valid('param').id!,
+        c.req.valid('param').id,
         { title: form.title ?? fileName, fileName },
         meta,
         bytes,
@@ -382,7 +324,7 @@ export const authoringRoutes = createRouter()
   })
   .openapi(removeMaterial, (c) => {
     const params = c.req.valid('param');
-    return c.json(svc(c).removeMaterial(authorOf(c), params.id!, params.materialId!), 200);
+    return c.json(svc(c).authoring.removeMaterial(authorOf(c), params.id, params.materialId), 200);
   })
   .openapi(earnings, (c) => {
     const author = authorOf(c);

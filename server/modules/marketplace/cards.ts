@@ -1,5 +1,4 @@
-import type { CourseCard } from './openapi.js';
-import type { CourseLevel } from './schema.js';
+import type { CourseCard, CourseLevel } from './contract.js';
 
 /** The columns a course card is built from, as the card queries select them. */
 export const CARD_COLUMNS = `c.seq, c.id, c.title, c.subtitle, c.category, c.level, c.language,

@@ -8,11 +8,12 @@ import {
   CourseInput,
   InstructorInput,
   SplitSettings,
+  courseStatuses,
   type AuthoredCourse,
+  type CourseStatus,
   type Instructor,
-} from './openapi.js';
-import { courseStatuses, type CourseStatus } from './schema.js';
-import type { Author } from './service.js';
+} from './contract.js';
+import type { Author } from './authoring.js';
 
 export const MARKETPLACE_USAGE = `  instructor create --license <id> --name <name> [--subject <learner sub>] [--enterprise]
                     [--share-bps <0-10000>]
@@ -149,7 +150,7 @@ export function marketplaceCommand(
         ...(raw as object),
         ...(flags.instructor ? { instructorId: flags.instructor } : {}),
       });
-      const course = m.createCourse(operator(services, flags), input);
+      const course = m.authoring.createCourse(operator(services, flags), input);
       return { json: course, text: courseLine(course) };
     }
     case 'course list': {
@@ -160,7 +161,7 @@ export function marketplaceCommand(
         });
       }
       const author = { ...operator(services, flags), instructorId: flags.instructor ?? null };
-      const items = m.authoredCourses(author, status ? { status } : {});
+      const items = m.authoring.authoredCourses(author, status ? { status } : {});
       return {
         json: { items },
         text: items.length ? items.map(courseLine).join('\n') : 'No courses.',
@@ -169,7 +170,7 @@ export function marketplaceCommand(
     case 'course publish':
     case 'course archive': {
       const status = command === 'publish' ? 'published' : 'archived';
-      const course = m.updateCourse(
+      const course = m.authoring.updateCourse(
         operator(services, flags),
         required(positionals[0], 'course id'),
         {
@@ -180,7 +181,7 @@ export function marketplaceCommand(
     }
     case 'course cover': {
       const file = readFile(required(flags.file, '--file'));
-      const course = m.setCover(
+      const course = m.authoring.setCover(
         operator(services, flags),
         required(positionals[0], 'course id'),
         { type: file.type, size: file.bytes.length },
@@ -190,7 +191,7 @@ export function marketplaceCommand(
     }
     case 'course material': {
       const file = readFile(required(flags.file, '--file'));
-      const course = m.addMaterial(
+      const course = m.authoring.addMaterial(
         operator(services, flags),
         required(positionals[0], 'course id'),
         { title: flags.title ?? file.name, fileName: file.name },

@@ -5,7 +5,7 @@ import type { Clock } from '../../services.js';
 import { generateId } from '../../lib/ids.js';
 import type { PaymentRow } from '../payments/schema.js';
 import type { RefundApplied } from '../payments/products.js';
-import type { EarningsReport } from './openapi.js';
+import type { EarningsReport } from './contract.js';
 import {
   courses,
   instructorEarnings,

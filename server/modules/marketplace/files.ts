@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../../errors.js';
-import type { MaterialKind } from './schema.js';
+import type { MaterialKind } from './contract.js';
 
 export const COVER_MAX_BYTES = 2 * 1024 * 1024;
 export const MATERIAL_MAX_BYTES = 50 * 1024 * 1024;

@@ -5,24 +5,17 @@
  * an instructor types (tags, entities, scripts) reaches a page as visible characters.
  */
 
-export interface Inline {
-  text: string;
-  strong?: true;
-  em?: true;
-  code?: true;
-  /** Only http and https links survive; others keep their text and lose the link. */
-  href?: string;
-}
+import type {
+  CourseDescription,
+  DescriptionBlock,
+  DescriptionFormat,
+  DescriptionInline,
+} from './contract.js';
 
-export type Block =
-  | { type: 'paragraph'; inline: Inline[] }
-  | { type: 'heading'; level: 2 | 3; inline: Inline[] }
-  | { type: 'list'; ordered: boolean; items: Inline[][] };
-
-export interface Description {
-  format: 'text' | 'markdown';
-  blocks: Block[];
-}
+// The shapes are the API's (contract.ts). Only http and https links survive; others keep
+// their text and lose the link.
+type Inline = DescriptionInline;
+type Block = DescriptionBlock;
 
 type Style = Omit<Inline, 'text'>;
 
@@ -196,6 +189,6 @@ export function parsePlainText(src: string): Block[] {
     .map((p) => ({ type: 'paragraph' as const, inline: [{ text: p }] }));
 }
 
-export function describe(format: 'text' | 'markdown', src: string): Description {
+export function describe(format: DescriptionFormat, src: string): CourseDescription {
   return { format, blocks: format === 'markdown' ? parseMarkdown(src) : parsePlainText(src) };
 }

@@ -44,8 +44,8 @@ export function courseProduct(deps: {
   const { marketplace, earnings, rewards, logger } = deps;
   return {
     price(learner, request) {
-      const course = marketplace.publishedCourse(learner.licenseId, request.courseId);
-      if (marketplace.isEnrolled(learner.licenseId, course.id, learner.id)) {
+      const course = marketplace.catalog.publishedCourse(learner.licenseId, request.courseId);
+      if (marketplace.enrollments.isEnrolled(learner.licenseId, course.id, learner.id)) {
         throw new ApiError('conflict', 'You are enrolled in this course already.', {
           extensions: { reason: 'already_enrolled' },
         });
@@ -102,7 +102,7 @@ export function courseProduct(deps: {
         logger.error({ paymentId: payment.id, courseId }, 'paid course not found');
         return;
       }
-      marketplace.enroll(
+      marketplace.enrollments.enroll(
         tx,
         {
           licenseId: payment.licenseId,
@@ -126,7 +126,13 @@ export function courseProduct(deps: {
       earnings.recordRefund(tx, payment, refund, now);
       if (refund.full) {
         const { courseId } = parseCourseItem(payment.item);
-        marketplace.endEnrollment(tx, payment.licenseId, courseId, payment.learnerId, now);
+        marketplace.enrollments.endEnrollment(
+          tx,
+          payment.licenseId,
+          courseId,
+          payment.learnerId,
+          now,
+        );
       }
     },
   };

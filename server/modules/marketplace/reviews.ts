@@ -1,12 +1,23 @@
 import type Database from 'better-sqlite3';
 import { and, eq, isNull, sql } from 'drizzle-orm';
+import { z } from 'zod';
 import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
+import { decodeCursor, encodeCursor } from '../../lib/cursors.js';
+import { generateId } from '../../lib/ids.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
-import { generateId } from '../../lib/ids.js';
 import { roundRating } from './cards.js';
-import type { Review, ReviewPage, ReviewQuery, ReviewSort } from './openapi.js';
+import {
+  reviewSorts,
+  type HelpfulMark,
+  type Review,
+  type ReviewPage,
+  type ReviewQuery,
+  type ReviewInput,
+  type ReviewSort,
+  type ReviewVisibilityState,
+} from './contract.js';
 import { courseReviews, courseReviewVotes, courses, type ReviewRow } from './schema.js';
 import type { MarketplaceService } from './service.js';
 
@@ -36,6 +47,11 @@ const reviewKey = (licenseId: string, courseId: string, learnerId: string) =>
     eq(courseReviews.courseId, courseId),
     eq(courseReviews.learnerId, learnerId),
   );
+
+/** A page cursor: the sort it was made for, the last review's sort key, and its id. */
+const cursorShapes = new Map(
+  reviewSorts.map((sort) => [sort, z.tuple([z.literal(sort), z.int(), z.string()])]),
+);
 
 function badCursor(): ApiError {
   return new ApiError('validation_failed', 'The cursor is not one this list returned.', {
@@ -95,28 +111,16 @@ export class Reviews {
     learnerId: string | null,
     query: ReviewQuery,
   ): ReviewPage {
-    this.#marketplace.detail(licenseId, courseId, learnerId);
+    this.#marketplace.catalog.detail(licenseId, courseId, learnerId);
     const { key, desc } = ORDERS[query.sort];
     const where = ['license_id = ?', 'course_id = ?', 'hidden_at is null'];
     const params: unknown[] = [licenseId, courseId];
     if (query.cursor) {
-      let value: unknown;
-      try {
-        value = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8'));
-      } catch {
-        throw badCursor();
-      }
-      if (
-        !Array.isArray(value) ||
-        value[0] !== query.sort ||
-        !Number.isSafeInteger(value[1]) ||
-        typeof value[2] !== 'string'
-      ) {
-        throw badCursor();
-      }
+      const after = decodeCursor(query.cursor, cursorShapes.get(query.sort)!);
+      if (!after) throw badCursor();
       const op = desc ? '<' : '>';
       where.push(`(${key} ${op} ? or (${key} = ? and id ${op} ?))`);
-      params.push(value[1], value[1], value[2]);
+      params.push(after[1], after[1], after[2]);
     }
     const dir = desc ? 'desc' : 'asc';
     const rows = this.#sqlite
@@ -149,10 +153,7 @@ export class Reviews {
     }
     return {
       items: page.map((r) => this.#view(r, learnerId)),
-      nextCursor:
-        more && last
-          ? Buffer.from(JSON.stringify([query.sort, keyOf(last), last.id])).toString('base64url')
-          : null,
+      nextCursor: more && last ? encodeCursor([query.sort, keyOf(last), last.id]) : null,
       summary: { average: roundRating(count ? sum / count : null), count, distribution },
       myReview: learnerId === null ? null : this.#mine(licenseId, courseId, learnerId),
     };
@@ -168,11 +169,11 @@ export class Reviews {
   }
 
   /** Writes or edits the learner's review of a course they are enrolled in. */
-  upsert(learner: Learner, courseId: string, input: { rating: number; text: string }): Review {
+  upsert(learner: Learner, courseId: string, input: ReviewInput): Review {
     const now = this.#clock.now();
     const row = writeTransaction(this.#db, (tx) => {
-      this.#marketplace.publishedCourse(learner.licenseId, courseId, tx);
-      if (!this.#marketplace.isEnrolled(learner.licenseId, courseId, learner.id, tx)) {
+      this.#marketplace.catalog.publishedCourse(learner.licenseId, courseId, tx);
+      if (!this.#marketplace.enrollments.isEnrolled(learner.licenseId, courseId, learner.id, tx)) {
         throw new ApiError('forbidden', 'Only learners enrolled in the course can review it.');
       }
       const key = reviewKey(learner.licenseId, courseId, learner.id);
@@ -261,13 +262,8 @@ export class Reviews {
    * Marks another learner's review helpful (or takes the mark back); one mark per learner,
    * counted in the review's `helpful` in the same transaction.
    */
-  vote(
-    learner: Learner,
-    courseId: string,
-    reviewId: string,
-    helpful: boolean,
-  ): { id: string; helpful: number; votedHelpful: boolean } {
-    this.#marketplace.detail(learner.licenseId, courseId, learner.id);
+  vote(learner: Learner, courseId: string, reviewId: string, helpful: boolean): HelpfulMark {
+    this.#marketplace.catalog.detail(learner.licenseId, courseId, learner.id);
     return writeTransaction(this.#db, (tx) => {
       const review = tx
         .select()
@@ -313,7 +309,7 @@ export class Reviews {
   }
 
   /** Hides (or shows again) a review; a hidden review leaves the course's rating. */
-  setHidden(licenseId: string, reviewId: string, hidden: boolean): { id: string; hidden: boolean } {
+  setHidden(licenseId: string, reviewId: string, hidden: boolean): ReviewVisibilityState {
     return writeTransaction(this.#db, (tx) => {
       const row = tx
         .select()

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../../errors.js';
@@ -14,14 +14,24 @@ import type { Learner } from '../learners/service.js';
 import {
   CourseCard,
   CourseDetail,
+  CourseIdParam,
+  CoverQuery,
   DownloadLink,
+  DownloadParams,
+  HelpfulInput,
+  HelpfulMark,
+  MaterialParams,
+  MyCourses,
   Review,
   ReviewInput,
   ReviewPage,
+  ReviewParams,
   ReviewQuery,
   SearchPage,
   SearchQuery,
-} from './openapi.js';
+  SuggestQuery,
+  Suggestions,
+} from './contract.js';
 
 /**
  * The publishable key, and a learner token when one is sent: the catalog answers everyone,
@@ -49,22 +59,6 @@ const learnerRoute = {
   middleware: chain(requireLearner()),
 };
 
-const CourseId = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
-
-const MaterialParams = CourseId.extend({
-  materialId: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'materialId', in: 'path' } }),
-});
-
 const search = createRoute({
   ...publicRoute,
   method: 'get',
@@ -89,12 +83,9 @@ const suggest = createRoute({
   method: 'get',
   path: '/suggest',
   summary: 'Type-ahead: up to 8 published courses whose title starts with the words typed',
-  request: { query: z.object({ q: z.string().max(200).default('') }) },
+  request: { query: SuggestQuery },
   responses: {
-    200: jsonResponse(
-      z.object({ suggestions: z.array(z.object({ id: z.string(), title: z.string() })) }),
-      'Suggestions, best first',
-    ),
+    200: jsonResponse(Suggestions, 'Suggestions, best first'),
     ...problemResponses(400, 401, 403, 429),
   },
 });
@@ -108,15 +99,7 @@ const download = createRoute({
     'The link comes from `POST /v1/courses/{id}/materials/{materialId}/link`; it works for ' +
     'five minutes, for the learner it was made for, while they are enrolled. When the request ' +
     'also carries a publishable key and learner token, they must be that learner’s.',
-  request: {
-    params: z.object({
-      token: z
-        .string()
-        .min(1)
-        .max(1000)
-        .openapi({ param: { name: 'token', in: 'path' } }),
-    }),
-  },
+  request: { params: DownloadParams },
   responses: {
     200: { description: 'The file, as an attachment' },
     ...problemResponses(403, 404),
@@ -132,7 +115,7 @@ const detail = createRoute({
     'The description is parsed on the server into blocks (paragraph, heading, list) of inline ' +
     'runs (`text` with optional `strong`, `em`, `code`, `href`); no HTML is ever produced, and ' +
     'only http(s) links survive. Render every `text` as text.',
-  request: { params: CourseId },
+  request: { params: CourseIdParam },
   responses: {
     200: jsonResponse(CourseDetail, 'The course'),
     ...problemResponses(400, 401, 403, 404, 429),
@@ -144,10 +127,7 @@ const cover = createRoute({
   method: 'get',
   path: '/{id}/cover',
   summary: 'The cover image of a course (no key needed: an `<img>` cannot send one)',
-  request: {
-    params: CourseId,
-    query: z.object({ v: z.string().max(64).optional() }),
-  },
+  request: { params: CourseIdParam, query: CoverQuery },
   responses: {
     200: { description: 'The image (PNG, JPEG or WebP)' },
     ...problemResponses(404),
@@ -162,7 +142,7 @@ const reviews = createRoute({
   description:
     'Sorts: `newest` (default), `helpful`, `highest`, `lowest`. Hidden reviews are not listed ' +
     'nor counted. `mine` marks the signed-in learner’s review.',
-  request: { params: CourseId, query: ReviewQuery },
+  request: { params: CourseIdParam, query: ReviewQuery },
   responses: {
     200: jsonResponse(ReviewPage, 'A page of reviews'),
     ...problemResponses(400, 401, 403, 404, 429),
@@ -176,7 +156,7 @@ const putReview = createRoute({
   summary: 'Write or edit the learner’s review (enrolled learners only)',
   description: `Rating 1–5; text up to 4000 characters, stored and returned as plain text.`,
   request: {
-    params: CourseId,
+    params: CourseIdParam,
     body: { content: { 'application/json': { schema: ReviewInput } }, required: true },
   },
   responses: {
@@ -190,16 +170,8 @@ const deleteReview = createRoute({
   method: 'delete',
   path: '/{id}/reviews/mine',
   summary: 'Delete the learner’s review',
-  request: { params: CourseId },
+  request: { params: CourseIdParam },
   responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 429) },
-});
-
-const ReviewParams = CourseId.extend({
-  reviewId: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'reviewId', in: 'path' } }),
 });
 
 const helpful = createRoute({
@@ -210,16 +182,10 @@ const helpful = createRoute({
   description: 'One mark per learner and review; the `helpful` sort orders by these marks.',
   request: {
     params: ReviewParams,
-    body: {
-      content: { 'application/json': { schema: z.object({ helpful: z.boolean() }).strict() } },
-      required: true,
-    },
+    body: { content: { 'application/json': { schema: HelpfulInput } }, required: true },
   },
   responses: {
-    200: jsonResponse(
-      z.object({ id: z.string(), helpful: z.number().int(), votedHelpful: z.boolean() }),
-      'The review’s count and the learner’s mark',
-    ),
+    200: jsonResponse(HelpfulMark, 'The review’s count and the learner’s mark'),
     ...problemResponses(400, 401, 403, 404, 429),
   },
 });
@@ -232,7 +198,7 @@ const enroll = createRoute({
   description:
     'Paid courses are bought with `POST /v1/checkout/sessions` (`kind: "course"`); asking here ' +
     'is a 409 with `reason: "paid_course"`, and `already_enrolled` when enrolled.',
-  request: { params: CourseId },
+  request: { params: CourseIdParam },
   responses: {
     201: jsonResponse(CourseCard, 'The course, now enrolled'),
     ...problemResponses(401, 403, 404, 409, 429),
@@ -294,7 +260,7 @@ export const courseRoutes = createRouter()
   .openapi(search, (c) => {
     c.header('Cache-Control', 'private, no-store');
     return c.json(
-      marketplace(c).searchCourses(c.var.license.id, learnerId(c), c.req.valid('query')),
+      marketplace(c).catalog.search(c.var.license.id, learnerId(c), c.req.valid('query')),
       200,
     );
   })
@@ -303,7 +269,7 @@ export const courseRoutes = createRouter()
     return c.json({ suggestions }, 200);
   })
   .openapi(download, async (c) => {
-    const file = marketplace(c).resolveLink(c.req.valid('param').token, await requester(c));
+    const file = marketplace(c).downloads.resolve(c.req.valid('param').token, await requester(c));
     return fileResponse(c, file.path, {
       'Content-Type': file.contentType,
       'Content-Disposition': attachmentName(file.fileName),
@@ -313,12 +279,12 @@ export const courseRoutes = createRouter()
   .openapi(detail, (c) => {
     c.header('Cache-Control', 'private, no-store');
     return c.json(
-      marketplace(c).detail(c.var.license.id, c.req.valid('param').id, learnerId(c)),
+      marketplace(c).catalog.detail(c.var.license.id, c.req.valid('param').id, learnerId(c)),
       200,
     );
   })
   .openapi(cover, (c) => {
-    const found = marketplace(c).cover(c.req.valid('param').id);
+    const found = marketplace(c).catalog.cover(c.req.valid('param').id);
     if (!found) throw new ApiError('not_found', 'This course has no cover.');
     const versioned = c.req.valid('query').v === found.sha256.slice(0, 16);
     return fileResponse(c, marketplace(c).files.pathOf(found.sha256), {
@@ -357,12 +323,12 @@ export const courseRoutes = createRouter()
     );
   })
   .openapi(enroll, (c) =>
-    c.json(marketplace(c).enrollFree(c.var.learner, c.req.valid('param').id), 201),
+    c.json(marketplace(c).enrollments.enrollFree(c.var.learner, c.req.valid('param').id), 201),
   )
   .openapi(link, (c) => {
     const { id, materialId } = c.req.valid('param');
     c.header('Cache-Control', 'private, no-store');
-    return c.json(marketplace(c).downloadLink(c.var.learner, id, materialId), 200);
+    return c.json(marketplace(c).downloads.link(c.var.learner, id, materialId), 200);
   });
 
 const myCourses = createRoute({
@@ -371,10 +337,7 @@ const myCourses = createRoute({
   path: '/',
   summary: 'The courses the learner is enrolled in, most recent first',
   responses: {
-    200: jsonResponse(
-      z.object({ items: z.array(CourseCard) }),
-      'Course cards, all `enrolled: true`',
-    ),
+    200: jsonResponse(MyCourses, 'Course cards, all `enrolled: true`'),
     ...problemResponses(401, 403, 429),
   },
 });
@@ -382,5 +345,8 @@ const myCourses = createRoute({
 export const myCourseRoutes = createRouter().openapi(myCourses, (c) => {
   const learner = c.var.learner;
   c.header('Cache-Control', 'private, no-store');
-  return c.json({ items: marketplace(c).myCourses(learner.licenseId, learner.id) }, 200);
+  return c.json(
+    { items: marketplace(c).enrollments.myCourses(learner.licenseId, learner.id) },
+    200,
+  );
 });

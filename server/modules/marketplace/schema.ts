@@ -9,6 +9,16 @@ import {
 } from 'drizzle-orm/sqlite-core';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
+import {
+  courseLevels,
+  courseStatuses,
+  descriptionFormats,
+  enrollmentSources,
+  materialKinds,
+} from './contract.js';
+
+// The demo seeds courses with these; they are the API's words, defined once in the contract.
+export type { CourseLevel } from './contract.js';
 
 /** Revenue split and download-link key of a license's marketplace; defaults until set. */
 export const marketplaceSettings = sqliteTable('marketplace_settings', {
@@ -50,13 +60,6 @@ export const instructors = sqliteTable(
 );
 
 export type InstructorRow = typeof instructors.$inferSelect;
-
-export const courseStatuses = ['draft', 'published', 'archived'] as const;
-export type CourseStatus = (typeof courseStatuses)[number];
-export const courseLevels = ['beginner', 'intermediate', 'advanced', 'all'] as const;
-export type CourseLevel = (typeof courseLevels)[number];
-export const descriptionFormats = ['text', 'markdown'] as const;
-export type DescriptionFormat = (typeof descriptionFormats)[number];
 
 /**
  * A course. `seq` is the integer key the full-text index (`courses_fts`, an external-content
@@ -174,9 +177,6 @@ const courseOwned = () => ({
     .references(() => courses.id),
 });
 
-export const materialKinds = ['video', 'audio', 'document', 'image', 'archive'] as const;
-export type MaterialKind = (typeof materialKinds)[number];
-
 /** A file of a course, stored under the data directory by its SHA-256. */
 export const courseMaterials = sqliteTable(
   'course_materials',
@@ -196,9 +196,6 @@ export const courseMaterials = sqliteTable(
 );
 
 export type MaterialRow = typeof courseMaterials.$inferSelect;
-
-export const enrollmentSources = ['purchase', 'free', 'operator'] as const;
-export type EnrollmentSource = (typeof enrollmentSources)[number];
 
 /** A learner's access to a course. A full refund ends it (`endedAt`); buying again reopens it. */
 export const enrollments = sqliteTable(

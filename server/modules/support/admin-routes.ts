@@ -1,9 +1,15 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { requireOperator } from '../../middleware/operator.js';
 import { problemResponses } from '../../openapi.js';
 import { chain, createRouter } from '../../router.js';
-import { TicketIdParam, TicketSchema } from './openapi.js';
-import { OperatorCloseInput, OperatorReplyInput, TicketListQuery } from './service.js';
+import {
+  OperatorCloseInput,
+  OperatorReplyInput,
+  TicketIdParam,
+  TicketList,
+  TicketListQuery,
+  TicketView,
+} from './contract.js';
 
 const common = {
   tags: ['Admin: support'],
@@ -11,7 +17,7 @@ const common = {
   middleware: chain(requireOperator),
 };
 
-const ticketJson = { 'application/json': { schema: TicketSchema } };
+const ticketJson = { 'application/json': { schema: TicketView } };
 
 const list = createRoute({
   ...common,
@@ -23,7 +29,7 @@ const list = createRoute({
   responses: {
     200: {
       description: 'Tickets',
-      content: { 'application/json': { schema: z.object({ tickets: z.array(TicketSchema) }) } },
+      content: { 'application/json': { schema: TicketList } },
     },
     ...problemResponses(400, 401, 503),
   },

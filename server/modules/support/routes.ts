@@ -1,12 +1,18 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import { requireTenantAdmin } from '../../middleware/learner.js';
 import { problemResponses, tenantAdminSecurity } from '../../openapi.js';
 import { chain, createRouter } from '../../router.js';
-import { TicketIdParam, TicketSchema } from './openapi.js';
-import { ticketStatuses } from './schema.js';
-import { MessageInput, TicketOpenInput, type TicketOpener } from './service.js';
-import type { Context } from 'hono';
 import type { LicensedEnv } from '../../types.js';
+import {
+  MessageInput,
+  TicketIdParam,
+  TicketList,
+  TicketOpenInput,
+  TicketStatusQuery,
+  TicketView,
+} from './contract.js';
+import type { TicketOpener } from './service.js';
 
 const common = {
   tags: ['Support'],
@@ -14,7 +20,7 @@ const common = {
   middleware: chain(requireTenantAdmin()),
 };
 
-const ticketJson = { 'application/json': { schema: TicketSchema } };
+const ticketJson = { 'application/json': { schema: TicketView } };
 
 function opener(c: Context<LicensedEnv>): TicketOpener {
   const learner = c.get('learner');
@@ -44,11 +50,11 @@ const list = createRoute({
   method: 'get',
   path: '/',
   summary: "The license's tickets, newest first",
-  request: { query: z.object({ status: z.enum(ticketStatuses).optional() }) },
+  request: { query: TicketStatusQuery },
   responses: {
     200: {
       description: 'Tickets with their SLA state',
-      content: { 'application/json': { schema: z.object({ tickets: z.array(TicketSchema) }) } },
+      content: { 'application/json': { schema: TicketList } },
     },
     ...problemResponses(400, 401, 403, 429),
   },

@@ -1,13 +1,7 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
-
-export const ticketPriorities = ['low', 'normal', 'high', 'urgent'] as const;
-export type TicketPriority = (typeof ticketPriorities)[number];
-
-/** `open`: waiting for the operator; `answered`: waiting for the customer; `closed`. */
-export const ticketStatuses = ['open', 'answered', 'closed'] as const;
-export type TicketStatus = (typeof ticketStatuses)[number];
+import { ticketPriorities, ticketStatuses } from './contract.js';
 
 export const supportTickets = sqliteTable(
   'support_tickets',

@@ -1,4 +1,3 @@
-import { z } from '@hono/zod-openapi';
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, type SQL } from 'drizzle-orm';
 import { writeTransaction, type Db } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
@@ -6,92 +5,19 @@ import type { Clock } from '../../services.js';
 import { generateId } from '../../lib/ids.js';
 import type { License } from '../licenses/schema.js';
 import { dueTimes, slaById, slaForPlan } from './sla.js';
-import {
-  supportMessages,
-  supportTickets,
-  ticketPriorities,
-  ticketStatuses,
-  type MessageRow,
-  type TicketRow,
-} from './schema.js';
+import type {
+  OperatorCloseInput,
+  OperatorReplyInput,
+  TicketListQuery,
+  TicketOpenInput,
+  TicketStatus,
+  TicketView,
+} from './contract.js';
+import { supportMessages, supportTickets, type MessageRow, type TicketRow } from './schema.js';
 import { iso } from '../../lib/dates.js';
-
-export const TicketOpenInput = z
-  .object({
-    subject: z.string().trim().min(1).max(200),
-    body: z.string().trim().min(1).max(20_000),
-    priority: z.enum(ticketPriorities).default('normal'),
-  })
-  .strict()
-  .openapi('TicketOpen');
-
-export const MessageInput = z
-  .object({ body: z.string().trim().min(1).max(20_000) })
-  .strict()
-  .openapi('TicketMessage');
-
-export const OperatorReplyInput = z
-  .object({
-    body: z.string().trim().min(1).max(20_000),
-    author: z.string().trim().min(1).max(100).default('Support'),
-  })
-  .strict()
-  .openapi('TicketReply');
-
-export const OperatorCloseInput = z
-  .object({
-    body: z.string().trim().min(1).max(20_000).optional(),
-    author: z.string().trim().min(1).max(100).default('Support'),
-  })
-  .strict()
-  .openapi('TicketClose');
-
-export const TicketListQuery = z.object({
-  status: z.enum(ticketStatuses).optional(),
-  breached: z
-    .enum(['true', 'false'])
-    .transform((v) => v === 'true')
-    .optional()
-    .openapi({ type: 'string', enum: ['true', 'false'] }),
-  license: z.string().min(1).max(100).optional(),
-});
-
-export type TicketOpenInput = z.infer<typeof TicketOpenInput>;
-export type OperatorReplyInput = z.infer<typeof OperatorReplyInput>;
-export type OperatorCloseInput = z.infer<typeof OperatorCloseInput>;
 
 export type TicketOpener =
   { kind: 'learner'; learnerId: string; name: string } | { kind: 'server'; name: string };
-
-export interface MessageView {
-  id: string;
-  author: 'customer' | 'operator';
-  authorName: string;
-  body: string;
-  createdAt: string;
-}
-
-export interface TicketView {
-  id: string;
-  licenseId: string;
-  subject: string;
-  priority: TicketRow['priority'];
-  status: TicketRow['status'];
-  openedBy: TicketRow['openedBy'];
-  createdAt: string;
-  updatedAt: string;
-  firstRespondedAt: string | null;
-  closedAt: string | null;
-  sla: {
-    policy: string;
-    firstResponseDueAt: string | null;
-    resolutionDueAt: string | null;
-    firstResponseBreached: boolean;
-    resolutionBreached: boolean;
-    breached: boolean;
-  };
-  messages?: MessageView[];
-}
 
 /**
  * Support tickets with SLA targets by plan. Due times are fixed when a ticket is opened;
@@ -142,7 +68,7 @@ export class SupportService {
   }
 
   /** Tickets of one license, newest first. */
-  listForLicense(licenseId: string, status?: TicketRow['status']): TicketView[] {
+  listForLicense(licenseId: string, status?: TicketStatus): TicketView[] {
     const rows = this.#db
       .select()
       .from(supportTickets)
@@ -193,7 +119,7 @@ export class SupportService {
   }
 
   /** Every license's tickets for the operator; breached ones can be asked for alone. */
-  operatorList(query: z.infer<typeof TicketListQuery> = {}): TicketView[] {
+  operatorList(query: TicketListQuery = {}): TicketView[] {
     const now = this.#clock.now();
     const t = supportTickets;
     const filters: SQL[] = [];

@@ -1,8 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { contrastReport } from '../../../themes/contrast.js';
 import { presetInfo } from '../../../themes/presets.js';
-import { semanticTokens, widgetKnobs, type WidgetKnob } from '../../../themes/tokens.js';
 import { deliveredTheme } from '../../../themes/resolve.js';
 import { ApiError } from '../../errors.js';
 import { requireLicense } from '../../middleware/license.js';
@@ -10,96 +9,25 @@ import { requireTenantAdmin } from '../../middleware/learner.js';
 import { problemResponses, tenantAdminSecurity } from '../../openapi.js';
 import { chain, createRouter } from '../../router.js';
 import type { LicensedEnv } from '../../types.js';
+import {
+  CurrentThemes,
+  DraftPreview,
+  DraftView,
+  PresetList,
+  PublishInput,
+  PublishResult,
+  RollbackInput,
+  ThemeInput,
+  VersionList,
+  VersionParam,
+  VersionsQuery,
+  VersionView,
+} from './contract.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
   content: { 'application/json': { schema } },
 });
-
-const Tokens = z
-  .partialRecord(z.enum(semanticTokens), z.string())
-  .openapi('ThemeTokens', { description: 'Semantic token → value (see docs/theming.md).' });
-
-const ThemeDocument = z
-  .object({
-    mode: z.enum(['light', 'dark', 'auto']),
-    tokens: Tokens,
-    darkTokens: Tokens.optional(),
-    knobs: z
-      .partialRecord(z.enum(Object.keys(widgetKnobs) as [WidgetKnob, ...WidgetKnob[]]), z.string())
-      .optional(),
-    brand: z.object({ name: z.string().optional(), logoUrl: z.string().optional() }).optional(),
-    messages: z
-      .record(z.string(), z.record(z.string(), z.string()))
-      .optional()
-      .openapi({ description: 'White-label copy: locale → message key → text.' }),
-  })
-  .openapi('Theme');
-
-// The request body is checked by the shared theme validator (themes/validate.ts), not here:
-// one grammar for the server and the editor, with every error naming its field.
-const ThemeInput = z.looseObject({}).openapi('ThemeInput', {
-  description:
-    'A theme document shaped like `Theme`. Colors: hex, rgb(), hsl(), oklch(); lengths in px, ' +
-    'rem or em; font families as plain or quoted names; logo https only. `url(`, `expression(`, ' +
-    '`;`, braces, `@`, backslashes, comments, `!important` and over-long values are refused.',
-});
-
-const ContrastCheck = z
-  .object({
-    id: z.string(),
-    scheme: z.enum(['light', 'dark']),
-    foreground: z.string(),
-    background: z.string(),
-    ratio: z.number(),
-    required: z.number(),
-    passes: z.boolean(),
-    gate: z.boolean().openapi({ description: 'Publishing needs `override` when this fails.' }),
-    path: z.string(),
-  })
-  .openapi('ContrastCheck');
-
-const Draft = z
-  .object({
-    theme: ThemeDocument,
-    baseVersion: z.number().int().nullable(),
-    updatedBy: z.string(),
-    updatedAt: z.string(),
-    contrast: z.array(ContrastCheck),
-  })
-  .openapi('ThemeDraft');
-
-const Version = z
-  .object({
-    version: z.number().int(),
-    theme: ThemeDocument,
-    source: z.enum(['publish', 'rollback']),
-    restoredVersion: z.number().int().nullable(),
-    contrastOverride: z.boolean(),
-    note: z.string().nullable(),
-    publishedBy: z.string(),
-    publishedAt: z.string(),
-  })
-  .openapi('ThemeVersion');
-
-const Published = z
-  .object({
-    version: Version,
-    warnings: z.array(z.object({ path: z.string(), message: z.string() })),
-  })
-  .openapi('ThemePublished');
-
-const PublishInput = z
-  .object({
-    override: z
-      .boolean()
-      .optional()
-      .openapi({ description: 'Publish even though a gating contrast check fails.' }),
-    note: z.string().max(500).nullable().optional(),
-  })
-  .strict();
-
-const VersionNumber = z.coerce.number().int().min(1).max(1_000_000);
 
 const admin = {
   tags: ['Themes'],
@@ -123,10 +51,7 @@ const current = createRoute({
   path: '/',
   summary: 'The live theme version and the draft, with its contrast report',
   responses: {
-    200: json(
-      z.object({ published: Version.nullable(), draft: Draft.nullable() }),
-      'Published and draft themes',
-    ),
+    200: json(CurrentThemes, 'Published and draft themes'),
     ...problemResponses(401, 403, 429),
   },
 });
@@ -138,7 +63,7 @@ const saveDraft = createRoute({
   summary: 'Save the draft (validated; nothing reaches widgets until it is published)',
   request: { body: { content: { 'application/json': { schema: ThemeInput } }, required: true } },
   responses: {
-    200: json(Draft, 'The saved draft and its contrast report'),
+    200: json(DraftView, 'The saved draft and its contrast report'),
     ...problemResponses(400, 401, 403, 413, 429),
   },
 });
@@ -157,7 +82,7 @@ const previewDraft = createRoute({
   path: '/draft/preview',
   summary: 'The embed configuration as widgets would get it with the draft published',
   responses: {
-    200: json(z.looseObject({}).openapi({ description: 'An EmbedConfig' }), 'Preview'),
+    200: json(DraftPreview, 'Preview'),
     ...problemResponses(401, 403, 404, 429),
   },
 });
@@ -175,7 +100,7 @@ const publish = createRoute({
     '(the embed configuration ETag changes).',
   request: { body: { content: { 'application/json': { schema: PublishInput } }, required: true } },
   responses: {
-    200: json(Published, 'The new live version'),
+    200: json(PublishResult, 'The new live version'),
     ...problemResponses(400, 401, 403, 409, 429),
   },
 });
@@ -186,15 +111,10 @@ const rollback = createRoute({
   path: '/rollback',
   summary: 'Publish a copy of an earlier version as the next version',
   request: {
-    body: {
-      content: {
-        'application/json': { schema: PublishInput.extend({ version: VersionNumber }).strict() },
-      },
-      required: true,
-    },
+    body: { content: { 'application/json': { schema: RollbackInput } }, required: true },
   },
   responses: {
-    200: json(Published, 'The new live version'),
+    200: json(PublishResult, 'The new live version'),
     ...problemResponses(400, 401, 403, 404, 409, 429),
   },
 });
@@ -204,14 +124,9 @@ const history = createRoute({
   method: 'get',
   path: '/versions',
   summary: 'Published versions, newest first',
-  request: {
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      before: VersionNumber.optional(),
-    }),
-  },
+  request: { query: VersionsQuery },
   responses: {
-    200: json(z.object({ versions: z.array(Version) }), 'A page of versions'),
+    200: json(VersionList, 'A page of versions'),
     ...problemResponses(400, 401, 403, 429),
   },
 });
@@ -221,13 +136,9 @@ const oneVersion = createRoute({
   method: 'get',
   path: '/versions/{version}',
   summary: 'One published version',
-  request: {
-    params: z.object({
-      version: VersionNumber.openapi({ param: { name: 'version', in: 'path' } }),
-    }),
-  },
+  request: { params: VersionParam },
   responses: {
-    200: json(Version, 'The version'),
+    200: json(VersionView, 'The version'),
     ...problemResponses(400, 401, 403, 404, 429),
   },
 });
@@ -240,20 +151,7 @@ const presetList = createRoute({
   path: '/presets',
   summary: 'The presets a brand admin can start from, with their contrast reports',
   responses: {
-    200: json(
-      z.object({
-        presets: z.array(
-          z.object({
-            id: z.string(),
-            label: z.string(),
-            description: z.string(),
-            theme: ThemeDocument,
-            contrast: z.array(ContrastCheck),
-          }),
-        ),
-      }),
-      'Presets',
-    ),
+    200: json(PresetList, 'Presets'),
     ...problemResponses(401, 403, 429),
   },
 });

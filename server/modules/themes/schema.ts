@@ -2,6 +2,7 @@ import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlit
 import type { Theme } from '../../../themes/tokens.js';
 import { timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
+import { themeVersionSources } from './contract.js';
 
 /**
  * The theme a brand admin is working on, one per license. It never reaches a widget until it
@@ -21,8 +22,6 @@ export const themeDrafts = sqliteTable('theme_drafts', {
 });
 
 export type ThemeDraft = typeof themeDrafts.$inferSelect;
-
-export const themeVersionSources = ['publish', 'rollback'] as const;
 
 /**
  * Every published theme, append-only. The highest version of a license is the live one; a

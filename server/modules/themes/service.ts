@@ -8,6 +8,14 @@ import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { messageCatalog } from './catalog.js';
+import type {
+  DraftView,
+  PublishInput,
+  PublishResult,
+  RollbackInput,
+  ThemeVersionSource,
+  VersionView,
+} from './contract.js';
 import { themeDrafts, themeVersions, type ThemeDraft, type ThemeVersion } from './schema.js';
 
 /** Largest theme document accepted, serialized. Message overrides are what make one big. */
@@ -17,31 +25,6 @@ export const MAX_THEME_BYTES = 64 * 1024;
 export interface Delivered {
   version: number;
   theme: Theme;
-}
-
-export interface DraftView {
-  theme: Theme;
-  baseVersion: number | null;
-  updatedBy: string;
-  updatedAt: string;
-  contrast: ContrastCheck[];
-}
-
-export interface VersionView {
-  version: number;
-  theme: Theme;
-  source: ThemeVersion['source'];
-  restoredVersion: number | null;
-  contrastOverride: boolean;
-  note: string | null;
-  publishedBy: string;
-  publishedAt: string;
-}
-
-export interface PublishResult {
-  version: VersionView;
-  /** Contrast checks that failed and were published anyway (with the override). */
-  warnings: { path: string; message: string }[];
 }
 
 interface CacheEntry extends Delivered {
@@ -174,11 +157,7 @@ export class ThemeService {
    * gating contrast check is refused unless `override` is set; then it is published with
    * those failures returned as warnings and recorded on the version.
    */
-  publish(
-    licenseId: string,
-    options: { override?: boolean; note?: string | null },
-    actor: string,
-  ): PublishResult {
+  publish(licenseId: string, options: PublishInput, actor: string): PublishResult {
     const result = writeTransaction(this.#db, (tx) => {
       const draft = tx.select().from(themeDrafts).where(eq(themeDrafts.licenseId, licenseId)).get();
       if (!draft) throw new ApiError('conflict', 'There is no draft to publish. Save one first.');
@@ -197,11 +176,7 @@ export class ThemeService {
   }
 
   /** Publishes a copy of an earlier version as the next one. */
-  rollback(
-    licenseId: string,
-    options: { version: number; override?: boolean; note?: string | null },
-    actor: string,
-  ): PublishResult {
+  rollback(licenseId: string, options: RollbackInput, actor: string): PublishResult {
     const result = writeTransaction(this.#db, (tx) => {
       const target = tx
         .select()
@@ -253,7 +228,7 @@ export class ThemeService {
     licenseId: string,
     document: Theme,
     o: {
-      source: ThemeVersion['source'];
+      source: ThemeVersionSource;
       restoredVersion: number | null;
       override: boolean;
       note: string | null;

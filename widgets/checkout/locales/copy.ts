@@ -1,5 +1,5 @@
-import type { FlowKey } from '../checkout-flow.messages.js';
-import type { CheckoutKey } from '../checkout.messages.js';
+import type { CheckoutFlowKey } from '../../messages/checkout-flow.js';
+import type { CheckoutKey } from '../../messages/checkout.js';
 
 /** Every key of the checkout and its flow: a translation covers them all. */
-export type CheckoutCopy = Record<CheckoutKey | FlowKey, string>;
+export type CheckoutCopy = Record<CheckoutKey | CheckoutFlowKey, string>;

@@ -1,6 +1,6 @@
-import type { ViewKey } from '../dashboard-view.messages.js';
-import type { ticketFormMessages } from '../ticket-form.messages.js';
-import type { UsageKey } from '../usage-dashboard.messages.js';
+import type { DashboardViewKey } from '../../messages/dashboard-view.js';
+import type { TicketFormKey } from '../../messages/ticket-form.js';
+import type { UsageKey } from '../../messages/usage-dashboard.js';
 
 /** Every key of the dashboard, its view and its ticket form: a translation covers them all. */
-export type DashboardCopy = Record<UsageKey | ViewKey | keyof typeof ticketFormMessages, string>;
+export type DashboardCopy = Record<UsageKey | DashboardViewKey | TicketFormKey, string>;

@@ -1,0 +1,241 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import { ApiError } from '../../errors.js';
+import { generateId } from '../../lib/ids.js';
+import type { Clock } from '../../services.js';
+import { toCard } from './cards.js';
+import type { AuthoredCourse, CourseInput, CourseStatus, CourseUpdate } from './contract.js';
+import {
+  checkFile,
+  COVER_MAX_BYTES,
+  coverTypes,
+  MATERIAL_MAX_BYTES,
+  materialTypes,
+} from './files.js';
+import { courseKey, courseNotFound, materialKey } from './queries.js';
+import { courseMaterials, courses, type CourseRow } from './schema.js';
+import type { MarketplaceService } from './service.js';
+
+/** Who is authoring: the customer's server (any instructor of the license) or one instructor. */
+export interface Author {
+  licenseId: string;
+  /** null for the secret key, which acts for every instructor of the license. */
+  instructorId: string | null;
+}
+
+/**
+ * Courses as their authors see and change them: every status, the raw description, the
+ * cover and the materials. Every change moves the license's catalog version in its own
+ * transaction, which retires the cached search results of the license.
+ */
+export class CourseAuthoring {
+  readonly #db: Db;
+  readonly #clock: Clock;
+  readonly #marketplace: MarketplaceService;
+
+  constructor(db: Db, clock: Clock, marketplace: MarketplaceService) {
+    this.#db = db;
+    this.#clock = clock;
+    this.#marketplace = marketplace;
+  }
+
+  #authored(author: Author, courseId: string, tx: Tx | Db = this.#db): CourseRow {
+    const row = tx.select().from(courses).where(courseKey(author.licenseId, courseId)).get();
+    // Another instructor's course is as invisible as another tenant's.
+    if (!row || (author.instructorId !== null && row.instructorId !== author.instructorId)) {
+      throw courseNotFound(courseId);
+    }
+    return row;
+  }
+
+  createCourse(author: Author, input: CourseInput): AuthoredCourse {
+    const instructorId = author.instructorId ?? input.instructorId;
+    if (!instructorId) {
+      throw new ApiError('validation_failed', 'Say which instructor the course belongs to.', {
+        errors: [{ path: 'body.instructorId', message: 'Required with the secret key' }],
+      });
+    }
+    if (author.instructorId !== null && input.instructorId && input.instructorId !== instructorId) {
+      throw new ApiError('forbidden', 'An instructor creates courses for themselves only.');
+    }
+    this.#marketplace.instructor(author.licenseId, instructorId);
+    const now = this.#clock.now();
+    const id = writeTransaction(this.#db, (tx) => {
+      const row = tx
+        .insert(courses)
+        .values({
+          id: generateId('crs'),
+          licenseId: author.licenseId,
+          instructorId,
+          title: input.title,
+          subtitle: input.subtitle,
+          description: input.description,
+          descriptionFormat: input.descriptionFormat,
+          category: input.category,
+          level: input.level,
+          language: input.language,
+          tags: [...new Set(input.tags)].join(' '),
+          priceAmount: input.price.amount,
+          currency: input.price.currency,
+          status: input.status,
+          publishedAt: input.status === 'published' ? now : null,
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning({ id: courses.id })
+        .get();
+      this.#marketplace.touchCatalog(tx, author.licenseId);
+      return row.id;
+    });
+    return this.authoredCourse(author, id);
+  }
+
+  updateCourse(author: Author, courseId: string, input: CourseUpdate): AuthoredCourse {
+    const now = this.#clock.now();
+    writeTransaction(this.#db, (tx) => {
+      const row = this.#authored(author, courseId, tx);
+      const set: Partial<typeof courses.$inferInsert> = { updatedAt: now };
+      if (input.title !== undefined) set.title = input.title;
+      if (input.subtitle !== undefined) set.subtitle = input.subtitle;
+      if (input.description !== undefined) set.description = input.description;
+      if (input.descriptionFormat !== undefined) set.descriptionFormat = input.descriptionFormat;
+      if (input.category !== undefined) set.category = input.category;
+      if (input.level !== undefined) set.level = input.level;
+      if (input.language !== undefined) set.language = input.language;
+      if (input.tags !== undefined) set.tags = [...new Set(input.tags)].join(' ');
+      if (input.price !== undefined) {
+        set.priceAmount = input.price.amount;
+        set.currency = input.price.currency;
+      }
+      if (input.status !== undefined) {
+        set.status = input.status;
+        if (input.status === 'published' && !row.publishedAt) set.publishedAt = now;
+      }
+      tx.update(courses).set(set).where(eq(courses.seq, row.seq)).run();
+      this.#marketplace.touchCatalog(tx, author.licenseId);
+    });
+    return this.authoredCourse(author, courseId);
+  }
+
+  authoredCourse(author: Author, courseId: string): AuthoredCourse {
+    const row = this.#authored(author, courseId);
+    const card = this.#marketplace.catalog.cards(author.licenseId, [row.id])[0]!;
+    const materials = this.#db
+      .select()
+      .from(courseMaterials)
+      .where(
+        and(eq(courseMaterials.licenseId, author.licenseId), eq(courseMaterials.courseId, row.id)),
+      )
+      .orderBy(asc(courseMaterials.position))
+      .all();
+    return {
+      ...toCard(card, false),
+      status: row.status,
+      description: row.description,
+      descriptionFormat: row.descriptionFormat,
+      materials: materials.map((m) => ({
+        id: m.id,
+        title: m.title,
+        kind: m.kind,
+        sizeBytes: m.sizeBytes,
+        contentType: m.contentType,
+        sha256: m.sha256,
+      })),
+      enrollments: row.enrollmentCount,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    };
+  }
+
+  /** The author's courses in every status, newest first. */
+  authoredCourses(author: Author, options: { status?: CourseStatus } = {}): AuthoredCourse[] {
+    const rows = this.#db
+      .select({ id: courses.id })
+      .from(courses)
+      .where(
+        and(
+          eq(courses.licenseId, author.licenseId),
+          author.instructorId === null ? undefined : eq(courses.instructorId, author.instructorId),
+          options.status ? eq(courses.status, options.status) : undefined,
+        ),
+      )
+      .orderBy(desc(courses.createdAt), desc(courses.seq))
+      .limit(1000)
+      .all();
+    return rows.map((r) => this.authoredCourse(author, r.id));
+  }
+
+  setCover(
+    author: Author,
+    courseId: string,
+    file: { type: string; size: number },
+    bytes: Buffer,
+  ): AuthoredCourse {
+    const type = checkFile(file, bytes.subarray(0, 16), coverTypes, COVER_MAX_BYTES, 'cover');
+    this.#authored(author, courseId);
+    const sha256 = this.#marketplace.files.put(bytes);
+    writeTransaction(this.#db, (tx) => {
+      const row = this.#authored(author, courseId, tx);
+      tx.update(courses)
+        .set({ coverHash: sha256, coverType: type.contentType, updatedAt: this.#clock.now() })
+        .where(eq(courses.seq, row.seq))
+        .run();
+      this.#marketplace.touchCatalog(tx, author.licenseId);
+    });
+    return this.authoredCourse(author, courseId);
+  }
+
+  addMaterial(
+    author: Author,
+    courseId: string,
+    input: { title: string; fileName: string },
+    file: { type: string; size: number },
+    bytes: Buffer,
+  ): AuthoredCourse {
+    const type = checkFile(file, bytes.subarray(0, 16), materialTypes, MATERIAL_MAX_BYTES, 'file');
+    this.#authored(author, courseId);
+    const sha256 = this.#marketplace.files.put(bytes);
+    writeTransaction(this.#db, (tx) => {
+      this.#authored(author, courseId, tx);
+      const last = tx
+        .select({ n: sql<number>`coalesce(max(${courseMaterials.position}), 0)` })
+        .from(courseMaterials)
+        .where(
+          and(
+            eq(courseMaterials.licenseId, author.licenseId),
+            eq(courseMaterials.courseId, courseId),
+          ),
+        )
+        .get();
+      tx.insert(courseMaterials)
+        .values({
+          id: generateId('mat'),
+          licenseId: author.licenseId,
+          courseId,
+          title: input.title,
+          kind: type.kind,
+          contentType: type.contentType,
+          fileName: input.fileName,
+          sizeBytes: bytes.length,
+          sha256,
+          position: (last?.n ?? 0) + 1,
+          createdAt: this.#clock.now(),
+        })
+        .run();
+    });
+    return this.authoredCourse(author, courseId);
+  }
+
+  removeMaterial(author: Author, courseId: string, materialId: string): AuthoredCourse {
+    writeTransaction(this.#db, (tx) => {
+      this.#authored(author, courseId, tx);
+      const gone = tx
+        .delete(courseMaterials)
+        .where(materialKey(author.licenseId, courseId, materialId))
+        .run();
+      if (gone.changes === 0)
+        throw new ApiError('not_found', `No material ${materialId} in this course.`);
+    });
+    return this.authoredCourse(author, courseId);
+  }
+}

@@ -1,0 +1,126 @@
+import type Database from 'better-sqlite3';
+import type { Facets, SearchQuery } from './contract.js';
+
+/* Facet counts of course search: how many published courses each filter value would leave. */
+
+/** Published courses of one combination of facet values under the shared filters. */
+export interface Combo {
+  category: string;
+  level: string;
+  language: string;
+  free: number;
+  n: number;
+}
+
+/** What the combinations of a search depend on: the text and the range filters. */
+export function combosKey(
+  licenseId: string,
+  version: number,
+  match: string | null,
+  query: SearchQuery,
+): string {
+  return JSON.stringify([
+    licenseId,
+    version,
+    match,
+    query.minRating,
+    query.minPrice,
+    query.maxPrice,
+  ]);
+}
+
+/**
+ * Published courses per facet combination under the shared filters. Without text or ranges
+ * the trigger-kept table answers; otherwise they are counted.
+ */
+export function countCombos(
+  sqlite: Database.Database,
+  licenseId: string,
+  match: string | null,
+  shared: string[],
+  sharedParams: unknown[],
+  query: SearchQuery,
+): Combo[] {
+  const ranged =
+    query.minRating !== undefined || query.minPrice !== undefined || query.maxPrice !== undefined;
+  if (match === null && !ranged) {
+    return sqlite
+      .prepare(
+        `select category, level, language, free, n from course_facet_counts
+           where license_id = ? and n > 0`,
+      )
+      .all(licenseId) as Combo[];
+  }
+  if (match === null) {
+    // Grouping every course in a price or rating range by facet sorts them all; instead each
+    // combination the trigger-kept table knows counts its own slice of the category index,
+    // which is already in (category, level, language, price) order.
+    const rating = query.minRating !== undefined ? 'and c.rating_average >= ?' : '';
+    const counted = sqlite
+      .prepare(
+        `select f.category, f.level, f.language, f.free, (
+             select count(*) from courses c
+             where c.license_id = f.license_id and c.status = 'published'
+               and c.category = f.category and c.level = f.level and c.language = f.language
+               and c.price_amount between max(?, iif(f.free, 0, 1))
+                 and min(?, iif(f.free, 0, ${Number.MAX_SAFE_INTEGER})) ${rating}
+           ) as n
+           from course_facet_counts f where f.license_id = ? and f.n > 0`,
+      )
+      .all(
+        query.minPrice ?? 0,
+        query.maxPrice ?? Number.MAX_SAFE_INTEGER,
+        ...(query.minRating !== undefined ? [query.minRating] : []),
+        licenseId,
+      ) as Combo[];
+    return counted.filter((c) => c.n > 0);
+  }
+  return sqlite
+    .prepare(
+      `select c.category, c.level, c.language, c.price_amount = 0 as free, count(*) as n
+           from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
+           where courses_fts match ? and ${shared.join(' and ')} group by 1, 2, 3, 4`,
+    )
+    .all(match, ...sharedParams) as Combo[];
+}
+
+/**
+ * The total under every filter and the facet counts, each dimension counted under every
+ * filter but its own, so the alternatives stay visible.
+ */
+export function countFacets(
+  combos: Combo[],
+  category: string | undefined,
+  query: SearchQuery,
+): { total: number; facets: Facets } {
+  const wants = {
+    category: (c: Combo) => category === undefined || c.category === category,
+    level: (c: Combo) => query.level === undefined || c.level === query.level,
+    language: (c: Combo) => query.language === undefined || c.language === query.language,
+    free: (c: Combo) => query.free === undefined || (c.free === 1) === query.free,
+  };
+  type Dim = keyof typeof wants;
+  const except = (dim: Dim) => (c: Combo) =>
+    (Object.keys(wants) as Dim[]).every((d) => d === dim || wants[d](c));
+  const countBy = (dim: 'category' | 'level' | 'language') => {
+    const counts = new Map<string, number>();
+    for (const c of combos.filter(except(dim))) counts.set(c[dim], (counts.get(c[dim]) ?? 0) + c.n);
+    return [...counts]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : 1));
+  };
+  const priced = combos.filter(except('free'));
+  const all = (c: Combo) => Object.values(wants).every((wanted) => wanted(c));
+  return {
+    total: combos.filter(all).reduce((s, c) => s + c.n, 0),
+    facets: {
+      category: countBy('category'),
+      level: countBy('level'),
+      language: countBy('language'),
+      price: {
+        free: priced.filter((c) => c.free === 1).reduce((s, c) => s + c.n, 0),
+        paid: priced.filter((c) => c.free !== 1).reduce((s, c) => s + c.n, 0),
+      },
+    },
+  };
+}

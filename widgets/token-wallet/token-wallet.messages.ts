@@ -1,4 +1,0 @@
-/** English copy the wallet shows before its view has loaded. */
-export const walletMessages = {
-  'wallet.signin': 'Sign in to see your tokens.',
-} as const;
