@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { serveStatic } from '@hono/node-server/serve-static';
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
@@ -61,13 +61,13 @@ export function createApp(services: Services, options: AppOptions = {}) {
   });
   app.use('*', requestId({ headerName: 'X-Request-Id', generator: () => `req_${randomUUID()}` }));
   app.use('*', requestLog);
-  const pageHeaders = secureHeaders({
+  const pageHeaders: MiddlewareHandler<AppEnv> = secureHeaders({
     // The kit and the API are meant to be used from other origins.
     crossOriginResourcePolicy: 'cross-origin',
     crossOriginOpenerPolicy: false,
     xFrameOptions: 'DENY',
   });
-  app.use('*', async (c, next) => {
+  app.use('*', async (c: Context<AppEnv, string>, next) => {
     if (!c.req.path.startsWith('/v1/')) return pageHeaders(c, next);
     // JSON answers are never rendered as documents, so the document-oriented headers
     // (framing, referrer, XSS filter, HSTS …) protect nothing there; on the hottest path
@@ -83,13 +83,16 @@ export function createApp(services: Services, options: AppOptions = {}) {
       `Request bodies are limited to ${services.config.bodyLimitBytes} bytes.`,
     );
   };
-  const limitBody = bodyLimit({ maxSize: services.config.bodyLimitBytes, onError: tooLarge });
+  const limitBody: MiddlewareHandler<AppEnv> = bodyLimit({
+    maxSize: services.config.bodyLimitBytes,
+    onError: tooLarge,
+  });
   // Merely asking for the body makes the Node adapter build a full fetch Request (streams,
   // abort signal), which costs more than most handlers. GET and HEAD carry no body; a
   // declared Content-Length is enforced by Node's HTTP parser, so checking the header is
   // enough; a request with neither Content-Length nor Transfer-Encoding has no body. Only
   // chunked bodies are counted as they stream.
-  app.use('/v1/*', (c, next) => {
+  app.use('/v1/*', (c: Context<AppEnv, string>, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     // Course uploads enforce their own, larger, per-file limits.
     if (isUpload(c.req.method, c.req.path)) return next();

@@ -10,4 +10,4 @@ import { exitOnSignals, readEnvOrExit, startServer } from './start.js';
 const env = readEnvOrExit(() => requireStripeInProduction(loadEnv()));
 const logger = createLogger(env.logLevel);
 const server = await startServer({ env, logger });
-exitOnSignals(logger, server.stop);
+exitOnSignals(logger, () => server.stop());

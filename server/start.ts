@@ -145,13 +145,14 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         if ('closeAllConnections' in server) server.closeAllConnections();
       }, env.shutdownTimeoutMs);
       force.unref();
-      server.close(async () => {
+      server.close(() => {
         // The webhook worker records its last attempts before the database closes.
-        await services.webhooks.stop();
-        // Usage counted since the last flush is written here; the database closes after.
-        services.close();
-        database.close();
-        resolve();
+        void services.webhooks.stop().finally(() => {
+          // Usage counted since the last flush is written here; the database closes after.
+          services.close();
+          database.close();
+          resolve();
+        });
       });
       if ('closeIdleConnections' in server) server.closeIdleConnections();
     });

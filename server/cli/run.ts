@@ -32,7 +32,7 @@ export function parseCommandLine<O extends Options>(
       allowPositionals: true,
       strict: true,
     });
-    return { flags: values as CommandLine<O>['flags'], positionals };
+    return { flags: values, positionals };
   } catch (error) {
     console.error(`${(error as Error).message}\n\n${usage}`);
     return 2;

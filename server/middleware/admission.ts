@@ -1,6 +1,7 @@
 import type { Context, Next } from 'hono';
 import { usageWarningHeader, type UsageWarning } from '../modules/usage/meter.js';
 import type { AppEnv, LicensedEnv } from '../types.js';
+import { servicesOf } from '../context.js';
 
 export const USAGE_WARNING_HEADER = 'Liberation-Usage-Warning';
 
@@ -22,7 +23,7 @@ export async function admit<E extends LicensedEnv>(
   next: Next,
   mode: 'enforce' | 'observe' = 'enforce',
 ): Promise<void> {
-  const services = c.get('services');
+  const services = servicesOf(c);
   await services.rateLimits.check(c, async () => {
     const { refusal, warnings } = services.usage.admitRequest(c.get('license'));
     setUsageWarnings(c, warnings);

@@ -6,6 +6,7 @@ import type { LearnerEnv, LicensedEnv } from '../types.js';
 import { bearer, setUsageWarnings } from './admission.js';
 import { withLicense } from './license.js';
 import { authenticateSecretKey } from './secret-key.js';
+import { servicesOf } from '../context.js';
 
 /**
  * Verifies the learner token in `Authorization: Bearer <JWT>` (if `required`, refusing a
@@ -24,7 +25,7 @@ export async function identifyLearner<E extends LicensedEnv>(
       'Sign the learner in: send their token as `Authorization: Bearer <JWT>`.',
     );
   }
-  const services = c.get('services');
+  const services = servicesOf(c);
   const license = c.get('license');
   const learner = await services.learners.authenticate(license, token);
   const { refusal, warnings } = services.usage.seeLearner(license, learner.subject);

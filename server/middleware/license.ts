@@ -1,5 +1,6 @@
 import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import { servicesOf } from '../context.js';
 import type { LicensedEnv } from '../types.js';
 import { admit } from './admission.js';
 
@@ -10,9 +11,10 @@ import { admit } from './admission.js';
  * says exactly why.
  */
 export async function withLicense<E extends LicensedEnv>(c: Context<E>, next: Next): Promise<void> {
-  const license = c
-    .get('services')
-    .licenses.requirePublishable(c.req.header('liberation-key'), c.req.header('origin'));
+  const license = servicesOf(c).licenses.requirePublishable(
+    c.req.header('liberation-key'),
+    c.req.header('origin'),
+  );
   c.set('license', license);
   c.set('credential', 'pk');
   await admit(c, next);

@@ -3,6 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors.js';
 import type { LicensedEnv } from '../types.js';
 import { admit, bearer } from './admission.js';
+import { servicesOf } from '../context.js';
 
 /**
  * Authenticates the customer's server by its secret key. Keys are never accepted from a
@@ -14,7 +15,7 @@ export async function authenticateSecretKey<E extends LicensedEnv>(
   next: Next,
   options: { allowInactive?: boolean } = {},
 ): Promise<void> {
-  const services = c.get('services');
+  const services = servicesOf(c);
   const result = services.licenses.validateSecret(bearer(c));
   if (c.req.header('origin') !== undefined && result.code !== 'license_missing') {
     throw new ApiError(
@@ -29,7 +30,7 @@ export async function authenticateSecretKey<E extends LicensedEnv>(
     if (!(options.allowInactive && inactive && result.license))
       throw new ApiError(result.code, result.detail);
   }
-  c.set('license', result.license!);
+  c.set('license', result.license);
   c.set('credential', 'sk');
   await admit(c, next, options.allowInactive ? 'observe' : 'enforce');
 }

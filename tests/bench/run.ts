@@ -145,7 +145,7 @@ function load(
         pipelining: 1,
       },
       (error: unknown, result: autocannon.Result) => {
-        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+        if (error) return reject(error instanceof Error ? error : new Error('autocannon failed'));
         const sorted = Float64Array.from(latencies).sort();
         const unexpected = [...statuses]
           .filter(([status]) => status !== expectStatus)

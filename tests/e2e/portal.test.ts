@@ -122,7 +122,7 @@ describe('the demo portal’s origin', () => {
   it('serves its pages with the API origin filled in, and /strict.html with a strict policy', async () => {
     const portal = createPortal({ publicDir: path.join(root, 'demo', 'public'), clock });
     expect((await portal.app.request('http://localhost:8788/')).status).toBe(503);
-    await portal.connect({
+    portal.connect({
       apiUrl: 'http://127.0.0.1:8787',
       stripeOrigins: ['https://js.stripe.com'],
     });

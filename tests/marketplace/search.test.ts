@@ -167,7 +167,7 @@ describe('GET /v1/courses on the demo catalog', () => {
     const prices = (await search('?sort=price_asc&limit=50')).items.map((c) => c.price.amount);
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
     const ratings = (await search('?sort=rating&limit=50')).items.map((c) => c.rating.average);
-    const rated = ratings.filter((r) => r !== null) as number[];
+    const rated = ratings.filter((r): r is number => r !== null);
     expect(rated).toEqual([...rated].sort((a, b) => b - a));
     expect(ratings.slice(rated.length).every((r) => r === null)).toBe(true);
   });

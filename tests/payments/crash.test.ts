@@ -37,7 +37,7 @@ function startProcess(
   );
   return new Promise((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const port = /listening (\d+)/.exec(out)?.[1];
       if (port) resolve({ child, url: `http://127.0.0.1:${port}`, exited });

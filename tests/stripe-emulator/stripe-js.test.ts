@@ -58,7 +58,7 @@ describe('stand-in Stripe.js assets', () => {
       payment_method: 'pm_card_authenticationRequired',
       confirm: true,
     });
-    const url = new URL(pi.next_action?.use_stripe_sdk?.stripe_js as unknown as string);
+    const url = new URL(pi.next_action?.use_stripe_sdk?.stripe_js as string);
     expect(url.pathname).toBe('/elements/authenticate');
     const page = await fetch(url);
     expect(await page.text()).toContain('Complete authentication');

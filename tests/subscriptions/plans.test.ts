@@ -192,18 +192,18 @@ describe('Stripe prices', () => {
     await put(acme, valid);
     const [first, ...concurrent] = await Promise.all([sync(acme), sync(acme), sync(acme)]);
     const again = await sync(acme);
-    expect(first!.map((p) => [p.planId, p.interval, p.currency, p.amount])).toEqual([
+    expect(first.map((p) => [p.planId, p.interval, p.currency, p.amount])).toEqual([
       ['plus', 'month', 'EUR', 1200],
       ['plus', 'month', 'USD', 1500],
       ['plus', 'year', 'EUR', 12000],
       ['plus', 'month', 'JPY', 1800],
     ]);
     for (const other of [...concurrent, again]) expect(other).toEqual(first);
-    const product = await h.stripe.products.retrieve(first![0]!.productId);
+    const product = await h.stripe.products.retrieve(first[0]!.productId);
     expect(product.name).toBe('Plus');
     const prices = await h.stripe.prices.list({ product: product.id, limit: 100 });
     expect(prices.data).toHaveLength(4);
-    const eur = await h.stripe.prices.retrieve(first![0]!.priceId);
+    const eur = await h.stripe.prices.retrieve(first[0]!.priceId);
     expect(eur).toMatchObject({
       unit_amount: 1200,
       currency: 'eur',

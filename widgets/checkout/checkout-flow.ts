@@ -10,6 +10,7 @@ import { LxCheckoutCompleteEvent } from './checkout-complete.event.js';
 import { LxCheckoutErrorEvent } from './checkout-error.event.js';
 import { doneTitle, renderCheckout, renderLoading, renderRefusal } from './checkout-view.js';
 import type * as Pay from './payment.js';
+import { formText } from '../internal/forms.js';
 
 export { flowStyles } from './checkout-flow.styles.js';
 
@@ -208,7 +209,7 @@ export class CheckoutFlow {
   async #applyCoupon(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const { request } = this.#host;
-    const code = new FormData(event.target as HTMLFormElement).get('coupon')?.toString().trim();
+    const code = formText(new FormData(event.target as HTMLFormElement), 'coupon').trim();
     if (request.kind !== 'course' || !code || this.#busy) return;
     this.#busy = true;
     this.#couponError = '';

@@ -29,9 +29,9 @@ export interface CheckoutView {
   status: string;
   receipt: string | null;
   receiptPending: boolean;
-  onCoupon(event: SubmitEvent): void;
-  onBegin(): void;
-  onPay(event: SubmitEvent): void;
+  onCoupon: (event: SubmitEvent) => void;
+  onBegin: () => void;
+  onPay: (event: SubmitEvent) => void;
 }
 
 const money = (v: CheckoutView, amount: number, currency: string) =>

@@ -66,15 +66,15 @@ export interface CatalogView {
   busy: boolean;
   more: boolean;
   problem(error: LxApiError, retry: () => void): TemplateResult;
-  onInput(event: Event): void;
-  onKeydown(event: KeyboardEvent): void;
-  onBlur(): void;
-  onChoose(suggestion: Suggestion): void;
-  onFilter(event: Event): void;
-  onClear(): void;
-  onRetry(): void;
-  onMore(): void;
-  onOpen(courseId: string): void;
+  onInput: (event: Event) => void;
+  onKeydown: (event: KeyboardEvent) => void;
+  onBlur: () => void;
+  onChoose: (suggestion: Suggestion) => void;
+  onFilter: (event: Event) => void;
+  onClear: () => void;
+  onRetry: () => void;
+  onMore: () => void;
+  onOpen: (courseId: string) => void;
 }
 
 const number = (v: CatalogView, n: number) => formatNumber(n, v.locale);

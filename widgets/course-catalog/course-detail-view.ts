@@ -53,15 +53,15 @@ export interface CourseDetailView {
   formError: string;
   saved: string;
   problem(error: LxApiError, retry: () => void): TemplateResult;
-  onBack(): void;
-  onRetry(): void;
-  onSelect(): void;
-  onDownload(material: Material): void;
-  onSort(event: Event): void;
-  onMore(): void;
-  onRate(stars: number): void;
-  onText(text: string): void;
-  onSave(event: SubmitEvent): void;
+  onBack: () => void;
+  onRetry: () => void;
+  onSelect: () => void;
+  onDownload: (material: Material) => void;
+  onSort: (event: Event) => void;
+  onMore: () => void;
+  onRate: (stars: number) => void;
+  onText: (text: string) => void;
+  onSave: (event: SubmitEvent) => void;
 }
 
 export function renderCourse(v: CourseDetailView): TemplateResult {

@@ -65,7 +65,7 @@ describe('localization', () => {
   it('formats money for the locale with Intl', async () => {
     const el = await table('fr-FR');
     expect(
-      el.shadowRoot!.querySelectorAll('.price')[1]!.textContent!.replace(/\s+/g, ' '),
+      el.shadowRoot!.querySelectorAll('.price')[1]!.textContent.replace(/\s+/g, ' '),
     ).to.contain('9,99 $US');
   });
 
@@ -130,7 +130,7 @@ describe('localization', () => {
     };
     await el.updateComplete;
     expect(title(el)).to.equal('Pick an Academy plan');
-    expect(el.shadowRoot!.querySelector('button[part="cta"]')!.textContent!.trim()).to.equal(
+    expect(el.shadowRoot!.querySelector('button[part="cta"]')!.textContent.trim()).to.equal(
       'Enrol in Free',
     );
     el.locale = 'fr';

@@ -1,5 +1,5 @@
 import type { CSSResult } from 'lit';
-import type { Theme, ThemeTokens } from '../../themes/tokens.js';
+import type { Theme } from '../../themes/tokens.js';
 
 export type { Theme };
 
@@ -37,7 +37,7 @@ function declarations(tokens: Partial<Record<string, string>> | undefined): stri
 
 /** The CSS text for a theme: tokens and knobs on `:host`, dark values by mode or media query. */
 export function themeCss(theme: Theme): string {
-  const light = `:host{${declarations(theme.tokens as ThemeTokens)}${declarations(theme.knobs)}}`;
+  const light = `:host{${declarations(theme.tokens)}${declarations(theme.knobs)}}`;
   const dark = theme.darkTokens ? `:host{${declarations(theme.darkTokens)}}` : '';
   if (theme.mode === 'dark') return light + dark;
   if (theme.mode === 'auto' && dark) return `${light}@media (prefers-color-scheme: dark){${dark}}`;

@@ -23,8 +23,8 @@ export interface TableView {
   interval: Interval;
   locale: string;
   t: Translate;
-  onInterval(event: Event): void;
-  onChoose(plan: Plan): void;
+  onInterval: (event: Event) => void;
+  onChoose: (plan: Plan) => void;
 }
 
 /** The best saving, in percent, of paying yearly rather than monthly, over every plan. */

@@ -50,7 +50,7 @@ describe('lx-pricing-table', () => {
     const el = await table(keys.valid);
     await settled(el, '.plan');
     const proPrice = () =>
-      el.shadowRoot!.querySelectorAll('.price')[1]!.textContent!.replace(/\s+/g, ' ').trim();
+      el.shadowRoot!.querySelectorAll('.price')[1]!.textContent.replace(/\s+/g, ' ').trim();
     expect(proPrice()).to.equal('$9.99 / month');
     const yearly = el.shadowRoot!.querySelector<HTMLInputElement>('input[value="year"]')!;
     yearly.click();
@@ -144,10 +144,10 @@ describe('lx-pricing-table → lx-checkout', () => {
     expect(checkout.getAttribute('user-token')).to.equal(el.userToken);
     await until(() => customElements.get('lx-checkout') !== undefined, 'the checkout code');
     const summary = await settled(checkout as LxCheckout, '[part="summary"]');
-    expect(summary.querySelector('dt')!.textContent!.trim()).to.equal('Pro plan');
+    expect(summary.querySelector('dt')!.textContent.trim()).to.equal('Pro plan');
     // Subscription mode: Pro's trial is paid nothing today, then the plan's price.
     const lines = [...summary.querySelectorAll('dl > div')].map((d) =>
-      d.textContent!.replace(/\s+/g, ' ').trim(),
+      d.textContent.replace(/\s+/g, ' ').trim(),
     );
     expect(lines[0]).to.equal('Pro plan $9.99 Billed monthly');
     expect(lines[1]).to.match(/^Free trial until /);
@@ -167,7 +167,7 @@ describe('lx-pricing-table → lx-checkout', () => {
     expect(current.querySelector('.badge')!.textContent).to.equal('Your plan');
     const cta = current.querySelector<HTMLButtonElement>('button[part="cta"]')!;
     expect(cta.disabled).to.equal(true);
-    expect(cta.textContent!.trim()).to.equal('Your plan');
+    expect(cta.textContent.trim()).to.equal('Your plan');
     expect(el.shadowRoot!.querySelectorAll('.plan[aria-current]')).to.have.length(1);
     expect(await axeViolations(el)).to.deep.equal([]);
   });

@@ -23,16 +23,16 @@ export interface PublishView {
   confirmation: Confirmation | undefined;
   importText: string;
   importErrors: string[];
-  save(): void;
-  publish(): void;
-  discard(): void;
-  rollback(version: number): void;
-  closeConfirmation(): void;
-  download(): void;
-  importFile(event: Event): void;
-  setImportText(text: string): void;
+  save: () => void;
+  publish: () => void;
+  discard: () => void;
+  rollback: (version: number) => void;
+  closeConfirmation: () => void;
+  download: () => void;
+  importFile: (event: Event) => void;
+  setImportText: (text: string) => void;
   /** Loads the text typed in (read when asked, since typing does not redraw). */
-  importTyped(): void;
+  importTyped: () => void;
 }
 
 export function renderBar(v: PublishView): TemplateResult {

@@ -54,7 +54,7 @@ async function type(el: LxThemeEditor, id: string, value: string): Promise<void>
 
 function button(el: LxThemeEditor, label: string): HTMLButtonElement {
   const found = [...el.shadowRoot!.querySelectorAll('button')].find(
-    (b) => b.textContent!.trim() === label,
+    (b) => b.textContent.trim() === label,
   );
   if (!found) throw new Error(`no button ${label}`);
   return found;
@@ -74,7 +74,7 @@ async function api(method: string, path: string, body?: unknown): Promise<Respon
 }
 
 const notice = (el: LxThemeEditor) =>
-  [...el.shadowRoot!.querySelectorAll('.notice')].map((n) => n.textContent!.trim()).join('');
+  [...el.shadowRoot!.querySelectorAll('.notice')].map((n) => n.textContent.trim()).join('');
 
 describe('lx-theme-editor', () => {
   afterEach(() => fixtureCleanup());
@@ -122,7 +122,8 @@ describe('lx-theme-editor', () => {
     const sent: string[] = [];
     const original = window.fetch;
     window.fetch = (input, init) => {
-      if ((init?.method ?? 'GET') !== 'GET') sent.push(String(input));
+      if ((init?.method ?? 'GET') !== 'GET')
+        sent.push(input instanceof Request ? input.url : input.toString());
       return original(input, init);
     };
     try {
@@ -279,9 +280,9 @@ describe('lx-theme-editor', () => {
     const el = await editor();
     await ready(el);
     $<HTMLButtonElement>(el, 'button')!.focus();
-    expect(el.shadowRoot!.activeElement!.textContent!.trim()).to.equal('Save draft');
+    expect(el.shadowRoot!.activeElement!.textContent.trim()).to.equal('Save draft');
     await sendKeys({ press: 'Tab' });
-    expect(el.shadowRoot!.activeElement!.textContent!.trim()).to.equal('Publish');
+    expect(el.shadowRoot!.activeElement!.textContent.trim()).to.equal('Publish');
     // Every control has an accessible name (axe checks labels); the mode is a radio group.
     const modes = el.shadowRoot!.querySelectorAll('input[name="mode"]');
     expect(modes).to.have.length(3);

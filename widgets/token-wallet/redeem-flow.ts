@@ -4,6 +4,7 @@ import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import { addEnglish, type Translate } from '../internal/i18n.js';
 import { redeemMessages } from '../messages/redeem-flow.js';
 import { LxRedeemEvent } from './redeem.event.js';
+import { formText } from '../internal/forms.js';
 
 addEnglish(redeemMessages);
 
@@ -94,7 +95,7 @@ export async function redeem(
   const data = new FormData(form);
   const shipping =
     item.kind === 'merchandise'
-      ? Object.fromEntries(FIELDS.map(([f]) => [f, String(data.get(f) ?? '').trim()]))
+      ? Object.fromEntries(FIELDS.map(([f]) => [f, formText(data, f).trim()]))
       : undefined;
   try {
     const done = await client.post<RedemptionView>(
@@ -118,6 +119,6 @@ export async function redeem(
     );
   } catch (error) {
     const e = error as LxApiError;
-    throw e.problem?.reason === 'insufficient_balance' ? t('wallet.short') : e.message;
+    throw new Error(e.problem?.reason === 'insufficient_balance' ? t('wallet.short') : e.message);
   }
 }

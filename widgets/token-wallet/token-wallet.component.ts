@@ -167,8 +167,8 @@ export class LxTokenWallet extends LxElement {
       );
       this.pending = undefined;
       await this.refresh();
-    } catch (message) {
-      this.failure = String(message);
+    } catch (error) {
+      this.failure = error instanceof Error ? error.message : String(error);
     } finally {
       this.busy = false;
     }

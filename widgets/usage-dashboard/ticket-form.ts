@@ -4,6 +4,7 @@ import type { ApiClient, LxApiError } from '../internal/api-client.js';
 import { addEnglish, type Translate } from '../internal/i18n.js';
 import { ticketFormMessages } from '../messages/ticket-form.js';
 import { LxTicketCreateEvent } from './ticket-create.event.js';
+import { formText } from '../internal/forms.js';
 
 addEnglish(ticketFormMessages);
 
@@ -136,6 +137,14 @@ export function ticketForm(o: {
  * Checks the form, sends it, and tells the page. Resolves to the new ticket, or rejects with
  * the messages to show next to the fields (the server's `errors[]` mapped to its fields).
  */
+/** What the form shows next to each field when the ticket could not be opened. */
+export class TicketFormErrors extends Error {
+  constructor(readonly fields: FieldErrors) {
+    super('The ticket could not be opened.');
+    this.name = 'TicketFormErrors';
+  }
+}
+
 export async function openTicket(
   host: HTMLElement,
   client: ApiClient,
@@ -144,14 +153,14 @@ export async function openTicket(
 ): Promise<TicketView> {
   const data = new FormData(form);
   const input = {
-    subject: String(data.get('subject') ?? '').trim(),
-    body: String(data.get('body') ?? '').trim(),
-    priority: String(data.get('priority') ?? 'normal') as Priority,
+    subject: formText(data, 'subject').trim(),
+    body: formText(data, 'body').trim(),
+    priority: formText(data, 'priority', 'normal') as Priority,
   };
   const missing: FieldErrors = {};
   if (!input.subject) missing.subject = t('ticket.required');
   if (!input.body) missing.body = t('ticket.required');
-  if (missing.subject || missing.body) throw missing;
+  if (missing.subject || missing.body) throw new TicketFormErrors(missing);
   let ticket: TicketView;
   try {
     ticket = await client.post<TicketView>('v1/support/tickets', input);
@@ -164,7 +173,7 @@ export async function openTicket(
       else errors.form ??= message;
     }
     if (!errors.subject && !errors.body && !errors.priority) errors.form ??= e.message;
-    throw errors;
+    throw new TicketFormErrors(errors);
   }
   host.dispatchEvent(
     new LxTicketCreateEvent({

@@ -173,8 +173,10 @@ export class LxUsageDashboard extends LxElement {
       this.tickets = [ticket, ...this.tickets];
       this.#closeForm();
       this.notice = this.msg('ticket.done', { subject: ticket.subject });
-    } catch (errors) {
-      this.errors = errors as Form.FieldErrors;
+    } catch (error) {
+      this.errors = (error as Partial<Form.TicketFormErrors>).fields ?? {
+        form: error instanceof Error ? error.message : String(error),
+      };
       await this.updateComplete;
       this.renderRoot.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
     } finally {

@@ -1,5 +1,5 @@
 import { invalidRequest, resourceMissing } from './errors.js';
-import type { Json, JsonObject } from './json.js';
+import type { JsonObject } from './json.js';
 import type { Params } from './params.js';
 
 /**
@@ -42,7 +42,7 @@ export function paginate<T extends { id: string }>(
     page = newestFirst.slice(0, limit);
     hasMore = newestFirst.length > limit;
   }
-  return { object: 'list', data: page.map(serialize) as Json[], has_more: hasMore, url };
+  return { object: 'list', data: page.map(serialize), has_more: hasMore, url };
 }
 
 /** `created=…` or `created[gte]=…` style range filters used by list endpoints. */

@@ -142,8 +142,8 @@ export class InvoicesService {
       embedded: ['lines'],
       includes: {
         confirmation_secret: (inv, view) =>
-          view.legacy ? null : this.#confirmationSecret(String(inv.id)),
-        payments: (inv, view) => this.#paymentsList(String(inv.id), view),
+          view.legacy ? null : this.#confirmationSecret(inv.id as string),
+        payments: (inv, view) => this.#paymentsList(inv.id as string, view),
       },
     });
     ctx.registry.register({

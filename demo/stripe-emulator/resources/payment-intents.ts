@@ -173,7 +173,7 @@ export class PaymentIntentsService {
         ...(view.legacy ? ['invoice'] : []),
       ],
       includes: {
-        refunds: (charge, view) => this.ctx.refunds.listForCharge(String(charge.id), view),
+        refunds: (charge, view) => this.ctx.refunds.listForCharge(charge.id as string, view),
       },
     });
   }

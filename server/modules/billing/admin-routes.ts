@@ -1,14 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { jsonResponse, pathParam, problemResponses } from '../../openapi.js';
 import { existingLicense, LicenseParam, operatorRoute } from '../../operator-routes.js';
 import { createRouter } from '../../router.js';
-import type { AppEnv } from '../../types.js';
 import { LicenseTiers, SubscriptionView, SyncedPrice, TierOverrideInput } from './contract.js';
+import type { ServicesContext } from '../../context.js';
 
 const common = operatorRoute('Admin: billing');
 
-function answer<E extends AppEnv>(c: Context<E>, licenseId: string): LicenseTiers {
+function answer(c: ServicesContext, licenseId: string): LicenseTiers {
   const catalog = c.get('services').billing.tiers;
   const override = catalog.override(licenseId);
   return {

@@ -8,6 +8,7 @@ import type { AppEnv } from '../../types.js';
 import { LEARNER_TOKEN_AUDIENCE, MAX_TOKEN_LIFETIME_SECONDS } from '../learners/tokens.js';
 import { LicenseValidateInput, LicenseValidation, type LicenseValidationCode } from './contract.js';
 import { effectivePolicy, RATE_WINDOW_MS } from './plans.js';
+import { servicesOf } from '../../context.js';
 
 const validate = createRoute({
   method: 'post',
@@ -60,7 +61,7 @@ const router = createRouter();
 router.openAPIRegistry.register('LicenseValidate', LicenseValidateInput);
 
 export const licenseRoutes = router.openapi(validate, async (c) => {
-  const services = c.get('services');
+  const services = servicesOf(c);
   const license = c.var.license;
   const body = await optionalBody(c);
   // The route composes the usage numbers in: licenses hold no reference to the meter.

@@ -1,9 +1,7 @@
 import { createRoute, type z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { ApiError } from '../../errors.js';
 import { problemResponses } from '../../openapi.js';
 import { chain, createRouter } from '../../router.js';
-import type { AppEnv } from '../../types.js';
 import { authorOf, requireAuthor, requireServer, uploadLimit } from './authoring-access.js';
 import {
   AuthoredCourse,
@@ -27,6 +25,7 @@ import {
   SplitSettings,
 } from './contract.js';
 import { COVER_MAX_BYTES, MATERIAL_MAX_BYTES } from './files.js';
+import type { ServicesContext } from '../../context.js';
 
 // The app lifts its general body limit for these paths; the routes apply their own.
 export { isUpload } from './authoring-access.js';
@@ -242,7 +241,7 @@ const earnings = createRoute({
   },
 });
 
-function svc<E extends AppEnv>(c: Context<E>) {
+function svc(c: ServicesContext) {
   return c.get('services').marketplace;
 }
 

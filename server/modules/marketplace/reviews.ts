@@ -303,7 +303,7 @@ export class Reviews {
         .set({ helpfulCount: sql`${courseReviews.helpfulCount} + ${changed}` })
         .where(eq(courseReviews.id, reviewId))
         .returning({ helpful: courseReviews.helpfulCount })
-        .get()!;
+        .get();
       return { id: reviewId, helpful: row.helpful, votedHelpful: helpful };
     });
   }

@@ -32,6 +32,8 @@ import {
   SuggestQuery,
   Suggestions,
 } from './contract.js';
+import type { ServicesContext } from '../../context.js';
+import { servicesOf } from '../../context.js';
 
 /**
  * The publishable key, and a learner token when one is sent: the catalog answers everyone,
@@ -217,8 +219,8 @@ const link = createRoute({
   },
 });
 
-function marketplace<E extends AppEnv>(c: Context<E>) {
-  return c.get('services').marketplace;
+function marketplace(c: ServicesContext) {
+  return servicesOf(c).marketplace;
 }
 
 function learnerId(c: Context<LicensedEnv>): string | null {
@@ -230,7 +232,7 @@ async function requester<E extends AppEnv>(c: Context<E>): Promise<Learner | nul
   const key = c.req.header('liberation-key');
   const token = bearer(c);
   if (!key || !token) return null;
-  const services = c.get('services');
+  const services = servicesOf(c);
   const license = services.licenses.requirePublishable(key, c.req.header('origin'));
   return services.learners.authenticate(license, token);
 }
@@ -274,7 +276,7 @@ export const courseRoutes = createRouter()
       'Content-Type': file.contentType,
       'Content-Disposition': attachmentName(file.fileName),
       'Cache-Control': 'private, no-store',
-    }) as never;
+    });
   })
   .openapi(detail, (c) => {
     c.header('Cache-Control', 'private, no-store');
@@ -291,7 +293,7 @@ export const courseRoutes = createRouter()
       'Content-Type': found.contentType,
       'Cache-Control': versioned ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
       'Cross-Origin-Resource-Policy': 'cross-origin',
-    }) as never;
+    });
   })
   .openapi(reviews, (c) => {
     c.header('Cache-Control', 'private, no-store');

@@ -1,11 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { ApiError } from '../../errors.js';
 import { requireOperator } from '../../middleware/operator.js';
 import { problemResponses } from '../../openapi.js';
 import { chain, createRouter } from '../../router.js';
-import type { AppEnv } from '../../types.js';
 import { PaymentDetail, RefundInput, RefundView } from './contract.js';
+import type { ServicesContext } from '../../context.js';
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({
   description,
@@ -22,7 +21,7 @@ const pathParam = (name: string) =>
 const LicenseParam = z.object({ licenseId: pathParam('licenseId') });
 const PaymentParams = LicenseParam.extend({ paymentId: pathParam('paymentId') });
 
-function license<E extends AppEnv>(c: Context<E>, id: string): string {
+function license(c: ServicesContext, id: string): string {
   if (!c.get('services').licenses.getById(id)) throw new ApiError('not_found', 'No such license.');
   return id;
 }

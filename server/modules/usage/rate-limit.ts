@@ -114,7 +114,7 @@ export class RateLimits {
   /** Counts the request against the license on the context, then runs `next`. */
   check<E extends LicensedEnv>(c: Context<E>, next: Next): Promise<Response | void> {
     // The limiter reads only the license, the credential and the client address.
-    const context = c as unknown as Context<LicensedEnv>;
+    const context = c as unknown as Context<LicensedEnv, string>;
     return this.#middleware(context, async () => {
       this.#setHeaders(context);
       await next();

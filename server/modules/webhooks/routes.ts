@@ -15,11 +15,12 @@ import {
   WebhookReplayInput,
 } from './contract.js';
 import type { WebhookService } from './service.js';
+import type { ServicesContext } from '../../context.js';
 
 const EndpointParam = z.object({ endpointId: pathParam('endpointId') });
 const DeliveryParam = z.object({ deliveryId: pathParam('deliveryId') });
 
-const svc = <E extends AppEnv>(c: Context<E>): WebhookService => c.get('services').webhooks;
+const svc = (c: ServicesContext): WebhookService => c.get('services').webhooks;
 
 /** The license acted for: the path's (operator, which must exist) or the secret key's. */
 function lic(c: Context<AppEnv>): string {

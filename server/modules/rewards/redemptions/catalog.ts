@@ -138,6 +138,6 @@ export function updateItem(
       .where(and(eq(rewardItems.licenseId, licenseId), eq(rewardItems.id, id)))
       .returning()
       .get();
-    return itemView(row!);
+    return itemView(row);
   });
 }

@@ -50,7 +50,7 @@ export function transition(
       .returning()
       .get();
     const item = tx.select().from(rewardItems).where(eq(rewardItems.id, row.itemId)).get();
-    queueRedemptionEvent(tx, updated!, item?.details.partner ?? null, deps.clock.now());
-    return redemptionView(updated!);
+    queueRedemptionEvent(tx, updated, item?.details.partner ?? null, deps.clock.now());
+    return redemptionView(updated);
   });
 }

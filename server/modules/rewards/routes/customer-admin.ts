@@ -1,10 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
-import type { Context } from 'hono';
 import { ApiError } from '../../../errors.js';
 import { requireTenantAdmin } from '../../../middleware/learner.js';
 import { jsonResponse, problemResponses } from '../../../openapi.js';
 import { chain, createRouter } from '../../../router.js';
-import type { AppEnv } from '../../../types.js';
 import {
   ActivityParams,
   GrantInput,
@@ -23,6 +21,7 @@ import {
 } from '../contract.js';
 import { isValidTimeZone } from '../periods.js';
 import { jsonBody } from './shared.js';
+import type { ServicesContext } from '../../../context.js';
 
 const adminRoute = {
   tags: ['Rewards: customer admins'],
@@ -33,7 +32,7 @@ const adminRoute = {
   middleware: chain(requireTenantAdmin()),
 };
 
-function rewards<E extends AppEnv>(c: Context<E>) {
+function rewards(c: ServicesContext) {
   return c.get('services').rewards;
 }
 
