@@ -9,6 +9,13 @@ const refusalClasses = {
   invalid_request: Stripe.errors.StripeInvalidRequestError,
 } as const;
 
+/**
+ * The key under which work on one Stripe object (a subscription, a payment intent) takes the
+ * shared `KeyedLock` (`keyed-lock.ts`), so events about it and changes made to it apply one
+ * at a time. It cannot clash with the per-learner keys, which start with a license id.
+ */
+export const stripeObjectKey = (id: string): readonly string[] => ['stripe', id];
+
 /** The Stripe client, or `503 service_unavailable` when this server has none. */
 export function requireStripe(stripe: Stripe | null): Stripe {
   if (!stripe) {

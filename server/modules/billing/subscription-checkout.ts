@@ -195,6 +195,7 @@ export class SubscriptionCheckout {
     const expand = ['latest_invoice.confirmation_secret', 'pending_setup_intent'];
     const trial = tier.trialDays > 0 && !this.#hadTrial(learner);
     let sub: Stripe.Subscription;
+    const readAt = this.#clock.now();
     try {
       sub = row.stripeSubscriptionId
         ? await stripe.subscriptions.retrieve(row.stripeSubscriptionId, { expand })
@@ -225,8 +226,9 @@ export class SubscriptionCheckout {
       this.#logger.warn({ err: error, subscriptionRow: row.id }, 'subscription not created');
       throw stripeError(error);
     }
-    const readAt = this.#clock.now();
-    writeTransaction(this.#db, (tx) => this.#store.apply(tx, sub, readAt, readAt, row.id));
+    writeTransaction(this.#db, (tx) =>
+      this.#store.apply(tx, sub, readAt, this.#clock.now(), row.id),
+    );
     if (FINAL_STATUSES.has(sub.status)) {
       // Expired or cancelled meanwhile: this one is done, so the click starts afresh.
       return this.#start(stripe, learner, customerId, priced);
@@ -253,14 +255,14 @@ export class SubscriptionCheckout {
       .filter((r) => r.id !== keep && r.stripeSubscriptionId);
     for (const other of others) {
       let sub: Stripe.Subscription;
+      const readAt = this.#clock.now();
       try {
         sub = await stripe.subscriptions.cancel(other.stripeSubscriptionId!);
       } catch (error) {
         this.#logger.warn({ err: error, subscriptionRow: other.id }, 'open subscription kept');
         throw stripeError(error);
       }
-      const readAt = this.#clock.now();
-      writeTransaction(this.#db, (tx) => this.#store.apply(tx, sub, readAt, readAt));
+      writeTransaction(this.#db, (tx) => this.#store.apply(tx, sub, readAt, this.#clock.now()));
     }
   }
 

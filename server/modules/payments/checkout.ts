@@ -116,6 +116,7 @@ export class Checkout {
     });
 
     let intent: Stripe.PaymentIntent;
+    const readAt = this.#clock.now();
     try {
       intent = row.paymentIntentId
         ? await stripe.paymentIntents.retrieve(row.paymentIntentId)
@@ -141,7 +142,9 @@ export class Checkout {
       this.#logger.warn({ err: error, paymentId: row.id }, 'payment intent not created');
       throw stripeError(error);
     }
-    writeTransaction(this.#db, (tx) => this.#settlement.applyIntent(tx, intent, this.#clock.now()));
+    writeTransaction(this.#db, (tx) =>
+      this.#settlement.applyIntent(tx, intent, readAt, this.#clock.now()),
+    );
     if (FINAL_STATUSES.has(intent.status)) {
       // Paid or cancelled meanwhile: this row is done, so the click starts a fresh payment.
       return this.#paymentIntent(stripe, learner, priced);

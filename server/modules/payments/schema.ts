@@ -65,6 +65,11 @@ export const payments = sqliteTable(
     description: text(),
     /** The tokens this purchase earned (rewards), taken back when it is fully refunded. */
     rewardTransactionId: text(),
+    /**
+     * When the read of Stripe's payment intent written here was issued (not when it answered),
+     * so a read issued earlier never overwrites one issued later, whichever finished first.
+     */
+    syncedAt: integer({ mode: 'timestamp_ms' }),
     ...timestamps,
   },
   (t) => [

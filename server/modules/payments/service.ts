@@ -56,7 +56,10 @@ export class PaymentService implements PaymentRegistration, EventPayments {
     learners: LearnerDirectory;
     /** The partner events outbox. */
     events: PartnerEvents;
-    /** One checkout at a time per learner, shared with subscription changes. */
+    /**
+     * One checkout at a time per learner, shared with subscription changes; Stripe events
+     * take it per Stripe object.
+     */
     lock: KeyedLock;
     rewards?: PurchaseRewards;
   }) {
@@ -102,6 +105,7 @@ export class PaymentService implements PaymentRegistration, EventPayments {
       registry,
       settlement,
       refunds: this.#refunds,
+      lock: options.lock,
     });
     this.#queries = new PaymentQueries(db, receipts);
   }
