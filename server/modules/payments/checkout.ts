@@ -4,7 +4,8 @@ import type Stripe from 'stripe';
 import { writeTransaction, type Db } from '../../db/client.js';
 import { generateId } from '../../lib/ids.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
-import { requireStripe, stripeError } from '../../lib/stripe.js';
+import { ApiError } from '../../errors.js';
+import { isTransientStripeError, requireStripe, stripeError } from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
 import type { CheckoutRequest, CheckoutSession } from './contract.js';
@@ -20,6 +21,12 @@ const OPEN_STATUSES = [
   'requires_action',
   'processing',
 ];
+
+/** Stripe refused a request because the customer it names does not exist there. */
+const refusedCustomer = (error: unknown) =>
+  error instanceof ApiError &&
+  error.extensions.stripeCode === 'resource_missing' &&
+  error.extensions.stripeParam === 'customer';
 
 /**
  * Checkout: prices the item through its product, finds or creates the learner's Stripe
@@ -64,9 +71,14 @@ export class Checkout {
     return this.#lock.run([learner.licenseId, learner.id], async () => {
       const priced = product.price(learner, request);
       const stripe = requireStripe(this.#stripe);
-      if (!product.startCheckout) return this.#paymentIntent(stripe, learner, priced);
-      const customerId = await this.#customer(stripe, learner);
-      return product.startCheckout({ stripe, learner, customerId, priced });
+      try {
+        if (!product.startCheckout) return await this.#paymentIntent(stripe, learner, priced);
+        const customerId = await this.#customer(stripe, learner);
+        return await product.startCheckout({ stripe, learner, customerId, priced });
+      } catch (error) {
+        if (refusedCustomer(error)) this.#forgetCustomer(learner);
+        throw error;
+      }
     });
   }
 
@@ -139,8 +151,12 @@ export class Checkout {
             { idempotencyKey: row.idempotencyKey },
           );
     } catch (error) {
+      const failure = stripeError(error);
       this.#logger.warn({ err: error, paymentId: row.id }, 'payment intent not created');
-      throw stripeError(error);
+      // Refused for good: this attempt (and its idempotency key) is done, so the next click
+      // starts a fresh one instead of replaying what Stripe refuses.
+      if (!isTransientStripeError(error)) this.#retire(row.id, failure);
+      throw failure;
     }
     writeTransaction(this.#db, (tx) =>
       this.#settlement.applyIntent(tx, intent, readAt, this.#clock.now()),
@@ -158,6 +174,37 @@ export class Checkout {
       status: intent.status,
       mode: 'payment',
     };
+  }
+
+  /** Sets an attempt Stripe refused aside: `canceled`, with Stripe's code as failure code. */
+  #retire(paymentId: string, failure: ApiError): void {
+    const code = failure.extensions.stripeCode;
+    this.#db
+      .update(payments)
+      .set({
+        status: 'canceled',
+        failureCode: typeof code === 'string' ? code : failure.code,
+        updatedAt: this.#clock.now(),
+      })
+      .where(and(eq(payments.id, paymentId), inArray(payments.status, OPEN_STATUSES)))
+      .run();
+  }
+
+  /**
+   * Forgets the learner's Stripe customer after Stripe said it has no such customer (another
+   * Stripe account, or an emulator that started afresh): the next checkout makes a new one.
+   */
+  #forgetCustomer(learner: Learner): void {
+    this.#logger.warn({ learnerId: learner.id }, 'stripe customer unknown to stripe; forgotten');
+    this.#db
+      .delete(stripeCustomers)
+      .where(
+        and(
+          eq(stripeCustomers.licenseId, learner.licenseId),
+          eq(stripeCustomers.learnerId, learner.id),
+        ),
+      )
+      .run();
   }
 
   /** The learner's Stripe customer, created once per license and learner. */

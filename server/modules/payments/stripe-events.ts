@@ -4,7 +4,7 @@ import type Stripe from 'stripe';
 import { writeTransaction, type Db } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
-import { requireStripe, stripeError, stripeObjectKey } from '../../lib/stripe.js';
+import { requireStripe, stripeObjectKey, stripeUnavailable } from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
 import type { EventEffect, Registry } from './products.js';
 import type { Refunds } from './refunds.js';
@@ -137,7 +137,8 @@ export class StripeEvents {
       } catch (error) {
         // Not recorded, so Stripe's retry gets another chance.
         this.#logger.warn({ err: error, eventId: event.id }, 'stripe event not applied');
-        throw stripeError(error);
+        if (error instanceof ApiError) throw error;
+        throw stripeUnavailable(error, 'The event could not be read back from Stripe; retry.');
       }
       const object = event.data.object as { id?: string };
       const applied = writeTransaction(this.#db, (tx) => {
