@@ -19,6 +19,18 @@ const refusalClasses = {
  */
 export const stripeObjectKey = (id: string): readonly string[] => ['stripe', id];
 
+/** Whether a Stripe key moves real money (`live`) or only test money (`test`). */
+export type StripeMode = 'test' | 'live';
+
+/**
+ * The mode of a Stripe secret or restricted key: `live` for `sk_live_…` and `rk_live_…`, `test`
+ * for anything else (a test key, no key). The emulator only ever takes test keys, so a server
+ * that pays through it is in test mode; nothing else tells the two apart.
+ */
+export function stripeKeyMode(key: string | undefined): StripeMode {
+  return key !== undefined && /^(sk|rk)_live_/.test(key) ? 'live' : 'test';
+}
+
 /** The Stripe client, or `503 service_unavailable` when this server has none. */
 export function requireStripe(stripe: Stripe | null): Stripe {
   if (!stripe) {

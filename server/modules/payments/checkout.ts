@@ -5,10 +5,16 @@ import { writeTransaction, type Db } from '../../db/client.js';
 import { generateId } from '../../lib/ids.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
 import { ApiError } from '../../errors.js';
-import { isTransientStripeError, requireStripe, stripeError } from '../../lib/stripe.js';
+import {
+  isTransientStripeError,
+  requireStripe,
+  stripeError,
+  type StripeMode,
+} from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
 import type { CheckoutRequest, CheckoutSession } from './contract.js';
+import type { LicenseModes } from './dependencies.js';
 import type { Priced, Registry } from './products.js';
 import { payments, stripeCustomers } from './schema.js';
 import { FINAL_STATUSES, type Settlement } from './settlement.js';
@@ -41,11 +47,16 @@ export class Checkout {
   readonly #registry: Registry;
   readonly #settlement: Settlement;
   readonly #lock: KeyedLock;
+  readonly #stripeMode: StripeMode;
+  readonly #licenses: LicenseModes;
 
   constructor(options: {
     db: Db;
     clock: Clock;
     stripe: Stripe | null;
+    /** The mode of the Stripe key: a live license pays only through a live key. */
+    stripeMode: StripeMode;
+    licenses: LicenseModes;
     logger: Logger;
     registry: Registry;
     settlement: Settlement;
@@ -62,6 +73,8 @@ export class Checkout {
     this.#registry = options.registry;
     this.#settlement = options.settlement;
     this.#lock = options.lock;
+    this.#stripeMode = options.stripeMode;
+    this.#licenses = options.licenses;
   }
 
   async start(learner: Learner, request: CheckoutRequest): Promise<CheckoutSession> {
@@ -71,6 +84,7 @@ export class Checkout {
     return this.#lock.run([learner.licenseId, learner.id], async () => {
       const priced = product.price(learner, request);
       const stripe = requireStripe(this.#stripe);
+      this.#requireMatchingMode(learner.licenseId);
       try {
         if (!product.startCheckout) return await this.#paymentIntent(stripe, learner, priced);
         const customerId = await this.#customer(stripe, learner);
@@ -174,6 +188,22 @@ export class Checkout {
       status: intent.status,
       mode: 'payment',
     };
+  }
+
+  /**
+   * A live license pays only through a live Stripe key: through a test key (the emulator's,
+   * or a test account) test cards would "pay" for real. Refused before Stripe is called.
+   */
+  #requireMatchingMode(licenseId: string): void {
+    const licenseMode = this.#licenses.modeOf(licenseId);
+    if (licenseMode !== 'live' || this.#stripeMode === 'live') return;
+    this.#logger.error({ licenseId }, 'live license refused: this server has a test Stripe key');
+    throw new ApiError(
+      'service_unavailable',
+      'This live license cannot take payments here: the server talks to Stripe with a test ' +
+        'key, which moves no real money. The operator sets a live STRIPE_SECRET_KEY.',
+      { extensions: { licenseMode, stripeMode: this.#stripeMode } },
+    );
   }
 
   /** Sets an attempt Stripe refused aside: `canceled`, with Stripe's code as failure code. */

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { Db, Tx } from '../../db/client.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
+import type { StripeMode } from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
 import { Checkout } from './checkout.js';
@@ -13,7 +14,13 @@ import type {
   RefundReason,
   RefundView,
 } from './contract.js';
-import type { LearnerDirectory, PartnerEvents, PurchaseRewards, Sealer } from './dependencies.js';
+import type {
+  LearnerDirectory,
+  LicenseModes,
+  PartnerEvents,
+  PurchaseRewards,
+  Sealer,
+} from './dependencies.js';
 import {
   Registry,
   type EventPayments,
@@ -49,11 +56,15 @@ export class PaymentService implements PaymentRegistration, EventPayments {
     db: Db;
     clock: Clock;
     stripe: Stripe | null;
+    /** The mode of the key `stripe` holds (see `stripeKeyMode`). */
+    stripeMode: StripeMode;
     webhookSecret: string | undefined;
     logger: Logger;
     /** Seals the key receipt links are signed with. */
     secrets: Sealer;
     learners: LearnerDirectory;
+    /** Each license's mode: a live license pays only through a live key. */
+    licenses: LicenseModes;
     /** The partner events outbox. */
     events: PartnerEvents;
     /**
@@ -91,6 +102,8 @@ export class PaymentService implements PaymentRegistration, EventPayments {
       db,
       clock,
       stripe,
+      stripeMode: options.stripeMode,
+      licenses: options.licenses,
       logger,
       registry,
       settlement,

@@ -7,6 +7,7 @@ import {
   isTransientStripeError,
   minimumChargeOf,
   stripeError,
+  stripeKeyMode,
 } from '../../server/lib/stripe.js';
 
 const { errors } = Stripe;
@@ -104,5 +105,17 @@ describe('Stripe’s minimum charge', () => {
       ]);
     }
     expect(() => assertChargeable(30, 'GBP', 'body.price.amount')).not.toThrow();
+  });
+});
+
+describe('the mode of a Stripe key', () => {
+  it.each([
+    ['sk_live_abc123', 'live'],
+    ['rk_live_abc123', 'live'],
+    ['sk_test_abc123', 'test'],
+    ['rk_test_abc123', 'test'],
+    [undefined, 'test'],
+  ] as const)('%s is %s', (key, mode) => {
+    expect(stripeKeyMode(key)).toBe(mode);
   });
 });
