@@ -175,6 +175,7 @@ export function createStripeEmulator(options: StripeEmulatorOptions = {}): Strip
       'reorder',
       'reorder_window_ms',
       'seed',
+      'deliveries',
     ]);
     const reorder = p.enumOf('reorder', ['off', 'reverse', 'shuffle'] as const);
     ctx.webhooks.configure({
@@ -183,6 +184,7 @@ export function createStripeEmulator(options: StripeEmulatorOptions = {}): Strip
       reorder: reorder === undefined ? undefined : reorder === 'off' ? false : reorder,
       reorderWindowMs: p.int('reorder_window_ms', { min: 0, max: 60_000 }),
       seed: p.int('seed'),
+      deliveries: p.enumOf('deliveries', ['on', 'off'] as const),
     });
     return { body: { object: 'emulator.webhook_chaos' } };
   });

@@ -31,6 +31,7 @@ import {
 } from './products.js';
 import { PaymentQueries } from './queries.js';
 import { Receipts } from './receipts.js';
+import { Reconciliation, type ReconcileReport } from './reconciliation.js';
 import { Refunds } from './refunds.js';
 import type { ReceiptRow } from './schema.js';
 import { Settlement } from './settlement.js';
@@ -39,8 +40,8 @@ import { StripeEvents, type WebhookOutcome } from './stripe-events.js';
 /**
  * Payments through Stripe, as routes, the CLI and other modules reach them: checkout
  * (`checkout.ts`), Stripe event intake (`stripe-events.ts`), what Stripe reports paid
- * (`settlement.ts`), refunds (`refunds.ts`), reads (`queries.ts`) and receipts
- * (`receipts.ts`). The Stripe client is handed in, so the same code talks to Stripe or to the
+ * (`settlement.ts`), refunds (`refunds.ts`), reads (`queries.ts`), receipts
+ * (`receipts.ts`) and reconciliation with Stripe's event list (`reconciliation.ts`). The Stripe client is handed in, so the same code talks to Stripe or to the
  * bundled emulator.
  */
 export class PaymentService implements PaymentRegistration, EventPayments {
@@ -51,6 +52,7 @@ export class PaymentService implements PaymentRegistration, EventPayments {
   readonly #events: StripeEvents;
   readonly #refunds: Refunds;
   readonly #queries: PaymentQueries;
+  readonly #reconciliation: Reconciliation;
 
   constructor(options: {
     db: Db;
@@ -121,6 +123,13 @@ export class PaymentService implements PaymentRegistration, EventPayments {
       lock: options.lock,
     });
     this.#queries = new PaymentQueries(db, receipts);
+    this.#reconciliation = new Reconciliation({
+      db,
+      clock,
+      stripe,
+      logger,
+      events: this.#events,
+    });
   }
 
   registerProduct<K extends CheckoutRequest['kind']>(kind: K, product: Product<K>): void {
@@ -142,6 +151,24 @@ export class PaymentService implements PaymentRegistration, EventPayments {
 
   receiveWebhook(rawBody: string, signature: string | undefined): Promise<WebhookOutcome> {
     return this.#events.receive(rawBody, signature);
+  }
+
+  /**
+   * Applies the events Stripe lists from `since` (within 30 days) that no webhook brought;
+   * see `Reconciliation.run`.
+   */
+  reconcile(options: { since: Date }): Promise<ReconcileReport> {
+    return this.#reconciliation.run(options);
+  }
+
+  /** Reconciles with Stripe now and then every `intervalMs` (0: never); see `server/start.ts`. */
+  startReconciling(intervalMs: number): void {
+    this.#reconciliation.start(intervalMs);
+  }
+
+  /** Stops the timed reconciliation, waiting for a run in progress. */
+  stopReconciling(): Promise<void> {
+    return this.#reconciliation.stop();
   }
 
   recordInvoicePaid(tx: Tx, paid: InvoicePaid, now: Date): void {
