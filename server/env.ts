@@ -67,6 +67,13 @@ const schema = z.object({
     .optional(),
   STRIPE_JS_URL: z.url({ protocol: /^https?$/ }).optional(),
   STRIPE_EMULATOR_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  STRIPE_RECONCILE_INTERVAL_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60 * 60 * 1000)
+    .refine((v) => v === 0 || v >= 10_000, 'must be 0 (off) or at least 10000')
+    .default(10 * 60 * 1000),
   OPERATOR_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
   SECRETS_KEY: z
     .string()
@@ -111,6 +118,8 @@ export type Env = {
   stripeJsUrl: string | undefined;
   /** Port of the bundled Stripe emulator when it runs; 0 picks a free one. */
   stripeEmulatorPort: number;
+  /** How often the server reconciles with Stripe's event list; 0 = never (default 10 min). */
+  stripeReconcileIntervalMs: number;
   /** Bearer token for the admin API; the admin API is off when unset. */
   operatorToken: string | undefined;
   /** Key that encrypts learner-token signing secrets at rest (else `$DATA_DIR/secrets.key`). */
@@ -175,6 +184,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     stripeApiUrl: e.STRIPE_API_URL,
     stripeJsUrl: e.STRIPE_JS_URL,
     stripeEmulatorPort: e.STRIPE_EMULATOR_PORT,
+    stripeReconcileIntervalMs: e.STRIPE_RECONCILE_INTERVAL_MS,
     operatorToken: e.OPERATOR_TOKEN,
     secretsKey: e.SECRETS_KEY,
     trustedProxies: e.TRUSTED_PROXIES ?? [],

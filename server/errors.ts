@@ -143,6 +143,8 @@ export const errorCatalog = {
         'The amount asked exceeds what can still be refunded (`refundable`, `currency`): ask for at most that.',
       refused_by_stripe:
         'Stripe refused the refund (`stripeCode`): nothing moved; fix the cause Stripe names, then retry.',
+      request_refused_by_stripe:
+        'Stripe refused the request for good (`stripeCode`, e.g. `idempotency_error`, `amount_too_small`): nothing was charged and a checkout attempt was set aside, so the next checkout starts afresh.',
     },
   },
   feature_required: {

@@ -51,7 +51,8 @@ export interface RunningServer {
   publicUrl: string;
   /**
    * Drains requests (closing what is left after SHUTDOWN_TIMEOUT_MS), lets the webhook worker
-   * record its last attempts, writes pending usage and closes the database.
+   * record its last attempts and a Stripe reconciliation run finish, writes pending usage and
+   * closes the database.
    */
   stop(): Promise<void>;
 }
@@ -127,6 +128,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       options.onListening?.(listening);
       // Partner webhooks: events queued in the outbox are sent from here on.
       services.webhooks.start();
+      // Stripe events the webhook endpoint missed (it was down, a delivery was lost).
+      services.payments.startReconciling(env.stripeReconcileIntervalMs);
       logger.info(
         { address: info.address, port: info.port, database: env.databaseFile },
         'listening',
@@ -146,8 +149,12 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       }, env.shutdownTimeoutMs);
       force.unref();
       server.close(() => {
-        // The webhook worker records its last attempts before the database closes.
-        void services.webhooks.stop().finally(() => {
+        // The webhook worker records its last attempts before the database closes, and a
+        // reconciliation run in progress finishes.
+        void Promise.allSettled([
+          services.webhooks.stop(),
+          services.payments.stopReconciling(),
+        ]).then(() => {
           // Usage counted since the last flush is written here; the database closes after.
           services.close();
           database.close();

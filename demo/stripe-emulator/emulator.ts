@@ -1,3 +1,4 @@
+import type { AnswerDelayRule, DelayedAnswers } from './core/answer-delays.js';
 import { systemClock, type Clock } from './core/clock.js';
 import { invalidRequest, missingParam } from './core/errors.js';
 import type { JsonObject } from './core/json.js';
@@ -62,6 +63,11 @@ export interface StripeEmulator {
   advanceTime(options: AdvanceOptions): AdvanceReport;
   /** Completes or fails the 3D Secure challenge of a PaymentIntent or SetupIntent. */
   authenticate(intentId: string, outcome: 'complete' | 'fail'): void;
+  /**
+   * Holds the answers to matching API requests after they were carried out, for `ms` or
+   * until `release()`: a read served early that reaches the client late.
+   */
+  delayAnswers(rule: AnswerDelayRule): DelayedAnswers;
   readonly webhooks: StripeEmulatorWebhooks;
   /** Every event recorded so far, oldest first. */
   events(): EmulatorEvent[];
@@ -169,6 +175,7 @@ export function createStripeEmulator(options: StripeEmulatorOptions = {}): Strip
       'reorder',
       'reorder_window_ms',
       'seed',
+      'deliveries',
     ]);
     const reorder = p.enumOf('reorder', ['off', 'reverse', 'shuffle'] as const);
     ctx.webhooks.configure({
@@ -177,6 +184,7 @@ export function createStripeEmulator(options: StripeEmulatorOptions = {}): Strip
       reorder: reorder === undefined ? undefined : reorder === 'off' ? false : reorder,
       reorderWindowMs: p.int('reorder_window_ms', { min: 0, max: 60_000 }),
       seed: p.int('seed'),
+      deliveries: p.enumOf('deliveries', ['on', 'off'] as const),
     });
     return { body: { object: 'emulator.webhook_chaos' } };
   });
@@ -184,6 +192,19 @@ export function createStripeEmulator(options: StripeEmulatorOptions = {}): Strip
     const p = req.params.allowOnly(['timeout_ms']);
     await ctx.webhooks.settled(p.int('timeout_ms', { min: 0, max: 120_000 }));
     return { body: { object: 'emulator.webhooks_settled' } };
+  });
+  router.post('/_emulator/v1/answers/delay', (req) => {
+    const p = req.params.allowOnly(['method', 'path', 'delay_ms', 'count']);
+    const method = p.enumOf('method', ['GET', 'POST', 'DELETE'] as const);
+    const ms = p.int('delay_ms', { min: 0, max: 60_000 });
+    if (ms === undefined) throw missingParam('delay_ms');
+    server.delays.add({
+      ...(method ? { method } : {}),
+      path: p.requiredString('path'),
+      count: p.int('count', { min: 1, max: 1000 }) ?? 1,
+      ms,
+    });
+    return { body: { object: 'emulator.answer_delay' } };
   });
   router.get('/_emulator/v1/webhooks/attempts', () => ({
     body: {
@@ -207,6 +228,7 @@ export function createStripeEmulator(options: StripeEmulatorOptions = {}): Strip
     ctx.balance.clear();
     ctx.webhooks.clearLog();
     server.clearIdempotency();
+    server.delays.clear();
   };
   router.post('/_emulator/v1/reset', () => {
     reset();
@@ -244,6 +266,7 @@ export function createStripeEmulator(options: StripeEmulatorOptions = {}): Strip
     authenticate: (intentId, outcome) => {
       authenticate(intentId, outcome);
     },
+    delayAnswers: (rule) => server.delays.add(rule),
     webhooks: {
       addEndpoint: (config) => ctx.webhooks.addEndpoint(config),
       removeEndpoint: (idOrUrl) => ctx.webhooks.removeEndpoint(idOrUrl),

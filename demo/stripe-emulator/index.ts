@@ -1,5 +1,6 @@
 export { createStripeEmulator } from './emulator.js';
 export type { StripeEmulator, StripeEmulatorOptions, StripeEmulatorWebhooks } from './emulator.js';
+export type { AnswerDelayRule, DelayedAnswers } from './core/answer-delays.js';
 export type { Clock } from './core/clock.js';
 export type {
   AdvanceOptions,

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serveAsset } from './browser/assets.js';
+import { AnswerDelays } from './core/answer-delays.js';
 import {
   authenticationError,
   invalidRequest,
@@ -49,6 +50,8 @@ function redact(key: string): string {
 export class EmulatorServer {
   readonly #server: Server;
   readonly #idempotency = new IdempotencyStore();
+  /** Answers a test holds back after the work is done (see `delayAnswers`). */
+  readonly delays = new AnswerDelays();
 
   constructor(
     private readonly ctx: EmulatorContext,
@@ -241,6 +244,7 @@ export class EmulatorServer {
           this.ctx.now(),
         );
         if (stored) {
+          await this.delays.before(method, url.pathname);
           this.#write(res, stored.status, stored.body, {
             ...responseHeaders,
             'idempotent-replayed': 'true',
@@ -277,9 +281,11 @@ export class EmulatorServer {
         });
       }
       release();
+      await this.delays.before(method, url.pathname);
       this.#write(res, status, text, responseHeaders);
     } catch (e) {
       if (e instanceof StripeApiError) {
+        await this.delays.before(method, url.pathname);
         this.#send(res, e.status, e.toJson(), responseHeaders);
         return;
       }

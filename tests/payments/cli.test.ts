@@ -161,6 +161,42 @@ describe('npm run admin -- payment | refund | receipt | webhook', () => {
     }
   });
 
+  it('reconciles with Stripe: applies what no webhook brought, once', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-cli-reconcile-'));
+    const withdraw = announceEmulator(dataDir, h.emulator.sdkConfig);
+    const reconcile = (...args: string[]) =>
+      adminWith(h, { DATA_DIR: dataDir }, 'stripe', 'reconcile', ...args);
+    try {
+      const learner = await learnerOf(h, { name: 'Down For Days', sub: 'down' });
+      const since = new Date(Date.now() - 1_000).toISOString();
+      h.emulator.webhooks.configure({ deliveries: 'off' });
+      let intentId: string;
+      try {
+        intentId = await buyCourse(h, learner.headers, 'poetry');
+      } finally {
+        h.emulator.webhooks.configure({ deliveries: 'on' });
+      }
+      const row = () => paymentRows(h).find((r) => r.payment_intent_id === intentId)!;
+      expect(row().status).toBe('requires_payment_method');
+
+      const first = await reconcile('--since', since, '--json');
+      expect(first.code).toBe(0);
+      expect(JSON.parse(first.out)).toMatchObject({ since, failed: [] });
+      expect(JSON.parse(first.out).applied).toBeGreaterThanOrEqual(1);
+      expect(row().status).toBe('succeeded');
+
+      const again = await reconcile('--since', since);
+      expect(again.code).toBe(0);
+      expect(again.out).toMatch(/applied 0\b/);
+
+      expect((await reconcile()).code).toBe(1);
+      expect((await reconcile('--since', 'yesterday')).code).toBe(1);
+    } finally {
+      withdraw();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('adds an endpoint, lists deliveries and replays the failed ones', async () => {
     const added = await admin(
       h,

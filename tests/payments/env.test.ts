@@ -39,9 +39,19 @@ describe('Stripe configuration', () => {
     [{ ...keys, STRIPE_API_URL: 'ftp://127.0.0.1:12111' }, 'STRIPE_API_URL'],
     [{ ...keys, STRIPE_API_URL: 'http://127.0.0.1:12111/v1' }, 'STRIPE_API_URL'],
     [{ ...keys, STRIPE_JS_URL: 'not a url' }, 'STRIPE_JS_URL'],
+    [{ STRIPE_RECONCILE_INTERVAL_MS: '500' }, 'STRIPE_RECONCILE_INTERVAL_MS'],
+    [{ STRIPE_RECONCILE_INTERVAL_MS: 'often' }, 'STRIPE_RECONCILE_INTERVAL_MS'],
   ])('refuses %j, naming %s', (source, name) => {
     expect(() => loadEnv(source)).toThrow(EnvError);
     expect(() => loadEnv(source)).toThrow(name);
+  });
+
+  it('reconciles with Stripe every 10 minutes unless told otherwise (0: never)', () => {
+    expect(loadEnv({}).stripeReconcileIntervalMs).toBe(600_000);
+    expect(loadEnv({ STRIPE_RECONCILE_INTERVAL_MS: '0' }).stripeReconcileIntervalMs).toBe(0);
+    expect(loadEnv({ STRIPE_RECONCILE_INTERVAL_MS: '60000' }).stripeReconcileIntervalMs).toBe(
+      60_000,
+    );
   });
 
   it('points the SDK at another Stripe-compatible API with STRIPE_API_URL', () => {

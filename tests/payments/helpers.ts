@@ -1,6 +1,15 @@
 import Stripe from 'stripe';
+import { createLogger } from '../../server/logger.js';
+import { SecretBox } from '../../server/modules/licenses/secrets.js';
+import { createServices, type Services } from '../../server/services.js';
 import { startStripeApp, type StripeApp } from '../fixtures/stripe-app.js';
-import { createLicense, jsonInit, learnerHeaders, signToken } from '../fixtures/harness.js';
+import {
+  createLicense,
+  jsonInit,
+  learnerHeaders,
+  SECRETS_KEY,
+  signToken,
+} from '../fixtures/harness.js';
 
 export const STRIPE_KEY = 'sk_test_paymentsSuite';
 export const WEBHOOK_SECRET = 'whsec_paymentsSuiteSecret';
@@ -111,6 +120,7 @@ export function paymentRows(h: PaymentsHarness) {
     currency: string;
     amount_refunded: number;
     payment_intent_id: string | null;
+    failure_code: string | null;
   }[];
 }
 
@@ -170,4 +180,51 @@ export async function buyCourse(
   const { paymentIntentId } = (await response.json()) as { paymentIntentId: string };
   await h.stripe.paymentIntents.confirm(paymentIntentId, { payment_method: 'pm_card_visa' });
   return paymentIntentId;
+}
+
+/** Stops Stripe's deliveries to the server, so the test decides what reaches it and when. */
+export function holdDeliveries(h: PaymentsHarness): void {
+  h.emulator.webhooks.removeEndpoint(`${h.url}/v1/webhooks/stripe`);
+}
+
+export function resumeDeliveries(h: PaymentsHarness): void {
+  h.emulator.webhooks.addEndpoint({ url: `${h.url}/v1/webhooks/stripe`, secret: WEBHOOK_SECRET });
+}
+
+/** Stripe's events about one object (of one type if given), oldest first, as Stripe posts them. */
+export async function eventsAbout(
+  h: PaymentsHarness,
+  objectId: string,
+  type?: string,
+): Promise<Stripe.Event[]> {
+  const ids = h.emulator
+    .events()
+    .filter((e) => e.objectId === objectId && (type === undefined || e.type === type))
+    .map((e) => e.id);
+  return Promise.all(ids.map((id) => h.stripe.events.retrieve(id)));
+}
+
+/** An event as one webhook delivery: the body and its `Stripe-Signature`. */
+export function delivery(h: PaymentsHarness, event: Stripe.Event): [string, string] {
+  const payload = JSON.stringify(event, null, 2);
+  const signature = h.stripe.webhooks.generateTestHeaderString({
+    payload,
+    secret: WEBHOOK_SECRET,
+  });
+  return [payload, signature];
+}
+
+/**
+ * A second server process on the same database, Stripe and clock: its own services, so its
+ * own in-process locks. Call `close()` on it at the end.
+ */
+export function secondProcess(h: PaymentsHarness): Services {
+  return createServices({
+    config: h.services.config,
+    database: h.database,
+    logger: createLogger('silent'),
+    clock: h.clock,
+    secrets: new SecretBox(SECRETS_KEY),
+    stripe: h.stripe,
+  });
 }

@@ -84,6 +84,25 @@ describe('npm run admin -- plan …', () => {
       'Member',
     );
 
+    // Stripe would refuse to charge it: refused when authored, not at checkout.
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        plans: [
+          {
+            id: 'tiny',
+            name: 'Tiny',
+            prices: [{ interval: 'month', amount: 25, currency: 'GBP' }],
+            features: [],
+          },
+        ],
+      }),
+    );
+    const tiny = await runAdmin(dir, 'plan', 'set', '--license', licenseId, '--file', file);
+    expect(tiny.code).toBe(1);
+    expect(tiny.stderr).toContain('body.plans.0.prices.0.amount');
+    expect(tiny.stderr).toContain('0.30 GBP');
+
     const cleared = await runAdmin(dir, 'plan', 'clear', '--license', licenseId);
     expect(cleared.stdout).toContain('Back to the default tiers.');
     const none = await runAdmin(

@@ -129,6 +129,26 @@ describe('tier overrides', () => {
     ['an id with capitals', { id: 'Plus' }, 'body.plans.1.id'],
     ['negative trial days', { trialDays: -3 }, 'body.plans.1.trialDays'],
     ['an unknown field', { color: 'red' }, 'body.plans.1'],
+    [
+      'a price below Stripe’s minimum charge in USD',
+      { prices: [{ interval: 'month', amount: 49, currency: 'USD' }] },
+      'body.plans.1.prices.0.amount',
+    ],
+    [
+      'a price below Stripe’s minimum charge in GBP',
+      {
+        prices: [
+          { interval: 'month', amount: 30, currency: 'EUR' },
+          { interval: 'month', amount: 29, currency: 'GBP' },
+        ],
+      },
+      'body.plans.1.prices.1.amount',
+    ],
+    [
+      'a price below Stripe’s minimum charge in JPY',
+      { prices: [{ interval: 'year', amount: 49, currency: 'JPY' }] },
+      'body.plans.1.prices.0.amount',
+    ],
   ])('refuses %s and changes nothing', async (_what, patch, path) => {
     const body = { plans: [valid.plans[0], { ...valid.plans[1], ...patch }] };
     const problem = await expectProblem(await put(acme, body), 'validation_failed');

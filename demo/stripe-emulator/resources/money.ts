@@ -41,6 +41,13 @@ const MINIMUMS: Readonly<Record<string, number>> = {
   sgd: 50,
   hkd: 400,
   pln: 200,
+  aed: 200,
+  bgn: 100,
+  czk: 1500,
+  huf: 17500,
+  myr: 200,
+  ron: 200,
+  thb: 1000,
 };
 
 export const MAX_AMOUNT = 99_999_999;

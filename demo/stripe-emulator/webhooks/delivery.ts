@@ -28,6 +28,12 @@ export interface DeliveryChaos {
   reorder?: false | 'reverse' | 'shuffle';
   reorderWindowMs?: number;
   seed?: number;
+  /**
+   * `off`: events are still recorded (and listed by `GET /v1/events`) but nothing is posted,
+   * as when every endpoint stays down past Stripe's retries. `on` (the default) resumes
+   * posting for events from then on; events recorded while off are never posted.
+   */
+  deliveries?: 'on' | 'off';
 }
 
 export interface DeliverySettings {
@@ -152,7 +158,7 @@ export class WebhookDispatcher {
   }
 
   dispatch(event: EventRecord): void {
-    if (this.#stopped) return;
+    if (this.#stopped || this.#chaos.deliveries === 'off') return;
     for (const endpoint of this.#endpoints) {
       if (!matches(endpoint.enabledEvents, event.type)) continue;
       const view = viewFor(endpoint.apiVersion ?? DEFAULT_API_VERSION);

@@ -2,7 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Db } from '../../db/client.js';
-import { requireStripe, stripeError } from '../../lib/stripe.js';
+import { ApiError } from '../../errors.js';
+import { belowMinimumCharge, requireStripe, stripeError } from '../../lib/stripe.js';
 import { parseInput } from '../../router.js';
 import type { Clock } from '../../services.js';
 import { TierOverrideInput, type Tier, type TierPrice } from './contract.js';
@@ -95,9 +96,26 @@ export class TierCatalog {
     return row ? { tiers: row.tiers, updatedAt: row.updatedAt.toISOString() } : null;
   }
 
-  /** Validates and stores a license's tiers, replacing any earlier override as a whole. */
+  /**
+   * Validates and stores a license's tiers, replacing any earlier override as a whole. A price
+   * Stripe would refuse to charge (below its minimum for the currency) is refused here, when
+   * it is authored, rather than at every checkout.
+   */
   setOverride(licenseId: string, input: unknown): Tier[] {
     const tiers = tiersOf(parseInput(TierOverrideInput, input));
+    const uncharged = tiers.flatMap((tier, t) =>
+      tier.prices.flatMap((price, p) => {
+        const message = belowMinimumCharge(price.amount, price.currency);
+        return message ? [{ path: `body.plans.${t}.prices.${p}.amount`, message }] : [];
+      }),
+    );
+    if (uncharged.length) {
+      throw new ApiError(
+        'validation_failed',
+        `${uncharged.length} price(s) are below what Stripe can charge.`,
+        { errors: uncharged },
+      );
+    }
     const now = this.#clock.now();
     this.#db
       .insert(tierOverrides)

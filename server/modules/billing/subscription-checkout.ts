@@ -5,7 +5,7 @@ import { writeTransaction, type Db } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import { iso } from '../../lib/dates.js';
 import { generateId } from '../../lib/ids.js';
-import { stripeError } from '../../lib/stripe.js';
+import { isTransientStripeError, stripeError } from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
 import type { CheckoutRequest, CheckoutSession } from '../payments/contract.js';
@@ -195,6 +195,7 @@ export class SubscriptionCheckout {
     const expand = ['latest_invoice.confirmation_secret', 'pending_setup_intent'];
     const trial = tier.trialDays > 0 && !this.#hadTrial(learner);
     let sub: Stripe.Subscription;
+    const readAt = this.#clock.now();
     try {
       sub = row.stripeSubscriptionId
         ? await stripe.subscriptions.retrieve(row.stripeSubscriptionId, { expand })
@@ -223,10 +224,14 @@ export class SubscriptionCheckout {
           );
     } catch (error) {
       this.#logger.warn({ err: error, subscriptionRow: row.id }, 'subscription not created');
+      // Refused for good: this attempt (and its idempotency key) is done, so the next click
+      // starts a fresh one instead of replaying what Stripe refuses.
+      if (!isTransientStripeError(error)) this.#retire(row.id);
       throw stripeError(error);
     }
-    const readAt = this.#clock.now();
-    writeTransaction(this.#db, (tx) => this.#store.apply(tx, sub, readAt, readAt, row.id));
+    writeTransaction(this.#db, (tx) =>
+      this.#store.apply(tx, sub, readAt, this.#clock.now(), row.id),
+    );
     if (FINAL_STATUSES.has(sub.status)) {
       // Expired or cancelled meanwhile: this one is done, so the click starts afresh.
       return this.#start(stripe, learner, customerId, priced);
@@ -253,15 +258,27 @@ export class SubscriptionCheckout {
       .filter((r) => r.id !== keep && r.stripeSubscriptionId);
     for (const other of others) {
       let sub: Stripe.Subscription;
+      const readAt = this.#clock.now();
       try {
         sub = await stripe.subscriptions.cancel(other.stripeSubscriptionId!);
       } catch (error) {
         this.#logger.warn({ err: error, subscriptionRow: other.id }, 'open subscription kept');
-        throw stripeError(error);
+        if (isTransientStripeError(error)) throw stripeError(error);
+        // Stripe will not cancel it (gone, or over already): it is not open any more here.
+        this.#retire(other.id);
+        continue;
       }
-      const readAt = this.#clock.now();
-      writeTransaction(this.#db, (tx) => this.#store.apply(tx, sub, readAt, readAt));
+      writeTransaction(this.#db, (tx) => this.#store.apply(tx, sub, readAt, this.#clock.now()));
     }
+  }
+
+  /** Sets an open attempt Stripe refused aside, so it is neither reused nor live. */
+  #retire(rowId: string): void {
+    this.#db
+      .update(subscriptions)
+      .set({ status: 'canceled', updatedAt: this.#clock.now() })
+      .where(and(eq(subscriptions.id, rowId), openRows))
+      .run();
   }
 
   async #session(

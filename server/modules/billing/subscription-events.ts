@@ -54,16 +54,17 @@ export class SubscriptionEvents {
   readonly handle: StripeEventHandler = async (stripe, event, payments) => {
     const object = event.data.object as { id?: string; object?: string };
     if (!object.id) return null;
+    // Stamped with when the read was issued: a read that started earlier is older news,
+    // however late it answers.
+    const readAt = this.#clock.now();
     if (object.object === 'subscription') {
       const sub = await stripe.subscriptions.retrieve(object.id);
-      const readAt = this.#clock.now();
       return (tx, now) => this.#store.apply(tx, sub, readAt, now);
     }
     if (object.object === 'invoice') {
       const invoice = await stripe.invoices.retrieve(object.id);
       const subId = invoice.parent?.subscription_details?.subscription;
       const sub = subId ? await stripe.subscriptions.retrieve(idOf(subId)!) : null;
-      const readAt = this.#clock.now();
       const effect: EventEffect = (tx, now) => {
         if (sub) this.#store.apply(tx, sub, readAt, now);
         this.#applyInvoice(tx, invoice, readAt, now);
@@ -93,7 +94,7 @@ export class SubscriptionEvents {
       };
       return effect;
     }
-    if (object.object === 'setup_intent') return this.#setupSucceeded(stripe, object.id);
+    if (object.object === 'setup_intent') return this.#setupSucceeded(stripe, object.id, readAt);
     return null;
   };
 
@@ -101,7 +102,11 @@ export class SubscriptionEvents {
    * A trial's card is saved: the trials of that customer still waiting for one are re-read
    * from Stripe (which no longer names a pending setup intent for the one confirmed).
    */
-  async #setupSucceeded(stripe: Stripe, setupIntentId: string): Promise<EventEffect | null> {
+  async #setupSucceeded(
+    stripe: Stripe,
+    setupIntentId: string,
+    readAt: Date,
+  ): Promise<EventEffect | null> {
     const si = await stripe.setupIntents.retrieve(setupIntentId);
     const customerId = idOf(si.customer);
     if (si.status !== 'succeeded' || !customerId) return null;
@@ -122,7 +127,6 @@ export class SubscriptionEvents {
         subs.push(await stripe.subscriptions.retrieve(stripeSubscriptionId));
     }
     if (!subs.length) return null;
-    const readAt = this.#clock.now();
     return (tx, now) => {
       for (const sub of subs) this.#store.apply(tx, sub, readAt, now);
     };
@@ -144,7 +148,8 @@ export class SubscriptionEvents {
       .where(eq(subscriptionInvoices.id, invoice.id))
       .get();
     if (existing && existing.licenseId !== row.licenseId) return;
-    if (existing && readAt < existing.syncedAt) return;
+    if (existing && readAt < existing.syncedAt && !FINAL_INVOICE_STATUSES.has(invoice.status ?? ''))
+      return;
     if (existing && FINAL_INVOICE_STATUSES.has(existing.status)) {
       if (existing.status !== invoice.status) return;
     }

@@ -184,9 +184,9 @@ export class SubscriptionStore {
       this.#logger.error({ subscription: sub.id }, 'subscription names another license');
       return;
     }
-    // A read older than the one already written, or a late copy of a state Stripe has left
-    // for good, changes nothing.
-    if (row.syncedAt && readAt < row.syncedAt) return;
+    // A read issued before the one already written, or a late copy of a state Stripe has left
+    // for good, changes nothing; a state Stripe never leaves is news whenever it was read.
+    if (row.syncedAt && readAt < row.syncedAt && !FINAL_STATUSES.has(sub.status)) return;
     if (FINAL_STATUSES.has(row.status) && row.status !== sub.status) return;
     const item = sub.items.data[0];
     const price = item?.price;

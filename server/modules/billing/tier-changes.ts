@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { writeTransaction, type Db } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
-import { requireStripe, stripeError } from '../../lib/stripe.js';
+import { requireStripe, stripeError, stripeObjectKey } from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
 import type { TierCatalog } from './catalog.js';
@@ -62,9 +62,18 @@ export class TierChanges {
     return row as LiveRow;
   }
 
-  /** Makes a change in Stripe and writes the subscription Stripe answers with. */
-  async #sync(run: () => Promise<Stripe.Subscription>): Promise<void> {
+  /**
+   * Makes a change in Stripe and writes the subscription Stripe answers with, under the
+   * subscription's own lock, so Stripe's events about it are applied before or after, never
+   * in between.
+   */
+  #sync(subscriptionId: string, run: () => Promise<Stripe.Subscription>): Promise<void> {
+    return this.#lock.run(stripeObjectKey(subscriptionId), () => this.#change(run));
+  }
+
+  async #change(run: () => Promise<Stripe.Subscription>): Promise<void> {
     let sub: Stripe.Subscription;
+    const readAt = this.#clock.now();
     try {
       sub = await run();
     } catch (error) {
@@ -80,8 +89,7 @@ export class TierChanges {
       }
       throw failure;
     }
-    const readAt = this.#clock.now();
-    writeTransaction(this.#db, (tx) => this.#store.apply(tx, sub, readAt, readAt));
+    writeTransaction(this.#db, (tx) => this.#store.apply(tx, sub, readAt, this.#clock.now()));
   }
 
   /**
@@ -139,7 +147,7 @@ export class TierChanges {
           },
         };
       }
-      await this.#sync(() =>
+      await this.#sync(row.stripeSubscriptionId, () =>
         stripe.subscriptions.update(
           row.stripeSubscriptionId,
           {
@@ -173,7 +181,7 @@ export class TierChanges {
     return this.#serial(learner, async () => {
       const row = this.#requireLive(learner);
       if (row.cancelAtPeriodEnd !== cancel) {
-        await this.#sync(() =>
+        await this.#sync(row.stripeSubscriptionId, () =>
           stripe.subscriptions.update(row.stripeSubscriptionId, { cancel_at_period_end: cancel }),
         );
       }

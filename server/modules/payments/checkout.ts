@@ -4,10 +4,17 @@ import type Stripe from 'stripe';
 import { writeTransaction, type Db } from '../../db/client.js';
 import { generateId } from '../../lib/ids.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
-import { requireStripe, stripeError } from '../../lib/stripe.js';
+import { ApiError } from '../../errors.js';
+import {
+  isTransientStripeError,
+  requireStripe,
+  stripeError,
+  type StripeMode,
+} from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
 import type { CheckoutRequest, CheckoutSession } from './contract.js';
+import type { LicenseModes } from './dependencies.js';
 import type { Priced, Registry } from './products.js';
 import { payments, stripeCustomers } from './schema.js';
 import { FINAL_STATUSES, type Settlement } from './settlement.js';
@@ -20,6 +27,12 @@ const OPEN_STATUSES = [
   'requires_action',
   'processing',
 ];
+
+/** Stripe refused a request because the customer it names does not exist there. */
+const refusedCustomer = (error: unknown) =>
+  error instanceof ApiError &&
+  error.extensions.stripeCode === 'resource_missing' &&
+  error.extensions.stripeParam === 'customer';
 
 /**
  * Checkout: prices the item through its product, finds or creates the learner's Stripe
@@ -34,11 +47,16 @@ export class Checkout {
   readonly #registry: Registry;
   readonly #settlement: Settlement;
   readonly #lock: KeyedLock;
+  readonly #stripeMode: StripeMode;
+  readonly #licenses: LicenseModes;
 
   constructor(options: {
     db: Db;
     clock: Clock;
     stripe: Stripe | null;
+    /** The mode of the Stripe key: a live license pays only through a live key. */
+    stripeMode: StripeMode;
+    licenses: LicenseModes;
     logger: Logger;
     registry: Registry;
     settlement: Settlement;
@@ -55,6 +73,8 @@ export class Checkout {
     this.#registry = options.registry;
     this.#settlement = options.settlement;
     this.#lock = options.lock;
+    this.#stripeMode = options.stripeMode;
+    this.#licenses = options.licenses;
   }
 
   async start(learner: Learner, request: CheckoutRequest): Promise<CheckoutSession> {
@@ -64,9 +84,15 @@ export class Checkout {
     return this.#lock.run([learner.licenseId, learner.id], async () => {
       const priced = product.price(learner, request);
       const stripe = requireStripe(this.#stripe);
-      if (!product.startCheckout) return this.#paymentIntent(stripe, learner, priced);
-      const customerId = await this.#customer(stripe, learner);
-      return product.startCheckout({ stripe, learner, customerId, priced });
+      this.#requireMatchingMode(learner.licenseId);
+      try {
+        if (!product.startCheckout) return await this.#paymentIntent(stripe, learner, priced);
+        const customerId = await this.#customer(stripe, learner);
+        return await product.startCheckout({ stripe, learner, customerId, priced });
+      } catch (error) {
+        if (refusedCustomer(error)) this.#forgetCustomer(learner);
+        throw error;
+      }
     });
   }
 
@@ -116,6 +142,7 @@ export class Checkout {
     });
 
     let intent: Stripe.PaymentIntent;
+    const readAt = this.#clock.now();
     try {
       intent = row.paymentIntentId
         ? await stripe.paymentIntents.retrieve(row.paymentIntentId)
@@ -138,10 +165,16 @@ export class Checkout {
             { idempotencyKey: row.idempotencyKey },
           );
     } catch (error) {
+      const failure = stripeError(error);
       this.#logger.warn({ err: error, paymentId: row.id }, 'payment intent not created');
-      throw stripeError(error);
+      // Refused for good: this attempt (and its idempotency key) is done, so the next click
+      // starts a fresh one instead of replaying what Stripe refuses.
+      if (!isTransientStripeError(error)) this.#retire(row.id, failure);
+      throw failure;
     }
-    writeTransaction(this.#db, (tx) => this.#settlement.applyIntent(tx, intent, this.#clock.now()));
+    writeTransaction(this.#db, (tx) =>
+      this.#settlement.applyIntent(tx, intent, readAt, this.#clock.now()),
+    );
     if (FINAL_STATUSES.has(intent.status)) {
       // Paid or cancelled meanwhile: this row is done, so the click starts a fresh payment.
       return this.#paymentIntent(stripe, learner, priced);
@@ -155,6 +188,53 @@ export class Checkout {
       status: intent.status,
       mode: 'payment',
     };
+  }
+
+  /**
+   * A live license pays only through a live Stripe key: through a test key (the emulator's,
+   * or a test account) test cards would "pay" for real. Refused before Stripe is called.
+   */
+  #requireMatchingMode(licenseId: string): void {
+    const licenseMode = this.#licenses.modeOf(licenseId);
+    if (licenseMode !== 'live' || this.#stripeMode === 'live') return;
+    this.#logger.error({ licenseId }, 'live license refused: this server has a test Stripe key');
+    throw new ApiError(
+      'service_unavailable',
+      'This live license cannot take payments here: the server talks to Stripe with a test ' +
+        'key, which moves no real money. The operator sets a live STRIPE_SECRET_KEY.',
+      { extensions: { licenseMode, stripeMode: this.#stripeMode } },
+    );
+  }
+
+  /** Sets an attempt Stripe refused aside: `canceled`, with Stripe's code as failure code. */
+  #retire(paymentId: string, failure: ApiError): void {
+    const code = failure.extensions.stripeCode;
+    this.#db
+      .update(payments)
+      .set({
+        status: 'canceled',
+        failureCode: typeof code === 'string' ? code : failure.code,
+        updatedAt: this.#clock.now(),
+      })
+      .where(and(eq(payments.id, paymentId), inArray(payments.status, OPEN_STATUSES)))
+      .run();
+  }
+
+  /**
+   * Forgets the learner's Stripe customer after Stripe said it has no such customer (another
+   * Stripe account, or an emulator that started afresh): the next checkout makes a new one.
+   */
+  #forgetCustomer(learner: Learner): void {
+    this.#logger.warn({ learnerId: learner.id }, 'stripe customer unknown to stripe; forgotten');
+    this.#db
+      .delete(stripeCustomers)
+      .where(
+        and(
+          eq(stripeCustomers.licenseId, learner.licenseId),
+          eq(stripeCustomers.learnerId, learner.id),
+        ),
+      )
+      .run();
   }
 
   /** The learner's Stripe customer, created once per license and learner. */

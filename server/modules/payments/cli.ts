@@ -1,6 +1,6 @@
 /**
- * The operator CLI's money groups: `npm run admin -- payment|refund|receipt|webhook …`. They
- * run asynchronously (a refund waits for Stripe), so server/cli/admin.ts hands them here
+ * The operator CLI's money groups: `npm run admin -- payment|refund|receipt|stripe|webhook …`.
+ * They run asynchronously (a refund waits for Stripe), so server/cli/admin.ts hands them here
  * whole. They open the same database and call the same services as the admin API.
  */
 import { randomUUID } from 'node:crypto';
@@ -19,10 +19,11 @@ export const PAYMENTS_USAGE = `  payment list --license <id> [--status succeeded
   refund create <payment id> --license <id> [--amount <minor units>] [--reason duplicate|fraudulent|requested_by_customer]
                 [--key <idempotency key>]       (no amount: all that is left; repeat with the printed key to retry safely)
   receipt show <receipt id> --license <id> [--link]   (--link: a signed page link for the learner, valid 1 hour)
+  stripe reconcile --since <ISO time>          (applies the Stripe events of the last 30 days no webhook brought, once)
 ${WEBHOOKS_USAGE}`;
 
 /** Groups this module runs. */
-export const paymentGroups = new Set(['payment', 'refund', 'receipt', 'webhook']);
+export const paymentGroups = new Set(['payment', 'refund', 'receipt', 'stripe', 'webhook']);
 
 const options = {
   json: { type: 'boolean' },
@@ -50,6 +51,19 @@ function positiveInt(value: string | undefined, flag: string): number | undefine
     });
   }
   return Number(value);
+}
+
+/** A time given as ISO 8601 (`2026-03-01`, `2026-03-01T12:00:00Z`). */
+function isoFlag(value: string, flag: string): Date {
+  const date = /^\d{4}-\d{2}-\d{2}/.test(value) ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(date.getTime())) {
+    throw new ApiError('validation_failed', `${flag} must be an ISO 8601 time.`, {
+      errors: [
+        { path: `flags.${flag}`, message: 'An ISO 8601 time, such as 2026-03-01T00:00:00Z' },
+      ],
+    });
+  }
+  return date;
 }
 
 const paymentLine = (p: PaymentDetail) =>
@@ -125,6 +139,21 @@ async function command(
           `\n  paid ${receipt.paidAt} by ${receipt.learner.name} (${receipt.learner.subject})` +
           (receipt.amountRefunded ? `\n  refunded ${receipt.amountRefunded}` : '') +
           (link ? `\n  ${link}` : ''),
+      };
+    }
+    case 'stripe reconcile': {
+      const since = isoFlag(required(flags.since, '--since'), '--since');
+      const report = await services.payments.reconcile({ since });
+      const failed = report.failed.map((f) => `  failed ${f.eventId} ${f.type}: ${f.error}`);
+      return {
+        json: report,
+        text: [
+          `Stripe events from ${report.since} to ${report.until}: listed ${report.listed}, ` +
+            `applied ${report.applied}, already applied ${report.alreadyApplied}` +
+            (failed.length ? `, failed ${failed.length}` : '') +
+            '.',
+          ...failed,
+        ].join('\n'),
       };
     }
     default:

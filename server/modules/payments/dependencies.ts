@@ -19,6 +19,11 @@ export interface LearnerDirectory {
   find(db: Db | Tx, licenseId: string, learnerId: string): LearnerCard | undefined;
 }
 
+/** The mode of a license's keys (`pk_test_…` or `pk_live_…`), or undefined for no such license. */
+export interface LicenseModes {
+  modeOf(licenseId: string): 'test' | 'live' | undefined;
+}
+
 /** An event for the license's partner endpoints. */
 export interface PartnerEvent {
   licenseId: string;

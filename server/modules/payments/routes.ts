@@ -12,7 +12,10 @@ const createSession = createRoute({
   description:
     'Prices the item on the server (anything the client sends about price is ignored), creates or ' +
     "reuses the learner's Stripe customer and a payment intent, and returns what Stripe.js needs. " +
-    'Asking again for the same item while it is unpaid returns the same payment intent.',
+    'Asking again for the same item while it is unpaid returns the same payment intent. ' +
+    '409 `conflict`: the item cannot be bought as asked (already owned, or Stripe refused the ' +
+    'attempt for good: `request_refused_by_stripe`, after which a new checkout starts afresh); ' +
+    '503 with `Retry-After`: Stripe did not answer, and retrying charges nothing twice.',
   security: [{ publishableKey: [], learnerToken: [] }],
   middleware: chain(requireLearner()),
   request: {
@@ -23,7 +26,7 @@ const createSession = createRoute({
       description: 'The payment intent to confirm with Stripe.js',
       content: { 'application/json': { schema: CheckoutSession } },
     },
-    ...problemResponses(400, 401, 403, 429, 503),
+    ...problemResponses(400, 401, 403, 409, 429, 503),
   },
 });
 

@@ -23,6 +23,17 @@ export const stripeEvents = sqliteTable('stripe_events', {
   appliedAt: integer({ mode: 'timestamp_ms' }).notNull(),
 });
 
+/**
+ * How far Stripe's event list has been reconciled: every event created before `coveredUntil`
+ * has been applied (the timed reconciliation carries on from here). One row, `events`; like
+ * `stripe_events`, it belongs to the Stripe account, not to a tenant.
+ */
+export const stripeReconciliation = sqliteTable('stripe_reconciliation', {
+  id: text().primaryKey(),
+  coveredUntil: integer({ mode: 'timestamp_ms' }).notNull(),
+  updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
+});
+
 /** The Stripe customer that stands for a learner, so every payment of theirs shares one. */
 export const stripeCustomers = sqliteTable(
   'stripe_customers',
@@ -65,6 +76,11 @@ export const payments = sqliteTable(
     description: text(),
     /** The tokens this purchase earned (rewards), taken back when it is fully refunded. */
     rewardTransactionId: text(),
+    /**
+     * When the read of Stripe's payment intent written here was issued (not when it answered),
+     * so a read issued earlier never overwrites one issued later, whichever finished first.
+     */
+    syncedAt: integer({ mode: 'timestamp_ms' }),
     ...timestamps,
   },
   (t) => [

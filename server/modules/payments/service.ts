@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import type { Db, Tx } from '../../db/client.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
+import type { StripeMode } from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
 import { Checkout } from './checkout.js';
@@ -13,7 +14,13 @@ import type {
   RefundReason,
   RefundView,
 } from './contract.js';
-import type { LearnerDirectory, PartnerEvents, PurchaseRewards, Sealer } from './dependencies.js';
+import type {
+  LearnerDirectory,
+  LicenseModes,
+  PartnerEvents,
+  PurchaseRewards,
+  Sealer,
+} from './dependencies.js';
 import {
   Registry,
   type EventPayments,
@@ -24,6 +31,7 @@ import {
 } from './products.js';
 import { PaymentQueries } from './queries.js';
 import { Receipts } from './receipts.js';
+import { Reconciliation, type ReconcileReport } from './reconciliation.js';
 import { Refunds } from './refunds.js';
 import type { ReceiptRow } from './schema.js';
 import { Settlement } from './settlement.js';
@@ -32,8 +40,8 @@ import { StripeEvents, type WebhookOutcome } from './stripe-events.js';
 /**
  * Payments through Stripe, as routes, the CLI and other modules reach them: checkout
  * (`checkout.ts`), Stripe event intake (`stripe-events.ts`), what Stripe reports paid
- * (`settlement.ts`), refunds (`refunds.ts`), reads (`queries.ts`) and receipts
- * (`receipts.ts`). The Stripe client is handed in, so the same code talks to Stripe or to the
+ * (`settlement.ts`), refunds (`refunds.ts`), reads (`queries.ts`), receipts
+ * (`receipts.ts`) and reconciliation with Stripe's event list (`reconciliation.ts`). The Stripe client is handed in, so the same code talks to Stripe or to the
  * bundled emulator.
  */
 export class PaymentService implements PaymentRegistration, EventPayments {
@@ -44,19 +52,27 @@ export class PaymentService implements PaymentRegistration, EventPayments {
   readonly #events: StripeEvents;
   readonly #refunds: Refunds;
   readonly #queries: PaymentQueries;
+  readonly #reconciliation: Reconciliation;
 
   constructor(options: {
     db: Db;
     clock: Clock;
     stripe: Stripe | null;
+    /** The mode of the key `stripe` holds (see `stripeKeyMode`). */
+    stripeMode: StripeMode;
     webhookSecret: string | undefined;
     logger: Logger;
     /** Seals the key receipt links are signed with. */
     secrets: Sealer;
     learners: LearnerDirectory;
+    /** Each license's mode: a live license pays only through a live key. */
+    licenses: LicenseModes;
     /** The partner events outbox. */
     events: PartnerEvents;
-    /** One checkout at a time per learner, shared with subscription changes. */
+    /**
+     * One checkout at a time per learner, shared with subscription changes; Stripe events
+     * take it per Stripe object.
+     */
     lock: KeyedLock;
     rewards?: PurchaseRewards;
   }) {
@@ -88,6 +104,8 @@ export class PaymentService implements PaymentRegistration, EventPayments {
       db,
       clock,
       stripe,
+      stripeMode: options.stripeMode,
+      licenses: options.licenses,
       logger,
       registry,
       settlement,
@@ -102,8 +120,16 @@ export class PaymentService implements PaymentRegistration, EventPayments {
       registry,
       settlement,
       refunds: this.#refunds,
+      lock: options.lock,
     });
     this.#queries = new PaymentQueries(db, receipts);
+    this.#reconciliation = new Reconciliation({
+      db,
+      clock,
+      stripe,
+      logger,
+      events: this.#events,
+    });
   }
 
   registerProduct<K extends CheckoutRequest['kind']>(kind: K, product: Product<K>): void {
@@ -125,6 +151,24 @@ export class PaymentService implements PaymentRegistration, EventPayments {
 
   receiveWebhook(rawBody: string, signature: string | undefined): Promise<WebhookOutcome> {
     return this.#events.receive(rawBody, signature);
+  }
+
+  /**
+   * Applies the events Stripe lists from `since` (within 30 days) that no webhook brought;
+   * see `Reconciliation.run`.
+   */
+  reconcile(options: { since: Date }): Promise<ReconcileReport> {
+    return this.#reconciliation.run(options);
+  }
+
+  /** Reconciles with Stripe now and then every `intervalMs` (0: never); see `server/start.ts`. */
+  startReconciling(intervalMs: number): void {
+    this.#reconciliation.start(intervalMs);
+  }
+
+  /** Stops the timed reconciliation, waiting for a run in progress. */
+  stopReconciling(): Promise<void> {
+    return this.#reconciliation.stop();
   }
 
   recordInvoicePaid(tx: Tx, paid: InvoicePaid, now: Date): void {

@@ -65,8 +65,11 @@ export class Settlement implements EventPayments {
       .get();
   }
 
-  /** Writes a payment intent's state as Stripe reports it; its first success settles the payment. */
-  applyIntent(tx: Tx, intent: Stripe.PaymentIntent, now: Date): void {
+  /**
+   * Writes a payment intent's state as Stripe reports it in a read issued at `readAt`; its
+   * first success settles the payment.
+   */
+  applyIntent(tx: Tx, intent: Stripe.PaymentIntent, readAt: Date, now: Date): void {
     const metadata = intent.metadata ?? {};
     let row = this.#rowFor(tx, intent);
     if (!row) {
@@ -98,6 +101,9 @@ export class Settlement implements EventPayments {
       this.#logger.error({ paymentId: row.id, intent: intent.id }, 'intent names another license');
       return;
     }
+    // A read issued before the one already written is older news, whenever it answered;
+    // a state Stripe never leaves is news whenever it was read.
+    if (row.syncedAt && readAt < row.syncedAt && !FINAL_STATUSES.has(intent.status)) return;
     // A re-read that raced a newer one must not undo a payment Stripe has finished.
     const status =
       FINAL_STATUSES.has(row.status) && row.status !== intent.status ? row.status : intent.status;
@@ -112,6 +118,7 @@ export class Settlement implements EventPayments {
           status === 'succeeded'
             ? null
             : (failure?.decline_code ?? failure?.code ?? row.failureCode),
+        syncedAt: readAt,
         updatedAt: now,
       })
       .where(eq(payments.id, row.id))

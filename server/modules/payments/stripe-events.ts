@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { writeTransaction, type Db } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
-import { requireStripe, stripeError } from '../../lib/stripe.js';
+import type { KeyedLock } from '../../lib/keyed-lock.js';
+import { requireStripe, stripeObjectKey, stripeUnavailable } from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
 import type { EventEffect, Registry } from './products.js';
 import type { Refunds } from './refunds.js';
@@ -19,10 +20,38 @@ export interface WebhookOutcome {
   duplicate: boolean;
 }
 
+const idOf = (value: unknown): string | null =>
+  typeof value === 'string'
+    ? value
+    : typeof (value as { id?: unknown } | null)?.id === 'string'
+      ? (value as { id: string }).id
+      : null;
+
+/**
+ * The Stripe object whose events queue behind one another: an invoice's subscription (its
+ * effect writes the subscription too), a charge's payment intent, else the object itself.
+ */
+export function serialKeyOf(event: Stripe.Event): string {
+  const object = event.data.object as {
+    id?: unknown;
+    subscription?: unknown;
+    payment_intent?: unknown;
+    parent?: { subscription_details?: { subscription?: unknown } | null } | null;
+  };
+  return (
+    idOf(object.parent?.subscription_details?.subscription) ??
+    idOf(object.subscription) ??
+    idOf(object.payment_intent) ??
+    idOf(object) ??
+    event.id
+  );
+}
+
 /**
  * Stripe event intake: verifies each webhook delivery, re-reads what the event is about from
  * Stripe, and applies its effect exactly once. Payment intents and refunds are handled here;
- * other event types go to the module that registered for them.
+ * other event types go to the module that registered for them. Events about one object are
+ * applied one at a time (re-read included), so a slow re-read cannot land after a newer one.
  */
 export class StripeEvents {
   readonly #db: Db;
@@ -33,6 +62,7 @@ export class StripeEvents {
   readonly #registry: Registry;
   readonly #settlement: Settlement;
   readonly #refunds: Refunds;
+  readonly #lock: KeyedLock;
 
   constructor(options: {
     db: Db;
@@ -43,6 +73,8 @@ export class StripeEvents {
     registry: Registry;
     settlement: Settlement;
     refunds: Refunds;
+    /** Shared with checkout and subscription changes; events take it per Stripe object. */
+    lock: KeyedLock;
   }) {
     this.#db = options.db;
     this.#clock = options.clock;
@@ -52,12 +84,10 @@ export class StripeEvents {
     this.#registry = options.registry;
     this.#settlement = options.settlement;
     this.#refunds = options.refunds;
+    this.#lock = options.lock;
   }
 
-  /**
-   * Verifies and applies one webhook delivery. The event id is recorded in the same
-   * IMMEDIATE transaction as its effect, so concurrent or later copies change nothing.
-   */
+  /** Verifies one webhook delivery and applies its event (see {@link apply}). */
   async receive(rawBody: string, signature: string | undefined): Promise<WebhookOutcome> {
     const stripe = requireStripe(this.#stripe);
     if (!this.#webhookSecret) {
@@ -86,37 +116,50 @@ export class StripeEvents {
         { errors: [{ path: 'header.stripe-signature', message: 'Invalid or stale signature' }] },
       );
     }
+    return this.apply(event);
+  }
+
+  /**
+   * Applies one event Stripe reported, exactly once: the event id is recorded in the same
+   * IMMEDIATE transaction as its effect, so concurrent or later copies change nothing.
+   */
+  async apply(event: Stripe.Event): Promise<WebhookOutcome> {
+    const stripe = requireStripe(this.#stripe);
     const outcome = { eventId: event.id, type: event.type };
     if (this.#seen(event.id)) return { ...outcome, duplicate: true };
-
-    const receivedAt = this.#clock.now();
-    let effect: EventEffect | null;
-    try {
-      effect = await this.#effectOf(stripe, event);
-    } catch (error) {
-      // Not recorded, so Stripe's retry gets another chance.
-      this.#logger.warn({ err: error, eventId: event.id }, 'stripe event not applied');
-      throw stripeError(error);
-    }
-    const object = event.data.object as { id?: string };
-    const applied = writeTransaction(this.#db, (tx) => {
-      const now = this.#clock.now();
-      const inserted = tx
-        .insert(stripeEvents)
-        .values({
-          id: event.id,
-          type: event.type,
-          objectId: typeof object.id === 'string' ? object.id : null,
-          receivedAt,
-          appliedAt: now,
-        })
-        .onConflictDoNothing()
-        .run();
-      if (inserted.changes === 0) return false;
-      effect?.(tx, now);
-      return true;
+    return this.#lock.run(stripeObjectKey(serialKeyOf(event)), async () => {
+      // A copy that waited here behind the first finds it applied.
+      if (this.#seen(event.id)) return { ...outcome, duplicate: true };
+      const receivedAt = this.#clock.now();
+      let effect: EventEffect | null;
+      try {
+        effect = await this.#effectOf(stripe, event);
+      } catch (error) {
+        // Not recorded, so Stripe's retry gets another chance.
+        this.#logger.warn({ err: error, eventId: event.id }, 'stripe event not applied');
+        if (error instanceof ApiError) throw error;
+        throw stripeUnavailable(error, 'The event could not be read back from Stripe; retry.');
+      }
+      const object = event.data.object as { id?: string };
+      const applied = writeTransaction(this.#db, (tx) => {
+        const now = this.#clock.now();
+        const inserted = tx
+          .insert(stripeEvents)
+          .values({
+            id: event.id,
+            type: event.type,
+            objectId: typeof object.id === 'string' ? object.id : null,
+            receivedAt,
+            appliedAt: now,
+          })
+          .onConflictDoNothing()
+          .run();
+        if (inserted.changes === 0) return false;
+        effect?.(tx, now);
+        return true;
+      });
+      return { ...outcome, duplicate: !applied };
     });
-    return { ...outcome, duplicate: !applied };
   }
 
   #seen(eventId: string): boolean {
@@ -132,22 +175,24 @@ export class StripeEvents {
   /**
    * Fetches what the event's effect needs. Events can arrive in any order and late, so the
    * object is re-read from Stripe: its current state, not the snapshot in the event, is what
-   * gets recorded.
+   * gets recorded, stamped with when the read was issued.
    */
   async #effectOf(stripe: Stripe, event: Stripe.Event): Promise<EventEffect | null> {
     switch (event.type) {
       case 'payment_intent.succeeded': {
+        const readAt = this.#clock.now();
         // With its charge, for the amounts and card the receipt shows.
         const intent = await stripe.paymentIntents.retrieve(event.data.object.id, {
           expand: ['latest_charge'],
         });
-        return (tx, now) => this.#settlement.applyIntent(tx, intent, now);
+        return (tx, now) => this.#settlement.applyIntent(tx, intent, readAt, now);
       }
       case 'payment_intent.payment_failed':
       case 'payment_intent.processing':
       case 'payment_intent.canceled': {
+        const readAt = this.#clock.now();
         const intent = await stripe.paymentIntents.retrieve(event.data.object.id);
-        return (tx, now) => this.#settlement.applyIntent(tx, intent, now);
+        return (tx, now) => this.#settlement.applyIntent(tx, intent, readAt, now);
       }
       case 'charge.refunded': {
         const charge = await stripe.charges.retrieve(event.data.object.id);

@@ -1,0 +1,1 @@
+ALTER TABLE `payments` ADD `synced_at` integer;
