@@ -1,3 +1,8 @@
+/*
+ * The demo catalog: 50 courses across currencies (USD, EUR, JPY, free), their instructors,
+ * descriptions and reviews, and the seed that writes them. Long because it is mostly data (the
+ * course list itself is ~550 lines); the code is the seed at the end.
+ */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import type { Db } from '../server/db/client.js';

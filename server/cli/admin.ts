@@ -12,7 +12,7 @@ import { marketplaceCommand, MARKETPLACE_USAGE } from '../modules/marketplace/cl
 import { paymentGroups, paymentsCli, PAYMENTS_USAGE } from '../modules/payments/cli.js';
 import { rewardsCommand, REWARDS_USAGE } from '../modules/rewards/cli.js';
 import { parseCommandLine, runCommand } from './run.js';
-import { ticketCommand, TICKETS_USAGE } from './tickets.js';
+import { ticketCommand, TICKETS_USAGE } from '../modules/support/cli.js';
 
 const USAGE = `Usage: npm run admin -- <group> <command> [options]   (add --json for machine-readable output)
 

@@ -3,10 +3,10 @@ import {
   OperatorReplyInput,
   TicketListQuery,
   type TicketView,
-} from '../modules/support/contract.js';
-import { parseInput } from '../router.js';
-import type { Services } from '../services.js';
-import { defined, onlyArgument, UsageError, type CommandOutput } from './command.js';
+} from './contract.js';
+import { parseInput } from '../../router.js';
+import type { Services } from '../../services.js';
+import { defined, onlyArgument, UsageError, type CommandOutput } from '../../cli/command.js';
 
 export const TICKETS_USAGE = `  ticket list [--status open|answered|closed] [--breached] [--license <id>]
   ticket show <id>
