@@ -1,4 +1,6 @@
 import js from '@eslint/js';
+import lit from 'eslint-plugin-lit';
+import wc from 'eslint-plugin-wc';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -71,6 +73,13 @@ export default tseslint.config(
     files: ['server/lib/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', libBoundary] },
   },
+  {
+    // Lit templates and custom-element hygiene, for the widgets only.
+    files: ['widgets/**/*.ts'],
+    ...lit.configs['flat/recommended'],
+  },
+  { files: ['widgets/**/*.ts'], ...wc.configs['flat/recommended'] },
+  { files: ['widgets/**/*.ts'], ...wc.configs['flat/best-practice'] },
   {
     // Plain JavaScript (configs, scripts, the emulator's browser files) is not type-checked.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
