@@ -161,7 +161,7 @@ export class LicenseAdmin {
         changes.tokenAlgorithms = tokens.kind === 'jwks' ? tokens.algorithms : ['HS256'];
         if (tokens.kind === 'jwks') {
           // A secret nobody should sign with any more is safer gone than dormant.
-          this.#expireSigningSecrets(tx, id, now, now);
+          this.#expireCredentials(tx, licenseSigningSecrets, id, now, now);
         } else if (!this.#hasActiveSigningSecret(tx, id, now)) {
           signingSecret = generateSigningSecret();
           this.#insertSigningSecret(tx, id, signingSecret, now);
@@ -215,7 +215,7 @@ export class LicenseAdmin {
       if (row.status === 'revoked')
         throw new ApiError('conflict', 'A revoked license gets no new keys.');
       if (input.key === 'secret_key') {
-        previous = this.#expireSecretKeys(tx, id, now, until);
+        previous = this.#expireCredentials(tx, licenseSecretKeys, id, now, until);
         secret = generateKey('sk', row.mode);
         this.#insertSecretKey(tx, id, secret, now);
       } else {
@@ -225,7 +225,7 @@ export class LicenseAdmin {
             "This license's learner tokens are verified with the customer's JWKS; it has no signing secret.",
           );
         }
-        previous = this.#expireSigningSecrets(tx, id, now, until);
+        previous = this.#expireCredentials(tx, licenseSigningSecrets, id, now, until);
         secret = generateSigningSecret();
         this.#insertSigningSecret(tx, id, secret, now);
       }
@@ -282,31 +282,25 @@ export class LicenseAdmin {
       .run();
   }
 
-  /** The current key gets `until`; keys already on their way out stop now. Returns `until` if a current key existed. */
-  #expireSecretKeys(tx: Tx, licenseId: string, now: Date, until: Date): Date | null {
-    const t = licenseSecretKeys;
-    tx.update(t)
+  /**
+   * The current secret key or signing secret (`table` says which) gets `until`; ones already on
+   * their way out stop now. Returns `until` if a current one existed.
+   */
+  #expireCredentials(
+    tx: Tx,
+    table: typeof licenseSecretKeys | typeof licenseSigningSecrets,
+    licenseId: string,
+    now: Date,
+    until: Date,
+  ): Date | null {
+    tx.update(table)
       .set({ expiresAt: now })
-      .where(and(eq(t.licenseId, licenseId), gt(t.expiresAt, now)))
+      .where(and(eq(table.licenseId, licenseId), gt(table.expiresAt, now)))
       .run();
     const current = tx
-      .update(t)
+      .update(table)
       .set({ expiresAt: until })
-      .where(and(eq(t.licenseId, licenseId), isNull(t.expiresAt)))
-      .run();
-    return current.changes > 0 ? until : null;
-  }
-
-  #expireSigningSecrets(tx: Tx, licenseId: string, now: Date, until: Date): Date | null {
-    const t = licenseSigningSecrets;
-    tx.update(t)
-      .set({ expiresAt: now })
-      .where(and(eq(t.licenseId, licenseId), gt(t.expiresAt, now)))
-      .run();
-    const current = tx
-      .update(t)
-      .set({ expiresAt: until })
-      .where(and(eq(t.licenseId, licenseId), isNull(t.expiresAt)))
+      .where(and(eq(table.licenseId, licenseId), isNull(table.expiresAt)))
       .run();
     return current.changes > 0 ? until : null;
   }
