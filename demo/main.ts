@@ -59,7 +59,11 @@ const portal = env.seedDemo
     })
   : undefined;
 const emulated = env.stripeSecretKey ? undefined : await startEmulator(env);
-const config = emulated?.config ?? env;
+// The portal registers its own partner webhook endpoint, on this machine.
+const config = {
+  ...(emulated?.config ?? env),
+  webhooksAllowLoopback: env.webhooksAllowLoopback || portal !== undefined,
+};
 
 const server = await startServer({
   env,

@@ -52,6 +52,7 @@ export type AppConfig = Pick<Env, 'bodyLimitBytes' | 'licenseCacheTtlMs' | 'stri
       | 'stripeApiUrl'
       | 'stripeJsUrl'
       | 'dataDir'
+      | 'webhooksAllowLoopback'
     >
   >;
 
@@ -201,7 +202,13 @@ export function createServices(options: {
     embed: new EmbedConfigService(options.config, themes),
     stripe,
     payments,
-    webhooks: new WebhookService({ db, clock, secrets: licenses.secrets, logger: options.logger }),
+    webhooks: new WebhookService({
+      db,
+      clock,
+      secrets: licenses.secrets,
+      logger: options.logger,
+      allowLoopback: options.config.webhooksAllowLoopback ?? false,
+    }),
     billing: new BillingService({
       db,
       clock,

@@ -65,6 +65,8 @@ export async function startStack(extraOrigins: string[] = []) {
       stripePublishableKey: 'pk_test_liberationkit',
       stripeWebhookSecret: webhookSecret,
       stripeJsUrl: emulator.stripeJsUrl,
+      // As in `npm start`: the portal's partner webhook endpoint is on this machine.
+      webhooksAllowLoopback: true,
     },
     database,
     logger: createLogger('silent'),

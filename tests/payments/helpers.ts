@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
 import { createLogger } from '../../server/logger.js';
 import { SecretBox } from '../../server/modules/licenses/secrets.js';
-import { createServices, type Services } from '../../server/services.js';
+import { createServices, type AppConfig, type Services } from '../../server/services.js';
 import { startStripeApp, type StripeApp } from '../fixtures/stripe-app.js';
 import {
   createLicense,
@@ -54,13 +54,14 @@ export interface PaymentsHarness extends StripeApp {
 }
 
 /** The real application and the emulator, the emulator posting webhooks to the application. */
-export async function startPayments(): Promise<PaymentsHarness> {
+export async function startPayments(config: Partial<AppConfig> = {}): Promise<PaymentsHarness> {
   const http = new DroppingHttpClient();
   const app = await startStripeApp({
     name: 'payments',
     stripeKey: STRIPE_KEY,
     webhookSecret: WEBHOOK_SECRET,
     httpClient: http,
+    config,
   });
   return { ...app, http };
 }

@@ -2,8 +2,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createLogger } from '../../server/logger.js';
+import type { LookupAddress } from 'node:dns';
 import { WebhookWorker, type Scheduler } from '../../server/modules/webhooks/worker.js';
-import type { PaymentsHarness } from '../payments/helpers.js';
+import type { Harness } from '../fixtures/harness.js';
 
 export interface Received {
   headers: IncomingHttpHeaders;
@@ -85,10 +86,18 @@ export class ManualScheduler implements Scheduler {
   }
 }
 
-/** A worker on the harness's database with the test's clock, timers and dice. */
+/**
+ * A worker on the harness's database with the test's clock, timers and dice. It may deliver to
+ * loopback unless told otherwise, since the receivers of these tests listen on 127.0.0.1.
+ */
 export function testWorker(
-  h: PaymentsHarness,
-  options: { scheduler?: Scheduler; maxAttempts?: number } = {},
+  h: Pick<Harness, 'services' | 'clock'>,
+  options: {
+    scheduler?: Scheduler;
+    maxAttempts?: number;
+    allowLoopback?: boolean;
+    resolve?: (hostname: string) => Promise<LookupAddress[]>;
+  } = {},
 ): WebhookWorker {
   return new WebhookWorker({
     db: h.services.db,
@@ -96,6 +105,8 @@ export function testWorker(
     secrets: h.services.licenses.secrets,
     logger: createLogger('silent'),
     random: () => 0.5,
+    allowLoopback: options.allowLoopback ?? true,
+    ...(options.resolve ? { resolve: options.resolve } : {}),
     scheduler: options.scheduler ?? new ManualScheduler(),
     policy: {
       baseDelayMs: 1_000,

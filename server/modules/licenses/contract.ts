@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { featureCatalog, type FeatureKey } from '../billing/contract.js';
 import { Enforcement, UsageMetric, UsageSummary } from '../usage/contract.js';
-// A pure function with no imports: what an allowed origin may look like is part of the contract.
+// A pure function (no server code): what an allowed origin may look like is part of the contract.
 import { InvalidOriginPattern, normalizeOriginPattern } from './origins.js';
 
 /**

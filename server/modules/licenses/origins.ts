@@ -1,3 +1,5 @@
+import { parse } from 'tldts';
+
 /**
  * Allowed-origin matching. Entries are exact origins (`https://portal.acme.test`,
  * `http://localhost:8787`) or a wildcard on the left-most labels (`https://*.acme.edu`),
@@ -16,6 +18,17 @@ interface Wildcard {
 }
 
 export class InvalidOriginPattern extends Error {}
+
+/**
+ * Whether anyone may register names directly under `host`: a public suffix of the Public
+ * Suffix List, its private section included (`github.io`, `s3.amazonaws.com`: anyone gets a
+ * name there), or a top-level name the list does not know (`localhost`, `test`), which tldts
+ * treats as a suffix of its own.
+ */
+function isPublicSuffix(host: string): boolean {
+  const { domain, publicSuffix } = parse(host, { allowPrivateDomains: true });
+  return domain === null || publicSuffix === host;
+}
 
 /** Normalizes an origin pattern; throws {@link InvalidOriginPattern} with a reason. */
 export function normalizeOriginPattern(pattern: string): string {
@@ -42,6 +55,13 @@ export function normalizeOriginPattern(pattern: string): string {
   }
   if (pattern.endsWith('/')) {
     throw new InvalidOriginPattern(`"${pattern}": an origin has no trailing slash`);
+  }
+  const base = wildcard ? url.hostname.slice('wildcard-probe.'.length) : '';
+  if (wildcard && isPublicSuffix(base)) {
+    throw new InvalidOriginPattern(
+      `"${pattern}": ${base} is a public suffix, so the wildcard would allow every site ` +
+        `registered under it; name your own domain, as in https://*.example.edu`,
+    );
   }
   return wildcard ? url.origin.replace('://wildcard-probe.', '://*.') : url.origin;
 }

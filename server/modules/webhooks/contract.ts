@@ -145,10 +145,16 @@ const EventTypes = z
 
 export const WebhookEndpointInput = z
   .object({
-    url: z.string().max(2000).openapi({
-      description: 'https; plain http only for localhost or 127.0.0.1 (development)',
-      example: 'https://lms.example.edu/hooks/liberation',
-    }),
+    url: z
+      .string()
+      .max(2000)
+      .openapi({
+        description:
+          'https to a public host: no private, loopback or other special-purpose address, no ' +
+          'internal-only name. Loopback (plain http too) only where the server allows it ' +
+          '(WEBHOOKS_ALLOW_LOOPBACK, development).',
+        example: 'https://lms.example.edu/hooks/liberation',
+      }),
     description: z.string().max(500).nullable().optional(),
     eventTypes: EventTypes.optional(),
   })

@@ -11,6 +11,7 @@ import {
   type WebhookEndpointInput,
   type WebhookEndpointPatch,
 } from './contract.js';
+import { endpointUrlProblem } from './addresses.js';
 import {
   webhookAttempts,
   webhookDeliveries,
@@ -18,48 +19,6 @@ import {
   type WebhookEndpointRow,
 } from './schema.js';
 import { endpointSecretContext, generateEndpointSecret } from './signing.js';
-
-/** An IP literal in a range that is never a partner's public endpoint. */
-function privateAddress(hostname: string): boolean {
-  const v4 = /^(\d{1,3})\.(\d{1,3})\.\d{1,3}\.\d{1,3}$/.exec(hostname);
-  if (v4) {
-    const [a, b] = [Number(v4[1]), Number(v4[2])];
-    return (
-      a === 0 ||
-      a === 10 ||
-      a === 127 ||
-      (a === 100 && b >= 64 && b <= 127) ||
-      (a === 169 && b === 254) ||
-      (a === 172 && b >= 16 && b <= 31) ||
-      (a === 192 && b === 168)
-    );
-  }
-  if (!hostname.startsWith('[')) return false;
-  const v6 = hostname.slice(1, -1).toLowerCase();
-  return v6 === '::' || v6 === '::1' || /^(fc|fd|fe[89ab])/.test(v6) || v6.startsWith('::ffff:');
-}
-
-/**
- * Where an endpoint may point: https anywhere, plain http only to this machine (for
- * development). No credentials in the URL, and no IP literal of a private, loopback or
- * link-local range (a hostname is the partner's to keep public).
- */
-export function endpointUrlProblem(value: string): string | null {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return 'must be an absolute URL';
-  }
-  if (url.username || url.password) return 'must not carry credentials';
-  const local = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (!local && privateAddress(url.hostname)) {
-    return 'must not name a private, loopback or link-local address';
-  }
-  if (url.protocol === 'https:') return null;
-  if (url.protocol === 'http:' && local) return null;
-  return 'must use https (plain http only for localhost or 127.0.0.1)';
-}
 
 function endpointView(row: WebhookEndpointRow): WebhookEndpoint {
   return {
@@ -81,11 +40,13 @@ export class WebhookEndpoints {
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #secrets: SecretBox;
+  readonly #allowLoopback: boolean;
 
-  constructor(options: { db: Db; clock: Clock; secrets: SecretBox }) {
+  constructor(options: { db: Db; clock: Clock; secrets: SecretBox; allowLoopback?: boolean }) {
     this.#db = options.db;
     this.#clock = options.clock;
     this.#secrets = options.secrets;
+    this.#allowLoopback = options.allowLoopback ?? false;
   }
 
   /** Adds an endpoint; the answer carries its signing secret, which is never shown again. */
@@ -176,7 +137,10 @@ export class WebhookEndpoints {
   #validate(input: Partial<WebhookEndpointInput>): void {
     const errors = [];
     if (input.url !== undefined) {
-      const problem = input.url.length > 2000 ? 'is too long' : endpointUrlProblem(input.url);
+      const problem =
+        input.url.length > 2000
+          ? 'is too long'
+          : endpointUrlProblem(input.url, this.#allowLoopback);
       if (problem) errors.push({ path: 'body.url', message: `The URL ${problem}.` });
     }
     for (const [i, type] of (input.eventTypes ?? []).entries()) {

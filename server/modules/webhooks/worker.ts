@@ -1,4 +1,5 @@
 import { and, asc, eq, isNull, lte, ne } from 'drizzle-orm';
+import type { LookupFunction } from 'node:net';
 import type { Logger } from 'pino';
 import { writeTransaction, type Db } from '../../db/client.js';
 import { generateId } from '../../lib/ids.js';
@@ -12,7 +13,15 @@ import {
   type WebhookDeliveryRow,
   type WebhookEndpointRow,
 } from './schema.js';
+import { endpointUrlProblem } from './addresses.js';
 import { endpointSecretContext, webhookHeaders } from './signing.js';
+import {
+  AddressNotAllowed,
+  postWebhook,
+  systemResolve,
+  vettedLookup,
+  type Resolve,
+} from './transport.js';
 
 /** Timers, handed in so tests decide when the worker wakes. */
 export interface Scheduler {
@@ -56,7 +65,10 @@ export interface WorkerOptions {
   clock: Clock;
   secrets: SecretBox;
   logger: Logger;
-  fetch?: typeof fetch;
+  /** Whether endpoints may be on loopback (`WEBHOOKS_ALLOW_LOOPBACK`); never by default. */
+  allowLoopback?: boolean;
+  /** How an endpoint's name is resolved before each attempt; `dns.lookup` by default. */
+  resolve?: Resolve;
   random?: () => number;
   scheduler?: Scheduler;
   policy?: Partial<DeliveryPolicy>;
@@ -86,7 +98,8 @@ export class WebhookWorker {
   readonly #clock: Clock;
   readonly #secrets: SecretBox;
   readonly #logger: Logger;
-  readonly #fetch: typeof fetch;
+  readonly #allowLoopback: boolean;
+  readonly #lookup: LookupFunction;
   readonly #random: () => number;
   readonly #scheduler: Scheduler;
   readonly policy: DeliveryPolicy;
@@ -101,7 +114,8 @@ export class WebhookWorker {
     this.#clock = options.clock;
     this.#secrets = options.secrets;
     this.#logger = options.logger;
-    this.#fetch = options.fetch ?? fetch;
+    this.#allowLoopback = options.allowLoopback ?? false;
+    this.#lookup = vettedLookup(options.resolve ?? systemResolve, this.#allowLoopback);
     this.#random = options.random ?? Math.random;
     this.#scheduler = options.scheduler ?? systemScheduler;
     this.policy = { ...defaultDeliveryPolicy, ...options.policy };
@@ -224,6 +238,8 @@ export class WebhookWorker {
     const started = performance.now();
     let statusCode: number | null = null;
     let error: string | null = null;
+    // A target that is not allowed stays so until the partner changes it: no retries.
+    let refused = false;
     if (!endpoint || !event || endpoint.status !== 'active') {
       error = !endpoint || !event ? 'the endpoint or event no longer exists' : 'endpoint disabled';
     } else {
@@ -233,37 +249,41 @@ export class WebhookWorker {
         timestamp: event.createdAt.toISOString(),
         data: event.payload,
       });
+      const timeout = AbortSignal.timeout(this.policy.timeoutMs);
       try {
+        // Checked again here: a URL stored by an older release, or before the operator
+        // stopped allowing loopback, gets no request either.
+        if (endpointUrlProblem(endpoint.url, this.#allowLoopback)) throw new AddressNotAllowed();
         const secret = this.#secrets.open(
           endpoint.sealedSecret,
           endpointSecretContext(endpoint.licenseId, endpoint.id),
         );
         const timestamp = Math.floor(startedAt.getTime() / 1000);
-        const response = await this.#fetch(endpoint.url, {
-          method: 'POST',
+        statusCode = await postWebhook(new URL(endpoint.url), {
           headers: webhookHeaders(secret, event.id, timestamp, body),
           body,
-          redirect: 'manual',
-          signal: AbortSignal.any([AbortSignal.timeout(this.policy.timeoutMs), this.#abort.signal]),
+          lookup: this.#lookup,
+          signal: AbortSignal.any([timeout, this.#abort.signal]),
         });
-        statusCode = response.status;
-        await response.body?.cancel().catch(() => undefined);
         if (statusCode < 200 || statusCode > 299) error = `HTTP ${statusCode}`;
       } catch (thrown) {
-        const cause = (thrown as { cause?: { code?: string } }).cause?.code;
-        error =
-          (thrown as Error).name === 'TimeoutError' || this.#abort.signal.aborted
-            ? this.#abort.signal.aborted
-              ? 'interrupted: the server was shutting down'
-              : `timed out after ${this.policy.timeoutMs} ms`
-            : `${(thrown as Error).message}${cause ? ` (${cause})` : ''}`;
+        // The log says no more than this: which address a name resolved to stays inside.
+        refused = thrown instanceof AddressNotAllowed;
+        error = refused
+          ? 'address not allowed'
+          : this.#abort.signal.aborted
+            ? 'interrupted: the server was shutting down'
+            : timeout.aborted
+              ? `timed out after ${this.policy.timeoutMs} ms`
+              : (thrown as Error).message;
       }
     }
     const durationMs = Math.round(performance.now() - started);
     const ok = error === null;
     const attempts = delivery.attempts + 1;
     const now = this.#clock.now();
-    const gaveUp = !ok && (attempts >= this.policy.maxAttempts || endpoint?.status !== 'active');
+    const gaveUp =
+      !ok && (refused || attempts >= this.policy.maxAttempts || endpoint?.status !== 'active');
     const next = ok || gaveUp ? null : new Date(now.getTime() + this.backoff(attempts));
     const status = ok ? 'succeeded' : gaveUp ? 'failed' : 'pending';
     writeTransaction(this.#db, (tx) => {
