@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
 import type { Env } from './env.js';
+import type { Allowance } from './lib/allowance.js';
 import { KeyedLock } from './lib/keyed-lock.js';
 import { stripeKeyMode } from './lib/stripe.js';
 import { stripeEndpointOf } from './lib/stripe-endpoint.js';
@@ -127,6 +128,23 @@ function rewardUnlocks(db: Db, rewards: RewardsService): RewardUnlocks {
   };
 }
 
+/** A monthly allowance of the usage meter, for a module that uses it up as it writes. */
+function allowanceOf(
+  usage: UsageMeter,
+  licenses: LicenseService,
+  metric: 'courses' | 'redemptions',
+): Allowance {
+  return {
+    consume(licenseId) {
+      const license = licenses.getById(licenseId);
+      // Nothing is written for a license that does not exist, so there is nothing to count.
+      if (!license) return () => {};
+      usage.consume(license, metric);
+      return () => usage.release(license, metric);
+    },
+  };
+}
+
 export function createServices(options: {
   config: AppConfig;
   database: Database_;
@@ -175,7 +193,9 @@ export function createServices(options: {
     lock: learnerLock,
     rewards: purchaseRewards(() => rewards.ledger, learnerDirectory),
   });
-  const rewards = new RewardsService(db, clock);
+  const rewards = new RewardsService(db, clock, {
+    redemptions: allowanceOf(usage, licenses, 'redemptions'),
+  });
   let closed = false;
   const services: Services = {
     config: options.config,
@@ -218,6 +238,7 @@ export function createServices(options: {
       sqlite: options.database.sqlite,
       clock,
       filesDir: path.join(path.resolve(options.config.dataDir ?? 'data'), 'marketplace'),
+      courses: allowanceOf(usage, licenses, 'courses'),
     }),
     close() {
       if (closed) return;

@@ -14,21 +14,30 @@ export function setUsageWarnings<E extends AppEnv>(
 }
 
 /**
+ * How a request meets a used-up monthly request allowance: `enforce` refuses it; `observe`
+ * answers it (uncounted, since a hard limit never overshoots) and leaves the verdict to the
+ * handler: the validate endpoint says "over limit" in its answer, the usage report shows why.
+ */
+export type AdmissionMode = 'enforce' | 'observe';
+
+/**
  * Admits a request for the license on the context: the rate limit per key and client
- * first, then the monthly request allowance. `observe` counts the request but leaves a used-up
- * allowance for the handler to report (the validate endpoint says "over limit" in its answer).
+ * first, then the monthly request allowance. The usage warning header is written again after
+ * the handler, so an allowance the handler used (a course published) shows in its answer.
  */
 export async function admit<E extends LicensedEnv>(
   c: Context<E>,
   next: Next,
-  mode: 'enforce' | 'observe' = 'enforce',
+  mode: AdmissionMode = 'enforce',
 ): Promise<void> {
   const services = servicesOf(c);
   await services.rateLimits.check(c, async () => {
-    const { refusal, warnings } = services.usage.admitRequest(c.get('license'));
+    const license = c.get('license');
+    const { refusal, warnings } = services.usage.admitRequest(license);
     setUsageWarnings(c, warnings);
     if (refusal && mode === 'enforce') throw refusal;
     await next();
+    setUsageWarnings(c, services.usage.warnings(license));
   });
 }
 

@@ -45,6 +45,11 @@ function warnAt(max: number): number {
   return Math.ceil(max * WARNING_RATIO);
 }
 
+/** The outbox dedupe key of a threshold event: once per license, metric, month and threshold. */
+function thresholdKey(licenseId: string, metric: UsageMetric, month: string, threshold: 80 | 100) {
+  return `usage:${licenseId}:${metric}:${month}:${threshold}`;
+}
+
 /**
  * Meters usage per license per calendar month (UTC) without a database write per request:
  * counts are added up in memory, where limit checks read them, and written in one
@@ -151,6 +156,34 @@ export class UsageMeter {
     if (refusal) throw refusal;
     this.#add(state, license, metric, amount, period);
     return this.#warnings(state, license, period);
+  }
+
+  /**
+   * Gives back what {@link consume} counted, for a write that then did not commit: the count
+   * and the threshold events it queued go, as if it had never been counted. Call it in the same
+   * turn of the event loop as the consume (the write transactions are synchronous), before a
+   * flush can have written the count.
+   */
+  release(license: License, metric: Exclude<UsageMetric, 'active_learners'>, amount = 1): void {
+    const period = this.#now();
+    const state = this.#state(license.id, period.month);
+    const used = Math.max(0, (state.totals.get(metric) ?? 0) - amount);
+    state.totals.set(metric, used);
+    this.#store.addCount(license.id, metric, period.day, -amount);
+    const max = effectivePolicy(license).limits[metric].max;
+    if (max === null) return;
+    for (const threshold of [80, 100] as const) {
+      const key = `${metric}:${threshold}`;
+      if (used >= (threshold === 80 ? warnAt(max) : max) || !state.fired.has(key)) continue;
+      if (this.#store.dropEvent(thresholdKey(license.id, metric, period.month, threshold)))
+        state.fired.delete(key);
+    }
+  }
+
+  /** The metrics of the license at or past 80 % of their limits, as of now. */
+  warnings(license: License): UsageWarning[] {
+    const period = this.#now();
+    return this.#warnings(this.#state(license.id, period.month), license, period);
   }
 
   /** Usage of every metric this month against the license's limits. */
@@ -320,7 +353,7 @@ export class UsageMeter {
       this.#store.addEvent({
         licenseId: license.id,
         type: threshold === 80 ? 'usage.warning' : 'usage.limit_reached',
-        dedupeKey: `usage:${license.id}:${metric}:${period.month}:${threshold}`,
+        dedupeKey: thresholdKey(license.id, metric, period.month, threshold),
         payload,
       });
     }
