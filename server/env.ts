@@ -91,6 +91,7 @@ const schema = z.object({
     .optional(),
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(30),
+  ORIGINLESS_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
 });
 
 export type Env = {
@@ -129,6 +130,11 @@ export type Env = {
   usageFlushIntervalMs: number;
   /** Failed authentications per client address per minute before it is locked out; 0 = off. */
   authFailureLimit: number;
+  /**
+   * Publishable-key requests without an Origin header per client address per minute; they do
+   * not use the license's monthly request allowance. 0 refuses them all.
+   */
+  originlessRequestsPerMinute: number;
 };
 
 export class EnvError extends Error {
@@ -190,6 +196,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     trustedProxies: e.TRUSTED_PROXIES ?? [],
     usageFlushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS,
     authFailureLimit: e.AUTH_FAILURE_LIMIT,
+    originlessRequestsPerMinute: e.ORIGINLESS_REQUESTS_PER_MINUTE,
   };
 }
 

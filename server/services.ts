@@ -48,6 +48,7 @@ export type AppConfig = Pick<Env, 'bodyLimitBytes' | 'licenseCacheTtlMs' | 'stri
       | 'trustedProxies'
       | 'usageFlushIntervalMs'
       | 'authFailureLimit'
+      | 'originlessRequestsPerMinute'
       | 'stripeSecretKey'
       | 'stripeWebhookSecret'
       | 'stripeApiUrl'
@@ -165,7 +166,11 @@ export function createServices(options: {
     flushIntervalMs: options.config.usageFlushIntervalMs ?? 2_000,
   });
   const themes = new ThemeService(db, clock, options.config.licenseCacheTtlMs);
-  const rateLimits = new RateLimits({ trustedProxies: options.config.trustedProxies ?? [], clock });
+  const rateLimits = new RateLimits({
+    trustedProxies: options.config.trustedProxies ?? [],
+    originlessPerMinute: options.config.originlessRequestsPerMinute ?? 60,
+    clock,
+  });
   const authFailures = new AuthFailures({
     limitPerMinute: options.config.authFailureLimit ?? 0,
     clock,

@@ -90,15 +90,20 @@ export class UsageMeter {
 
   /**
    * Counts one API request for the license. Returns the refusal instead of counting when the
-   * license's request allowance is a hard limit that is used up.
+   * license's request allowance is a hard limit that is used up. `count: false` only checks:
+   * for requests that have an allowance of their own (publishable key without an Origin) but
+   * are refused all the same once the license is over its plan.
    */
-  admitRequest(license: License): { refusal?: ApiError; warnings: UsageWarning[] } {
+  admitRequest(
+    license: License,
+    options: { count?: boolean } = {},
+  ): { refusal?: ApiError; warnings: UsageWarning[] } {
     const period = this.#now();
     const state = this.#state(license.id, period.month);
     const policy = effectivePolicy(license);
     const refusal = this.#refusal(state, 'api_requests', policy.limits.api_requests, 1, period);
     if (refusal) return { refusal, warnings: this.#warnings(state, license, period) };
-    this.#add(state, license, 'api_requests', 1, period);
+    if (options.count ?? true) this.#add(state, license, 'api_requests', 1, period);
     return { warnings: this.#warnings(state, license, period) };
   }
 
