@@ -3,6 +3,7 @@ import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import { spending } from '../../lib/allowance.js';
 import { generateId } from '../../lib/ids.js';
+import { assertChargeable } from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
 import { toCard } from './cards.js';
 import type { AuthoredCourse, CourseInput, CourseStatus, CourseUpdate } from './contract.js';
@@ -55,6 +56,8 @@ export class CourseAuthoring {
   }
 
   createCourse(author: Author, input: CourseInput): AuthoredCourse {
+    // Refused here rather than at every checkout, where Stripe would refuse it for good.
+    assertChargeable(input.price.amount, input.price.currency, 'body.price.amount');
     const instructorId = author.instructorId ?? input.instructorId;
     if (!instructorId) {
       throw new ApiError('validation_failed', 'Say which instructor the course belongs to.', {
@@ -100,6 +103,8 @@ export class CourseAuthoring {
   }
 
   updateCourse(author: Author, courseId: string, input: CourseUpdate): AuthoredCourse {
+    if (input.price)
+      assertChargeable(input.price.amount, input.price.currency, 'body.price.amount');
     const now = this.#clock.now();
     spending(this.#allowance, author.licenseId, (consume) =>
       writeTransaction(this.#db, (tx) => {
