@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { and, eq, max, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
@@ -12,17 +11,14 @@ import { BillingService } from './modules/billing/service.js';
 import { defaultTiers } from './modules/billing/tiers.js';
 import type { RewardUnlocks } from './modules/billing/dependencies.js';
 import { EmbedConfigService } from './modules/embed/service.js';
-import { learners as learnerRows } from './modules/learners/schema.js';
 import { LearnerService } from './modules/learners/service.js';
 import { enqueueEvents } from './modules/outbox/service.js';
-import { rewardFeatureGrants } from './modules/rewards/schema.js';
 import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
 import { LicenseService } from './modules/licenses/service.js';
 import { courseProduct } from './modules/marketplace/product.js';
 import { MarketplaceService } from './modules/marketplace/service.js';
-import type { LearnerDirectory } from './modules/payments/dependencies.js';
 import { purchaseRewards } from './modules/payments/rewards.js';
 import { PaymentService } from './modules/payments/service.js';
 import { WebhookService } from './modules/webhooks/service.js';
@@ -91,41 +87,17 @@ export interface Services {
 }
 
 /*
- * Adapters from what payments and billing ask of other modules (their `dependencies.ts`) to
- * those modules. Where a module offers no such call yet, the adapter reads its table here, so
- * that payments and billing themselves read no other module's tables.
+ * Modules reach each other through the interfaces they declare (their `dependencies.ts`),
+ * served here by the other modules' services, never by reading their tables.
  */
 
-/** Learners by license and id, inside the caller's transaction when given one. */
-const learnerDirectory: LearnerDirectory = {
-  find: (db, licenseId, learnerId) =>
-    db
-      .select({ id: learnerRows.id, subject: learnerRows.subject, name: learnerRows.name })
-      .from(learnerRows)
-      .where(and(eq(learnerRows.id, learnerId), eq(learnerRows.licenseId, licenseId)))
-      .get(),
-};
-
 /** Reward unlocks as billing's feature cache reads them. */
-function rewardUnlocks(db: Db, rewards: RewardsService): RewardUnlocks {
-  // Prepared on first use, so a server whose migrations are pending still starts.
-  let newestGrant: ReturnType<typeof prepareNewestGrant> | undefined;
-  const prepareNewestGrant = () =>
-    db
-      .select({ id: max(rewardFeatureGrants.id) })
-      .from(rewardFeatureGrants)
-      .where(
-        and(
-          eq(rewardFeatureGrants.licenseId, sql.placeholder('licenseId')),
-          eq(rewardFeatureGrants.learnerId, sql.placeholder('learnerId')),
-        ),
-      )
-      .prepare();
+function rewardUnlocks(rewards: RewardsService): RewardUnlocks {
   return {
     activeFeatures: (licenseId, learnerId) =>
       rewards.redemptions.activeFeatures(licenseId, learnerId),
     newestGrant: (licenseId, learnerId) =>
-      (newestGrant ??= prepareNewestGrant()).get({ licenseId, learnerId })?.id ?? 0,
+      rewards.redemptions.newestFeatureGrant(licenseId, learnerId),
   };
 }
 
@@ -181,6 +153,7 @@ export function createServices(options: {
     (stripeSecretKey
       ? new Stripe(stripeSecretKey, stripeApiUrl ? stripeEndpointOf(stripeApiUrl) : {})
       : null);
+  const learners = new LearnerService(db, clock, licenses);
   // A checkout and a subscription change of one learner run one after the other.
   const learnerLock = new KeyedLock();
   const payments = new PaymentService({
@@ -192,11 +165,11 @@ export function createServices(options: {
     webhookSecret: options.config.stripeWebhookSecret,
     logger: options.logger,
     secrets: licenses.secrets,
-    learners: learnerDirectory,
+    learners,
     licenses: { modeOf: (licenseId) => licenses.getById(licenseId)?.mode },
     events: { enqueueIn: enqueueEvents },
     lock: learnerLock,
-    rewards: purchaseRewards(() => rewards.ledger, learnerDirectory),
+    rewards: purchaseRewards(() => rewards.ledger, learners),
   });
   const rewards = new RewardsService(db, clock, {
     redemptions: allowanceOf(usage, licenses, 'redemptions'),
@@ -216,7 +189,7 @@ export function createServices(options: {
       usage,
       tierFeatures: (tier) => defaultTiers.find((t) => t.id === tier)?.features ?? [],
     }),
-    learners: new LearnerService(db, clock, licenses),
+    learners,
     usage,
     rateLimits,
     authFailures,
@@ -233,9 +206,9 @@ export function createServices(options: {
       stripe,
       logger: options.logger,
       licenses,
-      learners: learnerDirectory,
+      learners,
       payments,
-      rewards: rewardUnlocks(db, rewards),
+      rewards: rewardUnlocks(rewards),
       lock: learnerLock,
     }),
     marketplace: new MarketplaceService({
@@ -244,6 +217,7 @@ export function createServices(options: {
       clock,
       filesDir: path.join(path.resolve(options.config.dataDir ?? 'data'), 'marketplace'),
       courses: allowanceOf(usage, licenses, 'courses'),
+      learners,
     }),
     close() {
       if (closed) return;

@@ -1,3 +1,4 @@
+import type { Db, Tx } from '../../db/client.js';
 import type { Allowance } from '../../lib/allowance.js';
 
 /*
@@ -7,3 +8,11 @@ import type { Allowance } from '../../lib/allowance.js';
 
 /** The license's monthly allowance of courses published (the usage meter's `courses`). */
 export type CourseAllowance = Allowance;
+
+/**
+ * Learners by license and server id (the learners module), read inside the caller's
+ * transaction when given one: events name a learner by the customer's `subject`.
+ */
+export interface LearnerDirectory {
+  find(db: Db | Tx, licenseId: string, learnerId: string): { subject: string } | undefined;
+}
