@@ -92,6 +92,7 @@ const schema = z.object({
   USAGE_FLUSH_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   AUTH_FAILURE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(30),
   WEBHOOKS_ALLOW_LOOPBACK: booleanish.default(false),
+  ORIGINLESS_REQUESTS_PER_MINUTE: z.coerce.number().int().min(0).max(1_000_000).default(60),
 });
 
 export type Env = {
@@ -135,6 +136,11 @@ export type Env = {
    * http included. Off in every mode; for development and the demo's own endpoint.
    */
   webhooksAllowLoopback: boolean;
+  /**
+   * Publishable-key requests without an Origin header per client address per minute; they do
+   * not use the license's monthly request allowance. 0 refuses them all.
+   */
+  originlessRequestsPerMinute: number;
 };
 
 export class EnvError extends Error {
@@ -197,6 +203,7 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     usageFlushIntervalMs: e.USAGE_FLUSH_INTERVAL_MS,
     authFailureLimit: e.AUTH_FAILURE_LIMIT,
     webhooksAllowLoopback: e.WEBHOOKS_ALLOW_LOOPBACK,
+    originlessRequestsPerMinute: e.ORIGINLESS_REQUESTS_PER_MINUTE,
   };
 }
 

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { and, eq, max, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
 import type { Env } from './env.js';
+import type { Allowance } from './lib/allowance.js';
 import { KeyedLock } from './lib/keyed-lock.js';
 import { stripeKeyMode } from './lib/stripe.js';
 import { stripeEndpointOf } from './lib/stripe-endpoint.js';
@@ -11,17 +11,14 @@ import { BillingService } from './modules/billing/service.js';
 import { defaultTiers } from './modules/billing/tiers.js';
 import type { RewardUnlocks } from './modules/billing/dependencies.js';
 import { EmbedConfigService } from './modules/embed/service.js';
-import { learners as learnerRows } from './modules/learners/schema.js';
 import { LearnerService } from './modules/learners/service.js';
 import { enqueueEvents } from './modules/outbox/service.js';
-import { rewardFeatureGrants } from './modules/rewards/schema.js';
 import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
 import { LicenseService } from './modules/licenses/service.js';
 import { courseProduct } from './modules/marketplace/product.js';
 import { MarketplaceService } from './modules/marketplace/service.js';
-import type { LearnerDirectory } from './modules/payments/dependencies.js';
 import { purchaseRewards } from './modules/payments/rewards.js';
 import { PaymentService } from './modules/payments/service.js';
 import { WebhookService } from './modules/webhooks/service.js';
@@ -47,6 +44,7 @@ export type AppConfig = Pick<Env, 'bodyLimitBytes' | 'licenseCacheTtlMs' | 'stri
       | 'trustedProxies'
       | 'usageFlushIntervalMs'
       | 'authFailureLimit'
+      | 'originlessRequestsPerMinute'
       | 'stripeSecretKey'
       | 'stripeWebhookSecret'
       | 'stripeApiUrl'
@@ -90,41 +88,34 @@ export interface Services {
 }
 
 /*
- * Adapters from what payments and billing ask of other modules (their `dependencies.ts`) to
- * those modules. Where a module offers no such call yet, the adapter reads its table here, so
- * that payments and billing themselves read no other module's tables.
+ * Modules reach each other through the interfaces they declare (their `dependencies.ts`),
+ * served here by the other modules' services, never by reading their tables.
  */
 
-/** Learners by license and id, inside the caller's transaction when given one. */
-const learnerDirectory: LearnerDirectory = {
-  find: (db, licenseId, learnerId) =>
-    db
-      .select({ id: learnerRows.id, subject: learnerRows.subject, name: learnerRows.name })
-      .from(learnerRows)
-      .where(and(eq(learnerRows.id, learnerId), eq(learnerRows.licenseId, licenseId)))
-      .get(),
-};
-
 /** Reward unlocks as billing's feature cache reads them. */
-function rewardUnlocks(db: Db, rewards: RewardsService): RewardUnlocks {
-  // Prepared on first use, so a server whose migrations are pending still starts.
-  let newestGrant: ReturnType<typeof prepareNewestGrant> | undefined;
-  const prepareNewestGrant = () =>
-    db
-      .select({ id: max(rewardFeatureGrants.id) })
-      .from(rewardFeatureGrants)
-      .where(
-        and(
-          eq(rewardFeatureGrants.licenseId, sql.placeholder('licenseId')),
-          eq(rewardFeatureGrants.learnerId, sql.placeholder('learnerId')),
-        ),
-      )
-      .prepare();
+function rewardUnlocks(rewards: RewardsService): RewardUnlocks {
   return {
     activeFeatures: (licenseId, learnerId) =>
       rewards.redemptions.activeFeatures(licenseId, learnerId),
     newestGrant: (licenseId, learnerId) =>
-      (newestGrant ??= prepareNewestGrant()).get({ licenseId, learnerId })?.id ?? 0,
+      rewards.redemptions.newestFeatureGrant(licenseId, learnerId),
+  };
+}
+
+/** A monthly allowance of the usage meter, for a module that uses it up as it writes. */
+function allowanceOf(
+  usage: UsageMeter,
+  licenses: LicenseService,
+  metric: 'courses' | 'redemptions',
+): Allowance {
+  return {
+    consume(licenseId) {
+      const license = licenses.getById(licenseId);
+      // Nothing is written for a license that does not exist, so there is nothing to count.
+      if (!license) return () => {};
+      usage.consume(license, metric);
+      return () => usage.release(license, metric);
+    },
   };
 }
 
@@ -148,7 +139,11 @@ export function createServices(options: {
     flushIntervalMs: options.config.usageFlushIntervalMs ?? 2_000,
   });
   const themes = new ThemeService(db, clock, options.config.licenseCacheTtlMs);
-  const rateLimits = new RateLimits({ trustedProxies: options.config.trustedProxies ?? [], clock });
+  const rateLimits = new RateLimits({
+    trustedProxies: options.config.trustedProxies ?? [],
+    originlessPerMinute: options.config.originlessRequestsPerMinute ?? 60,
+    clock,
+  });
   const authFailures = new AuthFailures({
     limitPerMinute: options.config.authFailureLimit ?? 0,
     clock,
@@ -159,6 +154,7 @@ export function createServices(options: {
     (stripeSecretKey
       ? new Stripe(stripeSecretKey, stripeApiUrl ? stripeEndpointOf(stripeApiUrl) : {})
       : null);
+  const learners = new LearnerService(db, clock, licenses);
   // A checkout and a subscription change of one learner run one after the other.
   const learnerLock = new KeyedLock();
   const payments = new PaymentService({
@@ -170,13 +166,15 @@ export function createServices(options: {
     webhookSecret: options.config.stripeWebhookSecret,
     logger: options.logger,
     secrets: licenses.secrets,
-    learners: learnerDirectory,
+    learners,
     licenses: { modeOf: (licenseId) => licenses.getById(licenseId)?.mode },
     events: { enqueueIn: enqueueEvents },
     lock: learnerLock,
-    rewards: purchaseRewards(() => rewards.ledger, learnerDirectory),
+    rewards: purchaseRewards(() => rewards.ledger, learners),
   });
-  const rewards = new RewardsService(db, clock);
+  const rewards = new RewardsService(db, clock, {
+    redemptions: allowanceOf(usage, licenses, 'redemptions'),
+  });
   let closed = false;
   const services: Services = {
     config: options.config,
@@ -192,7 +190,7 @@ export function createServices(options: {
       usage,
       tierFeatures: (tier) => defaultTiers.find((t) => t.id === tier)?.features ?? [],
     }),
-    learners: new LearnerService(db, clock, licenses),
+    learners,
     usage,
     rateLimits,
     authFailures,
@@ -215,9 +213,9 @@ export function createServices(options: {
       stripe,
       logger: options.logger,
       licenses,
-      learners: learnerDirectory,
+      learners,
       payments,
-      rewards: rewardUnlocks(db, rewards),
+      rewards: rewardUnlocks(rewards),
       lock: learnerLock,
     }),
     marketplace: new MarketplaceService({
@@ -225,6 +223,8 @@ export function createServices(options: {
       sqlite: options.database.sqlite,
       clock,
       filesDir: path.join(path.resolve(options.config.dataDir ?? 'data'), 'marketplace'),
+      courses: allowanceOf(usage, licenses, 'courses'),
+      learners,
     }),
     close() {
       if (closed) return;

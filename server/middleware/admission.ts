@@ -14,22 +14,48 @@ export function setUsageWarnings<E extends AppEnv>(
 }
 
 /**
- * Admits a request for the license on the context: the rate limit per key and client
- * first, then the monthly request allowance. `observe` counts the request but leaves a used-up
- * allowance for the handler to report (the validate endpoint says "over limit" in its answer).
+ * How a request meets a used-up monthly request allowance: `enforce` refuses it; `observe`
+ * answers it (uncounted, since a hard limit never overshoots) and leaves the verdict to the
+ * handler: the validate endpoint says "over limit" in its answer, the usage report shows why.
+ */
+export type AdmissionMode = 'enforce' | 'observe';
+
+/**
+ * Whether the request carries the publishable key without an Origin header: not from a page
+ * (browsers always send Origin on the API's cross-origin requests; a foreign one is refused
+ * before this), so a script, anyone's, since the key is public.
+ */
+export function isOriginless<E extends LicensedEnv>(c: Context<E>): boolean {
+  return c.get('credential') === 'pk' && c.req.header('origin') === undefined;
+}
+
+/**
+ * Admits a request for the license on the context: the rate limit first, then the monthly
+ * request allowance. A publishable-key request without an Origin is limited per client address
+ * (`ORIGINLESS_REQUESTS_PER_MINUTE`) and not counted against the license's monthly allowance,
+ * so a copied key cannot drain it; it is still refused once the license has used that up.
+ * The usage warning header is written again after the handler, so an allowance the handler
+ * used (a course published) shows in its answer.
  */
 export async function admit<E extends LicensedEnv>(
   c: Context<E>,
   next: Next,
-  mode: 'enforce' | 'observe' = 'enforce',
+  mode: AdmissionMode = 'enforce',
 ): Promise<void> {
   const services = servicesOf(c);
-  await services.rateLimits.check(c, async () => {
-    const { refusal, warnings } = services.usage.admitRequest(c.get('license'));
-    setUsageWarnings(c, warnings);
-    if (refusal && mode === 'enforce') throw refusal;
-    await next();
-  });
+  const originless = isOriginless(c);
+  await services.rateLimits.check(
+    c,
+    async () => {
+      const license = c.get('license');
+      const { refusal, warnings } = services.usage.admitRequest(license, { count: !originless });
+      setUsageWarnings(c, warnings);
+      if (refusal && mode === 'enforce') throw refusal;
+      await next();
+      setUsageWarnings(c, services.usage.warnings(license));
+    },
+    originless ? 'originless' : 'key',
+  );
 }
 
 /** The credential in `Authorization: Bearer …`, if any. */

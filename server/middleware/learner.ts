@@ -3,7 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors.js';
 import type { Learner } from '../modules/learners/service.js';
 import type { LearnerEnv, LicensedEnv } from '../types.js';
-import { bearer, setUsageWarnings } from './admission.js';
+import { bearer, setUsageWarnings, type AdmissionMode } from './admission.js';
 import { withLicense } from './license.js';
 import { authenticateSecretKey } from './secret-key.js';
 import { servicesOf } from '../context.js';
@@ -38,11 +38,20 @@ export async function identifyLearner<E extends LicensedEnv>(
   return learner;
 }
 
-function withLearner(c: Context<LearnerEnv>, next: Next, admin: boolean): Promise<void> {
-  return withLicense(c, async () => {
-    await identifyLearner(c, { required: true, admin });
-    await next();
-  });
+function withLearner(
+  c: Context<LearnerEnv>,
+  next: Next,
+  admin: boolean,
+  mode: AdmissionMode = 'enforce',
+): Promise<void> {
+  return withLicense(
+    c,
+    async () => {
+      await identifyLearner(c, { required: true, admin });
+      await next();
+    },
+    mode,
+  );
 }
 
 /**
@@ -56,12 +65,14 @@ export function requireLearner() {
 
 /**
  * The customer's administrators: its servers with the secret key, or a person in a widget
- * with an admin learner token (plus the publishable key).
+ * with an admin learner token (plus the publishable key). `admission` says how a used-up
+ * monthly request allowance meets them (see `AdmissionMode`).
  */
-export function requireTenantAdmin() {
+export function requireTenantAdmin(options: { admission?: AdmissionMode } = {}) {
+  const mode = options.admission ?? 'enforce';
   return createMiddleware<LicensedEnv>((c, next) =>
     bearer(c)?.startsWith('sk_')
-      ? authenticateSecretKey(c, next)
-      : withLearner(c as Context<LearnerEnv>, next, true),
+      ? authenticateSecretKey(c, next, { admission: mode })
+      : withLearner(c as Context<LearnerEnv>, next, true, mode),
   );
 }

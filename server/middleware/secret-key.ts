@@ -2,7 +2,7 @@ import type { Context, Next } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { ApiError } from '../errors.js';
 import type { LicensedEnv } from '../types.js';
-import { admit, bearer } from './admission.js';
+import { admit, bearer, type AdmissionMode } from './admission.js';
 import { servicesOf } from '../context.js';
 
 /**
@@ -13,7 +13,7 @@ import { servicesOf } from '../context.js';
 export async function authenticateSecretKey<E extends LicensedEnv>(
   c: Context<E>,
   next: Next,
-  options: { allowInactive?: boolean } = {},
+  options: { allowInactive?: boolean; admission?: AdmissionMode } = {},
 ): Promise<void> {
   const services = servicesOf(c);
   const result = services.licenses.validateSecret(bearer(c));
@@ -32,7 +32,7 @@ export async function authenticateSecretKey<E extends LicensedEnv>(
   }
   c.set('license', result.license);
   c.set('credential', 'sk');
-  await admit(c, next, options.allowInactive ? 'observe' : 'enforce');
+  await admit(c, next, options.allowInactive ? 'observe' : (options.admission ?? 'enforce'));
 }
 
 /** Requires the license's secret key as `Authorization: Bearer sk_…`. */

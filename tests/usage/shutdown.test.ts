@@ -32,25 +32,35 @@ describe('demo/main.ts (npm start): demo seed and graceful shutdown', () => {
     try {
       let errors = '';
       child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-      const port = await new Promise<number>((resolve, reject) => {
-        let buffered = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          buffered += chunk.toString();
-          const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(buffered);
-          if (match) resolve(Number(match[1]));
-        });
-        child.on('exit', () => reject(new Error(`server exited early:\n${buffered}\n${errors}`)));
-      });
+      // The demo portal's origin is one of the academy's allowed origins: requests from it
+      // use the license's monthly allowance (those without an Origin have their own).
+      const { port, portal } = await new Promise<{ port: number; portal: string }>(
+        (resolve, reject) => {
+          let buffered = '';
+          child.stdout.on('data', (chunk: Buffer) => {
+            buffered += chunk.toString();
+            const listening = /"port":(\d+)[^\n]*"msg":"listening"/.exec(buffered);
+            const demo = /"url":"([^"]+)"[^\n]*"msg":"demo portal"/.exec(buffered);
+            if (listening && demo) resolve({ port: Number(listening[1]), portal: demo[1]! });
+          });
+          child.on('exit', () => reject(new Error(`server exited early:\n${buffered}\n${errors}`)));
+        },
+      );
+      const origin = new URL(portal).origin;
       const url = `http://127.0.0.1:${port}`;
       for (let i = 0; i < 4; i++) {
         const res = await fetch(`${url}/v1/embed/config`, {
-          headers: { 'Liberation-Key': demoKeys.academy },
+          headers: { 'Liberation-Key': demoKeys.academy, Origin: origin },
         });
         expect(res.status).toBe(200);
       }
       const token = await signDemoLearnerToken('grace');
       const me = await fetch(`${url}/v1/me`, {
-        headers: { 'Liberation-Key': demoKeys.academy, Authorization: `Bearer ${token}` },
+        headers: {
+          'Liberation-Key': demoKeys.academy,
+          Origin: origin,
+          Authorization: `Bearer ${token}`,
+        },
       });
       expect(me.status).toBe(200);
       expect((await me.json()).learner).toMatchObject({ id: 'lrn_demo_grace', role: 'admin' });

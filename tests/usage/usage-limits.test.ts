@@ -168,4 +168,30 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
     expect(h.services.usage.consume(license, 'courses', 2)[0]).toMatchObject({ used: 10 });
     expect(() => h.services.usage.consume(license, 'courses', 0)).toThrow(RangeError);
   });
+
+  it('gives back a count whose write did not commit, with the threshold event it queued', async () => {
+    h = await startHarness();
+    const acme = createLicense(h.services, { plan: 'free' });
+    const license = h.services.licenses.getById(acme.license.id)!;
+    h.services.usage.consume(license, 'courses', 7);
+    expect(h.services.usage.consume(license, 'courses')).toHaveLength(1);
+    h.services.usage.release(license, 'courses');
+    expect(h.services.usage.warnings(license)).toEqual([]);
+    h.services.usage.flush();
+    const written = () =>
+      h.database.db
+        .select()
+        .from(outboxEvents)
+        .all()
+        .map((e) => [e.type, e.payload.used]);
+    expect(written()).toEqual([]);
+    expect(h.services.usage.snapshot(license).metrics[2]).toMatchObject({
+      metric: 'courses',
+      used: 7,
+    });
+    // Reached again for real, the event is queued once.
+    h.services.usage.consume(license, 'courses');
+    h.services.usage.flush();
+    expect(written()).toEqual([['usage.warning', 8]]);
+  });
 });

@@ -9,7 +9,8 @@ import {
   type JWTVerifyOptions,
 } from 'jose';
 import { LRUCache } from 'lru-cache';
-import type { Db } from '../../db/client.js';
+import { and, eq } from 'drizzle-orm';
+import type { Db, Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { generateId } from '../../lib/ids.js';
@@ -100,6 +101,22 @@ export class LearnerService {
     const validUntil = Math.min(payload.exp! * 1000, keyExpiresAt ?? Infinity);
     this.#verified.set(cacheKey, { learner, validUntil, keyId });
     return learner;
+  }
+
+  /**
+   * A learner of the license by server id, read inside the caller's transaction when given one
+   * (other modules name learners in their records and events by the customer's `subject`).
+   */
+  find(
+    db: Db | Tx,
+    licenseId: string,
+    learnerId: string,
+  ): { id: string; subject: string; name: string } | undefined {
+    return db
+      .select({ id: learners.id, subject: learners.subject, name: learners.name })
+      .from(learners)
+      .where(and(eq(learners.id, learnerId), eq(learners.licenseId, licenseId)))
+      .get();
   }
 
   /** Forgets verified tokens and JWKS of a license (all licenses when null). */

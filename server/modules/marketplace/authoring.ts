@@ -1,10 +1,13 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
+import { spending } from '../../lib/allowance.js';
 import { generateId } from '../../lib/ids.js';
+import { assertChargeable } from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
 import { toCard } from './cards.js';
 import type { AuthoredCourse, CourseInput, CourseStatus, CourseUpdate } from './contract.js';
+import type { CourseAllowance } from './dependencies.js';
 import {
   checkFile,
   COVER_MAX_BYTES,
@@ -26,17 +29,21 @@ export interface Author {
 /**
  * Courses as their authors see and change them: every status, the raw description, the
  * cover and the materials. Every change moves the license's catalog version in its own
- * transaction, which retires the cached search results of the license.
+ * transaction, which retires the cached search results of the license. A course's first
+ * publication uses one unit of the license's `courses` allowance, inside the transaction that
+ * publishes it: a refusal publishes nothing, and a write that fails counts nothing.
  */
 export class CourseAuthoring {
   readonly #db: Db;
   readonly #clock: Clock;
   readonly #marketplace: MarketplaceService;
+  readonly #allowance: CourseAllowance;
 
-  constructor(db: Db, clock: Clock, marketplace: MarketplaceService) {
+  constructor(db: Db, clock: Clock, marketplace: MarketplaceService, allowance: CourseAllowance) {
     this.#db = db;
     this.#clock = clock;
     this.#marketplace = marketplace;
+    this.#allowance = allowance;
   }
 
   #authored(author: Author, courseId: string, tx: Tx | Db = this.#db): CourseRow {
@@ -49,6 +56,8 @@ export class CourseAuthoring {
   }
 
   createCourse(author: Author, input: CourseInput): AuthoredCourse {
+    // Refused here rather than at every checkout, where Stripe would refuse it for good.
+    assertChargeable(input.price.amount, input.price.currency, 'body.price.amount');
     const instructorId = author.instructorId ?? input.instructorId;
     if (!instructorId) {
       throw new ApiError('validation_failed', 'Say which instructor the course belongs to.', {
@@ -60,60 +69,71 @@ export class CourseAuthoring {
     }
     this.#marketplace.instructor(author.licenseId, instructorId);
     const now = this.#clock.now();
-    const id = writeTransaction(this.#db, (tx) => {
-      const row = tx
-        .insert(courses)
-        .values({
-          id: generateId('crs'),
-          licenseId: author.licenseId,
-          instructorId,
-          title: input.title,
-          subtitle: input.subtitle,
-          description: input.description,
-          descriptionFormat: input.descriptionFormat,
-          category: input.category,
-          level: input.level,
-          language: input.language,
-          tags: [...new Set(input.tags)].join(' '),
-          priceAmount: input.price.amount,
-          currency: input.price.currency,
-          status: input.status,
-          publishedAt: input.status === 'published' ? now : null,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .returning({ id: courses.id })
-        .get();
-      this.#marketplace.touchCatalog(tx, author.licenseId);
-      return row.id;
-    });
+    const id = spending(this.#allowance, author.licenseId, (consume) =>
+      writeTransaction(this.#db, (tx) => {
+        if (input.status === 'published') consume();
+        const row = tx
+          .insert(courses)
+          .values({
+            id: generateId('crs'),
+            licenseId: author.licenseId,
+            instructorId,
+            title: input.title,
+            subtitle: input.subtitle,
+            description: input.description,
+            descriptionFormat: input.descriptionFormat,
+            category: input.category,
+            level: input.level,
+            language: input.language,
+            tags: [...new Set(input.tags)].join(' '),
+            priceAmount: input.price.amount,
+            currency: input.price.currency,
+            status: input.status,
+            publishedAt: input.status === 'published' ? now : null,
+            createdAt: now,
+            updatedAt: now,
+          })
+          .returning({ id: courses.id })
+          .get();
+        this.#marketplace.touchCatalog(tx, author.licenseId);
+        return row.id;
+      }),
+    );
     return this.authoredCourse(author, id);
   }
 
   updateCourse(author: Author, courseId: string, input: CourseUpdate): AuthoredCourse {
+    if (input.price)
+      assertChargeable(input.price.amount, input.price.currency, 'body.price.amount');
     const now = this.#clock.now();
-    writeTransaction(this.#db, (tx) => {
-      const row = this.#authored(author, courseId, tx);
-      const set: Partial<typeof courses.$inferInsert> = { updatedAt: now };
-      if (input.title !== undefined) set.title = input.title;
-      if (input.subtitle !== undefined) set.subtitle = input.subtitle;
-      if (input.description !== undefined) set.description = input.description;
-      if (input.descriptionFormat !== undefined) set.descriptionFormat = input.descriptionFormat;
-      if (input.category !== undefined) set.category = input.category;
-      if (input.level !== undefined) set.level = input.level;
-      if (input.language !== undefined) set.language = input.language;
-      if (input.tags !== undefined) set.tags = [...new Set(input.tags)].join(' ');
-      if (input.price !== undefined) {
-        set.priceAmount = input.price.amount;
-        set.currency = input.price.currency;
-      }
-      if (input.status !== undefined) {
-        set.status = input.status;
-        if (input.status === 'published' && !row.publishedAt) set.publishedAt = now;
-      }
-      tx.update(courses).set(set).where(eq(courses.seq, row.seq)).run();
-      this.#marketplace.touchCatalog(tx, author.licenseId);
-    });
+    spending(this.#allowance, author.licenseId, (consume) =>
+      writeTransaction(this.#db, (tx) => {
+        const row = this.#authored(author, courseId, tx);
+        const set: Partial<typeof courses.$inferInsert> = { updatedAt: now };
+        if (input.title !== undefined) set.title = input.title;
+        if (input.subtitle !== undefined) set.subtitle = input.subtitle;
+        if (input.description !== undefined) set.description = input.description;
+        if (input.descriptionFormat !== undefined) set.descriptionFormat = input.descriptionFormat;
+        if (input.category !== undefined) set.category = input.category;
+        if (input.level !== undefined) set.level = input.level;
+        if (input.language !== undefined) set.language = input.language;
+        if (input.tags !== undefined) set.tags = [...new Set(input.tags)].join(' ');
+        if (input.price !== undefined) {
+          set.priceAmount = input.price.amount;
+          set.currency = input.price.currency;
+        }
+        if (input.status !== undefined) {
+          set.status = input.status;
+          // Only the first publication counts: archiving and publishing again does not.
+          if (input.status === 'published' && !row.publishedAt) {
+            consume();
+            set.publishedAt = now;
+          }
+        }
+        tx.update(courses).set(set).where(eq(courses.seq, row.seq)).run();
+        this.#marketplace.touchCatalog(tx, author.licenseId);
+      }),
+    );
     return this.authoredCourse(author, courseId);
   }
 

@@ -4,10 +4,10 @@ import { writeTransaction, type Db, type Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
-import { learners } from '../learners/schema.js';
 import { enqueueEvents } from '../outbox/service.js';
 import { toCard } from './cards.js';
 import type { CourseCard, EnrollmentCreated, EnrollmentSource } from './contract.js';
+import type { LearnerDirectory } from './dependencies.js';
 import { courseKey } from './queries.js';
 import { courses, enrollments } from './schema.js';
 import type { MarketplaceService } from './service.js';
@@ -35,12 +35,20 @@ export class Enrollments {
   readonly #sqlite: Database.Database;
   readonly #clock: Clock;
   readonly #marketplace: MarketplaceService;
+  readonly #learners: LearnerDirectory;
 
-  constructor(db: Db, sqlite: Database.Database, clock: Clock, marketplace: MarketplaceService) {
+  constructor(
+    db: Db,
+    sqlite: Database.Database,
+    clock: Clock,
+    marketplace: MarketplaceService,
+    learners: LearnerDirectory,
+  ) {
     this.#db = db;
     this.#sqlite = sqlite;
     this.#clock = clock;
     this.#marketplace = marketplace;
+    this.#learners = learners;
   }
 
   /** Course ids among `courseIds` the learner is enrolled in now. */
@@ -120,11 +128,7 @@ export class Enrollments {
       .set({ enrollmentCount: sql`${courses.enrollmentCount} + 1` })
       .where(courseKey(input.licenseId, input.courseId))
       .run();
-    const subject = tx
-      .select({ subject: learners.subject })
-      .from(learners)
-      .where(and(eq(learners.licenseId, input.licenseId), eq(learners.id, input.learnerId)))
-      .get()?.subject;
+    const subject = this.#learners.find(tx, input.licenseId, input.learnerId)?.subject;
     const payload: EnrollmentCreated = {
       courseId: input.courseId,
       learnerId: subject ?? input.learnerId,

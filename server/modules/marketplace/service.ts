@@ -8,6 +8,7 @@ import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
 import { CourseAuthoring } from './authoring.js';
 import { CourseCatalog } from './catalog.js';
+import type { CourseAllowance, LearnerDirectory } from './dependencies.js';
 import type { Instructor, InstructorInput, InstructorUpdate, SplitSettings } from './contract.js';
 import { DownloadLinks } from './downloads.js';
 import { Earnings } from './earnings.js';
@@ -48,16 +49,25 @@ export class MarketplaceService {
   readonly reviews: Reviews;
   readonly earnings: Earnings;
 
-  constructor(options: { db: Db; sqlite: Database.Database; clock: Clock; filesDir: string }) {
+  constructor(options: {
+    db: Db;
+    sqlite: Database.Database;
+    clock: Clock;
+    filesDir: string;
+    /** The license's `courses` allowance, used up by publishing. */
+    courses: CourseAllowance;
+    /** The learners module: who a learner id is, for events. */
+    learners: LearnerDirectory;
+  }) {
     const { db, sqlite, clock } = options;
     this.#db = db;
     this.#clock = clock;
     this.files = new FileStore(options.filesDir);
     this.search = new CourseSearch(sqlite);
     this.catalog = new CourseCatalog(db, sqlite, this);
-    this.enrollments = new Enrollments(db, sqlite, clock, this);
+    this.enrollments = new Enrollments(db, sqlite, clock, this, options.learners);
     this.downloads = new DownloadLinks(db, clock, this);
-    this.authoring = new CourseAuthoring(db, clock, this);
+    this.authoring = new CourseAuthoring(db, clock, this, options.courses);
     this.reviews = new Reviews(db, sqlite, clock, this);
     this.earnings = new Earnings(db, clock, this);
   }

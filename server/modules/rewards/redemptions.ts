@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../../db/client.js';
+import { spending, unlimited, type Allowance } from '../../lib/allowance.js';
 import type { Clock } from '../../services.js';
 import type {
   CourseCoupon,
@@ -27,6 +28,10 @@ import {
  * fulfilled the moment they are redeemed; merchandise and partner rewards wait for the
  * operator (or partner). Rejected and canceled redemptions return the tokens and the stock.
  *
+ * Each redemption uses one unit of the license's `redemptions` allowance, in the transaction
+ * that spends the tokens: a refusal spends nothing, and a redemption that does not commit
+ * counts nothing. Canceled and rejected redemptions were made all the same and stay counted.
+ *
  * This class is the service surface; each job lives in its own file under `redemptions/`.
  */
 export class Redemptions {
@@ -34,11 +39,14 @@ export class Redemptions {
   readonly #clock: Clock;
   readonly #ledger: Ledger;
   readonly #newestGrant: (licenseId: string, learnerId: string) => number;
+  readonly #allowance: Allowance;
 
-  constructor(db: Db, clock: Clock, ledger: Ledger) {
+  /** `allowance`: the license's `redemptions` allowance (the usage meter); none by default. */
+  constructor(db: Db, clock: Clock, ledger: Ledger, allowance: Allowance = unlimited) {
     this.#db = db;
     this.#clock = clock;
     this.#ledger = ledger;
+    this.#allowance = allowance;
     this.#newestGrant = newestGrantProbe(db);
   }
 
@@ -65,8 +73,17 @@ export class Redemptions {
     input: { itemId: string; shipping?: ShippingDetails; idempotencyKey: string },
   ): RedemptionView {
     const params = { learnerId, itemId: input.itemId, shipping: input.shipping ?? null };
-    return this.#ledger.idempotent(licenseId, input.idempotencyKey, 'redeem', params, (tx) =>
-      redeemIn({ clock: this.#clock, ledger: this.#ledger }, tx, licenseId, learnerId, input),
+    // A repeated request returns the first result without calling redeemIn: counted once.
+    return spending(this.#allowance, licenseId, (consume) =>
+      this.#ledger.idempotent(licenseId, input.idempotencyKey, 'redeem', params, (tx) =>
+        redeemIn(
+          { clock: this.#clock, ledger: this.#ledger, consume },
+          tx,
+          licenseId,
+          learnerId,
+          input,
+        ),
+      ),
     );
   }
 

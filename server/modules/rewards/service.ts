@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.js';
+import type { Allowance } from '../../lib/allowance.js';
 import type { Clock } from '../../services.js';
 import { Leaderboards } from './leaderboard.js';
 import { Ledger } from './ledger.js';
@@ -14,9 +15,10 @@ export class RewardsService {
   readonly leaderboards: Leaderboards;
   readonly redemptions: Redemptions;
 
-  constructor(db: Db, clock: Clock) {
+  /** `options.redemptions`: the license's `redemptions` allowance (the usage meter). */
+  constructor(db: Db, clock: Clock, options: { redemptions?: Allowance } = {}) {
     this.ledger = new Ledger(db, clock);
     this.leaderboards = new Leaderboards(db, clock, (id) => this.ledger.settings(id).timeZone);
-    this.redemptions = new Redemptions(db, clock, this.ledger);
+    this.redemptions = new Redemptions(db, clock, this.ledger, options.redemptions);
   }
 }

@@ -45,6 +45,11 @@ function warnAt(max: number): number {
   return Math.ceil(max * WARNING_RATIO);
 }
 
+/** The outbox dedupe key of a threshold event: once per license, metric, month and threshold. */
+function thresholdKey(licenseId: string, metric: UsageMetric, month: string, threshold: 80 | 100) {
+  return `usage:${licenseId}:${metric}:${month}:${threshold}`;
+}
+
 /**
  * Meters usage per license per calendar month (UTC) without a database write per request:
  * counts are added up in memory, where limit checks read them, and written in one
@@ -85,15 +90,20 @@ export class UsageMeter {
 
   /**
    * Counts one API request for the license. Returns the refusal instead of counting when the
-   * license's request allowance is a hard limit that is used up.
+   * license's request allowance is a hard limit that is used up. `count: false` only checks:
+   * for requests that have an allowance of their own (publishable key without an Origin) but
+   * are refused all the same once the license is over its plan.
    */
-  admitRequest(license: License): { refusal?: ApiError; warnings: UsageWarning[] } {
+  admitRequest(
+    license: License,
+    options: { count?: boolean } = {},
+  ): { refusal?: ApiError; warnings: UsageWarning[] } {
     const period = this.#now();
     const state = this.#state(license.id, period.month);
     const policy = effectivePolicy(license);
     const refusal = this.#refusal(state, 'api_requests', policy.limits.api_requests, 1, period);
     if (refusal) return { refusal, warnings: this.#warnings(state, license, period) };
-    this.#add(state, license, 'api_requests', 1, period);
+    if (options.count ?? true) this.#add(state, license, 'api_requests', 1, period);
     return { warnings: this.#warnings(state, license, period) };
   }
 
@@ -151,6 +161,34 @@ export class UsageMeter {
     if (refusal) throw refusal;
     this.#add(state, license, metric, amount, period);
     return this.#warnings(state, license, period);
+  }
+
+  /**
+   * Gives back what {@link consume} counted, for a write that then did not commit: the count
+   * and the threshold events it queued go, as if it had never been counted. Call it in the same
+   * turn of the event loop as the consume (the write transactions are synchronous), before a
+   * flush can have written the count.
+   */
+  release(license: License, metric: Exclude<UsageMetric, 'active_learners'>, amount = 1): void {
+    const period = this.#now();
+    const state = this.#state(license.id, period.month);
+    const used = Math.max(0, (state.totals.get(metric) ?? 0) - amount);
+    state.totals.set(metric, used);
+    this.#store.addCount(license.id, metric, period.day, -amount);
+    const max = effectivePolicy(license).limits[metric].max;
+    if (max === null) return;
+    for (const threshold of [80, 100] as const) {
+      const key = `${metric}:${threshold}`;
+      if (used >= (threshold === 80 ? warnAt(max) : max) || !state.fired.has(key)) continue;
+      if (this.#store.dropEvent(thresholdKey(license.id, metric, period.month, threshold)))
+        state.fired.delete(key);
+    }
+  }
+
+  /** The metrics of the license at or past 80 % of their limits, as of now. */
+  warnings(license: License): UsageWarning[] {
+    const period = this.#now();
+    return this.#warnings(this.#state(license.id, period.month), license, period);
   }
 
   /** Usage of every metric this month against the license's limits. */
@@ -320,7 +358,7 @@ export class UsageMeter {
       this.#store.addEvent({
         licenseId: license.id,
         type: threshold === 80 ? 'usage.warning' : 'usage.limit_reached',
-        dedupeKey: `usage:${license.id}:${metric}:${period.month}:${threshold}`,
+        dedupeKey: thresholdKey(license.id, metric, period.month, threshold),
         payload,
       });
     }

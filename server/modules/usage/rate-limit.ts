@@ -70,38 +70,72 @@ export class ClockedMemoryStore implements Store<LicensedEnv> {
 }
 
 /**
+ * Which allowance a request's rate is counted against: `key`, the license's per-minute rate
+ * per key and client; `originless`, the small per-address allowance of publishable-key
+ * requests that came without an Origin header (scripts, not the license's pages).
+ */
+export type RateBucket = 'key' | 'originless';
+
+/**
  * Request rate per key and client, per minute, with the plan's allowance (or the license's
- * override). Built on hono-rate-limiter, whose `Store` interface is the seam for a shared
- * store (its RedisStore) when several server processes run. Answers carry `RateLimit-Policy`
- * and `RateLimit` (IETF draft 7); refusals are `rate_limited` with `Retry-After`.
+ * override), and per client address for publishable-key requests without an Origin
+ * (`ORIGINLESS_REQUESTS_PER_MINUTE`, whatever the key). Built on hono-rate-limiter, whose
+ * `Store` interface is the seam for a shared store (its RedisStore) when several server
+ * processes run. Answers carry `RateLimit-Policy` and `RateLimit` (IETF draft 7); refusals
+ * are `rate_limited` with `Retry-After`.
  */
 export class RateLimits {
   readonly store: Store<LicensedEnv>;
-  readonly #middleware: MiddlewareHandler<LicensedEnv>;
+  readonly #limiters: Record<RateBucket, MiddlewareHandler<LicensedEnv>>;
   readonly #clock: Clock;
   readonly clientAddress: ReturnType<typeof createClientAddress>;
 
   constructor(options: {
     trustedProxies: readonly string[];
+    /** Publishable-key requests without an Origin, per client address per minute. */
+    originlessPerMinute: number;
     clock: Clock;
     store?: Store<LicensedEnv>;
   }) {
     this.#clock = options.clock;
     this.store = options.store ?? new ClockedMemoryStore(options.clock);
     this.clientAddress = createClientAddress(options.trustedProxies);
-    this.#middleware = rateLimiter<LicensedEnv>({
+    this.#limiters = {
+      key: this.#limiter(
+        (c) => effectivePolicy(c.get('license')).rateLimitPerMinute,
+        (c) => `${c.get('license').id}:${c.get('credential')}:${this.clientAddress(c)}`,
+        (limit) => `At most ${limit} requests per minute from one client with this key`,
+      ),
+      // Per address whatever the key: a script cycling through keys copied from many pages
+      // gets no more than one that sticks to one.
+      originless: this.#limiter(
+        () => options.originlessPerMinute,
+        (c) => `originless:${this.clientAddress(c)}`,
+        (limit) =>
+          `At most ${limit} requests per minute from one address with a publishable key and no ` +
+          'allowed Origin (send them from an allowed origin, or use the secret key from a server)',
+      ),
+    };
+  }
+
+  #limiter(
+    limit: (c: Context<LicensedEnv>) => number,
+    key: (c: Context<LicensedEnv>) => string,
+    explain: (limit: number | string) => string,
+  ): MiddlewareHandler<LicensedEnv> {
+    return rateLimiter<LicensedEnv>({
       windowMs: RATE_WINDOW_MS,
-      limit: (c) => effectivePolicy(c.get('license')).rateLimitPerMinute,
+      limit,
       // Written below from the services' clock; the library's own read the wall clock.
       standardHeaders: false,
-      keyGenerator: (c) => `${c.get('license').id}:${c.get('credential')}:${this.clientAddress(c)}`,
+      keyGenerator: key,
       store: this.store,
       handler: (c) => {
         const retryAfter = this.#setHeaders(c);
         const info = c.get('rateLimit');
         throw new ApiError(
           'rate_limited',
-          `At most ${info?.limit ?? 'a few'} requests per minute from one client with this key; retry in ${retryAfter} s.`,
+          `${explain(info?.limit ?? 'a few')}; retry in ${retryAfter} s.`,
           {
             extensions: { limit: info?.limit, retryAfter },
             headers: { 'Retry-After': String(retryAfter) },
@@ -111,11 +145,15 @@ export class RateLimits {
     });
   }
 
-  /** Counts the request against the license on the context, then runs `next`. */
-  check<E extends LicensedEnv>(c: Context<E>, next: Next): Promise<Response | void> {
+  /** Counts the request against the license on the context (in `bucket`), then runs `next`. */
+  check<E extends LicensedEnv>(
+    c: Context<E>,
+    next: Next,
+    bucket: RateBucket = 'key',
+  ): Promise<Response | void> {
     // The limiter reads only the license, the credential and the client address.
     const context = c as unknown as Context<LicensedEnv, string>;
-    return this.#middleware(context, async () => {
+    return this.#limiters[bucket](context, async () => {
       this.#setHeaders(context);
       await next();
     });

@@ -24,7 +24,9 @@ const report = createRoute({
     "For the usage dashboard (publishable key + admin learner token) and the customer's servers " +
     "(secret key). This month's usage per metric against its limit, and counts per UTC day.",
   security: tenantAdminSecurity,
-  middleware: chain(requireTenantAdmin()),
+  // The admin has to see why the license is refused: a used-up request allowance does not
+  // refuse the report (it is counted while the allowance lasts, and not past it).
+  middleware: chain(requireTenantAdmin({ admission: 'observe' })),
   request: { query: UsageHistoryQuery },
   responses: {
     200: { description: 'Usage', content: { 'application/json': { schema: UsageReport } } },

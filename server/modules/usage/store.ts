@@ -41,7 +41,10 @@ export class UsageStore {
 
   addCount(licenseId: string, metric: UsageMetric, day: string, amount: number): void {
     const key = licenseId + SEP + metric + SEP + day;
-    this.#counts.set(key, (this.#counts.get(key) ?? 0) + amount);
+    const value = (this.#counts.get(key) ?? 0) + amount;
+    // A count given back leaves nothing to write.
+    if (value === 0) this.#counts.delete(key);
+    else this.#counts.set(key, value);
   }
 
   addLearner(learner: PendingLearner): void {
@@ -50,6 +53,14 @@ export class UsageStore {
 
   addEvent(event: OutboundEvent): void {
     this.#events.push(event);
+  }
+
+  /** Forgets a pending event by its dedupe key; false when it is not pending (written already). */
+  dropEvent(dedupeKey: string): boolean {
+    const index = this.#events.findIndex((e) => e.dedupeKey === dedupeKey);
+    if (index < 0) return false;
+    this.#events.splice(index, 1);
+    return true;
   }
 
   /**

@@ -11,9 +11,9 @@ import { itemOf, type ItemRow } from './catalog.js';
 import { queueRedemptionEvent, redemptionView } from './records.js';
 
 /**
- * Redeeming a reward: the checks (active, shipping, stock, per-learner limit), the spend, and
- * the rewards fulfilled on the spot (a feature unlock, a course coupon), all in the
- * transaction that holds the idempotency key.
+ * Redeeming a reward: the checks (active, shipping, stock, per-learner limit), a unit of the
+ * license's `redemptions` allowance, the spend, and the rewards fulfilled on the spot (a
+ * feature unlock, a course coupon), all in the transaction that holds the idempotency key.
  */
 
 /** Coupon codes people can read aloud: no 0/O or 1/I. */
@@ -117,7 +117,7 @@ function fulfilAtOnce(
 }
 
 export function redeemIn(
-  deps: { clock: Clock; ledger: Ledger },
+  deps: { clock: Clock; ledger: Ledger; consume: () => void },
   tx: Tx,
   licenseId: string,
   learnerId: string,
@@ -125,6 +125,7 @@ export function redeemIn(
 ): RedemptionView {
   const item = itemOf(tx, licenseId, input.itemId);
   checkRedeemable(tx, licenseId, learnerId, item, input.shipping);
+  deps.consume();
   const spend = deps.ledger.spendIn(tx, licenseId, {
     learnerId,
     amount: item.cost,
