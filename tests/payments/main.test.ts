@@ -70,7 +70,9 @@ describe('demo/main.ts (npm start) without Stripe keys', () => {
       expect(registered.status).toBe(201);
       const { secret } = (await registered.json()) as { secret: string };
 
+      // As the learner's browser on a page of the academy sends them (with its Origin).
       const headers = {
+        Origin: url,
         'Liberation-Key': demoKeys.academy,
         Authorization: `Bearer ${await signDemoLearnerToken('ada')}`,
       };

@@ -71,7 +71,9 @@ describe('npm run serve with STRIPE_API_URL: one standalone emulator, as a clust
       stripeJsUrl: `${emulatorUrl}/v3/`,
     });
 
+    // As the learner's browser on a page of the academy sends them (with its Origin).
     const headers = {
+      Origin: url,
       'Liberation-Key': demoKeys.academy,
       Authorization: `Bearer ${await signDemoLearnerToken('ada')}`,
     };
