@@ -30,6 +30,7 @@ describe('demo/main.ts (npm start) without Stripe keys', () => {
       child.on('exit', (code) => resolve(code)),
     );
     let emulatorUrl = '';
+    let portalOrigin = '';
     try {
       let errors = '';
       child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
@@ -39,8 +40,10 @@ describe('demo/main.ts (npm start) without Stripe keys', () => {
           buffered += chunk.toString();
           const listening = /"port":(\d+)[^\n]*"msg":"listening"/.exec(buffered);
           const emulator = /bundled Stripe emulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(buffered);
-          if (listening && emulator) {
+          const portal = /"url":"([^"]+)"[^\n]*"msg":"demo portal"/.exec(buffered);
+          if (listening && emulator && portal) {
             emulatorUrl = emulator[1]!;
+            portalOrigin = new URL(portal[1]!).origin;
             resolve(Number(listening[1]));
           }
         });
@@ -70,9 +73,9 @@ describe('demo/main.ts (npm start) without Stripe keys', () => {
       expect(registered.status).toBe(201);
       const { secret } = (await registered.json()) as { secret: string };
 
-      // As the learner's browser on a page of the academy sends them (with its Origin).
+      // As the learner's browser on the academy's portal sends them (with its Origin).
       const headers = {
-        Origin: url,
+        Origin: portalOrigin,
         'Liberation-Key': demoKeys.academy,
         Authorization: `Bearer ${await signDemoLearnerToken('ada')}`,
       };
