@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { usageEvents } from '../fixtures/usage-events.js';
 import {
   createLicense,
   expectProblem,
@@ -126,12 +127,7 @@ describe('the redemptions allowance', () => {
     for (let i = 5; i <= 6; i++) expect((await t.redeem(`r-${i}`)).status).toBe(201);
     expect(t.used()).toBe(6);
     h.services.usage.flush();
-    const events = h.database.sqlite
-      .prepare(
-        "select type, payload from outbox_events where license_id = ? and type like 'usage.%' order by created_at",
-      )
-      .all(t.created.license.id) as { type: string; payload: string }[];
-    expect(events.map((e) => [e.type, (JSON.parse(e.payload) as { used: number }).used])).toEqual([
+    expect(usageEvents(h.database.sqlite, t.created.license.id)).toEqual([
       ['usage.warning', 4],
       ['usage.limit_reached', 5],
     ]);
