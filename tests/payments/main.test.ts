@@ -1,54 +1,32 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoKeys, signDemoLearnerToken } from '../../demo/seed.js';
+import { spawnEntry } from '../fixtures/process.js';
 import { startReceiver, verifyStandardWebhook } from '../webhooks/helpers.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
 
 describe('demo/main.ts (npm start) without Stripe keys', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-main-payments-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('pays through the bundled emulator, whose webhooks reach the server, and stops it on exit', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'demo/main.ts')], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DATA_DIR: dir,
-        PORT: '0',
-        STRIPE_EMULATOR_PORT: '0',
-        LOG_LEVEL: 'info',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const demo = spawnEntry('demo/main.ts', {
+      DATA_DIR: dir,
+      PORT: '0',
+      STRIPE_EMULATOR_PORT: '0',
+      LOG_LEVEL: 'info',
     });
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
     let emulatorUrl = '';
-    let portalOrigin = '';
     try {
-      let errors = '';
-      child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-      const port = await new Promise<number>((resolve, reject) => {
-        let buffered = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          buffered += chunk.toString();
-          const listening = /"port":(\d+)[^\n]*"msg":"listening"/.exec(buffered);
-          const emulator = /bundled Stripe emulator at (http:\/\/127\.0\.0\.1:\d+)/.exec(buffered);
-          const portal = /"url":"([^"]+)"[^\n]*"msg":"demo portal"/.exec(buffered);
-          if (listening && emulator && portal) {
-            emulatorUrl = emulator[1]!;
-            portalOrigin = new URL(portal[1]!).origin;
-            resolve(Number(listening[1]));
-          }
-        });
-        child.on('exit', () => reject(new Error(`server exited early:\n${buffered}\n${errors}`)));
-      });
+      const [, port] = await demo.waitFor(/"port":(\d+)[^\n]*"msg":"listening"/, 'listening');
+      [, emulatorUrl = ''] = await demo.waitFor(
+        /bundled Stripe emulator at (http:\/\/127\.0\.0\.1:\d+)/,
+        'the emulator',
+      );
+      const [, portal] = await demo.waitFor(/"url":"([^"]+)"[^\n]*"msg":"demo portal"/, 'portal');
+      const portalOrigin = new URL(portal!).origin;
       const url = `http://127.0.0.1:${port}`;
       const config = await (
         await fetch(`${url}/v1/embed/config`, { headers: { 'Liberation-Key': demoKeys.academy } })
@@ -123,9 +101,8 @@ describe('demo/main.ts (npm start) without Stripe keys', () => {
         data: { item: 'crs_demo_01', amount: 4900, learnerId: 'ada' },
       });
     } finally {
-      child.kill('SIGTERM');
+      expect(await demo.stop()).toBe(0);
     }
-    expect(await exited).toBe(0);
     await expect(fetch(`${emulatorUrl}/v3/`)).rejects.toThrow();
   }, 60_000);
 });

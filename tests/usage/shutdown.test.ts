@@ -1,52 +1,29 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoKeys, signDemoLearnerToken } from '../../demo/seed.js';
 import { openDatabase } from '../../server/db/client.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
+import { spawnEntry } from '../fixtures/process.js';
 
 describe('demo/main.ts (npm start): demo seed and graceful shutdown', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-main-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('serves the demo learners, and writes pending usage when stopped with SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'demo/main.ts')], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        DATA_DIR: dir,
-        PORT: '0',
-        LOG_LEVEL: 'info',
-        // Nothing is written by the timer during the test: only shutdown can have written it.
-        USAGE_FLUSH_INTERVAL_MS: '60000',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const demo = spawnEntry('demo/main.ts', {
+      DATA_DIR: dir,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+      // Nothing is written by the timer during the test: only shutdown can have written it.
+      USAGE_FLUSH_INTERVAL_MS: '60000',
     });
-    const exited = new Promise<number | null>((resolve) =>
-      child.on('exit', (code) => resolve(code)),
-    );
     try {
-      let errors = '';
-      child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));
       // The demo portal's origin is one of the academy's allowed origins: requests from it
       // use the license's monthly allowance (those without an Origin have their own).
-      const { port, portal } = await new Promise<{ port: number; portal: string }>(
-        (resolve, reject) => {
-          let buffered = '';
-          child.stdout.on('data', (chunk: Buffer) => {
-            buffered += chunk.toString();
-            const listening = /"port":(\d+)[^\n]*"msg":"listening"/.exec(buffered);
-            const demo = /"url":"([^"]+)"[^\n]*"msg":"demo portal"/.exec(buffered);
-            if (listening && demo) resolve({ port: Number(listening[1]), portal: demo[1]! });
-          });
-          child.on('exit', () => reject(new Error(`server exited early:\n${buffered}\n${errors}`)));
-        },
-      );
-      const origin = new URL(portal).origin;
+      const [, port] = await demo.waitFor(/"port":(\d+)[^\n]*"msg":"listening"/, 'listening');
+      const [, portal] = await demo.waitFor(/"url":"([^"]+)"[^\n]*"msg":"demo portal"/, 'portal');
+      const origin = new URL(portal!).origin;
       const url = `http://127.0.0.1:${port}`;
       for (let i = 0; i < 4; i++) {
         const res = await fetch(`${url}/v1/embed/config`, {
@@ -73,9 +50,8 @@ describe('demo/main.ts (npm start): demo seed and graceful shutdown', () => {
         license: { id: 'lic_demo_academy' },
       });
     } finally {
-      child.kill('SIGTERM');
+      expect(await demo.stop()).toBe(0);
     }
-    expect(await exited).toBe(0);
 
     const database = openDatabase(path.join(dir, 'liberation.db'));
     try {
