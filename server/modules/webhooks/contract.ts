@@ -1,90 +1,36 @@
 import { z } from '@hono/zod-openapi';
+import { EnrollmentCreated } from '../marketplace/contract.js';
+import { PurchaseCompleted, RefundCreated } from '../payments/contract.js';
+import { RedemptionEvent as RedemptionData } from '../rewards/contract.js';
 import { UsageThresholdEvent } from '../usage/contract.js';
 
 /**
  * The webhooks module's contract: the customer's endpoints and their deliveries (the same for
  * the operator and the customer's server), and the events partners receive. Each event's
- * producer queues it in the outbox; its data is declared here, once, for every partner.
+ * producer queues it in the outbox and declares its data in its own contract; `partnerEvents`
+ * names them all for partners.
  */
 
 const DateTime = z.string().openapi({ format: 'date-time' });
 
 /* Partner events */
 
-export const PurchaseCompletedEvent = z
-  .object({
-    paymentId: z.string(),
-    paymentIntentId: z.string().nullable(),
-    learnerId: z.string().openapi({ description: "The customer's id for the learner (`sub`)" }),
-    kind: z.string().openapi({ description: '`course` or `plan`' }),
-    item: z.string().openapi({ description: 'The course id, or `<tier>:<interval>`' }),
-    description: z.string().nullable(),
-    amount: z.number().int().openapi({ description: 'Integer minor units of `currency`' }),
-    currency: z.string(),
-    receiptId: z.string().nullable(),
-    receiptNumber: z.number().int().nullable(),
-    paidAt: DateTime,
-    // A subscription invoice says which invoice, tier and period it paid.
-    subscription: z.literal(true).optional(),
-    subscriptionId: z.string().optional(),
-    invoiceId: z.string().optional(),
-    billingReason: z.string().nullable().optional(),
-    plan: z.string().optional(),
-    interval: z.enum(['month', 'year']).optional(),
-    period: z.object({ start: DateTime, end: DateTime }).optional(),
-  })
-  .openapi('PurchaseCompletedEvent');
+/*
+ * Each event's data is declared once, in the contract of the module that produces it; here
+ * they get their names in the partner documentation.
+ */
 
+export const PurchaseCompletedEvent = PurchaseCompleted.openapi('PurchaseCompletedEvent');
 export type PurchaseCompletedEvent = z.infer<typeof PurchaseCompletedEvent>;
 
-export const RefundCreatedEvent = z
-  .object({
-    refundId: z.string(),
-    paymentId: z.string(),
-    paymentIntentId: z.string().nullable(),
-    learnerId: z.string(),
-    kind: z.string(),
-    item: z.string(),
-    amount: z.number().int().openapi({ description: 'This refund, in minor units' }),
-    currency: z.string(),
-    totalRefunded: z.number().int().openapi({ description: 'Every refund of the payment so far' }),
-    full: z.boolean().openapi({ description: 'The payment is now refunded in full' }),
-    reason: z.string().nullable(),
-  })
-  .openapi('RefundCreatedEvent');
-
+export const RefundCreatedEvent = RefundCreated.openapi('RefundCreatedEvent');
 export type RefundCreatedEvent = z.infer<typeof RefundCreatedEvent>;
 
-export const EnrollmentCreatedEvent = z
-  .object({
-    courseId: z.string(),
-    learnerId: z.string(),
-    source: z.string().openapi({ description: '`purchase`, `free` or `operator`' }),
-    paymentId: z.string().nullable(),
-    enrolledAt: DateTime,
-  })
-  .openapi('EnrollmentCreatedEvent');
-
+export const EnrollmentCreatedEvent = EnrollmentCreated.openapi('EnrollmentCreatedEvent');
 export type EnrollmentCreatedEvent = z.infer<typeof EnrollmentCreatedEvent>;
 
 /** Every step of a redemption: `redemption.requested`, `.fulfilled`, `.rejected`, `.canceled`. */
-export const RedemptionEvent = z
-  .object({
-    redemptionId: z.string(),
-    learnerId: z.string(),
-    itemId: z.string(),
-    kind: z.string().openapi({
-      description: '`feature_unlock`, `course_coupon`, `merchandise` or `partner`',
-    }),
-    title: z.string(),
-    cost: z.number().int().openapi({ description: 'Tokens' }),
-    status: z.enum(['requested', 'fulfilled', 'rejected', 'canceled']),
-    partner: z.string().nullable(),
-    note: z.string().nullable(),
-    featureUntil: DateTime.nullable(),
-  })
-  .openapi('RedemptionEvent');
-
+export const RedemptionEvent = RedemptionData.openapi('RedemptionEvent');
 export type RedemptionEvent = z.infer<typeof RedemptionEvent>;
 
 /** The data of each event type the server sends, in the order the documentation lists them. */
