@@ -5,7 +5,8 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { appliedMigrationCount, isDatabaseBusy, shippedMigrationCount } from './db/client.js';
+import { appliedMigrationCount, shippedMigrationCount } from './db/client.js';
+import { isStoreUnavailable, storeErrorOf, StoreUnavailableError } from './db/store.js';
 import { docsRoutes } from './docs/routes.js';
 import { ApiError, PROBLEM_CONTENT_TYPE } from './errors.js';
 import { guardAuthFailures } from './middleware/auth-failures.js';
@@ -213,13 +214,17 @@ export function createApp(services: Services, options: AppOptions = {}) {
   );
   app.onError((err, c) => {
     if (err instanceof ApiError) return problem(c, err);
-    if (isDatabaseBusy(err)) {
-      // Another process (the CLI, a backup) holds the write lock; nothing was written.
+    const storeError = storeErrorOf(err);
+    if (isStoreUnavailable(storeError)) {
+      // A lock held elsewhere (another process, a long write) or a store that is restarting:
+      // the transaction rolled back, so nothing was written.
       services.logger.warn({ err, requestId: c.get('requestId') }, 'database busy');
+      const retryAfter =
+        storeError instanceof StoreUnavailableError ? storeError.retryAfterSeconds : 1;
       return problem(
         c,
         new ApiError('service_unavailable', 'The database is busy; retry in a moment.', {
-          headers: { 'Retry-After': '1' },
+          headers: { 'Retry-After': String(retryAfter) },
         }),
       );
     }

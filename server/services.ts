@@ -2,6 +2,8 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
+import { sqliteStoreOver } from './db/sqlite.js';
+import type { Store } from './db/store.js';
 import type { Env } from './env.js';
 import type { Allowance } from './lib/allowance.js';
 import { KeyedLock } from './lib/keyed-lock.js';
@@ -60,6 +62,8 @@ export type AppConfig = Pick<Env, 'bodyLimitBytes' | 'licenseCacheTtlMs' | 'stri
  */
 export interface Services {
   config: AppConfig;
+  /** The system of record: every read through `store.db`, every write through `store.write`. */
+  store: Store;
   database: Database_;
   db: Db;
   clock: Clock;
@@ -131,6 +135,7 @@ export function createServices(options: {
 }): Services {
   const clock = options.clock ?? systemClock;
   const { db } = options.database;
+  const store = sqliteStoreOver(options.database);
   const licenses = new LicenseService(db, clock, options.config.licenseCacheTtlMs, options.secrets);
   const usage = new UsageMeter({
     database: options.database,
@@ -178,6 +183,7 @@ export function createServices(options: {
   let closed = false;
   const services: Services = {
     config: options.config,
+    store,
     database: options.database,
     db,
     clock,
@@ -231,6 +237,8 @@ export function createServices(options: {
       closed = true;
       usage.close();
       rateLimits.close();
+      // The writer connection is the caller's to close; the reader is the store's own.
+      store.reader.close();
     },
   };
   services.payments.registerProduct(

@@ -1,4 +1,4 @@
-import { integer, text } from 'drizzle-orm/sqlite-core';
+import { integer, text } from './kit.js';
 
 /**
  * Shared column helpers. Times are stored as integer milliseconds since the epoch (UTC) so

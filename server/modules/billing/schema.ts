@@ -2,10 +2,10 @@ import {
   index,
   integer,
   primaryKey,
-  sqliteTable,
+  table,
   text,
   uniqueIndex,
-} from 'drizzle-orm/sqlite-core';
+} from '../../db/kit.js';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
 import type { Tier } from './contract.js';
@@ -16,7 +16,7 @@ import type { Tier } from './contract.js';
  */
 
 /** A license's own tiers. Without a row the license offers the default tiers. */
-export const tierOverrides = sqliteTable('plan_overrides', {
+export const tierOverrides = table('plan_overrides', {
   licenseId: tenantId()
     .primaryKey()
     .references(() => licenses.id),
@@ -28,7 +28,7 @@ export const tierOverrides = sqliteTable('plan_overrides', {
  * The Stripe price that bills one tier at one amount, interval and currency for a license.
  * A new amount is a new row and a new Stripe price; rows are never changed.
  */
-export const tierStripePrices = sqliteTable(
+export const tierStripePrices = table(
   'plan_stripe_prices',
   {
     licenseId: tenantId().references(() => licenses.id),
@@ -51,7 +51,7 @@ export const tierStripePrices = sqliteTable(
  * its idempotency key exist before Stripe is asked; `status` is `pending` until Stripe
  * answers, then Stripe's own subscription status.
  */
-export const subscriptions = sqliteTable(
+export const subscriptions = table(
   'subscriptions',
   {
     id: text().primaryKey(),
@@ -94,7 +94,7 @@ export const subscriptions = sqliteTable(
 export type SubscriptionRow = typeof subscriptions.$inferSelect;
 
 /** A learner's subscription invoices, for their billing history. */
-export const subscriptionInvoices = sqliteTable(
+export const subscriptionInvoices = table(
   'subscription_invoices',
   {
     id: text().primaryKey(),

@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { integer, table, text, uniqueIndex } from '../../db/kit.js';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
 import { learnerRoles } from './contract.js';
@@ -10,7 +10,7 @@ export type { LearnerRole } from './contract.js';
  * A learner as the customer's backend describes it in its tokens. Created the first time a
  * license's token names a subject; the customer's `sub` is unique only within its license.
  */
-export const learners = sqliteTable(
+export const learners = table(
   'learners',
   {
     id: text().primaryKey(),

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, table, text } from '../../db/kit.js';
 import { timestamps } from '../../db/columns.js';
 
 export const licenseStatuses = ['active', 'suspended', 'revoked'] as const;
@@ -12,7 +12,7 @@ export const tokenAlgorithms = ['HS256', 'RS256', 'ES256'] as const;
 export type TokenAlgorithm = (typeof tokenAlgorithms)[number];
 
 /** One enterprise customer (tenant). Every other table hangs off a license id. */
-export const licenses = sqliteTable(
+export const licenses = table(
   'licenses',
   {
     id: text().primaryKey(),
@@ -53,7 +53,7 @@ export type NewLicense = typeof licenses.$inferInsert;
  * Secret keys, stored only as a SHA-256 hash. A license has one current key
  * (`expiresAt` null) and, right after a rotation, the previous key until its overlap ends.
  */
-export const licenseSecretKeys = sqliteTable(
+export const licenseSecretKeys = table(
   'license_secret_keys',
   {
     id: text().primaryKey(),
@@ -77,7 +77,7 @@ export type LicenseSecretKey = typeof licenseSecretKeys.$inferSelect;
  * an HMAC, so it is stored encrypted (AES-256-GCM) under a key kept outside the database:
  * a copy of the database alone does not let anyone mint learner tokens.
  */
-export const licenseSigningSecrets = sqliteTable(
+export const licenseSigningSecrets = table(
   'license_signing_secrets',
   {
     id: text().primaryKey(),

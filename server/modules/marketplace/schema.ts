@@ -3,10 +3,10 @@ import {
   integer,
   primaryKey,
   real,
-  sqliteTable,
+  table,
   text,
   uniqueIndex,
-} from 'drizzle-orm/sqlite-core';
+} from '../../db/kit.js';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
 import {
@@ -21,7 +21,7 @@ import {
 export type { CourseLevel } from './contract.js';
 
 /** Revenue split and download-link key of a license's marketplace; defaults until set. */
-export const marketplaceSettings = sqliteTable('marketplace_settings', {
+export const marketplaceSettings = table('marketplace_settings', {
   licenseId: text()
     .primaryKey()
     .references(() => licenses.id),
@@ -40,7 +40,7 @@ export const marketplaceSettings = sqliteTable('marketplace_settings', {
  * A person who publishes courses on a license. `subject` links the instructor to a learner
  * token subject: a learner token of that license whose `sub` matches acts as the instructor.
  */
-export const instructors = sqliteTable(
+export const instructors = table(
   'instructors',
   {
     id: text().primaryKey(),
@@ -65,7 +65,7 @@ export type InstructorRow = typeof instructors.$inferSelect;
  * A course. `seq` is the integer key the full-text index (`courses_fts`, an external-content
  * FTS5 table kept in step by triggers) points at; `id` is the public identifier.
  */
-export const courses = sqliteTable(
+export const courses = table(
   'courses',
   {
     seq: integer().primaryKey({ autoIncrement: true }),
@@ -178,7 +178,7 @@ const courseOwned = () => ({
 });
 
 /** A file of a course, stored under the data directory by its SHA-256. */
-export const courseMaterials = sqliteTable(
+export const courseMaterials = table(
   'course_materials',
   {
     id: text().primaryKey(),
@@ -198,7 +198,7 @@ export const courseMaterials = sqliteTable(
 export type MaterialRow = typeof courseMaterials.$inferSelect;
 
 /** A learner's access to a course. A full refund ends it (`endedAt`); buying again reopens it. */
-export const enrollments = sqliteTable(
+export const enrollments = table(
   'enrollments',
   {
     ...courseOwned(),
@@ -218,7 +218,7 @@ export const enrollments = sqliteTable(
 export type EnrollmentRow = typeof enrollments.$inferSelect;
 
 /** One review per learner and course; the course's rating sums move in the same transaction. */
-export const courseReviews = sqliteTable(
+export const courseReviews = table(
   'course_reviews',
   {
     id: text().primaryKey(),
@@ -248,7 +248,7 @@ export type EarningKind = (typeof earningKinds)[number];
  * platform's, for the report), `reversed` rows the shares a refund took back (negative), and
  * `paid_out` rows what was paid to the instructor (negative).
  */
-export const instructorEarnings = sqliteTable(
+export const instructorEarnings = table(
   'instructor_earnings',
   {
     id: text().primaryKey(),
@@ -278,7 +278,7 @@ export const instructorEarnings = sqliteTable(
 export type EarningRow = typeof instructorEarnings.$inferSelect;
 
 /** "Helpful" votes on reviews, one per learner and review; the review's count moves with them. */
-export const courseReviewVotes = sqliteTable(
+export const courseReviewVotes = table(
   'course_review_votes',
   {
     licenseId: tenantId().references(() => licenses.id),

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, table, text } from '../../db/kit.js';
 import { tenantId } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
 
@@ -6,7 +6,7 @@ import { licenses } from '../licenses/schema.js';
  * Events waiting to be delivered to the customer's webhook endpoints. Written in the same
  * transaction as the change they describe, delivered later by the webhooks-out module.
  */
-export const outboxEvents = sqliteTable(
+export const outboxEvents = table(
   'outbox_events',
   {
     id: text().primaryKey(),

@@ -2,10 +2,10 @@ import {
   index,
   integer,
   primaryKey,
-  sqliteTable,
+  table,
   text,
   uniqueIndex,
-} from 'drizzle-orm/sqlite-core';
+} from '../../db/kit.js';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
 
@@ -14,7 +14,7 @@ import { licenses } from '../licenses/schema.js';
  * so this table is the one place without a license id: the row is written in the same
  * transaction as the event's effect, which is what makes a redelivery a no-op.
  */
-export const stripeEvents = sqliteTable('stripe_events', {
+export const stripeEvents = table('stripe_events', {
   id: text().primaryKey(),
   type: text().notNull(),
   /** The Stripe object the event is about (`pi_…`, `ch_…`), for tracing. */
@@ -28,14 +28,14 @@ export const stripeEvents = sqliteTable('stripe_events', {
  * has been applied (the timed reconciliation carries on from here). One row, `events`; like
  * `stripe_events`, it belongs to the Stripe account, not to a tenant.
  */
-export const stripeReconciliation = sqliteTable('stripe_reconciliation', {
+export const stripeReconciliation = table('stripe_reconciliation', {
   id: text().primaryKey(),
   coveredUntil: integer({ mode: 'timestamp_ms' }).notNull(),
   updatedAt: integer({ mode: 'timestamp_ms' }).notNull(),
 });
 
 /** The Stripe customer that stands for a learner, so every payment of theirs shares one. */
-export const stripeCustomers = sqliteTable(
+export const stripeCustomers = table(
   'stripe_customers',
   {
     licenseId: tenantId().references(() => licenses.id),
@@ -54,7 +54,7 @@ export type PaymentKind = (typeof paymentKinds)[number];
  * called, then kept in step with Stripe's payment intent by webhooks. `status` is Stripe's
  * payment-intent status, or `pending` until Stripe has answered.
  */
-export const payments = sqliteTable(
+export const payments = table(
   'payments',
   {
     id: text().primaryKey(),
@@ -97,7 +97,7 @@ export type PaymentRow = typeof payments.$inferSelect;
  * records a payment as succeeded, so numbers have no gaps and never repeat, whatever runs at
  * the same time.
  */
-export const receiptCounters = sqliteTable('receipt_counters', {
+export const receiptCounters = table('receipt_counters', {
   licenseId: text()
     .primaryKey()
     .references(() => licenses.id),
@@ -105,7 +105,7 @@ export const receiptCounters = sqliteTable('receipt_counters', {
 });
 
 /** Proof of one succeeded payment, written in the transaction that records the success. */
-export const receipts = sqliteTable(
+export const receipts = table(
   'receipts',
   {
     id: text().primaryKey(),
@@ -144,7 +144,7 @@ export type ReceiptRow = typeof receipts.$inferSelect;
  * Every refund of a payment, keyed by Stripe's refund id: the operator's request and the
  * `charge.refunded` event about the same refund meet on this key, so it counts once.
  */
-export const refunds = sqliteTable(
+export const refunds = table(
   'refunds',
   {
     id: text().primaryKey(),
@@ -170,7 +170,7 @@ export type RefundRow = typeof refunds.$inferSelect;
  * amount stays reserved while the request is pending, so two requests can never together
  * refund more than was paid.
  */
-export const refundRequests = sqliteTable(
+export const refundRequests = table(
   'refund_requests',
   {
     id: text().primaryKey(),
@@ -193,7 +193,7 @@ export const refundRequests = sqliteTable(
 export type RefundRequestRow = typeof refundRequests.$inferSelect;
 
 /** Keys the server signs links with, sealed with the secrets key; one row per purpose. */
-export const paymentLinkKeys = sqliteTable('payment_link_keys', {
+export const paymentLinkKeys = table('payment_link_keys', {
   purpose: text().primaryKey(),
   sealed: text().notNull(),
   createdAt: integer({ mode: 'timestamp_ms' }).notNull(),

@@ -2,10 +2,10 @@ import {
   index,
   integer,
   primaryKey,
-  sqliteTable,
+  table,
   text,
   uniqueIndex,
-} from 'drizzle-orm/sqlite-core';
+} from '../../db/kit.js';
 import { sql } from 'drizzle-orm';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
@@ -27,7 +27,7 @@ export const systemAccounts = ['system:issuance', 'system:redemption', 'system:e
 export type SystemAccount = (typeof systemAccounts)[number];
 
 /** Per-license rewards settings. A missing row means the defaults. */
-export const rewardSettings = sqliteTable('reward_settings', {
+export const rewardSettings = table('reward_settings', {
   licenseId: tenantId()
     .primaryKey()
     .references(() => licenses.id),
@@ -41,7 +41,7 @@ export const rewardSettings = sqliteTable('reward_settings', {
 });
 
 /** Current balance per account; always equal to the sum of the account's postings. */
-export const rewardAccounts = sqliteTable(
+export const rewardAccounts = table(
   'reward_accounts',
   {
     licenseId: tenantId().references(() => licenses.id),
@@ -52,7 +52,7 @@ export const rewardAccounts = sqliteTable(
   (t) => [primaryKey({ columns: [t.licenseId, t.account] })],
 );
 
-export const rewardTransactions = sqliteTable(
+export const rewardTransactions = table(
   'reward_transactions',
   {
     id: text().primaryKey(),
@@ -76,7 +76,7 @@ export const rewardTransactions = sqliteTable(
 );
 
 /** Double-entry legs: the postings of one transaction always sum to zero. */
-export const rewardPostings = sqliteTable(
+export const rewardPostings = table(
   'reward_postings',
   {
     id: integer().primaryKey({ autoIncrement: true }),
@@ -97,7 +97,7 @@ export const rewardPostings = sqliteTable(
  * Tokens a learner holds, by when they came in, so spending and expiry take the oldest first.
  * The remaining amounts of a learner's lots always add up to the learner's balance.
  */
-export const rewardLots = sqliteTable(
+export const rewardLots = table(
   'reward_lots',
   {
     id: integer().primaryKey({ autoIncrement: true }),
@@ -117,7 +117,7 @@ export const rewardLots = sqliteTable(
  * Results of earn, spend and redeem requests by idempotency key. A repeat with the same
  * parameters gets `result` back; different parameters under the same key are refused.
  */
-export const rewardIdempotency = sqliteTable(
+export const rewardIdempotency = table(
   'reward_idempotency',
   {
     licenseId: tenantId().references(() => licenses.id),
@@ -130,7 +130,7 @@ export const rewardIdempotency = sqliteTable(
 );
 
 /** How many tokens an activity earns, per license. */
-export const rewardRules = sqliteTable(
+export const rewardRules = table(
   'reward_rules',
   {
     licenseId: tenantId().references(() => licenses.id),
@@ -145,7 +145,7 @@ export const rewardRules = sqliteTable(
 );
 
 /** Tokens earned per learner, activity and local day, for the daily caps. */
-export const rewardDailyEarnings = sqliteTable(
+export const rewardDailyEarnings = table(
   'reward_daily_earnings',
   {
     licenseId: tenantId().references(() => licenses.id),
@@ -160,7 +160,7 @@ export const rewardDailyEarnings = sqliteTable(
 /* Leaderboards */
 
 /** What the leaderboard shows for a learner: the token's display name, classes, opt-out. */
-export const rewardProfiles = sqliteTable(
+export const rewardProfiles = table(
   'reward_profiles',
   {
     licenseId: tenantId().references(() => licenses.id),
@@ -172,7 +172,7 @@ export const rewardProfiles = sqliteTable(
   (t) => [primaryKey({ columns: [t.licenseId, t.learnerId] })],
 );
 
-export const rewardClassMembers = sqliteTable(
+export const rewardClassMembers = table(
   'reward_class_members',
   {
     licenseId: tenantId().references(() => licenses.id),
@@ -186,7 +186,7 @@ export const rewardClassMembers = sqliteTable(
 );
 
 /** Friend lists as the customer's server sets them; one row per direction. */
-export const rewardFriends = sqliteTable(
+export const rewardFriends = table(
   'reward_friends',
   {
     licenseId: tenantId().references(() => licenses.id),
@@ -201,7 +201,7 @@ export const rewardFriends = sqliteTable(
  * to date with every earning so a page of the board is one index range scan. `visible` is
  * false for learners who opted out; `reachedAt` breaks ties in favour of who got there first.
  */
-export const rewardScores = sqliteTable(
+export const rewardScores = table(
   'reward_scores',
   {
     licenseId: tenantId().references(() => licenses.id),
@@ -228,7 +228,7 @@ export const rewardScores = sqliteTable(
  * How many visible learners hold each score in a period. A rank is 1 + the learners above,
  * so it is a sum over distinct scores rather than a count over learners.
  */
-export const rewardScoreCounts = sqliteTable(
+export const rewardScoreCounts = table(
   'reward_score_counts',
   {
     licenseId: tenantId().references(() => licenses.id),
@@ -241,7 +241,7 @@ export const rewardScoreCounts = sqliteTable(
 
 /* Redemptions */
 
-export const rewardItems = sqliteTable(
+export const rewardItems = table(
   'reward_items',
   {
     id: text().primaryKey(),
@@ -261,7 +261,7 @@ export const rewardItems = sqliteTable(
   (t) => [index('reward_items_license_idx').on(t.licenseId, t.active)],
 );
 
-export const rewardRedemptions = sqliteTable(
+export const rewardRedemptions = table(
   'reward_redemptions',
   {
     id: text().primaryKey(),
@@ -291,7 +291,7 @@ export const rewardRedemptions = sqliteTable(
 );
 
 /** Coupon codes issued by course-coupon rewards, for the checkout to accept. */
-export const rewardCoupons = sqliteTable(
+export const rewardCoupons = table(
   'reward_coupons',
   {
     code: text().primaryKey(),
@@ -310,7 +310,7 @@ export const rewardCoupons = sqliteTable(
 );
 
 /** Features a learner unlocked with tokens, until a time; feature access reads these. */
-export const rewardFeatureGrants = sqliteTable(
+export const rewardFeatureGrants = table(
   'reward_feature_grants',
   {
     id: integer().primaryKey({ autoIncrement: true }),

@@ -1,9 +1,9 @@
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, table, text } from '../../db/kit.js';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
 import { ticketPriorities, ticketStatuses } from './contract.js';
 
-export const supportTickets = sqliteTable(
+export const supportTickets = table(
   'support_tickets',
   {
     id: text().primaryKey(),
@@ -30,7 +30,7 @@ export const supportTickets = sqliteTable(
 
 export type TicketRow = typeof supportTickets.$inferSelect;
 
-export const supportMessages = sqliteTable(
+export const supportMessages = table(
   'support_messages',
   {
     id: text().primaryKey(),

@@ -1,4 +1,4 @@
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, table, text } from '../../db/kit.js';
 import type { Theme } from '../../../themes/tokens.js';
 import { timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
@@ -8,7 +8,7 @@ import { themeVersionSources } from './contract.js';
  * The theme a brand admin is working on, one per license. It never reaches a widget until it
  * is published; the editor previews it without publishing.
  */
-export const themeDrafts = sqliteTable('theme_drafts', {
+export const themeDrafts = table('theme_drafts', {
   licenseId: text()
     .primaryKey()
     .references(() => licenses.id),
@@ -28,7 +28,7 @@ export type ThemeDraft = typeof themeDrafts.$inferSelect;
  * rollback publishes a copy of an older version as a new one, so history is never rewritten
  * and widgets' ETags always move forward.
  */
-export const themeVersions = sqliteTable(
+export const themeVersions = table(
   'theme_versions',
   {
     licenseId: text()

@@ -1,4 +1,4 @@
-import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { integer, primaryKey, table, text } from '../../db/kit.js';
 import { tenantId } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
 
@@ -6,7 +6,7 @@ import { licenses } from '../licenses/schema.js';
  * Usage per license, metric and UTC day. A month's usage is the sum of its days, so the
  * dashboard's history and the limit checks read the same rows.
  */
-export const usageDaily = sqliteTable(
+export const usageDaily = table(
   'usage_daily',
   {
     licenseId: tenantId().references(() => licenses.id),
@@ -19,7 +19,7 @@ export const usageDaily = sqliteTable(
 );
 
 /** Which learners (by the customer's subject) were active in which month, to count them once. */
-export const usageActiveLearners = sqliteTable(
+export const usageActiveLearners = table(
   'usage_active_learners',
   {
     licenseId: tenantId().references(() => licenses.id),

@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, table, text, uniqueIndex } from '../../db/kit.js';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
 
@@ -6,7 +6,7 @@ import { licenses } from '../licenses/schema.js';
  * A customer's endpoint for signed events. The signing secret is shown once at creation and
  * kept sealed with the secrets key (it must be read back to sign), bound to this row.
  */
-export const webhookEndpoints = sqliteTable(
+export const webhookEndpoints = table(
   'webhook_endpoints',
   {
     id: text().primaryKey(),
@@ -29,7 +29,7 @@ export type WebhookEndpointRow = typeof webhookEndpoints.$inferSelect;
  * One event for one endpoint. `pending` until a 2xx answer (`succeeded`) or until it has used
  * up its attempts (`failed`); a replay makes it `pending` again.
  */
-export const webhookDeliveries = sqliteTable(
+export const webhookDeliveries = table(
   'webhook_deliveries',
   {
     id: text().primaryKey(),
@@ -59,7 +59,7 @@ export const webhookDeliveries = sqliteTable(
 export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 
 /** The log of every attempt: what the endpoint answered, how long it took, what came next. */
-export const webhookAttempts = sqliteTable(
+export const webhookAttempts = table(
   'webhook_attempts',
   {
     id: text().primaryKey(),

@@ -1,0 +1,735 @@
+CREATE TABLE "license_secret_keys" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"hash" text NOT NULL,
+	"hint" text NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"expires_at" timestamp (3) with time zone,
+	CONSTRAINT "license_secret_keys_hash_unique" UNIQUE("hash")
+);
+--> statement-breakpoint
+CREATE TABLE "license_signing_secrets" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"ciphertext" text NOT NULL,
+	"hint" text NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"expires_at" timestamp (3) with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "licenses" (
+	"id" text PRIMARY KEY NOT NULL,
+	"name" text NOT NULL,
+	"plan" text NOT NULL,
+	"status" text DEFAULT 'active' NOT NULL,
+	"status_reason" text,
+	"mode" text NOT NULL,
+	"publishable_key" text NOT NULL,
+	"allowed_origins" jsonb NOT NULL,
+	"features" jsonb NOT NULL,
+	"limits" jsonb NOT NULL,
+	"limit_enforcement" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"rate_limit_per_minute" bigint,
+	"locale" text DEFAULT 'en' NOT NULL,
+	"currency" text DEFAULT 'USD' NOT NULL,
+	"expires_at" timestamp (3) with time zone,
+	"token_auth" text DEFAULT 'secret' NOT NULL,
+	"jwks_url" text,
+	"token_algorithms" jsonb DEFAULT '["HS256"]'::jsonb NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "licenses_publishableKey_unique" UNIQUE("publishable_key")
+);
+--> statement-breakpoint
+CREATE TABLE "learners" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"subject" text NOT NULL,
+	"name" text NOT NULL,
+	"email" text,
+	"role" text NOT NULL,
+	"classes" jsonb NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL,
+	"last_seen_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "usage_active_learners" (
+	"license_id" text NOT NULL,
+	"month" text NOT NULL,
+	"subject" text NOT NULL,
+	"first_seen_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "usage_active_learners_license_id_month_subject_pk" PRIMARY KEY("license_id","month","subject")
+);
+--> statement-breakpoint
+CREATE TABLE "usage_daily" (
+	"license_id" text NOT NULL,
+	"metric" text NOT NULL,
+	"day" text NOT NULL,
+	"value" bigint NOT NULL,
+	CONSTRAINT "usage_daily_license_id_metric_day_pk" PRIMARY KEY("license_id","metric","day")
+);
+--> statement-breakpoint
+CREATE TABLE "outbox_events" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"type" text NOT NULL,
+	"payload" jsonb NOT NULL,
+	"dedupe_key" text,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"delivered_at" timestamp (3) with time zone,
+	"attempts" bigint DEFAULT 0 NOT NULL,
+	CONSTRAINT "outbox_events_dedupeKey_unique" UNIQUE("dedupe_key")
+);
+--> statement-breakpoint
+CREATE TABLE "support_messages" (
+	"id" text PRIMARY KEY NOT NULL,
+	"ticket_id" text NOT NULL,
+	"license_id" text NOT NULL,
+	"author" text NOT NULL,
+	"author_name" text NOT NULL,
+	"body" text NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "support_tickets" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"subject" text NOT NULL,
+	"priority" text NOT NULL,
+	"status" text NOT NULL,
+	"sla_policy" text NOT NULL,
+	"opened_by" jsonb NOT NULL,
+	"first_response_due_at" timestamp (3) with time zone,
+	"resolution_due_at" timestamp (3) with time zone,
+	"first_responded_at" timestamp (3) with time zone,
+	"closed_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "reward_accounts" (
+	"license_id" text NOT NULL,
+	"account" text NOT NULL,
+	"balance" bigint DEFAULT 0 NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "reward_accounts_license_id_account_pk" PRIMARY KEY("license_id","account")
+);
+--> statement-breakpoint
+CREATE TABLE "reward_class_members" (
+	"license_id" text NOT NULL,
+	"class_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	CONSTRAINT "reward_class_members_license_id_class_id_learner_id_pk" PRIMARY KEY("license_id","class_id","learner_id")
+);
+--> statement-breakpoint
+CREATE TABLE "reward_coupons" (
+	"code" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"redemption_id" text NOT NULL,
+	"percent_off" bigint,
+	"amount_off" bigint,
+	"currency" text,
+	"course_id" text,
+	"used_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "reward_daily_earnings" (
+	"license_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"activity" text NOT NULL,
+	"day" text NOT NULL,
+	"amount" bigint NOT NULL,
+	CONSTRAINT "reward_daily_earnings_license_id_learner_id_activity_day_pk" PRIMARY KEY("license_id","learner_id","activity","day")
+);
+--> statement-breakpoint
+CREATE TABLE "reward_feature_grants" (
+	"id" bigint PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY (sequence name "reward_feature_grants_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"license_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"feature" text NOT NULL,
+	"redemption_id" text NOT NULL,
+	"expires_at" timestamp (3) with time zone NOT NULL,
+	"revoked_at" timestamp (3) with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "reward_friends" (
+	"license_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"friend_id" text NOT NULL,
+	CONSTRAINT "reward_friends_license_id_learner_id_friend_id_pk" PRIMARY KEY("license_id","learner_id","friend_id")
+);
+--> statement-breakpoint
+CREATE TABLE "reward_idempotency" (
+	"license_id" text NOT NULL,
+	"key" text NOT NULL,
+	"fingerprint" text NOT NULL,
+	"result" jsonb NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "reward_idempotency_license_id_key_pk" PRIMARY KEY("license_id","key")
+);
+--> statement-breakpoint
+CREATE TABLE "reward_items" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"title" text NOT NULL,
+	"description" text DEFAULT '' NOT NULL,
+	"cost" bigint NOT NULL,
+	"stock" bigint,
+	"per_learner_limit" bigint,
+	"details" jsonb NOT NULL,
+	"active" boolean DEFAULT true NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "reward_lots" (
+	"id" bigint PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY (sequence name "reward_lots_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"license_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"transaction_id" text NOT NULL,
+	"remaining" bigint NOT NULL,
+	"expires_at" timestamp (3) with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "reward_postings" (
+	"id" bigint PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY (sequence name "reward_postings_id_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"license_id" text NOT NULL,
+	"transaction_id" text NOT NULL,
+	"account" text NOT NULL,
+	"amount" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "reward_profiles" (
+	"license_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"display_name" text NOT NULL,
+	"opted_out" boolean DEFAULT false NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "reward_profiles_license_id_learner_id_pk" PRIMARY KEY("license_id","learner_id")
+);
+--> statement-breakpoint
+CREATE TABLE "reward_redemptions" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"item_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"title" text NOT NULL,
+	"cost" bigint NOT NULL,
+	"status" text NOT NULL,
+	"spend_transaction_id" text NOT NULL,
+	"reversal_transaction_id" text,
+	"shipping" jsonb,
+	"coupon_code" text,
+	"feature_until" timestamp (3) with time zone,
+	"note" text,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "reward_rules" (
+	"license_id" text NOT NULL,
+	"activity" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"daily_cap" bigint,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "reward_rules_license_id_activity_pk" PRIMARY KEY("license_id","activity")
+);
+--> statement-breakpoint
+CREATE TABLE "reward_score_counts" (
+	"license_id" text NOT NULL,
+	"period" text NOT NULL,
+	"score" bigint NOT NULL,
+	"learners" bigint NOT NULL,
+	CONSTRAINT "reward_score_counts_license_id_period_score_pk" PRIMARY KEY("license_id","period","score")
+);
+--> statement-breakpoint
+CREATE TABLE "reward_scores" (
+	"license_id" text NOT NULL,
+	"period" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"score" bigint NOT NULL,
+	"reached_at" bigint NOT NULL,
+	"visible" boolean DEFAULT true NOT NULL,
+	CONSTRAINT "reward_scores_license_id_period_learner_id_pk" PRIMARY KEY("license_id","period","learner_id")
+);
+--> statement-breakpoint
+CREATE TABLE "reward_settings" (
+	"license_id" text PRIMARY KEY NOT NULL,
+	"time_zone" text DEFAULT 'UTC' NOT NULL,
+	"expiry_days" bigint,
+	"token_name" text,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "reward_transactions" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"type" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"reason" text NOT NULL,
+	"reverses_id" text,
+	"shortfall" bigint DEFAULT 0 NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "theme_drafts" (
+	"license_id" text PRIMARY KEY NOT NULL,
+	"document" jsonb NOT NULL,
+	"base_version" bigint,
+	"updated_by" text NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "theme_versions" (
+	"license_id" text NOT NULL,
+	"version" bigint NOT NULL,
+	"document" jsonb NOT NULL,
+	"source" text NOT NULL,
+	"restored_version" bigint,
+	"contrast_override" boolean DEFAULT false NOT NULL,
+	"note" text,
+	"published_by" text NOT NULL,
+	"published_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "theme_versions_license_id_version_pk" PRIMARY KEY("license_id","version")
+);
+--> statement-breakpoint
+CREATE TABLE "payment_link_keys" (
+	"purpose" text PRIMARY KEY NOT NULL,
+	"sealed" text NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "payments" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"item" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"currency" text NOT NULL,
+	"amount_refunded" bigint DEFAULT 0 NOT NULL,
+	"status" text NOT NULL,
+	"idempotency_key" text NOT NULL,
+	"payment_intent_id" text,
+	"failure_code" text,
+	"description" text,
+	"reward_transaction_id" text,
+	"synced_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "receipt_counters" (
+	"license_id" text PRIMARY KEY NOT NULL,
+	"last_number" bigint NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "receipts" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"number" bigint NOT NULL,
+	"payment_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"item" text NOT NULL,
+	"description" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"currency" text NOT NULL,
+	"payment_intent_id" text,
+	"charge_id" text,
+	"card_brand" text,
+	"card_last4" text,
+	"paid_at" timestamp (3) with time zone NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "refund_requests" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"payment_id" text NOT NULL,
+	"idempotency_key" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"reason" text,
+	"status" text NOT NULL,
+	"refund_id" text,
+	"failure" text,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "refunds" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"payment_id" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"currency" text NOT NULL,
+	"status" text NOT NULL,
+	"reason" text,
+	"source" text NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "stripe_customers" (
+	"license_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"customer_id" text NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "stripe_customers_license_id_learner_id_pk" PRIMARY KEY("license_id","learner_id")
+);
+--> statement-breakpoint
+CREATE TABLE "stripe_events" (
+	"id" text PRIMARY KEY NOT NULL,
+	"type" text NOT NULL,
+	"object_id" text,
+	"received_at" timestamp (3) with time zone NOT NULL,
+	"applied_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "stripe_reconciliation" (
+	"id" text PRIMARY KEY NOT NULL,
+	"covered_until" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "course_materials" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"course_id" text NOT NULL,
+	"title" text NOT NULL,
+	"kind" text NOT NULL,
+	"content_type" text NOT NULL,
+	"file_name" text NOT NULL,
+	"size_bytes" bigint NOT NULL,
+	"sha256" text NOT NULL,
+	"position" bigint NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "course_review_votes" (
+	"license_id" text NOT NULL,
+	"review_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "course_review_votes_license_id_review_id_learner_id_pk" PRIMARY KEY("license_id","review_id","learner_id")
+);
+--> statement-breakpoint
+CREATE TABLE "course_reviews" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"course_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"display_name" text NOT NULL,
+	"rating" bigint NOT NULL,
+	"text" text NOT NULL,
+	"helpful_count" bigint DEFAULT 0 NOT NULL,
+	"hidden_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "courses" (
+	"seq" bigint PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY (sequence name "courses_seq_seq" INCREMENT BY 1 MINVALUE 1 MAXVALUE 9223372036854775807 START WITH 1 CACHE 1),
+	"id" text NOT NULL,
+	"license_id" text NOT NULL,
+	"instructor_id" text NOT NULL,
+	"title" text NOT NULL,
+	"subtitle" text DEFAULT '' NOT NULL,
+	"description" text DEFAULT '' NOT NULL,
+	"description_format" text DEFAULT 'text' NOT NULL,
+	"category" text NOT NULL,
+	"level" text NOT NULL,
+	"language" text NOT NULL,
+	"tags" text DEFAULT '' NOT NULL,
+	"price_amount" bigint NOT NULL,
+	"currency" text NOT NULL,
+	"status" text NOT NULL,
+	"cover_hash" text,
+	"cover_type" text,
+	"rating_sum" bigint DEFAULT 0 NOT NULL,
+	"rating_count" bigint DEFAULT 0 NOT NULL,
+	"rating_average" double precision,
+	"enrollment_count" bigint DEFAULT 0 NOT NULL,
+	"published_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "courses_id_unique" UNIQUE("id")
+);
+--> statement-breakpoint
+CREATE TABLE "enrollments" (
+	"license_id" text NOT NULL,
+	"course_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"source" text NOT NULL,
+	"payment_id" text,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"ended_at" timestamp (3) with time zone,
+	CONSTRAINT "enrollments_license_id_course_id_learner_id_pk" PRIMARY KEY("license_id","course_id","learner_id")
+);
+--> statement-breakpoint
+CREATE TABLE "instructor_earnings" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"instructor_id" text NOT NULL,
+	"kind" text NOT NULL,
+	"course_id" text,
+	"payment_id" text,
+	"amount" bigint NOT NULL,
+	"platform_amount" bigint NOT NULL,
+	"currency" text NOT NULL,
+	"share_bps" bigint,
+	"note" text,
+	"created_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "instructors" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"subject" text,
+	"name" text NOT NULL,
+	"bio" text DEFAULT '' NOT NULL,
+	"enterprise" boolean DEFAULT false NOT NULL,
+	"share_bps" bigint,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "marketplace_settings" (
+	"license_id" text PRIMARY KEY NOT NULL,
+	"instructor_share_bps" bigint DEFAULT 7000 NOT NULL,
+	"enterprise_share_bps" bigint DEFAULT 7500 NOT NULL,
+	"link_key" text NOT NULL,
+	"catalog_version" bigint DEFAULT 0 NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "subscription_invoices" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"subscription_id" text NOT NULL,
+	"number" text,
+	"status" text NOT NULL,
+	"billing_reason" text,
+	"amount_due" bigint NOT NULL,
+	"amount_paid" bigint NOT NULL,
+	"currency" text NOT NULL,
+	"period_start" timestamp (3) with time zone,
+	"period_end" timestamp (3) with time zone,
+	"hosted_invoice_url" text,
+	"issued_at" timestamp (3) with time zone NOT NULL,
+	"synced_at" timestamp (3) with time zone NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "subscriptions" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"learner_id" text NOT NULL,
+	"plan_id" text NOT NULL,
+	"interval" text NOT NULL,
+	"currency" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"status" text NOT NULL,
+	"idempotency_key" text NOT NULL,
+	"customer_id" text NOT NULL,
+	"stripe_subscription_id" text,
+	"price_id" text,
+	"trial_end" timestamp (3) with time zone,
+	"current_period_start" timestamp (3) with time zone,
+	"current_period_end" timestamp (3) with time zone,
+	"cancel_at_period_end" boolean DEFAULT false NOT NULL,
+	"canceled_at" timestamp (3) with time zone,
+	"ended_at" timestamp (3) with time zone,
+	"latest_invoice_id" text,
+	"awaiting_setup" boolean DEFAULT false NOT NULL,
+	"synced_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "plan_overrides" (
+	"license_id" text PRIMARY KEY NOT NULL,
+	"plans" jsonb NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "plan_stripe_prices" (
+	"license_id" text NOT NULL,
+	"plan_id" text NOT NULL,
+	"interval" text NOT NULL,
+	"currency" text NOT NULL,
+	"amount" bigint NOT NULL,
+	"product_id" text NOT NULL,
+	"price_id" text NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	CONSTRAINT "plan_stripe_prices_license_id_plan_id_interval_currency_amount_pk" PRIMARY KEY("license_id","plan_id","interval","currency","amount")
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_attempts" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"delivery_id" text NOT NULL,
+	"started_at" timestamp (3) with time zone NOT NULL,
+	"duration_ms" bigint NOT NULL,
+	"status_code" bigint,
+	"error" text,
+	"next_attempt_at" timestamp (3) with time zone
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_deliveries" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"endpoint_id" text NOT NULL,
+	"event_id" text NOT NULL,
+	"event_type" text NOT NULL,
+	"status" text NOT NULL,
+	"attempts" bigint DEFAULT 0 NOT NULL,
+	"next_attempt_at" timestamp (3) with time zone,
+	"last_status_code" bigint,
+	"last_error" text,
+	"delivered_at" timestamp (3) with time zone,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_endpoints" (
+	"id" text PRIMARY KEY NOT NULL,
+	"license_id" text NOT NULL,
+	"url" text NOT NULL,
+	"description" text,
+	"event_types" jsonb NOT NULL,
+	"sealed_secret" text NOT NULL,
+	"status" text NOT NULL,
+	"created_at" timestamp (3) with time zone NOT NULL,
+	"updated_at" timestamp (3) with time zone NOT NULL
+);
+--> statement-breakpoint
+ALTER TABLE "license_secret_keys" ADD CONSTRAINT "license_secret_keys_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "license_signing_secrets" ADD CONSTRAINT "license_signing_secrets_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "learners" ADD CONSTRAINT "learners_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "usage_active_learners" ADD CONSTRAINT "usage_active_learners_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "usage_daily" ADD CONSTRAINT "usage_daily_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "outbox_events" ADD CONSTRAINT "outbox_events_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "support_messages" ADD CONSTRAINT "support_messages_ticket_id_support_tickets_id_fk" FOREIGN KEY ("ticket_id") REFERENCES "public"."support_tickets"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "support_messages" ADD CONSTRAINT "support_messages_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "support_tickets" ADD CONSTRAINT "support_tickets_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_accounts" ADD CONSTRAINT "reward_accounts_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_class_members" ADD CONSTRAINT "reward_class_members_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_coupons" ADD CONSTRAINT "reward_coupons_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_daily_earnings" ADD CONSTRAINT "reward_daily_earnings_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_feature_grants" ADD CONSTRAINT "reward_feature_grants_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_friends" ADD CONSTRAINT "reward_friends_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_idempotency" ADD CONSTRAINT "reward_idempotency_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_items" ADD CONSTRAINT "reward_items_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_lots" ADD CONSTRAINT "reward_lots_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_postings" ADD CONSTRAINT "reward_postings_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_postings" ADD CONSTRAINT "reward_postings_transaction_id_reward_transactions_id_fk" FOREIGN KEY ("transaction_id") REFERENCES "public"."reward_transactions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_profiles" ADD CONSTRAINT "reward_profiles_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_redemptions" ADD CONSTRAINT "reward_redemptions_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_redemptions" ADD CONSTRAINT "reward_redemptions_item_id_reward_items_id_fk" FOREIGN KEY ("item_id") REFERENCES "public"."reward_items"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_rules" ADD CONSTRAINT "reward_rules_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_score_counts" ADD CONSTRAINT "reward_score_counts_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_scores" ADD CONSTRAINT "reward_scores_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_settings" ADD CONSTRAINT "reward_settings_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "reward_transactions" ADD CONSTRAINT "reward_transactions_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "theme_drafts" ADD CONSTRAINT "theme_drafts_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "theme_versions" ADD CONSTRAINT "theme_versions_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "payments" ADD CONSTRAINT "payments_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "receipt_counters" ADD CONSTRAINT "receipt_counters_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "receipts" ADD CONSTRAINT "receipts_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "receipts" ADD CONSTRAINT "receipts_payment_id_payments_id_fk" FOREIGN KEY ("payment_id") REFERENCES "public"."payments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "refund_requests" ADD CONSTRAINT "refund_requests_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "refund_requests" ADD CONSTRAINT "refund_requests_payment_id_payments_id_fk" FOREIGN KEY ("payment_id") REFERENCES "public"."payments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "refunds" ADD CONSTRAINT "refunds_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "refunds" ADD CONSTRAINT "refunds_payment_id_payments_id_fk" FOREIGN KEY ("payment_id") REFERENCES "public"."payments"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "stripe_customers" ADD CONSTRAINT "stripe_customers_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "course_materials" ADD CONSTRAINT "course_materials_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "course_materials" ADD CONSTRAINT "course_materials_course_id_courses_id_fk" FOREIGN KEY ("course_id") REFERENCES "public"."courses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "course_review_votes" ADD CONSTRAINT "course_review_votes_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "course_review_votes" ADD CONSTRAINT "course_review_votes_review_id_course_reviews_id_fk" FOREIGN KEY ("review_id") REFERENCES "public"."course_reviews"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "course_reviews" ADD CONSTRAINT "course_reviews_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "course_reviews" ADD CONSTRAINT "course_reviews_course_id_courses_id_fk" FOREIGN KEY ("course_id") REFERENCES "public"."courses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "courses" ADD CONSTRAINT "courses_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "courses" ADD CONSTRAINT "courses_instructor_id_instructors_id_fk" FOREIGN KEY ("instructor_id") REFERENCES "public"."instructors"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "enrollments" ADD CONSTRAINT "enrollments_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "enrollments" ADD CONSTRAINT "enrollments_course_id_courses_id_fk" FOREIGN KEY ("course_id") REFERENCES "public"."courses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "instructor_earnings" ADD CONSTRAINT "instructor_earnings_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "instructor_earnings" ADD CONSTRAINT "instructor_earnings_instructor_id_instructors_id_fk" FOREIGN KEY ("instructor_id") REFERENCES "public"."instructors"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "instructors" ADD CONSTRAINT "instructors_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "marketplace_settings" ADD CONSTRAINT "marketplace_settings_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "subscription_invoices" ADD CONSTRAINT "subscription_invoices_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "subscriptions" ADD CONSTRAINT "subscriptions_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "plan_overrides" ADD CONSTRAINT "plan_overrides_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "plan_stripe_prices" ADD CONSTRAINT "plan_stripe_prices_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_attempts" ADD CONSTRAINT "webhook_attempts_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_attempts" ADD CONSTRAINT "webhook_attempts_delivery_id_webhook_deliveries_id_fk" FOREIGN KEY ("delivery_id") REFERENCES "public"."webhook_deliveries"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_deliveries" ADD CONSTRAINT "webhook_deliveries_endpoint_id_webhook_endpoints_id_fk" FOREIGN KEY ("endpoint_id") REFERENCES "public"."webhook_endpoints"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "webhook_endpoints" ADD CONSTRAINT "webhook_endpoints_license_id_licenses_id_fk" FOREIGN KEY ("license_id") REFERENCES "public"."licenses"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "license_secret_keys_license_idx" ON "license_secret_keys" USING btree ("license_id");--> statement-breakpoint
+CREATE INDEX "license_signing_secrets_license_idx" ON "license_signing_secrets" USING btree ("license_id");--> statement-breakpoint
+CREATE INDEX "licenses_status_idx" ON "licenses" USING btree ("status");--> statement-breakpoint
+CREATE UNIQUE INDEX "learners_license_subject_idx" ON "learners" USING btree ("license_id","subject");--> statement-breakpoint
+CREATE INDEX "outbox_events_pending_idx" ON "outbox_events" USING btree ("delivered_at","created_at");--> statement-breakpoint
+CREATE INDEX "support_messages_ticket_idx" ON "support_messages" USING btree ("ticket_id","created_at");--> statement-breakpoint
+CREATE INDEX "support_tickets_license_idx" ON "support_tickets" USING btree ("license_id","created_at");--> statement-breakpoint
+CREATE INDEX "support_tickets_status_idx" ON "support_tickets" USING btree ("status");--> statement-breakpoint
+CREATE INDEX "reward_class_members_learner_idx" ON "reward_class_members" USING btree ("license_id","learner_id");--> statement-breakpoint
+CREATE INDEX "reward_coupons_learner_idx" ON "reward_coupons" USING btree ("license_id","learner_id");--> statement-breakpoint
+CREATE INDEX "reward_feature_grants_learner_idx" ON "reward_feature_grants" USING btree ("license_id","learner_id","feature");--> statement-breakpoint
+CREATE INDEX "reward_items_license_idx" ON "reward_items" USING btree ("license_id","active");--> statement-breakpoint
+CREATE INDEX "reward_lots_learner_idx" ON "reward_lots" USING btree ("license_id","learner_id","remaining");--> statement-breakpoint
+CREATE INDEX "reward_lots_expiry_idx" ON "reward_lots" USING btree ("license_id","expires_at");--> statement-breakpoint
+CREATE INDEX "reward_postings_transaction_idx" ON "reward_postings" USING btree ("transaction_id");--> statement-breakpoint
+CREATE INDEX "reward_postings_account_idx" ON "reward_postings" USING btree ("license_id","account");--> statement-breakpoint
+CREATE INDEX "reward_redemptions_learner_idx" ON "reward_redemptions" USING btree ("license_id","learner_id","created_at");--> statement-breakpoint
+CREATE INDEX "reward_redemptions_status_idx" ON "reward_redemptions" USING btree ("license_id","status");--> statement-breakpoint
+CREATE INDEX "reward_redemptions_item_idx" ON "reward_redemptions" USING btree ("license_id","item_id","learner_id");--> statement-breakpoint
+CREATE INDEX "reward_scores_rank_idx" ON "reward_scores" USING btree ("license_id","period","visible","score" desc,"reached_at","learner_id");--> statement-breakpoint
+CREATE INDEX "reward_transactions_learner_idx" ON "reward_transactions" USING btree ("license_id","learner_id","created_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "reward_transactions_reverses_idx" ON "reward_transactions" USING btree ("reverses_id");--> statement-breakpoint
+CREATE INDEX "theme_versions_published_idx" ON "theme_versions" USING btree ("license_id","published_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "payments_idempotency_key_idx" ON "payments" USING btree ("idempotency_key");--> statement-breakpoint
+CREATE UNIQUE INDEX "payments_payment_intent_idx" ON "payments" USING btree ("payment_intent_id");--> statement-breakpoint
+CREATE INDEX "payments_license_learner_idx" ON "payments" USING btree ("license_id","learner_id","kind","item");--> statement-breakpoint
+CREATE UNIQUE INDEX "receipts_license_number_idx" ON "receipts" USING btree ("license_id","number");--> statement-breakpoint
+CREATE UNIQUE INDEX "receipts_payment_idx" ON "receipts" USING btree ("payment_id");--> statement-breakpoint
+CREATE INDEX "receipts_license_learner_idx" ON "receipts" USING btree ("license_id","learner_id","number");--> statement-breakpoint
+CREATE UNIQUE INDEX "refund_requests_key_idx" ON "refund_requests" USING btree ("license_id","idempotency_key");--> statement-breakpoint
+CREATE INDEX "refunds_payment_idx" ON "refunds" USING btree ("payment_id");--> statement-breakpoint
+CREATE INDEX "course_materials_course_idx" ON "course_materials" USING btree ("license_id","course_id","position");--> statement-breakpoint
+CREATE UNIQUE INDEX "course_reviews_learner_idx" ON "course_reviews" USING btree ("license_id","course_id","learner_id");--> statement-breakpoint
+CREATE INDEX "course_reviews_newest_idx" ON "course_reviews" USING btree ("license_id","course_id","created_at");--> statement-breakpoint
+CREATE INDEX "courses_newest_idx" ON "courses" USING btree ("license_id","status","created_at","seq","category","level","language","price_amount","rating_average");--> statement-breakpoint
+CREATE INDEX "courses_price_idx" ON "courses" USING btree ("license_id","status","price_amount","seq","category","level","language","rating_average");--> statement-breakpoint
+CREATE INDEX "courses_rating_idx" ON "courses" USING btree ("license_id","status","rating_average","seq","category","level","language","price_amount");--> statement-breakpoint
+CREATE INDEX "courses_popular_idx" ON "courses" USING btree ("license_id","status","enrollment_count","seq","category","level","language","price_amount","rating_average");--> statement-breakpoint
+CREATE INDEX "courses_category_idx" ON "courses" USING btree ("license_id","status","category","level","language","price_amount","rating_average");--> statement-breakpoint
+CREATE INDEX "courses_facets_idx" ON "courses" USING btree ("seq","license_id","status","category","level","language","price_amount","rating_average");--> statement-breakpoint
+CREATE INDEX "courses_instructor_idx" ON "courses" USING btree ("license_id","instructor_id");--> statement-breakpoint
+CREATE INDEX "enrollments_learner_idx" ON "enrollments" USING btree ("license_id","learner_id","created_at");--> statement-breakpoint
+CREATE INDEX "instructor_earnings_instructor_idx" ON "instructor_earnings" USING btree ("license_id","instructor_id","created_at");--> statement-breakpoint
+CREATE INDEX "instructor_earnings_payment_idx" ON "instructor_earnings" USING btree ("payment_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "instructors_license_subject_idx" ON "instructors" USING btree ("license_id","subject");--> statement-breakpoint
+CREATE INDEX "instructors_license_idx" ON "instructors" USING btree ("license_id","created_at");--> statement-breakpoint
+CREATE INDEX "subscription_invoices_learner_idx" ON "subscription_invoices" USING btree ("license_id","learner_id","issued_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "subscriptions_idempotency_key_idx" ON "subscriptions" USING btree ("idempotency_key");--> statement-breakpoint
+CREATE UNIQUE INDEX "subscriptions_stripe_idx" ON "subscriptions" USING btree ("stripe_subscription_id");--> statement-breakpoint
+CREATE INDEX "subscriptions_license_learner_idx" ON "subscriptions" USING btree ("license_id","learner_id","status");--> statement-breakpoint
+CREATE UNIQUE INDEX "plan_stripe_prices_price_idx" ON "plan_stripe_prices" USING btree ("price_id");--> statement-breakpoint
+CREATE INDEX "webhook_attempts_delivery_idx" ON "webhook_attempts" USING btree ("delivery_id","started_at");--> statement-breakpoint
+CREATE UNIQUE INDEX "webhook_deliveries_endpoint_event_idx" ON "webhook_deliveries" USING btree ("endpoint_id","event_id");--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_due_idx" ON "webhook_deliveries" USING btree ("status","next_attempt_at");--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_license_idx" ON "webhook_deliveries" USING btree ("license_id","created_at");--> statement-breakpoint
+CREATE INDEX "webhook_endpoints_license_idx" ON "webhook_endpoints" USING btree ("license_id","status");
