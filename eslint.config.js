@@ -70,6 +70,38 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', serverBoundary] },
   },
   {
+    // One code path for both stores: modules query through server/db (kit, store), never a
+    // dialect's own builders, and await queries instead of SQLite's synchronous finishers.
+    files: ['server/modules/**/*.ts', 'server/middleware/**/*.ts', 'server/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...serverBoundary.patterns,
+            {
+              regex:
+                '^(better-sqlite3|drizzle-orm/(sqlite-core|pg-core|better-sqlite3|node-postgres).*|pg)$',
+              message:
+                'Modules use server/db/kit.ts and server/db/store.ts, which serve both stores.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            'CallExpression[arguments.length=0] > MemberExpression.callee > Identifier.property[name=/^(get|all|run)$/]',
+          message:
+            'SQLite-only finisher: await the query instead (first(await q.limit(1)) for one row).',
+        },
+      ],
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+    },
+  },
+  {
     files: ['server/lib/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': ['error', libBoundary] },
   },
