@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Server-side tests: Node, real SQLite files, real HTTP on 127.0.0.1. Widget tests run in
+// Server-side tests: Node, real SQLite files (or, in the PostgreSQL pass of `npm test`, a
+// database per test on the real server), real HTTP on 127.0.0.1. Widget tests run in
 // Chromium through Web Test Runner instead (web-test-runner.config.js).
 export default defineConfig({
   test: {
@@ -13,5 +14,6 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 90_000,
     pool: 'forks',
+    globalSetup: ['tests/fixtures/global-setup.ts'],
   },
 });
