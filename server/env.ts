@@ -35,6 +35,12 @@ const schema = z.object({
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATA_DIR: z.string().min(1).default('data'),
   DATABASE_FILE: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// URL (unset: the SQLite file)')
+    .optional(),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
+  DB_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   BODY_LIMIT_BYTES: z.coerce
     .number()
@@ -102,6 +108,12 @@ export type Env = {
   publicUrl: string | undefined;
   dataDir: string;
   databaseFile: string;
+  /** PostgreSQL (`postgres://…`): the cluster's system of record. Unset: the SQLite file. */
+  databaseUrl: string | undefined;
+  /** PostgreSQL connections per process. */
+  dbPoolSize: number;
+  /** How long a write waits for the write lock before answering 503. */
+  dbLockWaitMs: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   bodyLimitBytes: number;
   /** Read by the demo entry (`npm start`) only: seed the demo licenses and serve the portal. */
@@ -174,6 +186,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       'STRIPE_API_URL: needs STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET (any sk_test_… key for an emulator)',
     ]);
   }
+  // Processes sharing a database must all decrypt the signing secrets one of them sealed.
+  if (e.DATABASE_URL !== undefined && e.SECRETS_KEY === undefined) {
+    throw new EnvError([
+      'SECRETS_KEY: required with DATABASE_URL (every process of a cluster must decrypt the same signing secrets)',
+    ]);
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   return {
     nodeEnv: e.NODE_ENV,
@@ -184,6 +202,9 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
     databaseFile: e.DATABASE_FILE
       ? path.resolve(e.DATABASE_FILE)
       : path.join(dataDir, 'liberation.db'),
+    databaseUrl: e.DATABASE_URL,
+    dbPoolSize: e.DB_POOL_SIZE,
+    dbLockWaitMs: e.DB_LOCK_WAIT_MS,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     seedDemo: e.SEED_DEMO,
