@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler, Next } from 'hono';
 import { rateLimiter, type ClientRateLimitInfo, type Store } from 'hono-rate-limiter';
 import { ApiError } from '../../errors.js';
+import { SharedStateUnavailableError } from '../../lib/redis.js';
 import { createClientAddress } from '../../middleware/client-address.js';
 import type { Clock } from '../../services.js';
 import type { LicensedEnv } from '../../types.js';
@@ -79,15 +80,15 @@ export type RateBucket = 'key' | 'originless';
 /**
  * Request rate per key and client, per minute, with the plan's allowance (or the license's
  * override), and per client address for publishable-key requests without an Origin
- * (`ORIGINLESS_REQUESTS_PER_MINUTE`, whatever the key). Built on hono-rate-limiter, whose
- * `Store` interface is the seam for a shared store (its RedisStore) when several server
- * processes run. Answers carry `RateLimit-Policy` and `RateLimit` (IETF draft 7); refusals
+ * (`ORIGINLESS_REQUESTS_PER_MINUTE`, whatever the key). Built on hono-rate-limiter; with
+ * `REDIS_URL` its store is ClockedRedisStore, so a cluster's processes share every window. Answers carry `RateLimit-Policy` and `RateLimit` (IETF draft 7); refusals
  * are `rate_limited` with `Retry-After`.
  */
 export class RateLimits {
   readonly store: Store<LicensedEnv>;
   readonly #limiters: Record<RateBucket, MiddlewareHandler<LicensedEnv>>;
   readonly #clock: Clock;
+  readonly #onUnavailable: ((error: Error, bucket: RateBucket) => void) | undefined;
   readonly clientAddress: ReturnType<typeof createClientAddress>;
 
   constructor(options: {
@@ -96,8 +97,11 @@ export class RateLimits {
     originlessPerMinute: number;
     clock: Clock;
     store?: Store<LicensedEnv>;
+    /** Told when a read went through uncounted because the shared store did not answer. */
+    onUnavailable?: (error: Error, bucket: RateBucket) => void;
   }) {
     this.#clock = options.clock;
+    this.#onUnavailable = options.onUnavailable;
     this.store = options.store ?? new ClockedMemoryStore(options.clock);
     this.clientAddress = createClientAddress(options.trustedProxies);
     this.#limiters = {
@@ -146,17 +150,33 @@ export class RateLimits {
   }
 
   /** Counts the request against the license on the context (in `bucket`), then runs `next`. */
-  check<E extends LicensedEnv>(
+  async check<E extends LicensedEnv>(
     c: Context<E>,
     next: Next,
     bucket: RateBucket = 'key',
   ): Promise<Response | void> {
     // The limiter reads only the license, the credential and the client address.
     const context = c as unknown as Context<LicensedEnv, string>;
-    return this.#limiters[bucket](context, async () => {
-      this.#setHeaders(context);
-      await next();
-    });
+    let counted = false;
+    try {
+      return await this.#limiters[bucket](context, async () => {
+        counted = true;
+        this.#setHeaders(context);
+        await next();
+      });
+    } catch (error) {
+      if (counted || !(error instanceof SharedStateUnavailableError)) throw error;
+      // The shared counter (Redis) did not answer. Reads go on uncounted, with a warning in
+      // the log; anything that writes (and may move money or tokens) is refused with a 503.
+      if (c.req.method === 'GET' || c.req.method === 'HEAD') {
+        this.#onUnavailable?.(error, bucket);
+        await next();
+        return;
+      }
+      throw new ApiError('service_unavailable', 'Rate limits cannot be checked right now.', {
+        headers: { 'Retry-After': String(error.retryAfterSeconds) },
+      });
+    }
   }
 
   /** `RateLimit-Policy` and `RateLimit` (draft 7); returns the seconds until the window resets. */
