@@ -16,6 +16,7 @@
  * | `integer({ mode: 'timestamp_ms' })`  | `integer` epoch ms     | `timestamptz(3)`            |
  * | `integer({ mode: 'boolean' })`       | `integer` 0/1          | `boolean`                   |
  * | `real()` (ranking weights only)      | `real`                 | `double precision`          |
+ * | `blob({ mode: 'buffer' })` (files)   | `blob`                 | `bytea`                     |
  * | `.primaryKey({ autoIncrement })`     | `integer primary key`  | `bigint` identity           |
  *
  * Queries are typed with SQLite's column types, which read back the same JavaScript values
@@ -52,6 +53,7 @@ interface Kit {
   text: typeof sqlite.text;
   integer: typeof sqlite.integer;
   real: typeof sqlite.real;
+  blob: typeof sqlite.blob;
   index: typeof sqlite.index;
   uniqueIndex: typeof sqlite.uniqueIndex;
   primaryKey: typeof sqlite.primaryKey;
@@ -63,6 +65,7 @@ const sqliteKit: Kit = {
   text: sqlite.text,
   integer: sqlite.integer,
   real: sqlite.real,
+  blob: sqlite.blob,
   index: sqlite.index,
   uniqueIndex: sqlite.uniqueIndex,
   primaryKey: sqlite.primaryKey,
@@ -96,6 +99,9 @@ interface PrimaryKeyBuilder {
  * PostgreSQL's counterparts, typed as SQLite's (see the table above): the one place the two
  * builder APIs are bridged. Everything else in the schema is the same call in both.
  */
+/** node-postgres reads and writes `bytea` as a Buffer, as better-sqlite3 does `blob`. */
+const bytea = pg.customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+
 const pgKit = {
   table: pg.pgTable,
   text: (...args: unknown[]) => {
@@ -120,6 +126,7 @@ const pgKit = {
     });
   },
   real: (...args: unknown[]) => column(pg.doublePrecision, splitArgs(args).name),
+  blob: (...args: unknown[]) => column(bytea, splitArgs(args).name),
   index: pg.index,
   uniqueIndex: pg.uniqueIndex,
   primaryKey: pg.primaryKey,
@@ -128,4 +135,4 @@ const pgKit = {
 
 const kit: Kit = activeDialect === 'postgres' ? pgKit : sqliteKit;
 
-export const { table, text, integer, real, index, uniqueIndex, primaryKey, unique } = kit;
+export const { table, text, integer, real, blob, index, uniqueIndex, primaryKey, unique } = kit;
