@@ -6,6 +6,7 @@ import * as schema from './schema.js';
 import {
   activeWrite,
   migrationsFolders,
+  runAfterCommit,
   redactUrl,
   StoreUnavailableError,
   type Db,
@@ -91,18 +92,21 @@ export async function openPostgresStore(
       const joined = activeWrite.getStore();
       if (joined?.store === store) return fn(joined.tx);
       const scope = writeOptions?.scope ?? '';
+      const after: (() => void)[] = [];
       try {
-        return await base.transaction(
+        const result = await base.transaction(
           async (raw) => {
             const tx = raw as unknown as Tx;
             await raw.execute(sql`select set_config('lock_timeout', ${`${lockWaitMs}ms`}, true)`);
             await raw.execute(
               sql`select pg_advisory_xact_lock(${WRITE_LOCK_NAMESPACE}, hashtext(${scope}))`,
             );
-            return activeWrite.run({ store, tx }, () => fn(tx));
+            return activeWrite.run({ store, tx, afterCommit: after }, () => fn(tx));
           },
           { accessMode: 'read write' },
         );
+        runAfterCommit(after);
+        return result;
       } catch (error) {
         const code = codeOf(error);
         if (code === '55P03') {

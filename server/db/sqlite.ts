@@ -3,6 +3,7 @@ import { openDatabase, type Database_ } from './client.js';
 import {
   activeWrite,
   markSqlite,
+  runAfterCommit,
   migrationsFolders,
   StoreUnavailableError,
   type Db,
@@ -142,9 +143,12 @@ export function sqliteStoreOver(
       const release = await turnstile.acquire(lockWaitMs);
       try {
         await begin(deadline);
+        const after: (() => void)[] = [];
         try {
-          const result = await activeWrite.run({ store, tx: writerDb }, () => fn(writerDb));
+          const joined = { store, tx: writerDb, afterCommit: after };
+          const result = await activeWrite.run(joined, () => fn(writerDb));
           writer.sqlite.exec('COMMIT');
+          runAfterCommit(after);
           return result;
         } catch (error) {
           if (writer.sqlite.inTransaction) writer.sqlite.exec('ROLLBACK');

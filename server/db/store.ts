@@ -132,6 +132,33 @@ export function redactUrl(url: string): string {
 interface Joined {
   store: Store;
   tx: Tx;
+  /** What runs once the write has committed (cache invalidation, notifications). */
+  afterCommit: (() => void)[];
+}
+
+/**
+ * Runs `fn` once the write this code runs inside has committed, or at once outside a write.
+ * A write that rolls back drops it. For effects that must not be seen before the data is
+ * (a cache cleared, other processes told): cleared earlier, a concurrent read could cache
+ * the old row again.
+ */
+export function afterCommit(fn: () => void): void {
+  const joined = activeWrite.getStore();
+  if (joined) joined.afterCommit.push(fn);
+  else fn();
+}
+
+/** Runs a committed write's `afterCommit` work; one failing does not stop the others. */
+export function runAfterCommit(work: readonly (() => void)[]): void {
+  for (const fn of work) {
+    try {
+      fn();
+    } catch (error) {
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
 }
 
 /** The write a piece of async work runs inside, if any: how nested writes join. */
