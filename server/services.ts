@@ -11,7 +11,11 @@ import { stripeKeyMode } from './lib/stripe.js';
 import { stripeEndpointOf } from './lib/stripe-endpoint.js';
 import { BillingService } from './modules/billing/service.js';
 import { defaultTiers } from './modules/billing/tiers.js';
-import type { RewardUnlocks } from './modules/billing/dependencies.js';
+import type {
+  LearnerLookup,
+  LicenseLookup,
+  RewardUnlocks,
+} from './modules/billing/dependencies.js';
 import { EmbedConfigService } from './modules/embed/service.js';
 import { LearnerService } from './modules/learners/service.js';
 import { enqueueEvents } from './modules/outbox/service.js';
@@ -100,10 +104,24 @@ export interface Services {
 function rewardUnlocks(rewards: RewardsService): RewardUnlocks {
   return {
     activeFeatures: (licenseId, learnerId) =>
-      rewards.redemptions.activeFeatures(licenseId, learnerId),
+      Promise.resolve(rewards.redemptions.activeFeatures(licenseId, learnerId)),
     newestGrant: (licenseId, learnerId) =>
-      rewards.redemptions.newestFeatureGrant(licenseId, learnerId),
+      Promise.resolve(rewards.redemptions.newestFeatureGrant(licenseId, learnerId)),
   };
+}
+
+/** Learners as billing looks them up, inside its transaction when it passes one. */
+function learnerLookup(learners: LearnerService): LearnerLookup {
+  return {
+    // The store's transaction runs on the connection learners still types as SQLite's own.
+    find: (db, licenseId, learnerId) =>
+      Promise.resolve(learners.find(db as unknown as Db, licenseId, learnerId)),
+  };
+}
+
+/** The license settings billing reads. */
+function licenseLookup(licenses: LicenseService): LicenseLookup {
+  return { getById: (licenseId) => Promise.resolve(licenses.getById(licenseId)) };
 }
 
 /** A monthly allowance of the usage meter, for a module that uses it up as it writes. */
@@ -214,12 +232,12 @@ export function createServices(options: {
       allowLoopback: options.config.webhooksAllowLoopback ?? false,
     }),
     billing: new BillingService({
-      db,
+      store,
       clock,
       stripe,
       logger: options.logger,
-      licenses,
-      learners,
+      licenses: licenseLookup(licenses),
+      learners: learnerLookup(learners),
       payments,
       rewards: rewardUnlocks(rewards),
       lock: learnerLock,

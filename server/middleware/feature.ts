@@ -13,7 +13,7 @@ import type { LearnerEnv } from '../types.js';
 export function requireFeature(feature: string) {
   return createMiddleware<LearnerEnv>(async (c, next) => {
     const learner = c.var.learner;
-    const access = c.get('services').billing.features.get(learner.licenseId, learner.id);
+    const access = await c.get('services').billing.features.get(learner.licenseId, learner.id);
     if (!access.features.includes(feature)) {
       throw new ApiError(
         'feature_required',

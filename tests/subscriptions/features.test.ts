@@ -27,7 +27,7 @@ describe('the feature cache', () => {
     const access = new FeatureAccess({
       clock,
       logger: createLogger('silent'),
-      read: () => {
+      read: async () => {
         reads += 1;
         if (value instanceof Error) throw value;
         return value;
@@ -45,49 +45,49 @@ describe('the feature cache', () => {
   const pro: Entitlement = { tier: 'pro', tierFeatures: ['certificates'], rewards: [] };
   const free: Entitlement = { tier: 'free', tierFeatures: ['course_catalog'], rewards: [] };
 
-  it('reads a learner once per five minutes', () => {
+  it('reads a learner once per five minutes', async () => {
     const t = setup(pro);
-    for (let i = 0; i < 5; i++) expect(t.access.get('lic_a', 'lrn_1').tier).toBe('pro');
+    for (let i = 0; i < 5; i++) expect((await t.access.get('lic_a', 'lrn_1')).tier).toBe('pro');
     expect(t.reads()).toBe(1);
     t.set(free);
     t.clock.advance(5 * MINUTE - 1);
-    expect(t.access.get('lic_a', 'lrn_1').tier).toBe('pro');
+    expect((await t.access.get('lic_a', 'lrn_1')).tier).toBe('pro');
     t.clock.advance(1);
-    expect(t.access.get('lic_a', 'lrn_1').tier).toBe('free');
+    expect((await t.access.get('lic_a', 'lrn_1')).tier).toBe('free');
     expect(t.reads()).toBe(2);
     // Another learner, or the same id in another license, is read on its own.
-    t.access.get('lic_b', 'lrn_1');
+    await t.access.get('lic_b', 'lrn_1');
     expect(t.reads()).toBe(3);
   });
 
-  it('an invalidation makes the next answer fresh', () => {
+  it('an invalidation makes the next answer fresh', async () => {
     const t = setup(free);
-    t.access.get('lic_a', 'lrn_1');
+    await t.access.get('lic_a', 'lrn_1');
     t.set(pro);
     t.access.invalidate('lic_a', 'lrn_1');
-    expect(t.access.get('lic_a', 'lrn_1')).toMatchObject({ tier: 'pro', stale: false });
+    expect(await t.access.get('lic_a', 'lrn_1')).toMatchObject({ tier: 'pro', stale: false });
   });
 
-  it('answers the last known value, flagged stale, when the database fails', () => {
+  it('answers the last known value, flagged stale, when the database fails', async () => {
     const t = setup(pro);
-    const fresh = t.access.get('lic_a', 'lrn_1');
+    const fresh = await t.access.get('lic_a', 'lrn_1');
     t.set(new Error('SQLITE_BUSY: database is locked'));
     t.clock.advance(10 * MINUTE);
-    const stale = t.access.get('lic_a', 'lrn_1');
+    const stale = await t.access.get('lic_a', 'lrn_1');
     expect(stale).toEqual({ ...fresh, stale: true });
     // After an invalidation as well: the value is still the last one known.
     t.access.invalidate('lic_a', 'lrn_1');
-    expect(t.access.get('lic_a', 'lrn_1').stale).toBe(true);
+    expect((await t.access.get('lic_a', 'lrn_1')).stale).toBe(true);
     t.set(free);
-    expect(t.access.get('lic_a', 'lrn_1')).toMatchObject({ tier: 'free', stale: false });
+    expect(await t.access.get('lic_a', 'lrn_1')).toMatchObject({ tier: 'free', stale: false });
   });
 
-  it('refuses with service_unavailable when it knows nothing and the database fails', () => {
+  it('refuses with service_unavailable when it knows nothing and the database fails', async () => {
     const t = setup({ tier: null, tierFeatures: [], rewards: [] });
     t.set(new Error('disk I/O error'));
     let thrown: unknown;
     try {
-      t.access.get('lic_a', 'lrn_1');
+      await t.access.get('lic_a', 'lrn_1');
     } catch (error) {
       thrown = error;
     }
@@ -95,7 +95,7 @@ describe('the feature cache', () => {
     expect((thrown as ApiError).code).toBe('service_unavailable');
   });
 
-  it('lists reward unlocks with their end, drops them once ended, and prefers the plan', () => {
+  it('lists reward unlocks with their end, drops them once ended, and prefers the plan', async () => {
     const until = new Date(Date.parse('2030-01-15T12:30:00.000Z')).toISOString();
     const t = setup({
       tier: 'free',
@@ -105,13 +105,13 @@ describe('the feature cache', () => {
         { feature: 'course_catalog', until },
       ],
     });
-    expect(t.access.get('lic_a', 'lrn_1').grants).toEqual([
+    expect((await t.access.get('lic_a', 'lrn_1')).grants).toEqual([
       { feature: 'course_catalog', source: 'plan', until: null },
       { feature: 'offline_downloads', source: 'reward', until },
     ]);
     t.clock.advance(31 * MINUTE);
     t.set(new Error('down'));
-    expect(t.access.get('lic_a', 'lrn_1').features).toEqual(['course_catalog']);
+    expect((await t.access.get('lic_a', 'lrn_1')).features).toEqual(['course_catalog']);
   });
 });
 

@@ -7,12 +7,12 @@ import type { ServicesContext } from '../../context.js';
 
 const common = operatorRoute('Admin: billing');
 
-function answer(c: ServicesContext, licenseId: string): LicenseTiers {
+async function answer(c: ServicesContext, licenseId: string): Promise<LicenseTiers> {
   const catalog = c.get('services').billing.tiers;
-  const override = catalog.override(licenseId);
+  const override = await catalog.override(licenseId);
   return {
     overridden: override !== null,
-    plans: override?.tiers ?? catalog.list(licenseId),
+    plans: override?.tiers ?? (await catalog.list(licenseId)),
     updatedAt: override?.updatedAt ?? null,
   };
 }
@@ -91,19 +91,19 @@ const learnerSubscriptions = createRoute({
 });
 
 export const billingAdminRoutes = createRouter()
-  .openapi(getTiers, (c) => {
+  .openapi(getTiers, async (c) => {
     const id = existingLicense(c, c.req.valid('param').licenseId);
-    return c.json(answer(c, id), 200);
+    return c.json(await answer(c, id), 200);
   })
-  .openapi(putTiers, (c) => {
+  .openapi(putTiers, async (c) => {
     const id = existingLicense(c, c.req.valid('param').licenseId);
-    c.get('services').billing.tiers.setOverride(id, c.req.valid('json'));
-    return c.json(answer(c, id), 200);
+    await c.get('services').billing.tiers.setOverride(id, c.req.valid('json'));
+    return c.json(await answer(c, id), 200);
   })
-  .openapi(deleteTiers, (c) => {
+  .openapi(deleteTiers, async (c) => {
     const id = existingLicense(c, c.req.valid('param').licenseId);
-    c.get('services').billing.tiers.clearOverride(id);
-    return c.json(answer(c, id), 200);
+    await c.get('services').billing.tiers.clearOverride(id);
+    return c.json(await answer(c, id), 200);
   })
   .openapi(syncPrices, async (c) => {
     const id = existingLicense(c, c.req.valid('param').licenseId);
@@ -122,11 +122,11 @@ export const billingAdminRoutes = createRouter()
       200,
     );
   })
-  .openapi(learnerSubscriptions, (c) => {
+  .openapi(learnerSubscriptions, async (c) => {
     const { licenseId, learnerId } = c.req.valid('param');
     const id = existingLicense(c, licenseId);
     return c.json(
-      { subscriptions: c.get('services').billing.subscriptions.history(id, learnerId) },
+      { subscriptions: await c.get('services').billing.subscriptions.history(id, learnerId) },
       200,
     );
   });

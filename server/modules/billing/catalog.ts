@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
-import type { Db } from '../../db/client.js';
+import { first, type Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { belowMinimumCharge, requireStripe, stripeError } from '../../lib/stripe.js';
 import { parseInput } from '../../router.js';
@@ -43,17 +43,19 @@ function isMissing(error: unknown): boolean {
  * that takes over the lookup key.
  */
 export class TierCatalog {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #stripe: Stripe | null;
   readonly #logger: Logger;
   /** Tiers per license, read again after the TTL; this process's own changes drop them at once. */
   readonly #cache = new Map<string, { tiers: Tier[]; until: number }>();
+  /** Counts this process's changes, so a read that overlapped one does not fill the cache. */
+  #changes = 0;
 
   readonly #onChange: (licenseId: string) => void;
 
   constructor(options: {
-    db: Db;
+    store: Store;
     clock: Clock;
     stripe: Stripe | null;
     logger: Logger;
@@ -61,7 +63,7 @@ export class TierCatalog {
     onChange?: (licenseId: string) => void;
   }) {
     this.#onChange = options.onChange ?? (() => undefined);
-    this.#db = options.db;
+    this.#store = options.store;
     this.#clock = options.clock;
     this.#stripe = options.stripe;
     this.#logger = options.logger;
@@ -71,28 +73,35 @@ export class TierCatalog {
    * The license's tiers, in the order it shows them. Cached for {@link TIER_CACHE_TTL_MS}:
    * a change made by the CLI (another process) shows within that time.
    */
-  list(licenseId: string): Tier[] {
+  async list(licenseId: string): Promise<Tier[]> {
     const now = this.#clock.now().getTime();
     const cached = this.#cache.get(licenseId);
     if (cached && cached.until > now) return cached.tiers;
-    const row = this.#db
-      .select({ tiers: tierOverrides.tiers })
-      .from(tierOverrides)
-      .where(eq(tierOverrides.licenseId, licenseId))
-      .get();
+    const changes = this.#changes;
+    const row = first(
+      await this.#store.db
+        .select({ tiers: tierOverrides.tiers })
+        .from(tierOverrides)
+        .where(eq(tierOverrides.licenseId, licenseId))
+        .limit(1),
+    );
     const tiers = row?.tiers ?? defaultTiers;
+    // A change made here while this read was out may not be in it: answer it, keep nothing.
+    if (changes !== this.#changes) return tiers;
     if (this.#cache.size >= 10_000) this.#cache.clear();
     this.#cache.set(licenseId, { tiers, until: now + TIER_CACHE_TTL_MS });
     return tiers;
   }
 
   /** The override, or null when the license offers the default tiers. */
-  override(licenseId: string): { tiers: Tier[]; updatedAt: string } | null {
-    const row = this.#db
-      .select()
-      .from(tierOverrides)
-      .where(eq(tierOverrides.licenseId, licenseId))
-      .get();
+  async override(licenseId: string): Promise<{ tiers: Tier[]; updatedAt: string } | null> {
+    const row = first(
+      await this.#store.db
+        .select()
+        .from(tierOverrides)
+        .where(eq(tierOverrides.licenseId, licenseId))
+        .limit(1),
+    );
     return row ? { tiers: row.tiers, updatedAt: row.updatedAt.toISOString() } : null;
   }
 
@@ -101,7 +110,7 @@ export class TierCatalog {
    * Stripe would refuse to charge (below its minimum for the currency) is refused here, when
    * it is authored, rather than at every checkout.
    */
-  setOverride(licenseId: string, input: unknown): Tier[] {
+  async setOverride(licenseId: string, input: unknown): Promise<Tier[]> {
     const tiers = tiersOf(parseInput(TierOverrideInput, input));
     const uncharged = tiers.flatMap((tier, t) =>
       tier.prices.flatMap((price, p) => {
@@ -117,43 +126,55 @@ export class TierCatalog {
       );
     }
     const now = this.#clock.now();
-    this.#db
-      .insert(tierOverrides)
-      .values({ licenseId, tiers, createdAt: now, updatedAt: now })
-      .onConflictDoUpdate({
-        target: tierOverrides.licenseId,
-        set: { tiers, updatedAt: now },
-      })
-      .run();
-    this.#cache.delete(licenseId);
-    this.#onChange(licenseId);
+    await this.#store.write(async (tx) => {
+      await tx
+        .insert(tierOverrides)
+        .values({ licenseId, tiers, createdAt: now, updatedAt: now })
+        .onConflictDoUpdate({
+          target: tierOverrides.licenseId,
+          set: { tiers, updatedAt: now },
+        });
+    });
+    this.#changed(licenseId);
     return tiers;
   }
 
   /** Back to the default tiers. Returns whether there was an override. */
-  clearOverride(licenseId: string): boolean {
-    const removed = this.#db
-      .delete(tierOverrides)
-      .where(eq(tierOverrides.licenseId, licenseId))
-      .run().changes;
+  async clearOverride(licenseId: string): Promise<boolean> {
+    const removed = await this.#store.write((tx) =>
+      tx
+        .delete(tierOverrides)
+        .where(eq(tierOverrides.licenseId, licenseId))
+        .returning({ licenseId: tierOverrides.licenseId }),
+    );
+    this.#changed(licenseId);
+    return removed.length > 0;
+  }
+
+  /** After a change here has committed: the cached tiers go, and the answers built on them. */
+  #changed(licenseId: string): void {
+    this.#changes += 1;
     this.#cache.delete(licenseId);
     this.#onChange(licenseId);
-    return removed > 0;
   }
 
   /** The tier a Stripe price of this license bills, if it is one of ours. */
-  byPriceId(licenseId: string, priceId: string): StripeTierPrice | undefined {
-    return this.#db
-      .select()
-      .from(tierStripePrices)
-      .where(and(eq(tierStripePrices.licenseId, licenseId), eq(tierStripePrices.priceId, priceId)))
-      .get();
+  async byPriceId(licenseId: string, priceId: string): Promise<StripeTierPrice | undefined> {
+    return first(
+      await this.#store.db
+        .select()
+        .from(tierStripePrices)
+        .where(
+          and(eq(tierStripePrices.licenseId, licenseId), eq(tierStripePrices.priceId, priceId)),
+        )
+        .limit(1),
+    );
   }
 
   /** Every paid price of the license's tiers, created in Stripe where missing. */
   async syncPrices(licenseId: string): Promise<StripeTierPrice[]> {
     const synced: StripeTierPrice[] = [];
-    for (const tier of this.list(licenseId)) {
+    for (const tier of await this.list(licenseId)) {
       for (const price of tier.prices) {
         if (price.amount > 0) synced.push(await this.ensurePrice(licenseId, tier, price));
       }
@@ -175,7 +196,7 @@ export class TierCatalog {
       eq(tierStripePrices.currency, currency),
       eq(tierStripePrices.amount, price.amount),
     );
-    const known = this.#db.select().from(tierStripePrices).where(key).get();
+    const known = first(await this.#store.db.select().from(tierStripePrices).where(key).limit(1));
     if (known) return known;
     const stripe = requireStripe(this.#stripe);
 
@@ -209,21 +230,23 @@ export class TierCatalog {
       this.#logger.warn({ err: error, licenseId, tierId: tier.id }, 'stripe price not synced');
       throw stripeError(error, { unavailable: 'The payment provider did not answer. Try again.' });
     }
-    this.#db
-      .insert(tierStripePrices)
-      .values({
-        licenseId,
-        tierId: tier.id,
-        interval: price.interval,
-        currency,
-        amount: price.amount,
-        productId,
-        priceId: stripePrice.id,
-        createdAt: this.#clock.now(),
-      })
-      .onConflictDoNothing()
-      .run();
-    return this.#db.select().from(tierStripePrices).where(key).get()!;
+    const priceId = stripePrice.id;
+    await this.#store.write(async (tx) => {
+      await tx
+        .insert(tierStripePrices)
+        .values({
+          licenseId,
+          tierId: tier.id,
+          interval: price.interval,
+          currency,
+          amount: price.amount,
+          productId,
+          priceId,
+          createdAt: this.#clock.now(),
+        })
+        .onConflictDoNothing();
+    });
+    return first(await this.#store.db.select().from(tierStripePrices).where(key).limit(1))!;
   }
 
   async #ensureProduct(stripe: Stripe, licenseId: string, tier: Tier): Promise<string> {

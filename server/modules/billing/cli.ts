@@ -40,19 +40,19 @@ const subLine = (s: SubscriptionView) =>
  * `npm run admin -- plan …` (the license's tiers; the group keeps the API's name for them) and
  * `… subscription …`: the same calls as the admin API.
  */
-export function billingCommand(
+export async function billingCommand(
   services: Services,
   group: 'plan' | 'subscription',
   command: string,
   flags: BillingFlags,
-): CommandOutput {
+): Promise<CommandOutput> {
   const catalog = services.billing.tiers;
   const key = `${group} ${command}`;
   switch (key) {
     case 'plan show': {
       const id = licenseFlag(services, flags.license);
-      const override = catalog.override(id);
-      const tiers = catalog.list(id);
+      const override = await catalog.override(id);
+      const tiers = await catalog.list(id);
       return {
         json: { overridden: override !== null, plans: tiers },
         text: tierText(tiers, !!override),
@@ -69,20 +69,20 @@ export function billingCommand(
           errors: [{ path: 'flags.--file', message: (error as Error).message }],
         });
       }
-      const tiers = catalog.setOverride(id, input);
+      const tiers = await catalog.setOverride(id, input);
       return { json: { overridden: true, plans: tiers }, text: tierText(tiers, true) };
     }
     case 'plan clear': {
       const id = licenseFlag(services, flags.license);
-      const had = catalog.clearOverride(id);
+      const had = await catalog.clearOverride(id);
       return {
-        json: { overridden: false, plans: catalog.list(id) },
+        json: { overridden: false, plans: await catalog.list(id) },
         text: had ? 'Back to the default tiers.' : 'The license already offers the default tiers.',
       };
     }
     case 'subscription list': {
       const id = licenseFlag(services, flags.license);
-      const items = services.billing.subscriptions.history(
+      const items = await services.billing.subscriptions.history(
         id,
         required(flags.learner, '--learner'),
       );

@@ -16,14 +16,14 @@ export interface Entitlement {
   rewards: { feature: string; until: string }[];
 }
 
-/** Reads a learner's entitlement; throws when the database cannot answer. */
-export type EntitlementReader = (licenseId: string, learnerId: string) => Entitlement;
+/** Reads a learner's entitlement; fails when the database cannot answer. */
+export type EntitlementReader = (licenseId: string, learnerId: string) => Promise<Entitlement>;
 
 /**
  * A cheap marker of what the cache cannot hear about (a reward unlock granted by another
  * module): when it changes, the cached answer is read again.
  */
-export type ChangeProbe = (licenseId: string, learnerId: string) => number;
+export type ChangeProbe = (licenseId: string, learnerId: string) => Promise<number>;
 
 interface Entry {
   value: Entitlement;
@@ -45,6 +45,11 @@ export class FeatureAccess {
   readonly #entries = new Map<string, Entry>();
   readonly #probe: ChangeProbe | undefined;
   #read: EntitlementReader;
+  /**
+   * Counts invalidations: a read that was out while one happened may predate the change, so
+   * its answer is kept as the last known value but not as a fresh one.
+   */
+  #invalidations = 0;
 
   constructor(options: {
     clock: Clock;
@@ -67,6 +72,7 @@ export class FeatureAccess {
 
   /** The next answer for this learner comes from the database. */
   invalidate(licenseId: string, learnerId: string): void {
+    this.#invalidations += 1;
     const entry = this.#entries.get(`${licenseId}:${learnerId}`);
     // The value stays as the last known one, for when the database cannot answer.
     if (entry) entry.freshUntil = Number.NEGATIVE_INFINITY;
@@ -74,28 +80,38 @@ export class FeatureAccess {
 
   /** The next answer for every learner of the license comes from the database. */
   invalidateLicense(licenseId: string): void {
+    this.#invalidations += 1;
     const prefix = `${licenseId}:`;
     for (const [key, entry] of this.#entries) {
       if (key.startsWith(prefix)) entry.freshUntil = Number.NEGATIVE_INFINITY;
     }
   }
 
-  get(licenseId: string, learnerId: string): FeatureView {
+  async get(licenseId: string, learnerId: string): Promise<FeatureView> {
     const key = `${licenseId}:${learnerId}`;
     const now = this.#clock.now().getTime();
+    const invalidations = this.#invalidations;
+    const probe = await this.#probed(licenseId, learnerId);
     let entry = this.#entries.get(key);
     let stale = false;
-    const probe = this.#probed(licenseId, learnerId);
     if (!entry || entry.freshUntil <= now || (probe !== null && probe !== entry.probe)) {
       try {
-        const value = this.#read(licenseId, learnerId);
-        entry = { value, readAt: now, probe, freshUntil: now + this.#ttlMs };
+        const value = await this.#read(licenseId, learnerId);
+        const fresh = invalidations === this.#invalidations;
+        entry = {
+          value,
+          readAt: now,
+          probe,
+          freshUntil: fresh ? now + this.#ttlMs : Number.NEGATIVE_INFINITY,
+        };
         this.#entries.delete(key);
         this.#entries.set(key, entry);
         if (this.#entries.size > MAX_ENTRIES) {
           this.#entries.delete(this.#entries.keys().next().value!);
         }
       } catch (error) {
+        // The last value known, whichever read left it.
+        entry = this.#entries.get(key) ?? entry;
         if (!entry) {
           this.#logger.error({ err: error, licenseId }, 'feature access unreadable');
           throw new ApiError(
@@ -111,18 +127,18 @@ export class FeatureAccess {
     return this.#view(entry.value, entry.readAt, stale, now);
   }
 
-  #probed(licenseId: string, learnerId: string): number | null {
+  async #probed(licenseId: string, learnerId: string): Promise<number | null> {
     if (!this.#probe) return null;
     try {
-      return this.#probe(licenseId, learnerId);
+      return await this.#probe(licenseId, learnerId);
     } catch {
       // The read that follows, or the cached value, decides.
       return null;
     }
   }
 
-  has(licenseId: string, learnerId: string, feature: string): boolean {
-    return this.get(licenseId, learnerId).features.includes(feature);
+  async has(licenseId: string, learnerId: string, feature: string): Promise<boolean> {
+    return (await this.get(licenseId, learnerId)).features.includes(feature);
   }
 
   #view(value: Entitlement, readAt: number, stale: boolean, now: number): FeatureView {

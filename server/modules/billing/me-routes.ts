@@ -95,9 +95,9 @@ const features = createRoute({
 });
 
 export const billingMeRoutes = createRouter()
-  .openapi(getSubscription, (c) => {
+  .openapi(getSubscription, async (c) => {
     c.header('Cache-Control', 'private, no-store');
-    const subscription = c.get('services').billing.subscriptions.current(c.var.learner);
+    const subscription = await c.get('services').billing.subscriptions.current(c.var.learner);
     return c.json({ subscription }, 200);
   })
   .openapi(change, async (c) => {
@@ -117,13 +117,14 @@ export const billingMeRoutes = createRouter()
     const subscription = await c.get('services').billing.subscriptions.resume(c.var.learner);
     return c.json({ subscription }, 200);
   })
-  .openapi(billing, (c) => {
+  .openapi(billing, async (c) => {
     c.header('Cache-Control', 'private, no-store');
-    const invoices = c.get('services').billing.subscriptions.billing(c.var.learner);
+    const invoices = await c.get('services').billing.subscriptions.billing(c.var.learner);
     return c.json({ invoices }, 200);
   })
-  .openapi(features, (c) => {
+  .openapi(features, async (c) => {
     c.header('Cache-Control', 'private, no-store');
     const learner = c.var.learner;
-    return c.json(c.get('services').billing.features.get(learner.licenseId, learner.id), 200);
+    const access = await c.get('services').billing.features.get(learner.licenseId, learner.id);
+    return c.json(access, 200);
   });

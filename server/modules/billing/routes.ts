@@ -30,13 +30,13 @@ const features = Object.entries(featureCatalog).map(([key, name]) => ({ key, nam
 export const planRoutes = createRouter().openapi(listTiers, async (c) => {
   const services = c.get('services');
   const license = c.var.license;
-  const tiers = services.billing.tiers.list(license.id);
+  const tiers = await services.billing.tiers.list(license.id);
   let currentTierId: string | null = null;
   const token = bearer(c);
   if (token) {
     try {
       const learner = await services.learners.authenticate(license, token);
-      currentTierId = services.billing.features.get(license.id, learner.id).tier;
+      currentTierId = (await services.billing.features.get(license.id, learner.id)).tier;
     } catch {
       currentTierId = null;
     }

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import type { Db } from '../../db/client.js';
+import type { Store } from '../../db/store.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
 import type { Clock } from '../../services.js';
 import type { PaymentRegistration } from '../payments/products.js';
@@ -22,7 +22,7 @@ export class BillingService {
   readonly #rewards: RewardUnlocks;
 
   constructor(options: {
-    db: Db;
+    store: Store;
     clock: Clock;
     stripe: Stripe | null;
     logger: Logger;
@@ -33,10 +33,10 @@ export class BillingService {
     /** The per-learner lock payments' checkout takes too. */
     lock: KeyedLock;
   }) {
-    const { db, clock, stripe, logger } = options;
+    const { store, clock, stripe, logger } = options;
     this.#rewards = options.rewards;
     this.tiers = new TierCatalog({
-      db,
+      store,
       clock,
       stripe,
       logger,
@@ -51,7 +51,7 @@ export class BillingService {
       probe: (licenseId, learnerId) => this.#rewards.newestGrant(licenseId, learnerId),
     });
     this.subscriptions = new SubscriptionService({
-      db,
+      store,
       clock,
       stripe,
       logger,
@@ -66,14 +66,14 @@ export class BillingService {
   }
 
   /** What the database says the learner may use: their tier's features and reward unlocks. */
-  entitlement(licenseId: string, learnerId: string): Entitlement {
-    const tiers = this.tiers.list(licenseId);
-    const tierId = this.subscriptions.entitledTier(licenseId, learnerId);
+  async entitlement(licenseId: string, learnerId: string): Promise<Entitlement> {
+    const tiers = await this.tiers.list(licenseId);
+    const tierId = await this.subscriptions.entitledTier(licenseId, learnerId);
     const tier = (tierId ? tiers.find((t) => t.id === tierId) : undefined) ?? freeTier(tiers);
     return {
       tier: tierId ?? tier?.id ?? null,
       tierFeatures: [...(tier?.features ?? [])],
-      rewards: this.#rewards.activeFeatures(licenseId, learnerId),
+      rewards: await this.#rewards.activeFeatures(licenseId, learnerId),
     };
   }
 }

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import { writeTransaction, type Db } from '../../db/client.js';
+import type { Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { iso } from '../../lib/dates.js';
 import { generateId } from '../../lib/ids.js';
@@ -40,21 +40,21 @@ export interface TierRequest {
  * The tier and the price a request names, in the license's currency unless it names one.
  * `path` is where the tier id sits in the request, for the validation error.
  */
-export function resolveTier(
+export async function resolveTier(
   catalog: TierCatalog,
   licenses: LicenseLookup,
   licenseId: string,
   request: TierRequest,
   path = 'body',
-): { tier: Tier; price: TierPrice } {
-  const tier = catalog.list(licenseId).find((t) => t.id === request.planId);
+): Promise<{ tier: Tier; price: TierPrice }> {
+  const tier = (await catalog.list(licenseId)).find((t) => t.id === request.planId);
   if (!tier) {
     throw new ApiError('validation_failed', `There is no plan "${request.planId}".`, {
       errors: [{ path: `${path}.planId`, message: 'Unknown plan' }],
     });
   }
   const currency =
-    request.currency?.toUpperCase() ?? licenses.getById(licenseId)?.currency ?? 'USD';
+    request.currency?.toUpperCase() ?? (await licenses.getById(licenseId))?.currency ?? 'USD';
   const candidates = tier.prices.filter((p) => p.interval === request.interval);
   const price =
     candidates.find((p) => p.currency.toUpperCase() === currency) ??
@@ -75,27 +75,27 @@ export function resolveTier(
  * card). Payments calls it under the learner's lock.
  */
 export class SubscriptionCheckout {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #catalog: TierCatalog;
   readonly #licenses: LicenseLookup;
-  readonly #store: SubscriptionStore;
+  readonly #rows: SubscriptionStore;
 
   constructor(options: {
-    db: Db;
+    store: Store;
     clock: Clock;
     logger: Logger;
     catalog: TierCatalog;
     licenses: LicenseLookup;
-    store: SubscriptionStore;
+    rows: SubscriptionStore;
   }) {
-    this.#db = options.db;
+    this.#store = options.store;
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#catalog = options.catalog;
     this.#licenses = options.licenses;
-    this.#store = options.store;
+    this.#rows = options.rows;
   }
 
   readonly product: Product<'plan'> = {
@@ -104,9 +104,17 @@ export class SubscriptionCheckout {
       this.#start(stripe, learner, customerId, priced),
   };
 
-  #price(learner: Learner, request: Extract<CheckoutRequest, { kind: 'plan' }>): Priced {
-    const { tier, price } = resolveTier(this.#catalog, this.#licenses, learner.licenseId, request);
-    const live = this.#store.live(this.#db, learner);
+  async #price(
+    learner: Learner,
+    request: Extract<CheckoutRequest, { kind: 'plan' }>,
+  ): Promise<Priced> {
+    const { tier, price } = await resolveTier(
+      this.#catalog,
+      this.#licenses,
+      learner.licenseId,
+      request,
+    );
+    const live = await this.#rows.live(this.#store.db, learner);
     if (live) {
       throw new ApiError(
         'conflict',
@@ -125,8 +133,8 @@ export class SubscriptionCheckout {
   }
 
   /** Whether the learner already had a trial here (one whose card was saved). */
-  #hadTrial(learner: Learner): boolean {
-    return this.#db
+  async #hadTrial(learner: Learner): Promise<boolean> {
+    const rows = await this.#store.db
       .select({ trialEnd: subscriptions.trialEnd, awaitingSetup: subscriptions.awaitingSetup })
       .from(subscriptions)
       .where(
@@ -134,9 +142,8 @@ export class SubscriptionCheckout {
           eq(subscriptions.licenseId, learner.licenseId),
           eq(subscriptions.learnerId, learner.id),
         ),
-      )
-      .all()
-      .some((r) => r.trialEnd !== null && !r.awaitingSetup);
+      );
+    return rows.some((r) => r.trialEnd !== null && !r.awaitingSetup);
   }
 
   async #start(
@@ -146,7 +153,7 @@ export class SubscriptionCheckout {
     priced: Priced,
   ): Promise<SubscriptionCheckoutSession> {
     const [tierId = '', interval = 'month'] = priced.item.split(':');
-    const { tier, price } = resolveTier(this.#catalog, this.#licenses, learner.licenseId, {
+    const { tier, price } = await resolveTier(this.#catalog, this.#licenses, learner.licenseId, {
       planId: tierId,
       interval: interval as 'month' | 'year',
       currency: priced.currency,
@@ -154,10 +161,10 @@ export class SubscriptionCheckout {
     const stripePrice = await this.#catalog.ensurePrice(learner.licenseId, tier, price);
     // The row and its idempotency key exist before Stripe is asked, so a retry after a lost
     // answer replays the same request instead of creating a second subscription.
-    const row = writeTransaction(this.#db, (tx) => {
-      const live = this.#store.live(tx, learner);
+    const row = await this.#store.write(async (tx) => {
+      const live = await this.#rows.live(tx, learner);
       if (live) throw new ApiError('conflict', 'You already have a subscription.');
-      const open = this.#store.newest(
+      const open = await this.#rows.newest(
         tx,
         learner,
         eq(subscriptions.tierId, tier.id),
@@ -169,7 +176,7 @@ export class SubscriptionCheckout {
       if (open) return open;
       const now = this.#clock.now();
       const id = generateId('lsub');
-      return tx
+      const [inserted] = await tx
         .insert(subscriptions)
         .values({
           id,
@@ -186,14 +193,14 @@ export class SubscriptionCheckout {
           createdAt: now,
           updatedAt: now,
         })
-        .returning()
-        .get();
+        .returning();
+      return inserted!;
     });
 
     await this.#abandonOthers(stripe, learner, row.id);
 
     const expand = ['latest_invoice.confirmation_secret', 'pending_setup_intent'];
-    const trial = tier.trialDays > 0 && !this.#hadTrial(learner);
+    const trial = tier.trialDays > 0 && !(await this.#hadTrial(learner));
     let sub: Stripe.Subscription;
     const readAt = this.#clock.now();
     try {
@@ -226,12 +233,10 @@ export class SubscriptionCheckout {
       this.#logger.warn({ err: error, subscriptionRow: row.id }, 'subscription not created');
       // Refused for good: this attempt (and its idempotency key) is done, so the next click
       // starts a fresh one instead of replaying what Stripe refuses.
-      if (!isTransientStripeError(error)) this.#retire(row.id);
+      if (!isTransientStripeError(error)) await this.#retire(row.id);
       throw stripeError(error);
     }
-    writeTransaction(this.#db, (tx) =>
-      this.#store.apply(tx, sub, readAt, this.#clock.now(), row.id),
-    );
+    await this.#rows.save(sub, readAt, row.id);
     if (FINAL_STATUSES.has(sub.status)) {
       // Expired or cancelled meanwhile: this one is done, so the click starts afresh.
       return this.#start(stripe, learner, customerId, priced);
@@ -244,18 +249,18 @@ export class SubscriptionCheckout {
    * after starting checkout for another leaves one subscription, not two.
    */
   async #abandonOthers(stripe: Stripe, learner: Learner, keep: string): Promise<void> {
-    const others = this.#db
-      .select()
-      .from(subscriptions)
-      .where(
-        and(
-          eq(subscriptions.licenseId, learner.licenseId),
-          eq(subscriptions.learnerId, learner.id),
-          openRows,
-        ),
-      )
-      .all()
-      .filter((r) => r.id !== keep && r.stripeSubscriptionId);
+    const others = (
+      await this.#store.db
+        .select()
+        .from(subscriptions)
+        .where(
+          and(
+            eq(subscriptions.licenseId, learner.licenseId),
+            eq(subscriptions.learnerId, learner.id),
+            openRows,
+          ),
+        )
+    ).filter((r) => r.id !== keep && r.stripeSubscriptionId);
     for (const other of others) {
       let sub: Stripe.Subscription;
       const readAt = this.#clock.now();
@@ -265,20 +270,21 @@ export class SubscriptionCheckout {
         this.#logger.warn({ err: error, subscriptionRow: other.id }, 'open subscription kept');
         if (isTransientStripeError(error)) throw stripeError(error);
         // Stripe will not cancel it (gone, or over already): it is not open any more here.
-        this.#retire(other.id);
+        await this.#retire(other.id);
         continue;
       }
-      writeTransaction(this.#db, (tx) => this.#store.apply(tx, sub, readAt, this.#clock.now()));
+      await this.#rows.save(sub, readAt);
     }
   }
 
   /** Sets an open attempt Stripe refused aside, so it is neither reused nor live. */
-  #retire(rowId: string): void {
-    this.#db
-      .update(subscriptions)
-      .set({ status: 'canceled', updatedAt: this.#clock.now() })
-      .where(and(eq(subscriptions.id, rowId), openRows))
-      .run();
+  async #retire(rowId: string): Promise<void> {
+    await this.#store.write(async (tx) => {
+      await tx
+        .update(subscriptions)
+        .set({ status: 'canceled', updatedAt: this.#clock.now() })
+        .where(and(eq(subscriptions.id, rowId), openRows));
+    });
   }
 
   async #session(

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import type { Db, Tx } from '../../db/client.js';
+import { first, type Store, type Tx } from '../../db/store.js';
 import type { Clock } from '../../services.js';
 import type { EventEffect, StripeEventHandler } from '../payments/products.js';
 import { subscriptionInvoices, subscriptions } from './schema.js';
@@ -21,6 +21,12 @@ export const SUBSCRIPTION_EVENTS = [
   'setup_intent.succeeded',
 ] as const;
 
+/**
+ * The transaction payments runs an effect in, as the store's. Payments still types it as the
+ * synchronous SQLite connection's; at run time it is the same drizzle database.
+ */
+const storeTx = (tx: Parameters<EventEffect>[0]) => tx as unknown as Tx;
+
 /** Stripe never moves an invoice out of these. */
 const FINAL_INVOICE_STATUSES = new Set(['paid', 'void']);
 
@@ -40,14 +46,14 @@ function webLink(url: string | null | undefined): string | null {
  * effect payments applies in the transaction that records the event.
  */
 export class SubscriptionEvents {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
-  readonly #store: SubscriptionStore;
+  readonly #rows: SubscriptionStore;
 
-  constructor(options: { db: Db; clock: Clock; store: SubscriptionStore }) {
-    this.#db = options.db;
-    this.#clock = options.clock;
+  constructor(options: { store: Store; clock: Clock; rows: SubscriptionStore }) {
     this.#store = options.store;
+    this.#clock = options.clock;
+    this.#rows = options.rows;
   }
 
   /** Applies Stripe's subscription and invoice events, re-reading the object first. */
@@ -59,28 +65,33 @@ export class SubscriptionEvents {
     const readAt = this.#clock.now();
     if (object.object === 'subscription') {
       const sub = await stripe.subscriptions.retrieve(object.id);
-      return (tx, now) => this.#store.apply(tx, sub, readAt, now);
+      return async (tx, now) => {
+        await this.#rows.apply(storeTx(tx), sub, readAt, now);
+      };
     }
     if (object.object === 'invoice') {
       const invoice = await stripe.invoices.retrieve(object.id);
       const subId = invoice.parent?.subscription_details?.subscription;
       const sub = subId ? await stripe.subscriptions.retrieve(idOf(subId)!) : null;
-      const effect: EventEffect = (tx, now) => {
-        if (sub) this.#store.apply(tx, sub, readAt, now);
-        this.#applyInvoice(tx, invoice, readAt, now);
+      const effect: EventEffect = async (paymentsTx, now) => {
+        const tx = storeTx(paymentsTx);
+        if (sub) await this.#rows.apply(tx, sub, readAt, now);
+        await this.#applyInvoice(tx, invoice, readAt, now);
         // A paid invoice is a payment (receipt, tokens, partner event), once per invoice.
         const paidBy =
           sub && invoice.status === 'paid'
-            ? tx
-                .select()
-                .from(subscriptions)
-                .where(eq(subscriptions.stripeSubscriptionId, sub.id))
-                .get()
+            ? first(
+                await tx
+                  .select()
+                  .from(subscriptions)
+                  .where(eq(subscriptions.stripeSubscriptionId, sub.id))
+                  .limit(1),
+              )
             : undefined;
         if (sub && paidBy) {
-          const { planId, planName, interval } = this.#store.view(paidBy);
-          payments.recordInvoicePaid(
-            tx,
+          const { planId, planName, interval } = await this.#rows.view(paidBy);
+          await payments.recordInvoicePaid(
+            paymentsTx,
             {
               licenseId: paidBy.licenseId,
               learnerId: paidBy.learnerId,
@@ -110,7 +121,7 @@ export class SubscriptionEvents {
     const si = await stripe.setupIntents.retrieve(setupIntentId);
     const customerId = idOf(si.customer);
     if (si.status !== 'succeeded' || !customerId) return null;
-    const waiting = this.#db
+    const waiting = await this.#store.db
       .select({ stripeSubscriptionId: subscriptions.stripeSubscriptionId })
       .from(subscriptions)
       .where(
@@ -119,34 +130,37 @@ export class SubscriptionEvents {
           eq(subscriptions.status, 'trialing'),
           eq(subscriptions.awaitingSetup, true),
         ),
-      )
-      .all();
+      );
     const subs: Stripe.Subscription[] = [];
     for (const { stripeSubscriptionId } of waiting) {
       if (stripeSubscriptionId)
         subs.push(await stripe.subscriptions.retrieve(stripeSubscriptionId));
     }
     if (!subs.length) return null;
-    return (tx, now) => {
-      for (const sub of subs) this.#store.apply(tx, sub, readAt, now);
+    return async (tx, now) => {
+      for (const sub of subs) await this.#rows.apply(storeTx(tx), sub, readAt, now);
     };
   }
 
   /** Writes an invoice of one of our subscriptions, for the learner's billing history. */
-  #applyInvoice(tx: Tx, invoice: Stripe.Invoice, readAt: Date, now: Date): void {
+  async #applyInvoice(tx: Tx, invoice: Stripe.Invoice, readAt: Date, now: Date): Promise<void> {
     const subId = idOf(invoice.parent?.subscription_details?.subscription);
     if (!subId || !invoice.id) return;
-    const row = tx
-      .select()
-      .from(subscriptions)
-      .where(eq(subscriptions.stripeSubscriptionId, subId))
-      .get();
+    const row = first(
+      await tx
+        .select()
+        .from(subscriptions)
+        .where(eq(subscriptions.stripeSubscriptionId, subId))
+        .limit(1),
+    );
     if (!row) return;
-    const existing = tx
-      .select()
-      .from(subscriptionInvoices)
-      .where(eq(subscriptionInvoices.id, invoice.id))
-      .get();
+    const existing = first(
+      await tx
+        .select()
+        .from(subscriptionInvoices)
+        .where(eq(subscriptionInvoices.id, invoice.id))
+        .limit(1),
+    );
     if (existing && existing.licenseId !== row.licenseId) return;
     if (existing && readAt < existing.syncedAt && !FINAL_INVOICE_STATUSES.has(invoice.status ?? ''))
       return;
@@ -175,7 +189,8 @@ export class SubscriptionEvents {
       syncedAt: readAt,
       updatedAt: now,
     };
-    tx.insert(subscriptionInvoices)
+    await tx
+      .insert(subscriptionInvoices)
       .values({
         id: invoice.id,
         licenseId: row.licenseId,
@@ -184,7 +199,6 @@ export class SubscriptionEvents {
         createdAt: now,
         ...values,
       })
-      .onConflictDoUpdate({ target: subscriptionInvoices.id, set: values })
-      .run();
+      .onConflictDoUpdate({ target: subscriptionInvoices.id, set: values });
   }
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import type { Db, Tx } from '../../db/client.js';
+import { first, type Db, type Store, type Tx } from '../../db/store.js';
 import { iso } from '../../lib/dates.js';
 import { generateId } from '../../lib/ids.js';
 import type { Clock } from '../../services.js';
@@ -40,6 +40,8 @@ export const idOf = (x: string | { id: string } | null | undefined) =>
   typeof x === 'string' ? x : (x?.id ?? null);
 
 type LearnerKey = { licenseId: string; id: string };
+/** A learner named by a subscription row. */
+type LearnerOf = { licenseId: string; learnerId: string };
 
 /**
  * The subscriptions table, kept in step with Stripe: which row is a learner's live or open
@@ -47,7 +49,7 @@ type LearnerKey = { licenseId: string; id: string };
  * written to its row (from checkout, from a change, or from an event).
  */
 export class SubscriptionStore {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #catalog: TierCatalog;
@@ -55,7 +57,7 @@ export class SubscriptionStore {
   readonly #onTierChange: (licenseId: string, learnerId: string) => void;
 
   constructor(options: {
-    db: Db;
+    store: Store;
     clock: Clock;
     logger: Logger;
     catalog: TierCatalog;
@@ -63,7 +65,7 @@ export class SubscriptionStore {
     /** Called when a row starts or stops giving features, or moves to another tier. */
     onTierChange: (licenseId: string, learnerId: string) => void;
   }) {
-    this.#db = options.db;
+    this.#store = options.store;
     this.#clock = options.clock;
     this.#logger = options.logger;
     this.#catalog = options.catalog;
@@ -71,43 +73,49 @@ export class SubscriptionStore {
     this.#onTierChange = options.onTierChange;
   }
 
-  /** The learner's newest subscription that meets every condition. */
-  newest(
-    db: Db | Tx,
+  /**
+   * The learner's newest subscription that meets every condition (`db`: the store's reads, or
+   * a write's `tx`).
+   */
+  async newest(
+    db: Db,
     learner: LearnerKey,
     ...conditions: (SQL | undefined)[]
-  ): SubscriptionRow | undefined {
-    return db
-      .select()
-      .from(subscriptions)
-      .where(
-        and(
-          eq(subscriptions.licenseId, learner.licenseId),
-          eq(subscriptions.learnerId, learner.id),
-          ...conditions,
-        ),
-      )
-      .orderBy(desc(subscriptions.createdAt))
-      .limit(1)
-      .get();
+  ): Promise<SubscriptionRow | undefined> {
+    return first(
+      await db
+        .select()
+        .from(subscriptions)
+        .where(
+          and(
+            eq(subscriptions.licenseId, learner.licenseId),
+            eq(subscriptions.learnerId, learner.id),
+            ...conditions,
+          ),
+        )
+        .orderBy(desc(subscriptions.createdAt))
+        .limit(1),
+    );
   }
 
   /** The learner's one live subscription, if any. */
-  live(db: Db | Tx, learner: LearnerKey): SubscriptionRow | undefined {
+  live(db: Db, learner: LearnerKey): Promise<SubscriptionRow | undefined> {
     return this.newest(db, learner, liveRows);
   }
 
   /** The learner's live subscription, else one waiting for its first payment. */
-  current(db: Db | Tx, learner: LearnerKey): SubscriptionRow | undefined {
-    return this.live(db, learner) ?? this.newest(db, learner, openRows);
+  async current(db: Db, learner: LearnerKey): Promise<SubscriptionRow | undefined> {
+    return (await this.live(db, learner)) ?? (await this.newest(db, learner, openRows));
   }
 
-  byId(id: string): SubscriptionRow | undefined {
-    return this.#db.select().from(subscriptions).where(eq(subscriptions.id, id)).get();
+  async byId(id: string): Promise<SubscriptionRow | undefined> {
+    return first(
+      await this.#store.db.select().from(subscriptions).where(eq(subscriptions.id, id)).limit(1),
+    );
   }
 
-  view(row: SubscriptionRow): SubscriptionView {
-    const tier = this.#catalog.list(row.licenseId).find((t) => t.id === row.tierId);
+  async view(row: SubscriptionRow): Promise<SubscriptionView> {
+    const tier = (await this.#catalog.list(row.licenseId)).find((t) => t.id === row.tierId);
     return {
       id: row.id,
       stripeSubscriptionId: row.stripeSubscriptionId,
@@ -126,21 +134,29 @@ export class SubscriptionStore {
     };
   }
 
-  #rowFor(tx: Tx, sub: Stripe.Subscription, hint?: string): SubscriptionRow | undefined {
-    const byStripe = tx
-      .select()
-      .from(subscriptions)
-      .where(eq(subscriptions.stripeSubscriptionId, sub.id))
-      .get();
+  async #rowFor(
+    tx: Tx,
+    sub: Stripe.Subscription,
+    hint?: string,
+  ): Promise<SubscriptionRow | undefined> {
+    const byStripe = first(
+      await tx
+        .select()
+        .from(subscriptions)
+        .where(eq(subscriptions.stripeSubscriptionId, sub.id))
+        .limit(1),
+    );
     if (byStripe) return byStripe;
     const metadata = sub.metadata ?? {};
     const rowId = hint ?? metadata.subscription_row;
     if (rowId && metadata.license_id) {
-      const row = tx
-        .select()
-        .from(subscriptions)
-        .where(and(eq(subscriptions.id, rowId), eq(subscriptions.licenseId, metadata.license_id)))
-        .get();
+      const row = first(
+        await tx
+          .select()
+          .from(subscriptions)
+          .where(and(eq(subscriptions.id, rowId), eq(subscriptions.licenseId, metadata.license_id)))
+          .limit(1),
+      );
       if (row && !row.stripeSubscriptionId) return row;
     }
     // A subscription made elsewhere (Stripe's dashboard) counts when it names a learner of
@@ -148,11 +164,11 @@ export class SubscriptionStore {
     const { license_id: licenseId, learner_id: learnerId } = metadata;
     const priceId = sub.items.data[0]?.price.id;
     if (!licenseId || !learnerId || !priceId) return undefined;
-    const learner = this.#learners.find(tx, licenseId, learnerId);
-    const known = this.#catalog.byPriceId(licenseId, priceId);
+    const learner = await this.#learners.find(tx, licenseId, learnerId);
+    const known = await this.#catalog.byPriceId(licenseId, priceId);
     if (!learner || !known) return undefined;
     const now = this.#clock.now();
-    return tx
+    const [inserted] = await tx
       .insert(subscriptions)
       .values({
         id: generateId('lsub'),
@@ -169,28 +185,35 @@ export class SubscriptionStore {
         createdAt: now,
         updatedAt: now,
       })
-      .returning()
-      .get();
+      .returning();
+    return inserted;
   }
 
   /**
    * Writes Stripe's state of a subscription, read at `readAt`, to its row (`hint`: the row
-   * checkout made for it, before Stripe's id is known).
+   * checkout made for it, before Stripe's id is known). Returns the learner whose features
+   * it changed (already dropped from the cache), if any.
    */
-  apply(tx: Tx, sub: Stripe.Subscription, readAt: Date, now: Date, hint?: string): void {
-    const row = this.#rowFor(tx, sub, hint);
-    if (!row) return;
+  async apply(
+    tx: Tx,
+    sub: Stripe.Subscription,
+    readAt: Date,
+    now: Date,
+    hint?: string,
+  ): Promise<LearnerOf | null> {
+    const row = await this.#rowFor(tx, sub, hint);
+    if (!row) return null;
     if (sub.metadata?.license_id && sub.metadata.license_id !== row.licenseId) {
       this.#logger.error({ subscription: sub.id }, 'subscription names another license');
-      return;
+      return null;
     }
     // A read issued before the one already written, or a late copy of a state Stripe has left
     // for good, changes nothing; a state Stripe never leaves is news whenever it was read.
-    if (row.syncedAt && readAt < row.syncedAt && !FINAL_STATUSES.has(sub.status)) return;
-    if (FINAL_STATUSES.has(row.status) && row.status !== sub.status) return;
+    if (row.syncedAt && readAt < row.syncedAt && !FINAL_STATUSES.has(sub.status)) return null;
+    if (FINAL_STATUSES.has(row.status) && row.status !== sub.status) return null;
     const item = sub.items.data[0];
     const price = item?.price;
-    const known = price ? this.#catalog.byPriceId(row.licenseId, price.id) : undefined;
+    const known = price ? await this.#catalog.byPriceId(row.licenseId, price.id) : undefined;
     const next = {
       status: sub.status,
       stripeSubscriptionId: sub.id,
@@ -212,9 +235,22 @@ export class SubscriptionStore {
       syncedAt: readAt,
       updatedAt: now,
     };
-    tx.update(subscriptions).set(next).where(eq(subscriptions.id, row.id)).run();
+    await tx.update(subscriptions).set(next).where(eq(subscriptions.id, row.id));
     if (isEntitled(row) !== isEntitled(next) || row.tierId !== next.tierId) {
       this.#onTierChange(row.licenseId, row.learnerId);
+      return { licenseId: row.licenseId, learnerId: row.learnerId };
     }
+    return null;
+  }
+
+  /**
+   * {@link apply} in a write of its own. The learner's cached features are dropped again once
+   * it has committed: a read made between the change and its commit saw the row before it.
+   */
+  async save(sub: Stripe.Subscription, readAt: Date, hint?: string): Promise<void> {
+    const changed = await this.#store.write((tx) =>
+      this.apply(tx, sub, readAt, this.#clock.now(), hint),
+    );
+    if (changed) this.#onTierChange(changed.licenseId, changed.learnerId);
   }
 }

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import type { Db } from '../../db/client.js';
+import { first, type Store } from '../../db/store.js';
 import { iso } from '../../lib/dates.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
 import type { Clock } from '../../services.js';
@@ -26,8 +26,8 @@ type LearnerKey = { licenseId: string; id: string };
  * here.
  */
 export class SubscriptionService {
-  readonly #db: Db;
-  readonly #store: SubscriptionStore;
+  readonly #store: Store;
+  readonly #rows: SubscriptionStore;
   readonly #changes: TierChanges;
   /** The `plan` kind of checkout: a Stripe subscription to one of the license's tiers. */
   readonly product: Product<'plan'>;
@@ -35,7 +35,7 @@ export class SubscriptionService {
   readonly handleEvent: StripeEventHandler;
 
   constructor(options: {
-    db: Db;
+    store: Store;
     clock: Clock;
     stripe: Stripe | null;
     logger: Logger;
@@ -46,60 +46,61 @@ export class SubscriptionService {
     lock: KeyedLock;
     onTierChange: (licenseId: string, learnerId: string) => void;
   }) {
-    const { db, clock, stripe, logger, catalog, licenses } = options;
-    this.#db = db;
-    const store = new SubscriptionStore({
-      db,
+    const { store, clock, stripe, logger, catalog, licenses } = options;
+    this.#store = store;
+    const rows = new SubscriptionStore({
+      store,
       clock,
       logger,
       catalog,
       learners: options.learners,
       onTierChange: options.onTierChange,
     });
-    this.#store = store;
+    this.#rows = rows;
     this.product = new SubscriptionCheckout({
-      db,
+      store,
       clock,
       logger,
       catalog,
       licenses,
-      store,
+      rows,
     }).product;
-    this.handleEvent = new SubscriptionEvents({ db, clock, store }).handle;
+    this.handleEvent = new SubscriptionEvents({ store, clock, rows }).handle;
     this.#changes = new TierChanges({
-      db,
+      store,
       clock,
       stripe,
       logger,
       catalog,
       licenses,
-      store,
+      rows,
       lock: options.lock,
     });
   }
 
   /** The learner's live subscription, else one waiting for its first payment, else null. */
-  current(learner: LearnerKey): SubscriptionView | null {
-    const row = this.#store.current(this.#db, learner);
-    return row ? this.#store.view(row) : null;
+  async current(learner: LearnerKey): Promise<SubscriptionView | null> {
+    const row = await this.#rows.current(this.#store.db, learner);
+    return row ? this.#rows.view(row) : null;
   }
 
   /** The tier id that gives the learner features now, or null. */
-  entitledTier(licenseId: string, learnerId: string): string | null {
-    const row = this.#db
-      .select({ tierId: subscriptions.tierId })
-      .from(subscriptions)
-      .where(
-        and(
-          eq(subscriptions.licenseId, licenseId),
-          eq(subscriptions.learnerId, learnerId),
-          inArray(subscriptions.status, ENTITLED_STATUSES),
-          eq(subscriptions.awaitingSetup, false),
-        ),
-      )
-      .orderBy(desc(subscriptions.createdAt))
-      .limit(1)
-      .get();
+  async entitledTier(licenseId: string, learnerId: string): Promise<string | null> {
+    const row = first(
+      await this.#store.db
+        .select({ tierId: subscriptions.tierId })
+        .from(subscriptions)
+        .where(
+          and(
+            eq(subscriptions.licenseId, licenseId),
+            eq(subscriptions.learnerId, learnerId),
+            inArray(subscriptions.status, ENTITLED_STATUSES),
+            eq(subscriptions.awaitingSetup, false),
+          ),
+        )
+        .orderBy(desc(subscriptions.createdAt))
+        .limit(1),
+    );
     return row?.tierId ?? null;
   }
 
@@ -119,8 +120,8 @@ export class SubscriptionService {
   }
 
   /** The learner's subscription invoices, newest first. */
-  billing(learner: LearnerKey, limit = 100): InvoiceView[] {
-    return this.#db
+  async billing(learner: LearnerKey, limit = 100): Promise<InvoiceView[]> {
+    const rows = await this.#store.db
       .select()
       .from(subscriptionInvoices)
       .where(
@@ -130,8 +131,8 @@ export class SubscriptionService {
         ),
       )
       .orderBy(desc(subscriptionInvoices.issuedAt), desc(subscriptionInvoices.createdAt))
-      .limit(limit)
-      .all()
+      .limit(limit);
+    return rows
       .filter((r) => r.status !== 'draft')
       .map((r) => ({
         id: r.id,
@@ -149,13 +150,15 @@ export class SubscriptionService {
   }
 
   /** Every subscription of a license's learner (operator view), newest first. */
-  history(licenseId: string, learnerId: string): SubscriptionView[] {
-    return this.#db
+  async history(licenseId: string, learnerId: string): Promise<SubscriptionView[]> {
+    const rows = await this.#store.db
       .select()
       .from(subscriptions)
       .where(and(eq(subscriptions.licenseId, licenseId), eq(subscriptions.learnerId, learnerId)))
-      .orderBy(desc(subscriptions.createdAt))
-      .all()
-      .map((r) => this.#store.view(r));
+      .orderBy(desc(subscriptions.createdAt));
+    // One after the other: the first reads the license's tiers, the others find them cached.
+    const views: SubscriptionView[] = [];
+    for (const row of rows) views.push(await this.#rows.view(row));
+    return views;
   }
 }

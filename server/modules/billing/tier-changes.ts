@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import { writeTransaction, type Db } from '../../db/client.js';
+import type { Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
 import { requireStripe, stripeError, stripeObjectKey } from '../../lib/stripe.js';
@@ -21,32 +21,32 @@ type LiveRow = SubscriptionRow & { stripeSubscriptionId: string };
  * the same one checkout takes, so a change never interleaves with a checkout or another change.
  */
 export class TierChanges {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #stripe: Stripe | null;
   readonly #logger: Logger;
   readonly #catalog: TierCatalog;
   readonly #licenses: LicenseLookup;
-  readonly #store: SubscriptionStore;
+  readonly #rows: SubscriptionStore;
   readonly #lock: KeyedLock;
 
   constructor(options: {
-    db: Db;
+    store: Store;
     clock: Clock;
     stripe: Stripe | null;
     logger: Logger;
     catalog: TierCatalog;
     licenses: LicenseLookup;
-    store: SubscriptionStore;
+    rows: SubscriptionStore;
     lock: KeyedLock;
   }) {
-    this.#db = options.db;
+    this.#store = options.store;
     this.#clock = options.clock;
     this.#stripe = options.stripe;
     this.#logger = options.logger;
     this.#catalog = options.catalog;
     this.#licenses = options.licenses;
-    this.#store = options.store;
+    this.#rows = options.rows;
     this.#lock = options.lock;
   }
 
@@ -54,8 +54,8 @@ export class TierChanges {
     return this.#lock.run([learner.licenseId, learner.id], work);
   }
 
-  #requireLive(learner: Learner): LiveRow {
-    const row = this.#store.live(this.#db, learner);
+  async #requireLive(learner: Learner): Promise<LiveRow> {
+    const row = await this.#rows.live(this.#store.db, learner);
     if (!row?.stripeSubscriptionId) {
       throw new ApiError('not_found', 'You have no subscription. Subscribe through checkout.');
     }
@@ -89,7 +89,7 @@ export class TierChanges {
       }
       throw failure;
     }
-    writeTransaction(this.#db, (tx) => this.#store.apply(tx, sub, readAt, this.#clock.now()));
+    await this.#rows.save(sub, readAt);
   }
 
   /**
@@ -100,8 +100,8 @@ export class TierChanges {
   async change(learner: Learner, request: TierChange): Promise<ChangeResult> {
     const stripe = requireStripe(this.#stripe);
     return this.#serial(learner, async () => {
-      const row = this.#requireLive(learner);
-      const { tier, price } = resolveTier(this.#catalog, this.#licenses, learner.licenseId, {
+      const row = await this.#requireLive(learner);
+      const { tier, price } = await resolveTier(this.#catalog, this.#licenses, learner.licenseId, {
         planId: request.planId,
         interval: request.interval,
         currency: request.currency ?? row.currency,
@@ -135,7 +135,7 @@ export class TierChanges {
           throw stripeError(error);
         }
         return {
-          subscription: this.#store.view(row),
+          subscription: await this.#rows.view(row),
           preview: {
             amountDue: invoice.lines.data.reduce((sum, l) => sum + l.amount, 0),
             currency: invoice.currency.toUpperCase(),
@@ -161,8 +161,8 @@ export class TierChanges {
           },
         ),
       );
-      const current = this.#store.current(this.#db, learner)!;
-      return { subscription: this.#store.view(current), preview: null };
+      const current = (await this.#rows.current(this.#store.db, learner))!;
+      return { subscription: await this.#rows.view(current), preview: null };
     });
   }
 
@@ -179,13 +179,13 @@ export class TierChanges {
   async #setCancelAtPeriodEnd(learner: Learner, cancel: boolean): Promise<SubscriptionView> {
     const stripe = requireStripe(this.#stripe);
     return this.#serial(learner, async () => {
-      const row = this.#requireLive(learner);
+      const row = await this.#requireLive(learner);
       if (row.cancelAtPeriodEnd !== cancel) {
         await this.#sync(row.stripeSubscriptionId, () =>
           stripe.subscriptions.update(row.stripeSubscriptionId, { cancel_at_period_end: cancel }),
         );
       }
-      return this.#store.view(this.#store.byId(row.id)!);
+      return this.#rows.view((await this.#rows.byId(row.id))!);
     });
   }
 }

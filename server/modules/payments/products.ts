@@ -45,7 +45,7 @@ export interface Product<K extends CheckoutRequest['kind'] = CheckoutRequest['ki
    * The server's price for the request. Throws an ApiError when the item is unknown, not for
    * sale, already owned, or the coupon does not apply.
    */
-  price(learner: Learner, request: Extract<CheckoutRequest, { kind: K }>): Priced;
+  price(learner: Learner, request: Extract<CheckoutRequest, { kind: K }>): Priced | Promise<Priced>;
   /**
    * Starts paying some other way than a one-off payment intent (a subscription, for one).
    * Without it, checkout creates a payment intent for the price.
@@ -63,7 +63,7 @@ export interface Product<K extends CheckoutRequest['kind'] = CheckoutRequest['ki
 }
 
 /** The effect of one Stripe event, applied in the transaction that records the event. */
-export type EventEffect = (tx: Tx, now: Date) => void;
+export type EventEffect = (tx: Tx, now: Date) => void | Promise<void>;
 
 /** A subscription's invoice that Stripe reports paid, as the module that owns the subscription knows it. */
 export interface InvoicePaid {
@@ -83,7 +83,7 @@ export interface EventPayments {
    * Records a paid subscription invoice as a payment, once per Stripe invoice id: its receipt
    * (when something was paid), the purchase's tokens and the partner event `purchase.completed`.
    */
-  recordInvoicePaid(tx: Tx, paid: InvoicePaid, now: Date): void;
+  recordInvoicePaid(tx: Tx, paid: InvoicePaid, now: Date): void | Promise<void>;
 }
 
 /**
