@@ -207,7 +207,7 @@ export function createServices(options: {
     stripe,
     payments,
     webhooks: new WebhookService({
-      db,
+      store,
       clock,
       secrets: licenses.secrets,
       logger: options.logger,
