@@ -1,7 +1,9 @@
 import { SignJWT } from 'jose';
 import { presets } from '../themes/presets.js';
 import type { Theme } from '../themes/tokens.js';
-import type { Db } from '../server/db/client.js';
+import type { Database_, Db } from '../server/db/client.js';
+import { sqliteStoreOver } from '../server/db/sqlite.js';
+import type { Store } from '../server/db/store.js';
 import { defaultTiers } from '../server/modules/billing/tiers.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../server/modules/learners/tokens.js';
 import { keyWithBody } from '../server/modules/licenses/keys.js';
@@ -90,7 +92,13 @@ export async function signTenantLearnerToken(
     .sign(new TextEncoder().encode(signingSecret));
 }
 
-function seedStudio(db: Db, clock: Clock, origins: string[], secrets: SecretBox | undefined) {
+async function seedStudio(
+  db: Db,
+  store: Store,
+  clock: Clock,
+  origins: string[],
+  secrets: SecretBox | undefined,
+): Promise<void> {
   const now = clock.now();
   const row: NewLicense = {
     id: STUDIO_LICENSE_ID,
@@ -144,10 +152,10 @@ function seedStudio(db: Db, clock: Clock, origins: string[], secrets: SecretBox 
         .run();
     }
   });
-  const themes = new ThemeService(db, clock, 0);
-  if (!themes.published(STUDIO_LICENSE_ID)) {
-    themes.saveDraft(STUDIO_LICENSE_ID, studioTheme, 'demo-seed');
-    themes.publish(STUDIO_LICENSE_ID, { note: 'Demo seed' }, 'demo-seed');
+  const themes = new ThemeService(store, clock, 0);
+  if (!(await themes.published(STUDIO_LICENSE_ID))) {
+    await themes.saveDraft(STUDIO_LICENSE_ID, studioTheme, 'demo-seed');
+    await themes.publish(STUDIO_LICENSE_ID, { note: 'Demo seed' }, 'demo-seed');
   }
 }
 
@@ -219,13 +227,21 @@ function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string)
  * What the demo portal adds to the demo seed: the second tenant with its own theme and
  * signing secret, and token rewards (rules, a catalog, scores, classes, friends) on both.
  */
-export function seedPortalDemo(
-  db: Db,
+export async function seedPortalDemo(
+  database: Database_,
   clock: Clock,
   origins: string[],
   options: { secrets?: SecretBox } = {},
-): void {
-  seedStudio(db, clock, origins, options.secrets);
+): Promise<void> {
+  const { db } = database;
+  // Services moved onto the async store write through one over the same connection.
+  const store = sqliteStoreOver(database);
+  try {
+    await seedStudio(db, store, clock, origins, options.secrets);
+  } finally {
+    // The writer connection is the caller's; the reader is this store's own.
+    store.reader.close();
+  }
   seedRewards(db, clock, DEMO_LICENSE_ID, 'Stars');
   seedRewards(db, clock, STUDIO_LICENSE_ID, 'Sparks');
 }

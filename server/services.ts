@@ -161,7 +161,7 @@ export function createServices(options: {
     logger: options.logger,
     flushIntervalMs: options.config.usageFlushIntervalMs ?? 2_000,
   });
-  const themes = new ThemeService(db, clock, options.config.licenseCacheTtlMs);
+  const themes = new ThemeService(store, clock, options.config.licenseCacheTtlMs);
   const rateLimits = new RateLimits({
     trustedProxies: options.config.trustedProxies ?? [],
     originlessPerMinute: options.config.originlessRequestsPerMinute ?? 60,
@@ -225,7 +225,7 @@ export function createServices(options: {
     stripe,
     payments,
     webhooks: new WebhookService({
-      db,
+      store,
       clock,
       secrets: licenses.secrets,
       logger: options.logger,

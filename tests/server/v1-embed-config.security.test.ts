@@ -90,7 +90,7 @@ describe('GET /v1/embed/config refusals leak nothing', () => {
   it('an ETag obtained while active does not earn a 304 after revocation', async () => {
     const { revoked } = tenants;
     // The only way to hold a revoked tenant's ETag is to have fetched it while it was active.
-    const etag = server.services.embed.serialized(revoked.license).etag;
+    const etag = (await server.services.embed.serialized(revoked.license)).etag;
     const res = await getConfig(revoked.key, ACME, { 'If-None-Match': etag });
     await expectProblem(res, 'license_revoked');
   });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   createLicense,
@@ -302,6 +304,44 @@ describe('partner webhooks', () => {
       'not_found',
     );
     await expectProblem(await h.fetch('/v1/webhooks/endpoints'), 'license_missing');
+  });
+
+  it('sends a claimed delivery once, however passes of the worker overlap', async () => {
+    const t = await tenant();
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    const hits: string[] = [];
+    const slow = createServer((req, res) => {
+      hits.push(String(req.headers['webhook-id']));
+      void held.then(() => res.writeHead(200).end('ok'));
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/hooks`;
+      const patched = await h.fetch(
+        `/v1/webhooks/endpoints/${t.endpoint.id}`,
+        jsonInit('PATCH', { url }, t.sk),
+      );
+      expect(patched.status).toBe(200);
+      const worker = testWorker(h);
+      await buyCourse(h, t.learner);
+      await h.emulator.webhooks.settled();
+      // Two passes at once: one claims the delivery, the other finds nothing due.
+      const passes = [worker.runOnce(), worker.runOnce()];
+      while (hits.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      // Past the claim's lease, with the request still open: a pass leaves it alone.
+      h.clock.advance(10 * 60_000);
+      expect(await worker.runOnce()).toMatchObject({ succeeded: 0, retrying: 0, failed: 0 });
+      answer();
+      const rounds = await Promise.all(passes);
+      expect(rounds.map((r) => r.succeeded).sort()).toEqual([0, 1]);
+      expect(hits).toHaveLength(1);
+      expect(await worker.runOnce()).toMatchObject({ succeeded: 0, retrying: 0, failed: 0 });
+      expect(hits).toHaveLength(1);
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
   });
 
   it('runs only once started, and stops cleanly', async () => {

@@ -100,7 +100,7 @@ export function testWorker(
   } = {},
 ): WebhookWorker {
   return new WebhookWorker({
-    db: h.services.db,
+    store: h.services.store,
     clock: h.clock,
     secrets: h.services.licenses.secrets,
     logger: createLogger('silent'),

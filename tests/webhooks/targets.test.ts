@@ -222,8 +222,8 @@ describe('partner webhook targets: delivery', () => {
    * An active endpoint at `url` with one event queued for it. The URL is written as a release
    * that did not check it would have stored it, so delivery has to check it again.
    */
-  function endpointAt(url: string): string {
-    const { endpoint } = h.services.webhooks.endpoints.create(licenseId, {
+  async function endpointAt(url: string): Promise<string> {
+    const { endpoint } = await h.services.webhooks.endpoints.create(licenseId, {
       url: 'https://lms.example.edu/hook',
       eventTypes: [],
     });
@@ -261,7 +261,7 @@ describe('partner webhook targets: delivery', () => {
     ['a mapped loopback literal', (p: number) => `http://[::ffff:127.0.0.1]:${p}/hooks`],
     ['localhost, resolved', (p: number) => `http://localhost:${p}/hooks`],
   ])('refuses %s for good, recording only "address not allowed"', async (_, target) => {
-    const id = endpointAt(target(port));
+    const id = await endpointAt(target(port));
     const worker = testWorker(h, { allowLoopback: false });
     expect(await worker.runOnce()).toMatchObject({ queued: 1, succeeded: 0, failed: 1 });
     expect(receiver.received).toHaveLength(0);
@@ -280,7 +280,7 @@ describe('partner webhook targets: delivery', () => {
 
   it('refuses a name if any of its addresses is not allowed, and says no more', async () => {
     for (const addresses of [['93.184.215.14', '127.0.0.1'], ['10.0.0.5'], ['fd00:ec2::254']]) {
-      const id = endpointAt('https://partner.example.com/hooks');
+      const id = await endpointAt('https://partner.example.com/hooks');
       const asked: string[] = [];
       const worker = testWorker(h, {
         allowLoopback: false,
@@ -302,7 +302,7 @@ describe('partner webhook targets: delivery', () => {
   });
 
   it('connects to the address it checked, so a second answer cannot rebind the name', async () => {
-    const id = endpointAt(`http://hooks.localhost:${port}/hooks`);
+    const id = await endpointAt(`http://hooks.localhost:${port}/hooks`);
     const answers = ['127.0.0.1', '10.0.0.9'];
     let asked = 0;
     const worker = testWorker(h, {
@@ -326,7 +326,7 @@ describe('partner webhook targets: delivery', () => {
       const { port: other } = silent.address() as AddressInfo;
       const worker = (timeoutMs: number, scheduler = new ManualScheduler()) =>
         new WebhookWorker({
-          db: h.services.db,
+          store: h.services.store,
           clock: h.clock,
           secrets: h.services.licenses.secrets,
           logger: createLogger('silent'),
@@ -334,7 +334,7 @@ describe('partner webhook targets: delivery', () => {
           scheduler,
           policy: { timeoutMs },
         });
-      const timedOut = endpointAt(`http://127.0.0.1:${other}/hooks`);
+      const timedOut = await endpointAt(`http://127.0.0.1:${other}/hooks`);
       expect(await worker(100).runOnce()).toMatchObject({ retrying: 1 });
       expect(deliveryOf(timedOut)).toMatchObject({
         status: 'pending',
@@ -342,7 +342,7 @@ describe('partner webhook targets: delivery', () => {
       });
 
       h.database.sqlite.prepare("update webhook_endpoints set status = 'disabled'").run();
-      const cut = endpointAt(`http://127.0.0.1:${other}/hooks`);
+      const cut = await endpointAt(`http://127.0.0.1:${other}/hooks`);
       const scheduler = new ManualScheduler();
       const running = worker(60_000, scheduler);
       running.start();
@@ -373,7 +373,7 @@ describe('partner webhook targets: delivery', () => {
     await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
     try {
       const { port: other } = redirecting.address() as AddressInfo;
-      const id = endpointAt(`http://127.0.0.1:${other}/hooks`);
+      const id = await endpointAt(`http://127.0.0.1:${other}/hooks`);
       const worker = testWorker(h, { allowLoopback: true });
       expect(await worker.runOnce()).toMatchObject({ retrying: 1 });
       expect(receiver.received).toHaveLength(0);

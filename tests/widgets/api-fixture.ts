@@ -306,14 +306,14 @@ async function seedThemes(services: Services, pageOrigin: string): Promise<Theme
     services.licenseAdmin.create(
       LicenseCreateInput.parse({ name, plan: 'enterprise', origins: [pageOrigin] }),
     );
-  const published = (name: string, theme: unknown) => {
+  const published = async (name: string, theme: unknown) => {
     const created = create(name);
-    services.themes.saveDraft(created.license.id, theme, 'seed');
-    services.themes.publish(created.license.id, {}, 'seed');
+    await services.themes.saveDraft(created.license.id, theme, 'seed');
+    await services.themes.publish(created.license.id, {}, 'seed');
     return created.license.publishableKey;
   };
-  const evergreen = published('Evergreen Academy', presets.evergreen);
-  const sunset = published('Sunset Studio', presets.sunset);
+  const evergreen = await published('Evergreen Academy', presets.evergreen);
+  const sunset = await published('Sunset Studio', presets.sunset);
   const editor = create('Editor Academy');
   const live = create('Live Academy');
   const now = Math.floor(Date.now() / 1000);

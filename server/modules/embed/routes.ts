@@ -24,9 +24,9 @@ const getConfig = createRoute({
   },
 });
 
-export const embedRoutes = createRouter().openapi(getConfig, (c) => {
+export const embedRoutes = createRouter().openapi(getConfig, async (c) => {
   const license = c.var.license;
-  const { body, etag } = c.get('services').embed.serialized(license);
+  const { body, etag } = await c.get('services').embed.serialized(license);
   c.header('ETag', etag);
   c.header('Cache-Control', 'no-cache');
   if (c.req.header('if-none-match') === etag) return c.body(null, 304);

@@ -30,7 +30,8 @@ export class EmbedConfigService {
   }
 
   /** The configuration, with the live theme or, for the editor's preview, another one. */
-  build(license: License, theme: Delivered = this.#themes.live(license.id)): EmbedConfig {
+  async build(license: License, given?: Delivered): Promise<EmbedConfig> {
+    const theme = given ?? (await this.#themes.live(license.id));
     return {
       license: {
         id: license.id,
@@ -53,11 +54,11 @@ export class EmbedConfigService {
     };
   }
 
-  serialized(license: License): Cached {
-    const theme = this.#themes.live(license.id);
+  async serialized(license: License): Promise<Cached> {
+    const theme = await this.#themes.live(license.id);
     const hit = this.#cache.get(license);
     if (hit && hit.themeVersion === theme.version) return hit;
-    const body = JSON.stringify(this.build(license, theme));
+    const body = JSON.stringify(await this.build(license, theme));
     const etag = `W/"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`;
     const entry = { body, etag, themeVersion: theme.version };
     this.#cache.set(license, entry);

@@ -58,7 +58,7 @@ export const receiptRoutes = createRouter()
     c.header('Cache-Control', 'private, no-store');
     return c.json(receipt, 200);
   })
-  .openapi(receiptHtml, (c) => {
+  .openapi(receiptHtml, async (c) => {
     const services = c.get('services');
     const { view, licenseId } = services.payments.receipts.byLink(
       c.req.valid('param').receiptId,
@@ -70,7 +70,7 @@ export const receiptRoutes = createRouter()
       receipt: view,
       seller: license?.name ?? '',
       locale: license?.locale ?? 'en',
-      theme: services.themes.live(licenseId).theme,
+      theme: (await services.themes.live(licenseId)).theme,
       nonce,
     });
     return c.body(html, 200, {

@@ -157,45 +157,49 @@ const presetList = createRoute({
 });
 
 export const themeRoutes = createRouter()
-  .openapi(current, (c) => {
+  .openapi(current, async (c) => {
     const themes = c.get('services').themes;
     const id = licenseId(c);
-    return c.json({ published: themes.published(id), draft: themes.draft(id) }, 200);
+    const published = await themes.published(id);
+    const draft = await themes.draft(id);
+    return c.json({ published, draft }, 200);
   })
-  .openapi(saveDraft, (c) => {
-    const draft = c.get('services').themes.saveDraft(licenseId(c), c.req.valid('json'), actor(c));
+  .openapi(saveDraft, async (c) => {
+    const draft = await c
+      .get('services')
+      .themes.saveDraft(licenseId(c), c.req.valid('json'), actor(c));
     return c.json(draft, 200);
   })
-  .openapi(discardDraft, (c) => {
-    if (!c.get('services').themes.discardDraft(licenseId(c))) {
+  .openapi(discardDraft, async (c) => {
+    if (!(await c.get('services').themes.discardDraft(licenseId(c)))) {
       throw new ApiError('not_found', 'There is no draft.');
     }
     return c.body(null, 204);
   })
-  .openapi(previewDraft, (c) => {
+  .openapi(previewDraft, async (c) => {
     const { themes, embed } = c.get('services');
     const license = c.var.license;
-    const draft = themes.draft(license.id);
+    const draft = await themes.draft(license.id);
     if (!draft) throw new ApiError('not_found', 'There is no draft to preview.');
-    const version = themes.live(license.id).version;
-    return c.json(embed.build(license, { version, theme: deliveredTheme(draft.theme) }), 200);
+    const version = (await themes.live(license.id)).version;
+    return c.json(await embed.build(license, { version, theme: deliveredTheme(draft.theme) }), 200);
   })
-  .openapi(publish, (c) => {
+  .openapi(publish, async (c) => {
     const body = c.req.valid('json');
-    return c.json(c.get('services').themes.publish(licenseId(c), body, actor(c)), 200);
+    return c.json(await c.get('services').themes.publish(licenseId(c), body, actor(c)), 200);
   })
-  .openapi(rollback, (c) => {
+  .openapi(rollback, async (c) => {
     const body = c.req.valid('json');
-    return c.json(c.get('services').themes.rollback(licenseId(c), body, actor(c)), 200);
+    return c.json(await c.get('services').themes.rollback(licenseId(c), body, actor(c)), 200);
   })
-  .openapi(history, (c) => {
+  .openapi(history, async (c) => {
     const query = c.req.valid('query');
-    const versions = c.get('services').themes.history(licenseId(c), query);
+    const versions = await c.get('services').themes.history(licenseId(c), query);
     return c.json({ versions }, 200);
   })
-  .openapi(oneVersion, (c) => {
+  .openapi(oneVersion, async (c) => {
     const { version } = c.req.valid('param');
-    return c.json(c.get('services').themes.version(licenseId(c), version), 200);
+    return c.json(await c.get('services').themes.version(licenseId(c), version), 200);
   })
   .openapi(presetList, (c) => {
     const presets = Object.entries(presetInfo).map(([id, preset]) => ({

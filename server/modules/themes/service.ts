@@ -4,7 +4,7 @@ import { defaultTheme } from '../../../themes/presets.js';
 import { deliveredTheme } from '../../../themes/resolve.js';
 import type { Theme } from '../../../themes/tokens.js';
 import { validateTheme, type FieldError } from '../../../themes/validate.js';
-import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import { first, type Db, type Store, type Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { messageCatalog } from './catalog.js';
@@ -55,14 +55,14 @@ function versionView(row: ThemeVersion): VersionView {
  * after the TTL, for when another process published).
  */
 export class ThemeService {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #ttlMs: number;
   readonly #live = new Map<string, CacheEntry>();
   readonly #default: Delivered = { version: 0, theme: deliveredTheme(defaultTheme) };
 
-  constructor(db: Db, clock: Clock, ttlMs: number) {
-    this.#db = db;
+  constructor(store: Store, clock: Clock, ttlMs: number) {
+    this.#store = store;
     this.#clock = clock;
     this.#ttlMs = ttlMs;
   }
@@ -91,11 +91,11 @@ export class ThemeService {
   }
 
   /** The live theme as widgets get it. Cheap: served from memory after the first read. */
-  live(licenseId: string): Delivered {
+  async live(licenseId: string): Promise<Delivered> {
     const now = this.#clock.now().getTime();
     const cached = this.#live.get(licenseId);
     if (cached && now - cached.loadedAt < this.#ttlMs) return cached;
-    const row = this.#latest(this.#db, licenseId);
+    const row = await this.#latest(this.#store.db, licenseId);
     const entry: CacheEntry = row
       ? { version: row.version, theme: deliveredTheme(row.document), loadedAt: now }
       : { ...this.#default, loadedAt: now };
@@ -108,26 +108,28 @@ export class ThemeService {
     this.#live.delete(licenseId);
   }
 
-  published(licenseId: string): VersionView | null {
-    const row = this.#latest(this.#db, licenseId);
+  async published(licenseId: string): Promise<VersionView | null> {
+    const row = await this.#latest(this.#store.db, licenseId);
     return row ? versionView(row) : null;
   }
 
-  draft(licenseId: string): DraftView | null {
-    const row = this.#db
-      .select()
-      .from(themeDrafts)
-      .where(eq(themeDrafts.licenseId, licenseId))
-      .get();
+  async draft(licenseId: string): Promise<DraftView | null> {
+    const row = first(
+      await this.#store.db
+        .select()
+        .from(themeDrafts)
+        .where(eq(themeDrafts.licenseId, licenseId))
+        .limit(1),
+    );
     return row ? this.#draftView(row) : null;
   }
 
-  saveDraft(licenseId: string, input: unknown, actor: string): DraftView {
+  async saveDraft(licenseId: string, input: unknown, actor: string): Promise<DraftView> {
     const theme = this.validate(input);
     const now = this.#clock.now();
-    const row = writeTransaction(this.#db, (tx) => {
-      const baseVersion = this.#latest(tx, licenseId)?.version ?? null;
-      return tx
+    const row = await this.#store.write(async (tx) => {
+      const baseVersion = (await this.#latest(tx, licenseId))?.version ?? null;
+      const [saved] = await tx
         .insert(themeDrafts)
         .values({
           licenseId,
@@ -141,15 +143,20 @@ export class ThemeService {
           target: themeDrafts.licenseId,
           set: { document: theme, baseVersion, updatedBy: actor, updatedAt: now },
         })
-        .returning()
-        .get();
+        .returning();
+      return saved!;
     });
     return this.#draftView(row);
   }
 
-  discardDraft(licenseId: string): boolean {
-    const gone = this.#db.delete(themeDrafts).where(eq(themeDrafts.licenseId, licenseId)).run();
-    return gone.changes > 0;
+  async discardDraft(licenseId: string): Promise<boolean> {
+    const gone = await this.#store.write((tx) =>
+      tx
+        .delete(themeDrafts)
+        .where(eq(themeDrafts.licenseId, licenseId))
+        .returning({ licenseId: themeDrafts.licenseId }),
+    );
+    return gone.length > 0;
   }
 
   /**
@@ -157,18 +164,20 @@ export class ThemeService {
    * gating contrast check is refused unless `override` is set; then it is published with
    * those failures returned as warnings and recorded on the version.
    */
-  publish(licenseId: string, options: PublishInput, actor: string): PublishResult {
-    const result = writeTransaction(this.#db, (tx) => {
-      const draft = tx.select().from(themeDrafts).where(eq(themeDrafts.licenseId, licenseId)).get();
+  async publish(licenseId: string, options: PublishInput, actor: string): Promise<PublishResult> {
+    const result = await this.#store.write(async (tx) => {
+      const draft = first(
+        await tx.select().from(themeDrafts).where(eq(themeDrafts.licenseId, licenseId)).limit(1),
+      );
       if (!draft) throw new ApiError('conflict', 'There is no draft to publish. Save one first.');
-      const published = this.#append(tx, licenseId, draft.document, {
+      const published = await this.#append(tx, licenseId, draft.document, {
         source: 'publish',
         restoredVersion: null,
         override: options.override ?? false,
         note: options.note ?? null,
         actor,
       });
-      tx.delete(themeDrafts).where(eq(themeDrafts.licenseId, licenseId)).run();
+      await tx.delete(themeDrafts).where(eq(themeDrafts.licenseId, licenseId));
       return published;
     });
     this.invalidate(licenseId);
@@ -176,15 +185,17 @@ export class ThemeService {
   }
 
   /** Publishes a copy of an earlier version as the next one. */
-  rollback(licenseId: string, options: RollbackInput, actor: string): PublishResult {
-    const result = writeTransaction(this.#db, (tx) => {
-      const target = tx
-        .select()
-        .from(themeVersions)
-        .where(
-          and(eq(themeVersions.licenseId, licenseId), eq(themeVersions.version, options.version)),
-        )
-        .get();
+  async rollback(licenseId: string, options: RollbackInput, actor: string): Promise<PublishResult> {
+    const result = await this.#store.write(async (tx) => {
+      const target = first(
+        await tx
+          .select()
+          .from(themeVersions)
+          .where(
+            and(eq(themeVersions.licenseId, licenseId), eq(themeVersions.version, options.version)),
+          )
+          .limit(1),
+      );
       if (!target) throw new ApiError('not_found', `There is no version ${options.version}.`);
       return this.#append(tx, licenseId, target.document, {
         source: 'rollback',
@@ -199,32 +210,36 @@ export class ThemeService {
   }
 
   /** Published versions, newest first; `before` pages back through older ones. */
-  history(licenseId: string, options: { limit: number; before?: number }): VersionView[] {
+  async history(
+    licenseId: string,
+    options: { limit: number; before?: number },
+  ): Promise<VersionView[]> {
     const where = options.before
       ? and(eq(themeVersions.licenseId, licenseId), lt(themeVersions.version, options.before))
       : eq(themeVersions.licenseId, licenseId);
-    return this.#db
+    const rows = await this.#store.db
       .select()
       .from(themeVersions)
       .where(where)
       .orderBy(desc(themeVersions.version))
-      .limit(options.limit)
-      .all()
-      .map(versionView);
+      .limit(options.limit);
+    return rows.map(versionView);
   }
 
-  version(licenseId: string, version: number): VersionView {
-    const row = this.#db
-      .select()
-      .from(themeVersions)
-      .where(and(eq(themeVersions.licenseId, licenseId), eq(themeVersions.version, version)))
-      .get();
+  async version(licenseId: string, version: number): Promise<VersionView> {
+    const row = first(
+      await this.#store.db
+        .select()
+        .from(themeVersions)
+        .where(and(eq(themeVersions.licenseId, licenseId), eq(themeVersions.version, version)))
+        .limit(1),
+    );
     if (!row) throw new ApiError('not_found', `There is no version ${version}.`);
     return versionView(row);
   }
 
-  #append(
-    tx: Db | Tx,
+  async #append(
+    tx: Tx,
     licenseId: string,
     document: Theme,
     o: {
@@ -234,7 +249,7 @@ export class ThemeService {
       note: string | null;
       actor: string;
     },
-  ): PublishResult {
+  ): Promise<PublishResult> {
     const failures = contrastFailures(document);
     if (failures.length > 0 && !o.override) {
       throw new ApiError(
@@ -247,13 +262,12 @@ export class ThemeService {
         },
       );
     }
-    const latest =
-      tx
-        .select({ version: max(themeVersions.version) })
-        .from(themeVersions)
-        .where(eq(themeVersions.licenseId, licenseId))
-        .get()?.version ?? 0;
-    const row = tx
+    const [top] = await tx
+      .select({ version: max(themeVersions.version) })
+      .from(themeVersions)
+      .where(eq(themeVersions.licenseId, licenseId));
+    const latest = top?.version ?? 0;
+    const [row] = await tx
       .insert(themeVersions)
       .values({
         licenseId,
@@ -266,22 +280,22 @@ export class ThemeService {
         publishedBy: o.actor,
         publishedAt: this.#clock.now(),
       })
-      .returning()
-      .get();
+      .returning();
     return {
-      version: versionView(row),
+      version: versionView(row!),
       warnings: failures.map((f) => ({ path: f.path, message: describe(f) })),
     };
   }
 
-  #latest(db: Db | Tx, licenseId: string) {
-    return db
-      .select()
-      .from(themeVersions)
-      .where(eq(themeVersions.licenseId, licenseId))
-      .orderBy(desc(themeVersions.version))
-      .limit(1)
-      .get();
+  async #latest(db: Db, licenseId: string): Promise<ThemeVersion | undefined> {
+    return first(
+      await db
+        .select()
+        .from(themeVersions)
+        .where(eq(themeVersions.licenseId, licenseId))
+        .orderBy(desc(themeVersions.version))
+        .limit(1),
+    );
   }
 
   #draftView(row: ThemeDraft): DraftView {

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gte } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { first, type Db, type Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { iso } from '../../lib/dates.js';
 import type { Clock } from '../../services.js';
@@ -49,17 +49,17 @@ export interface DeliveryFilter {
  * undefined means every license (the operator's CLI); the APIs always name one.
  */
 export class WebhookDeliveries {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
 
-  constructor(options: { db: Db; clock: Clock }) {
-    this.#db = options.db;
+  constructor(options: { store: Store; clock: Clock }) {
+    this.#store = options.store;
     this.#clock = options.clock;
   }
 
   /** Newest first. */
-  list(licenseId: string | undefined, filter: DeliveryFilter): WebhookDelivery[] {
-    return this.#db
+  async list(licenseId: string | undefined, filter: DeliveryFilter): Promise<WebhookDelivery[]> {
+    const rows = await this.#store.db
       .select()
       .from(webhookDeliveries)
       .where(
@@ -71,60 +71,70 @@ export class WebhookDeliveries {
         ),
       )
       .orderBy(desc(webhookDeliveries.createdAt))
-      .limit(filter.limit)
-      .all()
-      .map(deliveryView);
+      .limit(filter.limit);
+    return rows.map(deliveryView);
   }
 
   /** One delivery with its log of attempts. */
-  get(licenseId: string | undefined, deliveryId: string): WebhookDelivery {
-    const row = this.#db
-      .select()
-      .from(webhookDeliveries)
-      .where(
-        and(
-          eq(webhookDeliveries.id, deliveryId),
-          licenseId ? eq(webhookDeliveries.licenseId, licenseId) : undefined,
-        ),
-      )
-      .get();
+  async get(licenseId: string | undefined, deliveryId: string): Promise<WebhookDelivery> {
+    return await this.#get(this.#store.db, licenseId, deliveryId);
+  }
+
+  async #get(db: Db, licenseId: string | undefined, deliveryId: string): Promise<WebhookDelivery> {
+    const row = first(
+      await db
+        .select()
+        .from(webhookDeliveries)
+        .where(
+          and(
+            eq(webhookDeliveries.id, deliveryId),
+            licenseId ? eq(webhookDeliveries.licenseId, licenseId) : undefined,
+          ),
+        )
+        .limit(1),
+    );
     if (!row) throw new ApiError('not_found', `No webhook delivery ${deliveryId}.`);
-    const log = this.#db
-      .select()
-      .from(webhookAttempts)
-      .where(eq(webhookAttempts.deliveryId, row.id))
-      .orderBy(asc(webhookAttempts.startedAt))
-      .all()
-      .map(attemptView);
+    const log = (
+      await db
+        .select()
+        .from(webhookAttempts)
+        .where(eq(webhookAttempts.deliveryId, row.id))
+        .orderBy(asc(webhookAttempts.startedAt))
+    ).map(attemptView);
     return { ...deliveryView(row), log };
   }
 
   /** Sends a delivery again as soon as the worker next looks, with a fresh set of attempts. */
-  replay(licenseId: string | undefined, deliveryId: string): WebhookDelivery {
-    this.get(licenseId, deliveryId);
+  async replay(licenseId: string | undefined, deliveryId: string): Promise<WebhookDelivery> {
     const now = this.#clock.now();
-    const row = this.#db
-      .update(webhookDeliveries)
-      .set({ status: 'pending', attempts: 0, nextAttemptAt: now, updatedAt: now })
-      .where(eq(webhookDeliveries.id, deliveryId))
-      .returning()
-      .get();
+    const row = await this.#store.write(async (tx) => {
+      await this.#get(tx, licenseId, deliveryId);
+      const [updated] = await tx
+        .update(webhookDeliveries)
+        .set({ status: 'pending', attempts: 0, nextAttemptAt: now, updatedAt: now })
+        .where(eq(webhookDeliveries.id, deliveryId))
+        .returning();
+      return updated!;
+    });
     return deliveryView(row);
   }
 
   /** Replays every delivery given up since a time; returns how many. */
-  replayFailed(licenseId: string | undefined, since: Date): number {
+  async replayFailed(licenseId: string | undefined, since: Date): Promise<number> {
     const now = this.#clock.now();
-    return this.#db
-      .update(webhookDeliveries)
-      .set({ status: 'pending', attempts: 0, nextAttemptAt: now, updatedAt: now })
-      .where(
-        and(
-          eq(webhookDeliveries.status, 'failed'),
-          gte(webhookDeliveries.createdAt, since),
-          licenseId ? eq(webhookDeliveries.licenseId, licenseId) : undefined,
-        ),
-      )
-      .run().changes;
+    const replayed = await this.#store.write((tx) =>
+      tx
+        .update(webhookDeliveries)
+        .set({ status: 'pending', attempts: 0, nextAttemptAt: now, updatedAt: now })
+        .where(
+          and(
+            eq(webhookDeliveries.status, 'failed'),
+            gte(webhookDeliveries.createdAt, since),
+            licenseId ? eq(webhookDeliveries.licenseId, licenseId) : undefined,
+          ),
+        )
+        .returning({ id: webhookDeliveries.id }),
+    );
+    return replayed.length;
   }
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
-import { writeTransaction, type Db } from '../../db/client.js';
+import { first, type Store, type Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { generateId } from '../../lib/ids.js';
 import type { Clock } from '../../services.js';
@@ -37,98 +37,112 @@ function endpointView(row: WebhookEndpointRow): WebhookEndpoint {
  * disabled. Every check the admin API makes, the CLI gets too, since both call this.
  */
 export class WebhookEndpoints {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #secrets: SecretBox;
   readonly #allowLoopback: boolean;
 
-  constructor(options: { db: Db; clock: Clock; secrets: SecretBox; allowLoopback?: boolean }) {
-    this.#db = options.db;
+  constructor(options: {
+    store: Store;
+    clock: Clock;
+    secrets: SecretBox;
+    allowLoopback?: boolean;
+  }) {
+    this.#store = options.store;
     this.#clock = options.clock;
     this.#secrets = options.secrets;
     this.#allowLoopback = options.allowLoopback ?? false;
   }
 
   /** Adds an endpoint; the answer carries its signing secret, which is never shown again. */
-  create(licenseId: string, input: WebhookEndpointInput): WebhookEndpointCreated {
+  async create(licenseId: string, input: WebhookEndpointInput): Promise<WebhookEndpointCreated> {
     this.#validate(input);
     const id = generateId('we');
     const secret = generateEndpointSecret();
     const now = this.#clock.now();
-    const row = this.#db
-      .insert(webhookEndpoints)
-      .values({
-        id,
-        licenseId,
-        url: input.url,
-        description: input.description ?? null,
-        eventTypes: [...new Set(input.eventTypes ?? [])],
-        sealedSecret: this.#secrets.seal(secret, endpointSecretContext(licenseId, id)),
-        status: 'active',
-        createdAt: now,
-        updatedAt: now,
-      })
-      .returning()
-      .get();
-    return { endpoint: endpointView(row), secret };
+    const sealedSecret = this.#secrets.seal(secret, endpointSecretContext(licenseId, id));
+    const [row] = await this.#store.write((tx) =>
+      tx
+        .insert(webhookEndpoints)
+        .values({
+          id,
+          licenseId,
+          url: input.url,
+          description: input.description ?? null,
+          eventTypes: [...new Set(input.eventTypes ?? [])],
+          sealedSecret,
+          status: 'active',
+          createdAt: now,
+          updatedAt: now,
+        })
+        .returning(),
+    );
+    return { endpoint: endpointView(row!), secret };
   }
 
-  list(licenseId: string): WebhookEndpoint[] {
-    return this.#db
+  async list(licenseId: string): Promise<WebhookEndpoint[]> {
+    const rows = await this.#store.db
       .select()
       .from(webhookEndpoints)
       .where(eq(webhookEndpoints.licenseId, licenseId))
-      .orderBy(asc(webhookEndpoints.createdAt))
-      .all()
-      .map(endpointView);
+      .orderBy(asc(webhookEndpoints.createdAt));
+    return rows.map(endpointView);
   }
 
-  update(licenseId: string, endpointId: string, patch: WebhookEndpointPatch): WebhookEndpoint {
+  async update(
+    licenseId: string,
+    endpointId: string,
+    patch: WebhookEndpointPatch,
+  ): Promise<WebhookEndpoint> {
     this.#validate(patch);
-    this.#existing(licenseId, endpointId);
-    const row = this.#db
-      .update(webhookEndpoints)
-      .set({
-        ...(patch.url !== undefined ? { url: patch.url } : {}),
-        ...(patch.description !== undefined ? { description: patch.description } : {}),
-        ...(patch.eventTypes !== undefined ? { eventTypes: [...new Set(patch.eventTypes)] } : {}),
-        ...(patch.status !== undefined ? { status: patch.status } : {}),
-        updatedAt: this.#clock.now(),
-      })
-      .where(and(eq(webhookEndpoints.licenseId, licenseId), eq(webhookEndpoints.id, endpointId)))
-      .returning()
-      .get();
+    const row = await this.#store.write(async (tx) => {
+      await this.#existing(tx, licenseId, endpointId);
+      const [updated] = await tx
+        .update(webhookEndpoints)
+        .set({
+          ...(patch.url !== undefined ? { url: patch.url } : {}),
+          ...(patch.description !== undefined ? { description: patch.description } : {}),
+          ...(patch.eventTypes !== undefined ? { eventTypes: [...new Set(patch.eventTypes)] } : {}),
+          ...(patch.status !== undefined ? { status: patch.status } : {}),
+          updatedAt: this.#clock.now(),
+        })
+        .where(and(eq(webhookEndpoints.licenseId, licenseId), eq(webhookEndpoints.id, endpointId)))
+        .returning();
+      return updated!;
+    });
     return endpointView(row);
   }
 
   /** Removes an endpoint with its deliveries and their log. */
-  delete(licenseId: string, endpointId: string): void {
-    this.#existing(licenseId, endpointId);
-    writeTransaction(this.#db, (tx) => {
-      const ids = tx
-        .select({ id: webhookDeliveries.id })
-        .from(webhookDeliveries)
-        .where(eq(webhookDeliveries.endpointId, endpointId))
-        .all()
-        .map((r) => r.id);
+  async delete(licenseId: string, endpointId: string): Promise<void> {
+    await this.#store.write(async (tx) => {
+      await this.#existing(tx, licenseId, endpointId);
+      const ids = (
+        await tx
+          .select({ id: webhookDeliveries.id })
+          .from(webhookDeliveries)
+          .where(eq(webhookDeliveries.endpointId, endpointId))
+      ).map((r) => r.id);
       for (let i = 0; i < ids.length; i += 500) {
-        tx.delete(webhookAttempts)
-          .where(inArray(webhookAttempts.deliveryId, ids.slice(i, i + 500)))
-          .run();
+        await tx
+          .delete(webhookAttempts)
+          .where(inArray(webhookAttempts.deliveryId, ids.slice(i, i + 500)));
       }
-      tx.delete(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId)).run();
-      tx.delete(webhookEndpoints)
-        .where(and(eq(webhookEndpoints.licenseId, licenseId), eq(webhookEndpoints.id, endpointId)))
-        .run();
+      await tx.delete(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId));
+      await tx
+        .delete(webhookEndpoints)
+        .where(and(eq(webhookEndpoints.licenseId, licenseId), eq(webhookEndpoints.id, endpointId)));
     });
   }
 
-  #existing(licenseId: string, endpointId: string): WebhookEndpointRow {
-    const row = this.#db
-      .select()
-      .from(webhookEndpoints)
-      .where(and(eq(webhookEndpoints.licenseId, licenseId), eq(webhookEndpoints.id, endpointId)))
-      .get();
+  async #existing(tx: Tx, licenseId: string, endpointId: string): Promise<WebhookEndpointRow> {
+    const row = first(
+      await tx
+        .select()
+        .from(webhookEndpoints)
+        .where(and(eq(webhookEndpoints.licenseId, licenseId), eq(webhookEndpoints.id, endpointId)))
+        .limit(1),
+    );
     if (!row) throw new ApiError('not_found', `No webhook endpoint ${endpointId}.`);
     return row;
   }

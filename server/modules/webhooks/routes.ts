@@ -191,27 +191,27 @@ function webhookRouter(access: Access) {
   });
 
   return createRouter()
-    .openapi(listEndpoints, (c) => {
-      return c.json({ items: svc(c).endpoints.list(lic(c)) }, 200);
+    .openapi(listEndpoints, async (c) => {
+      return c.json({ items: await svc(c).endpoints.list(lic(c)) }, 200);
     })
-    .openapi(createEndpoint, (c) => {
-      return c.json(svc(c).endpoints.create(lic(c), c.req.valid('json')), 201);
+    .openapi(createEndpoint, async (c) => {
+      return c.json(await svc(c).endpoints.create(lic(c), c.req.valid('json')), 201);
     })
-    .openapi(updateEndpoint, (c) => {
+    .openapi(updateEndpoint, async (c) => {
       return c.json(
-        svc(c).endpoints.update(lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
+        await svc(c).endpoints.update(lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
         200,
       );
     })
-    .openapi(deleteEndpoint, (c) => {
-      svc(c).endpoints.delete(lic(c), c.req.valid('param').endpointId);
+    .openapi(deleteEndpoint, async (c) => {
+      await svc(c).endpoints.delete(lic(c), c.req.valid('param').endpointId);
       return c.body(null, 204);
     })
-    .openapi(listDeliveries, (c) => {
+    .openapi(listDeliveries, async (c) => {
       const q = c.req.valid('query');
       return c.json(
         {
-          items: svc(c).deliveries.list(lic(c), {
+          items: await svc(c).deliveries.list(lic(c), {
             ...q,
             since: q.since ? new Date(q.since) : undefined,
           }),
@@ -219,17 +219,15 @@ function webhookRouter(access: Access) {
         200,
       );
     })
-    .openapi(showDelivery, (c) => {
-      return c.json(svc(c).deliveries.get(lic(c), c.req.valid('param').deliveryId), 200);
+    .openapi(showDelivery, async (c) => {
+      return c.json(await svc(c).deliveries.get(lic(c), c.req.valid('param').deliveryId), 200);
     })
-    .openapi(replayDelivery, (c) => {
-      return c.json(svc(c).deliveries.replay(lic(c), c.req.valid('param').deliveryId), 200);
+    .openapi(replayDelivery, async (c) => {
+      return c.json(await svc(c).deliveries.replay(lic(c), c.req.valid('param').deliveryId), 200);
     })
-    .openapi(replayFailed, (c) => {
-      return c.json(
-        { replayed: svc(c).deliveries.replayFailed(lic(c), new Date(c.req.valid('json').since)) },
-        200,
-      );
+    .openapi(replayFailed, async (c) => {
+      const since = new Date(c.req.valid('json').since);
+      return c.json({ replayed: await svc(c).deliveries.replayFailed(lic(c), since) }, 200);
     });
 }
 

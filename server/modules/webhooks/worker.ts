@@ -1,7 +1,7 @@
-import { and, asc, eq, isNull, lte, ne } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, ne, notInArray } from 'drizzle-orm';
 import type { LookupFunction } from 'node:net';
 import type { Logger } from 'pino';
-import { writeTransaction, type Db } from '../../db/client.js';
+import { first, type Store } from '../../db/store.js';
 import { generateId } from '../../lib/ids.js';
 import type { Clock } from '../../services.js';
 import type { SecretBox } from '../licenses/secrets.js';
@@ -61,7 +61,7 @@ export const defaultDeliveryPolicy: DeliveryPolicy = {
 };
 
 export interface WorkerOptions {
-  db: Db;
+  store: Store;
   clock: Clock;
   secrets: SecretBox;
   logger: Logger;
@@ -94,7 +94,7 @@ function matches(filter: string[], type: string): boolean {
  * {@link WebhookWorker.runOnce}).
  */
 export class WebhookWorker {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #secrets: SecretBox;
   readonly #logger: Logger;
@@ -106,11 +106,17 @@ export class WebhookWorker {
   #running = false;
   #timer: unknown;
   #round: Promise<unknown> | undefined;
+  /**
+   * Deliveries claimed by a pass of this worker whose attempt is not recorded yet. A pass never
+   * claims one of these, even when its lease ran out (a slow store, a clock moved on): within
+   * the process, a delivery is sent by one pass at a time.
+   */
+  readonly #inFlight = new Set<string>();
   /** Aborts the requests in flight when the worker stops. */
   #abort = new AbortController();
 
   constructor(options: WorkerOptions) {
-    this.#db = options.db;
+    this.#store = options.store;
     this.#clock = options.clock;
     this.#secrets = options.secrets;
     this.#logger = options.logger;
@@ -123,25 +129,24 @@ export class WebhookWorker {
 
   /**
    * Turns outbox events not yet handed out into one delivery per matching active endpoint of
-   * their license. Runs in one IMMEDIATE transaction, so concurrent workers hand each event
-   * out once.
+   * their license. Runs in one write (one writer at a time), so concurrent workers hand each
+   * event out once.
    */
-  dispatch(): number {
-    return writeTransaction(this.#db, (tx) => {
+  async dispatch(): Promise<number> {
+    return await this.#store.write(async (tx) => {
       const now = this.#clock.now();
-      const events = tx
+      const events = await tx
         .select()
         .from(outboxEvents)
         .where(isNull(outboxEvents.deliveredAt))
         .orderBy(asc(outboxEvents.createdAt))
-        .limit(500)
-        .all();
+        .limit(500);
       let queued = 0;
       const endpoints = new Map<string, WebhookEndpointRow[]>();
       for (const event of events) {
         let mine = endpoints.get(event.licenseId);
         if (!mine) {
-          mine = tx
+          mine = await tx
             .select()
             .from(webhookEndpoints)
             .where(
@@ -149,13 +154,12 @@ export class WebhookWorker {
                 eq(webhookEndpoints.licenseId, event.licenseId),
                 eq(webhookEndpoints.status, 'active'),
               ),
-            )
-            .all();
+            );
           endpoints.set(event.licenseId, mine);
         }
         for (const endpoint of mine) {
           if (!matches(endpoint.eventTypes, event.type)) continue;
-          queued += tx
+          const inserted = await tx
             .insert(webhookDeliveries)
             .values({
               id: generateId('wdl'),
@@ -169,12 +173,13 @@ export class WebhookWorker {
               updatedAt: now,
             })
             .onConflictDoNothing()
-            .run().changes;
+            .returning({ id: webhookDeliveries.id });
+          queued += inserted.length;
         }
-        tx.update(outboxEvents)
+        await tx
+          .update(outboxEvents)
           .set({ deliveredAt: now })
-          .where(eq(outboxEvents.id, event.id))
-          .run();
+          .where(eq(outboxEvents.id, event.id));
       }
       return queued;
     });
@@ -192,47 +197,73 @@ export class WebhookWorker {
   /** Sends the deliveries that are due, each once, and records how it went. */
   async deliverDue(): Promise<Omit<RoundResult, 'queued'>> {
     const result = { succeeded: 0, retrying: 0, failed: 0 };
-    // Claimed with a lease first, so another worker on the same database skips them.
-    const claimed = writeTransaction(this.#db, (tx) => {
-      const now = this.#clock.now();
-      const due = tx
-        .select()
-        .from(webhookDeliveries)
-        .where(
-          and(eq(webhookDeliveries.status, 'pending'), lte(webhookDeliveries.nextAttemptAt, now)),
-        )
-        .orderBy(asc(webhookDeliveries.nextAttemptAt))
-        .limit(this.policy.batchSize)
-        .all();
-      const lease = new Date(now.getTime() + this.policy.timeoutMs * 2);
-      for (const d of due) {
-        tx.update(webhookDeliveries)
-          .set({ nextAttemptAt: lease })
-          .where(eq(webhookDeliveries.id, d.id))
-          .run();
-      }
-      return due;
-    });
+    // Claimed with a lease first, so another worker on the same database skips them. The read
+    // and the lease are one write: two passes never claim the same delivery.
+    const claiming: string[] = [];
+    let claimed: WebhookDeliveryRow[];
+    try {
+      claimed = await this.#store.write(async (tx) => {
+        const now = this.#clock.now();
+        const inFlight = [...this.#inFlight];
+        const due = await tx
+          .select()
+          .from(webhookDeliveries)
+          .where(
+            and(
+              eq(webhookDeliveries.status, 'pending'),
+              lte(webhookDeliveries.nextAttemptAt, now),
+              inFlight.length ? notInArray(webhookDeliveries.id, inFlight) : undefined,
+            ),
+          )
+          .orderBy(asc(webhookDeliveries.nextAttemptAt))
+          .limit(this.policy.batchSize);
+        const lease = new Date(now.getTime() + this.policy.timeoutMs * 2);
+        for (const d of due) {
+          await tx
+            .update(webhookDeliveries)
+            .set({ nextAttemptAt: lease })
+            .where(eq(webhookDeliveries.id, d.id));
+        }
+        // Marked before the write commits, so no other pass can slip in between; taken back
+        // below if it does not commit.
+        for (const d of due) {
+          this.#inFlight.add(d.id);
+          claiming.push(d.id);
+        }
+        return due;
+      });
+    } catch (error) {
+      for (const id of claiming) this.#inFlight.delete(id);
+      throw error;
+    }
     await Promise.all(
       claimed.map(async (delivery) => {
-        const outcome = await this.#attempt(delivery);
-        result[outcome] += 1;
+        try {
+          const outcome = await this.#attempt(delivery);
+          result[outcome] += 1;
+        } finally {
+          this.#inFlight.delete(delivery.id);
+        }
       }),
     );
     return result;
   }
 
   async #attempt(delivery: WebhookDeliveryRow): Promise<'succeeded' | 'retrying' | 'failed'> {
-    const endpoint = this.#db
-      .select()
-      .from(webhookEndpoints)
-      .where(eq(webhookEndpoints.id, delivery.endpointId))
-      .get();
-    const event = this.#db
-      .select()
-      .from(outboxEvents)
-      .where(eq(outboxEvents.id, delivery.eventId))
-      .get();
+    const endpoint = first(
+      await this.#store.db
+        .select()
+        .from(webhookEndpoints)
+        .where(eq(webhookEndpoints.id, delivery.endpointId))
+        .limit(1),
+    );
+    const event = first(
+      await this.#store.db
+        .select()
+        .from(outboxEvents)
+        .where(eq(outboxEvents.id, delivery.eventId))
+        .limit(1),
+    );
     const startedAt = this.#clock.now();
     // The duration is measured, not told: a monotonic timer, whatever the clock says.
     const started = performance.now();
@@ -286,20 +317,19 @@ export class WebhookWorker {
       !ok && (refused || attempts >= this.policy.maxAttempts || endpoint?.status !== 'active');
     const next = ok || gaveUp ? null : new Date(now.getTime() + this.backoff(attempts));
     const status = ok ? 'succeeded' : gaveUp ? 'failed' : 'pending';
-    writeTransaction(this.#db, (tx) => {
-      tx.insert(webhookAttempts)
-        .values({
-          id: generateId('wat'),
-          licenseId: delivery.licenseId,
-          deliveryId: delivery.id,
-          startedAt,
-          durationMs,
-          statusCode,
-          error: error?.slice(0, 500) ?? null,
-          nextAttemptAt: next,
-        })
-        .run();
-      tx.update(webhookDeliveries)
+    await this.#store.write(async (tx) => {
+      await tx.insert(webhookAttempts).values({
+        id: generateId('wat'),
+        licenseId: delivery.licenseId,
+        deliveryId: delivery.id,
+        startedAt,
+        durationMs,
+        statusCode,
+        error: error?.slice(0, 500) ?? null,
+        nextAttemptAt: next,
+      });
+      await tx
+        .update(webhookDeliveries)
         .set({
           status,
           attempts,
@@ -311,8 +341,7 @@ export class WebhookWorker {
         })
         .where(
           and(eq(webhookDeliveries.id, delivery.id), ne(webhookDeliveries.status, 'succeeded')),
-        )
-        .run();
+        );
     });
     if (!ok) {
       this.#logger.info(
@@ -325,7 +354,7 @@ export class WebhookWorker {
 
   /** One round: hand out new events, then send what is due. */
   async runOnce(): Promise<RoundResult> {
-    const queued = this.dispatch();
+    const queued = await this.dispatch();
     return { queued, ...(await this.deliverDue()) };
   }
 
