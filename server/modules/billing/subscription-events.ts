@@ -59,13 +59,15 @@ export class SubscriptionEvents {
     const readAt = this.#clock.now();
     if (object.object === 'subscription') {
       const sub = await stripe.subscriptions.retrieve(object.id);
-      return (tx, now) => this.#store.apply(tx, sub, readAt, now);
+      return async (tx, now) => this.#store.apply(tx as unknown as Tx, sub, readAt, now);
     }
     if (object.object === 'invoice') {
       const invoice = await stripe.invoices.retrieve(object.id);
       const subId = invoice.parent?.subscription_details?.subscription;
       const sub = subId ? await stripe.subscriptions.retrieve(idOf(subId)!) : null;
-      const effect: EventEffect = (tx, now) => {
+      const effect: EventEffect = async (paymentsTx, now) => {
+        // Billing's statements run on the connection payments' write holds.
+        const tx = paymentsTx as unknown as Tx;
         if (sub) this.#store.apply(tx, sub, readAt, now);
         this.#applyInvoice(tx, invoice, readAt, now);
         // A paid invoice is a payment (receipt, tokens, partner event), once per invoice.
@@ -79,8 +81,8 @@ export class SubscriptionEvents {
             : undefined;
         if (sub && paidBy) {
           const { planId, planName, interval } = this.#store.view(paidBy);
-          payments.recordInvoicePaid(
-            tx,
+          await payments.recordInvoicePaid(
+            paymentsTx,
             {
               licenseId: paidBy.licenseId,
               learnerId: paidBy.learnerId,
@@ -127,8 +129,8 @@ export class SubscriptionEvents {
         subs.push(await stripe.subscriptions.retrieve(stripeSubscriptionId));
     }
     if (!subs.length) return null;
-    return (tx, now) => {
-      for (const sub of subs) this.#store.apply(tx, sub, readAt, now);
+    return async (tx, now) => {
+      for (const sub of subs) this.#store.apply(tx as unknown as Tx, sub, readAt, now);
     };
   }
 
