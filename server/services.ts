@@ -25,7 +25,8 @@ import type { SecretBox } from './modules/licenses/secrets.js';
 import { LicenseService } from './modules/licenses/service.js';
 import { courseProduct } from './modules/marketplace/product.js';
 import { MarketplaceService } from './modules/marketplace/service.js';
-import { purchaseRewards } from './modules/payments/rewards.js';
+import type { LearnerDirectory, PartnerEvents } from './modules/payments/dependencies.js';
+import { purchaseRewards, type PurchaseLedger } from './modules/payments/rewards.js';
 import { PaymentService } from './modules/payments/service.js';
 import { WebhookService } from './modules/webhooks/service.js';
 import { SupportService } from './modules/support/service.js';
@@ -124,6 +125,44 @@ function licenseLookup(licenses: LicenseService): LicenseLookup {
   return { getById: (licenseId) => Promise.resolve(licenses.getById(licenseId)) };
 }
 
+/*
+ * What payments needs from learners, the outbox and the rewards ledger. Payments awaits each
+ * call inside its own writes and hands them its transaction; these services still answer
+ * synchronously on the writer connection that transaction runs on.
+ */
+
+/** Learners as payments names them, read inside its write when handed the transaction. */
+function paymentLearners(learners: LearnerService): LearnerDirectory {
+  type Reader = Parameters<LearnerService['find']>[0];
+  return {
+    find: (db, licenseId, learnerId) =>
+      Promise.resolve(learners.find(db as unknown as Reader, licenseId, learnerId)),
+  };
+}
+
+/** The partner events outbox, written inside payments' writes. */
+const paymentEvents: PartnerEvents = {
+  enqueueIn: (tx, events, now) =>
+    Promise.resolve(
+      enqueueEvents(tx as unknown as Parameters<typeof enqueueEvents>[0], events, now),
+    ),
+};
+
+/** The rewards ledger's purchase side (`rewards.ledger`, built after payments). */
+function purchaseLedger(ledger: () => RewardsService['ledger']): () => PurchaseLedger {
+  type LedgerTx = Parameters<RewardsService['ledger']['earnIn']>[0];
+  const purchases: PurchaseLedger = {
+    rules: (licenseId) => Promise.resolve(ledger().rules(licenseId)),
+    earnIn: (tx, licenseId, input) =>
+      Promise.resolve(ledger().earnIn(tx as unknown as LedgerTx, licenseId, input)),
+    reverseShareIn: (tx, licenseId, transactionId, share) =>
+      Promise.resolve(
+        ledger().reverseShareIn(tx as unknown as LedgerTx, licenseId, transactionId, share),
+      ),
+  };
+  return () => purchases;
+}
+
 /** A monthly allowance of the usage meter, for a module that uses it up as it writes. */
 function allowanceOf(
   usage: UsageMeter,
@@ -180,8 +219,9 @@ export function createServices(options: {
   const learners = new LearnerService(db, clock, licenses);
   // A checkout and a subscription change of one learner run one after the other.
   const learnerLock = new KeyedLock();
+  const paymentLearnerDirectory = paymentLearners(learners);
   const payments = new PaymentService({
-    db,
+    store,
     clock,
     stripe,
     // A client handed in holds a key this code cannot see (the demo's emulator, tests): test.
@@ -189,11 +229,14 @@ export function createServices(options: {
     webhookSecret: options.config.stripeWebhookSecret,
     logger: options.logger,
     secrets: licenses.secrets,
-    learners,
-    licenses: { modeOf: (licenseId) => licenses.getById(licenseId)?.mode },
-    events: { enqueueIn: enqueueEvents },
+    learners: paymentLearnerDirectory,
+    licenses: { modeOf: (licenseId) => Promise.resolve(licenses.getById(licenseId)?.mode) },
+    events: paymentEvents,
     lock: learnerLock,
-    rewards: purchaseRewards(() => rewards.ledger, learners),
+    rewards: purchaseRewards(
+      purchaseLedger(() => rewards.ledger),
+      paymentLearnerDirectory,
+    ),
   });
   const rewards = new RewardsService(db, clock, {
     redemptions: allowanceOf(usage, licenses, 'redemptions'),

@@ -151,19 +151,21 @@ export function sellTestCourses(
     price(_learner, request) {
       const amount = prices[request.courseId];
       if (amount === undefined) throw new Error(`no test course ${request.courseId}`);
-      return {
+      return Promise.resolve({
         kind: 'course',
         item: request.courseId,
         amount,
         currency: 'USD',
         description: `Course: ${request.courseId}`,
-      };
+      });
     },
     succeeded(_tx, payment) {
       calls.succeeded.push({ paymentId: payment.id, amount: payment.amount });
+      return Promise.resolve();
     },
     refunded(_tx, payment, refund) {
       calls.refunded.push({ paymentId: payment.id, ...refund });
+      return Promise.resolve();
     },
   });
   return calls;

@@ -21,13 +21,14 @@ let courseName = 'Algebra';
 beforeAll(async () => {
   h = await startPayments();
   h.services.payments.registerProduct('course', {
-    price: (_learner, request) => ({
-      kind: 'course',
-      item: request.courseId,
-      amount: 4_900,
-      currency: 'USD',
-      description: `Course: ${courseName}`,
-    }),
+    price: (_learner, request) =>
+      Promise.resolve({
+        kind: 'course',
+        item: request.courseId,
+        amount: 4_900,
+        currency: 'USD',
+        description: `Course: ${courseName}`,
+      }),
   });
 });
 afterAll(() => h.close());

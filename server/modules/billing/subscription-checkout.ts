@@ -99,7 +99,7 @@ export class SubscriptionCheckout {
   }
 
   readonly product: Product<'plan'> = {
-    price: (learner, request) => this.#price(learner, request),
+    price: async (learner, request) => this.#price(learner, request),
     startCheckout: ({ stripe, learner, customerId, priced }) =>
       this.#start(stripe, learner, customerId, priced),
   };

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
+import type { Tx } from '../../db/client.js';
 import { ApiError } from '../../errors.js';
 import type { Product } from '../payments/products.js';
 import type { RewardsService } from '../rewards/service.js';
@@ -43,7 +44,7 @@ export function courseProduct(deps: {
 }): Product<'course'> {
   const { marketplace, earnings, rewards, logger } = deps;
   return {
-    price(learner, request) {
+    async price(learner, request) {
       const course = marketplace.catalog.publishedCourse(learner.licenseId, request.courseId);
       if (marketplace.enrollments.isEnrolled(learner.licenseId, course.id, learner.id)) {
         throw new ApiError('conflict', 'You are enrolled in this course already.', {
@@ -91,7 +92,9 @@ export function courseProduct(deps: {
       };
     },
 
-    succeeded(tx, payment, now) {
+    async succeeded(paymentTx, payment, now) {
+      // The marketplace's statements run on the connection payments' write holds.
+      const tx = paymentTx as unknown as Tx;
       const { courseId, couponCode } = parseCourseItem(payment.item);
       const course = tx
         .select()
@@ -122,7 +125,8 @@ export function courseProduct(deps: {
       earnings.recordSale(tx, payment, course, now);
     },
 
-    refunded(tx, payment, refund, now) {
+    async refunded(paymentTx, payment, refund, now) {
+      const tx = paymentTx as unknown as Tx;
       earnings.recordRefund(tx, payment, refund, now);
       if (refund.full) {
         const { courseId } = parseCourseItem(payment.item);

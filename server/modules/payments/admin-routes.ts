@@ -92,15 +92,15 @@ const refund = createRoute({
 
 /** Mounted at `/v1/admin/payments`. */
 export const paymentAdminRoutes = createRouter()
-  .openapi(list, (c) => {
+  .openapi(list, async (c) => {
     const { licenseId } = c.req.valid('param');
     const { status, limit } = c.req.valid('query');
-    const items = c.get('services').payments.list(license(c, licenseId), { status, limit });
+    const items = await c.get('services').payments.list(license(c, licenseId), { status, limit });
     return c.json({ items }, 200);
   })
-  .openapi(show, (c) => {
+  .openapi(show, async (c) => {
     const { licenseId, paymentId } = c.req.valid('param');
-    return c.json(c.get('services').payments.detail(license(c, licenseId), paymentId), 200);
+    return c.json(await c.get('services').payments.detail(license(c, licenseId), paymentId), 200);
   })
   .openapi(refund, async (c) => {
     const { licenseId, paymentId } = c.req.valid('param');

@@ -1,7 +1,7 @@
 import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import { writeTransaction, type Db } from '../../db/client.js';
+import { first, type Store } from '../../db/store.js';
 import { generateId } from '../../lib/ids.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
 import { ApiError } from '../../errors.js';
@@ -40,7 +40,7 @@ const refusedCustomer = (error: unknown) =>
  * pays some other way (a subscription).
  */
 export class Checkout {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #stripe: Stripe | null;
   readonly #logger: Logger;
@@ -51,7 +51,7 @@ export class Checkout {
   readonly #licenses: LicenseModes;
 
   constructor(options: {
-    db: Db;
+    store: Store;
     clock: Clock;
     stripe: Stripe | null;
     /** The mode of the Stripe key: a live license pays only through a live key. */
@@ -66,7 +66,7 @@ export class Checkout {
      */
     lock: KeyedLock;
   }) {
-    this.#db = options.db;
+    this.#store = options.store;
     this.#clock = options.clock;
     this.#stripe = options.stripe;
     this.#logger = options.logger;
@@ -84,13 +84,13 @@ export class Checkout {
     return this.#lock.run([learner.licenseId, learner.id], async () => {
       const priced = await product.price(learner, request);
       const stripe = requireStripe(this.#stripe);
-      this.#requireMatchingMode(learner.licenseId);
+      await this.#requireMatchingMode(learner.licenseId);
       try {
         if (!product.startCheckout) return await this.#paymentIntent(stripe, learner, priced);
         const customerId = await this.#customer(stripe, learner);
         return await product.startCheckout({ stripe, learner, customerId, priced });
       } catch (error) {
-        if (refusedCustomer(error)) this.#forgetCustomer(learner);
+        if (refusedCustomer(error)) await this.#forgetCustomer(learner);
         throw error;
       }
     });
@@ -100,28 +100,29 @@ export class Checkout {
     const customerId = await this.#customer(stripe, learner);
     // The row and its idempotency key exist before Stripe is asked, so a retry after a lost
     // answer replays the same request instead of creating a second payment intent.
-    const row = writeTransaction(this.#db, (tx) => {
-      const open = tx
-        .select()
-        .from(payments)
-        .where(
-          and(
-            eq(payments.licenseId, learner.licenseId),
-            eq(payments.learnerId, learner.id),
-            eq(payments.kind, priced.kind),
-            eq(payments.item, priced.item),
-            eq(payments.amount, priced.amount),
-            eq(payments.currency, priced.currency),
-            inArray(payments.status, OPEN_STATUSES),
-          ),
-        )
-        .orderBy(desc(payments.createdAt))
-        .limit(1)
-        .get();
+    const row = await this.#store.write(async (tx) => {
+      const open = first(
+        await tx
+          .select()
+          .from(payments)
+          .where(
+            and(
+              eq(payments.licenseId, learner.licenseId),
+              eq(payments.learnerId, learner.id),
+              eq(payments.kind, priced.kind),
+              eq(payments.item, priced.item),
+              eq(payments.amount, priced.amount),
+              eq(payments.currency, priced.currency),
+              inArray(payments.status, OPEN_STATUSES),
+            ),
+          )
+          .orderBy(desc(payments.createdAt))
+          .limit(1),
+      );
       if (open) return open;
       const now = this.#clock.now();
       const id = generateId('pay');
-      return tx
+      const [created] = await tx
         .insert(payments)
         .values({
           id,
@@ -137,8 +138,8 @@ export class Checkout {
           createdAt: now,
           updatedAt: now,
         })
-        .returning()
-        .get();
+        .returning();
+      return created!;
     });
 
     let intent: Stripe.PaymentIntent;
@@ -169,10 +170,10 @@ export class Checkout {
       this.#logger.warn({ err: error, paymentId: row.id }, 'payment intent not created');
       // Refused for good: this attempt (and its idempotency key) is done, so the next click
       // starts a fresh one instead of replaying what Stripe refuses.
-      if (!isTransientStripeError(error)) this.#retire(row.id, failure);
+      if (!isTransientStripeError(error)) await this.#retire(row.id, failure);
       throw failure;
     }
-    writeTransaction(this.#db, (tx) =>
+    await this.#store.write((tx) =>
       this.#settlement.applyIntent(tx, intent, readAt, this.#clock.now()),
     );
     if (FINAL_STATUSES.has(intent.status)) {
@@ -194,8 +195,8 @@ export class Checkout {
    * A live license pays only through a live Stripe key: through a test key (the emulator's,
    * or a test account) test cards would "pay" for real. Refused before Stripe is called.
    */
-  #requireMatchingMode(licenseId: string): void {
-    const licenseMode = this.#licenses.modeOf(licenseId);
+  async #requireMatchingMode(licenseId: string): Promise<void> {
+    const licenseMode = await this.#licenses.modeOf(licenseId);
     if (licenseMode !== 'live' || this.#stripeMode === 'live') return;
     this.#logger.error({ licenseId }, 'live license refused: this server has a test Stripe key');
     throw new ApiError(
@@ -207,34 +208,36 @@ export class Checkout {
   }
 
   /** Sets an attempt Stripe refused aside: `canceled`, with Stripe's code as failure code. */
-  #retire(paymentId: string, failure: ApiError): void {
+  async #retire(paymentId: string, failure: ApiError): Promise<void> {
     const code = failure.extensions.stripeCode;
-    this.#db
-      .update(payments)
-      .set({
-        status: 'canceled',
-        failureCode: typeof code === 'string' ? code : failure.code,
-        updatedAt: this.#clock.now(),
-      })
-      .where(and(eq(payments.id, paymentId), inArray(payments.status, OPEN_STATUSES)))
-      .run();
+    await this.#store.write(async (tx) => {
+      await tx
+        .update(payments)
+        .set({
+          status: 'canceled',
+          failureCode: typeof code === 'string' ? code : failure.code,
+          updatedAt: this.#clock.now(),
+        })
+        .where(and(eq(payments.id, paymentId), inArray(payments.status, OPEN_STATUSES)));
+    });
   }
 
   /**
    * Forgets the learner's Stripe customer after Stripe said it has no such customer (another
    * Stripe account, or an emulator that started afresh): the next checkout makes a new one.
    */
-  #forgetCustomer(learner: Learner): void {
+  async #forgetCustomer(learner: Learner): Promise<void> {
     this.#logger.warn({ learnerId: learner.id }, 'stripe customer unknown to stripe; forgotten');
-    this.#db
-      .delete(stripeCustomers)
-      .where(
-        and(
-          eq(stripeCustomers.licenseId, learner.licenseId),
-          eq(stripeCustomers.learnerId, learner.id),
-        ),
-      )
-      .run();
+    await this.#store.write(async (tx) => {
+      await tx
+        .delete(stripeCustomers)
+        .where(
+          and(
+            eq(stripeCustomers.licenseId, learner.licenseId),
+            eq(stripeCustomers.learnerId, learner.id),
+          ),
+        );
+    });
   }
 
   /** The learner's Stripe customer, created once per license and learner. */
@@ -243,7 +246,7 @@ export class Checkout {
       eq(stripeCustomers.licenseId, learner.licenseId),
       eq(stripeCustomers.learnerId, learner.id),
     );
-    const known = this.#db.select().from(stripeCustomers).where(key).get();
+    const known = first(await this.#store.db.select().from(stripeCustomers).where(key).limit(1));
     if (known) return known.customerId;
     let customer: Stripe.Customer;
     try {
@@ -256,16 +259,18 @@ export class Checkout {
       this.#logger.warn({ err: error, learnerId: learner.id }, 'customer not created');
       throw stripeError(error);
     }
-    this.#db
-      .insert(stripeCustomers)
-      .values({
-        licenseId: learner.licenseId,
-        learnerId: learner.id,
-        customerId: customer.id,
-        createdAt: this.#clock.now(),
-      })
-      .onConflictDoNothing()
-      .run();
-    return this.#db.select().from(stripeCustomers).where(key).get()!.customerId;
+    // A customer another process recorded first stays the learner's.
+    return this.#store.write(async (tx) => {
+      await tx
+        .insert(stripeCustomers)
+        .values({
+          licenseId: learner.licenseId,
+          learnerId: learner.id,
+          customerId: customer.id,
+          createdAt: this.#clock.now(),
+        })
+        .onConflictDoNothing();
+      return first(await tx.select().from(stripeCustomers).where(key).limit(1))!.customerId;
+    });
   }
 }

@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../../db/client.js';
+import type { Db, Tx } from '../../db/store.js';
 import type { PaymentRow } from './schema.js';
 
 /*
@@ -14,14 +14,14 @@ export interface LearnerCard {
   name: string;
 }
 
-/** Looks learners up, inside the caller's transaction when given one. */
+/** Looks learners up, inside the caller's write when handed its `tx` (a `Tx` is a `Db`). */
 export interface LearnerDirectory {
-  find(db: Db | Tx, licenseId: string, learnerId: string): LearnerCard | undefined;
+  find(db: Db, licenseId: string, learnerId: string): Promise<LearnerCard | undefined>;
 }
 
 /** The mode of a license's keys (`pk_test_…` or `pk_live_…`), or undefined for no such license. */
 export interface LicenseModes {
-  modeOf(licenseId: string): 'test' | 'live' | undefined;
+  modeOf(licenseId: string): Promise<'test' | 'live' | undefined>;
 }
 
 /** An event for the license's partner endpoints. */
@@ -35,7 +35,7 @@ export interface PartnerEvent {
 
 /** Queues partner events inside the transaction of their cause, so one exists exactly when the other does. */
 export interface PartnerEvents {
-  enqueueIn(tx: Tx, events: readonly PartnerEvent[], now: Date): void;
+  enqueueIn(tx: Tx, events: readonly PartnerEvent[], now: Date): Promise<void>;
 }
 
 /**
@@ -45,7 +45,7 @@ export interface PartnerEvents {
  */
 export interface PurchaseRewards {
   /** Returns the reward transaction's id, or null when the license awards nothing. */
-  awardIn(tx: Tx, payment: PaymentRow, now: Date): string | null;
+  awardIn(tx: Tx, payment: PaymentRow, now: Date): Promise<string | null>;
   /**
    * Takes back the refund's share of the award, so that the tokens taken back come to
    * floor(award × refunded so far / paid); once per refund. A balance already spent below it is
@@ -57,7 +57,7 @@ export interface PurchaseRewards {
     rewardTransactionId: string,
     refund: { id: string; totalRefunded: number },
     now: Date,
-  ): void;
+  ): Promise<void>;
 }
 
 /** Seals the key receipt links are signed with (the licenses module's secret box). */

@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import type { Tx } from '../../db/client.js';
+import type { Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Learner } from '../learners/service.js';
 import type { CheckoutRequest, CheckoutSession } from './contract.js';
@@ -42,10 +42,10 @@ export interface RefundApplied {
  */
 export interface Product<K extends CheckoutRequest['kind'] = CheckoutRequest['kind']> {
   /**
-   * The server's price for the request. Throws an ApiError when the item is unknown, not for
-   * sale, already owned, or the coupon does not apply.
+   * The server's price for the request. Rejects with an ApiError when the item is unknown,
+   * not for sale, already owned, or the coupon does not apply.
    */
-  price(learner: Learner, request: Extract<CheckoutRequest, { kind: K }>): Priced | Promise<Priced>;
+  price(learner: Learner, request: Extract<CheckoutRequest, { kind: K }>): Promise<Priced>;
   /**
    * Starts paying some other way than a one-off payment intent (a subscription, for one).
    * Without it, checkout creates a payment intent for the price.
@@ -56,14 +56,20 @@ export interface Product<K extends CheckoutRequest['kind'] = CheckoutRequest['ki
     customerId: string;
     priced: Priced;
   }): Promise<CheckoutSession>;
-  /** Inside the IMMEDIATE transaction that first records the payment as succeeded; once per payment. */
-  succeeded?(tx: Tx, payment: PaymentRow, now: Date): void;
-  /** Inside the transaction that records a refund; once per refund. */
-  refunded?(tx: Tx, payment: PaymentRow, refund: RefundApplied, now: Date): void;
+  /**
+   * Inside the write that first records the payment as succeeded, awaited before it commits;
+   * once per payment. Every statement goes through `tx`.
+   */
+  succeeded?(tx: Tx, payment: PaymentRow, now: Date): Promise<void>;
+  /** Inside the write that records a refund, awaited before it commits; once per refund. */
+  refunded?(tx: Tx, payment: PaymentRow, refund: RefundApplied, now: Date): Promise<void>;
 }
 
-/** The effect of one Stripe event, applied in the transaction that records the event. */
-export type EventEffect = (tx: Tx, now: Date) => void | Promise<void>;
+/**
+ * The effect of one Stripe event, applied in the write that records the event (awaited before
+ * it commits): it touches the database through `tx` only, never Stripe.
+ */
+export type EventEffect = (tx: Tx, now: Date) => Promise<void>;
 
 /** A subscription's invoice that Stripe reports paid, as the module that owns the subscription knows it. */
 export interface InvoicePaid {
@@ -83,7 +89,7 @@ export interface EventPayments {
    * Records a paid subscription invoice as a payment, once per Stripe invoice id: its receipt
    * (when something was paid), the purchase's tokens and the partner event `purchase.completed`.
    */
-  recordInvoicePaid(tx: Tx, paid: InvoicePaid, now: Date): void | Promise<void>;
+  recordInvoicePaid(tx: Tx, paid: InvoicePaid, now: Date): Promise<void>;
 }
 
 /**

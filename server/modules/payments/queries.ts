@@ -1,5 +1,5 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import { first, type Db, type Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Learner } from '../learners/service.js';
 import type { PaymentDetail, PaymentView, RefundView } from './contract.js';
@@ -35,55 +35,60 @@ function paymentView(row: PaymentRow, receiptUrl: string | null): PaymentView {
 }
 
 /** A payment of a license; another license's is not found. */
-export function paymentOf(db: Db | Tx, licenseId: string, paymentId: string): PaymentRow {
-  const row = db
-    .select()
-    .from(payments)
-    .where(and(eq(payments.licenseId, licenseId), eq(payments.id, paymentId)))
-    .get();
+export async function paymentOf(db: Db, licenseId: string, paymentId: string): Promise<PaymentRow> {
+  const row = first(
+    await db
+      .select()
+      .from(payments)
+      .where(and(eq(payments.licenseId, licenseId), eq(payments.id, paymentId)))
+      .limit(1),
+  );
   if (!row) throw new ApiError('not_found', `No payment ${paymentId} in license ${licenseId}.`);
   return row;
 }
 
 /** Payments as their learner and the operator read them. */
 export class PaymentQueries {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #receipts: Receipts;
 
-  constructor(db: Db, receipts: Receipts) {
-    this.#db = db;
+  constructor(store: Store, receipts: Receipts) {
+    this.#store = store;
     this.#receipts = receipts;
   }
 
   /** A payment of this learner, by its payment intent; another learner's is not found. */
-  find(learner: Learner, paymentIntentId: string): PaymentView {
-    const row = this.#db
-      .select()
-      .from(payments)
-      .where(
-        and(
-          eq(payments.licenseId, learner.licenseId),
-          eq(payments.learnerId, learner.id),
-          eq(payments.paymentIntentId, paymentIntentId),
-        ),
-      )
-      .get();
+  async find(learner: Learner, paymentIntentId: string): Promise<PaymentView> {
+    const row = first(
+      await this.#store.db
+        .select()
+        .from(payments)
+        .where(
+          and(
+            eq(payments.licenseId, learner.licenseId),
+            eq(payments.learnerId, learner.id),
+            eq(payments.paymentIntentId, paymentIntentId),
+          ),
+        )
+        .limit(1),
+    );
     if (!row) throw new ApiError('not_found', `No payment ${paymentIntentId} of yours.`);
-    const receipt = row.status === 'succeeded' ? this.#receipts.forPayment(row.id) : undefined;
-    return paymentView(row, receipt ? this.#receipts.link(receipt) : null);
+    const receipt =
+      row.status === 'succeeded' ? await this.#receipts.forPayment(row.id) : undefined;
+    return paymentView(row, receipt ? await this.#receipts.link(receipt) : null);
   }
 
   /** A payment of a license with its receipt and refunds. */
-  detail(licenseId: string, paymentId: string): PaymentDetail {
-    return this.#detail(paymentOf(this.#db, licenseId, paymentId));
+  async detail(licenseId: string, paymentId: string): Promise<PaymentDetail> {
+    return this.#detail(await paymentOf(this.#store.db, licenseId, paymentId));
   }
 
   /** A license's payments, newest first. */
-  list(
+  async list(
     licenseId: string,
     options: { limit: number; status?: string | undefined; before?: Date | undefined },
-  ): PaymentDetail[] {
-    return this.#db
+  ): Promise<PaymentDetail[]> {
+    const rows = await this.#store.db
       .select()
       .from(payments)
       .where(
@@ -94,15 +99,21 @@ export class PaymentQueries {
         ),
       )
       .orderBy(desc(payments.createdAt))
-      .limit(options.limit)
-      .all()
-      .map((row) => this.#detail(row));
+      .limit(options.limit);
+    const details: PaymentDetail[] = [];
+    for (const row of rows) details.push(await this.#detail(row));
+    return details;
   }
 
-  #detail(row: PaymentRow): PaymentDetail {
+  async #detail(row: PaymentRow): Promise<PaymentDetail> {
     const base: Partial<PaymentView> & Omit<PaymentView, 'receiptUrl'> = paymentView(row, null);
     delete base.receiptUrl;
-    const receipt = this.#receipts.forPayment(row.id);
+    const receipt = await this.#receipts.forPayment(row.id);
+    const refundRows = await this.#store.db
+      .select()
+      .from(refunds)
+      .where(and(eq(refunds.licenseId, row.licenseId), eq(refunds.paymentId, row.id)))
+      .orderBy(refunds.createdAt);
     return {
       ...base,
       licenseId: row.licenseId,
@@ -110,13 +121,7 @@ export class PaymentQueries {
       description: row.description,
       receiptId: receipt?.id ?? null,
       receiptNumber: receipt?.number ?? null,
-      refunds: this.#db
-        .select()
-        .from(refunds)
-        .where(and(eq(refunds.licenseId, row.licenseId), eq(refunds.paymentId, row.id)))
-        .orderBy(refunds.createdAt)
-        .all()
-        .map(refundView),
+      refunds: refundRows.map(refundView),
       createdAt: row.createdAt.toISOString(),
     };
   }

@@ -51,8 +51,8 @@ const receiptHtml = createRoute({
 });
 
 export const receiptRoutes = createRouter()
-  .openapi(getReceipt, (c) => {
-    const receipt = c
+  .openapi(getReceipt, async (c) => {
+    const receipt = await c
       .get('services')
       .payments.receipts.get(c.var.learner, c.req.valid('param').receiptId);
     c.header('Cache-Control', 'private, no-store');
@@ -60,7 +60,7 @@ export const receiptRoutes = createRouter()
   })
   .openapi(receiptHtml, async (c) => {
     const services = c.get('services');
-    const { view, licenseId } = services.payments.receipts.byLink(
+    const { view, licenseId } = await services.payments.receipts.byLink(
       c.req.valid('param').receiptId,
       c.req.valid('query').access,
     );
@@ -116,9 +116,9 @@ const listReceipts = createRoute({
 });
 
 /** Mounted at `/v1/me/receipts`. */
-export const myReceiptRoutes = createRouter().openapi(listReceipts, (c) => {
+export const myReceiptRoutes = createRouter().openapi(listReceipts, async (c) => {
   const { limit, before } = c.req.valid('query');
-  const page = c.get('services').payments.receipts.list(c.var.learner, { limit, before });
+  const page = await c.get('services').payments.receipts.list(c.var.learner, { limit, before });
   c.header('Cache-Control', 'private, no-store');
   return c.json(page, 200);
 });

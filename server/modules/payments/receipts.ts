@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, lt, sql } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import type { Db, Tx } from '../../db/client.js';
+import { first, type Db, type Store, type Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { generateId } from '../../lib/ids.js';
 import type { Clock } from '../../services.js';
@@ -71,14 +71,14 @@ function chargeOf(intent: Stripe.PaymentIntent): Stripe.Charge | null {
  * learner who paid, through the API or as a page opened from a signed link.
  */
 export class Receipts {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #secrets: Sealer;
   readonly #learners: LearnerDirectory;
   #linkKey: Buffer | undefined;
 
-  constructor(db: Db, clock: Clock, secrets: Sealer, learners: LearnerDirectory) {
-    this.#db = db;
+  constructor(store: Store, clock: Clock, secrets: Sealer, learners: LearnerDirectory) {
+    this.#store = store;
     this.#clock = clock;
     this.#secrets = secrets;
     this.#learners = learners;
@@ -88,7 +88,12 @@ export class Receipts {
    * Writes the receipt of a payment inside the transaction that records its success, with the
    * amount, currency and card of Stripe's charge.
    */
-  issueIn(tx: Tx, payment: PaymentRow, intent: Stripe.PaymentIntent, now: Date): ReceiptRow {
+  issueIn(
+    tx: Tx,
+    payment: PaymentRow,
+    intent: Stripe.PaymentIntent,
+    now: Date,
+  ): Promise<ReceiptRow> {
     const charge = chargeOf(intent);
     const card = charge?.payment_method_details?.card;
     return this.issueForIn(
@@ -110,27 +115,34 @@ export class Receipts {
 
   /**
    * Writes the receipt of a payment from what Stripe reported paid (a charge, an invoice). The
-   * counter row is bumped in the same IMMEDIATE transaction, so the numbers are gapless and
-   * never repeat. A second call for the same payment returns the first receipt.
+   * counter row is bumped in the same write (which holds the store's write lock), so the
+   * numbers are gapless and never repeat. A second call for the same payment returns the first
+   * receipt.
    */
-  issueForIn(tx: Tx, payment: PaymentRow, paid: ReceiptSource, now: Date): ReceiptRow {
-    const existing = tx.select().from(receipts).where(eq(receipts.paymentId, payment.id)).get();
+  async issueForIn(
+    tx: Tx,
+    payment: PaymentRow,
+    paid: ReceiptSource,
+    now: Date,
+  ): Promise<ReceiptRow> {
+    const existing = first(
+      await tx.select().from(receipts).where(eq(receipts.paymentId, payment.id)).limit(1),
+    );
     if (existing) return existing;
-    const { lastNumber } = tx
+    const [counter] = await tx
       .insert(receiptCounters)
       .values({ licenseId: payment.licenseId, lastNumber: 1 })
       .onConflictDoUpdate({
         target: receiptCounters.licenseId,
         set: { lastNumber: sql`${receiptCounters.lastNumber} + 1` },
       })
-      .returning({ lastNumber: receiptCounters.lastNumber })
-      .get();
-    return tx
+      .returning({ lastNumber: receiptCounters.lastNumber });
+    const [receipt] = await tx
       .insert(receipts)
       .values({
         id: generateId('rcp'),
         licenseId: payment.licenseId,
-        number: lastNumber,
+        number: counter!.lastNumber,
         paymentId: payment.id,
         learnerId: payment.learnerId,
         kind: payment.kind,
@@ -145,11 +157,11 @@ export class Receipts {
         paidAt: paid.paidAt,
         createdAt: now,
       })
-      .returning()
-      .get();
+      .returning();
+    return receipt!;
   }
 
-  #select(db: Db | Tx) {
+  #select(db: Db) {
     return db
       .select({ receipt: receipts, amountRefunded: payments.amountRefunded })
       .from(receipts)
@@ -157,45 +169,56 @@ export class Receipts {
   }
 
   /** The receipt's view; none when its learner is unknown to this server. */
-  #view(row: Joined | undefined): ReceiptView | undefined {
+  async #view(row: Joined | undefined): Promise<ReceiptView | undefined> {
     if (!row) return undefined;
-    const learner = this.#learners.find(this.#db, row.receipt.licenseId, row.receipt.learnerId);
+    const learner = await this.#learners.find(
+      this.#store.db,
+      row.receipt.licenseId,
+      row.receipt.learnerId,
+    );
     return learner ? view(row, learner) : undefined;
   }
 
   /** A receipt of this learner; another learner's (or tenant's) is not found. */
-  get(learner: LearnerKey, receiptId: string): ReceiptView {
-    const found = this.#view(
-      this.#select(this.#db)
-        .where(
-          and(
-            eq(receipts.id, receiptId),
-            eq(receipts.licenseId, learner.licenseId),
-            eq(receipts.learnerId, learner.id),
-          ),
-        )
-        .get(),
+  async get(learner: LearnerKey, receiptId: string): Promise<ReceiptView> {
+    const found = await this.#view(
+      first(
+        await this.#select(this.#store.db)
+          .where(
+            and(
+              eq(receipts.id, receiptId),
+              eq(receipts.licenseId, learner.licenseId),
+              eq(receipts.learnerId, learner.id),
+            ),
+          )
+          .limit(1),
+      ),
     );
     if (!found) throw new ApiError('not_found', `No receipt ${receiptId} of yours.`);
     return found;
   }
 
   /** Any receipt of a license, for the operator. */
-  ofLicense(licenseId: string, receiptId: string): ReceiptView {
-    const found = this.#view(
-      this.#select(this.#db)
-        .where(and(eq(receipts.id, receiptId), eq(receipts.licenseId, licenseId)))
-        .get(),
+  async ofLicense(licenseId: string, receiptId: string): Promise<ReceiptView> {
+    const found = await this.#view(
+      first(
+        await this.#select(this.#store.db)
+          .where(and(eq(receipts.id, receiptId), eq(receipts.licenseId, licenseId)))
+          .limit(1),
+      ),
     );
     if (!found) throw new ApiError('not_found', `No receipt ${receiptId} in license ${licenseId}.`);
     return found;
   }
 
   /** The learner's receipts, newest first. */
-  list(learner: LearnerKey, options: { limit: number; before?: number | undefined }): ReceiptPage {
-    const card = this.#learners.find(this.#db, learner.licenseId, learner.id);
+  async list(
+    learner: LearnerKey,
+    options: { limit: number; before?: number | undefined },
+  ): Promise<ReceiptPage> {
+    const card = await this.#learners.find(this.#store.db, learner.licenseId, learner.id);
     if (!card) return { receipts: [], nextBefore: null };
-    const rows = this.#select(this.#db)
+    const rows = await this.#select(this.#store.db)
       .where(
         and(
           eq(receipts.licenseId, learner.licenseId),
@@ -204,8 +227,7 @@ export class Receipts {
         ),
       )
       .orderBy(desc(receipts.number))
-      .limit(options.limit + 1)
-      .all();
+      .limit(options.limit + 1);
     const page = rows.slice(0, options.limit).map((row) => view(row, card));
     return {
       receipts: page,
@@ -214,36 +236,55 @@ export class Receipts {
   }
 
   /** The receipt of a payment, if it has one. */
-  forPayment(paymentId: string): ReceiptRow | undefined {
-    return this.#db.select().from(receipts).where(eq(receipts.paymentId, paymentId)).get();
+  async forPayment(paymentId: string): Promise<ReceiptRow | undefined> {
+    return first(
+      await this.#store.db
+        .select()
+        .from(receipts)
+        .where(eq(receipts.paymentId, paymentId))
+        .limit(1),
+    );
   }
 
   /* Signed links */
 
-  /** The key links are signed with: random, made once, kept sealed with the secrets key. */
-  #key(): Buffer {
+  /**
+   * The key links are signed with: random, made once, kept sealed with the secrets key. The
+   * first process to need it writes it; every other one (and every later start) reads it.
+   */
+  async #key(): Promise<Buffer> {
     if (this.#linkKey) return this.#linkKey;
     const context = `payment_link_keys:${LINK_KEY_PURPOSE}`;
-    this.#db
-      .insert(paymentLinkKeys)
-      .values({
-        purpose: LINK_KEY_PURPOSE,
-        sealed: this.#secrets.seal(randomBytes(32).toString('base64'), context),
-        createdAt: this.#clock.now(),
-      })
-      .onConflictDoNothing()
-      .run();
-    const row = this.#db
-      .select()
-      .from(paymentLinkKeys)
-      .where(eq(paymentLinkKeys.purpose, LINK_KEY_PURPOSE))
-      .get()!;
+    const stored = async (db: Db) =>
+      first(
+        await db
+          .select()
+          .from(paymentLinkKeys)
+          .where(eq(paymentLinkKeys.purpose, LINK_KEY_PURPOSE))
+          .limit(1),
+      );
+    const row =
+      (await stored(this.#store.db)) ??
+      (await this.#store.write(async (tx) => {
+        await tx
+          .insert(paymentLinkKeys)
+          .values({
+            purpose: LINK_KEY_PURPOSE,
+            sealed: this.#secrets.seal(randomBytes(32).toString('base64'), context),
+            createdAt: this.#clock.now(),
+          })
+          .onConflictDoNothing();
+        return (await stored(tx))!;
+      }));
     this.#linkKey = Buffer.from(this.#secrets.open(row.sealed, context), 'base64');
     return this.#linkKey;
   }
 
-  #mac(receipt: Pick<ReceiptRow, 'id' | 'licenseId' | 'learnerId'>, expires: number): string {
-    return createHmac('sha256', this.#key())
+  async #mac(
+    receipt: Pick<ReceiptRow, 'id' | 'licenseId' | 'learnerId'>,
+    expires: number,
+  ): Promise<string> {
+    return createHmac('sha256', await this.#key())
       .update(`receipt.v1.${receipt.licenseId}.${receipt.id}.${receipt.learnerId}.${expires}`)
       .digest('base64url');
   }
@@ -253,17 +294,22 @@ export class Receipts {
    * header: `access` carries the expiry and an HMAC over the receipt, its learner and that
    * expiry, so it opens this receipt only, for a short while.
    */
-  link(receipt: Pick<ReceiptRow, 'id' | 'licenseId' | 'learnerId'>): string {
+  async link(receipt: Pick<ReceiptRow, 'id' | 'licenseId' | 'learnerId'>): Promise<string> {
     const expires = Math.floor(this.#clock.now().getTime() / 1000) + RECEIPT_LINK_TTL_SECONDS;
-    const access = `${expires}.${this.#mac(receipt, expires)}`;
+    const access = `${expires}.${await this.#mac(receipt, expires)}`;
     return `/v1/receipts/${encodeURIComponent(receipt.id)}/html?access=${access}`;
   }
 
   /** The receipt a signed link opens; refuses a forged, altered or expired link. */
-  byLink(receiptId: string, access: string): { view: ReceiptView; licenseId: string } {
+  async byLink(
+    receiptId: string,
+    access: string,
+  ): Promise<{ view: ReceiptView; licenseId: string }> {
     const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(access);
-    const row = this.#select(this.#db).where(eq(receipts.id, receiptId)).get();
-    const found = this.#view(row);
+    const row = first(
+      await this.#select(this.#store.db).where(eq(receipts.id, receiptId)).limit(1),
+    );
+    const found = await this.#view(row);
     const refused = new ApiError(
       'forbidden',
       'This receipt link is not valid or has expired. Open the receipt again from where you paid.',
@@ -273,7 +319,7 @@ export class Receipts {
     // Both are 43 base64url characters (the pattern above and a SHA-256 HMAC).
     const valid = timingSafeEqual(
       Buffer.from(match[2]!),
-      Buffer.from(this.#mac(row.receipt, expires)),
+      Buffer.from(await this.#mac(row.receipt, expires)),
     );
     if (!valid || expires * 1000 <= this.#clock.now().getTime()) throw refused;
     return { view: found, licenseId: row.receipt.licenseId };

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import type { Db } from '../../db/client.js';
+import { first, type Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { requireStripe, stripeError } from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
@@ -42,7 +42,7 @@ const unixSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
  * down for days loses nothing Stripe still lists.
  */
 export class Reconciliation {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #stripe: Stripe | null;
   readonly #logger: Logger;
@@ -51,13 +51,13 @@ export class Reconciliation {
   #running: Promise<unknown> | undefined;
 
   constructor(options: {
-    db: Db;
+    store: Store;
     clock: Clock;
     stripe: Stripe | null;
     logger: Logger;
     events: StripeEvents;
   }) {
-    this.#db = options.db;
+    this.#store = options.store;
     this.#clock = options.clock;
     this.#stripe = options.stripe;
     this.#logger = options.logger;
@@ -146,19 +146,22 @@ export class Reconciliation {
   async runFromWatermark(): Promise<ReconcileReport> {
     const now = this.#clock.now();
     const oldest = now.getTime() - STRIPE_EVENT_RETENTION_MS;
-    const mark = this.#db
-      .select()
-      .from(stripeReconciliation)
-      .where(eq(stripeReconciliation.id, WATERMARK_ID))
-      .get();
+    const mark = first(
+      await this.#store.db
+        .select()
+        .from(stripeReconciliation)
+        .where(eq(stripeReconciliation.id, WATERMARK_ID))
+        .limit(1),
+    );
     const since = new Date(Math.max(oldest, (mark?.coveredUntil.getTime() ?? 0) - OVERLAP_MS));
     const { report, coveredUntil } = await this.#reconcile(since, now);
     const values = { coveredUntil, updatedAt: this.#clock.now() };
-    this.#db
-      .insert(stripeReconciliation)
-      .values({ id: WATERMARK_ID, ...values })
-      .onConflictDoUpdate({ target: stripeReconciliation.id, set: values })
-      .run();
+    await this.#store.write(async (tx) => {
+      await tx
+        .insert(stripeReconciliation)
+        .values({ id: WATERMARK_ID, ...values })
+        .onConflictDoUpdate({ target: stripeReconciliation.id, set: values });
+    });
     return report;
   }
 

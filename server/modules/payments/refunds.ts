@@ -1,7 +1,7 @@
 import { and, eq, sum } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import { first, type Store, type Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { generateId } from '../../lib/ids.js';
 import { requireStripe, stripeError } from '../../lib/stripe.js';
@@ -19,7 +19,7 @@ import type { Settlement } from './settlement.js';
  * Each Stripe refund is recorded once, keyed by its id, whichever side saw it first.
  */
 export class Refunds {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #stripe: Stripe | null;
   readonly #logger: Logger;
@@ -29,7 +29,7 @@ export class Refunds {
   readonly #rewards: PurchaseRewards | undefined;
 
   constructor(options: {
-    db: Db;
+    store: Store;
     clock: Clock;
     stripe: Stripe | null;
     logger: Logger;
@@ -38,7 +38,7 @@ export class Refunds {
     events: PartnerEvents;
     rewards: PurchaseRewards | undefined;
   }) {
-    this.#db = options.db;
+    this.#store = options.store;
     this.#clock = options.clock;
     this.#stripe = options.stripe;
     this.#logger = options.logger;
@@ -65,18 +65,20 @@ export class Refunds {
   ): Promise<RefundView> {
     const now = this.#clock.now();
     let stripe: Stripe | undefined;
-    const prepared = writeTransaction(this.#db, (tx) => {
-      const payment = paymentOf(tx, licenseId, paymentId);
-      const previous = tx
-        .select()
-        .from(refundRequests)
-        .where(
-          and(
-            eq(refundRequests.licenseId, licenseId),
-            eq(refundRequests.idempotencyKey, input.idempotencyKey),
-          ),
-        )
-        .get();
+    const prepared = await this.#store.write(async (tx) => {
+      const payment = await paymentOf(tx, licenseId, paymentId);
+      const previous = first(
+        await tx
+          .select()
+          .from(refundRequests)
+          .where(
+            and(
+              eq(refundRequests.licenseId, licenseId),
+              eq(refundRequests.idempotencyKey, input.idempotencyKey),
+            ),
+          )
+          .limit(1),
+      );
       if (previous) {
         const same =
           previous.paymentId === paymentId &&
@@ -101,13 +103,11 @@ export class Refunds {
           },
         );
       }
-      const reserved = Number(
-        tx
-          .select({ total: sum(refundRequests.amount) })
-          .from(refundRequests)
-          .where(and(eq(refundRequests.paymentId, paymentId), eq(refundRequests.status, 'pending')))
-          .get()?.total ?? 0,
-      );
+      const [pending] = await tx
+        .select({ total: sum(refundRequests.amount) })
+        .from(refundRequests)
+        .where(and(eq(refundRequests.paymentId, paymentId), eq(refundRequests.status, 'pending')));
+      const reserved = Number(pending?.total ?? 0);
       const refundable = payment.amount - payment.amountRefunded - reserved;
       const amount = input.amount ?? refundable;
       if (refundable <= 0 || amount > refundable) {
@@ -127,7 +127,7 @@ export class Refunds {
       }
       stripe = requireStripe(this.#stripe);
       const id = generateId('rfr');
-      const request = tx
+      const [request] = await tx
         .insert(refundRequests)
         .values({
           id,
@@ -140,17 +140,23 @@ export class Refunds {
           createdAt: now,
           updatedAt: now,
         })
-        .returning()
-        .get();
-      return { payment, request };
+        .returning();
+      return { payment, request: request! };
     });
     const { payment, request } = prepared;
     if (request.status === 'succeeded' && request.refundId) {
-      const done = this.#db.select().from(refunds).where(eq(refunds.id, request.refundId)).get();
+      const done = first(
+        await this.#store.db
+          .select()
+          .from(refunds)
+          .where(eq(refunds.id, request.refundId))
+          .limit(1),
+      );
       if (done) return refundView(done);
     }
 
     let refund: Stripe.Refund;
+    let refused = false;
     try {
       refund = await stripe!.refunds.create(
         {
@@ -166,27 +172,34 @@ export class Refunds {
         refused: {
           kinds: ['invalid_request', 'card'],
           answer: (refusal) => {
-            // Stripe said no: nothing moved, so the reservation and the key are released.
-            this.#db.delete(refundRequests).where(eq(refundRequests.id, request.id)).run();
+            refused = true;
             return new ApiError('conflict', `Stripe refused the refund: ${refusal.message}`, {
               extensions: { reason: 'refused_by_stripe', stripeCode: refusal.code },
             });
           },
         },
       });
+      if (refused) {
+        // Stripe said no: nothing moved, so the reservation and the key are released.
+        await this.#store.write(async (tx) => {
+          await tx.delete(refundRequests).where(eq(refundRequests.id, request.id));
+        });
+      }
       if (failure.code === 'service_unavailable') {
         this.#logger.warn({ err: error, paymentId }, 'refund not created');
       }
       throw failure;
     }
-    return writeTransaction(this.#db, (tx) => {
+    return this.#store.write(async (tx) => {
       const at = this.#clock.now();
-      this.#record(tx, paymentId, refund, 'operator', at);
-      tx.update(refundRequests)
+      await this.#record(tx, paymentId, refund, 'operator', at);
+      await tx
+        .update(refundRequests)
         .set({ status: 'succeeded', refundId: refund.id, updatedAt: at })
-        .where(eq(refundRequests.id, request.id))
-        .run();
-      return refundView(tx.select().from(refunds).where(eq(refunds.id, refund.id)).get()!);
+        .where(eq(refundRequests.id, request.id));
+      return refundView(
+        first(await tx.select().from(refunds).where(eq(refunds.id, refund.id)).limit(1))!,
+      );
     });
   }
 
@@ -195,31 +208,40 @@ export class Refunds {
    * by Stripe's id, so whichever path saw one first (the operator's request or this event),
    * it counts once, with its exact amount, in whatever order the events arrive.
    */
-  applyRefunds(tx: Tx, charge: Stripe.Charge, list: Stripe.Refund[], now: Date): void {
+  async applyRefunds(
+    tx: Tx,
+    charge: Stripe.Charge,
+    list: Stripe.Refund[],
+    now: Date,
+  ): Promise<void> {
     const intentId =
       typeof charge.payment_intent === 'string' ? charge.payment_intent : charge.payment_intent?.id;
     if (!intentId) return;
-    const row = tx.select().from(payments).where(eq(payments.paymentIntentId, intentId)).get();
+    const row = first(
+      await tx.select().from(payments).where(eq(payments.paymentIntentId, intentId)).limit(1),
+    );
     if (!row) return;
     // Stripe lists newest first; oldest first keeps the running totals in Stripe's order.
     for (const refund of [...list].reverse().sort((a, b) => a.created - b.created)) {
       const source = refund.metadata?.refund_request_id ? 'operator' : 'stripe';
-      this.#record(tx, row.id, refund, source, now);
+      await this.#record(tx, row.id, refund, source, now);
     }
   }
 
   /** Records one Stripe refund once; returns it, or null when it was already recorded. */
-  #record(
+  async #record(
     tx: Tx,
     paymentId: string,
     refund: Stripe.Refund,
     source: 'operator' | 'stripe',
     now: Date,
-  ): RefundRow | null {
+  ): Promise<RefundRow | null> {
     // Failed and canceled refunds never moved money.
     if (refund.status !== 'succeeded' && refund.status !== 'pending') return null;
-    const payment = tx.select().from(payments).where(eq(payments.id, paymentId)).get()!;
-    const recorded = tx
+    const payment = first(
+      await tx.select().from(payments).where(eq(payments.id, paymentId)).limit(1),
+    )!;
+    const [recorded] = await tx
       .insert(refunds)
       .values({
         id: refund.id,
@@ -233,32 +255,30 @@ export class Refunds {
         createdAt: now,
       })
       .onConflictDoNothing()
-      .returning()
-      .get();
+      .returning();
     if (!recorded) return null;
     const requestId = refund.metadata?.refund_request_id;
     if (requestId) {
       // The operator's request whose answer was lost on the way back is settled by the event.
-      tx.update(refundRequests)
+      await tx
+        .update(refundRequests)
         .set({ status: 'succeeded', refundId: refund.id, updatedAt: now })
         .where(
           and(eq(refundRequests.id, requestId), eq(refundRequests.licenseId, payment.licenseId)),
-        )
-        .run();
+        );
     }
-    const total = Number(
-      tx
-        .select({ total: sum(refunds.amount) })
-        .from(refunds)
-        .where(eq(refunds.paymentId, payment.id))
-        .get()?.total ?? 0,
-    );
-    const updated = tx
-      .update(payments)
-      .set({ amountRefunded: total, updatedAt: now })
-      .where(eq(payments.id, payment.id))
-      .returning()
-      .get();
+    const [sums] = await tx
+      .select({ total: sum(refunds.amount) })
+      .from(refunds)
+      .where(eq(refunds.paymentId, payment.id));
+    const total = Number(sums?.total ?? 0);
+    const updated = first(
+      await tx
+        .update(payments)
+        .set({ amountRefunded: total, updatedAt: now })
+        .where(eq(payments.id, payment.id))
+        .returning(),
+    )!;
     const applied: RefundApplied = {
       amount: recorded.amount,
       totalRefunded: total,
@@ -268,7 +288,7 @@ export class Refunds {
       refundId: recorded.id,
       paymentId: updated.id,
       paymentIntentId: updated.paymentIntentId,
-      learnerId: this.#settlement.subjectOf(tx, updated) ?? updated.learnerId,
+      learnerId: (await this.#settlement.subjectOf(tx, updated)) ?? updated.learnerId,
       kind: updated.kind,
       item: updated.item,
       amount: recorded.amount,
@@ -277,7 +297,7 @@ export class Refunds {
       full: applied.full,
       reason: recorded.reason,
     };
-    this.#events.enqueueIn(
+    await this.#events.enqueueIn(
       tx,
       [
         {
@@ -290,7 +310,7 @@ export class Refunds {
       now,
     );
     if (updated.rewardTransactionId) {
-      this.#rewards?.reverseIn(
+      await this.#rewards?.reverseIn(
         tx,
         updated,
         updated.rewardTransactionId,
@@ -298,7 +318,7 @@ export class Refunds {
         now,
       );
     }
-    this.#registry.productOf(updated.kind)?.refunded?.(tx, updated, applied, now);
+    await this.#registry.productOf(updated.kind)?.refunded?.(tx, updated, applied, now);
     return recorded;
   }
 }

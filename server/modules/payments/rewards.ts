@@ -1,4 +1,4 @@
-import type { Tx } from '../../db/client.js';
+import type { Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { LearnerDirectory, PurchaseRewards } from './dependencies.js';
 
@@ -7,18 +7,18 @@ export const PURCHASE_ACTIVITY = 'purchase.completed';
 
 /** The part of the rewards ledger purchases use (`services.rewards.ledger`). */
 export interface PurchaseLedger {
-  rules(licenseId: string): readonly { activity: string }[];
+  rules(licenseId: string): Promise<readonly { activity: string }[]>;
   earnIn(
     tx: Tx,
     licenseId: string,
     input: { learnerId: string; activity: string; units: number },
-  ): { transaction: { id: string } | null };
+  ): Promise<{ transaction: { id: string } | null }>;
   reverseShareIn(
     tx: Tx,
     licenseId: string,
     transactionId: string,
     share: { part: number; whole: number; key: string; reason: string },
-  ): unknown;
+  ): Promise<unknown>;
 }
 
 function minorDigits(currency: string): number {
@@ -45,25 +45,25 @@ export function purchaseRewards(
   learners: LearnerDirectory,
 ): PurchaseRewards {
   return {
-    awardIn(tx, payment) {
-      const ruled = ledger()
-        .rules(payment.licenseId)
-        .some((rule) => rule.activity === PURCHASE_ACTIVITY);
+    async awardIn(tx, payment) {
+      const ruled = (await ledger().rules(payment.licenseId)).some(
+        (rule) => rule.activity === PURCHASE_ACTIVITY,
+      );
       if (!ruled) return null;
-      const learner = learners.find(tx, payment.licenseId, payment.learnerId);
+      const learner = await learners.find(tx, payment.licenseId, payment.learnerId);
       const units = Math.floor(payment.amount / 10 ** minorDigits(payment.currency));
       if (!learner || units <= 0) return null;
       // Rewards name learners by the customer's id for them (the token's `sub`).
-      const earned = ledger().earnIn(tx, payment.licenseId, {
+      const earned = await ledger().earnIn(tx, payment.licenseId, {
         learnerId: learner.subject,
         activity: PURCHASE_ACTIVITY,
         units,
       });
       return earned.transaction?.id ?? null;
     },
-    reverseIn(tx, payment, rewardTransactionId, refund) {
+    async reverseIn(tx, payment, rewardTransactionId, refund) {
       try {
-        ledger().reverseShareIn(tx, payment.licenseId, rewardTransactionId, {
+        await ledger().reverseShareIn(tx, payment.licenseId, rewardTransactionId, {
           part: Math.min(refund.totalRefunded, payment.amount),
           whole: payment.amount,
           key: `refund:${refund.id}`,

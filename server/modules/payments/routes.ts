@@ -50,8 +50,8 @@ export const checkoutRoutes = createRouter()
     c.header('Cache-Control', 'no-store');
     return c.json(session, 200);
   })
-  .openapi(getSession, (c) => {
-    const payment = c
+  .openapi(getSession, async (c) => {
+    const payment = await c
       .get('services')
       .payments.find(c.var.learner, c.req.valid('param').paymentIntentId);
     c.header('Cache-Control', 'private, no-store');

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import type { Db, Tx } from '../../db/client.js';
+import type { Store, Tx } from '../../db/store.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
 import type { StripeMode } from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
@@ -55,7 +55,7 @@ export class PaymentService implements PaymentRegistration, EventPayments {
   readonly #reconciliation: Reconciliation;
 
   constructor(options: {
-    db: Db;
+    store: Store;
     clock: Clock;
     stripe: Stripe | null;
     /** The mode of the key `stripe` holds (see `stripeKeyMode`). */
@@ -76,12 +76,12 @@ export class PaymentService implements PaymentRegistration, EventPayments {
     lock: KeyedLock;
     rewards?: PurchaseRewards;
   }) {
-    const { db, clock, stripe, logger, learners, events, rewards } = options;
+    const { store, clock, stripe, logger, learners, events, rewards } = options;
     const registry = this.#registry;
-    this.receipts = new Receipts(db, clock, options.secrets, learners);
+    this.receipts = new Receipts(store, clock, options.secrets, learners);
     const receipts = this.receipts;
     this.#settlement = new Settlement({
-      db,
+      store,
       logger,
       receipts,
       registry,
@@ -91,7 +91,7 @@ export class PaymentService implements PaymentRegistration, EventPayments {
     });
     const settlement = this.#settlement;
     this.#refunds = new Refunds({
-      db,
+      store,
       clock,
       stripe,
       logger,
@@ -101,7 +101,7 @@ export class PaymentService implements PaymentRegistration, EventPayments {
       rewards,
     });
     this.#checkout = new Checkout({
-      db,
+      store,
       clock,
       stripe,
       stripeMode: options.stripeMode,
@@ -112,7 +112,7 @@ export class PaymentService implements PaymentRegistration, EventPayments {
       lock: options.lock,
     });
     this.#events = new StripeEvents({
-      db,
+      store,
       clock,
       stripe,
       webhookSecret: options.webhookSecret,
@@ -122,9 +122,9 @@ export class PaymentService implements PaymentRegistration, EventPayments {
       refunds: this.#refunds,
       lock: options.lock,
     });
-    this.#queries = new PaymentQueries(db, receipts);
+    this.#queries = new PaymentQueries(store, receipts);
     this.#reconciliation = new Reconciliation({
-      db,
+      store,
       clock,
       stripe,
       logger,
@@ -145,7 +145,7 @@ export class PaymentService implements PaymentRegistration, EventPayments {
   }
 
   /** A payment of this learner, by its payment intent; another learner's is not found. */
-  find(learner: Learner, paymentIntentId: string): PaymentView {
+  find(learner: Learner, paymentIntentId: string): Promise<PaymentView> {
     return this.#queries.find(learner, paymentIntentId);
   }
 
@@ -171,17 +171,17 @@ export class PaymentService implements PaymentRegistration, EventPayments {
     return this.#reconciliation.stop();
   }
 
-  recordInvoicePaid(tx: Tx, paid: InvoicePaid, now: Date): void {
-    this.#settlement.recordInvoicePaid(tx, paid, now);
+  recordInvoicePaid(tx: Tx, paid: InvoicePaid, now: Date): Promise<void> {
+    return this.#settlement.recordInvoicePaid(tx, paid, now);
   }
 
   /** The receipt of a subscription invoice recorded by `recordInvoicePaid`, if it has one. */
-  receiptOfInvoice(licenseId: string, invoiceId: string): ReceiptRow | undefined {
+  receiptOfInvoice(licenseId: string, invoiceId: string): Promise<ReceiptRow | undefined> {
     return this.#settlement.receiptOfInvoice(licenseId, invoiceId);
   }
 
   /** A payment of a license with its receipt and refunds. */
-  detail(licenseId: string, paymentId: string): PaymentDetail {
+  detail(licenseId: string, paymentId: string): Promise<PaymentDetail> {
     return this.#queries.detail(licenseId, paymentId);
   }
 
@@ -189,7 +189,7 @@ export class PaymentService implements PaymentRegistration, EventPayments {
   list(
     licenseId: string,
     options: { limit: number; status?: string | undefined; before?: Date | undefined },
-  ): PaymentDetail[] {
+  ): Promise<PaymentDetail[]> {
     return this.#queries.list(licenseId, options);
   }
 

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import type { Db, Tx } from '../../db/client.js';
+import { first, type Store, type Tx } from '../../db/store.js';
 import { generateId } from '../../lib/ids.js';
 import type { PurchaseCompleted } from './contract.js';
 import type { LearnerDirectory, PartnerEvents, PurchaseRewards } from './dependencies.js';
@@ -18,7 +18,7 @@ export const FINAL_STATUSES = new Set(['succeeded', 'canceled']);
  * (the receipt, the purchase's tokens, the partner event, the product's own effect).
  */
 export class Settlement implements EventPayments {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #logger: Logger;
   readonly #receipts: Receipts;
   readonly #registry: Registry;
@@ -27,7 +27,7 @@ export class Settlement implements EventPayments {
   readonly #rewards: PurchaseRewards | undefined;
 
   constructor(options: {
-    db: Db;
+    store: Store;
     logger: Logger;
     receipts: Receipts;
     registry: Registry;
@@ -35,7 +35,7 @@ export class Settlement implements EventPayments {
     events: PartnerEvents;
     rewards: PurchaseRewards | undefined;
   }) {
-    this.#db = options.db;
+    this.#store = options.store;
     this.#logger = options.logger;
     this.#receipts = options.receipts;
     this.#registry = options.registry;
@@ -45,40 +45,40 @@ export class Settlement implements EventPayments {
   }
 
   /** The customer's own id for the learner (`sub`): partner events name learners by it. */
-  subjectOf(tx: Tx, payment: PaymentRow): string | null {
-    return this.#learners.find(tx, payment.licenseId, payment.learnerId)?.subject ?? null;
+  async subjectOf(tx: Tx, payment: PaymentRow): Promise<string | null> {
+    return (await this.#learners.find(tx, payment.licenseId, payment.learnerId))?.subject ?? null;
   }
 
-  #rowFor(tx: Tx, intent: Stripe.PaymentIntent): PaymentRow | undefined {
-    const byIntent = tx
-      .select()
-      .from(payments)
-      .where(eq(payments.paymentIntentId, intent.id))
-      .get();
+  async #rowFor(tx: Tx, intent: Stripe.PaymentIntent): Promise<PaymentRow | undefined> {
+    const byIntent = first(
+      await tx.select().from(payments).where(eq(payments.paymentIntentId, intent.id)).limit(1),
+    );
     if (byIntent) return byIntent;
     const { payment_id: paymentId, license_id: licenseId } = intent.metadata ?? {};
     if (!paymentId || !licenseId) return undefined;
-    return tx
-      .select()
-      .from(payments)
-      .where(and(eq(payments.id, paymentId), eq(payments.licenseId, licenseId)))
-      .get();
+    return first(
+      await tx
+        .select()
+        .from(payments)
+        .where(and(eq(payments.id, paymentId), eq(payments.licenseId, licenseId)))
+        .limit(1),
+    );
   }
 
   /**
    * Writes a payment intent's state as Stripe reports it in a read issued at `readAt`; its
    * first success settles the payment.
    */
-  applyIntent(tx: Tx, intent: Stripe.PaymentIntent, readAt: Date, now: Date): void {
+  async applyIntent(tx: Tx, intent: Stripe.PaymentIntent, readAt: Date, now: Date): Promise<void> {
     const metadata = intent.metadata ?? {};
-    let row = this.#rowFor(tx, intent);
+    let row = await this.#rowFor(tx, intent);
     if (!row) {
       // An intent the server did not create here (another process, or Stripe's dashboard)
       // is recorded when its metadata names a license and learner of this server.
       const { license_id: licenseId, learner_id: learnerId } = metadata;
       if (!licenseId || !learnerId) return;
-      if (!this.#learners.find(tx, licenseId, learnerId)) return;
-      row = tx
+      if (!(await this.#learners.find(tx, licenseId, learnerId))) return;
+      const [inserted] = await tx
         .insert(payments)
         .values({
           id: generateId('pay'),
@@ -94,8 +94,8 @@ export class Settlement implements EventPayments {
           createdAt: now,
           updatedAt: now,
         })
-        .returning()
-        .get();
+        .returning();
+      row = inserted!;
     }
     if (metadata.license_id && metadata.license_id !== row.licenseId) {
       this.#logger.error({ paymentId: row.id, intent: intent.id }, 'intent names another license');
@@ -108,7 +108,8 @@ export class Settlement implements EventPayments {
     const status =
       FINAL_STATUSES.has(row.status) && row.status !== intent.status ? row.status : intent.status;
     const failure = intent.last_payment_error;
-    tx.update(payments)
+    await tx
+      .update(payments)
       .set({
         paymentIntentId: intent.id,
         status,
@@ -121,11 +122,10 @@ export class Settlement implements EventPayments {
         syncedAt: readAt,
         updatedAt: now,
       })
-      .where(eq(payments.id, row.id))
-      .run();
+      .where(eq(payments.id, row.id));
     if (status === 'succeeded' && row.status !== 'succeeded') {
-      const paid = tx.select().from(payments).where(eq(payments.id, row.id)).get()!;
-      this.#succeeded(tx, paid, intent, now);
+      const [paid] = await tx.select().from(payments).where(eq(payments.id, row.id)).limit(1);
+      await this.#succeeded(tx, paid!, intent, now);
     }
   }
 
@@ -133,34 +133,39 @@ export class Settlement implements EventPayments {
    * Everything a success causes, in the transaction that records it: the receipt, the partner
    * event, the purchase's tokens, and then the product's own effect (enrollment…).
    */
-  #succeeded(tx: Tx, paid: PaymentRow, intent: Stripe.PaymentIntent, now: Date): void {
-    const receipt = this.#receipts.issueIn(tx, paid, intent, now);
-    const payment = this.#completed(tx, paid, receipt, {}, now);
-    this.#registry.productOf(payment.kind)?.succeeded?.(tx, payment, now);
+  async #succeeded(
+    tx: Tx,
+    paid: PaymentRow,
+    intent: Stripe.PaymentIntent,
+    now: Date,
+  ): Promise<void> {
+    const receipt = await this.#receipts.issueIn(tx, paid, intent, now);
+    const payment = await this.#completed(tx, paid, receipt, {}, now);
+    await this.#registry.productOf(payment.kind)?.succeeded?.(tx, payment, now);
   }
 
   /** The purchase's tokens and the partner event `purchase.completed`; returns the payment. */
-  #completed(
+  async #completed(
     tx: Tx,
     paid: PaymentRow,
     receipt: ReceiptRow | null,
     extra: Partial<PurchaseCompleted>,
     now: Date,
-  ): PaymentRow {
+  ): Promise<PaymentRow> {
     let payment = paid;
-    const rewardTransactionId = this.#rewards?.awardIn(tx, paid, now) ?? null;
+    const rewardTransactionId = (await this.#rewards?.awardIn(tx, paid, now)) ?? null;
     if (rewardTransactionId) {
-      payment = tx
+      const [updated] = await tx
         .update(payments)
         .set({ rewardTransactionId })
         .where(eq(payments.id, paid.id))
-        .returning()
-        .get();
+        .returning();
+      payment = updated!;
     }
     const payload: PurchaseCompleted = {
       paymentId: payment.id,
       paymentIntentId: payment.paymentIntentId,
-      learnerId: this.subjectOf(tx, payment) ?? payment.learnerId,
+      learnerId: (await this.subjectOf(tx, payment)) ?? payment.learnerId,
       kind: payment.kind,
       item: payment.item,
       description: receipt?.description ?? payment.description,
@@ -171,7 +176,7 @@ export class Settlement implements EventPayments {
       paidAt: (receipt?.paidAt ?? now).toISOString(),
       ...extra,
     };
-    this.#events.enqueueIn(
+    await this.#events.enqueueIn(
       tx,
       [
         {
@@ -192,13 +197,13 @@ export class Settlement implements EventPayments {
    * redelivered, reordered or repeated invoice events record it once. An invoice that paid
    * nothing (a trial's) gets no payment, receipt or partner event.
    */
-  recordInvoicePaid(tx: Tx, paid: InvoicePaid, now: Date): void {
+  async recordInvoicePaid(tx: Tx, paid: InvoicePaid, now: Date): Promise<void> {
     const { invoice, tier } = paid;
     if (!invoice.id || invoice.status !== 'paid' || invoice.amount_paid <= 0) return;
-    if (!this.#learners.find(tx, paid.licenseId, paid.learnerId)) return;
+    if (!(await this.#learners.find(tx, paid.licenseId, paid.learnerId))) return;
     const intervalWord = tier.interval === 'month' ? 'monthly' : 'yearly';
     const currency = invoice.currency.toUpperCase();
-    const row = tx
+    const [row] = await tx
       .insert(payments)
       .values({
         id: generateId('pay'),
@@ -215,8 +220,7 @@ export class Settlement implements EventPayments {
         updatedAt: now,
       })
       .onConflictDoNothing({ target: payments.idempotencyKey })
-      .returning()
-      .get();
+      .returning();
     if (!row) return;
     // Stripe's invoice period is the one before; its lines carry the period billed.
     const lines = (invoice.lines?.data ?? []).filter((l) => l.amount >= 0 && l.period);
@@ -227,7 +231,7 @@ export class Settlement implements EventPayments {
       ? Math.max(...lines.map((l) => l.period.end))
       : invoice.period_end;
     const paidAt = invoice.status_transitions?.paid_at;
-    const receipt = this.#receipts.issueForIn(
+    const receipt = await this.#receipts.issueForIn(
       tx,
       row,
       {
@@ -241,7 +245,7 @@ export class Settlement implements EventPayments {
       },
       now,
     );
-    this.#completed(
+    await this.#completed(
       tx,
       row,
       receipt,
@@ -262,14 +266,19 @@ export class Settlement implements EventPayments {
   }
 
   /** The receipt of a subscription invoice recorded by `recordInvoicePaid`, if it has one. */
-  receiptOfInvoice(licenseId: string, invoiceId: string): ReceiptRow | undefined {
-    const row = this.#db
-      .select({ id: payments.id })
-      .from(payments)
-      .where(
-        and(eq(payments.licenseId, licenseId), eq(payments.idempotencyKey, `invoice_${invoiceId}`)),
-      )
-      .get();
+  async receiptOfInvoice(licenseId: string, invoiceId: string): Promise<ReceiptRow | undefined> {
+    const row = first(
+      await this.#store.db
+        .select({ id: payments.id })
+        .from(payments)
+        .where(
+          and(
+            eq(payments.licenseId, licenseId),
+            eq(payments.idempotencyKey, `invoice_${invoiceId}`),
+          ),
+        )
+        .limit(1),
+    );
     return row ? this.#receipts.forPayment(row.id) : undefined;
   }
 }

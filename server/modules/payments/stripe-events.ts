@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
-import { writeTransaction, type Db } from '../../db/client.js';
+import type { Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { KeyedLock } from '../../lib/keyed-lock.js';
 import { requireStripe, stripeObjectKey, stripeUnavailable } from '../../lib/stripe.js';
@@ -54,7 +54,7 @@ export function serialKeyOf(event: Stripe.Event): string {
  * applied one at a time (re-read included), so a slow re-read cannot land after a newer one.
  */
 export class StripeEvents {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #stripe: Stripe | null;
   readonly #webhookSecret: string | undefined;
@@ -65,7 +65,7 @@ export class StripeEvents {
   readonly #lock: KeyedLock;
 
   constructor(options: {
-    db: Db;
+    store: Store;
     clock: Clock;
     stripe: Stripe | null;
     webhookSecret: string | undefined;
@@ -76,7 +76,7 @@ export class StripeEvents {
     /** Shared with checkout and subscription changes; events take it per Stripe object. */
     lock: KeyedLock;
   }) {
-    this.#db = options.db;
+    this.#store = options.store;
     this.#clock = options.clock;
     this.#stripe = options.stripe;
     this.#webhookSecret = options.webhookSecret;
@@ -121,15 +121,15 @@ export class StripeEvents {
 
   /**
    * Applies one event Stripe reported, exactly once: the event id is recorded in the same
-   * IMMEDIATE transaction as its effect, so concurrent or later copies change nothing.
+   * write as its effect, so concurrent or later copies change nothing.
    */
   async apply(event: Stripe.Event): Promise<WebhookOutcome> {
     const stripe = requireStripe(this.#stripe);
     const outcome = { eventId: event.id, type: event.type };
-    if (this.#seen(event.id)) return { ...outcome, duplicate: true };
+    if (await this.#seen(event.id)) return { ...outcome, duplicate: true };
     return this.#lock.run(stripeObjectKey(serialKeyOf(event)), async () => {
       // A copy that waited here behind the first finds it applied.
-      if (this.#seen(event.id)) return { ...outcome, duplicate: true };
+      if (await this.#seen(event.id)) return { ...outcome, duplicate: true };
       const receivedAt = this.#clock.now();
       let effect: EventEffect | null;
       try {
@@ -141,9 +141,9 @@ export class StripeEvents {
         throw stripeUnavailable(error, 'The event could not be read back from Stripe; retry.');
       }
       const object = event.data.object as { id?: string };
-      const applied = writeTransaction(this.#db, (tx) => {
+      const applied = await this.#store.write(async (tx) => {
         const now = this.#clock.now();
-        const inserted = tx
+        const inserted = await tx
           .insert(stripeEvents)
           .values({
             id: event.id,
@@ -153,23 +153,22 @@ export class StripeEvents {
             appliedAt: now,
           })
           .onConflictDoNothing()
-          .run();
-        if (inserted.changes === 0) return false;
-        effect?.(tx, now);
+          .returning({ id: stripeEvents.id });
+        if (inserted.length === 0) return false;
+        await effect?.(tx, now);
         return true;
       });
       return { ...outcome, duplicate: !applied };
     });
   }
 
-  #seen(eventId: string): boolean {
-    return (
-      this.#db
-        .select({ id: stripeEvents.id })
-        .from(stripeEvents)
-        .where(eq(stripeEvents.id, eventId))
-        .get() !== undefined
-    );
+  async #seen(eventId: string): Promise<boolean> {
+    const found = await this.#store.db
+      .select({ id: stripeEvents.id })
+      .from(stripeEvents)
+      .where(eq(stripeEvents.id, eventId))
+      .limit(1);
+    return found.length > 0;
   }
 
   /**
