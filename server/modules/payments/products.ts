@@ -45,7 +45,7 @@ export interface Product<K extends CheckoutRequest['kind'] = CheckoutRequest['ki
    * The server's price for the request. Throws an ApiError when the item is unknown, not for
    * sale, already owned, or the coupon does not apply.
    */
-  price(learner: Learner, request: Extract<CheckoutRequest, { kind: K }>): Priced;
+  price(learner: Learner, request: Extract<CheckoutRequest, { kind: K }>): Priced | Promise<Priced>;
   /**
    * Starts paying some other way than a one-off payment intent (a subscription, for one).
    * Without it, checkout creates a payment intent for the price.
@@ -57,9 +57,9 @@ export interface Product<K extends CheckoutRequest['kind'] = CheckoutRequest['ki
     priced: Priced;
   }): Promise<CheckoutSession>;
   /** Inside the IMMEDIATE transaction that first records the payment as succeeded; once per payment. */
-  succeeded?(tx: Tx, payment: PaymentRow, now: Date): void;
+  succeeded?(tx: Tx, payment: PaymentRow, now: Date): void | Promise<void>;
   /** Inside the transaction that records a refund; once per refund. */
-  refunded?(tx: Tx, payment: PaymentRow, refund: RefundApplied, now: Date): void;
+  refunded?(tx: Tx, payment: PaymentRow, refund: RefundApplied, now: Date): void | Promise<void>;
 }
 
 /** The effect of one Stripe event, applied in the transaction that records the event. */
