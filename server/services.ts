@@ -286,12 +286,16 @@ export function createServices(options: {
       lock: learnerLock,
     }),
     marketplace: new MarketplaceService({
-      db,
-      sqlite: options.database.sqlite,
+      store,
       clock,
       filesDir: path.join(path.resolve(options.config.dataDir ?? 'data'), 'marketplace'),
       courses: allowanceOf(usage, licenses, 'courses'),
-      learners,
+      learners: {
+        // The learners module reads on the same connection; until it is on the store it takes
+        // the old query type, and answers synchronously.
+        find: (db, licenseId, learnerId) =>
+          Promise.resolve(learners.find(db as unknown as Db, licenseId, learnerId)),
+      },
     }),
     close() {
       if (closed) return;

@@ -21,20 +21,24 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
     acme = tenantOf(h, 'Acme University', 'https://portal.acme.test');
     globex = tenantOf(h, 'Globex', 'https://learn.globex.test');
     const m = h.services.marketplace;
-    instructorId = m.createInstructor(acme.licenseId, {
-      name: 'Grace Teacher',
-      bio: '',
-      subject: null,
-      enterprise: false,
-      shareBps: null,
-    }).id;
-    enterpriseId = m.createInstructor(acme.licenseId, {
-      name: 'Big Corp Academy',
-      bio: '',
-      subject: null,
-      enterprise: true,
-      shareBps: null,
-    }).id;
+    instructorId = (
+      await m.createInstructor(acme.licenseId, {
+        name: 'Grace Teacher',
+        bio: '',
+        subject: null,
+        enterprise: false,
+        shareBps: null,
+      })
+    ).id;
+    enterpriseId = (
+      await m.createInstructor(acme.licenseId, {
+        name: 'Big Corp Academy',
+        bio: '',
+        subject: null,
+        enterprise: true,
+        shareBps: null,
+      })
+    ).id;
   });
   afterAll(() => h.close());
 
@@ -64,7 +68,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
   }
 
   it('prices from the catalog, enrolls on the webhook and records the 70/30 split', async () => {
-    const course = h.services.marketplace.authoring.createCourse(acme.author, {
+    const course = await h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ price: { amount: 4999, currency: 'USD' } }),
       instructorId,
     });
@@ -119,7 +123,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
   });
 
   it('gives enterprise instructors 75 % and honours a JPY price (no minor unit)', async () => {
-    const course = h.services.marketplace.authoring.createCourse(acme.author, {
+    const course = await h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ title: 'Kanji in context', price: { amount: 3333, currency: 'JPY' } }),
       instructorId: enterpriseId,
     });
@@ -137,7 +141,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
       jsonInit('PUT', { instructorShareBps: 6000, enterpriseShareBps: 8000 }, acme.server),
     );
     expect(split.status).toBe(200);
-    const special = h.services.marketplace.createInstructor(acme.licenseId, {
+    const special = await h.services.marketplace.createInstructor(acme.licenseId, {
       name: 'Special Terms',
       bio: '',
       subject: null,
@@ -145,7 +149,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
       shareBps: 9050,
     });
     const buy = async (sub: string, instructor: string, amount: number) => {
-      const course = h.services.marketplace.authoring.createCourse(acme.author, {
+      const course = await h.services.marketplace.authoring.createCourse(acme.author, {
         ...courseInput({ title: `Split ${sub}`, price: { amount, currency: 'USD' } }),
         instructorId: instructor,
       });
@@ -172,7 +176,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
   });
 
   it('reverses shares exactly over partial refunds and ends the enrollment on the full one', async () => {
-    const course = h.services.marketplace.authoring.createCourse(acme.author, {
+    const course = await h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ title: 'Refundable', price: { amount: 1001, currency: 'EUR' } }),
       instructorId,
     });
@@ -199,7 +203,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
     const detail = await (await h.fetch(`/v1/courses/${course.id}`, { headers: eve })).json();
     expect(detail.enrolled).toBe(false);
 
-    const report = h.services.marketplace.earnings.report(acme.licenseId, instructorId);
+    const report = await h.services.marketplace.earnings.report(acme.licenseId, instructorId);
     const eur = report.totals.find((t) => t.currency === 'EUR')!;
     expect(eur).toMatchObject({
       earned: 701,
@@ -211,7 +215,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
   });
 
   it('applies a coupon issued to the learner and marks it used when the payment succeeds', async () => {
-    const course = h.services.marketplace.authoring.createCourse(acme.author, {
+    const course = await h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ title: 'Discounted', price: { amount: 2000, currency: 'USD' } }),
       instructorId,
     });
@@ -246,22 +250,22 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
   });
 
   it('never sells a free, draft or another tenant’s course, and changes nothing', async () => {
-    const free = h.services.marketplace.authoring.createCourse(acme.author, {
+    const free = await h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ title: 'Free intro', price: { amount: 0, currency: 'USD' } }),
       instructorId,
     });
-    const draft = h.services.marketplace.authoring.createCourse(acme.author, {
+    const draft = await h.services.marketplace.authoring.createCourse(acme.author, {
       ...courseInput({ title: 'Unfinished', status: 'draft' }),
       instructorId,
     });
-    const globexInstructor = h.services.marketplace.createInstructor(globex.licenseId, {
+    const globexInstructor = await h.services.marketplace.createInstructor(globex.licenseId, {
       name: 'Globex Teacher',
       bio: '',
       subject: null,
       enterprise: false,
       shareBps: null,
     });
-    const foreign = h.services.marketplace.authoring.createCourse(globex.author, {
+    const foreign = await h.services.marketplace.authoring.createCourse(globex.author, {
       ...courseInput({ title: 'Globex only' }),
       instructorId: globexInstructor.id,
     });

@@ -10,17 +10,19 @@ describe('course reviews', () => {
   beforeAll(async () => {
     h = await startMarket();
     acme = tenantOf(h, 'Acme University', 'https://portal.acme.test');
-    const instructor = h.services.marketplace.createInstructor(acme.licenseId, {
+    const instructor = await h.services.marketplace.createInstructor(acme.licenseId, {
       name: 'Teacher',
       bio: '',
       subject: null,
       enterprise: false,
       shareBps: null,
     });
-    courseId = h.services.marketplace.authoring.createCourse(acme.author, {
-      ...courseInput({ title: 'Free course', price: { amount: 0, currency: 'USD' } }),
-      instructorId: instructor.id,
-    }).id;
+    courseId = (
+      await h.services.marketplace.authoring.createCourse(acme.author, {
+        ...courseInput({ title: 'Free course', price: { amount: 0, currency: 'USD' } }),
+        instructorId: instructor.id,
+      })
+    ).id;
   });
   afterAll(() => h.close());
 

@@ -213,18 +213,18 @@ describe('GET /v1/courses on the demo catalog', () => {
     const before = await search('?q=guitar&limit=5');
     const guitar = before.items.find((c) => c.title === 'Guitar from Scratch')!;
     const author = { licenseId: DEMO_LICENSE_ID, instructorId: null };
-    h.services.marketplace.authoring.updateCourse(author, guitar.id, {
+    await h.services.marketplace.authoring.updateCourse(author, guitar.id, {
       title: 'Guitar from Scratch, 2nd ed.',
     });
     const after = await search('?q=guitar&limit=5');
     expect(after.items.map((c) => c.title)).toContain('Guitar from Scratch, 2nd ed.');
-    h.services.marketplace.authoring.updateCourse(author, guitar.id, { status: 'archived' });
+    await h.services.marketplace.authoring.updateCourse(author, guitar.id, { status: 'archived' });
     const gone = await search('?q=guitar&limit=5');
     expect(gone.items.map((c) => c.id)).not.toContain(guitar.id);
     expect(gone.total).toBe(before.total - 1);
     const counts = await search('?limit=1');
     expect(counts.total).toBe(DEMO_COURSE_COUNT - 1);
-    h.services.marketplace.authoring.updateCourse(author, guitar.id, { status: 'published' });
+    await h.services.marketplace.authoring.updateCourse(author, guitar.id, { status: 'published' });
     expect((await search('?limit=1')).total).toBe(DEMO_COURSE_COUNT);
   });
 

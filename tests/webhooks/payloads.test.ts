@@ -40,14 +40,14 @@ describe('partner event payloads', () => {
     const learner = learnerHeaders(created.license.publishableKey, token, ACME_ORIGIN);
 
     // purchase.completed and enrollment.created, from a course bought through checkout.
-    const instructor = h.services.marketplace.createInstructor(licenseId, {
+    const instructor = await h.services.marketplace.createInstructor(licenseId, {
       name: 'Grace Hopper',
       bio: '',
       subject: null,
       enterprise: false,
       shareBps: null,
     });
-    const course = h.services.marketplace.authoring.createCourse(
+    const course = await h.services.marketplace.authoring.createCourse(
       { licenseId, instructorId: instructor.id },
       {
         title: 'Statistics',

@@ -196,11 +196,11 @@ async function seedPayments(
     }),
   );
   const id = created.license.id;
-  const instructor = services.marketplace.createInstructor(
+  const instructor = await services.marketplace.createInstructor(
     id,
     InstructorInput.parse({ name: 'Grace Hopper' }),
   );
-  const course = services.marketplace.authoring.createCourse(
+  const course = await services.marketplace.authoring.createCourse(
     { licenseId: id, instructorId: null },
     CourseInput.parse({
       instructorId: instructor.id,

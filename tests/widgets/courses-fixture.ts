@@ -53,33 +53,38 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
   );
   const licenseId = created.license.id;
   const market = services.marketplace;
-  const grace = market.createInstructor(licenseId, InstructorInput.parse({ name: 'Grace Hopper' }));
-  const mallory = market.createInstructor(
+  const grace = await market.createInstructor(
+    licenseId,
+    InstructorInput.parse({ name: 'Grace Hopper' }),
+  );
+  const mallory = await market.createInstructor(
     licenseId,
     InstructorInput.parse({ name: '<b>Mallory</b>' }),
   );
   const author = { licenseId, instructorId: null };
-  const course = (input: Record<string, unknown>) =>
-    market.authoring.createCourse(
-      author,
-      CourseInput.parse({
-        instructorId: grace.id,
-        level: 'beginner',
-        language: 'en',
-        status: 'published',
-        price: { amount: 0, currency: 'USD' },
-        ...input,
-      }),
+  const course = async (input: Record<string, unknown>) =>
+    (
+      await market.authoring.createCourse(
+        author,
+        CourseInput.parse({
+          instructorId: grace.id,
+          level: 'beginner',
+          language: 'en',
+          status: 'published',
+          price: { amount: 0, currency: 'USD' },
+          ...input,
+        }),
+      )
     ).id;
   const courses: CoursesFixture['courses'] = {
-    pythonData: course({
+    pythonData: await course({
       title: 'Python for Data Science',
       subtitle: 'Pandas, NumPy and plots',
       category: 'programming',
       tags: ['python', 'data'],
       price: { amount: 4900, currency: 'USD' },
     }),
-    pythonPatterns: course({
+    pythonPatterns: await course({
       title: 'Python Design Patterns',
       subtitle: 'Idioms for larger programs',
       category: 'programming',
@@ -87,7 +92,7 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
       tags: ['python'],
       price: { amount: 9900, currency: 'USD' },
     }),
-    pythonTesting: course({
+    pythonTesting: await course({
       title: 'Python Testing in Practice',
       subtitle: 'pytest from the first test to CI',
       category: 'programming',
@@ -95,7 +100,7 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
       tags: ['python', 'testing'],
       price: { amount: 3900, currency: 'USD' },
     }),
-    designThinking: course({
+    designThinking: await course({
       title: 'Design Thinking Basics',
       subtitle: 'From problem to prototype',
       category: 'design',
@@ -103,7 +108,7 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
       descriptionFormat: 'markdown',
       tags: ['design'],
     }),
-    typography: course({
+    typography: await course({
       title: 'Typographie pour le web',
       subtitle: 'Choisir et marier les polices',
       category: 'design',
@@ -111,30 +116,30 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
       language: 'fr',
       price: { amount: 2900, currency: 'USD' },
     }),
-    photography: course({
+    photography: await course({
       title: 'Fotografie für Einsteiger',
       subtitle: 'Licht, Blende, Bildaufbau',
       category: 'photography',
       language: 'de',
     }),
-    statistics: course({
+    statistics: await course({
       title: 'Statistics with R',
       category: 'data',
       level: 'intermediate',
       price: { amount: 5900, currency: 'USD' },
     }),
-    machineLearning: course({
+    machineLearning: await course({
       title: 'Machine Learning Foundations',
       category: 'data',
       price: { amount: 7900, currency: 'USD' },
     }),
-    calligraphy: course({
+    calligraphy: await course({
       title: 'Japanese Calligraphy',
       category: 'art',
       level: 'all',
       price: { amount: 3000, currency: 'JPY' },
     }),
-    hostile: course({
+    hostile: await course({
       instructorId: mallory.id,
       title: HOSTILE_TITLE,
       subtitle: '<i>subtitle</i> & more',
@@ -143,7 +148,7 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
       descriptionFormat: 'markdown',
     }),
   };
-  course({ title: 'Python Secrets (draft)', category: 'programming', status: 'draft' });
+  await course({ title: 'Python Secrets (draft)', category: 'programming', status: 'draft' });
   // A 16×9 PNG cover for a few courses; the others show the placeholder.
   const cover = Buffer.from(
     'iVBORw0KGgoAAAANSUhEUgAAABAAAAAJCAIAAAC0SDtlAAAAPklEQVR4nO3LEQLAIABA0U4X9m04DMNhGA6Hw3AY7jb/' +
@@ -151,10 +156,10 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
     'base64',
   );
   for (const id of [courses.pythonData, courses.designThinking, courses.statistics]) {
-    market.authoring.setCover(author, id, { type: 'image/png', size: cover.length }, cover);
+    await market.authoring.setCover(author, id, { type: 'image/png', size: cover.length }, cover);
   }
   const workbook = Buffer.from('%PDF-1.4\n% Design thinking workbook\n%%EOF\n');
-  market.authoring.addMaterial(
+  await market.authoring.addMaterial(
     author,
     courses.designThinking,
     { title: 'Workbook', fileName: 'workbook.pdf' },
@@ -188,8 +193,8 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
     const learner = await services.learners.authenticate(license, token);
     for (const [key, rating] of Object.entries(ratings)) {
       const id = courses[key as keyof typeof courses];
-      market.enrollments.enrollFree(learner, id);
-      market.reviews.upsert(learner, id, { rating, text });
+      await market.enrollments.enrollFree(learner, id);
+      await market.reviews.upsert(learner, id, { rating, text });
     }
   }
   return { license: created.license.publishableKey, tokens, courses, hostileTitle: HOSTILE_TITLE };

@@ -43,7 +43,7 @@ export const requireAuthor = createMiddleware<LicensedEnv>((c, next) =>
     ? authenticateSecretKey(c, next)
     : withLicense(c, async () => {
         const learner = await identifyLearner(c, { required: true });
-        if (!learner || !c.get('services').marketplace.instructorFor(learner)) {
+        if (!learner || !(await c.get('services').marketplace.instructorFor(learner))) {
           throw new ApiError(
             'forbidden',
             'This learner is not an instructor of the license; the customer links instructors to token subjects.',
@@ -57,11 +57,11 @@ export const requireServer = createMiddleware<LicensedEnv>((c, next) =>
   authenticateSecretKey(c, next),
 );
 
-export function authorOf(c: Context<LicensedEnv>): Author {
+export async function authorOf(c: Context<LicensedEnv>): Promise<Author> {
   const license = c.var.license;
   if (c.get('credential') === 'sk') return { licenseId: license.id, instructorId: null };
   const learner = c.var.learner;
-  const instructor = learner && c.get('services').marketplace.instructorFor(learner);
+  const instructor = learner && (await c.get('services').marketplace.instructorFor(learner));
   if (!instructor) throw new ApiError('forbidden', 'This learner is not an instructor.');
   return { licenseId: license.id, instructorId: instructor.id };
 }

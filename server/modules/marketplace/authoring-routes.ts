@@ -255,24 +255,28 @@ async function fileOf(
 }
 
 export const authoringRoutes = createRouter()
-  .openapi(createInstructor, (c) =>
-    c.json(svc(c).createInstructor(c.var.license.id, c.req.valid('json')), 201),
+  .openapi(createInstructor, async (c) =>
+    c.json(await svc(c).createInstructor(c.var.license.id, c.req.valid('json')), 201),
   )
-  .openapi(listInstructors, (c) => c.json({ items: svc(c).instructors(c.var.license.id) }, 200))
-  .openapi(updateInstructor, (c) =>
+  .openapi(listInstructors, async (c) =>
+    c.json({ items: await svc(c).instructors(c.var.license.id) }, 200),
+  )
+  .openapi(updateInstructor, async (c) =>
     c.json(
-      svc(c).updateInstructor(c.var.license.id, c.req.valid('param').id, c.req.valid('json')),
+      await svc(c).updateInstructor(c.var.license.id, c.req.valid('param').id, c.req.valid('json')),
       200,
     ),
   )
-  .openapi(getSplit, (c) => {
-    const { instructorShareBps, enterpriseShareBps } = svc(c).settings(c.var.license.id);
+  .openapi(getSplit, async (c) => {
+    const { instructorShareBps, enterpriseShareBps } = await svc(c).settings(c.var.license.id);
     return c.json({ instructorShareBps, enterpriseShareBps }, 200);
   })
-  .openapi(putSplit, (c) => c.json(svc(c).setSplit(c.var.license.id, c.req.valid('json')), 200))
-  .openapi(hideReview, (c) =>
+  .openapi(putSplit, async (c) =>
+    c.json(await svc(c).setSplit(c.var.license.id, c.req.valid('json')), 200),
+  )
+  .openapi(hideReview, async (c) =>
     c.json(
-      svc(c).reviews.setHidden(
+      await svc(c).reviews.setHidden(
         c.var.license.id,
         c.req.valid('param').id,
         c.req.valid('json').hidden,
@@ -280,29 +284,35 @@ export const authoringRoutes = createRouter()
       200,
     ),
   )
-  .openapi(listCourses, (c) => {
+  .openapi(listCourses, async (c) => {
     const { status } = c.req.valid('query');
     return c.json(
-      { items: svc(c).authoring.authoredCourses(authorOf(c), status ? { status } : {}) },
+      {
+        items: await svc(c).authoring.authoredCourses(await authorOf(c), status ? { status } : {}),
+      },
       200,
     );
   })
-  .openapi(createCourse, (c) =>
-    c.json(svc(c).authoring.createCourse(authorOf(c), c.req.valid('json')), 201),
+  .openapi(createCourse, async (c) =>
+    c.json(await svc(c).authoring.createCourse(await authorOf(c), c.req.valid('json')), 201),
   )
-  .openapi(getCourse, (c) =>
-    c.json(svc(c).authoring.authoredCourse(authorOf(c), c.req.valid('param').id), 200),
+  .openapi(getCourse, async (c) =>
+    c.json(await svc(c).authoring.authoredCourse(await authorOf(c), c.req.valid('param').id), 200),
   )
-  .openapi(updateCourse, (c) =>
+  .openapi(updateCourse, async (c) =>
     c.json(
-      svc(c).authoring.updateCourse(authorOf(c), c.req.valid('param').id, c.req.valid('json')),
+      await svc(c).authoring.updateCourse(
+        await authorOf(c),
+        c.req.valid('param').id,
+        c.req.valid('json'),
+      ),
       200,
     ),
   )
   .openapi(putCover, async (c) => {
     const { meta, bytes } = await fileOf(c.req.valid('form').cover);
     return c.json(
-      svc(c).authoring.setCover(authorOf(c), c.req.valid('param').id, meta, bytes),
+      await svc(c).authoring.setCover(await authorOf(c), c.req.valid('param').id, meta, bytes),
       200,
     );
   })
@@ -311,8 +321,8 @@ export const authoringRoutes = createRouter()
     const { meta, bytes } = await fileOf(form.file);
     const fileName = (form.file.name || 'file').slice(0, 200);
     return c.json(
-      svc(c).authoring.addMaterial(
-        authorOf(c),
+      await svc(c).authoring.addMaterial(
+        await authorOf(c),
         c.req.valid('param').id,
         { title: form.title ?? fileName, fileName },
         meta,
@@ -321,12 +331,15 @@ export const authoringRoutes = createRouter()
       201,
     );
   })
-  .openapi(removeMaterial, (c) => {
+  .openapi(removeMaterial, async (c) => {
     const params = c.req.valid('param');
-    return c.json(svc(c).authoring.removeMaterial(authorOf(c), params.id, params.materialId), 200);
+    return c.json(
+      await svc(c).authoring.removeMaterial(await authorOf(c), params.id, params.materialId),
+      200,
+    );
   })
-  .openapi(earnings, (c) => {
-    const author = authorOf(c);
+  .openapi(earnings, async (c) => {
+    const author = await authorOf(c);
     const q = c.req.valid('query');
     const instructorId = author.instructorId ?? q.instructorId;
     if (!instructorId) {
@@ -338,7 +351,7 @@ export const authoringRoutes = createRouter()
       throw new ApiError('forbidden', 'An instructor sees their own earnings only.');
     }
     return c.json(
-      svc(c).earnings.report(author.licenseId, instructorId, {
+      await svc(c).earnings.report(author.licenseId, instructorId, {
         ...(q.from ? { from: new Date(q.from) } : {}),
         ...(q.to ? { to: new Date(q.to) } : {}),
       }),

@@ -1,7 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import { first, type Db, type Store, type Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
-import { spending } from '../../lib/allowance.js';
 import { generateId } from '../../lib/ids.js';
 import { assertChargeable } from '../../lib/stripe.js';
 import type { Clock } from '../../services.js';
@@ -27,6 +26,31 @@ export interface Author {
 }
 
 /**
+ * Runs `write` as one write of the store; `consume` uses a unit of the license's allowance
+ * where the write decides to publish. A refusal thrown by `consume` rolls the write back, so
+ * it leaves no trace; a write that fails after counting gives its units back, so only what
+ * was committed is counted.
+ */
+async function spendingIn<T>(
+  store: Store,
+  allowance: CourseAllowance,
+  licenseId: string,
+  write: (tx: Tx, consume: () => void) => Promise<T>,
+): Promise<T> {
+  const releases: (() => void)[] = [];
+  try {
+    return await store.write((tx) =>
+      write(tx, () => {
+        releases.push(allowance.consume(licenseId));
+      }),
+    );
+  } catch (error) {
+    for (const release of releases) release();
+    throw error;
+  }
+}
+
+/**
  * Courses as their authors see and change them: every status, the raw description, the
  * cover and the materials. Every change moves the license's catalog version in its own
  * transaction, which retires the cached search results of the license. A course's first
@@ -34,20 +58,27 @@ export interface Author {
  * publishes it: a refusal publishes nothing, and a write that fails counts nothing.
  */
 export class CourseAuthoring {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #marketplace: MarketplaceService;
   readonly #allowance: CourseAllowance;
 
-  constructor(db: Db, clock: Clock, marketplace: MarketplaceService, allowance: CourseAllowance) {
-    this.#db = db;
+  constructor(
+    store: Store,
+    clock: Clock,
+    marketplace: MarketplaceService,
+    allowance: CourseAllowance,
+  ) {
+    this.#store = store;
     this.#clock = clock;
     this.#marketplace = marketplace;
     this.#allowance = allowance;
   }
 
-  #authored(author: Author, courseId: string, tx: Tx | Db = this.#db): CourseRow {
-    const row = tx.select().from(courses).where(courseKey(author.licenseId, courseId)).get();
+  async #authored(author: Author, courseId: string, db: Db = this.#store.db): Promise<CourseRow> {
+    const row = first(
+      await db.select().from(courses).where(courseKey(author.licenseId, courseId)).limit(1),
+    );
     // Another instructor's course is as invisible as another tenant's.
     if (!row || (author.instructorId !== null && row.instructorId !== author.instructorId)) {
       throw courseNotFound(courseId);
@@ -55,7 +86,7 @@ export class CourseAuthoring {
     return row;
   }
 
-  createCourse(author: Author, input: CourseInput): AuthoredCourse {
+  async createCourse(author: Author, input: CourseInput): Promise<AuthoredCourse> {
     // Refused here rather than at every checkout, where Stripe would refuse it for good.
     assertChargeable(input.price.amount, input.price.currency, 'body.price.amount');
     const instructorId = author.instructorId ?? input.instructorId;
@@ -67,12 +98,15 @@ export class CourseAuthoring {
     if (author.instructorId !== null && input.instructorId && input.instructorId !== instructorId) {
       throw new ApiError('forbidden', 'An instructor creates courses for themselves only.');
     }
-    this.#marketplace.instructor(author.licenseId, instructorId);
+    await this.#marketplace.instructor(author.licenseId, instructorId);
     const now = this.#clock.now();
-    const id = spending(this.#allowance, author.licenseId, (consume) =>
-      writeTransaction(this.#db, (tx) => {
+    const id = await spendingIn(
+      this.#store,
+      this.#allowance,
+      author.licenseId,
+      async (tx, consume) => {
         if (input.status === 'published') consume();
-        const row = tx
+        const [row] = await tx
           .insert(courses)
           .values({
             id: generateId('crs'),
@@ -93,63 +127,63 @@ export class CourseAuthoring {
             createdAt: now,
             updatedAt: now,
           })
-          .returning({ id: courses.id })
-          .get();
-        this.#marketplace.touchCatalog(tx, author.licenseId);
-        return row.id;
-      }),
+          .returning({ id: courses.id });
+        await this.#marketplace.touchCatalog(tx, author.licenseId);
+        return row!.id;
+      },
     );
     return this.authoredCourse(author, id);
   }
 
-  updateCourse(author: Author, courseId: string, input: CourseUpdate): AuthoredCourse {
+  async updateCourse(
+    author: Author,
+    courseId: string,
+    input: CourseUpdate,
+  ): Promise<AuthoredCourse> {
     if (input.price)
       assertChargeable(input.price.amount, input.price.currency, 'body.price.amount');
     const now = this.#clock.now();
-    spending(this.#allowance, author.licenseId, (consume) =>
-      writeTransaction(this.#db, (tx) => {
-        const row = this.#authored(author, courseId, tx);
-        const set: Partial<typeof courses.$inferInsert> = { updatedAt: now };
-        if (input.title !== undefined) set.title = input.title;
-        if (input.subtitle !== undefined) set.subtitle = input.subtitle;
-        if (input.description !== undefined) set.description = input.description;
-        if (input.descriptionFormat !== undefined) set.descriptionFormat = input.descriptionFormat;
-        if (input.category !== undefined) set.category = input.category;
-        if (input.level !== undefined) set.level = input.level;
-        if (input.language !== undefined) set.language = input.language;
-        if (input.tags !== undefined) set.tags = [...new Set(input.tags)].join(' ');
-        if (input.price !== undefined) {
-          set.priceAmount = input.price.amount;
-          set.currency = input.price.currency;
+    await spendingIn(this.#store, this.#allowance, author.licenseId, async (tx, consume) => {
+      const row = await this.#authored(author, courseId, tx);
+      const set: Partial<typeof courses.$inferInsert> = { updatedAt: now };
+      if (input.title !== undefined) set.title = input.title;
+      if (input.subtitle !== undefined) set.subtitle = input.subtitle;
+      if (input.description !== undefined) set.description = input.description;
+      if (input.descriptionFormat !== undefined) set.descriptionFormat = input.descriptionFormat;
+      if (input.category !== undefined) set.category = input.category;
+      if (input.level !== undefined) set.level = input.level;
+      if (input.language !== undefined) set.language = input.language;
+      if (input.tags !== undefined) set.tags = [...new Set(input.tags)].join(' ');
+      if (input.price !== undefined) {
+        set.priceAmount = input.price.amount;
+        set.currency = input.price.currency;
+      }
+      if (input.status !== undefined) {
+        set.status = input.status;
+        // Only the first publication counts: archiving and publishing again does not.
+        if (input.status === 'published' && !row.publishedAt) {
+          consume();
+          set.publishedAt = now;
         }
-        if (input.status !== undefined) {
-          set.status = input.status;
-          // Only the first publication counts: archiving and publishing again does not.
-          if (input.status === 'published' && !row.publishedAt) {
-            consume();
-            set.publishedAt = now;
-          }
-        }
-        tx.update(courses).set(set).where(eq(courses.seq, row.seq)).run();
-        this.#marketplace.touchCatalog(tx, author.licenseId);
-      }),
-    );
+      }
+      await tx.update(courses).set(set).where(eq(courses.seq, row.seq));
+      await this.#marketplace.touchCatalog(tx, author.licenseId);
+    });
     return this.authoredCourse(author, courseId);
   }
 
-  authoredCourse(author: Author, courseId: string): AuthoredCourse {
-    const row = this.#authored(author, courseId);
-    const card = this.#marketplace.catalog.cards(author.licenseId, [row.id])[0]!;
-    const materials = this.#db
+  async authoredCourse(author: Author, courseId: string): Promise<AuthoredCourse> {
+    const row = await this.#authored(author, courseId);
+    const [card] = await this.#marketplace.catalog.cards(author.licenseId, [row.id]);
+    const materials = await this.#store.db
       .select()
       .from(courseMaterials)
       .where(
         and(eq(courseMaterials.licenseId, author.licenseId), eq(courseMaterials.courseId, row.id)),
       )
-      .orderBy(asc(courseMaterials.position))
-      .all();
+      .orderBy(asc(courseMaterials.position));
     return {
-      ...toCard(card, false),
+      ...toCard(card!, false),
       status: row.status,
       description: row.description,
       descriptionFormat: row.descriptionFormat,
@@ -168,8 +202,11 @@ export class CourseAuthoring {
   }
 
   /** The author's courses in every status, newest first. */
-  authoredCourses(author: Author, options: { status?: CourseStatus } = {}): AuthoredCourse[] {
-    const rows = this.#db
+  async authoredCourses(
+    author: Author,
+    options: { status?: CourseStatus } = {},
+  ): Promise<AuthoredCourse[]> {
+    const rows = await this.#store.db
       .select({ id: courses.id })
       .from(courses)
       .where(
@@ -180,80 +217,84 @@ export class CourseAuthoring {
         ),
       )
       .orderBy(desc(courses.createdAt), desc(courses.seq))
-      .limit(1000)
-      .all();
-    return rows.map((r) => this.authoredCourse(author, r.id));
+      .limit(1000);
+    const authored: AuthoredCourse[] = [];
+    for (const r of rows) authored.push(await this.authoredCourse(author, r.id));
+    return authored;
   }
 
-  setCover(
+  async setCover(
     author: Author,
     courseId: string,
     file: { type: string; size: number },
     bytes: Buffer,
-  ): AuthoredCourse {
+  ): Promise<AuthoredCourse> {
     const type = checkFile(file, bytes.subarray(0, 16), coverTypes, COVER_MAX_BYTES, 'cover');
-    this.#authored(author, courseId);
+    await this.#authored(author, courseId);
     const sha256 = this.#marketplace.files.put(bytes);
-    writeTransaction(this.#db, (tx) => {
-      const row = this.#authored(author, courseId, tx);
-      tx.update(courses)
+    await this.#store.write(async (tx) => {
+      const row = await this.#authored(author, courseId, tx);
+      await tx
+        .update(courses)
         .set({ coverHash: sha256, coverType: type.contentType, updatedAt: this.#clock.now() })
-        .where(eq(courses.seq, row.seq))
-        .run();
-      this.#marketplace.touchCatalog(tx, author.licenseId);
+        .where(eq(courses.seq, row.seq));
+      await this.#marketplace.touchCatalog(tx, author.licenseId);
     });
     return this.authoredCourse(author, courseId);
   }
 
-  addMaterial(
+  async addMaterial(
     author: Author,
     courseId: string,
     input: { title: string; fileName: string },
     file: { type: string; size: number },
     bytes: Buffer,
-  ): AuthoredCourse {
+  ): Promise<AuthoredCourse> {
     const type = checkFile(file, bytes.subarray(0, 16), materialTypes, MATERIAL_MAX_BYTES, 'file');
-    this.#authored(author, courseId);
+    await this.#authored(author, courseId);
     const sha256 = this.#marketplace.files.put(bytes);
-    writeTransaction(this.#db, (tx) => {
-      this.#authored(author, courseId, tx);
-      const last = tx
-        .select({ n: sql<number>`coalesce(max(${courseMaterials.position}), 0)` })
+    await this.#store.write(async (tx) => {
+      await this.#authored(author, courseId, tx);
+      const [last] = await tx
+        .select({
+          n: sql<number>`coalesce(max(${courseMaterials.position}), 0)`.mapWith(Number),
+        })
         .from(courseMaterials)
         .where(
           and(
             eq(courseMaterials.licenseId, author.licenseId),
             eq(courseMaterials.courseId, courseId),
           ),
-        )
-        .get();
-      tx.insert(courseMaterials)
-        .values({
-          id: generateId('mat'),
-          licenseId: author.licenseId,
-          courseId,
-          title: input.title,
-          kind: type.kind,
-          contentType: type.contentType,
-          fileName: input.fileName,
-          sizeBytes: bytes.length,
-          sha256,
-          position: (last?.n ?? 0) + 1,
-          createdAt: this.#clock.now(),
-        })
-        .run();
+        );
+      await tx.insert(courseMaterials).values({
+        id: generateId('mat'),
+        licenseId: author.licenseId,
+        courseId,
+        title: input.title,
+        kind: type.kind,
+        contentType: type.contentType,
+        fileName: input.fileName,
+        sizeBytes: bytes.length,
+        sha256,
+        position: (last?.n ?? 0) + 1,
+        createdAt: this.#clock.now(),
+      });
     });
     return this.authoredCourse(author, courseId);
   }
 
-  removeMaterial(author: Author, courseId: string, materialId: string): AuthoredCourse {
-    writeTransaction(this.#db, (tx) => {
-      this.#authored(author, courseId, tx);
-      const gone = tx
+  async removeMaterial(
+    author: Author,
+    courseId: string,
+    materialId: string,
+  ): Promise<AuthoredCourse> {
+    await this.#store.write(async (tx) => {
+      await this.#authored(author, courseId, tx);
+      const gone = await tx
         .delete(courseMaterials)
         .where(materialKey(author.licenseId, courseId, materialId))
-        .run();
-      if (gone.changes === 0)
+        .returning({ id: courseMaterials.id });
+      if (gone.length === 0)
         throw new ApiError('not_found', `No material ${materialId} in this course.`);
     });
     return this.authoredCourse(author, courseId);

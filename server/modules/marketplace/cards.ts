@@ -1,9 +1,13 @@
+import { sql } from 'drizzle-orm';
 import type { CourseCard, CourseLevel } from './contract.js';
 
-/** The columns a course card is built from, as the card queries select them. */
-export const CARD_COLUMNS = `c.seq, c.id, c.title, c.subtitle, c.category, c.level, c.language,
-  c.tags, c.price_amount, c.currency, c.cover_hash, c.rating_average, c.rating_count,
-  c.instructor_id, i.name AS instructor_name`;
+/**
+ * The columns a course card is built from, as the card queries select them (courses as `c`,
+ * instructors as `i`).
+ */
+export const CARD_COLUMNS = sql.raw(`c.seq, c.id, c.title, c.subtitle, c.category, c.level,
+  c.language, c.tags, c.price_amount, c.currency, c.cover_hash, c.rating_average,
+  c.rating_count, c.instructor_id, i.name AS instructor_name`);
 
 export interface CardRow {
   seq: number;

@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
-import { and, asc, eq } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import { and, asc, eq, sql } from 'drizzle-orm';
+import { first, rows, type Db, type Store } from '../../db/store.js';
 import { CARD_COLUMNS, toCard, type CardRow } from './cards.js';
 import type { CourseDetail, SearchPage, SearchQuery } from './contract.js';
 import { describe } from './markdown.js';
@@ -14,65 +13,89 @@ import type { MarketplaceService } from './service.js';
  * them. `enrolled` on a card is always read fresh, never from the search cache.
  */
 export class CourseCatalog {
-  readonly #db: Db;
-  readonly #sqlite: Database.Database;
+  readonly #store: Store;
   readonly #marketplace: MarketplaceService;
 
-  constructor(db: Db, sqlite: Database.Database, marketplace: MarketplaceService) {
-    this.#db = db;
-    this.#sqlite = sqlite;
+  constructor(store: Store, marketplace: MarketplaceService) {
+    this.#store = store;
     this.#marketplace = marketplace;
   }
 
   /** Card rows of the license's courses among `ids`, in the order of `ids`. */
-  cards(licenseId: string, ids: string[]): CardRow[] {
+  async cards(licenseId: string, ids: string[]): Promise<CardRow[]> {
     if (ids.length === 0) return [];
-    const rows = this.#sqlite
-      .prepare(
-        `select ${CARD_COLUMNS} from courses c join instructors i on i.id = c.instructor_id
-         where c.license_id = ? and c.id in (${ids.map(() => '?').join(',')})`,
-      )
-      .all(licenseId, ...ids) as CardRow[];
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const found = await rows<CardRow>(
+      this.#store.db,
+      sql`select ${CARD_COLUMNS} from courses c join instructors i on i.id = c.instructor_id
+         where c.license_id = ${licenseId} and c.id in (${sql.join(
+           ids.map((id) => sql`${id}`),
+           sql`, `,
+         )})`,
+    );
+    const byId = new Map(found.map((r) => [r.id, r]));
     return ids.flatMap((id) => byId.get(id) ?? []);
   }
 
-  search(licenseId: string, learnerId: string | null, query: SearchQuery): SearchPage {
+  async search(
+    licenseId: string,
+    learnerId: string | null,
+    query: SearchQuery,
+  ): Promise<SearchPage> {
     return this.#marketplace.search.search(licenseId, query, (ids) =>
       this.#marketplace.enrollments.enrolledAmong(licenseId, learnerId, ids),
     );
   }
 
   /** A published course of the license; drafts, archived courses and other tenants' are not found. */
-  publishedCourse(licenseId: string, courseId: string, tx: Tx | Db = this.#db): CourseRow {
-    const row = tx
-      .select()
-      .from(courses)
-      .where(and(courseKey(licenseId, courseId), eq(courses.status, 'published')))
-      .get();
+  async publishedCourse(
+    licenseId: string,
+    courseId: string,
+    db: Db = this.#store.db,
+  ): Promise<CourseRow> {
+    const row = first(
+      await db
+        .select()
+        .from(courses)
+        .where(and(courseKey(licenseId, courseId), eq(courses.status, 'published')))
+        .limit(1),
+    );
     if (!row) throw courseNotFound(courseId);
     return row;
   }
 
   /** A course any learner may see: published, or one the learner is enrolled in (archived later). */
-  #visibleCourse(licenseId: string, courseId: string, learnerId: string | null): CourseRow {
-    const row = this.#db.select().from(courses).where(courseKey(licenseId, courseId)).get();
+  async #visibleCourse(
+    licenseId: string,
+    courseId: string,
+    learnerId: string | null,
+  ): Promise<CourseRow> {
+    const row = first(
+      await this.#store.db.select().from(courses).where(courseKey(licenseId, courseId)).limit(1),
+    );
     if (!row || row.status === 'draft') throw courseNotFound(courseId);
     if (
       row.status === 'archived' &&
-      !(learnerId && this.#marketplace.enrollments.isEnrolled(licenseId, courseId, learnerId))
+      !(
+        learnerId &&
+        (await this.#marketplace.enrollments.isEnrolled(licenseId, courseId, learnerId))
+      )
     ) {
       throw courseNotFound(courseId);
     }
     return row;
   }
 
-  detail(licenseId: string, courseId: string, learnerId: string | null): CourseDetail {
-    const row = this.#visibleCourse(licenseId, courseId, learnerId);
-    const card = this.cards(licenseId, [row.id])[0]!;
+  async detail(
+    licenseId: string,
+    courseId: string,
+    learnerId: string | null,
+  ): Promise<CourseDetail> {
+    const row = await this.#visibleCourse(licenseId, courseId, learnerId);
+    const card = (await this.cards(licenseId, [row.id]))[0]!;
     const enrolled =
-      learnerId !== null && this.#marketplace.enrollments.isEnrolled(licenseId, row.id, learnerId);
-    const materials = this.#db
+      learnerId !== null &&
+      (await this.#marketplace.enrollments.isEnrolled(licenseId, row.id, learnerId));
+    const materials = await this.#store.db
       .select({
         id: courseMaterials.id,
         title: courseMaterials.title,
@@ -81,8 +104,7 @@ export class CourseCatalog {
       })
       .from(courseMaterials)
       .where(and(eq(courseMaterials.licenseId, licenseId), eq(courseMaterials.courseId, row.id)))
-      .orderBy(asc(courseMaterials.position))
-      .all();
+      .orderBy(asc(courseMaterials.position));
     return {
       ...toCard(card, enrolled),
       description: describe(row.descriptionFormat, row.description),
@@ -92,12 +114,14 @@ export class CourseCatalog {
   }
 
   /** The cover of a published course: its file and type. */
-  cover(courseId: string): { sha256: string; contentType: string } | null {
-    const row = this.#db
-      .select({ hash: courses.coverHash, type: courses.coverType, status: courses.status })
-      .from(courses)
-      .where(eq(courses.id, courseId))
-      .get();
+  async cover(courseId: string): Promise<{ sha256: string; contentType: string } | null> {
+    const row = first(
+      await this.#store.db
+        .select({ hash: courses.coverHash, type: courses.coverType, status: courses.status })
+        .from(courses)
+        .where(eq(courses.id, courseId))
+        .limit(1),
+    );
     if (!row?.hash || !row.type || row.status === 'draft') return null;
     return { sha256: row.hash, contentType: row.type };
   }

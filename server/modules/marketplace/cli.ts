@@ -108,13 +108,13 @@ const instructorLine = (i: Instructor) =>
   (i.subject ? `  (token sub ${i.subject})` : '');
 
 /** `npm run admin -- instructor|course|review|earnings …`: the authoring API's service calls. */
-export function marketplaceCommand(
+export async function marketplaceCommand(
   services: Services,
   group: 'instructor' | 'course' | 'review' | 'earnings',
   command: string,
   positionals: string[],
   flags: MarketplaceFlags,
-): CommandOutput {
+): Promise<CommandOutput> {
   const m = services.marketplace;
   const key = `${group} ${command}`;
   switch (key) {
@@ -126,11 +126,11 @@ export function marketplaceCommand(
         enterprise: flags.enterprise ?? false,
         ...(shareBps !== undefined ? { shareBps: Number(shareBps) } : {}),
       });
-      const created = m.createInstructor(licenseFlag(services, flags.license), input);
+      const created = await m.createInstructor(licenseFlag(services, flags.license), input);
       return { json: created, text: instructorLine(created) };
     }
     case 'instructor list': {
-      const items = m.instructors(licenseFlag(services, flags.license));
+      const items = await m.instructors(licenseFlag(services, flags.license));
       return {
         json: { items },
         text: items.length ? items.map(instructorLine).join('\n') : 'No instructors.',
@@ -150,7 +150,7 @@ export function marketplaceCommand(
         ...(raw as object),
         ...(flags.instructor ? { instructorId: flags.instructor } : {}),
       });
-      const course = m.authoring.createCourse(operator(services, flags), input);
+      const course = await m.authoring.createCourse(operator(services, flags), input);
       return { json: course, text: courseLine(course) };
     }
     case 'course list': {
@@ -161,7 +161,7 @@ export function marketplaceCommand(
         });
       }
       const author = { ...operator(services, flags), instructorId: flags.instructor ?? null };
-      const items = m.authoring.authoredCourses(author, status ? { status } : {});
+      const items = await m.authoring.authoredCourses(author, status ? { status } : {});
       return {
         json: { items },
         text: items.length ? items.map(courseLine).join('\n') : 'No courses.',
@@ -170,7 +170,7 @@ export function marketplaceCommand(
     case 'course publish':
     case 'course archive': {
       const status = command === 'publish' ? 'published' : 'archived';
-      const course = m.authoring.updateCourse(
+      const course = await m.authoring.updateCourse(
         operator(services, flags),
         required(positionals[0], 'course id'),
         {
@@ -181,7 +181,7 @@ export function marketplaceCommand(
     }
     case 'course cover': {
       const file = readFile(required(flags.file, '--file'));
-      const course = m.authoring.setCover(
+      const course = await m.authoring.setCover(
         operator(services, flags),
         required(positionals[0], 'course id'),
         { type: file.type, size: file.bytes.length },
@@ -191,7 +191,7 @@ export function marketplaceCommand(
     }
     case 'course material': {
       const file = readFile(required(flags.file, '--file'));
-      const course = m.authoring.addMaterial(
+      const course = await m.authoring.addMaterial(
         operator(services, flags),
         required(positionals[0], 'course id'),
         { title: flags.title ?? file.name, fileName: file.name },
@@ -211,15 +211,15 @@ export function marketplaceCommand(
     case 'review hide':
     case 'review show': {
       const id = required(positionals[0], 'review id');
-      const licenseId = m.reviews.licenseOf(id);
+      const licenseId = await m.reviews.licenseOf(id);
       if (!licenseId) throw new ApiError('not_found', `No review ${id}.`);
-      const result = m.reviews.setHidden(licenseId, id, command === 'hide');
+      const result = await m.reviews.setHidden(licenseId, id, command === 'hide');
       return { json: result, text: `${id} ${result.hidden ? 'hidden' : 'shown'}` };
     }
     case 'earnings report': {
       const from = date(flags.from, '--from');
       const to = date(flags.to, '--to');
-      const report = m.earnings.report(
+      const report = await m.earnings.report(
         licenseFlag(services, flags.license),
         required(flags.instructor, '--instructor'),
         { ...(from ? { from } : {}), ...(to ? { to } : {}) },
@@ -242,7 +242,7 @@ export function marketplaceCommand(
     }
     case 'earnings payout': {
       const amount = Number(required(flags.amount, '--amount'));
-      const result = m.earnings.payout(
+      const result = await m.earnings.payout(
         licenseFlag(services, flags.license),
         required(flags.instructor, '--instructor'),
         {
@@ -258,7 +258,7 @@ export function marketplaceCommand(
     }
     case 'earnings split': {
       const licenseId = licenseFlag(services, flags.license);
-      const current = m.settings(licenseId);
+      const current = await m.settings(licenseId);
       const wanted = {
         instructorShareBps:
           flags['share-bps'] === undefined
@@ -272,7 +272,7 @@ export function marketplaceCommand(
       const split =
         flags['share-bps'] === undefined && flags['enterprise-share-bps'] === undefined
           ? wanted
-          : m.setSplit(licenseId, parseInput(SplitSettings.strict(), wanted));
+          : await m.setSplit(licenseId, parseInput(SplitSettings.strict(), wanted));
       return {
         json: split,
         text:

@@ -1,4 +1,4 @@
-import type { Db, Tx } from '../../db/client.js';
+import type { Db } from '../../db/store.js';
 import type { Allowance } from '../../lib/allowance.js';
 
 /*
@@ -14,5 +14,5 @@ export type CourseAllowance = Allowance;
  * transaction when given one: events name a learner by the customer's `subject`.
  */
 export interface LearnerDirectory {
-  find(db: Db | Tx, licenseId: string, learnerId: string): { subject: string } | undefined;
+  find(db: Db, licenseId: string, learnerId: string): Promise<{ subject: string } | undefined>;
 }

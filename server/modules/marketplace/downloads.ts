@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import { first, type Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
@@ -30,26 +30,30 @@ function sign(key: string, payload: string): string {
  * link is checked again when used: signature, expiry, and that the learner is still enrolled.
  */
 export class DownloadLinks {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #marketplace: MarketplaceService;
 
-  constructor(db: Db, clock: Clock, marketplace: MarketplaceService) {
-    this.#db = db;
+  constructor(store: Store, clock: Clock, marketplace: MarketplaceService) {
+    this.#store = store;
     this.#clock = clock;
     this.#marketplace = marketplace;
   }
 
   /** A short-lived link to a material, for an enrolled learner only and bound to them. */
-  link(learner: Learner, courseId: string, materialId: string): DownloadLink {
-    const material = this.#db
-      .select({ id: courseMaterials.id })
-      .from(courseMaterials)
-      .where(materialKey(learner.licenseId, courseId, materialId))
-      .get();
+  async link(learner: Learner, courseId: string, materialId: string): Promise<DownloadLink> {
+    const material = first(
+      await this.#store.db
+        .select({ id: courseMaterials.id })
+        .from(courseMaterials)
+        .where(materialKey(learner.licenseId, courseId, materialId))
+        .limit(1),
+    );
     if (!material)
       throw new ApiError('not_found', `No material ${materialId} in course ${courseId}.`);
-    if (!this.#marketplace.enrollments.isEnrolled(learner.licenseId, courseId, learner.id)) {
+    if (
+      !(await this.#marketplace.enrollments.isEnrolled(learner.licenseId, courseId, learner.id))
+    ) {
       throw new ApiError(
         'forbidden',
         'Only learners enrolled in the course can download its materials.',
@@ -59,7 +63,7 @@ export class DownloadLinks {
     const payload = Buffer.from(
       JSON.stringify([learner.licenseId, courseId, materialId, learner.id, expiresAt]),
     ).toString('base64url');
-    const signature = sign(this.#marketplace.settings(learner.licenseId).linkKey, payload);
+    const signature = sign((await this.#marketplace.settings(learner.licenseId)).linkKey, payload);
     return {
       url: `/v1/courses/files/${payload}.${signature}`,
       expiresAt: new Date(expiresAt).toISOString(),
@@ -71,7 +75,7 @@ export class DownloadLinks {
    * has expired, the learner is no longer enrolled, or (when the request names a learner)
    * the link was made for someone else.
    */
-  resolve(token: string, requester: Learner | null): LinkedFile {
+  async resolve(token: string, requester: Learner | null): Promise<LinkedFile> {
     const refused = (detail: string) => new ApiError('forbidden', detail);
     const [payload, signature, extra] = token.split('.');
     if (!payload || !signature || extra !== undefined)
@@ -97,11 +101,13 @@ export class DownloadLinks {
       string,
       number,
     ];
-    const settings = this.#db
-      .select({ linkKey: marketplaceSettings.linkKey })
-      .from(marketplaceSettings)
-      .where(eq(marketplaceSettings.licenseId, licenseId))
-      .get();
+    const settings = first(
+      await this.#store.db
+        .select({ linkKey: marketplaceSettings.linkKey })
+        .from(marketplaceSettings)
+        .where(eq(marketplaceSettings.licenseId, licenseId))
+        .limit(1),
+    );
     const expected = settings ? Buffer.from(sign(settings.linkKey, payload)) : null;
     const given = Buffer.from(signature);
     if (!expected || expected.length !== given.length || !timingSafeEqual(expected, given)) {
@@ -113,14 +119,16 @@ export class DownloadLinks {
     if (requester && (requester.licenseId !== licenseId || requester.id !== learnerId)) {
       throw refused('This download link was made for another learner.');
     }
-    if (!this.#marketplace.enrollments.isEnrolled(licenseId, courseId, learnerId)) {
+    if (!(await this.#marketplace.enrollments.isEnrolled(licenseId, courseId, learnerId))) {
       throw refused('The learner this link was made for is no longer enrolled.');
     }
-    const material = this.#db
-      .select()
-      .from(courseMaterials)
-      .where(materialKey(licenseId, courseId, materialId))
-      .get();
+    const material = first(
+      await this.#store.db
+        .select()
+        .from(courseMaterials)
+        .where(materialKey(licenseId, courseId, materialId))
+        .limit(1),
+    );
     if (!material) throw new ApiError('not_found', 'The material has been removed.');
     return {
       path: this.#marketplace.files.pathOf(material.sha256),

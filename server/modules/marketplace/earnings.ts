@@ -1,5 +1,5 @@
 import { and, asc, eq, gte, lt, sql } from 'drizzle-orm';
-import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import { first, type Store, type Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { generateId } from '../../lib/ids.js';
@@ -30,48 +30,48 @@ const paymentRows = (payment: PaymentRow, kind: EarningKind) =>
  * `paid_out` rows. Reports sum rows; nothing is stored twice.
  */
 export class Earnings {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #marketplace: MarketplaceService;
 
-  constructor(db: Db, clock: Clock, marketplace: MarketplaceService) {
-    this.#db = db;
+  constructor(store: Store, clock: Clock, marketplace: MarketplaceService) {
+    this.#store = store;
     this.#clock = clock;
     this.#marketplace = marketplace;
   }
 
   /** The instructor's share in basis points: their own override, else the license's split. */
-  shareBps(tx: Tx, licenseId: string, instructorId: string): number {
-    const instructor = tx
-      .select()
-      .from(instructors)
-      .where(and(eq(instructors.licenseId, licenseId), eq(instructors.id, instructorId)))
-      .get();
-    const settings = this.#marketplace.settings(licenseId, tx);
+  async shareBps(tx: Tx, licenseId: string, instructorId: string): Promise<number> {
+    const instructor = first(
+      await tx
+        .select()
+        .from(instructors)
+        .where(and(eq(instructors.licenseId, licenseId), eq(instructors.id, instructorId)))
+        .limit(1),
+    );
+    const settings = await this.#marketplace.settings(licenseId, tx);
     if (instructor?.shareBps !== null && instructor?.shareBps !== undefined)
       return instructor.shareBps;
     return instructor?.enterprise ? settings.enterpriseShareBps : settings.instructorShareBps;
   }
 
   /** Records the split of a course payment; inside the transaction that records it as paid. */
-  recordSale(tx: Tx, payment: PaymentRow, course: CourseRow, now: Date): void {
-    const bps = this.shareBps(tx, payment.licenseId, course.instructorId);
+  async recordSale(tx: Tx, payment: PaymentRow, course: CourseRow, now: Date): Promise<void> {
+    const bps = await this.shareBps(tx, payment.licenseId, course.instructorId);
     const split = splitAmount(payment.amount, bps);
-    tx.insert(instructorEarnings)
-      .values({
-        id: generateId('ern'),
-        licenseId: payment.licenseId,
-        instructorId: course.instructorId,
-        kind: 'earned',
-        courseId: course.id,
-        paymentId: payment.id,
-        amount: split.instructor,
-        platformAmount: split.platform,
-        currency: payment.currency,
-        shareBps: bps,
-        createdAt: now,
-      })
-      .run();
+    await tx.insert(instructorEarnings).values({
+      id: generateId('ern'),
+      licenseId: payment.licenseId,
+      instructorId: course.instructorId,
+      kind: 'earned',
+      courseId: course.id,
+      paymentId: payment.id,
+      amount: split.instructor,
+      platformAmount: split.platform,
+      currency: payment.currency,
+      shareBps: bps,
+      createdAt: now,
+    });
   }
 
   /**
@@ -79,46 +79,47 @@ export class Earnings {
    * original shares and what earlier refunds took back is subtracted, so any sequence of
    * partial refunds ends, at the full amount, with both shares reversed exactly.
    */
-  recordRefund(tx: Tx, payment: PaymentRow, refund: RefundApplied, now: Date): void {
-    const earned = tx.select().from(instructorEarnings).where(paymentRows(payment, 'earned')).get();
+  async recordRefund(tx: Tx, payment: PaymentRow, refund: RefundApplied, now: Date): Promise<void> {
+    const earned = first(
+      await tx.select().from(instructorEarnings).where(paymentRows(payment, 'earned')).limit(1),
+    );
     if (!earned) return;
-    const before = tx
+    const [before] = await tx
       .select({
-        instructor: sql<number>`coalesce(sum(${instructorEarnings.amount}), 0)`,
-        platform: sql<number>`coalesce(sum(${instructorEarnings.platformAmount}), 0)`,
+        instructor: sql<number>`coalesce(sum(${instructorEarnings.amount}), 0)`.mapWith(Number),
+        platform: sql<number>`coalesce(sum(${instructorEarnings.platformAmount}), 0)`.mapWith(
+          Number,
+        ),
       })
       .from(instructorEarnings)
-      .where(paymentRows(payment, 'reversed'))
-      .get()!;
+      .where(paymentRows(payment, 'reversed'));
     const original = { instructor: earned.amount, platform: earned.platformAmount };
     const total = Math.min(refund.totalRefunded, original.instructor + original.platform);
     const target = refundedShares(original, total);
-    const instructor = target.instructor + before.instructor;
-    const platform = target.platform + before.platform;
+    const instructor = target.instructor + before!.instructor;
+    const platform = target.platform + before!.platform;
     if (instructor === 0 && platform === 0) return;
-    tx.insert(instructorEarnings)
-      .values({
-        id: generateId('ern'),
-        licenseId: payment.licenseId,
-        instructorId: earned.instructorId,
-        kind: 'reversed',
-        courseId: earned.courseId,
-        paymentId: payment.id,
-        amount: -instructor,
-        platformAmount: -platform,
-        currency: earned.currency,
-        shareBps: earned.shareBps,
-        createdAt: now,
-      })
-      .run();
+    await tx.insert(instructorEarnings).values({
+      id: generateId('ern'),
+      licenseId: payment.licenseId,
+      instructorId: earned.instructorId,
+      kind: 'reversed',
+      courseId: earned.courseId,
+      paymentId: payment.id,
+      amount: -instructor,
+      platformAmount: -platform,
+      currency: earned.currency,
+      shareBps: earned.shareBps,
+      createdAt: now,
+    });
   }
 
   /** Records a payout to the instructor (money sent outside the kit). */
-  payout(
+  async payout(
     licenseId: string,
     instructorId: string,
     input: { amount: number; currency: string; note?: string },
-  ) {
+  ): Promise<{ id: string; balance: number; currency: string }> {
     if (!Number.isSafeInteger(input.amount) || input.amount < 1) {
       throw new ApiError(
         'validation_failed',
@@ -128,10 +129,13 @@ export class Earnings {
         },
       );
     }
-    this.#marketplace.instructor(licenseId, instructorId);
-    return writeTransaction(this.#db, (tx) => {
-      const balance = tx
-        .select({ n: sql<number>`coalesce(sum(${instructorEarnings.amount}), 0)` })
+    await this.#marketplace.instructor(licenseId, instructorId);
+    // The balance is read in the write that pays out: two payouts cannot both spend it.
+    return this.#store.write(async (tx) => {
+      const [sum] = await tx
+        .select({
+          n: sql<number>`coalesce(sum(${instructorEarnings.amount}), 0)`.mapWith(Number),
+        })
         .from(instructorEarnings)
         .where(
           and(
@@ -139,8 +143,8 @@ export class Earnings {
             eq(instructorEarnings.instructorId, instructorId),
             eq(instructorEarnings.currency, input.currency),
           ),
-        )
-        .get()!.n;
+        );
+      const balance = sum!.n;
       if (input.amount > balance) {
         throw new ApiError(
           'conflict',
@@ -148,7 +152,7 @@ export class Earnings {
           { extensions: { reason: 'insufficient_balance', balance } },
         );
       }
-      const row = tx
+      const [row] = await tx
         .insert(instructorEarnings)
         .values({
           id: generateId('ern'),
@@ -164,20 +168,19 @@ export class Earnings {
           note: input.note ?? null,
           createdAt: this.#clock.now(),
         })
-        .returning()
-        .get();
-      return { id: row.id, balance: balance - input.amount, currency: input.currency };
+        .returning();
+      return { id: row!.id, balance: balance - input.amount, currency: input.currency };
     });
   }
 
   /** What the instructor earned, had reversed and was paid in [from, to). */
-  report(
+  async report(
     licenseId: string,
     instructorId: string,
     period: { from?: Date; to?: Date } = {},
-  ): EarningsReport {
-    const instructor = this.#marketplace.instructor(licenseId, instructorId);
-    const rows = this.#db
+  ): Promise<EarningsReport> {
+    const instructor = await this.#marketplace.instructor(licenseId, instructorId);
+    const rows = await this.#store.db
       .select({
         id: instructorEarnings.id,
         kind: instructorEarnings.kind,
@@ -199,8 +202,7 @@ export class Earnings {
           period.to ? lt(instructorEarnings.createdAt, period.to) : undefined,
         ),
       )
-      .orderBy(asc(instructorEarnings.createdAt), asc(instructorEarnings.id))
-      .all();
+      .orderBy(asc(instructorEarnings.createdAt), asc(instructorEarnings.id));
     const totals = new Map<string, EarningsReport['totals'][number]>();
     const byCourse = new Map<string, EarningsReport['courses'][number]>();
     for (const r of rows) {

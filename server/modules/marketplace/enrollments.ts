@@ -1,6 +1,5 @@
-import type Database from 'better-sqlite3';
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
-import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { first, type Db, type Store, type Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import type { Learner } from '../learners/service.js';
@@ -31,56 +30,63 @@ const enrollmentInForce = (licenseId: string, courseId: string, learnerId: strin
  * partner webhooks outbox in its own transaction.
  */
 export class Enrollments {
-  readonly #db: Db;
-  readonly #sqlite: Database.Database;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #marketplace: MarketplaceService;
   readonly #learners: LearnerDirectory;
 
   constructor(
-    db: Db,
-    sqlite: Database.Database,
+    store: Store,
     clock: Clock,
     marketplace: MarketplaceService,
     learners: LearnerDirectory,
   ) {
-    this.#db = db;
-    this.#sqlite = sqlite;
+    this.#store = store;
     this.#clock = clock;
     this.#marketplace = marketplace;
     this.#learners = learners;
   }
 
   /** Course ids among `courseIds` the learner is enrolled in now. */
-  enrolledAmong(licenseId: string, learnerId: string | null, courseIds: string[]): Set<string> {
+  async enrolledAmong(
+    licenseId: string,
+    learnerId: string | null,
+    courseIds: string[],
+  ): Promise<Set<string>> {
     if (!learnerId || courseIds.length === 0) return new Set();
-    const rows = this.#sqlite
-      .prepare(
-        `select course_id from enrollments where license_id = ? and learner_id = ?
-         and ended_at is null and course_id in (${courseIds.map(() => '?').join(',')})`,
-      )
-      .all(licenseId, learnerId, ...courseIds) as { course_id: string }[];
-    return new Set(rows.map((r) => r.course_id));
+    const found = await this.#store.db
+      .select({ courseId: enrollments.courseId })
+      .from(enrollments)
+      .where(
+        and(
+          eq(enrollments.licenseId, licenseId),
+          eq(enrollments.learnerId, learnerId),
+          isNull(enrollments.endedAt),
+          inArray(enrollments.courseId, courseIds),
+        ),
+      );
+    return new Set(found.map((r) => r.courseId));
   }
 
-  isEnrolled(
+  async isEnrolled(
     licenseId: string,
     courseId: string,
     learnerId: string,
-    tx: Tx | Db = this.#db,
-  ): boolean {
-    return (
-      tx
+    db: Db = this.#store.db,
+  ): Promise<boolean> {
+    const found = first(
+      await db
         .select({ id: enrollments.courseId })
         .from(enrollments)
         .where(enrollmentInForce(licenseId, courseId, learnerId))
-        .get() !== undefined
+        .limit(1),
     );
+    return found !== undefined;
   }
 
   /** The learner's courses, most recently enrolled first. */
-  myCourses(licenseId: string, learnerId: string): CourseCard[] {
-    const ids = this.#db
+  async myCourses(licenseId: string, learnerId: string): Promise<CourseCard[]> {
+    const found = await this.#store.db
       .select({ id: enrollments.courseId })
       .from(enrollments)
       .where(
@@ -90,17 +96,19 @@ export class Enrollments {
           isNull(enrollments.endedAt),
         ),
       )
-      .orderBy(desc(enrollments.createdAt))
-      .all()
-      .map((r) => r.id);
-    return this.#marketplace.catalog.cards(licenseId, ids).map((r) => toCard(r, true));
+      .orderBy(desc(enrollments.createdAt));
+    const cards = await this.#marketplace.catalog.cards(
+      licenseId,
+      found.map((r) => r.id),
+    );
+    return cards.map((r) => toCard(r, true));
   }
 
   /**
-   * Enrolls the learner (or reopens an ended enrollment) and queues `enrollment.created`.
-   * Returns false when the learner was enrolled already.
+   * Enrolls the learner (or reopens an ended enrollment) and queues `enrollment.created`, in
+   * the caller's write. Returns false when the learner was enrolled already.
    */
-  enroll(
+  async enroll(
     tx: Tx,
     input: {
       licenseId: string;
@@ -110,25 +118,23 @@ export class Enrollments {
       paymentId: string | null;
     },
     now: Date,
-  ): boolean {
+  ): Promise<boolean> {
     const key = enrollmentKey(input.licenseId, input.courseId, input.learnerId);
-    const existing = tx.select().from(enrollments).where(key).get();
+    const existing = first(await tx.select().from(enrollments).where(key).limit(1));
     if (existing && existing.endedAt === null) return false;
     if (existing) {
-      tx.update(enrollments)
+      await tx
+        .update(enrollments)
         .set({ source: input.source, paymentId: input.paymentId, createdAt: now, endedAt: null })
-        .where(key)
-        .run();
+        .where(key);
     } else {
-      tx.insert(enrollments)
-        .values({ ...input, createdAt: now, endedAt: null })
-        .run();
+      await tx.insert(enrollments).values({ ...input, createdAt: now, endedAt: null });
     }
-    tx.update(courses)
+    await tx
+      .update(courses)
       .set({ enrollmentCount: sql`${courses.enrollmentCount} + 1` })
-      .where(courseKey(input.licenseId, input.courseId))
-      .run();
-    const subject = this.#learners.find(tx, input.licenseId, input.learnerId)?.subject;
+      .where(courseKey(input.licenseId, input.courseId));
+    const subject = (await this.#learners.find(tx, input.licenseId, input.learnerId))?.subject;
     const payload: EnrollmentCreated = {
       courseId: input.courseId,
       learnerId: subject ?? input.learnerId,
@@ -136,42 +142,51 @@ export class Enrollments {
       paymentId: input.paymentId,
       enrolledAt: now.toISOString(),
     };
-    enqueueEvents(tx, [{ licenseId: input.licenseId, type: 'enrollment.created', payload }], now);
+    // The outbox is not on the store yet: its transaction type is the old one, the same
+    // connection and transaction at run time.
+    enqueueEvents(
+      tx as unknown as Parameters<typeof enqueueEvents>[0],
+      [{ licenseId: input.licenseId, type: 'enrollment.created', payload }],
+      now,
+    );
     return true;
   }
 
-  /** Ends an enrollment (a full refund); false when there was none in force. */
-  endEnrollment(
+  /** Ends an enrollment (a full refund), in the caller's write; false when there was none in force. */
+  async endEnrollment(
     tx: Tx,
     licenseId: string,
     courseId: string,
     learnerId: string,
     now: Date,
-  ): boolean {
-    const ended = tx
+  ): Promise<boolean> {
+    const ended = await tx
       .update(enrollments)
       .set({ endedAt: now })
       .where(enrollmentInForce(licenseId, courseId, learnerId))
-      .run();
-    if (ended.changes === 0) return false;
-    tx.update(courses)
-      .set({ enrollmentCount: sql`max(${courses.enrollmentCount} - 1, 0)` })
-      .where(courseKey(licenseId, courseId))
-      .run();
+      .returning({ courseId: enrollments.courseId });
+    if (ended.length === 0) return false;
+    await tx
+      .update(courses)
+      .set({
+        enrollmentCount: sql`case when ${courses.enrollmentCount} > 0
+          then ${courses.enrollmentCount} - 1 else 0 end`,
+      })
+      .where(courseKey(licenseId, courseId));
     return true;
   }
 
   /** Enrolls a signed-in learner in a free course. */
-  enrollFree(learner: Learner, courseId: string): CourseCard {
-    writeTransaction(this.#db, (tx) => {
-      const row = this.#marketplace.catalog.publishedCourse(learner.licenseId, courseId, tx);
+  async enrollFree(learner: Learner, courseId: string): Promise<CourseCard> {
+    await this.#store.write(async (tx) => {
+      const row = await this.#marketplace.catalog.publishedCourse(learner.licenseId, courseId, tx);
       if (row.priceAmount > 0) {
         throw new ApiError('conflict', 'This course is paid: buy it through checkout.', {
           extensions: { reason: 'paid_course' },
         });
       }
       const now = this.#clock.now();
-      const enrolled = this.enroll(
+      const enrolled = await this.enroll(
         tx,
         {
           licenseId: learner.licenseId,
@@ -188,6 +203,7 @@ export class Enrollments {
         });
       }
     });
-    return toCard(this.#marketplace.catalog.cards(learner.licenseId, [courseId])[0]!, true);
+    const [card] = await this.#marketplace.catalog.cards(learner.licenseId, [courseId]);
+    return toCard(card!, true);
   }
 }

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import type { Tx } from '../../db/client.js';
+import { first, type Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Product } from '../payments/products.js';
 import type { RewardsService } from '../rewards/service.js';
@@ -45,8 +45,8 @@ export function courseProduct(deps: {
   const { marketplace, earnings, rewards, logger } = deps;
   return {
     async price(learner, request) {
-      const course = marketplace.catalog.publishedCourse(learner.licenseId, request.courseId);
-      if (marketplace.enrollments.isEnrolled(learner.licenseId, course.id, learner.id)) {
+      const course = await marketplace.catalog.publishedCourse(learner.licenseId, request.courseId);
+      if (await marketplace.enrollments.isEnrolled(learner.licenseId, course.id, learner.id)) {
         throw new ApiError('conflict', 'You are enrolled in this course already.', {
           extensions: { reason: 'already_enrolled' },
         });
@@ -92,21 +92,23 @@ export function courseProduct(deps: {
       };
     },
 
-    async succeeded(paymentTx, payment, now) {
-      // The marketplace's statements run on the connection payments' write holds.
-      const tx = paymentTx as unknown as Tx;
+    async succeeded(tx, payment, now) {
+      // Payments' transaction, typed as the store's (payments hands in its own type).
+      const write = tx as unknown as Tx;
       const { courseId, couponCode } = parseCourseItem(payment.item);
-      const course = tx
-        .select()
-        .from(courses)
-        .where(and(eq(courses.licenseId, payment.licenseId), eq(courses.id, courseId)))
-        .get();
+      const course = first(
+        await write
+          .select()
+          .from(courses)
+          .where(and(eq(courses.licenseId, payment.licenseId), eq(courses.id, courseId)))
+          .limit(1),
+      );
       if (!course) {
         logger.error({ paymentId: payment.id, courseId }, 'paid course not found');
         return;
       }
-      marketplace.enrollments.enroll(
-        tx,
+      await marketplace.enrollments.enroll(
+        write,
         {
           licenseId: payment.licenseId,
           courseId,
@@ -116,22 +118,22 @@ export function courseProduct(deps: {
         },
         now,
       );
-      if (couponCode && !rewards.redemptions.useCoupon(tx, payment.licenseId, couponCode, now)) {
+      if (couponCode && !(await rewards.redemptions.useCoupon(write, payment.licenseId, couponCode, now))) {
         logger.warn(
           { paymentId: payment.id },
           'coupon was used already when the payment succeeded',
         );
       }
-      earnings.recordSale(tx, payment, course, now);
+      await earnings.recordSale(write, payment, course, now);
     },
 
-    async refunded(paymentTx, payment, refund, now) {
-      const tx = paymentTx as unknown as Tx;
-      earnings.recordRefund(tx, payment, refund, now);
+    async refunded(tx, payment, refund, now) {
+      const write = tx as unknown as Tx;
+      await earnings.recordRefund(write, payment, refund, now);
       if (refund.full) {
         const { courseId } = parseCourseItem(payment.item);
-        marketplace.enrollments.endEnrollment(
-          tx,
+        await marketplace.enrollments.endEnrollment(
+          write,
           payment.licenseId,
           courseId,
           payment.learnerId,

@@ -1,7 +1,6 @@
-import type Database from 'better-sqlite3';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, isNull, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import { first, type Store, type Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursors.js';
 import { generateId } from '../../lib/ids.js';
@@ -21,24 +20,47 @@ import {
 import { courseReviews, courseReviewVotes, courses, type ReviewRow } from './schema.js';
 import type { MarketplaceService } from './service.js';
 
-/** Keyset order of each review sort: [key expression, direction], then id the same way. */
-const ORDERS: Record<ReviewSort, { key: string; desc: boolean }> = {
-  newest: { key: 'created_at', desc: true },
-  helpful: { key: 'helpful_count', desc: true },
-  highest: { key: 'rating', desc: true },
-  lowest: { key: 'rating', desc: false },
-};
-
-interface Row {
-  id: string;
-  learner_id: string;
-  display_name: string;
-  rating: number;
-  text: string;
-  helpful_count: number;
-  created_at: number;
-  updated_at: number;
+/**
+ * Keyset order of each review sort: its key (a number the cursor carries; creation time in
+ * epoch milliseconds), the comparisons after a cursor's key, and the direction; then id the
+ * same way.
+ */
+interface Order {
+  desc: boolean;
+  key(row: ReviewRow): number;
+  column: SQL;
+  /** Rows past a cursor's key: `<` it for descending orders, `>` else. */
+  after(key: number): SQL;
+  /** Rows at a cursor's key. */
+  at(key: number): SQL;
 }
+
+function numberOrder(
+  column: typeof courseReviews.rating | typeof courseReviews.helpfulCount,
+  key: (row: ReviewRow) => number,
+  isDesc: boolean,
+): Order {
+  return {
+    desc: isDesc,
+    key,
+    column: sql`${column}`,
+    after: (value) => (isDesc ? lt(column, value) : gt(column, value)),
+    at: (value) => eq(column, value),
+  };
+}
+
+const ORDERS: Record<ReviewSort, Order> = {
+  newest: {
+    desc: true,
+    key: (row) => row.createdAt.getTime(),
+    column: sql`${courseReviews.createdAt}`,
+    after: (key) => lt(courseReviews.createdAt, new Date(key)),
+    at: (key) => eq(courseReviews.createdAt, new Date(key)),
+  },
+  helpful: numberOrder(courseReviews.helpfulCount, (row) => row.helpfulCount, true),
+  highest: numberOrder(courseReviews.rating, (row) => row.rating, true),
+  lowest: numberOrder(courseReviews.rating, (row) => row.rating, false),
+};
 
 /** A learner's review of a course of the license. */
 const reviewKey = (licenseId: string, courseId: string, learnerId: string) =>
@@ -65,119 +87,134 @@ function badCursor(): ApiError {
  * the review, so the average on a card always matches the visible reviews.
  */
 export class Reviews {
-  readonly #db: Db;
-  readonly #sqlite: Database.Database;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #marketplace: MarketplaceService;
 
-  constructor(db: Db, sqlite: Database.Database, clock: Clock, marketplace: MarketplaceService) {
-    this.#db = db;
-    this.#sqlite = sqlite;
+  constructor(store: Store, clock: Clock, marketplace: MarketplaceService) {
+    this.#store = store;
     this.#clock = clock;
     this.#marketplace = marketplace;
   }
 
   /** Adds `delta` reviews with `ratingDelta` stars to the course's rating, in `tx`. */
-  #rate(tx: Tx, licenseId: string, courseId: string, ratingDelta: number, delta: number): void {
-    tx.update(courses)
+  async #rate(
+    tx: Tx,
+    licenseId: string,
+    courseId: string,
+    ratingDelta: number,
+    delta: number,
+  ): Promise<void> {
+    await tx
+      .update(courses)
       .set({
         ratingSum: sql`${courses.ratingSum} + ${ratingDelta}`,
         ratingCount: sql`${courses.ratingCount} + ${delta}`,
         ratingAverage: sql`case when ${courses.ratingCount} + ${delta} > 0
-          then cast(${courses.ratingSum} + ${ratingDelta} as real) / (${courses.ratingCount} + ${delta})
+          then cast(${courses.ratingSum} + ${ratingDelta} as double precision) / (${courses.ratingCount} + ${delta})
           else null end`,
       })
-      .where(and(eq(courses.licenseId, licenseId), eq(courses.id, courseId)))
-      .run();
-    this.#marketplace.touchCatalog(tx, licenseId);
+      .where(and(eq(courses.licenseId, licenseId), eq(courses.id, courseId)));
+    await this.#marketplace.touchCatalog(tx, licenseId);
   }
 
-  #view(row: Row, learnerId: string | null): Review {
+  #view(row: ReviewRow, learnerId: string | null): Review {
     return {
       id: row.id,
       rating: row.rating,
       text: row.text,
-      author: { displayName: row.display_name },
-      helpful: row.helpful_count,
-      createdAt: new Date(row.created_at).toISOString(),
-      updatedAt: new Date(row.updated_at).toISOString(),
-      mine: learnerId !== null && row.learner_id === learnerId,
+      author: { displayName: row.displayName },
+      helpful: row.helpfulCount,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+      mine: learnerId !== null && row.learnerId === learnerId,
     };
   }
 
-  list(
+  async list(
     licenseId: string,
     courseId: string,
     learnerId: string | null,
     query: ReviewQuery,
-  ): ReviewPage {
-    this.#marketplace.catalog.detail(licenseId, courseId, learnerId);
-    const { key, desc } = ORDERS[query.sort];
-    const where = ['license_id = ?', 'course_id = ?', 'hidden_at is null'];
-    const params: unknown[] = [licenseId, courseId];
+  ): Promise<ReviewPage> {
+    await this.#marketplace.catalog.detail(licenseId, courseId, learnerId);
+    const order = ORDERS[query.sort];
+    const where: (SQL | undefined)[] = [
+      eq(courseReviews.licenseId, licenseId),
+      eq(courseReviews.courseId, courseId),
+      isNull(courseReviews.hiddenAt),
+    ];
     if (query.cursor) {
       const after = decodeCursor(query.cursor, cursorShapes.get(query.sort)!);
       if (!after) throw badCursor();
-      const op = desc ? '<' : '>';
-      where.push(`(${key} ${op} ? or (${key} = ? and id ${op} ?))`);
-      params.push(after[1], after[1], after[2]);
+      const idAfter = order.desc ? lt(courseReviews.id, after[2]) : gt(courseReviews.id, after[2]);
+      where.push(or(order.after(after[1]), and(order.at(after[1]), idAfter)));
     }
-    const dir = desc ? 'desc' : 'asc';
-    const rows = this.#sqlite
-      .prepare(
-        `select id, learner_id, display_name, rating, text, helpful_count, created_at, updated_at
-         from course_reviews where ${where.join(' and ')}
-         order by ${key} ${dir}, id ${dir} limit ?`,
-      )
-      .all(...params, query.limit + 1) as Row[];
-    const more = rows.length > query.limit;
-    const page = rows.slice(0, query.limit);
+    const dir = order.desc ? desc : asc;
+    const found = await this.#store.db
+      .select()
+      .from(courseReviews)
+      .where(and(...where))
+      .orderBy(dir(order.column), dir(courseReviews.id))
+      .limit(query.limit + 1);
+    const more = found.length > query.limit;
+    const page = found.slice(0, query.limit);
     const last = page.at(-1);
-    const keyOf = (r: Row) =>
-      ({ created_at: r.created_at, helpful_count: r.helpful_count, rating: r.rating })[
-        key as 'created_at' | 'helpful_count' | 'rating'
-      ];
     const distribution = { 1: 0, 2: 0, 3: 0, 4: 0, 5: 0 };
-    const counts = this.#sqlite
-      .prepare(
-        `select rating, count(*) as n from course_reviews
-         where license_id = ? and course_id = ? and hidden_at is null group by rating`,
+    const counts = await this.#store.db
+      .select({ rating: courseReviews.rating, n: count() })
+      .from(courseReviews)
+      .where(
+        and(
+          eq(courseReviews.licenseId, licenseId),
+          eq(courseReviews.courseId, courseId),
+          isNull(courseReviews.hiddenAt),
+        ),
       )
-      .all(licenseId, courseId) as { rating: 1 | 2 | 3 | 4 | 5; n: number }[];
+      .groupBy(courseReviews.rating);
     let sum = 0;
-    let count = 0;
+    let total = 0;
     for (const c of counts) {
-      distribution[c.rating] = c.n;
+      distribution[c.rating as 1 | 2 | 3 | 4 | 5] = c.n;
       sum += c.rating * c.n;
-      count += c.n;
+      total += c.n;
     }
     return {
       items: page.map((r) => this.#view(r, learnerId)),
-      nextCursor: more && last ? encodeCursor([query.sort, keyOf(last), last.id]) : null,
-      summary: { average: roundRating(count ? sum / count : null), count, distribution },
-      myReview: learnerId === null ? null : this.#mine(licenseId, courseId, learnerId),
+      nextCursor: more && last ? encodeCursor([query.sort, order.key(last), last.id]) : null,
+      summary: { average: roundRating(total ? sum / total : null), count: total, distribution },
+      myReview: learnerId === null ? null : await this.#mine(licenseId, courseId, learnerId),
     };
   }
 
-  #mine(licenseId: string, courseId: string, learnerId: string): Review | null {
-    const row = this.#db
-      .select()
-      .from(courseReviews)
-      .where(and(reviewKey(licenseId, courseId, learnerId), isNull(courseReviews.hiddenAt)))
-      .get();
-    return row ? this.#view(this.#row(row), learnerId) : null;
+  async #mine(licenseId: string, courseId: string, learnerId: string): Promise<Review | null> {
+    const row = first(
+      await this.#store.db
+        .select()
+        .from(courseReviews)
+        .where(and(reviewKey(licenseId, courseId, learnerId), isNull(courseReviews.hiddenAt)))
+        .limit(1),
+    );
+    return row ? this.#view(row, learnerId) : null;
   }
 
   /** Writes or edits the learner's review of a course they are enrolled in. */
-  upsert(learner: Learner, courseId: string, input: ReviewInput): Review {
+  async upsert(learner: Learner, courseId: string, input: ReviewInput): Promise<Review> {
     const now = this.#clock.now();
-    const row = writeTransaction(this.#db, (tx) => {
-      this.#marketplace.catalog.publishedCourse(learner.licenseId, courseId, tx);
-      if (!this.#marketplace.enrollments.isEnrolled(learner.licenseId, courseId, learner.id, tx)) {
+    const row = await this.#store.write(async (tx) => {
+      await this.#marketplace.catalog.publishedCourse(learner.licenseId, courseId, tx);
+      if (
+        !(await this.#marketplace.enrollments.isEnrolled(
+          learner.licenseId,
+          courseId,
+          learner.id,
+          tx,
+        ))
+      ) {
         throw new ApiError('forbidden', 'Only learners enrolled in the course can review it.');
       }
       const key = reviewKey(learner.licenseId, courseId, learner.id);
-      const existing = tx.select().from(courseReviews).where(key).get();
+      const existing = first(await tx.select().from(courseReviews).where(key).limit(1));
       if (existing?.hiddenAt) {
         throw new ApiError(
           'forbidden',
@@ -185,8 +222,8 @@ export class Reviews {
         );
       }
       if (existing) {
-        this.#rate(tx, learner.licenseId, courseId, input.rating - existing.rating, 0);
-        return tx
+        await this.#rate(tx, learner.licenseId, courseId, input.rating - existing.rating, 0);
+        const [updated] = await tx
           .update(courseReviews)
           .set({
             rating: input.rating,
@@ -195,11 +232,11 @@ export class Reviews {
             updatedAt: now,
           })
           .where(key)
-          .returning()
-          .get();
+          .returning();
+        return updated!;
       }
-      this.#rate(tx, learner.licenseId, courseId, input.rating, 1);
-      return tx
+      await this.#rate(tx, learner.licenseId, courseId, input.rating, 1);
+      const [created] = await tx
         .insert(courseReviews)
         .values({
           id: generateId('rev'),
@@ -212,49 +249,37 @@ export class Reviews {
           createdAt: now,
           updatedAt: now,
         })
-        .returning()
-        .get();
+        .returning();
+      return created!;
     });
-    return this.#view(this.#row(row), learner.id);
+    return this.#view(row, learner.id);
   }
 
-  #row(r: ReviewRow): Row {
-    return {
-      id: r.id,
-      learner_id: r.learnerId,
-      display_name: r.displayName,
-      rating: r.rating,
-      text: r.text,
-      helpful_count: r.helpfulCount,
-      created_at: r.createdAt.getTime(),
-      updated_at: r.updatedAt.getTime(),
-    };
-  }
-
-  remove(learner: Learner, courseId: string): void {
-    writeTransaction(this.#db, (tx) => {
-      const own = tx
-        .select({ id: courseReviews.id })
-        .from(courseReviews)
-        .where(reviewKey(learner.licenseId, courseId, learner.id))
-        .get();
+  async remove(learner: Learner, courseId: string): Promise<void> {
+    await this.#store.write(async (tx) => {
+      const own = first(
+        await tx
+          .select({ id: courseReviews.id })
+          .from(courseReviews)
+          .where(reviewKey(learner.licenseId, courseId, learner.id))
+          .limit(1),
+      );
       if (own) {
-        tx.delete(courseReviewVotes)
+        await tx
+          .delete(courseReviewVotes)
           .where(
             and(
               eq(courseReviewVotes.licenseId, learner.licenseId),
               eq(courseReviewVotes.reviewId, own.id),
             ),
-          )
-          .run();
+          );
       }
-      const row = tx
+      const [row] = await tx
         .delete(courseReviews)
         .where(reviewKey(learner.licenseId, courseId, learner.id))
-        .returning()
-        .get();
+        .returning();
       if (!row) throw new ApiError('not_found', 'You have not reviewed this course.');
-      if (!row.hiddenAt) this.#rate(tx, learner.licenseId, courseId, -row.rating, -1);
+      if (!row.hiddenAt) await this.#rate(tx, learner.licenseId, courseId, -row.rating, -1);
     });
   }
 
@@ -262,21 +287,28 @@ export class Reviews {
    * Marks another learner's review helpful (or takes the mark back); one mark per learner,
    * counted in the review's `helpful` in the same transaction.
    */
-  vote(learner: Learner, courseId: string, reviewId: string, helpful: boolean): HelpfulMark {
-    this.#marketplace.catalog.detail(learner.licenseId, courseId, learner.id);
-    return writeTransaction(this.#db, (tx) => {
-      const review = tx
-        .select()
-        .from(courseReviews)
-        .where(
-          and(
-            eq(courseReviews.licenseId, learner.licenseId),
-            eq(courseReviews.courseId, courseId),
-            eq(courseReviews.id, reviewId),
-            isNull(courseReviews.hiddenAt),
-          ),
-        )
-        .get();
+  async vote(
+    learner: Learner,
+    courseId: string,
+    reviewId: string,
+    helpful: boolean,
+  ): Promise<HelpfulMark> {
+    await this.#marketplace.catalog.detail(learner.licenseId, courseId, learner.id);
+    return this.#store.write(async (tx) => {
+      const review = first(
+        await tx
+          .select()
+          .from(courseReviews)
+          .where(
+            and(
+              eq(courseReviews.licenseId, learner.licenseId),
+              eq(courseReviews.courseId, courseId),
+              eq(courseReviews.id, reviewId),
+              isNull(courseReviews.hiddenAt),
+            ),
+          )
+          .limit(1),
+      );
       if (!review) throw new ApiError('not_found', `No review ${reviewId} on this course.`);
       if (review.learnerId === learner.id) {
         throw new ApiError('forbidden', 'Learners cannot mark their own review helpful.');
@@ -286,57 +318,71 @@ export class Reviews {
         eq(courseReviewVotes.reviewId, reviewId),
         eq(courseReviewVotes.learnerId, learner.id),
       );
+      // Rows the mark added (1 or 0) or took away (-1 or 0).
       const changed = helpful
-        ? tx
-            .insert(courseReviewVotes)
-            .values({
-              licenseId: learner.licenseId,
-              reviewId,
-              learnerId: learner.id,
-              createdAt: this.#clock.now(),
-            })
-            .onConflictDoNothing()
-            .run().changes
-        : -tx.delete(courseReviewVotes).where(key).run().changes;
-      const row = tx
+        ? (
+            await tx
+              .insert(courseReviewVotes)
+              .values({
+                licenseId: learner.licenseId,
+                reviewId,
+                learnerId: learner.id,
+                createdAt: this.#clock.now(),
+              })
+              .onConflictDoNothing()
+              .returning({ reviewId: courseReviewVotes.reviewId })
+          ).length
+        : -(
+            await tx
+              .delete(courseReviewVotes)
+              .where(key)
+              .returning({ reviewId: courseReviewVotes.reviewId })
+          ).length;
+      const [row] = await tx
         .update(courseReviews)
         .set({ helpfulCount: sql`${courseReviews.helpfulCount} + ${changed}` })
         .where(eq(courseReviews.id, reviewId))
-        .returning({ helpful: courseReviews.helpfulCount })
-        .get();
-      return { id: reviewId, helpful: row.helpful, votedHelpful: helpful };
+        .returning({ helpful: courseReviews.helpfulCount });
+      return { id: reviewId, helpful: row!.helpful, votedHelpful: helpful };
     });
   }
 
   /** Hides (or shows again) a review; a hidden review leaves the course's rating. */
-  setHidden(licenseId: string, reviewId: string, hidden: boolean): ReviewVisibilityState {
-    return writeTransaction(this.#db, (tx) => {
-      const row = tx
-        .select()
-        .from(courseReviews)
-        .where(and(eq(courseReviews.licenseId, licenseId), eq(courseReviews.id, reviewId)))
-        .get();
+  async setHidden(
+    licenseId: string,
+    reviewId: string,
+    hidden: boolean,
+  ): Promise<ReviewVisibilityState> {
+    return this.#store.write(async (tx) => {
+      const row = first(
+        await tx
+          .select()
+          .from(courseReviews)
+          .where(and(eq(courseReviews.licenseId, licenseId), eq(courseReviews.id, reviewId)))
+          .limit(1),
+      );
       if (!row) throw new ApiError('not_found', `No review ${reviewId} here.`);
       if (Boolean(row.hiddenAt) !== hidden) {
-        tx.update(courseReviews)
+        await tx
+          .update(courseReviews)
           .set({ hiddenAt: hidden ? this.#clock.now() : null })
-          .where(eq(courseReviews.id, row.id))
-          .run();
+          .where(eq(courseReviews.id, row.id));
         const sign = hidden ? -1 : 1;
-        this.#rate(tx, licenseId, row.courseId, sign * row.rating, sign);
+        await this.#rate(tx, licenseId, row.courseId, sign * row.rating, sign);
       }
       return { id: row.id, hidden };
     });
   }
 
   /** A review by id across licenses, for the operator CLI. */
-  licenseOf(reviewId: string): string | null {
-    return (
-      this.#db
+  async licenseOf(reviewId: string): Promise<string | null> {
+    const row = first(
+      await this.#store.db
         .select({ licenseId: courseReviews.licenseId })
         .from(courseReviews)
         .where(eq(courseReviews.id, reviewId))
-        .get()?.licenseId ?? null
+        .limit(1),
     );
+    return row?.licenseId ?? null;
   }
 }

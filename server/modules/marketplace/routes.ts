@@ -259,34 +259,40 @@ function fileResponse<E extends AppEnv>(
 }
 
 export const courseRoutes = createRouter()
-  .openapi(search, (c) => {
+  .openapi(search, async (c) => {
     c.header('Cache-Control', 'private, no-store');
     return c.json(
-      marketplace(c).catalog.search(c.var.license.id, learnerId(c), c.req.valid('query')),
+      await marketplace(c).catalog.search(c.var.license.id, learnerId(c), c.req.valid('query')),
       200,
     );
   })
-  .openapi(suggest, (c) => {
-    const suggestions = marketplace(c).search.suggest(c.var.license.id, c.req.valid('query').q);
+  .openapi(suggest, async (c) => {
+    const suggestions = await marketplace(c).search.suggest(
+      c.var.license.id,
+      c.req.valid('query').q,
+    );
     return c.json({ suggestions }, 200);
   })
   .openapi(download, async (c) => {
-    const file = marketplace(c).downloads.resolve(c.req.valid('param').token, await requester(c));
+    const file = await marketplace(c).downloads.resolve(
+      c.req.valid('param').token,
+      await requester(c),
+    );
     return fileResponse(c, file.path, {
       'Content-Type': file.contentType,
       'Content-Disposition': attachmentName(file.fileName),
       'Cache-Control': 'private, no-store',
     });
   })
-  .openapi(detail, (c) => {
+  .openapi(detail, async (c) => {
     c.header('Cache-Control', 'private, no-store');
     return c.json(
-      marketplace(c).catalog.detail(c.var.license.id, c.req.valid('param').id, learnerId(c)),
+      await marketplace(c).catalog.detail(c.var.license.id, c.req.valid('param').id, learnerId(c)),
       200,
     );
   })
-  .openapi(cover, (c) => {
-    const found = marketplace(c).catalog.cover(c.req.valid('param').id);
+  .openapi(cover, async (c) => {
+    const found = await marketplace(c).catalog.cover(c.req.valid('param').id);
     if (!found) throw new ApiError('not_found', 'This course has no cover.');
     const versioned = c.req.valid('query').v === found.sha256.slice(0, 16);
     return fileResponse(c, marketplace(c).files.pathOf(found.sha256), {
@@ -295,10 +301,10 @@ export const courseRoutes = createRouter()
       'Cross-Origin-Resource-Policy': 'cross-origin',
     });
   })
-  .openapi(reviews, (c) => {
+  .openapi(reviews, async (c) => {
     c.header('Cache-Control', 'private, no-store');
     return c.json(
-      marketplace(c).reviews.list(
+      await marketplace(c).reviews.list(
         c.var.license.id,
         c.req.valid('param').id,
         learnerId(c),
@@ -307,30 +313,37 @@ export const courseRoutes = createRouter()
       200,
     );
   })
-  .openapi(putReview, (c) =>
+  .openapi(putReview, async (c) =>
     c.json(
-      marketplace(c).reviews.upsert(c.var.learner, c.req.valid('param').id, c.req.valid('json')),
+      await marketplace(c).reviews.upsert(
+        c.var.learner,
+        c.req.valid('param').id,
+        c.req.valid('json'),
+      ),
       200,
     ),
   )
-  .openapi(deleteReview, (c) => {
-    marketplace(c).reviews.remove(c.var.learner, c.req.valid('param').id);
+  .openapi(deleteReview, async (c) => {
+    await marketplace(c).reviews.remove(c.var.learner, c.req.valid('param').id);
     return c.body(null, 204);
   })
-  .openapi(helpful, (c) => {
+  .openapi(helpful, async (c) => {
     const { id, reviewId } = c.req.valid('param');
     return c.json(
-      marketplace(c).reviews.vote(c.var.learner, id, reviewId, c.req.valid('json').helpful),
+      await marketplace(c).reviews.vote(c.var.learner, id, reviewId, c.req.valid('json').helpful),
       200,
     );
   })
-  .openapi(enroll, (c) =>
-    c.json(marketplace(c).enrollments.enrollFree(c.var.learner, c.req.valid('param').id), 201),
+  .openapi(enroll, async (c) =>
+    c.json(
+      await marketplace(c).enrollments.enrollFree(c.var.learner, c.req.valid('param').id),
+      201,
+    ),
   )
-  .openapi(link, (c) => {
+  .openapi(link, async (c) => {
     const { id, materialId } = c.req.valid('param');
     c.header('Cache-Control', 'private, no-store');
-    return c.json(marketplace(c).downloads.link(c.var.learner, id, materialId), 200);
+    return c.json(await marketplace(c).downloads.link(c.var.learner, id, materialId), 200);
   });
 
 const myCourses = createRoute({
@@ -344,11 +357,11 @@ const myCourses = createRoute({
   },
 });
 
-export const myCourseRoutes = createRouter().openapi(myCourses, (c) => {
+export const myCourseRoutes = createRouter().openapi(myCourses, async (c) => {
   const learner = c.var.learner;
   c.header('Cache-Control', 'private, no-store');
   return c.json(
-    { items: marketplace(c).enrollments.myCourses(learner.licenseId, learner.id) },
+    { items: await marketplace(c).enrollments.myCourses(learner.licenseId, learner.id) },
     200,
   );
 });

@@ -1,7 +1,14 @@
-import type Database from 'better-sqlite3';
+import { sql, type SQL } from 'drizzle-orm';
+import { dialectOf, rows, type Db } from '../../db/store.js';
 import type { Facets, SearchQuery } from './contract.js';
+import { allOf, MATCHED, notYetOnPostgres } from './search-ranking.js';
 
-/* Facet counts of course search: how many published courses each filter value would leave. */
+/*
+ * Facet counts of course search: how many published courses each filter value would leave.
+ * The counting statements depend on the store (SQLite: the trigger-kept `course_facet_counts`
+ * and FTS5), so they sit behind one dialect branch in {@link countCombos}; PostgreSQL's go
+ * beside SQLite's.
+ */
 
 /** Published courses of one combination of facet values under the shared filters. */
 export interface Combo {
@@ -30,58 +37,64 @@ export function combosKey(
 }
 
 /**
- * Published courses per facet combination under the shared filters. Without text or ranges
- * the trigger-kept table answers; otherwise they are counted.
+ * Published courses per facet combination under the shared filters (`shared`, on courses as
+ * `c`, already holds the license and the ranges).
  */
 export function countCombos(
-  sqlite: Database.Database,
+  db: Db,
   licenseId: string,
   match: string | null,
-  shared: string[],
-  sharedParams: unknown[],
+  shared: SQL[],
   query: SearchQuery,
-): Combo[] {
+): Promise<Combo[]> {
+  if (dialectOf(db) === 'sqlite') return sqliteCombos(db, licenseId, match, shared, query);
+  return Promise.reject(notYetOnPostgres('facet counts'));
+}
+
+/**
+ * SQLite: without text or ranges the trigger-kept table answers; otherwise they are counted.
+ */
+async function sqliteCombos(
+  db: Db,
+  licenseId: string,
+  match: string | null,
+  shared: SQL[],
+  query: SearchQuery,
+): Promise<Combo[]> {
   const ranged =
     query.minRating !== undefined || query.minPrice !== undefined || query.maxPrice !== undefined;
   if (match === null && !ranged) {
-    return sqlite
-      .prepare(
-        `select category, level, language, free, n from course_facet_counts
-           where license_id = ? and n > 0`,
-      )
-      .all(licenseId) as Combo[];
+    return rows<Combo>(
+      db,
+      sql`select category, level, language, free, n from course_facet_counts
+           where license_id = ${licenseId} and n > 0`,
+    );
   }
   if (match === null) {
     // Grouping every course in a price or rating range by facet sorts them all; instead each
     // combination the trigger-kept table knows counts its own slice of the category index,
     // which is already in (category, level, language, price) order.
-    const rating = query.minRating !== undefined ? 'and c.rating_average >= ?' : '';
-    const counted = sqlite
-      .prepare(
-        `select f.category, f.level, f.language, f.free, (
+    const rating =
+      query.minRating !== undefined ? sql`and c.rating_average >= ${query.minRating}` : sql``;
+    const counted = await rows<Combo>(
+      db,
+      sql`select f.category, f.level, f.language, f.free, (
              select count(*) from courses c
              where c.license_id = f.license_id and c.status = 'published'
                and c.category = f.category and c.level = f.level and c.language = f.language
-               and c.price_amount between max(?, iif(f.free, 0, 1))
-                 and min(?, iif(f.free, 0, ${Number.MAX_SAFE_INTEGER})) ${rating}
+               and c.price_amount between max(${query.minPrice ?? 0}, iif(f.free, 0, 1))
+                 and min(${query.maxPrice ?? Number.MAX_SAFE_INTEGER}, iif(f.free, 0, ${sql.raw(String(Number.MAX_SAFE_INTEGER))})) ${rating}
            ) as n
-           from course_facet_counts f where f.license_id = ? and f.n > 0`,
-      )
-      .all(
-        query.minPrice ?? 0,
-        query.maxPrice ?? Number.MAX_SAFE_INTEGER,
-        ...(query.minRating !== undefined ? [query.minRating] : []),
-        licenseId,
-      ) as Combo[];
+           from course_facet_counts f where f.license_id = ${licenseId} and f.n > 0`,
+    );
     return counted.filter((c) => c.n > 0);
   }
-  return sqlite
-    .prepare(
-      `select c.category, c.level, c.language, c.price_amount = 0 as free, count(*) as n
-           from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
-           where courses_fts match ? and ${shared.join(' and ')} group by 1, 2, 3, 4`,
-    )
-    .all(match, ...sharedParams) as Combo[];
+  return rows<Combo>(
+    db,
+    sql`select c.category, c.level, c.language, c.price_amount = 0 as free, count(*) as n
+         from ${MATCHED}
+         where courses_fts match ${match} and ${allOf(shared)} group by 1, 2, 3, 4`,
+  );
 }
 
 /**

@@ -1,20 +1,44 @@
-import type Database from 'better-sqlite3';
+import { sql, type SQL } from 'drizzle-orm';
+import { dialectOf, rows, type Db } from '../../db/store.js';
 import { CARD_COLUMNS, type CardRow } from './cards.js';
+import type { Suggestion } from './contract.js';
 import type { Combo } from './search-facets.js';
 
-/* Full-text matching and relevance ranking of course search (SQLite FTS5, bm25). */
+/*
+ * Full-text matching, relevance ranking and suggestions of course search. Every statement
+ * that depends on the store's full-text engine is in one implementation of {@link FullText},
+ * chosen once by {@link fullTextOf}: SQLite FTS5 (`courses_fts`, bm25) today. PostgreSQL (a
+ * tsvector column with a GIN index) is to be written beside it; until then search there says
+ * so. Facet counts have their own such seam (search-facets.ts).
+ */
 
-/** bm25 weights of title, subtitle, tags and description. */
-export const RANK = 'bm25(courses_fts, 10.0, 4.0, 3.0, 1.0)';
 const MAX_TERMS = 8;
+const SUGGESTIONS = 8;
+/** How many of the whole index's best title matches a suggestion first looks among. */
+const SHORTLIST = 64;
 
 /** A card row of a result page with its sort key (`k`), which the next page's cursor carries. */
 export type PageRow = CardRow & { k: number | null };
 
+/** Course search on a store it has no statements for yet: the seam is named in the message. */
+export function notYetOnPostgres(what: string): Error {
+  return new Error(
+    `Course search (${what}) is not yet available on PostgreSQL: only SQLite FTS5 statements ` +
+      'exist so far (server/modules/marketplace/search-ranking.ts and search-facets.ts); the ' +
+      'PostgreSQL implementation (tsvector + GIN) goes beside them.',
+  );
+}
+
+/** The conditions joined with `and`. */
+export function allOf(conditions: SQL[]): SQL {
+  return sql.join(conditions, sql` and `);
+}
+
 /**
- * Turns what a learner typed into an FTS5 query: words only (no operators or column names
- * get through), each quoted, all required. The last word is the one being typed: from two
- * characters on it matches as a prefix.
+ * Turns what a learner typed into a full-text query: words only (no operators or column
+ * names get through), each quoted, all required. The last word is the one being typed: from
+ * two characters on it matches as a prefix. This is FTS5's syntax; it is also the text part
+ * of the cache keys.
  */
 export function ftsQuery(q: string | undefined): string | null {
   const words =
@@ -30,74 +54,143 @@ export function ftsQuery(q: string | undefined): string | null {
 
 /** What a relevance page is ranked from: the text, every filter, the cursor and the size. */
 export interface Ranking {
+  /** The query {@link ftsQuery} made. */
   match: string;
-  shared: string[];
-  sharedParams: unknown[];
-  facetWhere: string[];
-  facetParams: unknown[];
-  /** Rank, rank and seq of the cursor's course, or empty on the first page. */
-  after: unknown[];
+  /** Filters every count shares (license, status, ranges), on courses as `c`. */
+  shared: SQL[];
+  /** Facet filters (category, level, language, free), on courses as `c`. */
+  facetWhere: SQL[];
+  /** The rank and seq of the cursor's course, or null on the first page. */
+  after: { k: number | null; seq: number } | null;
   take: number;
 }
+
+/** The statements of course search that depend on the store's full-text engine. */
+export interface FullText {
+  /** A condition on courses as `c`: the course matches the text. */
+  matching(match: string): SQL;
+  /**
+   * A relevance page alone (its counts are known): filters first, so only the courses they
+   * keep are ranked.
+   */
+  rankPage(db: Db, r: Ranking): Promise<PageRow[]>;
+  /** A relevance page and the facet combinations of the same text search. */
+  rankAndCount(db: Db, r: Ranking): Promise<{ rows: PageRow[]; combos: Combo[] }>;
+  /** Up to 8 published courses of the license whose title matches, best first. */
+  suggest(db: Db, licenseId: string, match: string): Promise<Suggestion[]>;
+}
+
+/** The full-text statements of `db`'s store. */
+export function fullTextOf(db: Db): FullText {
+  if (dialectOf(db) === 'sqlite') return sqliteFullText;
+  throw notYetOnPostgres('full-text matching and ranking');
+}
+
+/* SQLite: FTS5 over title, subtitle, tags and description, external content on courses.seq. */
+
+/** bm25 weights of title, subtitle, tags and description. */
+const RANK = sql.raw('bm25(courses_fts, 10.0, 4.0, 3.0, 1.0)');
+
+/** FTS5 matches joined to their courses, read through the narrow index that holds every filter. */
+export const MATCHED = sql.raw(
+  'courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid',
+);
 
 /**
  * The text matches under the shared filters with their facet columns; only those the page's
  * facet filters keep are ranked (`k` is null for the others), as bm25 is the costly part.
  */
-function matches(r: Ranking): string {
-  const kept = r.facetWhere.length ? r.facetWhere.join(' and ') : '1';
-  return `with m as materialized (
+function matches(r: Ranking): SQL {
+  const kept = r.facetWhere.length ? allOf(r.facetWhere) : sql`1`;
+  return sql`with m as materialized (
       select c.seq as seq, case when ${kept} then ${RANK} end as k, c.category as category,
         c.level as level, c.language as language, c.price_amount as price_amount
-      from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
-      where courses_fts match ? and ${r.shared.join(' and ')}
+      from ${MATCHED}
+      where courses_fts match ${r.match} and ${allOf(r.shared)}
     )`;
 }
 
-function params(r: Ranking): unknown[] {
-  return [...r.facetParams, r.match, ...r.sharedParams, ...r.facetParams, ...r.after, r.take];
-}
-
 /** Best first among the materialized matches the facet filters keep. */
-function ranked(r: Ranking): string {
-  const where = ['c.k is not null', ...r.facetWhere];
-  if (r.after.length) where.push('(c.k > ? or (c.k = ? and c.seq > ?))');
-  return `select c.seq as seq, c.k as k from m c
-      where ${where.join(' and ')} order by c.k, c.seq limit ?`;
+function ranked(r: Ranking): SQL {
+  const where = [sql`c.k is not null`, ...r.facetWhere];
+  if (r.after) {
+    where.push(sql`(c.k > ${r.after.k} or (c.k = ${r.after.k} and c.seq > ${r.after.seq}))`);
+  }
+  return sql`select c.seq as seq, c.k as k from m c
+      where ${allOf(where)} order by c.k, c.seq limit ${r.take}`;
 }
 
 /**
- * A relevance page alone (its counts are known), ranked on the narrow seq index (every
- * filter column is in it): filters first, so only the courses they keep are ranked.
+ * Whether the license's published courses are at least half of all courses ever created
+ * (the highest `seq`): then the best title matches of the whole index are mostly its own.
  */
-export function rankPage(sqlite: Database.Database, r: Ranking): PageRow[] {
-  const where = [...r.shared, ...r.facetWhere];
-  if (r.after.length) where.push(`(${RANK} > ? or (${RANK} = ? and c.seq > ?))`);
-  const found = sqlite
-    .prepare(
-      `select c.seq as seq, ${RANK} as k
-         from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
-         where courses_fts match ? and ${where.join(' and ')}
-         order by k, c.seq limit ?`,
-    )
-    .all(r.match, ...r.sharedParams, ...r.facetParams, ...r.after, r.take) as {
-    seq: number;
-    k: number;
-  }[];
-  return cardsInOrder(sqlite, found);
+async function holdsMostCourses(db: Db, licenseId: string): Promise<boolean> {
+  const [row] = await rows<{ most: number }>(
+    db,
+    sql`select (select coalesce(sum(n), 0) from course_facet_counts where license_id = ${licenseId}) * 2
+           >= (select coalesce(max(seq), 0) from courses) as most`,
+  );
+  return row?.most === 1;
 }
 
 /**
- * A relevance page and the facet combinations of the same text search in one statement:
- * the matches are ranked and their facet columns read once, then both come from that set.
+ * The suggestions from the best `SHORTLIST` title matches of the whole index, without
+ * looking up every match's license first; null unless a full set of them is the license's
+ * published courses. Then they are exactly the best of the license's own: every match
+ * outside the shortlist ranks below all of it.
  */
-export function rankAndCount(
-  sqlite: Database.Database,
-  r: Ranking,
-): { rows: PageRow[]; combos: Combo[] } {
-  const found = sqlite
-    .prepare(
-      `${matches(r)}
+async function suggestFromShortlist(
+  db: Db,
+  titles: string,
+  licenseId: string,
+): Promise<Suggestion[] | null> {
+  const found = await rows<Suggestion>(
+    db,
+    sql`select c.id, c.title from (
+           select rowid as seq, ${RANK} as k from courses_fts where courses_fts match ${titles}
+           order by k, rowid limit ${sql.raw(String(SHORTLIST))}
+         ) r join courses c on c.seq = r.seq
+         where c.license_id = ${licenseId} and c.status = 'published'
+         order by r.k, r.seq limit ${sql.raw(String(SUGGESTIONS))}`,
+  );
+  return found.length === SUGGESTIONS ? found : null;
+}
+
+const sqliteFullText: FullText = {
+  matching(match) {
+    return sql`c.seq in (select rowid from courses_fts where courses_fts match ${match})`;
+  },
+
+  async rankPage(db, r) {
+    const where = [...r.shared, ...r.facetWhere];
+    if (r.after) {
+      where.push(
+        sql`(${RANK} > ${r.after.k} or (${RANK} = ${r.after.k} and c.seq > ${r.after.seq}))`,
+      );
+    }
+    const found = await rows<{ seq: number; k: number }>(
+      db,
+      sql`select c.seq as seq, ${RANK} as k
+         from ${MATCHED}
+         where courses_fts match ${r.match} and ${allOf(where)}
+         order by k, c.seq limit ${r.take}`,
+    );
+    return cardsInOrder(db, found);
+  },
+
+  /* One statement: the matches are ranked and their facet columns read once, then both the
+     page and the counts come from that set. */
+  async rankAndCount(db, r) {
+    const found = await rows<{
+      part: 0 | 1;
+      a: number | string;
+      b: number | string;
+      c: string | null;
+      d: number | null;
+      n: number | null;
+    }>(
+      db,
+      sql`${matches(r)}
          select * from (
            select 0 as part, seq as a, k as b, null as c, null as d, null as n
            from (${ranked(r)})
@@ -105,45 +198,55 @@ export function rankAndCount(
          union all
          select 1, c.category, c.level, c.language, c.price_amount = 0, count(*)
          from m c group by 2, 3, 4, 5`,
-    )
-    .all(...params(r)) as {
-    part: 0 | 1;
-    a: number | string;
-    b: number | string;
-    c: string | null;
-    d: number | null;
-    n: number | null;
-  }[];
-  const page: { seq: number; k: number }[] = [];
-  const combos: Combo[] = [];
-  for (const row of found) {
-    if (row.part === 0) page.push({ seq: row.a as number, k: row.b as number });
-    else
-      combos.push({
-        category: row.a as string,
-        level: row.b as string,
-        language: row.c!,
-        free: row.d!,
-        n: row.n!,
-      });
-  }
-  return { rows: cardsInOrder(sqlite, page), combos };
-}
+    );
+    const page: { seq: number; k: number }[] = [];
+    const combos: Combo[] = [];
+    for (const row of found) {
+      if (row.part === 0) page.push({ seq: row.a as number, k: row.b as number });
+      else
+        combos.push({
+          category: row.a as string,
+          level: row.b as string,
+          language: row.c!,
+          free: row.d!,
+          n: row.n!,
+        });
+    }
+    return { rows: await cardsInOrder(db, page), combos };
+  },
+
+  async suggest(db, licenseId, match) {
+    const titles = `title : (${match})`;
+    return (
+      ((await holdsMostCourses(db, licenseId)) &&
+        (await suggestFromShortlist(db, titles, licenseId))) ||
+      rows<Suggestion>(
+        db,
+        sql`select c.id, c.title from (
+             select c.seq as seq, ${RANK} as k
+             from ${MATCHED}
+             where courses_fts match ${titles} and c.license_id = ${licenseId}
+               and c.status = 'published'
+             order by k, c.seq limit ${sql.raw(String(SUGGESTIONS))}
+           ) r join courses c on c.seq = r.seq order by r.k, r.seq`,
+      )
+    );
+  },
+};
 
 /** Whole card rows of a ranked page, in its order. */
-function cardsInOrder(sqlite: Database.Database, page: { seq: number; k: number }[]): PageRow[] {
+async function cardsInOrder(db: Db, page: { seq: number; k: number }[]): Promise<PageRow[]> {
   if (page.length === 0) return [];
   page.sort((x, y) => x.k - y.k || x.seq - y.seq);
-  const bySeq = new Map(
-    (
-      sqlite
-        .prepare(
-          `select ${CARD_COLUMNS} from courses c join instructors i on i.id = c.instructor_id
-             where c.seq in (${page.map(() => '?').join(', ')})`,
-        )
-        .all(...page.map((r) => r.seq)) as CardRow[]
-    ).map((r) => [r.seq, r]),
+  const found = await rows<CardRow>(
+    db,
+    sql`select ${CARD_COLUMNS} from courses c join instructors i on i.id = c.instructor_id
+          where c.seq in (${sql.join(
+            page.map((r) => sql`${r.seq}`),
+            sql`, `,
+          )})`,
   );
+  const bySeq = new Map(found.map((r) => [r.seq, r]));
   return page.flatMap((r) => {
     const row = bySeq.get(r.seq);
     return row ? [{ ...row, k: r.k }] : [];

@@ -1,6 +1,7 @@
-import type Database from 'better-sqlite3';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
+import { first, rows, type Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursors.js';
 import { CARD_COLUMNS, toCard } from './cards.js';
@@ -12,19 +13,10 @@ import {
   type SortOrder,
   type Suggestion,
 } from './contract.js';
+import { courses, marketplaceSettings } from './schema.js';
 import { combosKey, countCombos, countFacets, type Combo } from './search-facets.js';
-import {
-  ftsQuery,
-  RANK,
-  rankAndCount,
-  rankPage,
-  type PageRow,
-  type Ranking,
-} from './search-ranking.js';
+import { allOf, ftsQuery, fullTextOf, type PageRow, type Ranking } from './search-ranking.js';
 
-const SUGGESTIONS = 8;
-/** How many of the whole index's best title matches a suggestion first looks among. */
-const SHORTLIST = 64;
 /** Results cached per process; a catalog change moves the version and retires them. */
 const CACHE_SIZE = 1000;
 
@@ -46,22 +38,34 @@ function cursorAfter(raw: string, sort: SortOrder): { key: number | null; seq: n
   return { key: position[1], seq: position[2] };
 }
 
+type ColumnOrder = Exclude<SortOrder, 'relevance'>;
+
 /** Sort key column and direction of each order; relevance is handled on its own. */
-const ORDERS: Record<Exclude<SortOrder, 'relevance'>, { key: string; desc: boolean }> = {
-  newest: { key: 'c.created_at', desc: true },
-  price_asc: { key: 'c.price_amount', desc: false },
-  price_desc: { key: 'c.price_amount', desc: true },
-  rating: { key: 'c.rating_average', desc: true },
-  popular: { key: 'c.enrollment_count', desc: true },
+const ORDERS: Record<ColumnOrder, { key: SQL; desc: boolean }> = {
+  newest: { key: sql.raw('c.created_at'), desc: true },
+  price_asc: { key: sql.raw('c.price_amount'), desc: false },
+  price_desc: { key: sql.raw('c.price_amount'), desc: true },
+  rating: { key: sql.raw('c.rating_average'), desc: true },
+  popular: { key: sql.raw('c.enrollment_count'), desc: true },
 };
 
+/** A cursor's sort key as a parameter: creation times are bound as the column stores them. */
+function keyParam(sort: ColumnOrder, key: number): SQL {
+  return sort === 'newest' ? sql`${sql.param(new Date(key), courses.createdAt)}` : sql`${key}`;
+}
+
+/** A sort key as read, as a cursor carries it: creation times in epoch milliseconds. */
+function keyOf(value: unknown): number | null {
+  return value instanceof Date ? value.getTime() : (value as number | null);
+}
+
 /**
- * Course search for one license: full text (FTS5, bm25 with the title weighted most), filters,
- * keyset pagination on (sort key, seq) so pages never repeat or skip a course while the
- * catalog stands still, facet counts, and type-ahead suggestions.
+ * Course search for one license: full text (bm25 with the title weighted most, see
+ * search-ranking.ts), filters, keyset pagination on (sort key, seq) so pages never repeat or
+ * skip a course while the catalog stands still, facet counts, and type-ahead suggestions.
  */
 export class CourseSearch {
-  readonly #sqlite: Database.Database;
+  readonly #store: Store;
   readonly #counts = new LRUCache<string, Combo[]>({ max: CACHE_SIZE });
   /**
    * Result pages by catalog version. Everything a page shows and every order but `popular`
@@ -73,22 +77,27 @@ export class CourseSearch {
     max: CACHE_SIZE,
   });
 
-  constructor(sqlite: Database.Database) {
-    this.#sqlite = sqlite;
+  constructor(store: Store) {
+    this.#store = store;
   }
 
-  #version(licenseId: string): number {
-    const row = this.#sqlite
-      .prepare('select catalog_version as v from marketplace_settings where license_id = ?')
-      .get(licenseId) as { v: number } | undefined;
+  async #version(licenseId: string): Promise<number> {
+    const row = first(
+      await this.#store.db
+        .select({ v: marketplaceSettings.catalogVersion })
+        .from(marketplaceSettings)
+        .where(eq(marketplaceSettings.licenseId, licenseId))
+        .limit(1),
+    );
     return row?.v ?? 0;
   }
 
-  search(
+  async search(
     licenseId: string,
     query: SearchQuery,
-    enrolledAmong: (courseIds: string[]) => Set<string>,
-  ): SearchPage {
+    enrolledAmong: (courseIds: string[]) => Promise<Set<string>>,
+  ): Promise<SearchPage> {
+    const db = this.#store.db;
     const match = ftsQuery(query.q);
     let sort: SortOrder = query.sort ?? (match ? 'relevance' : 'newest');
     if (sort === 'relevance' && !match) sort = 'popular';
@@ -96,41 +105,22 @@ export class CourseSearch {
 
     // Filters every count shares; category, level, language and free are facets, applied in
     // the item query and to the cached counts.
-    const shared: string[] = ['c.license_id = ?', "c.status = 'published'"];
-    const sharedParams: unknown[] = [licenseId];
-    if (query.minRating !== undefined) {
-      shared.push('c.rating_average >= ?');
-      sharedParams.push(query.minRating);
-    }
-    if (query.minPrice !== undefined) {
-      shared.push('c.price_amount >= ?');
-      sharedParams.push(query.minPrice);
-    }
-    if (query.maxPrice !== undefined) {
-      shared.push('c.price_amount <= ?');
-      sharedParams.push(query.maxPrice);
-    }
-    const facetWhere: string[] = [];
-    const facetParams: unknown[] = [];
+    const shared: SQL[] = [sql`c.license_id = ${licenseId}`, sql`c.status = 'published'`];
+    if (query.minRating !== undefined) shared.push(sql`c.rating_average >= ${query.minRating}`);
+    if (query.minPrice !== undefined) shared.push(sql`c.price_amount >= ${query.minPrice}`);
+    if (query.maxPrice !== undefined) shared.push(sql`c.price_amount <= ${query.maxPrice}`);
+    const facetWhere: SQL[] = [];
     if (query.category !== undefined) {
-      facetWhere.push('c.category = ?');
-      facetParams.push(query.category.toLowerCase());
+      facetWhere.push(sql`c.category = ${query.category.toLowerCase()}`);
     }
-    if (query.level !== undefined) {
-      facetWhere.push('c.level = ?');
-      facetParams.push(query.level);
+    if (query.level !== undefined) facetWhere.push(sql`c.level = ${query.level}`);
+    if (query.language !== undefined) facetWhere.push(sql`c.language = ${query.language}`);
+    if (query.free !== undefined) {
+      facetWhere.push(query.free ? sql`c.price_amount = 0` : sql`c.price_amount > 0`);
     }
-    if (query.language !== undefined) {
-      facetWhere.push('c.language = ?');
-      facetParams.push(query.language);
-    }
-    if (query.free !== undefined)
-      facetWhere.push(query.free ? 'c.price_amount = 0' : 'c.price_amount > 0');
 
-    const where = [...shared, ...facetWhere];
-    const params: unknown[] = [...sharedParams, ...facetParams];
     const limit = query.limit;
-    const version = this.#version(licenseId);
+    const version = await this.#version(licenseId);
     const pageKey =
       sort === 'popular'
         ? null
@@ -149,39 +139,39 @@ export class CourseSearch {
             query.minPrice,
             query.maxPrice,
           ]);
-    let rows = pageKey === null ? undefined : this.#pages.get(pageKey);
-    if (rows) {
+    let found = pageKey === null ? undefined : this.#pages.get(pageKey);
+    if (found) {
       // Served from the cache.
     } else if (sort === 'relevance') {
       // Relevance is only chosen with text (see above).
       const text = match as string;
-      const after = cursor ? [cursor.key, cursor.key, cursor.seq] : [];
       const ranking: Ranking = {
         match: text,
         shared,
-        sharedParams,
         facetWhere,
-        facetParams,
-        after,
+        after: cursor ? { k: cursor.key, seq: cursor.seq } : null,
         take: limit + 1,
       };
+      const fullText = fullTextOf(db);
       const countsKey = combosKey(licenseId, version, text, query);
       if (this.#counts.get(countsKey)) {
-        rows = rankPage(this.#sqlite, ranking);
+        found = await fullText.rankPage(db, ranking);
       } else {
-        const ranked = rankAndCount(this.#sqlite, ranking);
-        rows = ranked.rows;
+        const ranked = await fullText.rankAndCount(db, ranking);
+        found = ranked.rows;
         this.#counts.set(countsKey, ranked.combos);
       }
     } else {
-      rows = this.#ordered(sort, match, where, params, cursor, limit);
+      found = await this.#ordered(sort, match, [...shared, ...facetWhere], cursor, limit);
     }
-    if (pageKey !== null) this.#pages.set(pageKey, rows);
-    const more = rows.length > limit;
-    const pageRows = rows.slice(0, limit);
+    if (pageKey !== null) this.#pages.set(pageKey, found);
+    const more = found.length > limit;
+    const pageRows = found.slice(0, limit);
     const last = pageRows.at(-1);
-    const enrolled = pageRows.length ? enrolledAmong(pageRows.map((r) => r.id)) : new Set();
-    const { total, facets } = this.#facets(licenseId, version, match, shared, sharedParams, query);
+    const enrolled = pageRows.length
+      ? await enrolledAmong(pageRows.map((r) => r.id))
+      : new Set<string>();
+    const { total, facets } = await this.#facets(licenseId, version, match, shared, query);
     return {
       items: pageRows.map((r) => toCard(r, enrolled.has(r.id))),
       nextCursor: more && last ? encodeCursor([sort, last.k, last.seq]) : null,
@@ -191,70 +181,65 @@ export class CourseSearch {
   }
 
   /** A page in a column's order, after the cursor's (key, seq), one more than asked for. */
-  #ordered(
-    sort: Exclude<SortOrder, 'relevance'>,
+  async #ordered(
+    sort: ColumnOrder,
     match: string | null,
-    where: string[],
-    params: unknown[],
+    where: SQL[],
     cursor: { key: number | null; seq: number } | null,
     limit: number,
-  ): PageRow[] {
+  ): Promise<PageRow[]> {
+    const db = this.#store.db;
     const { key, desc } = ORDERS[sort];
     const pageWhere = [...where];
-    const pageParams = [...params];
-    if (match) {
-      pageWhere.push('c.seq in (select rowid from courses_fts where courses_fts match ?)');
-      pageParams.push(match);
-    }
+    if (match) pageWhere.push(fullTextOf(db).matching(match));
     if (cursor) {
-      const [before, seqBefore] = desc ? ['<', '<'] : ['>', '>'];
+      const before = desc ? sql.raw('<') : sql.raw('>');
       if (cursor.key === null) {
         // Only the rating sort has null keys, and they come last.
-        pageWhere.push(`(${key} is null and c.seq ${seqBefore} ?)`);
-        pageParams.push(cursor.seq);
+        pageWhere.push(sql`(${key} is null and c.seq ${before} ${cursor.seq})`);
       } else {
+        const at = keyParam(sort, cursor.key);
         pageWhere.push(
-          `(${key} ${before} ? or (${key} = ? and c.seq ${seqBefore} ?)${sort === 'rating' ? ` or ${key} is null` : ''})`,
+          sql`(${key} ${before} ${at} or (${key} = ${at} and c.seq ${before} ${cursor.seq})${
+            sort === 'rating' ? sql` or ${key} is null` : sql``
+          })`,
         );
-        pageParams.push(cursor.key, cursor.key, cursor.seq);
       }
     }
-    const dir = desc ? 'desc' : 'asc';
-    return this.#sqlite
-      .prepare(
-        `select ${CARD_COLUMNS}, ${key} as k
+    const dir = sql.raw(desc ? 'desc' : 'asc');
+    const found = await rows<PageRow>(
+      db,
+      sql`select ${CARD_COLUMNS}, ${key} as k
            from courses c join instructors i on i.id = c.instructor_id
-           where ${pageWhere.join(' and ')}
-           order by ${key} ${dir}, c.seq ${dir} limit ?`,
-      )
-      .all(...pageParams, limit + 1) as PageRow[];
+           where ${allOf(pageWhere)}
+           order by ${key} ${dir}, c.seq ${dir} limit ${limit + 1}`,
+    );
+    return found.map((r) => ({ ...r, k: keyOf(r.k) }));
   }
 
   /** The facet combinations of a search, cached per catalog version. */
-  #combos(
+  async #combos(
     licenseId: string,
     version: number,
     match: string | null,
-    shared: string[],
-    sharedParams: unknown[],
+    shared: SQL[],
     query: SearchQuery,
-  ): Combo[] {
+  ): Promise<Combo[]> {
     const cacheKey = combosKey(licenseId, version, match, query);
     const cached = this.#counts.get(cacheKey);
     if (cached) return cached;
-    const combos = countCombos(this.#sqlite, licenseId, match, shared, sharedParams, query);
+    const combos = await countCombos(this.#store.db, licenseId, match, shared, query);
     this.#counts.set(cacheKey, combos);
     return combos;
   }
 
-  #facets(
+  async #facets(
     licenseId: string,
     version: number,
     match: string | null,
-    shared: string[],
-    sharedParams: unknown[],
+    shared: SQL[],
     query: SearchQuery,
-  ): { total: number; facets: Facets } {
+  ): Promise<{ total: number; facets: Facets }> {
     const category = query.category?.toLowerCase();
     const key = JSON.stringify([
       licenseId,
@@ -271,7 +256,7 @@ export class CourseSearch {
     const known = this.#facetResults.get(key);
     if (known) return known;
     const result = countFacets(
-      this.#combos(licenseId, version, match, shared, sharedParams, query),
+      await this.#combos(licenseId, version, match, shared, query),
       category,
       query,
     );
@@ -279,60 +264,15 @@ export class CourseSearch {
     return result;
   }
 
-  /**
-   * Whether the license's published courses are at least half of all courses ever created
-   * (the highest `seq`): then the best title matches of the whole index are mostly its own.
-   */
-  #holdsMostCourses(licenseId: string): boolean {
-    const row = this.#sqlite
-      .prepare(
-        `select (select coalesce(sum(n), 0) from course_facet_counts where license_id = ?) * 2
-           >= (select coalesce(max(seq), 0) from courses) as most`,
-      )
-      .get(licenseId) as { most: number };
-    return row.most === 1;
-  }
-
-  /**
-   * The suggestions from the best `SHORTLIST` title matches of the whole index, without
-   * looking up every match's license first; null unless a full set of them is the license's
-   * published courses. Then they are exactly the best of the license's own: every match
-   * outside the shortlist ranks below all of it.
-   */
-  #suggestFromShortlist(titles: string, licenseId: string): Suggestion[] | null {
-    const found = this.#sqlite
-      .prepare(
-        `select c.id, c.title from (
-           select rowid as seq, ${RANK} as k from courses_fts where courses_fts match ?
-           order by k, rowid limit ${SHORTLIST}
-         ) r join courses c on c.seq = r.seq
-         where c.license_id = ? and c.status = 'published'
-         order by r.k, r.seq limit ${SUGGESTIONS}`,
-      )
-      .all(titles, licenseId) as Suggestion[];
-    return found.length === SUGGESTIONS ? found : null;
-  }
-
   /** Titles that start with what was typed, best first, for type-ahead. */
-  suggest(licenseId: string, q: string): Suggestion[] {
+  async suggest(licenseId: string, q: string): Promise<Suggestion[]> {
     const match = ftsQuery(q);
     if (!match) return [];
-    const key = JSON.stringify([licenseId, this.#version(licenseId), match]);
+    const key = JSON.stringify([licenseId, await this.#version(licenseId), match]);
     const cached = this.#suggestions.get(key);
     if (cached) return cached;
-    const titles = `title : (${match})`;
-    const found =
-      (this.#holdsMostCourses(licenseId) && this.#suggestFromShortlist(titles, licenseId)) ||
-      (this.#sqlite
-        .prepare(
-          `select c.id, c.title from (
-             select c.seq as seq, ${RANK} as k
-             from courses_fts join courses c indexed by courses_facets_idx on c.seq = courses_fts.rowid
-             where courses_fts match ? and c.license_id = ? and c.status = 'published'
-             order by k, c.seq limit ${SUGGESTIONS}
-           ) r join courses c on c.seq = r.seq order by r.k, r.seq`,
-        )
-        .all(titles, licenseId) as Suggestion[]);
+    const db = this.#store.db;
+    const found = await fullTextOf(db).suggest(db, licenseId, match);
     this.#suggestions.set(key, found);
     return found;
   }

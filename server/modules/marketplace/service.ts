@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type Database from 'better-sqlite3';
 import { and, asc, eq, sql } from 'drizzle-orm';
-import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import { first, type Db, type Store, type Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { generateId } from '../../lib/ids.js';
 import type { Clock } from '../../services.js';
@@ -38,7 +37,7 @@ function instructorView(row: InstructorRow): Instructor {
  * Every query is scoped by license id.
  */
 export class MarketplaceService {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly files: FileStore;
   readonly search: CourseSearch;
@@ -50,8 +49,7 @@ export class MarketplaceService {
   readonly earnings: Earnings;
 
   constructor(options: {
-    db: Db;
-    sqlite: Database.Database;
+    store: Store;
     clock: Clock;
     filesDir: string;
     /** The license's `courses` allowance, used up by publishing. */
@@ -59,74 +57,87 @@ export class MarketplaceService {
     /** The learners module: who a learner id is, for events. */
     learners: LearnerDirectory;
   }) {
-    const { db, sqlite, clock } = options;
-    this.#db = db;
+    const { store, clock } = options;
+    this.#store = store;
     this.#clock = clock;
     this.files = new FileStore(options.filesDir);
-    this.search = new CourseSearch(sqlite);
-    this.catalog = new CourseCatalog(db, sqlite, this);
-    this.enrollments = new Enrollments(db, sqlite, clock, this, options.learners);
-    this.downloads = new DownloadLinks(db, clock, this);
-    this.authoring = new CourseAuthoring(db, clock, this, options.courses);
-    this.reviews = new Reviews(db, sqlite, clock, this);
-    this.earnings = new Earnings(db, clock, this);
+    this.search = new CourseSearch(store);
+    this.catalog = new CourseCatalog(store, this);
+    this.enrollments = new Enrollments(store, clock, this, options.learners);
+    this.downloads = new DownloadLinks(store, clock, this);
+    this.authoring = new CourseAuthoring(store, clock, this, options.courses);
+    this.reviews = new Reviews(store, clock, this);
+    this.earnings = new Earnings(store, clock, this);
   }
 
   /* Settings */
 
-  settings(licenseId: string, tx: Tx | Db = this.#db) {
-    const found = tx
-      .select()
-      .from(marketplaceSettings)
-      .where(eq(marketplaceSettings.licenseId, licenseId))
-      .get();
+  /**
+   * The license's marketplace settings, created with their defaults on first use (in `db`'s
+   * write when it is one, else in a write of its own).
+   */
+  async settings(licenseId: string, db: Db = this.#store.db) {
+    const found = first(
+      await db
+        .select()
+        .from(marketplaceSettings)
+        .where(eq(marketplaceSettings.licenseId, licenseId))
+        .limit(1),
+    );
     if (found) return found;
-    tx.insert(marketplaceSettings)
-      .values({
-        licenseId,
-        linkKey: randomBytes(32).toString('base64url'),
-        updatedAt: this.#clock.now(),
-      })
-      .onConflictDoNothing()
-      .run();
-    return tx
-      .select()
-      .from(marketplaceSettings)
-      .where(eq(marketplaceSettings.licenseId, licenseId))
-      .get()!;
+    return this.#store.write(async (tx) => {
+      await tx
+        .insert(marketplaceSettings)
+        .values({
+          licenseId,
+          linkKey: randomBytes(32).toString('base64url'),
+          updatedAt: this.#clock.now(),
+        })
+        .onConflictDoNothing();
+      const [created] = await tx
+        .select()
+        .from(marketplaceSettings)
+        .where(eq(marketplaceSettings.licenseId, licenseId))
+        .limit(1);
+      return created!;
+    });
   }
 
-  setSplit(licenseId: string, split: SplitSettings): SplitSettings {
-    return writeTransaction(this.#db, (tx) => {
-      this.settings(licenseId, tx);
-      tx.update(marketplaceSettings)
+  async setSplit(licenseId: string, split: SplitSettings): Promise<SplitSettings> {
+    return this.#store.write(async (tx) => {
+      await this.settings(licenseId, tx);
+      await tx
+        .update(marketplaceSettings)
         .set({ ...split, updatedAt: this.#clock.now() })
-        .where(eq(marketplaceSettings.licenseId, licenseId))
-        .run();
+        .where(eq(marketplaceSettings.licenseId, licenseId));
       return split;
     });
   }
 
   /** Retires cached search counts of the license, in the transaction that changes its catalog. */
-  touchCatalog(tx: Tx, licenseId: string): void {
-    this.settings(licenseId, tx);
-    tx.update(marketplaceSettings)
+  async touchCatalog(tx: Tx, licenseId: string): Promise<void> {
+    await this.settings(licenseId, tx);
+    await tx
+      .update(marketplaceSettings)
       .set({ catalogVersion: sql`${marketplaceSettings.catalogVersion} + 1` })
-      .where(eq(marketplaceSettings.licenseId, licenseId))
-      .run();
+      .where(eq(marketplaceSettings.licenseId, licenseId));
   }
 
   /* Instructors */
 
-  createInstructor(licenseId: string, input: InstructorInput): Instructor {
+  async createInstructor(licenseId: string, input: InstructorInput): Promise<Instructor> {
     const now = this.#clock.now();
-    return writeTransaction(this.#db, (tx) => {
+    return this.#store.write(async (tx) => {
       if (input.subject !== null) {
-        const taken = tx
-          .select({ id: instructors.id })
-          .from(instructors)
-          .where(and(eq(instructors.licenseId, licenseId), eq(instructors.subject, input.subject)))
-          .get();
+        const taken = first(
+          await tx
+            .select({ id: instructors.id })
+            .from(instructors)
+            .where(
+              and(eq(instructors.licenseId, licenseId), eq(instructors.subject, input.subject)),
+            )
+            .limit(1),
+        );
         if (taken) {
           throw new ApiError(
             'conflict',
@@ -134,53 +145,56 @@ export class MarketplaceService {
           );
         }
       }
-      const row = tx
+      const [row] = await tx
         .insert(instructors)
         .values({ id: generateId('ins'), licenseId, ...input, createdAt: now, updatedAt: now })
-        .returning()
-        .get();
-      return instructorView(row);
+        .returning();
+      return instructorView(row!);
     });
   }
 
-  updateInstructor(licenseId: string, id: string, input: InstructorUpdate): Instructor {
-    return writeTransaction(this.#db, (tx) => {
-      const row = tx
+  async updateInstructor(
+    licenseId: string,
+    id: string,
+    input: InstructorUpdate,
+  ): Promise<Instructor> {
+    return this.#store.write(async (tx) => {
+      const [row] = await tx
         .update(instructors)
         .set({ ...input, updatedAt: this.#clock.now() })
         .where(and(eq(instructors.licenseId, licenseId), eq(instructors.id, id)))
-        .returning()
-        .get();
+        .returning();
       if (!row) throw new ApiError('not_found', `No instructor ${id} here.`);
-      if (input.name !== undefined) this.touchCatalog(tx, licenseId);
+      if (input.name !== undefined) await this.touchCatalog(tx, licenseId);
       return instructorView(row);
     });
   }
 
-  instructors(licenseId: string): Instructor[] {
-    return this.#db
+  async instructors(licenseId: string): Promise<Instructor[]> {
+    const rows = await this.#store.db
       .select()
       .from(instructors)
       .where(eq(instructors.licenseId, licenseId))
-      .orderBy(asc(instructors.createdAt), asc(instructors.id))
-      .all()
-      .map(instructorView);
+      .orderBy(asc(instructors.createdAt), asc(instructors.id));
+    return rows.map(instructorView);
   }
 
-  instructor(licenseId: string, id: string): InstructorRow {
-    const row = this.#db
-      .select()
-      .from(instructors)
-      .where(and(eq(instructors.licenseId, licenseId), eq(instructors.id, id)))
-      .get();
+  async instructor(licenseId: string, id: string): Promise<InstructorRow> {
+    const row = first(
+      await this.#store.db
+        .select()
+        .from(instructors)
+        .where(and(eq(instructors.licenseId, licenseId), eq(instructors.id, id)))
+        .limit(1),
+    );
     if (!row) throw new ApiError('not_found', `No instructor ${id} here.`);
     return row;
   }
 
   /** The instructor a learner token stands for, if its subject is linked to one. */
-  instructorFor(learner: Learner): InstructorRow | null {
-    return (
-      this.#db
+  async instructorFor(learner: Learner): Promise<InstructorRow | null> {
+    const row = first(
+      await this.#store.db
         .select()
         .from(instructors)
         .where(
@@ -189,7 +203,8 @@ export class MarketplaceService {
             eq(instructors.subject, learner.subject),
           ),
         )
-        .get() ?? null
+        .limit(1),
     );
+    return row ?? null;
   }
 }
