@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
@@ -17,6 +18,7 @@ import { LearnerService } from './modules/learners/service.js';
 import { enqueueEvents } from './modules/outbox/service.js';
 import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
+import { licenses as licenseTable, type License } from './modules/licenses/schema.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
 import { LicenseService } from './modules/licenses/service.js';
 import { courseProduct } from './modules/marketplace/product.js';
@@ -106,15 +108,22 @@ function rewardUnlocks(rewards: RewardsService): RewardUnlocks {
   };
 }
 
+/**
+ * Transition only: a license read synchronously on the writer connection, for the adapters
+ * below whose callers are still synchronous (rewards' and marketplace's allowances, consumed
+ * inside their synchronous transactions; billing's tier prices; payments' mode check). Each
+ * becomes `await licenses.getById(id)` once its caller is async.
+ */
+function licenseNow(db: Db, id: string): License | undefined {
+  // eslint-disable-next-line no-restricted-syntax -- synchronous callers remain (see above)
+  return db.select().from(licenseTable).where(eq(licenseTable.id, id)).get();
+}
+
 /** A monthly allowance of the usage meter, for a module that uses it up as it writes. */
-function allowanceOf(
-  usage: UsageMeter,
-  licenses: LicenseService,
-  metric: 'courses' | 'redemptions',
-): Allowance {
+function allowanceOf(usage: UsageMeter, db: Db, metric: 'courses' | 'redemptions'): Allowance {
   return {
     consume(licenseId) {
-      const license = licenses.getById(licenseId);
+      const license = licenseNow(db, licenseId);
       // Nothing is written for a license that does not exist, so there is nothing to count.
       if (!license) return () => {};
       usage.consume(license, metric);
@@ -136,7 +145,12 @@ export function createServices(options: {
   const clock = options.clock ?? systemClock;
   const { db } = options.database;
   const store = sqliteStoreOver(options.database);
-  const licenses = new LicenseService(db, clock, options.config.licenseCacheTtlMs, options.secrets);
+  const licenses = new LicenseService(
+    store,
+    clock,
+    options.config.licenseCacheTtlMs,
+    options.secrets,
+  );
   const usage = new UsageMeter({
     database: options.database,
     clock,
@@ -172,13 +186,13 @@ export function createServices(options: {
     logger: options.logger,
     secrets: licenses.secrets,
     learners,
-    licenses: { modeOf: (licenseId) => licenses.getById(licenseId)?.mode },
+    licenses: { modeOf: (licenseId) => licenseNow(db, licenseId)?.mode },
     events: { enqueueIn: enqueueEvents },
     lock: learnerLock,
     rewards: purchaseRewards(() => rewards.ledger, learners),
   });
   const rewards = new RewardsService(db, clock, {
-    redemptions: allowanceOf(usage, licenses, 'redemptions'),
+    redemptions: allowanceOf(usage, db, 'redemptions'),
   });
   let closed = false;
   const services: Services = {
@@ -190,7 +204,7 @@ export function createServices(options: {
     logger: options.logger,
     licenses,
     licenseAdmin: new LicenseAdmin({
-      db,
+      store,
       clock,
       licenses,
       usage,
@@ -218,7 +232,7 @@ export function createServices(options: {
       clock,
       stripe,
       logger: options.logger,
-      licenses,
+      licenses: { getById: (licenseId) => licenseNow(db, licenseId) },
       learners,
       payments,
       rewards: rewardUnlocks(rewards),
@@ -229,7 +243,7 @@ export function createServices(options: {
       sqlite: options.database.sqlite,
       clock,
       filesDir: path.join(path.resolve(options.config.dataDir ?? 'data'), 'marketplace'),
-      courses: allowanceOf(usage, licenses, 'courses'),
+      courses: allowanceOf(usage, db, 'courses'),
       learners,
     }),
     close() {

@@ -91,22 +91,22 @@ const learnerSubscriptions = createRoute({
 });
 
 export const billingAdminRoutes = createRouter()
-  .openapi(getTiers, (c) => {
-    const id = existingLicense(c, c.req.valid('param').licenseId);
+  .openapi(getTiers, async (c) => {
+    const id = await existingLicense(c, c.req.valid('param').licenseId);
     return c.json(answer(c, id), 200);
   })
-  .openapi(putTiers, (c) => {
-    const id = existingLicense(c, c.req.valid('param').licenseId);
+  .openapi(putTiers, async (c) => {
+    const id = await existingLicense(c, c.req.valid('param').licenseId);
     c.get('services').billing.tiers.setOverride(id, c.req.valid('json'));
     return c.json(answer(c, id), 200);
   })
-  .openapi(deleteTiers, (c) => {
-    const id = existingLicense(c, c.req.valid('param').licenseId);
+  .openapi(deleteTiers, async (c) => {
+    const id = await existingLicense(c, c.req.valid('param').licenseId);
     c.get('services').billing.tiers.clearOverride(id);
     return c.json(answer(c, id), 200);
   })
   .openapi(syncPrices, async (c) => {
-    const id = existingLicense(c, c.req.valid('param').licenseId);
+    const id = await existingLicense(c, c.req.valid('param').licenseId);
     const prices = await c.get('services').billing.tiers.syncPrices(id);
     return c.json(
       {
@@ -122,9 +122,9 @@ export const billingAdminRoutes = createRouter()
       200,
     );
   })
-  .openapi(learnerSubscriptions, (c) => {
+  .openapi(learnerSubscriptions, async (c) => {
     const { licenseId, learnerId } = c.req.valid('param');
-    const id = existingLicense(c, licenseId);
+    const id = await existingLicense(c, licenseId);
     return c.json(
       { subscriptions: c.get('services').billing.subscriptions.history(id, learnerId) },
       200,

@@ -40,17 +40,17 @@ const subLine = (s: SubscriptionView) =>
  * `npm run admin -- plan …` (the license's tiers; the group keeps the API's name for them) and
  * `… subscription …`: the same calls as the admin API.
  */
-export function billingCommand(
+export async function billingCommand(
   services: Services,
   group: 'plan' | 'subscription',
   command: string,
   flags: BillingFlags,
-): CommandOutput {
+): Promise<CommandOutput> {
   const catalog = services.billing.tiers;
   const key = `${group} ${command}`;
   switch (key) {
     case 'plan show': {
-      const id = licenseFlag(services, flags.license);
+      const id = await licenseFlag(services, flags.license);
       const override = catalog.override(id);
       const tiers = catalog.list(id);
       return {
@@ -59,7 +59,7 @@ export function billingCommand(
       };
     }
     case 'plan set': {
-      const id = licenseFlag(services, flags.license);
+      const id = await licenseFlag(services, flags.license);
       const file = required(flags.file, '--file');
       let input: unknown;
       try {
@@ -73,7 +73,7 @@ export function billingCommand(
       return { json: { overridden: true, plans: tiers }, text: tierText(tiers, true) };
     }
     case 'plan clear': {
-      const id = licenseFlag(services, flags.license);
+      const id = await licenseFlag(services, flags.license);
       const had = catalog.clearOverride(id);
       return {
         json: { overridden: false, plans: catalog.list(id) },
@@ -81,7 +81,7 @@ export function billingCommand(
       };
     }
     case 'subscription list': {
-      const id = licenseFlag(services, flags.license);
+      const id = await licenseFlag(services, flags.license);
       const items = services.billing.subscriptions.history(
         id,
         required(flags.learner, '--learner'),

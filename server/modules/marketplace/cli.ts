@@ -65,8 +65,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.m4a': 'audio/mp4',
 };
 
-function operator(services: Services, flags: MarketplaceFlags): Author {
-  return { licenseId: licenseFlag(services, flags.license), instructorId: null };
+async function operator(services: Services, flags: MarketplaceFlags): Promise<Author> {
+  return { licenseId: await licenseFlag(services, flags.license), instructorId: null };
 }
 
 function date(value: string | undefined, flag: string): Date | undefined {
@@ -108,13 +108,13 @@ const instructorLine = (i: Instructor) =>
   (i.subject ? `  (token sub ${i.subject})` : '');
 
 /** `npm run admin -- instructor|course|review|earnings …`: the authoring API's service calls. */
-export function marketplaceCommand(
+export async function marketplaceCommand(
   services: Services,
   group: 'instructor' | 'course' | 'review' | 'earnings',
   command: string,
   positionals: string[],
   flags: MarketplaceFlags,
-): CommandOutput {
+): Promise<CommandOutput> {
   const m = services.marketplace;
   const key = `${group} ${command}`;
   switch (key) {
@@ -126,11 +126,11 @@ export function marketplaceCommand(
         enterprise: flags.enterprise ?? false,
         ...(shareBps !== undefined ? { shareBps: Number(shareBps) } : {}),
       });
-      const created = m.createInstructor(licenseFlag(services, flags.license), input);
+      const created = m.createInstructor(await licenseFlag(services, flags.license), input);
       return { json: created, text: instructorLine(created) };
     }
     case 'instructor list': {
-      const items = m.instructors(licenseFlag(services, flags.license));
+      const items = m.instructors(await licenseFlag(services, flags.license));
       return {
         json: { items },
         text: items.length ? items.map(instructorLine).join('\n') : 'No instructors.',
@@ -150,7 +150,7 @@ export function marketplaceCommand(
         ...(raw as object),
         ...(flags.instructor ? { instructorId: flags.instructor } : {}),
       });
-      const course = m.authoring.createCourse(operator(services, flags), input);
+      const course = m.authoring.createCourse(await operator(services, flags), input);
       return { json: course, text: courseLine(course) };
     }
     case 'course list': {
@@ -160,7 +160,10 @@ export function marketplaceCommand(
           errors: [{ path: 'flags.--status', message: courseStatuses.join(', ') }],
         });
       }
-      const author = { ...operator(services, flags), instructorId: flags.instructor ?? null };
+      const author = {
+        ...(await operator(services, flags)),
+        instructorId: flags.instructor ?? null,
+      };
       const items = m.authoring.authoredCourses(author, status ? { status } : {});
       return {
         json: { items },
@@ -171,7 +174,7 @@ export function marketplaceCommand(
     case 'course archive': {
       const status = command === 'publish' ? 'published' : 'archived';
       const course = m.authoring.updateCourse(
-        operator(services, flags),
+        await operator(services, flags),
         required(positionals[0], 'course id'),
         {
           status,
@@ -182,7 +185,7 @@ export function marketplaceCommand(
     case 'course cover': {
       const file = readFile(required(flags.file, '--file'));
       const course = m.authoring.setCover(
-        operator(services, flags),
+        await operator(services, flags),
         required(positionals[0], 'course id'),
         { type: file.type, size: file.bytes.length },
         file.bytes,
@@ -192,7 +195,7 @@ export function marketplaceCommand(
     case 'course material': {
       const file = readFile(required(flags.file, '--file'));
       const course = m.authoring.addMaterial(
-        operator(services, flags),
+        await operator(services, flags),
         required(positionals[0], 'course id'),
         { title: flags.title ?? file.name, fileName: file.name },
         { type: file.type, size: file.bytes.length },
@@ -220,7 +223,7 @@ export function marketplaceCommand(
       const from = date(flags.from, '--from');
       const to = date(flags.to, '--to');
       const report = m.earnings.report(
-        licenseFlag(services, flags.license),
+        await licenseFlag(services, flags.license),
         required(flags.instructor, '--instructor'),
         { ...(from ? { from } : {}), ...(to ? { to } : {}) },
       );
@@ -243,7 +246,7 @@ export function marketplaceCommand(
     case 'earnings payout': {
       const amount = Number(required(flags.amount, '--amount'));
       const result = m.earnings.payout(
-        licenseFlag(services, flags.license),
+        await licenseFlag(services, flags.license),
         required(flags.instructor, '--instructor'),
         {
           amount,
@@ -257,7 +260,7 @@ export function marketplaceCommand(
       };
     }
     case 'earnings split': {
-      const licenseId = licenseFlag(services, flags.license);
+      const licenseId = await licenseFlag(services, flags.license);
       const current = m.settings(licenseId);
       const wanted = {
         instructorShareBps:

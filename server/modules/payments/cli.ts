@@ -83,7 +83,7 @@ async function command(
   const id = (what: string) => required(positionals[0], what);
   switch (`${group} ${name}`) {
     case 'payment list': {
-      const items = services.payments.list(licenseFlag(services, flags.license), {
+      const items = services.payments.list(await licenseFlag(services, flags.license), {
         status: flags.status,
         limit: positiveInt(flags.limit, '--limit') ?? 100,
       });
@@ -93,7 +93,10 @@ async function command(
       };
     }
     case 'payment show': {
-      const p = services.payments.detail(licenseFlag(services, flags.license), id('<payment id>'));
+      const p = services.payments.detail(
+        await licenseFlag(services, flags.license),
+        id('<payment id>'),
+      );
       const refunds = p.refunds.map(
         (r) =>
           `  refund ${r.id}  ${r.amount} ${r.currency}  ${r.source}  ${r.reason ?? ''}  ${r.createdAt}`,
@@ -109,7 +112,7 @@ async function command(
       }
       const key = flags.key ?? `cli_${randomUUID()}`;
       const refund = await services.payments.refund(
-        licenseFlag(services, flags.license),
+        await licenseFlag(services, flags.license),
         id('<payment id>'),
         {
           amount: positiveInt(flags.amount, '--amount'),
@@ -123,7 +126,7 @@ async function command(
       };
     }
     case 'receipt show': {
-      const licenseId = licenseFlag(services, flags.license);
+      const licenseId = await licenseFlag(services, flags.license);
       const receipt = services.payments.receipts.ofLicense(licenseId, id('<receipt id>'));
       const link = flags.link
         ? services.payments.receipts.link({

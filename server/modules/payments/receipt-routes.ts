@@ -58,13 +58,13 @@ export const receiptRoutes = createRouter()
     c.header('Cache-Control', 'private, no-store');
     return c.json(receipt, 200);
   })
-  .openapi(receiptHtml, (c) => {
+  .openapi(receiptHtml, async (c) => {
     const services = c.get('services');
     const { view, licenseId } = services.payments.receipts.byLink(
       c.req.valid('param').receiptId,
       c.req.valid('query').access,
     );
-    const license = services.licenses.getById(licenseId);
+    const license = await services.licenses.getById(licenseId);
     const nonce = randomBytes(16).toString('base64');
     const html = receiptPage({
       receipt: view,

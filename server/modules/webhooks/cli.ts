@@ -25,7 +25,11 @@ export interface WebhookFlags {
 }
 
 /** The license `--license` names; where it may be left out, none (every license). */
-function licenseOf(services: Services, flags: WebhookFlags, needed: boolean): string | undefined {
+async function licenseOf(
+  services: Services,
+  flags: WebhookFlags,
+  needed: boolean,
+): Promise<string | undefined> {
   if (!needed && !flags.license) return undefined;
   return licenseFlag(services, flags.license);
 }
@@ -49,17 +53,17 @@ const line = (d: WebhookDelivery) =>
   `  endpoint ${d.endpointId}  ${d.createdAt}`;
 
 /** `npm run admin -- webhook …`: the same service calls as the admin API. */
-export function webhooksCommand(
+export async function webhooksCommand(
   services: Services,
   command: string,
   positionals: string[],
   flags: WebhookFlags,
-): CommandOutput {
+): Promise<CommandOutput> {
   const { webhooks } = services;
   const one = (what: string) => required(positionals[0], what);
   switch (command) {
     case 'endpoints': {
-      const items = webhooks.endpoints.list(licenseOf(services, flags, true)!);
+      const items = webhooks.endpoints.list((await licenseOf(services, flags, true))!);
       return {
         json: { items },
         text: items.length
@@ -73,7 +77,7 @@ export function webhooksCommand(
       };
     }
     case 'add': {
-      const created = webhooks.endpoints.create(licenseOf(services, flags, true)!, {
+      const created = webhooks.endpoints.create((await licenseOf(services, flags, true))!, {
         url: required(flags.url, '--url'),
         description: flags.description,
         eventTypes: flags.event,
@@ -85,7 +89,7 @@ export function webhooksCommand(
     }
     case 'remove': {
       const id = one('<endpoint id>');
-      webhooks.endpoints.delete(licenseOf(services, flags, true)!, id);
+      webhooks.endpoints.delete((await licenseOf(services, flags, true))!, id);
       return { json: { removed: id }, text: `Removed ${id}.` };
     }
     case 'deliveries': {
@@ -95,7 +99,7 @@ export function webhooksCommand(
           errors: [{ path: 'flags.--limit', message: '1 to 1000' }],
         });
       }
-      const items = webhooks.deliveries.list(licenseOf(services, flags, false), {
+      const items = webhooks.deliveries.list(await licenseOf(services, flags, false), {
         status: flags.status,
         since: time(flags.since, '--since'),
         limit,
@@ -106,7 +110,10 @@ export function webhooksCommand(
       };
     }
     case 'show': {
-      const d = webhooks.deliveries.get(licenseOf(services, flags, false), one('<delivery id>'));
+      const d = webhooks.deliveries.get(
+        await licenseOf(services, flags, false),
+        one('<delivery id>'),
+      );
       const log = (d.log ?? []).map(
         (a, i) =>
           `  #${i + 1}  ${a.startedAt}  ${a.statusCode ?? '—'}  ${a.durationMs} ms` +
@@ -116,12 +123,18 @@ export function webhooksCommand(
       return { json: d, text: [line(d), ...log].join('\n') };
     }
     case 'replay': {
-      const d = webhooks.deliveries.replay(licenseOf(services, flags, false), one('<delivery id>'));
+      const d = webhooks.deliveries.replay(
+        await licenseOf(services, flags, false),
+        one('<delivery id>'),
+      );
       return { json: d, text: `Replaying ${d.id}: due now.` };
     }
     case 'replay-failed': {
       const since = time(required(flags.since, '--since'), '--since')!;
-      const replayed = webhooks.deliveries.replayFailed(licenseOf(services, flags, false), since);
+      const replayed = webhooks.deliveries.replayFailed(
+        await licenseOf(services, flags, false),
+        since,
+      );
       return {
         json: { replayed },
         text: `${replayed} failed deliver${replayed === 1 ? 'y is' : 'ies are'} due again.`,

@@ -23,7 +23,7 @@ const DeliveryParam = z.object({ deliveryId: pathParam('deliveryId') });
 const svc = (c: ServicesContext): WebhookService => c.get('services').webhooks;
 
 /** The license acted for: the path's (operator, which must exist) or the secret key's. */
-function lic(c: Context<AppEnv>): string {
+async function lic(c: Context<AppEnv>): Promise<string> {
   const fromKey = c.get('license');
   if (fromKey) return fromKey.id;
   return existingLicense(c, c.req.param('licenseId') ?? '');
@@ -191,27 +191,27 @@ function webhookRouter(access: Access) {
   });
 
   return createRouter()
-    .openapi(listEndpoints, (c) => {
-      return c.json({ items: svc(c).endpoints.list(lic(c)) }, 200);
+    .openapi(listEndpoints, async (c) => {
+      return c.json({ items: svc(c).endpoints.list(await lic(c)) }, 200);
     })
-    .openapi(createEndpoint, (c) => {
-      return c.json(svc(c).endpoints.create(lic(c), c.req.valid('json')), 201);
+    .openapi(createEndpoint, async (c) => {
+      return c.json(svc(c).endpoints.create(await lic(c), c.req.valid('json')), 201);
     })
-    .openapi(updateEndpoint, (c) => {
+    .openapi(updateEndpoint, async (c) => {
       return c.json(
-        svc(c).endpoints.update(lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
+        svc(c).endpoints.update(await lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
         200,
       );
     })
-    .openapi(deleteEndpoint, (c) => {
-      svc(c).endpoints.delete(lic(c), c.req.valid('param').endpointId);
+    .openapi(deleteEndpoint, async (c) => {
+      svc(c).endpoints.delete(await lic(c), c.req.valid('param').endpointId);
       return c.body(null, 204);
     })
-    .openapi(listDeliveries, (c) => {
+    .openapi(listDeliveries, async (c) => {
       const q = c.req.valid('query');
       return c.json(
         {
-          items: svc(c).deliveries.list(lic(c), {
+          items: svc(c).deliveries.list(await lic(c), {
             ...q,
             since: q.since ? new Date(q.since) : undefined,
           }),
@@ -219,15 +219,20 @@ function webhookRouter(access: Access) {
         200,
       );
     })
-    .openapi(showDelivery, (c) => {
-      return c.json(svc(c).deliveries.get(lic(c), c.req.valid('param').deliveryId), 200);
+    .openapi(showDelivery, async (c) => {
+      return c.json(svc(c).deliveries.get(await lic(c), c.req.valid('param').deliveryId), 200);
     })
-    .openapi(replayDelivery, (c) => {
-      return c.json(svc(c).deliveries.replay(lic(c), c.req.valid('param').deliveryId), 200);
+    .openapi(replayDelivery, async (c) => {
+      return c.json(svc(c).deliveries.replay(await lic(c), c.req.valid('param').deliveryId), 200);
     })
-    .openapi(replayFailed, (c) => {
+    .openapi(replayFailed, async (c) => {
       return c.json(
-        { replayed: svc(c).deliveries.replayFailed(lic(c), new Date(c.req.valid('json').since)) },
+        {
+          replayed: svc(c).deliveries.replayFailed(
+            await lic(c),
+            new Date(c.req.valid('json').since),
+          ),
+        },
         200,
       );
     });
