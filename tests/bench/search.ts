@@ -194,14 +194,14 @@ function measure(name: string, iterations: number, fn: (i: number) => void) {
   return { name, p50: at(0.5), p95: at(0.95), p99: at(0.99) };
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const COURSES = Number(process.argv[2] ?? 100_000);
   const LICENSE = 'lic_bench';
   const now = new Date('2030-01-15T12:00:00Z');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-bench-search-'));
   const database = openDatabase(path.join(dir, 'bench.db'));
   applyMigrations(database);
-  insertLicense(
+  await insertLicense(
     database.db,
     { now: () => now },
     { id: LICENSE, allowedOrigins: ['https://bench.test'] },
@@ -261,4 +261,5 @@ function main(): void {
   process.exit(failed ? 1 : 0);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main();
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url))
+  await main();

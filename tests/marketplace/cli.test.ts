@@ -13,7 +13,7 @@ describe('npm run admin -- instructor|course|review|earnings', () => {
 
   beforeAll(async () => {
     h = await startMarket();
-    acme = tenantOf(h, 'Acme University', 'https://portal.acme.test');
+    acme = await tenantOf(h, 'Acme University', 'https://portal.acme.test');
   });
   afterAll(() => h.close());
 
@@ -30,10 +30,10 @@ describe('npm run admin -- instructor|course|review|earnings', () => {
   };
 
   it('creates instructors and courses, publishes, uploads and archives', async () => {
-    const instructor = run('instructor', 'create', { name: 'Ines', enterprise: true })
+    const instructor = (await run('instructor', 'create', { name: 'Ines', enterprise: true }))
       .json as Instructor;
     expect(instructor).toMatchObject({ name: 'Ines', enterprise: true, shareBps: null });
-    expect(run('instructor', 'list').text).toContain('[enterprise]');
+    expect((await run('instructor', 'list')).text).toContain('[enterprise]');
 
     const file = path.join(h.dir, 'course.json');
     fs.writeFileSync(
@@ -46,29 +46,33 @@ describe('npm run admin -- instructor|course|review|earnings', () => {
         price: { amount: 1999, currency: 'EUR' },
       }),
     );
-    const course = run('course', 'create', { file, instructor: instructor.id })
+    const course = (await run('course', 'create', { file, instructor: instructor.id }))
       .json as AuthoredCourse;
     expect(course.status).toBe('draft');
-    expect(run('course', `publish ${course.id}`).text).toContain('published');
-    expect(run('course', 'list').text).toContain('19.99 EUR');
+    expect((await run('course', `publish ${course.id}`)).text).toContain('published');
+    expect((await run('course', 'list')).text).toContain('19.99 EUR');
     const pdf = path.join(h.dir, 'notes.pdf');
     fs.writeFileSync(pdf, '%PDF-1.4 notes');
-    const withMaterial = run('course', `material ${course.id}`, { file: pdf, title: 'Notes' })
-      .json as AuthoredCourse;
+    const withMaterial = (
+      await run('course', `material ${course.id}`, { file: pdf, title: 'Notes' })
+    ).json as AuthoredCourse;
     expect(withMaterial.materials).toMatchObject([{ title: 'Notes', kind: 'document' }]);
-    expect(run('course', `archive ${course.id}`).text).toContain('archived');
-    expect((run('course', 'list', { status: 'published' }).json as { items: [] }).items).toEqual(
-      [],
-    );
+    expect((await run('course', `archive ${course.id}`)).text).toContain('archived');
+    expect(
+      ((await run('course', 'list', { status: 'published' })).json as { items: [] }).items,
+    ).toEqual([]);
   });
 
   it('reports earnings for a period and refuses payouts beyond the balance', async () => {
-    const instructor = run('instructor', 'create', { name: 'Kofi' }).json as Instructor;
-    const report = run('earnings', 'report', { instructor: instructor.id, from: '2030-01-01' });
+    const instructor = (await run('instructor', 'create', { name: 'Kofi' })).json as Instructor;
+    const report = await run('earnings', 'report', {
+      instructor: instructor.id,
+      from: '2030-01-01',
+    });
     expect(report.text).toContain('nothing in this period');
-    expect(() =>
+    await expect(
       run('earnings', 'payout', { instructor: instructor.id, amount: '100', currency: 'USD' }),
-    ).toThrow(ApiError);
+    ).rejects.toThrow(ApiError);
     const api = await h.fetch(
       `/v1/authoring/earnings?instructorId=${instructor.id}&from=2030-01-01T00:00:00Z`,
       { headers: acme.server },
@@ -86,24 +90,26 @@ describe('npm run admin -- instructor|course|review|earnings', () => {
     expect(await split.json()).toEqual({ instructorShareBps: 6000, enterpriseShareBps: 8000 });
   });
 
-  it('shows and sets the license’s split', () => {
-    expect(run('earnings', 'split').json).toEqual({
+  it('shows and sets the license’s split', async () => {
+    expect((await run('earnings', 'split')).json).toEqual({
       instructorShareBps: 6000,
       enterpriseShareBps: 8000,
     });
-    expect(run('earnings', 'split', { 'share-bps': '7000' }).text).toBe(
+    expect((await run('earnings', 'split', { 'share-bps': '7000' })).text).toBe(
       'instructors 70 %, enterprise instructors 80 % (the platform keeps the rest)',
     );
-    expect(() => run('earnings', 'split', { 'enterprise-share-bps': '10001' })).toThrow(ApiError);
-    expect(() => run('earnings', 'split', { 'share-bps': 'lots' })).toThrow(ApiError);
+    await expect(run('earnings', 'split', { 'enterprise-share-bps': '10001' })).rejects.toThrow(
+      ApiError,
+    );
+    await expect(run('earnings', 'split', { 'share-bps': 'lots' })).rejects.toThrow(ApiError);
     expect(h.services.marketplace.settings(acme.licenseId)).toMatchObject({
       instructorShareBps: 7000,
       enterpriseShareBps: 8000,
     });
   });
 
-  it('hides a review by id and names unknown commands', () => {
-    expect(() => run('review', 'hide rev_missing')).toThrow(/No review/);
-    expect(() => run('course', 'frobnicate')).toThrow(/Unknown command/);
+  it('hides a review by id and names unknown commands', async () => {
+    await expect(run('review', 'hide rev_missing')).rejects.toThrow(/No review/);
+    await expect(run('course', 'frobnicate')).rejects.toThrow(/Unknown command/);
   });
 });
