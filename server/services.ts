@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Database_, Db } from './db/client.js';
@@ -18,9 +17,8 @@ import { LearnerService } from './modules/learners/service.js';
 import { enqueueEvents } from './modules/outbox/service.js';
 import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
-import { licenses as licenseTable, type License } from './modules/licenses/schema.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
-import { LicenseService } from './modules/licenses/service.js';
+import { licenseByIdNow, LicenseService } from './modules/licenses/service.js';
 import { courseProduct } from './modules/marketplace/product.js';
 import { MarketplaceService } from './modules/marketplace/service.js';
 import { purchaseRewards } from './modules/payments/rewards.js';
@@ -108,22 +106,12 @@ function rewardUnlocks(rewards: RewardsService): RewardUnlocks {
   };
 }
 
-/**
- * Transition only: a license read synchronously on the writer connection, for the adapters
- * below whose callers are still synchronous (rewards' and marketplace's allowances, consumed
- * inside their synchronous transactions; billing's tier prices; payments' mode check). Each
- * becomes `await licenses.getById(id)` once its caller is async.
- */
-function licenseNow(db: Db, id: string): License | undefined {
-  // eslint-disable-next-line no-restricted-syntax -- synchronous callers remain (see above)
-  return db.select().from(licenseTable).where(eq(licenseTable.id, id)).get();
-}
-
 /** A monthly allowance of the usage meter, for a module that uses it up as it writes. */
 function allowanceOf(usage: UsageMeter, db: Db, metric: 'courses' | 'redemptions'): Allowance {
   return {
     consume(licenseId) {
-      const license = licenseNow(db, licenseId);
+      // Transition: rewards and marketplace consume inside their synchronous transactions.
+      const license = licenseByIdNow(db, licenseId);
       // Nothing is written for a license that does not exist, so there is nothing to count.
       if (!license) return () => {};
       usage.consume(license, metric);
@@ -186,7 +174,8 @@ export function createServices(options: {
     logger: options.logger,
     secrets: licenses.secrets,
     learners,
-    licenses: { modeOf: (licenseId) => licenseNow(db, licenseId)?.mode },
+    // Transition: payments still asks synchronously.
+    licenses: { modeOf: (licenseId) => licenseByIdNow(db, licenseId)?.mode },
     events: { enqueueIn: enqueueEvents },
     lock: learnerLock,
     rewards: purchaseRewards(() => rewards.ledger, learners),
@@ -232,7 +221,8 @@ export function createServices(options: {
       clock,
       stripe,
       logger: options.logger,
-      licenses: { getById: (licenseId) => licenseNow(db, licenseId) },
+      // Transition: billing still asks synchronously.
+      licenses: { getById: (licenseId) => licenseByIdNow(db, licenseId) },
       learners,
       payments,
       rewards: rewardUnlocks(rewards),

@@ -102,39 +102,40 @@ export class LicenseViews {
     };
     const secretKeys = group(await live(licenseSecretKeys));
     const signingSecrets = group(await live(licenseSigningSecrets));
-    return Promise.all(
-      rows.map(async (row) => {
-        const policy = effectivePolicy(row);
-        return {
-          id: row.id,
-          name: row.name,
-          plan: row.plan,
-          customPlan: planPolicy(row.plan).custom,
-          status: row.status,
-          statusReason: row.statusReason,
-          mode: row.mode,
-          publishableKey: row.publishableKey,
-          allowedOrigins: row.allowedOrigins,
-          features: row.features,
-          limits: policy.limits,
-          rateLimit: { perMinute: policy.rateLimitPerMinute, source: policy.rateLimitSource },
-          locale: row.locale,
-          currency: row.currency,
-          expiresAt: iso(row.expiresAt),
-          learnerTokens: {
-            kind: row.tokenAuth,
-            algorithms: row.tokenAlgorithms,
-            jwksUrl: row.jwksUrl,
-            audience: LEARNER_TOKEN_AUDIENCE,
-            issuer: row.id,
-            signingSecrets: signingSecrets.get(row.id) ?? [],
-          },
-          secretKeys: secretKeys.get(row.id) ?? [],
-          createdAt: row.createdAt.toISOString(),
-          updatedAt: row.updatedAt.toISOString(),
-          usage: await this.#usage.snapshot(row),
-        };
-      }),
-    );
+    // The meter may read the store to answer.
+    const usages: UsageSummary[] = [];
+    for (const row of rows) usages.push(await this.#usage.snapshot(row));
+    return rows.map((row, i) => {
+      const policy = effectivePolicy(row);
+      return {
+        id: row.id,
+        name: row.name,
+        plan: row.plan,
+        customPlan: planPolicy(row.plan).custom,
+        status: row.status,
+        statusReason: row.statusReason,
+        mode: row.mode,
+        publishableKey: row.publishableKey,
+        allowedOrigins: row.allowedOrigins,
+        features: row.features,
+        limits: policy.limits,
+        rateLimit: { perMinute: policy.rateLimitPerMinute, source: policy.rateLimitSource },
+        locale: row.locale,
+        currency: row.currency,
+        expiresAt: iso(row.expiresAt),
+        learnerTokens: {
+          kind: row.tokenAuth,
+          algorithms: row.tokenAlgorithms,
+          jwksUrl: row.jwksUrl,
+          audience: LEARNER_TOKEN_AUDIENCE,
+          issuer: row.id,
+          signingSecrets: signingSecrets.get(row.id) ?? [],
+        },
+        secretKeys: secretKeys.get(row.id) ?? [],
+        createdAt: row.createdAt.toISOString(),
+        updatedAt: row.updatedAt.toISOString(),
+        usage: usages[i]!,
+      };
+    });
   }
 }
