@@ -18,7 +18,8 @@ export function operatorRoute(tag: string) {
 export const LicenseParam = z.object({ licenseId: pathParam('licenseId') });
 
 /** The license an admin route names: the operator may act on any license, but only one that exists. */
-export function existingLicense(c: Context<AppEnv>, id: string): string {
-  if (!c.get('services').licenses.getById(id)) throw new ApiError('not_found', 'No such license.');
+export async function existingLicense(c: Context<AppEnv>, id: string): Promise<string> {
+  if (!(await c.get('services').licenses.getById(id)))
+    throw new ApiError('not_found', 'No such license.');
   return id;
 }

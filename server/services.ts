@@ -22,7 +22,7 @@ import { enqueueEvents } from './modules/outbox/service.js';
 import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
-import { LicenseService } from './modules/licenses/service.js';
+import { licenseByIdNow, LicenseService } from './modules/licenses/service.js';
 import { courseProduct } from './modules/marketplace/product.js';
 import { MarketplaceService } from './modules/marketplace/service.js';
 import type { LearnerDirectory, PartnerEvents } from './modules/payments/dependencies.js';
@@ -164,14 +164,11 @@ function purchaseLedger(ledger: () => RewardsService['ledger']): () => PurchaseL
 }
 
 /** A monthly allowance of the usage meter, for a module that uses it up as it writes. */
-function allowanceOf(
-  usage: UsageMeter,
-  licenses: LicenseService,
-  metric: 'courses' | 'redemptions',
-): Allowance {
+function allowanceOf(usage: UsageMeter, db: Db, metric: 'courses' | 'redemptions'): Allowance {
   return {
     consume(licenseId) {
-      const license = licenses.getById(licenseId);
+      // Transition: rewards and marketplace consume inside their synchronous transactions.
+      const license = licenseByIdNow(db, licenseId);
       // Nothing is written for a license that does not exist, so there is nothing to count.
       if (!license) return () => {};
       usage.consume(license, metric);
@@ -193,7 +190,12 @@ export function createServices(options: {
   const clock = options.clock ?? systemClock;
   const { db } = options.database;
   const store = sqliteStoreOver(options.database);
-  const licenses = new LicenseService(db, clock, options.config.licenseCacheTtlMs, options.secrets);
+  const licenses = new LicenseService(
+    store,
+    clock,
+    options.config.licenseCacheTtlMs,
+    options.secrets,
+  );
   const usage = new UsageMeter({
     database: options.database,
     clock,
@@ -230,7 +232,7 @@ export function createServices(options: {
     logger: options.logger,
     secrets: licenses.secrets,
     learners: paymentLearnerDirectory,
-    licenses: { modeOf: (licenseId) => Promise.resolve(licenses.getById(licenseId)?.mode) },
+    licenses: { modeOf: async (licenseId) => (await licenses.getById(licenseId))?.mode },
     events: paymentEvents,
     lock: learnerLock,
     rewards: purchaseRewards(
@@ -239,7 +241,7 @@ export function createServices(options: {
     ),
   });
   const rewards = new RewardsService(db, clock, {
-    redemptions: allowanceOf(usage, licenses, 'redemptions'),
+    redemptions: allowanceOf(usage, db, 'redemptions'),
   });
   let closed = false;
   const services: Services = {
@@ -251,7 +253,7 @@ export function createServices(options: {
     logger: options.logger,
     licenses,
     licenseAdmin: new LicenseAdmin({
-      db,
+      store,
       clock,
       licenses,
       usage,
@@ -289,7 +291,7 @@ export function createServices(options: {
       store,
       clock,
       filesDir: path.join(path.resolve(options.config.dataDir ?? 'data'), 'marketplace'),
-      courses: allowanceOf(usage, licenses, 'courses'),
+      courses: allowanceOf(usage, db, 'courses'),
       learners: {
         // The learners module reads on the same connection; until it is on the store it takes
         // the old query type, and answers synchronously.

@@ -21,9 +21,9 @@ export function required(value: string | undefined, flag: string): string {
 }
 
 /** The license `--license` names, which must exist. */
-export function licenseFlag(services: Services, value: string | undefined): string {
+export async function licenseFlag(services: Services, value: string | undefined): Promise<string> {
   const id = required(value, '--license');
-  if (!services.licenses.getById(id))
+  if (!(await services.licenses.getById(id)))
     throw new ApiError('not_found', `No license has the id ${id}.`);
   return id;
 }

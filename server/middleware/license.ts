@@ -15,7 +15,7 @@ export async function withLicense<E extends LicensedEnv>(
   next: Next,
   mode: AdmissionMode = 'enforce',
 ): Promise<void> {
-  const license = servicesOf(c).licenses.requirePublishable(
+  const license = await servicesOf(c).licenses.requirePublishable(
     c.req.header('liberation-key'),
     c.req.header('origin'),
   );

@@ -16,7 +16,7 @@ export async function authenticateSecretKey<E extends LicensedEnv>(
   options: { allowInactive?: boolean; admission?: AdmissionMode } = {},
 ): Promise<void> {
   const services = servicesOf(c);
-  const result = services.licenses.validateSecret(bearer(c));
+  const result = await services.licenses.validateSecret(bearer(c));
   if (c.req.header('origin') !== undefined && result.code !== 'license_missing') {
     throw new ApiError(
       'forbidden',

@@ -25,7 +25,7 @@ const clock = { now: () => now };
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-bench-rewards-'));
 const database = openDatabase(path.join(dir, 'bench.db'));
 applyMigrations(database);
-insertLicense(database.db, clock, { id: LICENSE, allowedOrigins: ['https://bench.test'] });
+await insertLicense(database.db, clock, { id: LICENSE, allowedOrigins: ['https://bench.test'] });
 
 const random = seededRandom(7);
 const learnerId = benchLearnerId;

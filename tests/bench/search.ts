@@ -202,7 +202,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-bench-search-'));
   const database = openDatabase(path.join(dir, 'bench.db'));
   applyMigrations(database);
-  insertLicense(
+  await insertLicense(
     database.db,
     { now: () => now },
     { id: LICENSE, allowedOrigins: ['https://bench.test'] },

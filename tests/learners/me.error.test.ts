@@ -13,11 +13,11 @@ import {
 
 describe('GET /v1/me refusals', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
 
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services);
+    acme = await createLicense(h.services);
   });
   afterAll(() => h.close());
 
@@ -38,8 +38,8 @@ describe('GET /v1/me refusals', () => {
 
   it('license_unknown / license_revoked before the token is looked at', async () => {
     await expectProblem(await me(await token(), generateKey('pk', 'test')), 'license_unknown');
-    const gone = createLicense(h.services, { name: 'Gone' });
-    h.services.licenseAdmin.revoke(gone.license.id);
+    const gone = await createLicense(h.services, { name: 'Gone' });
+    await h.services.licenseAdmin.revoke(gone.license.id);
     const t = await signToken(gone.signingSecret!, gone.license.id, h.clock);
     await expectProblem(await me(t, gone.license.publishableKey), 'license_revoked');
   });

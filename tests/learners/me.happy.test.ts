@@ -11,13 +11,16 @@ import {
 
 describe('GET /v1/me with a learner token (HS256)', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
-  let globex: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
+  let globex: Awaited<ReturnType<typeof createLicense>>;
 
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services);
-    globex = createLicense(h.services, { name: 'Globex', origins: ['https://learn.globex.test'] });
+    acme = await createLicense(h.services);
+    globex = await createLicense(h.services, {
+      name: 'Globex',
+      origins: ['https://learn.globex.test'],
+    });
   });
   afterAll(() => h.close());
 
@@ -132,7 +135,7 @@ describe('GET /v1/me with a learner token (HS256)', () => {
   });
 
   it('counts the learner once among the active learners of the month', async () => {
-    const license = h.services.licenses.getById(acme.license.id)!;
+    const license = (await h.services.licenses.getById(acme.license.id))!;
     const active = () =>
       h.services.usage.snapshot(license).metrics.find((m) => m.metric === 'active_learners')!.used;
     const before = active();

@@ -42,9 +42,9 @@ async function keyPair(alg: 'RS256' | 'ES256', kid: string) {
 describe('learner tokens: forgeries, algorithms and tenants', () => {
   let h: Harness;
   let jwks: Awaited<ReturnType<typeof startJwks>>;
-  let acme: ReturnType<typeof createLicense>;
-  let globex: ReturnType<typeof createLicense>;
-  let idp: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
+  let globex: Awaited<ReturnType<typeof createLicense>>;
+  let idp: Awaited<ReturnType<typeof createLicense>>;
   let rsa: Awaited<ReturnType<typeof keyPair>>;
   let ec: Awaited<ReturnType<typeof keyPair>>;
 
@@ -54,9 +54,12 @@ describe('learner tokens: forgeries, algorithms and tenants', () => {
     rsa = await keyPair('RS256', 'rsa-1');
     ec = await keyPair('ES256', 'ec-1');
     jwks.state.keys = [rsa.jwk, ec.jwk];
-    acme = createLicense(h.services);
-    globex = createLicense(h.services, { name: 'Globex', origins: ['https://portal.acme.test'] });
-    idp = createLicense(h.services, {
+    acme = await createLicense(h.services);
+    globex = await createLicense(h.services, {
+      name: 'Globex',
+      origins: ['https://portal.acme.test'],
+    });
+    idp = await createLicense(h.services, {
       name: 'Own IdP College',
       learnerTokens: { kind: 'jwks', jwksUrl: jwks.url, algorithms: ['RS256', 'ES256'] },
     });
@@ -252,7 +255,7 @@ describe('learner tokens: forgeries, algorithms and tenants', () => {
     });
 
     it('answers service_unavailable when the JWKS cannot be fetched', async () => {
-      const down = createLicense(h.services, {
+      const down = await createLicense(h.services, {
         name: 'Unreachable IdP',
         learnerTokens: {
           kind: 'jwks',

@@ -11,10 +11,10 @@ import {
 
 describe('admin API: /v1/admin/licenses refusals', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services);
+    acme = await createLicense(h.services);
   });
   afterAll(() => h.close());
 
@@ -177,7 +177,7 @@ describe('admin API: /v1/admin/licenses refusals', () => {
   });
 
   it('conflict: a revoked license cannot be resumed, suspended or changed', async () => {
-    const gone = createLicense(h.services, { name: 'Gone' });
+    const gone = await createLicense(h.services, { name: 'Gone' });
     await admin(`/${gone.license.id}/revoke`, jsonInit('POST', { reason: 'contract ended' }));
     for (const [path, init] of [
       [`/${gone.license.id}/resume`, { method: 'POST' }],

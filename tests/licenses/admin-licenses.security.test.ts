@@ -42,7 +42,7 @@ describe('admin API: the operator token', () => {
 
   it("refuses a license's secret key, publishable key and admin learner token", async () => {
     h = await startHarness();
-    const acme = createLicense(h.services);
+    const acme = await createLicense(h.services);
     const admin = await signToken(acme.signingSecret!, acme.license.id, h.clock, {
       claims: { role: 'admin' },
     });
@@ -62,7 +62,7 @@ describe('admin API: the operator token', () => {
       jsonInit('POST', { name: 'Sneaky', plan: 'enterprise' }),
     );
     await expectProblem(res, 'unauthenticated');
-    expect(h.services.licenseAdmin.list()).toEqual([]);
+    expect(await h.services.licenseAdmin.list()).toEqual([]);
   });
 
   it('shows secrets only in the create and rotate answers', async () => {

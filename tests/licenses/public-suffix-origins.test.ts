@@ -57,10 +57,10 @@ describe('normalizeOriginPattern: wildcards over a public suffix', () => {
 
 describe('admin API: allowed origins over a public suffix', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services);
+    acme = await createLicense(h.services);
   });
   afterAll(() => h.close());
 
@@ -87,7 +87,10 @@ describe('admin API: allowed origins over a public suffix', () => {
   );
 
   it('keeps a stored wildcard of an older release working until its origins are edited', async () => {
-    const old = createLicense(h.services, { name: 'Old', origins: ['https://portal.old.test'] });
+    const old = await createLicense(h.services, {
+      name: 'Old',
+      origins: ['https://portal.old.test'],
+    });
     // Stored before public suffixes were refused: the row holds it as it was accepted then.
     h.database.sqlite
       .prepare('update licenses set allowed_origins = ? where id = ?')

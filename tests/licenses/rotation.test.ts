@@ -17,11 +17,11 @@ const HOUR = 3_600_000;
 
 describe('key rotation with an overlap window (fixed clock)', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
 
   beforeEach(async () => {
     h = await startHarness();
-    acme = createLicense(h.services);
+    acme = await createLicense(h.services);
   });
   afterEach(() => h.close());
 
@@ -100,7 +100,7 @@ describe('key rotation with an overlap window (fixed clock)', () => {
   });
 
   it('refuses to rotate a revoked license, and a signing secret on a JWKS license', async () => {
-    const jwks = createLicense(h.services, {
+    const jwks = await createLicense(h.services, {
       name: 'IdP',
       learnerTokens: {
         kind: 'jwks',
@@ -114,14 +114,14 @@ describe('key rotation with an overlap window (fixed clock)', () => {
       jsonInit('POST', { key: 'signing_secret' }, operator),
     );
     await expectProblem(res, 'conflict');
-    h.services.licenseAdmin.revoke(acme.license.id);
+    await h.services.licenseAdmin.revoke(acme.license.id);
     await expectProblem(await rotate('secret_key'), 'conflict');
   });
 
   it('notices a signing secret retired by another process (the CLI) once the license cache reloads', async () => {
     await h.close();
     h = await startHarness({ config: { licenseCacheTtlMs: 30_000 } });
-    acme = createLicense(h.services);
+    acme = await createLicense(h.services);
     const token = await signToken(acme.signingSecret!, acme.license.id, h.clock, { exp: 6 * 3600 });
     const me = () =>
       h.fetch('/v1/me', { headers: learnerHeaders(acme.license.publishableKey, token) });

@@ -12,11 +12,11 @@ import {
 
 describe('POST /v1/licenses/validate refusals', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
 
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services);
+    acme = await createLicense(h.services);
   });
   afterAll(() => h.close());
 
@@ -81,8 +81,8 @@ describe('POST /v1/licenses/validate refusals', () => {
     ['revoked', 'license_revoked', (id: string) => h.services.licenseAdmin.revoke(id)],
     ['suspended', 'license_suspended', (id: string) => h.services.licenseAdmin.suspend(id)],
   ] as const)('answers valid: false with %s', async (_, code, act) => {
-    const other = createLicense(h.services, { name: `To be ${code}` });
-    act(other.license.id);
+    const other = await createLicense(h.services, { name: `To be ${code}` });
+    await act(other.license.id);
     const res = await validate(other.secretKey);
     expect(res.status).toBe(200);
     const body = await res.json();
@@ -90,7 +90,7 @@ describe('POST /v1/licenses/validate refusals', () => {
   });
 
   it('answers valid: false, license_expired, from the instant of expiry', async () => {
-    const expiring = createLicense(h.services, {
+    const expiring = await createLicense(h.services, {
       name: 'Expiring',
       expiresAt: new Date(h.clock.now().getTime() + 60_000).toISOString(),
     });
@@ -146,7 +146,7 @@ describe('POST /v1/licenses/validate refusals', () => {
   });
 
   it('answers valid: false, usage_limit_exceeded, once a hard limit is used up', async () => {
-    const small = createLicense(h.services, {
+    const small = await createLicense(h.services, {
       name: 'Small',
       plan: 'pro',
       limits: { api_requests: 2 },
@@ -170,10 +170,10 @@ describe('POST /v1/licenses/validate refusals', () => {
 
 describe('POST /v1/licenses/validate body limit', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
   beforeAll(async () => {
     h = await startHarness({ config: { bodyLimitBytes: 1024 } });
-    acme = createLicense(h.services);
+    acme = await createLicense(h.services);
   });
   afterAll(() => h.close());
 

@@ -9,11 +9,11 @@ import {
 
 describe('POST /v1/licenses/validate', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
 
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services, {
+    acme = await createLicense(h.services, {
       plan: 'pro',
       limits: { api_requests: 1000 },
       expiresAt: '2031-01-01T00:00:00Z',
@@ -77,9 +77,9 @@ describe('POST /v1/licenses/validate', () => {
   });
 
   it('counts each validation as a request', async () => {
-    const before = h.services.usage.snapshot(h.services.licenses.getById(acme.license.id)!);
+    const before = h.services.usage.snapshot((await h.services.licenses.getById(acme.license.id))!);
     await h.fetch('/v1/licenses/validate', { method: 'POST', headers: bearer(acme.secretKey) });
-    const after = h.services.usage.snapshot(h.services.licenses.getById(acme.license.id)!);
+    const after = h.services.usage.snapshot((await h.services.licenses.getById(acme.license.id))!);
     expect(after.metrics[0]!.used).toBe(before.metrics[0]!.used + 1);
   });
 

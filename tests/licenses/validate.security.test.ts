@@ -12,13 +12,13 @@ import {
 
 describe('POST /v1/licenses/validate security', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
-  let globex: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
+  let globex: Awaited<ReturnType<typeof createLicense>>;
 
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services);
-    globex = createLicense(h.services, {
+    acme = await createLicense(h.services);
+    globex = await createLicense(h.services, {
       name: 'Globex',
       plan: 'pro',
       origins: ['https://learn.globex.test'],

@@ -11,7 +11,7 @@ describe('authoring: the secret key acts for every instructor, an instructor for
 
   beforeAll(async () => {
     h = await startMarket();
-    acme = tenantOf(h, 'Acme University', 'https://portal.acme.test');
+    acme = await tenantOf(h, 'Acme University', 'https://portal.acme.test');
     const post = (body: unknown) =>
       h
         .fetch('/v1/authoring/instructors', jsonInit('POST', body, acme.server))
@@ -109,7 +109,7 @@ describe('authoring: the secret key acts for every instructor, an instructor for
       await h.fetch('/v1/authoring/earnings', { headers: acme.server }),
       'validation_failed',
     );
-    const other = tenantOf(h, 'Globex', 'https://learn.globex.test');
+    const other = await tenantOf(h, 'Globex', 'https://learn.globex.test');
     await expectProblem(
       await h.fetch(`/v1/authoring/earnings?instructorId=${tessId}`, { headers: other.server }),
       'not_found',

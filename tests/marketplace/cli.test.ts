@@ -13,7 +13,7 @@ describe('npm run admin -- instructor|course|review|earnings', () => {
 
   beforeAll(async () => {
     h = await startMarket();
-    acme = tenantOf(h, 'Acme University', 'https://portal.acme.test');
+    acme = await tenantOf(h, 'Acme University', 'https://portal.acme.test');
   });
   afterAll(() => h.close());
 

@@ -34,8 +34,8 @@ describe('course uploads and signed downloads', () => {
 
   beforeAll(async () => {
     h = await startMarket();
-    acme = tenantOf(h, 'Acme University', 'https://portal.acme.test');
-    globex = tenantOf(h, 'Globex', 'https://learn.globex.test');
+    acme = await tenantOf(h, 'Acme University', 'https://portal.acme.test');
+    globex = await tenantOf(h, 'Globex', 'https://learn.globex.test');
     const res = await h.fetch(
       '/v1/authoring/instructors',
       jsonInit('POST', { name: 'Tess Teacher', subject: 'tess' }, acme.server),

@@ -26,8 +26,8 @@ export interface Tenant {
   server: Record<string, string>;
 }
 
-export function tenantOf(h: MarketHarness, name: string, origin: string): Tenant {
-  const created = createLicense(h.services, { name, origins: [origin] });
+export async function tenantOf(h: MarketHarness, name: string, origin: string): Promise<Tenant> {
+  const created = await createLicense(h.services, { name, origins: [origin] });
   const licenseId = created.license.id;
   return {
     licenseId,

@@ -19,7 +19,7 @@ describe('authoring refuses prices below Stripe’s minimum charge', () => {
 
   beforeAll(async () => {
     h = await startHarness();
-    const acme = createLicense(h.services);
+    const acme = await createLicense(h.services);
     server = { Authorization: `Bearer ${acme.secretKey}` };
     instructorId = (
       (await (

@@ -18,8 +18,8 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
 
   beforeAll(async () => {
     h = await startMarket();
-    acme = tenantOf(h, 'Acme University', 'https://portal.acme.test');
-    globex = tenantOf(h, 'Globex', 'https://learn.globex.test');
+    acme = await tenantOf(h, 'Acme University', 'https://portal.acme.test');
+    globex = await tenantOf(h, 'Globex', 'https://learn.globex.test');
     const m = h.services.marketplace;
     instructorId = (
       await m.createInstructor(acme.licenseId, {

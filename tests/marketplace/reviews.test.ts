@@ -9,7 +9,7 @@ describe('course reviews', () => {
 
   beforeAll(async () => {
     h = await startMarket();
-    acme = tenantOf(h, 'Acme University', 'https://portal.acme.test');
+    acme = await tenantOf(h, 'Acme University', 'https://portal.acme.test');
     const instructor = await h.services.marketplace.createInstructor(acme.licenseId, {
       name: 'Teacher',
       bio: '',

@@ -229,7 +229,7 @@ describe('GET /v1/courses on the demo catalog', () => {
   });
 
   it('never lists or shows the demo academy’s courses to another tenant', async () => {
-    const other = tenantOf(h, 'Globex', 'https://learn.globex.test');
+    const other = await tenantOf(h, 'Globex', 'https://learn.globex.test');
     const otherHeaders = { 'Liberation-Key': other.publishableKey, Origin: other.origin };
     const res = await h.fetch('/v1/courses?q=python', { headers: otherHeaders });
     const page = await res.json();

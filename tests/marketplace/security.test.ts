@@ -63,7 +63,7 @@ describe('hostile course text', () => {
 
     beforeAll(async () => {
       h = await startMarket();
-      acme = tenantOf(h, 'Acme University', 'https://portal.acme.test');
+      acme = await tenantOf(h, 'Acme University', 'https://portal.acme.test');
     });
     afterAll(() => h.close());
 

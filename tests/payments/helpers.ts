@@ -73,7 +73,7 @@ export async function learnerOf(
   h: PaymentsHarness,
   input: { name?: string; origins?: string[]; sub?: string } = {},
 ) {
-  const created = createLicense(h.services, {
+  const created = await createLicense(h.services, {
     name: input.name ?? 'Acme University',
     origins: input.origins ?? [ACME_ORIGIN],
   });

@@ -23,7 +23,7 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 async function learnerOfMode(mode: 'test' | 'live', sub: string) {
-  const created = createLicense(h.services, {
+  const created = await createLicense(h.services, {
     name: `${mode} academy`,
     origins: [ACME_ORIGIN],
     mode,

@@ -98,7 +98,7 @@ describe('receipts', () => {
   });
 
   it('escapes hostile names on the page and refuses forged, altered or expired links', async () => {
-    const created = createLicense(h.services, {
+    const created = await createLicense(h.services, {
       name: 'Acme <img src=x onerror=alert(1)>',
       origins: [ACME_ORIGIN],
     });
@@ -143,7 +143,10 @@ describe('receipts', () => {
   });
 
   it('numbers receipts per license without gaps when many payments succeed at once', async () => {
-    const created = createLicense(h.services, { name: 'Busy Academy', origins: [ACME_ORIGIN] });
+    const created = await createLicense(h.services, {
+      name: 'Busy Academy',
+      origins: [ACME_ORIGIN],
+    });
     const learners = await Promise.all(
       Array.from({ length: 16 }, async (_, i) => {
         const token = await signToken(created.signingSecret!, created.license.id, h.clock, {

@@ -28,8 +28,8 @@ export interface RewardsApi {
   operator(path: string, init?: RequestInit): Promise<Response>;
 }
 
-function tenant(server: TestServer, name: string, origin: string): Tenant {
-  const created = server.services.licenseAdmin.create(
+async function tenant(server: TestServer, name: string, origin: string): Promise<Tenant> {
+  const created = await server.services.licenseAdmin.create(
     LicenseCreateInput.parse({ name, plan: 'enterprise', origins: [origin] }),
   );
   return {
@@ -43,8 +43,8 @@ function tenant(server: TestServer, name: string, origin: string): Tenant {
 
 export async function startRewardsApi(): Promise<RewardsApi> {
   const server = await startTestServer({ config: { operatorToken: OPERATOR_TOKEN } });
-  const acme = tenant(server, 'Acme', 'https://portal.acme.test');
-  const globex = tenant(server, 'Globex', 'https://learn.globex.test');
+  const acme = await tenant(server, 'Acme', 'https://portal.acme.test');
+  const globex = await tenant(server, 'Globex', 'https://learn.globex.test');
   const json = (init?: RequestInit): Record<string, string> =>
     init?.body !== undefined ? { 'Content-Type': 'application/json' } : {};
   return {

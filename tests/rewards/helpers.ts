@@ -14,8 +14,10 @@ export interface LedgerFixture {
 export function ledgerFixture(start?: Date): LedgerFixture {
   const temp = createTempDatabase();
   const clock = new SteppableClock(start);
-  insertLicense(temp.database.db, clock, { id: 'lic_a', allowedOrigins: ['https://a.test'] });
-  insertLicense(temp.database.db, clock, { id: 'lic_b', allowedOrigins: ['https://b.test'] });
+  // Transition: the fixture issues its insert at once on SQLite, so this synchronous helper
+  // still returns with both rows written; it awaits them once the ledger takes a store.
+  void insertLicense(temp.database.db, clock, { id: 'lic_a', allowedOrigins: ['https://a.test'] });
+  void insertLicense(temp.database.db, clock, { id: 'lic_b', allowedOrigins: ['https://b.test'] });
   const ledger = new Ledger(temp.database.db, clock);
   return { temp, clock, ledger, cleanup: () => temp.cleanup() };
 }

@@ -17,8 +17,8 @@ beforeAll(async () => {
       trustedProxies: ['127.0.0.1'],
       operatorToken: OPERATOR_TOKEN,
     },
-    seed: (db, clock) => {
-      tenants = seedTenants(db, clock);
+    seed: async (db, clock) => {
+      tenants = await seedTenants(db, clock);
     },
   });
 });

@@ -14,8 +14,8 @@ beforeAll(async () => {
     // As the API server runs it: never wait synchronously for another connection's lock.
     busyTimeoutMs: 0,
     config: { operatorToken: OPERATOR_TOKEN },
-    seed: (db, clock) => {
-      tenants = seedTenants(db, clock);
+    seed: async (db, clock) => {
+      tenants = await seedTenants(db, clock);
     },
   });
 });

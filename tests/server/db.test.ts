@@ -67,7 +67,7 @@ describe('openDatabase', () => {
 });
 
 describe('applyMigrations', () => {
-  it('applies every shipped migration once and is idempotent', () => {
+  it('applies every shipped migration once and is idempotent', async () => {
     const { database } = fresh({ migrate: false });
     expect(appliedMigrationCount(database)).toBe(0);
     expect(shippedMigrationCount()).toBeGreaterThanOrEqual(1);
@@ -75,7 +75,7 @@ describe('applyMigrations', () => {
     applyMigrations(database);
     expect(appliedMigrationCount(database)).toBe(shippedMigrationCount());
     const clock = new SteppableClock();
-    insertLicense(database.db, clock, { id: 'lic_keep', allowedOrigins: [] });
+    await insertLicense(database.db, clock, { id: 'lic_keep', allowedOrigins: [] });
 
     applyMigrations(database);
     applyMigrations(database);
@@ -89,13 +89,13 @@ describe('applyMigrations', () => {
     ).toEqual(['lic_keep']);
   });
 
-  it('creates the licenses table with a unique publishable key', () => {
+  it('creates the licenses table with a unique publishable key', async () => {
     const { database } = fresh();
     const clock = new SteppableClock();
-    const { key } = insertLicense(database.db, clock, { id: 'lic_a', allowedOrigins: [] });
-    expect(() =>
+    const { key } = await insertLicense(database.db, clock, { id: 'lic_a', allowedOrigins: [] });
+    await expect(
       insertLicense(database.db, clock, { id: 'lic_b', allowedOrigins: [], publishableKey: key }),
-    ).toThrow(/UNIQUE constraint failed: licenses.publishable_key/);
+    ).rejects.toThrow(/UNIQUE constraint failed: licenses.publishable_key/);
   });
 });
 
@@ -128,7 +128,7 @@ describe('writeTransaction', () => {
     const { database, file } = fresh();
     const clock = new SteppableClock();
     const id = writeTransaction(database.db, (tx) => {
-      insertLicense(tx, clock, { id: 'lic_tx', allowedOrigins: [] });
+      void insertLicense(tx, clock, { id: 'lic_tx', allowedOrigins: [] });
       return 'lic_tx';
     });
     expect(id).toBe('lic_tx');
@@ -142,7 +142,7 @@ describe('writeTransaction', () => {
     const failure = new Error('refund exceeds payment');
     expect(() =>
       writeTransaction(database.db, (tx) => {
-        insertLicense(tx, clock, { id: 'lic_gone', allowedOrigins: [] });
+        void insertLicense(tx, clock, { id: 'lic_gone', allowedOrigins: [] });
         throw failure;
       }),
     ).toThrow(failure);

@@ -12,8 +12,8 @@ let tenants: Tenants;
 beforeAll(async () => {
   server = await startTestServer({
     config: { bodyLimitBytes: 1024 },
-    seed: (db, clock) => {
-      tenants = seedTenants(db, clock);
+    seed: async (db, clock) => {
+      tenants = await seedTenants(db, clock);
     },
     mount: (app) => app.route('/v1/test', testRoutes()),
   });

@@ -12,8 +12,8 @@ let tenants: Tenants;
 
 beforeAll(async () => {
   server = await startTestServer({
-    seed: (db, clock) => {
-      tenants = seedTenants(db, clock);
+    seed: async (db, clock) => {
+      tenants = await seedTenants(db, clock);
     },
   });
 });

@@ -12,8 +12,8 @@ let tenants: Tenants;
 beforeAll(async () => {
   server = await startTestServer({
     config: { licenseCacheTtlMs: TTL_MS, stripePublishableKey: 'pk_test_stripeAcct123' },
-    seed: (db, clock) => {
-      tenants = seedTenants(db, clock);
+    seed: async (db, clock) => {
+      tenants = await seedTenants(db, clock);
     },
   });
 });
@@ -127,7 +127,7 @@ describe('GET /v1/embed/config after a license changes', () => {
     const etag = before.headers.get('etag')!;
 
     // Same instant as the seed: the change must not depend on the clock having moved.
-    updateLicense(server.db, server.clock, 'lic_globex', {
+    await updateLicense(server.db, server.clock, 'lic_globex', {
       name: 'Globex Academy',
       features: ['course_catalog'],
       currency: 'CHF',
@@ -149,7 +149,7 @@ describe('GET /v1/embed/config after a license changes', () => {
   it('picks up an allowed-origin change on the next request', async () => {
     const origin = 'https://new-portal.acme.test';
     expect((await getConfig(tenants.acme.key, origin)).status).toBe(403);
-    updateLicense(server.db, server.clock, 'lic_acme', {
+    await updateLicense(server.db, server.clock, 'lic_acme', {
       allowedOrigins: ['https://portal.acme.test', 'https://*.acme.edu', origin],
     });
     server.services.licenses.invalidate('lic_acme');
@@ -157,7 +157,7 @@ describe('GET /v1/embed/config after a license changes', () => {
   });
 
   it('picks up a change without invalidation once the cache TTL has passed', async () => {
-    updateLicense(server.db, server.clock, 'lic_globex', { locale: 'fr-CH' });
+    await updateLicense(server.db, server.clock, 'lic_globex', { locale: 'fr-CH' });
     const cached = await getConfig(tenants.globex.key, 'https://learn.globex.test');
     expect(((await cached.json()) as { locale: string }).locale).not.toBe('fr-CH');
 

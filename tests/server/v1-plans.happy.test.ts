@@ -24,8 +24,8 @@ let res: Response;
 
 beforeAll(async () => {
   server = await startTestServer({
-    seed: (db, clock) => {
-      tenants = seedTenants(db, clock);
+    seed: async (db, clock) => {
+      tenants = await seedTenants(db, clock);
     },
   });
   res = await server.fetch('/v1/plans', {

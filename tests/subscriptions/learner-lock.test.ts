@@ -28,7 +28,7 @@ beforeAll(async () => {
   ada = await learnerOf(h, { name: 'Initech', sub: 'ada' });
   const token = await signToken(ada.signingSecret, ada.license.id, h.clock, { sub: 'ada' });
   learner = await h.services.learners.authenticate(
-    h.services.licenses.getById(ada.license.id)!,
+    (await h.services.licenses.getById(ada.license.id))!,
     token,
   );
   await confirm(h, await subscribe(h, ada, { planId: 'enterprise', interval: 'month' }));

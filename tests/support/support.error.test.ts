@@ -12,12 +12,12 @@ import {
 
 describe('support tickets: refusals', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
   let ticketId: string;
 
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services);
+    acme = await createLicense(h.services);
     const res = await h.fetch(
       '/v1/support/tickets',
       jsonInit('POST', { subject: 'Help', body: 'Please.' }, bearer(acme.secretKey)),

@@ -14,16 +14,16 @@ const HOUR = 3_600_000;
 
 describe('support tickets with SLA', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
-  let pro: ReturnType<typeof createLicense>;
-  let free: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
+  let pro: Awaited<ReturnType<typeof createLicense>>;
+  let free: Awaited<ReturnType<typeof createLicense>>;
   let dean: Record<string, string>;
 
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services, { plan: 'enterprise' });
-    pro = createLicense(h.services, { name: 'Pro College', plan: 'pro' });
-    free = createLicense(h.services, { name: 'Free School', plan: 'free' });
+    acme = await createLicense(h.services, { plan: 'enterprise' });
+    pro = await createLicense(h.services, { name: 'Pro College', plan: 'pro' });
+    free = await createLicense(h.services, { name: 'Free School', plan: 'free' });
     const token = await signToken(acme.signingSecret!, acme.license.id, h.clock, {
       sub: 'dean',
       exp: 20 * 3600,

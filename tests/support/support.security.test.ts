@@ -12,14 +12,17 @@ import {
 
 describe('support tickets: tenant isolation and who may open them', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
-  let globex: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
+  let globex: Awaited<ReturnType<typeof createLicense>>;
   let acmeTicket: string;
 
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services);
-    globex = createLicense(h.services, { name: 'Globex', origins: ['https://portal.acme.test'] });
+    acme = await createLicense(h.services);
+    globex = await createLicense(h.services, {
+      name: 'Globex',
+      origins: ['https://portal.acme.test'],
+    });
     const res = await h.fetch(
       '/v1/support/tickets',
       jsonInit(

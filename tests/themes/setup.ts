@@ -29,7 +29,7 @@ export interface ThemeHarness {
 /** A server with one license, an admin and a learner token for it. */
 export async function startThemes(): Promise<ThemeHarness> {
   const h = await startHarness();
-  const acme = createLicense(h.services);
+  const acme = await createLicense(h.services);
   const adminToken = await signToken(acme.signingSecret!, acme.license.id, h.clock, {
     sub: 'brand-admin',
     claims: { role: 'admin' },

@@ -85,7 +85,7 @@ describe('themes: who may change them', () => {
   });
 
   it('keeps tenants apart: another license’s admin token and keys cannot touch this theme', async () => {
-    const globex = createLicense(t.h.services, {
+    const globex = await createLicense(t.h.services, {
       name: 'Globex',
       origins: ['https://learn.globex.test'],
     });
@@ -122,7 +122,7 @@ describe('themes: who may change them', () => {
   });
 
   it('refuses another license’s secret key', async () => {
-    const other = createLicense(t.h.services, { name: 'Initech' });
+    const other = await createLicense(t.h.services, { name: 'Initech' });
     const res = await t.call('GET', '/v1/themes', undefined, {
       Authorization: `Bearer ${other.secretKey}`,
     });

@@ -18,7 +18,7 @@ describe('rate limits per key and client', () => {
 
   it('announces the policy, counts down, then answers 429 rate_limited with Retry-After', async () => {
     h = await startHarness();
-    const acme = createLicense(h.services, { rateLimitPerMinute: 3 });
+    const acme = await createLicense(h.services, { rateLimitPerMinute: 3 });
     for (let remaining = 2; remaining >= 0; remaining--) {
       const res = await embed(acme.license.publishableKey);
       expect(res.status).toBe(200);
@@ -41,15 +41,15 @@ describe('rate limits per key and client', () => {
 
   it('uses the plan default when the license has no override', async () => {
     h = await startHarness();
-    const free = createLicense(h.services, { plan: 'free' });
+    const free = await createLicense(h.services, { plan: 'free' });
     const res = await embed(free.license.publishableKey);
     expect(res.headers.get('ratelimit-policy')).toBe('600;w=60');
   });
 
   it('keeps separate buckets per license and per kind of key', async () => {
     h = await startHarness();
-    const acme = createLicense(h.services, { rateLimitPerMinute: 1 });
-    const globex = createLicense(h.services, { name: 'Globex', rateLimitPerMinute: 1 });
+    const acme = await createLicense(h.services, { rateLimitPerMinute: 1 });
+    const globex = await createLicense(h.services, { name: 'Globex', rateLimitPerMinute: 1 });
     expect((await embed(acme.license.publishableKey)).status).toBe(200);
     expect((await embed(acme.license.publishableKey)).status).toBe(429);
     expect((await embed(globex.license.publishableKey)).status).toBe(200);
@@ -62,7 +62,7 @@ describe('rate limits per key and client', () => {
 
   it('is not fooled by a spoofed X-Forwarded-For when no proxy is trusted', async () => {
     h = await startHarness();
-    const acme = createLicense(h.services, { rateLimitPerMinute: 2 });
+    const acme = await createLicense(h.services, { rateLimitPerMinute: 2 });
     expect(
       (await embed(acme.license.publishableKey, { 'X-Forwarded-For': '198.51.100.1' })).status,
     ).toBe(200);
@@ -77,7 +77,7 @@ describe('rate limits per key and client', () => {
 
   it('reads X-Forwarded-For only through a trusted proxy, from the right', async () => {
     h = await startHarness({ config: { trustedProxies: ['127.0.0.1/32', '10.0.0.0/8'] } });
-    const acme = createLicense(h.services, { rateLimitPerMinute: 1 });
+    const acme = await createLicense(h.services, { rateLimitPerMinute: 1 });
     const key = acme.license.publishableKey;
     expect((await embed(key, { 'X-Forwarded-For': '203.0.113.5' })).status).toBe(200);
     expect((await embed(key, { 'X-Forwarded-For': '203.0.113.6' })).status).toBe(200);

@@ -19,7 +19,7 @@ describe('GET /v1/usage when the api_requests allowance is used up', () => {
 
   it('answers the secret key and an admin token, without counting past the limit', async () => {
     h = await startHarness();
-    const acme = createLicense(h.services, { plan: 'pro', limits: { api_requests: 3 } });
+    const acme = await createLicense(h.services, { plan: 'pro', limits: { api_requests: 3 } });
     const embed = () =>
       h.fetch('/v1/embed/config', {
         headers: {
@@ -62,7 +62,7 @@ describe('GET /v1/usage when the api_requests allowance is used up', () => {
 
   it('is counted like any request while the allowance lasts', async () => {
     h = await startHarness();
-    const acme = createLicense(h.services, { plan: 'pro', limits: { api_requests: 3 } });
+    const acme = await createLicense(h.services, { plan: 'pro', limits: { api_requests: 3 } });
     const report = async () =>
       (await (await h.fetch('/v1/usage', { headers: bearer(acme.secretKey) })).json()) as {
         metrics: { metric: string; used: number }[];

@@ -25,7 +25,7 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
 
   it('warns from 80 %, queues one event per threshold, refuses past a hard limit with the reset time', async () => {
     h = await startHarness();
-    const acme = createLicense(h.services, { plan: 'pro', limits: { api_requests: 10 } });
+    const acme = await createLicense(h.services, { plan: 'pro', limits: { api_requests: 10 } });
     const key = acme.license.publishableKey;
     for (let i = 1; i <= 7; i++) {
       const res = await embed(key);
@@ -68,13 +68,14 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
     ]);
     expect(events[0]).toMatchObject({ licenseId: acme.license.id, deliveredAt: null });
     expect(
-      h.services.usage.snapshot(h.services.licenses.getById(acme.license.id)!).metrics[0]!.used,
+      h.services.usage.snapshot((await h.services.licenses.getById(acme.license.id))!).metrics[0]!
+        .used,
     ).toBe(10);
   });
 
   it('lets a soft limit pass with a warning past 100 %', async () => {
     h = await startHarness();
-    const acme = createLicense(h.services, {
+    const acme = await createLicense(h.services, {
       plan: 'pro',
       limits: { api_requests: 5 },
       limitEnforcement: { api_requests: 'soft' },
@@ -91,7 +92,10 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
 
   it('enterprise limits are soft by default', async () => {
     h = await startHarness();
-    const acme = createLicense(h.services, { plan: 'enterprise', limits: { api_requests: 1 } });
+    const acme = await createLicense(h.services, {
+      plan: 'enterprise',
+      limits: { api_requests: 1 },
+    });
     expect((await embed(acme.license.publishableKey)).status).toBe(200);
     expect((await embed(acme.license.publishableKey)).status).toBe(200);
   });
@@ -99,7 +103,7 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
   it('starts a new allowance at the first instant of the next month (UTC)', async () => {
     const clock = new TestClock(new Date('2030-01-31T23:59:58.000Z'));
     h = await startHarness({ clock });
-    const acme = createLicense(h.services, { plan: 'pro', limits: { api_requests: 2 } });
+    const acme = await createLicense(h.services, { plan: 'pro', limits: { api_requests: 2 } });
     expect((await embed(acme.license.publishableKey)).status).toBe(200);
     expect((await embed(acme.license.publishableKey)).status).toBe(200);
     const refused = await embed(acme.license.publishableKey);
@@ -134,7 +138,7 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
 
   it('refuses a new learner past a hard active-learner limit; learners already counted keep working', async () => {
     h = await startHarness();
-    const acme = createLicense(h.services, { plan: 'pro', limits: { active_learners: 2 } });
+    const acme = await createLicense(h.services, { plan: 'pro', limits: { active_learners: 2 } });
     const me = async (sub: string) =>
       h.fetch('/v1/me', {
         headers: learnerHeaders(
@@ -154,8 +158,8 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
 
   it('lets other modules count and be refused through the same meter', async () => {
     h = await startHarness();
-    const acme = createLicense(h.services, { plan: 'free' });
-    const license = h.services.licenses.getById(acme.license.id)!;
+    const acme = await createLicense(h.services, { plan: 'free' });
+    const license = (await h.services.licenses.getById(acme.license.id))!;
     h.services.usage.consume(license, 'courses', 7);
     expect(h.services.usage.consume(license, 'courses', 1)[0]).toMatchObject({
       metric: 'courses',
@@ -171,8 +175,8 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
 
   it('gives back a count whose write did not commit, with the threshold event it queued', async () => {
     h = await startHarness();
-    const acme = createLicense(h.services, { plan: 'free' });
-    const license = h.services.licenses.getById(acme.license.id)!;
+    const acme = await createLicense(h.services, { plan: 'free' });
+    const license = (await h.services.licenses.getById(acme.license.id))!;
     h.services.usage.consume(license, 'courses', 7);
     expect(h.services.usage.consume(license, 'courses')).toHaveLength(1);
     h.services.usage.release(license, 'courses');

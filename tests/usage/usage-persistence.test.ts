@@ -29,7 +29,7 @@ describe('usage survives a restart within the documented window', () => {
     return h;
   }
 
-  async function traffic(h: Harness, license: ReturnType<typeof createLicense>) {
+  async function traffic(h: Harness, license: Awaited<ReturnType<typeof createLicense>>) {
     for (let i = 0; i < 5; i++) {
       await h.fetch('/v1/embed/config', {
         headers: {
@@ -57,7 +57,7 @@ describe('usage survives a restart within the documented window', () => {
   it('keeps every count across a graceful shutdown (flush on close)', async () => {
     const clock = new TestClock();
     const first = await start({ clock });
-    const acme = createLicense(first.services);
+    const acme = await createLicense(first.services);
     await traffic(first, acme);
     await first.close({ keepFiles: true });
     open.splice(open.indexOf(first), 1);
@@ -72,7 +72,7 @@ describe('usage survives a restart within the documented window', () => {
   it('keeps counts written by the periodic flush when the process then dies', async () => {
     const clock = new TestClock();
     const first = await start({ clock, config: { usageFlushIntervalMs: 100 } });
-    const acme = createLicense(first.services);
+    const acme = await createLicense(first.services);
     await traffic(first, acme);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await first.close({ flush: false, keepFiles: true });
@@ -87,7 +87,7 @@ describe('usage survives a restart within the documented window', () => {
   it('loses at most what was counted since the last flush when the process dies (documented)', async () => {
     const clock = new TestClock();
     const first = await start({ clock });
-    const acme = createLicense(first.services);
+    const acme = await createLicense(first.services);
     await traffic(first, acme);
     first.services.usage.flush();
     await traffic(first, acme);
@@ -109,7 +109,7 @@ describe('usage survives a restart within the documented window', () => {
   it('two servers on one file enforce one allowance, to within a flush', async () => {
     const clock = new TestClock();
     const a = await start({ clock });
-    const acme = createLicense(a.services, { plan: 'pro', limits: { api_requests: 6 } });
+    const acme = await createLicense(a.services, { plan: 'pro', limits: { api_requests: 6 } });
     const b = await start({ clock, dir: a.dir });
     const hit = (h: Harness) =>
       h.fetch('/v1/embed/config', {

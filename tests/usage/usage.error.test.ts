@@ -11,11 +11,11 @@ import {
 
 describe('GET /v1/usage refusals', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
 
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services);
+    acme = await createLicense(h.services);
   });
   afterAll(() => h.close());
 
@@ -56,8 +56,8 @@ describe('GET /v1/usage refusals', () => {
   });
 
   it('license_suspended for a suspended license, by secret key and by admin token', async () => {
-    const paused = createLicense(h.services, { name: 'Paused' });
-    h.services.licenseAdmin.suspend(paused.license.id, { reason: 'unpaid invoice' });
+    const paused = await createLicense(h.services, { name: 'Paused' });
+    await h.services.licenseAdmin.suspend(paused.license.id, { reason: 'unpaid invoice' });
     await expectProblem(
       await h.fetch('/v1/usage', { headers: bearer(paused.secretKey) }),
       'license_suspended',
@@ -73,8 +73,11 @@ describe('GET /v1/usage refusals', () => {
   });
 
   it('key_expired for a secret key whose overlap ended', async () => {
-    const rotating = createLicense(h.services, { name: 'Rotating' });
-    h.services.licenseAdmin.rotate(rotating.license.id, { key: 'secret_key', overlapSeconds: 0 });
+    const rotating = await createLicense(h.services, { name: 'Rotating' });
+    await h.services.licenseAdmin.rotate(rotating.license.id, {
+      key: 'secret_key',
+      overlapSeconds: 0,
+    });
     await expectProblem(
       await h.fetch('/v1/usage', { headers: bearer(rotating.secretKey) }),
       'key_expired',

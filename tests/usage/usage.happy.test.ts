@@ -10,12 +10,12 @@ import {
 
 describe('GET /v1/usage', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
   let adminToken: string;
 
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services, { plan: 'pro', limits: { api_requests: 100 } });
+    acme = await createLicense(h.services, { plan: 'pro', limits: { api_requests: 100 } });
     adminToken = await signToken(acme.signingSecret!, acme.license.id, h.clock, {
       sub: 'dean',
       claims: { role: 'admin', name: 'Dean' },

@@ -11,13 +11,16 @@ import {
 
 describe('GET /v1/usage tenant isolation', () => {
   let h: Harness;
-  let acme: ReturnType<typeof createLicense>;
-  let globex: ReturnType<typeof createLicense>;
+  let acme: Awaited<ReturnType<typeof createLicense>>;
+  let globex: Awaited<ReturnType<typeof createLicense>>;
 
   beforeAll(async () => {
     h = await startHarness();
-    acme = createLicense(h.services);
-    globex = createLicense(h.services, { name: 'Globex', origins: ['https://portal.acme.test'] });
+    acme = await createLicense(h.services);
+    globex = await createLicense(h.services, {
+      name: 'Globex',
+      origins: ['https://portal.acme.test'],
+    });
     for (let i = 0; i < 4; i++) {
       await h.fetch('/v1/embed/config', {
         headers: {

@@ -47,7 +47,10 @@ describe('partner webhooks', () => {
   /** A license with a learner, its secret key, and an endpoint pointed at the receiver. */
   async function tenant(eventTypes?: string[]) {
     n += 1;
-    const created = createLicense(h.services, { name: `Partner ${n}`, origins: [ACME_ORIGIN] });
+    const created = await createLicense(h.services, {
+      name: `Partner ${n}`,
+      origins: [ACME_ORIGIN],
+    });
     const token = await signToken(created.signingSecret!, created.license.id, h.clock, {
       sub: `lms-user-${n}`,
     });

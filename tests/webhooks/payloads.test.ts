@@ -30,7 +30,7 @@ describe('partner event payloads', () => {
   }
 
   it('match the webhooks contract, for every type the server sends', async () => {
-    const created = createLicense(h.services, {
+    const created = await createLicense(h.services, {
       name: 'Payloads',
       origins: [ACME_ORIGIN],
       limits: { redemptions: 10 },
@@ -92,7 +92,7 @@ describe('partner event payloads', () => {
     redemptions.fulfil(licenseId, asked.id, 'booked');
 
     // usage.warning and usage.limit_reached
-    h.services.usage.consume(h.services.licenses.getById(licenseId)!, 'redemptions', 10);
+    h.services.usage.consume((await h.services.licenses.getById(licenseId))!, 'redemptions', 10);
     h.services.usage.flush();
 
     const events = queued(licenseId);

@@ -118,8 +118,8 @@ describe('partner webhook targets: registration', () => {
   beforeAll(async () => {
     h = await startHarness();
     local = await startHarness({ config: { webhooksAllowLoopback: true } });
-    sk = bearer(createLicense(h.services).secretKey);
-    localSk = bearer(createLicense(local.services).secretKey);
+    sk = bearer((await createLicense(h.services)).secretKey);
+    localSk = bearer((await createLicense(local.services)).secretKey);
   });
   afterAll(async () => {
     await h.close();
@@ -206,7 +206,7 @@ describe('partner webhook targets: delivery', () => {
     h = await startHarness();
     receiver = await startReceiver();
     port = Number(new URL(receiver.url).port);
-    licenseId = createLicense(h.services).license.id;
+    licenseId = (await createLicense(h.services)).license.id;
   });
   afterAll(async () => {
     await receiver.close();

@@ -188,7 +188,7 @@ async function seedPayments(
   pageOrigin: string,
   stripeJsUrl: string,
 ): Promise<PaymentsFixture> {
-  const created = services.licenseAdmin.create(
+  const created = await services.licenseAdmin.create(
     LicenseCreateInput.parse({
       name: 'Widget payments',
       plan: 'enterprise',
@@ -254,7 +254,7 @@ async function seedPayments(
  * out of leaderboards), a catalog with a coupon and merchandise, and a few transactions.
  */
 async function seedRewards(services: Services, pageOrigin: string): Promise<RewardsFixture> {
-  const created = services.licenseAdmin.create(
+  const created = await services.licenseAdmin.create(
     LicenseCreateInput.parse({ name: 'Widget rewards', plan: 'enterprise', origins: [pageOrigin] }),
   );
   const id = created.license.id;
@@ -307,15 +307,15 @@ async function seedThemes(services: Services, pageOrigin: string): Promise<Theme
       LicenseCreateInput.parse({ name, plan: 'enterprise', origins: [pageOrigin] }),
     );
   const published = async (name: string, theme: unknown) => {
-    const created = create(name);
+    const created = await create(name);
     await services.themes.saveDraft(created.license.id, theme, 'seed');
     await services.themes.publish(created.license.id, {}, 'seed');
     return created.license.publishableKey;
   };
   const evergreen = await published('Evergreen Academy', presets.evergreen);
   const sunset = await published('Sunset Studio', presets.sunset);
-  const editor = create('Editor Academy');
-  const live = create('Live Academy');
+  const editor = await create('Editor Academy');
+  const live = await create('Live Academy');
   const now = Math.floor(Date.now() / 1000);
   const sign = (license: typeof editor, sub: string, role: 'admin' | 'learner') =>
     new SignJWT({ name: sub, role })
@@ -354,8 +354,8 @@ async function seedUsage(services: Services, pageOrigin: string): Promise<UsageF
         limitEnforcement: { courses: 'hard', redemptions: 'soft' },
       }),
     );
-  const busy = create('Usage Academy');
-  const quiet = create('Quiet Academy');
+  const busy = await create('Usage Academy');
+  const quiet = await create('Quiet Academy');
   const id = busy.license.id;
   const today = Date.now();
   const month = new Date(today).toISOString().slice(0, 7);

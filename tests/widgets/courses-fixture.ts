@@ -48,7 +48,7 @@ const HOSTILE_DESCRIPTION = [
  * learners enrolled in the free courses.
  */
 export async function seedCourses(services: Services, pageOrigin: string): Promise<CoursesFixture> {
-  const created = services.licenseAdmin.create(
+  const created = await services.licenseAdmin.create(
     LicenseCreateInput.parse({ name: 'Course Academy', plan: 'enterprise', origins: [pageOrigin] }),
   );
   const licenseId = created.license.id;
@@ -167,7 +167,7 @@ export async function seedCourses(services: Services, pageOrigin: string): Promi
     workbook,
   );
 
-  const license = services.licenses.getById(licenseId)!;
+  const license = (await services.licenses.getById(licenseId))!;
   const now = Math.floor(Date.now() / 1000);
   const sign = (sub: string, name: string) =>
     new SignJWT({ name })

@@ -92,21 +92,21 @@ const learnerSubscriptions = createRoute({
 
 export const billingAdminRoutes = createRouter()
   .openapi(getTiers, async (c) => {
-    const id = existingLicense(c, c.req.valid('param').licenseId);
+    const id = await existingLicense(c, c.req.valid('param').licenseId);
     return c.json(await answer(c, id), 200);
   })
   .openapi(putTiers, async (c) => {
-    const id = existingLicense(c, c.req.valid('param').licenseId);
+    const id = await existingLicense(c, c.req.valid('param').licenseId);
     await c.get('services').billing.tiers.setOverride(id, c.req.valid('json'));
     return c.json(await answer(c, id), 200);
   })
   .openapi(deleteTiers, async (c) => {
-    const id = existingLicense(c, c.req.valid('param').licenseId);
+    const id = await existingLicense(c, c.req.valid('param').licenseId);
     await c.get('services').billing.tiers.clearOverride(id);
     return c.json(await answer(c, id), 200);
   })
   .openapi(syncPrices, async (c) => {
-    const id = existingLicense(c, c.req.valid('param').licenseId);
+    const id = await existingLicense(c, c.req.valid('param').licenseId);
     const prices = await c.get('services').billing.tiers.syncPrices(id);
     return c.json(
       {
@@ -124,7 +124,7 @@ export const billingAdminRoutes = createRouter()
   })
   .openapi(learnerSubscriptions, async (c) => {
     const { licenseId, learnerId } = c.req.valid('param');
-    const id = existingLicense(c, licenseId);
+    const id = await existingLicense(c, licenseId);
     return c.json(
       { subscriptions: await c.get('services').billing.subscriptions.history(id, learnerId) },
       200,

@@ -50,7 +50,7 @@ export async function billingCommand(
   const key = `${group} ${command}`;
   switch (key) {
     case 'plan show': {
-      const id = licenseFlag(services, flags.license);
+      const id = await licenseFlag(services, flags.license);
       const override = await catalog.override(id);
       const tiers = await catalog.list(id);
       return {
@@ -59,7 +59,7 @@ export async function billingCommand(
       };
     }
     case 'plan set': {
-      const id = licenseFlag(services, flags.license);
+      const id = await licenseFlag(services, flags.license);
       const file = required(flags.file, '--file');
       let input: unknown;
       try {
@@ -73,7 +73,7 @@ export async function billingCommand(
       return { json: { overridden: true, plans: tiers }, text: tierText(tiers, true) };
     }
     case 'plan clear': {
-      const id = licenseFlag(services, flags.license);
+      const id = await licenseFlag(services, flags.license);
       const had = await catalog.clearOverride(id);
       return {
         json: { overridden: false, plans: await catalog.list(id) },
@@ -81,7 +81,7 @@ export async function billingCommand(
       };
     }
     case 'subscription list': {
-      const id = licenseFlag(services, flags.license);
+      const id = await licenseFlag(services, flags.license);
       const items = await services.billing.subscriptions.history(
         id,
         required(flags.learner, '--learner'),

@@ -86,7 +86,7 @@ export class LearnerService {
       // reloads, even though no invalidation reached this one.
       const keyInForce =
         hit.keyId === null ||
-        this.#licenses.signingKeys(license.id).some((k) => k.id === hit.keyId);
+        (await this.#licenses.signingKeys(license.id)).some((k) => k.id === hit.keyId);
       if (now < hit.validUntil && keyInForce) return hit.learner;
       this.#verified.delete(cacheKey);
     }
@@ -168,7 +168,7 @@ export class LearnerService {
       if (license.tokenAuth === 'jwks') {
         payload = (await jwtVerify(token, this.#remoteKeys(license), options)).payload;
       } else {
-        const keys = this.#licenses.signingKeys(license.id);
+        const keys = await this.#licenses.signingKeys(license.id);
         if (keys.length === 0)
           throw invalid('This license has no signing secret for learner tokens.');
         let verified: JWTPayload | undefined;

@@ -119,31 +119,34 @@ const rotate = createRoute({
 });
 
 export const adminLicenseRoutes = createRouter()
-  .openapi(create, (c) => {
-    return c.json(c.get('services').licenseAdmin.create(c.req.valid('json')), 201);
+  .openapi(create, async (c) => {
+    return c.json(await c.get('services').licenseAdmin.create(c.req.valid('json')), 201);
   })
-  .openapi(list, (c) => {
-    return c.json({ licenses: c.get('services').licenseAdmin.list(c.req.valid('query')) }, 200);
+  .openapi(list, async (c) => {
+    return c.json(
+      { licenses: await c.get('services').licenseAdmin.list(c.req.valid('query')) },
+      200,
+    );
   })
-  .openapi(show, (c) => {
-    return c.json(c.get('services').licenseAdmin.view(c.req.valid('param').id), 200);
+  .openapi(show, async (c) => {
+    return c.json(await c.get('services').licenseAdmin.view(c.req.valid('param').id), 200);
   })
-  .openapi(update, (c) => {
+  .openapi(update, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(c.get('services').licenseAdmin.update(id, c.req.valid('json')), 200);
+    return c.json(await c.get('services').licenseAdmin.update(id, c.req.valid('json')), 200);
   })
-  .openapi(statusRoute('suspend', 'Suspend a license (reversible)'), (c) => {
+  .openapi(statusRoute('suspend', 'Suspend a license (reversible)'), async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(c.get('services').licenseAdmin.suspend(id, c.req.valid('json')), 200);
+    return c.json(await c.get('services').licenseAdmin.suspend(id, c.req.valid('json')), 200);
   })
-  .openapi(statusRoute('resume', 'Resume a suspended license'), (c) => {
-    return c.json(c.get('services').licenseAdmin.resume(c.req.valid('param').id), 200);
+  .openapi(statusRoute('resume', 'Resume a suspended license'), async (c) => {
+    return c.json(await c.get('services').licenseAdmin.resume(c.req.valid('param').id), 200);
   })
-  .openapi(statusRoute('revoke', 'Revoke a license for good'), (c) => {
+  .openapi(statusRoute('revoke', 'Revoke a license for good'), async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(c.get('services').licenseAdmin.revoke(id, c.req.valid('json')), 200);
+    return c.json(await c.get('services').licenseAdmin.revoke(id, c.req.valid('json')), 200);
   })
-  .openapi(rotate, (c) => {
+  .openapi(rotate, async (c) => {
     const { id } = c.req.valid('param');
-    return c.json(c.get('services').licenseAdmin.rotate(id, c.req.valid('json')), 200);
+    return c.json(await c.get('services').licenseAdmin.rotate(id, c.req.valid('json')), 200);
   });

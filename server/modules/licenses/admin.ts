@@ -1,5 +1,5 @@
 import { and, eq, gt, isNull, or } from 'drizzle-orm';
-import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import { first, type Store, type Tx } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { iso } from '../../lib/dates.js';
 import { generateId } from '../../lib/ids.js';
@@ -44,14 +44,14 @@ function futureOrFail(
  * drops the cached state of the license at once, and answers with the operator's view.
  */
 export class LicenseAdmin {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #licenses: LicenseService;
   readonly #views: LicenseViews;
   readonly #tierFeatures: (tier: KnownPlan) => readonly FeatureKey[];
 
   constructor(options: {
-    db: Db;
+    store: Store;
     clock: Clock;
     licenses: LicenseService;
     /** This month's usage, for the views. */
@@ -59,22 +59,22 @@ export class LicenseAdmin {
     /** The features of a default tier, which a new license on that plan starts with. */
     tierFeatures: (tier: KnownPlan) => readonly FeatureKey[];
   }) {
-    this.#db = options.db;
+    this.#store = options.store;
     this.#clock = options.clock;
     this.#licenses = options.licenses;
     this.#tierFeatures = options.tierFeatures;
     this.#views = new LicenseViews(options);
   }
 
-  list(query: LicenseListQuery = {}): AdminLicense[] {
+  list(query: LicenseListQuery = {}): Promise<AdminLicense[]> {
     return this.#views.list(query);
   }
 
-  view(id: string): AdminLicense {
+  view(id: string): Promise<AdminLicense> {
     return this.#views.view(id);
   }
 
-  create(input: LicenseCreateInput): CreatedLicense {
+  async create(input: LicenseCreateInput): Promise<CreatedLicense> {
     const now = this.#clock.now();
     const expiresAt = futureOrFail(input.expiresAt, now, 'body.expiresAt') ?? null;
     const plan = planPolicy(input.plan);
@@ -86,42 +86,40 @@ export class LicenseAdmin {
     for (const [metric, value] of Object.entries(input.limits ?? {})) {
       limits[metric] = value === 'unlimited' ? null : value;
     }
-    writeTransaction(this.#db, (tx) => {
-      tx.insert(licenses)
-        .values({
-          id,
-          name: input.name,
-          plan: input.plan,
-          status: 'active',
-          mode: input.mode,
-          publishableKey: generateKey('pk', input.mode),
-          allowedOrigins: input.origins,
-          features: input.features ?? [...this.#tierFeatures(plan.tier)],
-          limits,
-          limitEnforcement: input.limitEnforcement ?? {},
-          rateLimitPerMinute: input.rateLimitPerMinute ?? null,
-          locale: input.locale,
-          currency: input.currency,
-          expiresAt,
-          tokenAuth: tokens.kind,
-          jwksUrl: tokens.kind === 'jwks' ? tokens.jwksUrl : null,
-          tokenAlgorithms: tokens.kind === 'jwks' ? tokens.algorithms : ['HS256'],
-          createdAt: now,
-          updatedAt: now,
-        })
-        .run();
-      this.#insertSecretKey(tx, id, secretKey, now);
-      if (signingSecret) this.#insertSigningSecret(tx, id, signingSecret, now);
+    await this.#store.write(async (tx) => {
+      await tx.insert(licenses).values({
+        id,
+        name: input.name,
+        plan: input.plan,
+        status: 'active',
+        mode: input.mode,
+        publishableKey: generateKey('pk', input.mode),
+        allowedOrigins: input.origins,
+        features: input.features ?? [...this.#tierFeatures(plan.tier)],
+        limits,
+        limitEnforcement: input.limitEnforcement ?? {},
+        rateLimitPerMinute: input.rateLimitPerMinute ?? null,
+        locale: input.locale,
+        currency: input.currency,
+        expiresAt,
+        tokenAuth: tokens.kind,
+        jwksUrl: tokens.kind === 'jwks' ? tokens.jwksUrl : null,
+        tokenAlgorithms: tokens.kind === 'jwks' ? tokens.algorithms : ['HS256'],
+        createdAt: now,
+        updatedAt: now,
+      });
+      await this.#insertSecretKey(tx, id, secretKey, now);
+      if (signingSecret) await this.#insertSigningSecret(tx, id, signingSecret, now);
     });
-    return { license: this.view(id), secretKey, signingSecret };
+    return { license: await this.view(id), secretKey, signingSecret };
   }
 
-  update(id: string, patch: LicenseUpdateInput): UpdatedLicense {
+  async update(id: string, patch: LicenseUpdateInput): Promise<UpdatedLicense> {
     const now = this.#clock.now();
     const expiresAt = futureOrFail(patch.expiresAt, now, 'body.expiresAt');
     let signingSecret: string | null = null;
-    writeTransaction(this.#db, (tx) => {
-      const row = tx.select().from(licenses).where(eq(licenses.id, id)).get();
+    await this.#store.write(async (tx) => {
+      const row = first(await tx.select().from(licenses).where(eq(licenses.id, id)).limit(1));
       if (!row) throw licenseNotFound(id);
       if (row.status === 'revoked') {
         throw new ApiError('conflict', 'A revoked license cannot be changed.');
@@ -161,19 +159,19 @@ export class LicenseAdmin {
         changes.tokenAlgorithms = tokens.kind === 'jwks' ? tokens.algorithms : ['HS256'];
         if (tokens.kind === 'jwks') {
           // A secret nobody should sign with any more is safer gone than dormant.
-          this.#expireCredentials(tx, licenseSigningSecrets, id, now, now);
-        } else if (!this.#hasActiveSigningSecret(tx, id, now)) {
+          await this.#expireCredentials(tx, licenseSigningSecrets, id, now, now);
+        } else if (!(await this.#hasActiveSigningSecret(tx, id, now))) {
           signingSecret = generateSigningSecret();
-          this.#insertSigningSecret(tx, id, signingSecret, now);
+          await this.#insertSigningSecret(tx, id, signingSecret, now);
         }
       }
-      tx.update(licenses).set(changes).where(eq(licenses.id, id)).run();
+      await tx.update(licenses).set(changes).where(eq(licenses.id, id));
     });
     this.#licenses.invalidate(id);
-    return { license: this.view(id), signingSecret };
+    return { license: await this.view(id), signingSecret };
   }
 
-  suspend(id: string, input: StatusChangeInput = {}): AdminLicense {
+  suspend(id: string, input: StatusChangeInput = {}): Promise<AdminLicense> {
     return this.#changeStatus(id, (row) => {
       if (row.status === 'revoked')
         throw new ApiError('conflict', 'A revoked license cannot be suspended.');
@@ -181,7 +179,7 @@ export class LicenseAdmin {
     });
   }
 
-  resume(id: string): AdminLicense {
+  resume(id: string): Promise<AdminLicense> {
     return this.#changeStatus(id, (row) => {
       if (row.status === 'revoked') {
         throw new ApiError(
@@ -194,7 +192,7 @@ export class LicenseAdmin {
   }
 
   /** Revocation is final: the license's keys and tokens stop working for good. */
-  revoke(id: string, input: StatusChangeInput = {}): AdminLicense {
+  revoke(id: string, input: StatusChangeInput = {}): Promise<AdminLicense> {
     return this.#changeStatus(id, (row) =>
       row.status === 'revoked' ? {} : { status: 'revoked', statusReason: input.reason ?? null },
     );
@@ -204,20 +202,20 @@ export class LicenseAdmin {
    * Issues a new secret key or signing secret. The previous one keeps working for the
    * overlap so the customer can deploy the new one without downtime; anything older stops now.
    */
-  rotate(id: string, input: RotateInput): RotatedKey {
+  async rotate(id: string, input: RotateInput): Promise<RotatedKey> {
     const now = this.#clock.now();
     const until = new Date(now.getTime() + input.overlapSeconds * 1000);
     let secret = '';
     let previous: Date | null = null;
-    writeTransaction(this.#db, (tx) => {
-      const row = tx.select().from(licenses).where(eq(licenses.id, id)).get();
+    await this.#store.write(async (tx) => {
+      const row = first(await tx.select().from(licenses).where(eq(licenses.id, id)).limit(1));
       if (!row) throw licenseNotFound(id);
       if (row.status === 'revoked')
         throw new ApiError('conflict', 'A revoked license gets no new keys.');
       if (input.key === 'secret_key') {
-        previous = this.#expireCredentials(tx, licenseSecretKeys, id, now, until);
+        previous = await this.#expireCredentials(tx, licenseSecretKeys, id, now, until);
         secret = generateKey('sk', row.mode);
-        this.#insertSecretKey(tx, id, secret, now);
+        await this.#insertSecretKey(tx, id, secret, now);
       } else {
         if (row.tokenAuth !== 'secret') {
           throw new ApiError(
@@ -225,92 +223,93 @@ export class LicenseAdmin {
             "This license's learner tokens are verified with the customer's JWKS; it has no signing secret.",
           );
         }
-        previous = this.#expireCredentials(tx, licenseSigningSecrets, id, now, until);
+        previous = await this.#expireCredentials(tx, licenseSigningSecrets, id, now, until);
         secret = generateSigningSecret();
-        this.#insertSigningSecret(tx, id, secret, now);
+        await this.#insertSigningSecret(tx, id, secret, now);
       }
-      tx.update(licenses).set({ updatedAt: now }).where(eq(licenses.id, id)).run();
+      await tx.update(licenses).set({ updatedAt: now }).where(eq(licenses.id, id));
     });
     this.#licenses.invalidate(id);
     return {
-      license: this.view(id),
+      license: await this.view(id),
       ...(input.key === 'secret_key' ? { secretKey: secret } : { signingSecret: secret }),
       previousValidUntil: iso(previous),
     };
   }
 
-  #changeStatus(id: string, decide: (row: License) => Partial<License>): AdminLicense {
+  async #changeStatus(
+    id: string,
+    decide: (row: License) => Partial<License>,
+  ): Promise<AdminLicense> {
     const now = this.#clock.now();
-    writeTransaction(this.#db, (tx) => {
-      const row = tx.select().from(licenses).where(eq(licenses.id, id)).get();
+    await this.#store.write(async (tx) => {
+      const row = first(await tx.select().from(licenses).where(eq(licenses.id, id)).limit(1));
       if (!row) throw licenseNotFound(id);
       const changes = decide(row);
       if (Object.keys(changes).length === 0) return;
-      tx.update(licenses)
+      await tx
+        .update(licenses)
         .set({ ...changes, updatedAt: now })
-        .where(eq(licenses.id, id))
-        .run();
+        .where(eq(licenses.id, id));
     });
     this.#licenses.invalidate(id);
     return this.view(id);
   }
 
-  #insertSecretKey(tx: Tx, licenseId: string, key: string, now: Date): void {
-    tx.insert(licenseSecretKeys)
-      .values({
-        id: generateId('sk'),
-        licenseId,
-        hash: sha256Hex(key),
-        hint: key.slice(-4),
-        createdAt: now,
-        expiresAt: null,
-      })
-      .run();
+  async #insertSecretKey(tx: Tx, licenseId: string, key: string, now: Date): Promise<void> {
+    await tx.insert(licenseSecretKeys).values({
+      id: generateId('sk'),
+      licenseId,
+      hash: sha256Hex(key),
+      hint: key.slice(-4),
+      createdAt: now,
+      expiresAt: null,
+    });
   }
 
-  #insertSigningSecret(tx: Tx, licenseId: string, secret: string, now: Date): void {
+  async #insertSigningSecret(tx: Tx, licenseId: string, secret: string, now: Date): Promise<void> {
     const id = generateId('ss');
-    tx.insert(licenseSigningSecrets)
-      .values({
-        id,
-        licenseId,
-        ciphertext: this.#licenses.secrets.seal(secret, signingSecretContext(licenseId, id)),
-        hint: secret.slice(-4),
-        createdAt: now,
-        expiresAt: null,
-      })
-      .run();
+    await tx.insert(licenseSigningSecrets).values({
+      id,
+      licenseId,
+      ciphertext: this.#licenses.secrets.seal(secret, signingSecretContext(licenseId, id)),
+      hint: secret.slice(-4),
+      createdAt: now,
+      expiresAt: null,
+    });
   }
 
   /**
    * The current secret key or signing secret (`table` says which) gets `until`; ones already on
    * their way out stop now. Returns `until` if a current one existed.
    */
-  #expireCredentials(
+  async #expireCredentials(
     tx: Tx,
     table: typeof licenseSecretKeys | typeof licenseSigningSecrets,
     licenseId: string,
     now: Date,
     until: Date,
-  ): Date | null {
-    tx.update(table)
+  ): Promise<Date | null> {
+    await tx
+      .update(table)
       .set({ expiresAt: now })
-      .where(and(eq(table.licenseId, licenseId), gt(table.expiresAt, now)))
-      .run();
-    const current = tx
+      .where(and(eq(table.licenseId, licenseId), gt(table.expiresAt, now)));
+    // The rows changed, counted the same way on both stores.
+    const current = await tx
       .update(table)
       .set({ expiresAt: until })
       .where(and(eq(table.licenseId, licenseId), isNull(table.expiresAt)))
-      .run();
-    return current.changes > 0 ? until : null;
+      .returning({ id: table.id });
+    return current.length > 0 ? until : null;
   }
 
-  #hasActiveSigningSecret(tx: Tx, licenseId: string, now: Date): boolean {
+  async #hasActiveSigningSecret(tx: Tx, licenseId: string, now: Date): Promise<boolean> {
     const t = licenseSigningSecrets;
-    return !!tx
+    const found = await tx
       .select({ id: t.id })
       .from(t)
       .where(and(eq(t.licenseId, licenseId), or(isNull(t.expiresAt), gt(t.expiresAt, now))))
-      .get();
+      .limit(1);
+    return found.length > 0;
   }
 }

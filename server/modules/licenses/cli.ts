@@ -148,12 +148,12 @@ function licenseText(view: AdminLicense): string {
 }
 
 /** `npm run admin -- license …`: the same service calls as the admin API. */
-export function licenseCommand(
+export async function licenseCommand(
   services: Services,
   command: string,
   positionals: string[],
   flags: LicenseFlags,
-): CommandOutput {
+): Promise<CommandOutput> {
   const admin = services.licenseAdmin;
   switch (command) {
     case 'create': {
@@ -175,7 +175,7 @@ export function licenseCommand(
           learnerTokens: learnerTokens(flags),
         }),
       );
-      const created = admin.create(input);
+      const created = await admin.create(input);
       return {
         json: created,
         text: [
@@ -196,7 +196,7 @@ export function licenseCommand(
         defined({ status: flags.status, plan: flags.plan }),
         'query',
       );
-      const views = admin.list(query);
+      const views = await admin.list(query);
       return {
         json: { licenses: views },
         text: views.length
@@ -210,12 +210,12 @@ export function licenseCommand(
       };
     }
     case 'show': {
-      const view = admin.view(onlyArgument(positionals, 'license id'));
+      const view = await admin.view(onlyArgument(positionals, 'license id'));
       return { json: view, text: licenseText(view) };
     }
     case 'update': {
       const id = onlyArgument(positionals, 'license id');
-      const current = admin.view(id);
+      const current = await admin.view(id);
       const edit = (list: string[], add?: string[], remove?: string[]) =>
         add || remove
           ? [
@@ -242,7 +242,7 @@ export function licenseCommand(
           learnerTokens: learnerTokens(flags),
         }),
       );
-      const result = admin.update(id, patch);
+      const result = await admin.update(id, patch);
       return {
         json: result,
         text:
@@ -257,12 +257,11 @@ export function licenseCommand(
     case 'revoke': {
       const id = onlyArgument(positionals, 'license id');
       const input = parseInput(StatusChangeInput, defined({ reason: flags.reason }));
-      const view =
-        command === 'suspend'
-          ? admin.suspend(id, input)
-          : command === 'resume'
-            ? admin.resume(id)
-            : admin.revoke(id, input);
+      const view = await (command === 'suspend'
+        ? admin.suspend(id, input)
+        : command === 'resume'
+          ? admin.resume(id)
+          : admin.revoke(id, input));
       return { json: view, text: licenseText(view) };
     }
     case 'rotate': {
@@ -275,7 +274,7 @@ export function licenseCommand(
           overlapSeconds: flags.overlap === undefined ? undefined : duration(flags.overlap),
         }),
       );
-      const result = admin.rotate(id, input);
+      const result = await admin.rotate(id, input);
       const secret = result.secretKey ?? result.signingSecret;
       return {
         json: result,

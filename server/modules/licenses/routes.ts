@@ -76,7 +76,10 @@ export const licenseRoutes = router.openapi(validate, async (c) => {
   const exhausted = usage.metrics.find((m) => m.exhausted);
   if (refusal) {
     verdict = { code: refusal.code as typeof verdict.code, detail: refusal.detail };
-  } else if (body.origin !== undefined && !services.licenses.allowsOrigin(license, body.origin)) {
+  } else if (
+    body.origin !== undefined &&
+    !(await services.licenses.allowsOrigin(license, body.origin))
+  ) {
     verdict = {
       code: 'origin_not_allowed',
       detail: `The origin ${JSON.stringify(body.origin)} is not among this license's allowed origins.`,

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Db as SyncDb } from '../../db/client.js';
+import { first, type Store } from '../../db/store.js';
 import { ApiError, type ErrorCode } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { parseKey } from './keys.js';
@@ -63,13 +64,25 @@ function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
   map.set(key, value);
 }
 
+/** The cached value, if it is younger than the TTL. */
+function fresh<K, V extends { loadedAt: number }>(
+  map: Map<K, V>,
+  key: K,
+  now: number,
+  ttlMs: number,
+): V | undefined {
+  const cached = map.get(key);
+  return cached && now - cached.loadedAt < ttlMs ? cached : undefined;
+}
+
 /**
  * Reads licenses by key. Every widget and server request asks, so lookups are cached in
  * memory (bounded, with a TTL) and dropped explicitly whenever a license changes. Changes
- * made by another process (the operator CLI) are picked up when the TTL runs out.
+ * made by another process (the operator CLI) are picked up when the TTL runs out. A cache
+ * hit answers without touching the store: the only cost is the caller's `await`.
  */
 export class LicenseService {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #ttlMs: number;
   readonly #secrets: SecretBox;
@@ -78,9 +91,19 @@ export class LicenseService {
   readonly #secretByHash = new Map<string, Timed<LicenseSecretKey>>();
   readonly #signingKeys = new Map<string, Timed<SigningKey[]>>();
   readonly #listeners: ((licenseId: string | null) => void)[] = [];
+  /**
+   * Counts invalidations. A load that read the store before an invalidation and finishes
+   * after it answers its caller but is not cached, so a change is never masked for a TTL.
+   */
+  #generation = 0;
 
-  constructor(db: Db, clock: Clock, ttlMs: number, secrets: SecretBox = SecretBox.ephemeral()) {
-    this.#db = db;
+  constructor(
+    store: Store,
+    clock: Clock,
+    ttlMs: number,
+    secrets: SecretBox = SecretBox.ephemeral(),
+  ) {
+    this.#store = store;
     this.#clock = clock;
     this.#ttlMs = ttlMs;
     this.#secrets = secrets;
@@ -91,7 +114,10 @@ export class LicenseService {
   }
 
   /** Validates a publishable key for a request from `origin` (undefined outside browsers). */
-  validatePublishable(key: string | undefined, origin: string | undefined): Validation {
+  async validatePublishable(
+    key: string | undefined,
+    origin: string | undefined,
+  ): Promise<Validation> {
     if (!key) {
       return {
         code: 'license_missing',
@@ -110,7 +136,7 @@ export class LicenseService {
               : 'The key fails its checksum: it was probably mistyped or truncated.',
       };
     }
-    const entry = this.#lookup(key);
+    const entry = this.#cachedByKey(key) ?? (await this.#loadByKey(key));
     const license = entry.license;
     if (!license)
       return { code: 'license_unknown', detail: 'No license has this publishable key.' };
@@ -127,22 +153,24 @@ export class LicenseService {
   }
 
   /** Like {@link validatePublishable}, but throws the matching {@link ApiError}. */
-  requirePublishable(key: string | undefined, origin: string | undefined): License {
-    const result = this.validatePublishable(key, origin);
+  async requirePublishable(key: string | undefined, origin: string | undefined): Promise<License> {
+    const result = await this.validatePublishable(key, origin);
     if (result.code === 'valid') return result.license;
     throw new ApiError(result.code satisfies ErrorCode, result.detail);
   }
 
   /** Whether `origin` is among the license's allowed origins. */
-  allowsOrigin(license: License, origin: string): boolean {
-    return this.#lookup(license.publishableKey).origins?.matches(origin) ?? false;
+  async allowsOrigin(license: License, origin: string): Promise<boolean> {
+    const key = license.publishableKey;
+    const entry = this.#cachedByKey(key) ?? (await this.#loadByKey(key));
+    return entry.origins?.matches(origin) ?? false;
   }
 
   /**
    * Validates a secret key (`sk_…`). The key is found by its SHA-256 hash, so the database
    * never sees or holds the key itself.
    */
-  validateSecret(key: string | undefined): SecretValidation {
+  async validateSecret(key: string | undefined): Promise<SecretValidation> {
     if (!key) {
       return {
         code: 'license_missing',
@@ -162,7 +190,8 @@ export class LicenseService {
       };
     }
     const hash = sha256Hex(key);
-    const row = this.#secretKeyByHash(hash);
+    const cachedRow = fresh(this.#secretByHash, hash, this.#clock.now().getTime(), this.#ttlMs);
+    const row = cachedRow ? cachedRow.value : await this.#loadSecretKey(hash);
     // The row was found by hash equality already; the constant-time comparison keeps that
     // guarantee even if a future lookup path matches on a prefix or an index collation.
     if (!row || !timingSafeEqual(Buffer.from(row.hash, 'hex'), Buffer.from(hash, 'hex'))) {
@@ -175,7 +204,8 @@ export class LicenseService {
         detail: `This secret key was rotated; its overlap window ended at ${row.expiresAt.toISOString()}. Use the new key.`,
       };
     }
-    const license = this.#licenseById(row.licenseId);
+    const cachedLicense = fresh(this.#byId, row.licenseId, now, this.#ttlMs);
+    const license = cachedLicense ? cachedLicense.value : await this.#loadById(row.licenseId);
     if (!license || license.mode !== parsed.mode) {
       return { code: 'license_unknown', detail: 'No license has this secret key.' };
     }
@@ -202,18 +232,15 @@ export class LicenseService {
     return undefined;
   }
 
-  getById(id: string): License | undefined {
-    return this.#db.select().from(licenses).where(eq(licenses.id, id)).get();
+  async getById(id: string): Promise<License | undefined> {
+    return first(await this.#store.db.select().from(licenses).where(eq(licenses.id, id)).limit(1));
   }
 
   /** HS256 keys for the license's learner tokens that are still valid now, newest first. */
-  signingKeys(licenseId: string): SigningKey[] {
+  async signingKeys(licenseId: string): Promise<SigningKey[]> {
     const now = this.#clock.now().getTime();
-    const cached = this.#signingKeys.get(licenseId);
-    const keys =
-      cached && now - cached.loadedAt < this.#ttlMs
-        ? cached.value
-        : this.#loadSigningKeys(licenseId, now);
+    const cached = fresh(this.#signingKeys, licenseId, now, this.#ttlMs);
+    const keys = cached ? cached.value : await this.#loadSigningKeys(licenseId, now);
     return keys.filter((k) => k.expiresAt === null || k.expiresAt > now);
   }
 
@@ -224,6 +251,7 @@ export class LicenseService {
 
   /** Forgets cached lookups for a license; call after any change to it. */
   invalidate(licenseId: string): void {
+    this.#generation += 1;
     for (const [key, entry] of this.#byKey) {
       if (entry.license?.id === licenseId) this.#byKey.delete(key);
     }
@@ -236,6 +264,7 @@ export class LicenseService {
   }
 
   invalidateAll(): void {
+    this.#generation += 1;
     this.#byKey.clear();
     this.#byId.clear();
     this.#secretByHash.clear();
@@ -243,46 +272,59 @@ export class LicenseService {
     for (const listener of this.#listeners) listener(null);
   }
 
-  #lookup(key: string): CacheEntry {
+  #cachedByKey(key: string): CacheEntry | undefined {
+    return fresh(this.#byKey, key, this.#clock.now().getTime(), this.#ttlMs);
+  }
+
+  async #loadByKey(key: string): Promise<CacheEntry> {
     const now = this.#clock.now().getTime();
-    const cached = this.#byKey.get(key);
-    if (cached && now - cached.loadedAt < this.#ttlMs) return cached;
+    const generation = this.#generation;
     const license =
-      this.#db.select().from(licenses).where(eq(licenses.publishableKey, key)).get() ?? null;
+      first(
+        await this.#store.db
+          .select()
+          .from(licenses)
+          .where(eq(licenses.publishableKey, key))
+          .limit(1),
+      ) ?? null;
     const entry: CacheEntry = {
       license,
       origins: license ? compileOrigins(license.allowedOrigins) : null,
       loadedAt: now,
     };
-    remember(this.#byKey, key, entry);
+    if (generation === this.#generation) remember(this.#byKey, key, entry);
     return entry;
   }
 
-  #licenseById(id: string): License | null {
+  async #loadById(id: string): Promise<License | null> {
     const now = this.#clock.now().getTime();
-    const cached = this.#byId.get(id);
-    if (cached && now - cached.loadedAt < this.#ttlMs) return cached.value;
-    const license = this.getById(id) ?? null;
-    remember(this.#byId, id, { value: license, loadedAt: now });
+    const generation = this.#generation;
+    const license = (await this.getById(id)) ?? null;
+    if (generation === this.#generation)
+      remember(this.#byId, id, { value: license, loadedAt: now });
     return license;
   }
 
-  #secretKeyByHash(hash: string): LicenseSecretKey | undefined {
+  async #loadSecretKey(hash: string): Promise<LicenseSecretKey | undefined> {
     const now = this.#clock.now().getTime();
-    const cached = this.#secretByHash.get(hash);
-    if (cached && now - cached.loadedAt < this.#ttlMs) return cached.value;
+    const generation = this.#generation;
+    const row = first(
+      await this.#store.db
+        .select()
+        .from(licenseSecretKeys)
+        .where(eq(licenseSecretKeys.hash, hash))
+        .limit(1),
+    );
     // Unknown hashes are not cached: a flood of made-up keys must not evict real ones.
-    const row = this.#db
-      .select()
-      .from(licenseSecretKeys)
-      .where(eq(licenseSecretKeys.hash, hash))
-      .get();
-    if (row) remember(this.#secretByHash, hash, { value: row, loadedAt: now });
+    if (row && generation === this.#generation) {
+      remember(this.#secretByHash, hash, { value: row, loadedAt: now });
+    }
     return row;
   }
 
-  #loadSigningKeys(licenseId: string, now: number): SigningKey[] {
-    const rows = this.#db
+  async #loadSigningKeys(licenseId: string, now: number): Promise<SigningKey[]> {
+    const generation = this.#generation;
+    const rows = await this.#store.db
       .select()
       .from(licenseSigningSecrets)
       .where(
@@ -294,8 +336,7 @@ export class LicenseService {
           ),
         ),
       )
-      .orderBy(desc(licenseSigningSecrets.createdAt))
-      .all();
+      .orderBy(desc(licenseSigningSecrets.createdAt));
     const keys = rows.map((row) => ({
       id: row.id,
       key: new TextEncoder().encode(
@@ -303,9 +344,23 @@ export class LicenseService {
       ),
       expiresAt: row.expiresAt?.getTime() ?? null,
     }));
-    remember(this.#signingKeys, licenseId, { value: keys, loadedAt: now });
+    if (generation === this.#generation) {
+      remember(this.#signingKeys, licenseId, { value: keys, loadedAt: now });
+    }
     return keys;
   }
+}
+
+/**
+ * Transition only: the license by id, read synchronously on the old SQLite connection, for
+ * the callers that are still synchronous (server/services.ts: the rewards and marketplace
+ * allowances, consumed inside their synchronous transactions; billing's tier prices;
+ * payments' mode check). Each becomes `await licenses.getById(id)` once its caller is async,
+ * and this goes.
+ */
+export function licenseByIdNow(db: SyncDb, id: string): License | undefined {
+  // eslint-disable-next-line no-restricted-syntax -- synchronous callers remain (see above)
+  return db.select().from(licenses).where(eq(licenses.id, id)).get();
 }
 
 /** Additional data that binds a sealed signing secret to its license and row. */

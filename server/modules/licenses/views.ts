@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNull, or, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { iso } from '../../lib/dates.js';
 import type { Clock } from '../../services.js';
@@ -12,10 +12,11 @@ import type { LicenseService } from './service.js';
 
 /**
  * This month's usage of a license, as the operator's views show it. The usage module answers;
- * it is handed in at construction so that licenses never reach into usage.
+ * it is handed in at construction so that licenses never reach into usage. The meter may read
+ * the store to answer, so the answer may come as a promise.
  */
 export interface UsageReader {
-  snapshot(license: License): UsageSummary;
+  snapshot(license: License): UsageSummary | Promise<UsageSummary>;
 }
 
 interface KeyRow {
@@ -42,43 +43,47 @@ export function licenseNotFound(id: string): ApiError {
  * license's overrides applied, the keys still honoured (hints only) and this month's usage.
  */
 export class LicenseViews {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #licenses: LicenseService;
   readonly #usage: UsageReader;
 
-  constructor(options: { db: Db; clock: Clock; licenses: LicenseService; usage: UsageReader }) {
-    this.#db = options.db;
+  constructor(options: {
+    store: Store;
+    clock: Clock;
+    licenses: LicenseService;
+    usage: UsageReader;
+  }) {
+    this.#store = options.store;
     this.#clock = options.clock;
     this.#licenses = options.licenses;
     this.#usage = options.usage;
   }
 
-  list(query: LicenseListQuery = {}): AdminLicense[] {
+  async list(query: LicenseListQuery = {}): Promise<AdminLicense[]> {
     const filters: SQL[] = [];
     if (query.status) filters.push(eq(licenses.status, query.status));
     if (query.plan) filters.push(eq(licenses.plan, query.plan));
-    const rows = this.#db
+    const rows = await this.#store.db
       .select()
       .from(licenses)
       .where(filters.length ? and(...filters) : undefined)
-      .orderBy(asc(licenses.createdAt), asc(licenses.id))
-      .all();
+      .orderBy(asc(licenses.createdAt), asc(licenses.id));
     return this.#views(rows);
   }
 
-  view(id: string): AdminLicense {
-    const row = this.#licenses.getById(id);
+  async view(id: string): Promise<AdminLicense> {
+    const row = await this.#licenses.getById(id);
     if (!row) throw licenseNotFound(id);
-    return this.#views([row])[0]!;
+    return (await this.#views([row]))[0]!;
   }
 
-  #views(rows: License[]): AdminLicense[] {
+  async #views(rows: License[]): Promise<AdminLicense[]> {
     if (rows.length === 0) return [];
     const now = this.#clock.now();
     const ids = rows.map((r) => r.id);
     const live = <T extends typeof licenseSecretKeys | typeof licenseSigningSecrets>(t: T) =>
-      this.#db
+      this.#store.db
         .select({
           id: t.id,
           hint: t.hint,
@@ -88,17 +93,19 @@ export class LicenseViews {
         })
         .from(t)
         .where(and(inArray(t.licenseId, ids), or(isNull(t.expiresAt), gt(t.expiresAt, now))))
-        .orderBy(asc(t.createdAt))
-        .all();
+        .orderBy(asc(t.createdAt));
     const group = (list: KeyRow[]) => {
       const map = new Map<string, KeyInfo[]>();
       for (const row of list)
         map.set(row.licenseId, [...(map.get(row.licenseId) ?? []), keyInfo(row)]);
       return map;
     };
-    const secretKeys = group(live(licenseSecretKeys));
-    const signingSecrets = group(live(licenseSigningSecrets));
-    return rows.map((row) => {
+    const secretKeys = group(await live(licenseSecretKeys));
+    const signingSecrets = group(await live(licenseSigningSecrets));
+    // The meter may read the store to answer.
+    const usages: UsageSummary[] = [];
+    for (const row of rows) usages.push(await this.#usage.snapshot(row));
+    return rows.map((row, i) => {
       const policy = effectivePolicy(row);
       return {
         id: row.id,
@@ -127,7 +134,7 @@ export class LicenseViews {
         secretKeys: secretKeys.get(row.id) ?? [],
         createdAt: row.createdAt.toISOString(),
         updatedAt: row.updatedAt.toISOString(),
-        usage: this.#usage.snapshot(row),
+        usage: usages[i]!,
       };
     });
   }

@@ -65,8 +65,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.m4a': 'audio/mp4',
 };
 
-function operator(services: Services, flags: MarketplaceFlags): Author {
-  return { licenseId: licenseFlag(services, flags.license), instructorId: null };
+async function operator(services: Services, flags: MarketplaceFlags): Promise<Author> {
+  return { licenseId: await licenseFlag(services, flags.license), instructorId: null };
 }
 
 function date(value: string | undefined, flag: string): Date | undefined {
@@ -126,11 +126,11 @@ export async function marketplaceCommand(
         enterprise: flags.enterprise ?? false,
         ...(shareBps !== undefined ? { shareBps: Number(shareBps) } : {}),
       });
-      const created = await m.createInstructor(licenseFlag(services, flags.license), input);
+      const created = await m.createInstructor(await licenseFlag(services, flags.license), input);
       return { json: created, text: instructorLine(created) };
     }
     case 'instructor list': {
-      const items = await m.instructors(licenseFlag(services, flags.license));
+      const items = await m.instructors(await licenseFlag(services, flags.license));
       return {
         json: { items },
         text: items.length ? items.map(instructorLine).join('\n') : 'No instructors.',
@@ -150,7 +150,7 @@ export async function marketplaceCommand(
         ...(raw as object),
         ...(flags.instructor ? { instructorId: flags.instructor } : {}),
       });
-      const course = await m.authoring.createCourse(operator(services, flags), input);
+      const course = await m.authoring.createCourse(await operator(services, flags), input);
       return { json: course, text: courseLine(course) };
     }
     case 'course list': {
@@ -160,7 +160,7 @@ export async function marketplaceCommand(
           errors: [{ path: 'flags.--status', message: courseStatuses.join(', ') }],
         });
       }
-      const author = { ...operator(services, flags), instructorId: flags.instructor ?? null };
+      const author = { ...(await operator(services, flags)), instructorId: flags.instructor ?? null };
       const items = await m.authoring.authoredCourses(author, status ? { status } : {});
       return {
         json: { items },
@@ -171,7 +171,7 @@ export async function marketplaceCommand(
     case 'course archive': {
       const status = command === 'publish' ? 'published' : 'archived';
       const course = await m.authoring.updateCourse(
-        operator(services, flags),
+        await operator(services, flags),
         required(positionals[0], 'course id'),
         {
           status,
@@ -182,7 +182,7 @@ export async function marketplaceCommand(
     case 'course cover': {
       const file = readFile(required(flags.file, '--file'));
       const course = await m.authoring.setCover(
-        operator(services, flags),
+        await operator(services, flags),
         required(positionals[0], 'course id'),
         { type: file.type, size: file.bytes.length },
         file.bytes,
@@ -192,7 +192,7 @@ export async function marketplaceCommand(
     case 'course material': {
       const file = readFile(required(flags.file, '--file'));
       const course = await m.authoring.addMaterial(
-        operator(services, flags),
+        await operator(services, flags),
         required(positionals[0], 'course id'),
         { title: flags.title ?? file.name, fileName: file.name },
         { type: file.type, size: file.bytes.length },
@@ -220,7 +220,7 @@ export async function marketplaceCommand(
       const from = date(flags.from, '--from');
       const to = date(flags.to, '--to');
       const report = await m.earnings.report(
-        licenseFlag(services, flags.license),
+        await licenseFlag(services, flags.license),
         required(flags.instructor, '--instructor'),
         { ...(from ? { from } : {}), ...(to ? { to } : {}) },
       );
@@ -243,7 +243,7 @@ export async function marketplaceCommand(
     case 'earnings payout': {
       const amount = Number(required(flags.amount, '--amount'));
       const result = await m.earnings.payout(
-        licenseFlag(services, flags.license),
+        await licenseFlag(services, flags.license),
         required(flags.instructor, '--instructor'),
         {
           amount,
@@ -257,7 +257,7 @@ export async function marketplaceCommand(
       };
     }
     case 'earnings split': {
-      const licenseId = licenseFlag(services, flags.license);
+      const licenseId = await licenseFlag(services, flags.license);
       const current = await m.settings(licenseId);
       const wanted = {
         instructorShareBps:

@@ -233,7 +233,7 @@ async function requester<E extends AppEnv>(c: Context<E>): Promise<Learner | nul
   const token = bearer(c);
   if (!key || !token) return null;
   const services = servicesOf(c);
-  const license = services.licenses.requirePublishable(key, c.req.header('origin'));
+  const license = await services.licenses.requirePublishable(key, c.req.header('origin'));
   return services.learners.authenticate(license, token);
 }
 

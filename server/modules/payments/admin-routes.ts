@@ -21,8 +21,9 @@ const pathParam = (name: string) =>
 const LicenseParam = z.object({ licenseId: pathParam('licenseId') });
 const PaymentParams = LicenseParam.extend({ paymentId: pathParam('paymentId') });
 
-function license(c: ServicesContext, id: string): string {
-  if (!c.get('services').licenses.getById(id)) throw new ApiError('not_found', 'No such license.');
+async function license(c: ServicesContext, id: string): Promise<string> {
+  if (!(await c.get('services').licenses.getById(id)))
+    throw new ApiError('not_found', 'No such license.');
   return id;
 }
 
@@ -95,17 +96,17 @@ export const paymentAdminRoutes = createRouter()
   .openapi(list, async (c) => {
     const { licenseId } = c.req.valid('param');
     const { status, limit } = c.req.valid('query');
-    const items = await c.get('services').payments.list(license(c, licenseId), { status, limit });
+    const items = await c.get('services').payments.list(await license(c, licenseId), { status, limit });
     return c.json({ items }, 200);
   })
   .openapi(show, async (c) => {
     const { licenseId, paymentId } = c.req.valid('param');
-    return c.json(await c.get('services').payments.detail(license(c, licenseId), paymentId), 200);
+    return c.json(await c.get('services').payments.detail(await license(c, licenseId), paymentId), 200);
   })
   .openapi(refund, async (c) => {
     const { licenseId, paymentId } = c.req.valid('param');
     const input = c.req.valid('json') ?? {};
-    const result = await c.get('services').payments.refund(license(c, licenseId), paymentId, {
+    const result = await c.get('services').payments.refund(await license(c, licenseId), paymentId, {
       ...input,
       idempotencyKey: c.req.valid('header')['idempotency-key'],
     });

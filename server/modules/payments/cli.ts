@@ -83,7 +83,7 @@ async function command(
   const id = (what: string) => required(positionals[0], what);
   switch (`${group} ${name}`) {
     case 'payment list': {
-      const items = await services.payments.list(licenseFlag(services, flags.license), {
+      const items = await services.payments.list(await licenseFlag(services, flags.license), {
         status: flags.status,
         limit: positiveInt(flags.limit, '--limit') ?? 100,
       });
@@ -94,7 +94,7 @@ async function command(
     }
     case 'payment show': {
       const p = await services.payments.detail(
-        licenseFlag(services, flags.license),
+        await licenseFlag(services, flags.license),
         id('<payment id>'),
       );
       const refunds = p.refunds.map(
@@ -112,7 +112,7 @@ async function command(
       }
       const key = flags.key ?? `cli_${randomUUID()}`;
       const refund = await services.payments.refund(
-        licenseFlag(services, flags.license),
+        await licenseFlag(services, flags.license),
         id('<payment id>'),
         {
           amount: positiveInt(flags.amount, '--amount'),
@@ -126,7 +126,7 @@ async function command(
       };
     }
     case 'receipt show': {
-      const licenseId = licenseFlag(services, flags.license);
+      const licenseId = await licenseFlag(services, flags.license);
       const receipt = await services.payments.receipts.ofLicense(licenseId, id('<receipt id>'));
       const link = flags.link
         ? await services.payments.receipts.link({

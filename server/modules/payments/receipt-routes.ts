@@ -64,7 +64,7 @@ export const receiptRoutes = createRouter()
       c.req.valid('param').receiptId,
       c.req.valid('query').access,
     );
-    const license = services.licenses.getById(licenseId);
+    const license = await services.licenses.getById(licenseId);
     const nonce = randomBytes(16).toString('base64');
     const html = receiptPage({
       receipt: view,

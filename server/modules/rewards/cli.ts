@@ -28,12 +28,12 @@ const line = (r: RedemptionView & { learnerId?: string }) =>
   (r.note ? `  — ${r.note}` : '');
 
 /** `npm run admin -- rewards …`: the same service calls as the admin API. */
-export function rewardsCommand(
+export async function rewardsCommand(
   services: Services,
   command: string,
   positionals: string[],
   flags: RewardsFlags,
-): CommandOutput {
+): Promise<CommandOutput> {
   const { ledger, redemptions } = services.rewards;
   switch (command) {
     case 'check': {
@@ -57,7 +57,7 @@ export function rewardsCommand(
           errors: [{ path: 'flags.--status', message: redemptionStatuses.join(', ') }],
         });
       }
-      const items = redemptions.redemptionsWithLearner(licenseFlag(services, flags.license), {
+      const items = redemptions.redemptionsWithLearner(await licenseFlag(services, flags.license), {
         limit: 500,
         ...(status ? { status } : {}),
       });
@@ -69,7 +69,7 @@ export function rewardsCommand(
     case 'fulfil':
     case 'reject': {
       const [id] = positionals;
-      const licenseId = licenseFlag(services, flags.license);
+      const licenseId = await licenseFlag(services, flags.license);
       const done =
         command === 'fulfil'
           ? redemptions.fulfil(licenseId, required(id, 'redemption id'), flags.note ?? null)
@@ -83,7 +83,7 @@ export function rewardsCommand(
           errors: [{ path: 'flags.--amount', message: 'Expected a positive integer' }],
         });
       }
-      const result = ledger.bonus(licenseFlag(services, flags.license), {
+      const result = ledger.bonus(await licenseFlag(services, flags.license), {
         learnerId: required(flags.learner, '--learner'),
         amount,
         reason: required(flags.reason, '--reason'),
@@ -92,7 +92,7 @@ export function rewardsCommand(
       return { json: result, text: `granted ${amount}; balance now ${result.balance}` };
     }
     case 'expire': {
-      const expired = ledger.expireDue(licenseFlag(services, flags.license));
+      const expired = ledger.expireDue(await licenseFlag(services, flags.license));
       return { json: { expired }, text: `${expired} token(s) expired.` };
     }
     default:

@@ -25,7 +25,11 @@ export interface WebhookFlags {
 }
 
 /** The license `--license` names; where it may be left out, none (every license). */
-function licenseOf(services: Services, flags: WebhookFlags, needed: boolean): string | undefined {
+async function licenseOf(
+  services: Services,
+  flags: WebhookFlags,
+  needed: boolean,
+): Promise<string | undefined> {
   if (!needed && !flags.license) return undefined;
   return licenseFlag(services, flags.license);
 }
@@ -59,7 +63,7 @@ export async function webhooksCommand(
   const one = (what: string) => required(positionals[0], what);
   switch (command) {
     case 'endpoints': {
-      const items = await webhooks.endpoints.list(licenseOf(services, flags, true)!);
+      const items = await webhooks.endpoints.list((await licenseOf(services, flags, true))!);
       return {
         json: { items },
         text: items.length
@@ -73,7 +77,7 @@ export async function webhooksCommand(
       };
     }
     case 'add': {
-      const created = await webhooks.endpoints.create(licenseOf(services, flags, true)!, {
+      const created = await webhooks.endpoints.create((await licenseOf(services, flags, true))!, {
         url: required(flags.url, '--url'),
         description: flags.description,
         eventTypes: flags.event,
@@ -85,7 +89,7 @@ export async function webhooksCommand(
     }
     case 'remove': {
       const id = one('<endpoint id>');
-      await webhooks.endpoints.delete(licenseOf(services, flags, true)!, id);
+      await webhooks.endpoints.delete((await licenseOf(services, flags, true))!, id);
       return { json: { removed: id }, text: `Removed ${id}.` };
     }
     case 'deliveries': {
@@ -95,7 +99,7 @@ export async function webhooksCommand(
           errors: [{ path: 'flags.--limit', message: '1 to 1000' }],
         });
       }
-      const items = await webhooks.deliveries.list(licenseOf(services, flags, false), {
+      const items = await webhooks.deliveries.list(await licenseOf(services, flags, false), {
         status: flags.status,
         since: time(flags.since, '--since'),
         limit,
@@ -107,7 +111,7 @@ export async function webhooksCommand(
     }
     case 'show': {
       const d = await webhooks.deliveries.get(
-        licenseOf(services, flags, false),
+        await licenseOf(services, flags, false),
         one('<delivery id>'),
       );
       const log = (d.log ?? []).map(
@@ -120,7 +124,7 @@ export async function webhooksCommand(
     }
     case 'replay': {
       const d = await webhooks.deliveries.replay(
-        licenseOf(services, flags, false),
+        await licenseOf(services, flags, false),
         one('<delivery id>'),
       );
       return { json: d, text: `Replaying ${d.id}: due now.` };
@@ -128,7 +132,7 @@ export async function webhooksCommand(
     case 'replay-failed': {
       const since = time(required(flags.since, '--since'), '--since')!;
       const replayed = await webhooks.deliveries.replayFailed(
-        licenseOf(services, flags, false),
+        await licenseOf(services, flags, false),
         since,
       );
       return {

@@ -23,7 +23,7 @@ const DeliveryParam = z.object({ deliveryId: pathParam('deliveryId') });
 const svc = (c: ServicesContext): WebhookService => c.get('services').webhooks;
 
 /** The license acted for: the path's (operator, which must exist) or the secret key's. */
-function lic(c: Context<AppEnv>): string {
+async function lic(c: Context<AppEnv>): Promise<string> {
   const fromKey = c.get('license');
   if (fromKey) return fromKey.id;
   return existingLicense(c, c.req.param('licenseId') ?? '');
@@ -192,26 +192,26 @@ function webhookRouter(access: Access) {
 
   return createRouter()
     .openapi(listEndpoints, async (c) => {
-      return c.json({ items: await svc(c).endpoints.list(lic(c)) }, 200);
+      return c.json({ items: await svc(c).endpoints.list(await lic(c)) }, 200);
     })
     .openapi(createEndpoint, async (c) => {
-      return c.json(await svc(c).endpoints.create(lic(c), c.req.valid('json')), 201);
+      return c.json(await svc(c).endpoints.create(await lic(c), c.req.valid('json')), 201);
     })
     .openapi(updateEndpoint, async (c) => {
       return c.json(
-        await svc(c).endpoints.update(lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
+        await svc(c).endpoints.update(await lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
         200,
       );
     })
     .openapi(deleteEndpoint, async (c) => {
-      await svc(c).endpoints.delete(lic(c), c.req.valid('param').endpointId);
+      await svc(c).endpoints.delete(await lic(c), c.req.valid('param').endpointId);
       return c.body(null, 204);
     })
     .openapi(listDeliveries, async (c) => {
       const q = c.req.valid('query');
       return c.json(
         {
-          items: await svc(c).deliveries.list(lic(c), {
+          items: await svc(c).deliveries.list(await lic(c), {
             ...q,
             since: q.since ? new Date(q.since) : undefined,
           }),
@@ -220,14 +220,14 @@ function webhookRouter(access: Access) {
       );
     })
     .openapi(showDelivery, async (c) => {
-      return c.json(await svc(c).deliveries.get(lic(c), c.req.valid('param').deliveryId), 200);
+      return c.json(await svc(c).deliveries.get(await lic(c), c.req.valid('param').deliveryId), 200);
     })
     .openapi(replayDelivery, async (c) => {
-      return c.json(await svc(c).deliveries.replay(lic(c), c.req.valid('param').deliveryId), 200);
+      return c.json(await svc(c).deliveries.replay(await lic(c), c.req.valid('param').deliveryId), 200);
     })
     .openapi(replayFailed, async (c) => {
       const since = new Date(c.req.valid('json').since);
-      return c.json({ replayed: await svc(c).deliveries.replayFailed(lic(c), since) }, 200);
+      return c.json({ replayed: await svc(c).deliveries.replayFailed(await lic(c), since) }, 200);
     });
 }
 

@@ -97,38 +97,38 @@ export const rewardAdminRoutes = createRouter()
   .openapi(check, (c) =>
     c.json(c.get('services').rewards.ledger.check(c.req.valid('query').licenseId), 200),
   )
-  .openapi(list, (c) => {
+  .openapi(list, async (c) => {
     const { licenseId } = c.req.valid('param');
     const q = c.req.valid('query');
     const items = c
       .get('services')
-      .rewards.redemptions.redemptionsWithLearner(existingLicense(c, licenseId), {
+      .rewards.redemptions.redemptionsWithLearner(await existingLicense(c, licenseId), {
         limit: q.limit,
         ...(q.status ? { status: q.status } : {}),
         ...(q.learnerId ? { learnerId: q.learnerId } : {}),
       });
     return c.json({ items }, 200);
   })
-  .openapi(fulfil, (c) => {
+  .openapi(fulfil, async (c) => {
     const { licenseId, id } = c.req.valid('param');
     const text = note(c.req.valid('json'));
     return c.json(
-      c.get('services').rewards.redemptions.fulfil(existingLicense(c, licenseId), id, text),
+      c.get('services').rewards.redemptions.fulfil(await existingLicense(c, licenseId), id, text),
       200,
     );
   })
-  .openapi(reject, (c) => {
+  .openapi(reject, async (c) => {
     const { licenseId, id } = c.req.valid('param');
     const text = note(c.req.valid('json'));
     return c.json(
-      c.get('services').rewards.redemptions.reject(existingLicense(c, licenseId), id, text),
+      c.get('services').rewards.redemptions.reject(await existingLicense(c, licenseId), id, text),
       200,
     );
   })
-  .openapi(grant, (c) => {
+  .openapi(grant, async (c) => {
     const { licenseId } = c.req.valid('param');
     const input = c.req.valid('json');
-    const result = c.get('services').rewards.ledger.bonus(existingLicense(c, licenseId), {
+    const result = c.get('services').rewards.ledger.bonus(await existingLicense(c, licenseId), {
       ...input,
       idempotencyKey: `operator:${c.req.valid('header')['idempotency-key']}`,
     });
