@@ -70,7 +70,7 @@ const server = await startServer({
   logger,
   config,
   ...(emulated ? { stripe: emulated.stripe } : {}),
-  prepare: ({ database, secrets }) => {
+  prepare: async ({ database, secrets }) => {
     if (!portal) return;
     const publicUrl = publicUrlOf(env);
     const origins = [
@@ -82,7 +82,7 @@ const server = await startServer({
       ]),
     ];
     seedDemo(database.db, systemClock, origins, { secrets });
-    seedPortalDemo(database.db, systemClock, origins, { secrets });
+    await seedPortalDemo(database, systemClock, origins, { secrets });
   },
   routes: (app) => {
     if (portal) app.get('/', (c) => c.redirect(`${portal.url}/`));

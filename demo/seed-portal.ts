@@ -1,7 +1,9 @@
 import { SignJWT } from 'jose';
 import { presets } from '../themes/presets.js';
 import type { Theme } from '../themes/tokens.js';
-import type { Db } from '../server/db/client.js';
+import type { Database_, Db } from '../server/db/client.js';
+import { sqliteStoreOver } from '../server/db/sqlite.js';
+import type { Store } from '../server/db/store.js';
 import { defaultTiers } from '../server/modules/billing/tiers.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../server/modules/learners/tokens.js';
 import { keyWithBody } from '../server/modules/licenses/keys.js';
@@ -151,20 +153,20 @@ function seedStudio(db: Db, clock: Clock, origins: string[], secrets: SecretBox 
   }
 }
 
-function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string) {
-  const rewards = new RewardsService(db, clock);
+async function seedRewards(store: Store, clock: Clock, licenseId: string, tokenName: string) {
+  const rewards = new RewardsService(store, clock);
   const { ledger, leaderboards, redemptions } = rewards;
-  if (ledger.settings(licenseId).tokenName === null) {
-    ledger.updateSettings(licenseId, { tokenName });
+  if ((await ledger.settings(licenseId)).tokenName === null) {
+    await ledger.updateSettings(licenseId, { tokenName });
   }
-  if (ledger.rules(licenseId).length === 0) {
-    ledger.setRule(licenseId, { activity: 'lesson.completed', amount: 10, dailyCap: 100 });
-    ledger.setRule(licenseId, { activity: 'quiz.passed', amount: 25, dailyCap: null });
-    ledger.setRule(licenseId, { activity: 'course.completed', amount: 100, dailyCap: null });
-    ledger.setRule(licenseId, { activity: 'streak.day', amount: 5, dailyCap: 5 });
+  if ((await ledger.rules(licenseId)).length === 0) {
+    await ledger.setRule(licenseId, { activity: 'lesson.completed', amount: 10, dailyCap: 100 });
+    await ledger.setRule(licenseId, { activity: 'quiz.passed', amount: 25, dailyCap: null });
+    await ledger.setRule(licenseId, { activity: 'course.completed', amount: 100, dailyCap: null });
+    await ledger.setRule(licenseId, { activity: 'streak.day', amount: 5, dailyCap: 5 });
   }
-  if (redemptions.items(licenseId).length === 0) {
-    redemptions.createItem(licenseId, {
+  if ((await redemptions.items(licenseId)).length === 0) {
+    await redemptions.createItem(licenseId, {
       kind: 'feature_unlock',
       title: 'Offline downloads for a month',
       description: 'Take any course with you, no connection needed.',
@@ -172,14 +174,14 @@ function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string)
       perLearnerLimit: 3,
       details: { feature: 'offline_downloads', days: 30 },
     });
-    redemptions.createItem(licenseId, {
+    await redemptions.createItem(licenseId, {
       kind: 'course_coupon',
       title: '20 % off your next course',
       description: 'A coupon the checkout accepts on any course.',
       cost: 200,
       details: { percentOff: 20 },
     });
-    redemptions.createItem(licenseId, {
+    await redemptions.createItem(licenseId, {
       kind: 'merchandise',
       title: 'Hoodie',
       description: 'Organic cotton, shipped to your door.',
@@ -198,12 +200,12 @@ function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string)
     ...classmates,
   ];
   for (const learner of learnersWithScores) {
-    leaderboards.touchProfile(licenseId, learner.id, {
+    await leaderboards.touchProfile(licenseId, learner.id, {
       displayName: learner.name,
       classes: [...learner.classes],
     });
     // Fixed idempotency keys: seeding at every start credits each learner once.
-    ledger.bonus(licenseId, {
+    await ledger.bonus(licenseId, {
       learnerId: learner.id,
       amount: learner.tokens,
       reason: 'Welcome to the demo',
@@ -211,7 +213,7 @@ function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string)
     });
   }
   for (const [learnerId, friends] of Object.entries(friendships)) {
-    leaderboards.setFriends(licenseId, learnerId, friends);
+    await leaderboards.setFriends(licenseId, learnerId, friends);
   }
 }
 
@@ -219,13 +221,19 @@ function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string)
  * What the demo portal adds to the demo seed: the second tenant with its own theme and
  * signing secret, and token rewards (rules, a catalog, scores, classes, friends) on both.
  */
-export function seedPortalDemo(
-  db: Db,
+export async function seedPortalDemo(
+  database: Database_,
   clock: Clock,
   origins: string[],
   options: { secrets?: SecretBox } = {},
-): void {
-  seedStudio(db, clock, origins, options.secrets);
-  seedRewards(db, clock, DEMO_LICENSE_ID, 'Stars');
-  seedRewards(db, clock, STUDIO_LICENSE_ID, 'Sparks');
+): Promise<void> {
+  seedStudio(database.db, clock, origins, options.secrets);
+  // Rewards write through the store, on the same connection.
+  const store = sqliteStoreOver(database);
+  try {
+    await seedRewards(store, clock, DEMO_LICENSE_ID, 'Stars');
+    await seedRewards(store, clock, STUDIO_LICENSE_ID, 'Sparks');
+  } finally {
+    store.reader.close();
+  }
 }

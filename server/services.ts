@@ -177,7 +177,7 @@ export function createServices(options: {
     lock: learnerLock,
     rewards: purchaseRewards(() => rewards.ledger, learners),
   });
-  const rewards = new RewardsService(db, clock, {
+  const rewards = new RewardsService(store, clock, {
     redemptions: allowanceOf(usage, licenses, 'redemptions'),
   });
   let closed = false;

@@ -91,7 +91,7 @@ export async function startStack(extraOrigins: string[] = []) {
 
   const origins = [api.url, portalServer.url, ...extraOrigins];
   seedDemo(database.db, systemClock, origins, { secrets });
-  seedPortalDemo(database.db, systemClock, origins, { secrets });
+  await seedPortalDemo(database, systemClock, origins, { secrets });
   // As in `npm start`: the partner webhook worker runs; the portal's backend registers its
   // endpoint when the LMS page is first served.
   services.webhooks.start();

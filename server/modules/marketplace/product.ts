@@ -43,7 +43,7 @@ export function courseProduct(deps: {
 }): Product<'course'> {
   const { marketplace, earnings, rewards, logger } = deps;
   return {
-    price(learner, request) {
+    async price(learner, request) {
       const course = marketplace.catalog.publishedCourse(learner.licenseId, request.courseId);
       if (marketplace.enrollments.isEnrolled(learner.licenseId, course.id, learner.id)) {
         throw new ApiError('conflict', 'You are enrolled in this course already.', {
@@ -61,7 +61,7 @@ export function courseProduct(deps: {
       const metadata: Record<string, string> = { course_id: course.id };
       const code = request.couponCode;
       if (code) {
-        const coupon = rewards.redemptions.coupon(learner.licenseId, code);
+        const coupon = await rewards.redemptions.coupon(learner.licenseId, code);
         if (!coupon || coupon.learnerId !== learner.subject) {
           throw couponRefused('unknown, used, or issued to someone else');
         }

@@ -82,7 +82,7 @@ export class Checkout {
     // Priced under the lock: a change of the learner's subscription still in flight is
     // finished first, so the price sees what it left.
     return this.#lock.run([learner.licenseId, learner.id], async () => {
-      const priced = product.price(learner, request);
+      const priced = await product.price(learner, request);
       const stripe = requireStripe(this.#stripe);
       this.#requireMatchingMode(learner.licenseId);
       try {

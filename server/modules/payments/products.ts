@@ -45,7 +45,7 @@ export interface Product<K extends CheckoutRequest['kind'] = CheckoutRequest['ki
    * The server's price for the request. Throws an ApiError when the item is unknown, not for
    * sale, already owned, or the coupon does not apply.
    */
-  price(learner: Learner, request: Extract<CheckoutRequest, { kind: K }>): Priced;
+  price(learner: Learner, request: Extract<CheckoutRequest, { kind: K }>): Priced | Promise<Priced>;
   /**
    * Starts paying some other way than a one-off payment intent (a subscription, for one).
    * Without it, checkout creates a payment intent for the price.
