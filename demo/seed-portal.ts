@@ -159,20 +159,20 @@ async function seedStudio(
   }
 }
 
-function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string) {
-  const rewards = new RewardsService(db, clock);
+async function seedRewards(store: Store, clock: Clock, licenseId: string, tokenName: string) {
+  const rewards = new RewardsService(store, clock);
   const { ledger, leaderboards, redemptions } = rewards;
-  if (ledger.settings(licenseId).tokenName === null) {
-    ledger.updateSettings(licenseId, { tokenName });
+  if ((await ledger.settings(licenseId)).tokenName === null) {
+    await ledger.updateSettings(licenseId, { tokenName });
   }
-  if (ledger.rules(licenseId).length === 0) {
-    ledger.setRule(licenseId, { activity: 'lesson.completed', amount: 10, dailyCap: 100 });
-    ledger.setRule(licenseId, { activity: 'quiz.passed', amount: 25, dailyCap: null });
-    ledger.setRule(licenseId, { activity: 'course.completed', amount: 100, dailyCap: null });
-    ledger.setRule(licenseId, { activity: 'streak.day', amount: 5, dailyCap: 5 });
+  if ((await ledger.rules(licenseId)).length === 0) {
+    await ledger.setRule(licenseId, { activity: 'lesson.completed', amount: 10, dailyCap: 100 });
+    await ledger.setRule(licenseId, { activity: 'quiz.passed', amount: 25, dailyCap: null });
+    await ledger.setRule(licenseId, { activity: 'course.completed', amount: 100, dailyCap: null });
+    await ledger.setRule(licenseId, { activity: 'streak.day', amount: 5, dailyCap: 5 });
   }
-  if (redemptions.items(licenseId).length === 0) {
-    redemptions.createItem(licenseId, {
+  if ((await redemptions.items(licenseId)).length === 0) {
+    await redemptions.createItem(licenseId, {
       kind: 'feature_unlock',
       title: 'Offline downloads for a month',
       description: 'Take any course with you, no connection needed.',
@@ -180,14 +180,14 @@ function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string)
       perLearnerLimit: 3,
       details: { feature: 'offline_downloads', days: 30 },
     });
-    redemptions.createItem(licenseId, {
+    await redemptions.createItem(licenseId, {
       kind: 'course_coupon',
       title: '20 % off your next course',
       description: 'A coupon the checkout accepts on any course.',
       cost: 200,
       details: { percentOff: 20 },
     });
-    redemptions.createItem(licenseId, {
+    await redemptions.createItem(licenseId, {
       kind: 'merchandise',
       title: 'Hoodie',
       description: 'Organic cotton, shipped to your door.',
@@ -206,12 +206,12 @@ function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string)
     ...classmates,
   ];
   for (const learner of learnersWithScores) {
-    leaderboards.touchProfile(licenseId, learner.id, {
+    await leaderboards.touchProfile(licenseId, learner.id, {
       displayName: learner.name,
       classes: [...learner.classes],
     });
     // Fixed idempotency keys: seeding at every start credits each learner once.
-    ledger.bonus(licenseId, {
+    await ledger.bonus(licenseId, {
       learnerId: learner.id,
       amount: learner.tokens,
       reason: 'Welcome to the demo',
@@ -219,7 +219,7 @@ function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string)
     });
   }
   for (const [learnerId, friends] of Object.entries(friendships)) {
-    leaderboards.setFriends(licenseId, learnerId, friends);
+    await leaderboards.setFriends(licenseId, learnerId, friends);
   }
 }
 
@@ -238,10 +238,10 @@ export async function seedPortalDemo(
   const store = sqliteStoreOver(database);
   try {
     await seedStudio(db, store, clock, origins, options.secrets);
+    await seedRewards(store, clock, DEMO_LICENSE_ID, 'Stars');
+    await seedRewards(store, clock, STUDIO_LICENSE_ID, 'Sparks');
   } finally {
     // The writer connection is the caller's; the reader is this store's own.
     store.reader.close();
   }
-  seedRewards(db, clock, DEMO_LICENSE_ID, 'Stars');
-  seedRewards(db, clock, STUDIO_LICENSE_ID, 'Sparks');
 }

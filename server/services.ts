@@ -240,7 +240,7 @@ export function createServices(options: {
       paymentLearnerDirectory,
     ),
   });
-  const rewards = new RewardsService(db, clock, {
+  const rewards = new RewardsService(store, clock, {
     redemptions: allowanceOf(usage, db, 'redemptions'),
   });
   let closed = false;

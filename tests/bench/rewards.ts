@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { applyMigrations, openDatabase } from '../../server/db/client.js';
+import { sqliteStoreOver } from '../../server/db/sqlite.js';
 import { RewardsService } from '../../server/modules/rewards/service.js';
 import { insertLicense } from '../fixtures/licenses.js';
 import { benchLearnerId, seedRewardsData, seededRandom } from './rewards-data.js';
@@ -35,14 +36,15 @@ let started = performance.now();
 seedRewardsData(database.sqlite, { licenseId: LICENSE, learners: LEARNERS, entries: ENTRIES, now });
 console.log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
-const rewards = new RewardsService(database.db, clock);
+const store = sqliteStoreOver(database);
+const rewards = new RewardsService(store, clock);
 
-function measure(name: string, iterations: number, fn: (i: number) => void) {
-  for (let i = 0; i < Math.min(200, iterations); i++) fn(i); // warm caches and statements
+async function measure(name: string, iterations: number, fn: (i: number) => Promise<unknown>) {
+  for (let i = 0; i < Math.min(200, iterations); i++) await fn(i); // warm caches and statements
   const times: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const t0 = performance.now();
-    fn(i);
+    await fn(i);
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
@@ -57,21 +59,21 @@ const viewer = (n: number) => ({
 });
 const pick = () => Math.floor(random() * LEARNERS);
 const results = [
-  measure('top 100, all time', 2000, () =>
+  await measure('top 100, all time', 2000, () =>
     rewards.leaderboards.board(LICENSE, viewer(pick()), {
       scope: 'global',
       window: 'all',
       limit: 100,
     }),
   ),
-  measure('top 100, this week', 2000, () =>
+  await measure('top 100, this week', 2000, () =>
     rewards.leaderboards.board(LICENSE, viewer(pick()), {
       scope: 'global',
       window: 'week',
       limit: 100,
     }),
   ),
-  measure('around me (k=5) + my row, all time', 2000, () =>
+  await measure('around me (k=5) + my row, all time', 2000, () =>
     rewards.leaderboards.board(LICENSE, viewer(pick()), {
       scope: 'global',
       window: 'all',
@@ -79,7 +81,7 @@ const results = [
       around: 5,
     }),
   ),
-  measure('around me (k=5) + my row, this week', 2000, () =>
+  await measure('around me (k=5) + my row, this week', 2000, () =>
     rewards.leaderboards.board(LICENSE, viewer(pick()), {
       scope: 'global',
       window: 'week',
@@ -89,11 +91,11 @@ const results = [
   ),
 ];
 
-rewards.ledger.setRule(LICENSE, { activity: 'lesson.completed', amount: 10, dailyCap: 1000 });
+await rewards.ledger.setRule(LICENSE, { activity: 'lesson.completed', amount: 10, dailyCap: 1000 });
 const EARNS = 2000;
 started = performance.now();
 for (let i = 0; i < EARNS; i++) {
-  rewards.ledger.earn(LICENSE, {
+  await rewards.ledger.earn(LICENSE, {
     learnerId: learnerId(pick()),
     activity: 'lesson.completed',
     idempotencyKey: `bench-${i}`,
@@ -117,6 +119,6 @@ console.log(
   `\nearning: ${EARNS} earns in ${earnSeconds.toFixed(2)} s = ${Math.round(EARNS / earnSeconds)} earns/s ` +
     '(one IMMEDIATE transaction each, synchronous=FULL)',
 );
-database.close();
+await store.close();
 fs.rmSync(dir, { recursive: true, force: true });
 process.exit(failed ? 1 : 0);

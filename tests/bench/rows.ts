@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { DEMO_LICENSE_ID, demoKeys, signDemoLearnerToken } from '../../demo/seed.js';
 import { signPayload } from '../../demo/stripe-emulator/index.js';
 import type { Db } from '../../server/db/client.js';
+import { openSqliteStore } from '../../server/db/sqlite.js';
 import { Ledger } from '../../server/modules/rewards/ledger.js';
 import { seedRewardsData } from './rewards-data.js';
 import { searchRows } from './search.js';
@@ -179,11 +180,17 @@ function rewardsHeaders(context: BenchContext): Promise<Record<string, string>> 
       entries: 200_000,
       now,
     });
-    new Ledger(context.db, { now: () => new Date() }).bonus(DEMO_LICENSE_ID, {
-      learnerId: 'ada',
-      amount: 51,
-      reason: 'bench',
-    });
+    // A store of the bench's own on the server's file, for the ledger.
+    const store = openSqliteStore(sqlite.name, { checkpointIntervalMs: 0 });
+    try {
+      await new Ledger(store, { now: () => new Date() }).bonus(DEMO_LICENSE_ID, {
+        learnerId: 'ada',
+        amount: 51,
+        reason: 'bench',
+      });
+    } finally {
+      await store.close();
+    }
     const token = await signDemoLearnerToken('ada');
     return {
       'Liberation-Key': context.publishableKey,

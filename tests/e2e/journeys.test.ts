@@ -76,7 +76,9 @@ describe('rewards, end to end', () => {
     await expect
       .poll(async () => number(await balance.innerText()), { timeout: 10_000 })
       .toBe(before + 35 - 100);
-    expect(stack.services.rewards.ledger.balance(DEMO_LICENSE_ID, 'ada')).toBe(before + 35 - 100);
+    expect(await stack.services.rewards.ledger.balance(DEMO_LICENSE_ID, 'ada')).toBe(
+      before + 35 - 100,
+    );
     expect(errors).toEqual([]);
     await close();
   });

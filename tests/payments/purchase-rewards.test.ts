@@ -29,12 +29,12 @@ describe('purchase rewards', () => {
     const buyer = await learnerOf(h, { name: 'Token Academy', sub: 'spender' });
     const licenseId = buyer.license.id;
     const { ledger } = h.services.rewards;
-    ledger.setRule(licenseId, { activity: 'purchase.completed', amount: 2, dailyCap: null });
+    await ledger.setRule(licenseId, { activity: 'purchase.completed', amount: 2, dailyCap: null });
 
     const intentId = await buyCourse(h, buyer.headers, 'algebra');
     await h.emulator.webhooks.settled();
     // $49.00 at 2 tokens per dollar.
-    expect(ledger.balance(licenseId, 'spender')).toBe(98);
+    expect(await ledger.balance(licenseId, 'spender')).toBe(98);
     const payment = paymentRows(h).find((r) => r.payment_intent_id === intentId)!;
 
     // Stripe delivering the success again changes nothing.
@@ -43,9 +43,9 @@ describe('purchase rewards', () => {
       .find((e) => e.objectId === intentId && e.type === 'payment_intent.succeeded')!;
     const again = await postSigned(h, JSON.stringify(await h.stripe.events.retrieve(event.id)));
     expect(await again.json()).toEqual({ received: true, duplicate: true });
-    expect(ledger.balance(licenseId, 'spender')).toBe(98);
+    expect(await ledger.balance(licenseId, 'spender')).toBe(98);
 
-    ledger.spend(licenseId, {
+    await ledger.spend(licenseId, {
       learnerId: 'spender',
       amount: 70,
       reason: 'reward:mug',
@@ -53,15 +53,15 @@ describe('purchase rewards', () => {
     });
     // A partial refund takes back its share: $9.00 of $49.00 is floor(98 × 900 / 4900) = 18.
     expect((await refund(licenseId, payment.id, { amount: 900 }, 'part')).status).toBe(200);
-    expect(ledger.balance(licenseId, 'spender')).toBe(10);
+    expect(await ledger.balance(licenseId, 'spender')).toBe(10);
     // The same request again, and Stripe's event about that refund, take nothing more.
     expect((await refund(licenseId, payment.id, { amount: 900 }, 'part')).status).toBe(200);
     await h.emulator.webhooks.settled();
-    expect(ledger.balance(licenseId, 'spender')).toBe(10);
+    expect(await ledger.balance(licenseId, 'spender')).toBe(10);
     // The rest takes back the other 80, of which 70 were spent: a shortfall, never below zero.
     expect((await refund(licenseId, payment.id, {}, 'rest')).status).toBe(200);
     await h.emulator.webhooks.settled();
-    expect(ledger.balance(licenseId, 'spender')).toBe(0);
+    expect(await ledger.balance(licenseId, 'spender')).toBe(0);
     const reversal = h.database.sqlite
       .prepare(
         "select amount, shortfall, reverses_id as reversesId from reward_transactions where license_id = ? and type = 'reversal' order by created_at, rowid",
@@ -73,35 +73,35 @@ describe('purchase rewards', () => {
     ]);
     // The share that completes the award is its reversal: it cannot be reversed again.
     expect(reversal[1]!.reversesId).not.toBeNull();
-    expect(ledger.check(licenseId).ok).toBe(true);
+    expect((await ledger.check(licenseId)).ok).toBe(true);
   });
 
   it('several partial refunds take back shares that add up to the whole award', async () => {
     const buyer = await learnerOf(h, { name: 'Share Academy', sub: 'sharer' });
     const licenseId = buyer.license.id;
     const { ledger } = h.services.rewards;
-    ledger.setRule(licenseId, { activity: 'purchase.completed', amount: 2, dailyCap: null });
+    await ledger.setRule(licenseId, { activity: 'purchase.completed', amount: 2, dailyCap: null });
     const intentId = await buyCourse(h, buyer.headers, 'algebra');
     await h.emulator.webhooks.settled();
     const payment = paymentRows(h).find((r) => r.payment_intent_id === intentId)!;
-    expect(ledger.balance(licenseId, 'sharer')).toBe(98);
+    expect(await ledger.balance(licenseId, 'sharer')).toBe(98);
 
     const balances: number[] = [];
     for (const [i, amount] of [1000, 1000, 1000, 1900].entries()) {
       expect((await refund(licenseId, payment.id, { amount }, `share-${i}`)).status).toBe(200);
       await h.emulator.webhooks.settled();
-      balances.push(ledger.balance(licenseId, 'sharer'));
+      balances.push(await ledger.balance(licenseId, 'sharer'));
     }
     // floor(98 × 1000 / 4900) = 20, then 40, 60, and 98 once everything is refunded.
     expect(balances).toEqual([78, 58, 38, 0]);
-    expect(ledger.check(licenseId).ok).toBe(true);
+    expect((await ledger.check(licenseId)).ok).toBe(true);
   });
 
   it('awards nothing where the license has no purchase rule', async () => {
     const buyer = await learnerOf(h, { name: 'No Token College', sub: 'plain' });
     await buyCourse(h, buyer.headers, 'poetry');
     await h.emulator.webhooks.settled();
-    expect(h.services.rewards.ledger.balance(buyer.license.id, 'plain')).toBe(0);
+    expect(await h.services.rewards.ledger.balance(buyer.license.id, 'plain')).toBe(0);
     const paid = paymentRows(h).filter((r) => r.license_id === buyer.license.id);
     expect(paid.map((p) => p.status)).toEqual(['succeeded']);
   });

@@ -176,19 +176,19 @@ describe('subscription invoices as payments', () => {
     const eve = await learnerOf(h, { name: 'Token Subscriptions', sub: 'eve' });
     const licenseId = eve.license.id;
     const { ledger } = h.services.rewards;
-    ledger.setRule(licenseId, { activity: 'purchase.completed', amount: 1, dailyCap: null });
+    await ledger.setRule(licenseId, { activity: 'purchase.completed', amount: 1, dailyCap: null });
     const before = h.emulator.events().length;
     const session = await subscribe(h, eve, { planId: 'enterprise', interval: 'month' });
     await confirm(h, session);
     // $99.00 at a token per dollar.
-    expect(ledger.balance(licenseId, 'eve')).toBe(99);
+    expect(await ledger.balance(licenseId, 'eve')).toBe(99);
     const paid = h.emulator
       .events()
       .slice(before)
       .find((e) => e.type === 'invoice.paid')!;
     const event = await h.stripe.events.retrieve(paid.id);
     await postSigned(h, JSON.stringify({ ...event, id: `${event.id}_again` }));
-    expect(ledger.balance(licenseId, 'eve')).toBe(99);
-    expect(ledger.check(licenseId).ok).toBe(true);
+    expect(await ledger.balance(licenseId, 'eve')).toBe(99);
+    expect((await ledger.check(licenseId)).ok).toBe(true);
   });
 });

@@ -25,9 +25,9 @@ function admin(...args: string[]) {
 }
 
 describe('npm run admin -- rewards', () => {
-  it('check proves the books balance, and fails loudly when a balance was tampered with', () => {
+  it('check proves the books balance, and fails loudly when a balance was tampered with', async () => {
     f = ledgerFixture();
-    f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 10, reason: 'x' });
+    await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 10, reason: 'x' });
     let run = admin('check', '--json');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.out)).toMatchObject({ ok: true, transactions: 1, postings: 2 });
@@ -39,13 +39,13 @@ describe('npm run admin -- rewards', () => {
     expect(run.err).toContain('learner:u1: stored 11, replay 10');
   });
 
-  it('lists, fulfils and rejects redemptions, and grants tokens', () => {
+  it('lists, fulfils and rejects redemptions, and grants tokens', async () => {
     f = ledgerFixture();
-    const r = new Redemptions(f.temp.database.db, f.clock, f.ledger);
-    f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
-    const item = r.createItem('lic_a', { kind: 'partner', title: 'Ticket', cost: 40 });
-    const a = r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'a' });
-    const b = r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'b' });
+    const r = new Redemptions(f.store, f.clock, f.ledger);
+    await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
+    const item = await r.createItem('lic_a', { kind: 'partner', title: 'Ticket', cost: 40 });
+    const a = await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'a' });
+    const b = await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'b' });
     let run = admin('redemptions', '--license', 'lic_a', '--status', 'requested');
     expect(run.out).toContain(a.id);
     expect(run.out).toContain('(learner u1)');

@@ -27,9 +27,9 @@ function worker(args: string[]): Promise<string[]> {
 describe('ledger under real concurrency (several processes, one SQLite file)', () => {
   it('200 concurrent redemptions by a learner whose balance covers one: exactly one succeeds', async () => {
     f = ledgerFixture();
-    const r = new Redemptions(f.temp.database.db, f.clock, f.ledger);
-    f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
-    const item = r.createItem('lic_a', { kind: 'partner', title: 'Big prize', cost: 100 });
+    const r = new Redemptions(f.store, f.clock, f.ledger);
+    await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
+    const item = await r.createItem('lic_a', { kind: 'partner', title: 'Big prize', cost: 100 });
     const outcomes = (
       await Promise.all(
         [0, 1, 2, 3].map((n) => worker(['redeem', 'lic_a', 'u1', item.id, '50', `p${n}`])),
@@ -38,23 +38,23 @@ describe('ledger under real concurrency (several processes, one SQLite file)', (
     expect(outcomes).toHaveLength(200);
     expect(outcomes.filter((o) => o === 'ok')).toHaveLength(1);
     expect(new Set(outcomes.filter((o) => o !== 'ok'))).toEqual(new Set(['insufficient_balance']));
-    expect(f.ledger.balance('lic_a', 'u1')).toBe(0);
-    expect(r.redemptions('lic_a', { learnerId: 'u1' })).toHaveLength(1);
-    expect(f.ledger.check().ok).toBe(true);
+    expect(await f.ledger.balance('lic_a', 'u1')).toBe(0);
+    expect(await r.redemptions('lic_a', { learnerId: 'u1' })).toHaveLength(1);
+    expect((await f.ledger.check()).ok).toBe(true);
   }, 60_000);
 
   it('concurrent earning with one idempotency key credits once', async () => {
     f = ledgerFixture();
-    f.ledger.setRule('lic_a', { activity: 'course.completed', amount: 250, dailyCap: null });
+    await f.ledger.setRule('lic_a', { activity: 'course.completed', amount: 250, dailyCap: null });
     const outcomes = (
       await Promise.all(
         [0, 1, 2, 3].map(() => worker(['earn', 'lic_a', 'u1', 'course.completed', '25', 'evt-1'])),
       )
     ).flat();
     expect(outcomes.every((o) => o === 'ok')).toBe(true);
-    expect(f.ledger.balance('lic_a', 'u1')).toBe(250);
-    expect(f.ledger.history('lic_a', 'u1', { limit: 10 }).items).toHaveLength(1);
-    expect(f.ledger.check().ok).toBe(true);
+    expect(await f.ledger.balance('lic_a', 'u1')).toBe(250);
+    expect((await f.ledger.history('lic_a', 'u1', { limit: 10 })).items).toHaveLength(1);
+    expect((await f.ledger.check()).ok).toBe(true);
   }, 60_000);
 });
 
@@ -88,7 +88,7 @@ describe('ledger under real concurrency (parallel HTTP requests to a real server
       expect(statuses.filter((s) => s === 409)).toHaveLength(199);
       const refusal = (await answers.find((r) => r.status === 409)!.json()) as { reason: string };
       expect(refusal.reason).toBe('insufficient_balance');
-      expect(api.server.services.rewards.ledger.balance(acme.id, 'ada')).toBe(0);
+      expect(await api.server.services.rewards.ledger.balance(acme.id, 'ada')).toBe(0);
 
       await api.backend(acme, '/v1/rewards/rules/quiz.passed', {
         method: 'PUT',
@@ -104,8 +104,8 @@ describe('ledger under real concurrency (parallel HTTP requests to a real server
         ),
       );
       expect(earns.every((r) => r.status === 200)).toBe(true);
-      expect(api.server.services.rewards.ledger.balance(acme.id, 'bob')).toBe(7);
-      expect(api.server.services.rewards.ledger.check().ok).toBe(true);
+      expect(await api.server.services.rewards.ledger.balance(acme.id, 'bob')).toBe(7);
+      expect((await api.server.services.rewards.ledger.check()).ok).toBe(true);
     } finally {
       await api.server.close();
     }

@@ -1,3 +1,4 @@
+import { sqliteStoreOver, type SqliteStore } from '../../server/db/sqlite.js';
 import { Ledger } from '../../server/modules/rewards/ledger.js';
 import { SteppableClock } from '../fixtures/clock.js';
 import { createTempDatabase, type TempDatabase } from '../fixtures/database.js';
@@ -5,6 +6,8 @@ import { insertLicense } from '../fixtures/licenses.js';
 
 export interface LedgerFixture {
   temp: TempDatabase;
+  /** The store on the fixture's file: writes on `temp.database`, reads on a reader of its own. */
+  store: SqliteStore;
   clock: SteppableClock;
   ledger: Ledger;
   cleanup(): void;
@@ -14,12 +17,20 @@ export interface LedgerFixture {
 export function ledgerFixture(start?: Date): LedgerFixture {
   const temp = createTempDatabase();
   const clock = new SteppableClock(start);
-  // Transition: the fixture issues its insert at once on SQLite, so this synchronous helper
-  // still returns with both rows written; it awaits them once the ledger takes a store.
   void insertLicense(temp.database.db, clock, { id: 'lic_a', allowedOrigins: ['https://a.test'] });
   void insertLicense(temp.database.db, clock, { id: 'lic_b', allowedOrigins: ['https://b.test'] });
-  const ledger = new Ledger(temp.database.db, clock);
-  return { temp, clock, ledger, cleanup: () => temp.cleanup() };
+  const store = sqliteStoreOver(temp.database);
+  const ledger = new Ledger(store, clock);
+  return {
+    temp,
+    store,
+    clock,
+    ledger,
+    cleanup: () => {
+      store.reader.close();
+      temp.cleanup();
+    },
+  };
 }
 
 export const DAY = 86_400_000;

@@ -9,7 +9,7 @@ afterEach(() => f?.cleanup());
 
 function setup(start?: Date) {
   f = ledgerFixture(start);
-  boards = new Leaderboards(f.temp.database.db, f.clock, (id) => f.ledger.settings(id).timeZone);
+  boards = new Leaderboards(f.store, f.clock, async (id) => (await f.ledger.settings(id)).timeZone);
 }
 
 const viewer = (learnerId: string, classes: string[] = []) => ({
@@ -18,21 +18,30 @@ const viewer = (learnerId: string, classes: string[] = []) => ({
   classes,
 });
 
-function give(tenant: string, learnerId: string, amount: number, name = `Learner ${learnerId}`) {
-  boards.touchProfile(tenant, learnerId, { displayName: name, classes: [] });
-  f.ledger.bonus(tenant, { learnerId, amount, reason: 'test' });
+async function give(
+  tenant: string,
+  learnerId: string,
+  amount: number,
+  name = `Learner ${learnerId}`,
+) {
+  await boards.touchProfile(tenant, learnerId, { displayName: name, classes: [] });
+  await f.ledger.bonus(tenant, { learnerId, amount, reason: 'test' });
   f.clock.advance(1000);
 }
 
 describe('leaderboards', () => {
-  it('ranks ties by competition ranking, equal scores in the order they were reached', () => {
+  it('ranks ties by competition ranking, equal scores in the order they were reached', async () => {
     setup();
-    give('lic_a', 'a', 50);
-    give('lic_a', 'b', 30);
-    give('lic_a', 'c', 30);
-    give('lic_a', 'd', 10);
-    give('lic_a', 'e', 30);
-    const page = boards.board('lic_a', viewer('d'), { scope: 'global', window: 'all', limit: 10 });
+    await give('lic_a', 'a', 50);
+    await give('lic_a', 'b', 30);
+    await give('lic_a', 'c', 30);
+    await give('lic_a', 'd', 10);
+    await give('lic_a', 'e', 30);
+    const page = await boards.board('lic_a', viewer('d'), {
+      scope: 'global',
+      window: 'all',
+      limit: 10,
+    });
     expect(page.entries.map((e) => [e.rank, e.displayName, e.score])).toEqual([
       [1, 'Learner a', 50],
       [2, 'Learner b', 30],
@@ -44,7 +53,7 @@ describe('leaderboards', () => {
     expect(page.entries.find((e) => e.me)?.displayName).toBe('Learner d');
   });
 
-  it('pages with a cursor and keeps ranks across pages and mid-tie', () => {
+  it('pages with a cursor and keeps ranks across pages and mid-tie', async () => {
     setup();
     for (const [id, score] of [
       ['a', 9],
@@ -54,17 +63,17 @@ describe('leaderboards', () => {
       ['e', 5],
       ['f', 3],
     ] as const) {
-      give('lic_a', id, score);
+      await give('lic_a', id, score);
     }
     const v = viewer('f');
-    const one = boards.board('lic_a', v, { scope: 'global', window: 'all', limit: 2 });
-    const two = boards.board('lic_a', v, {
+    const one = await boards.board('lic_a', v, { scope: 'global', window: 'all', limit: 2 });
+    const two = await boards.board('lic_a', v, {
       scope: 'global',
       window: 'all',
       limit: 2,
       cursor: one.nextCursor!,
     });
-    const three = boards.board('lic_a', v, {
+    const three = await boards.board('lic_a', v, {
       scope: 'global',
       window: 'all',
       limit: 2,
@@ -76,10 +85,10 @@ describe('leaderboards', () => {
     expect(three.nextCursor).toBeNull();
   });
 
-  it('shows k learners around me with their ranks', () => {
+  it('shows k learners around me with their ranks', async () => {
     setup();
-    for (let i = 1; i <= 20; i++) give('lic_a', `u${i}`, i * 10);
-    const page = boards.board('lic_a', viewer('u10'), {
+    for (let i = 1; i <= 20; i++) await give('lic_a', `u${i}`, i * 10);
+    const page = await boards.board('lic_a', viewer('u10'), {
       scope: 'global',
       window: 'all',
       limit: 3,
@@ -95,21 +104,21 @@ describe('leaderboards', () => {
     ]);
   });
 
-  it('keeps weeks apart across a week boundary in the license time zone, and past weeks viewable', () => {
+  it('keeps weeks apart across a week boundary in the license time zone, and past weeks viewable', async () => {
     // Sunday 2030-01-13 22:00 UTC is Monday 2030-01-14 07:00 in Tokyo: a new week there.
     setup(new Date('2030-01-13T14:00:00Z'));
-    f.ledger.updateSettings('lic_a', { timeZone: 'Asia/Tokyo' });
-    give('lic_a', 'early', 40); // Sunday 23:00 in Tokyo: week of Jan 7
+    await f.ledger.updateSettings('lic_a', { timeZone: 'Asia/Tokyo' });
+    await give('lic_a', 'early', 40); // Sunday 23:00 in Tokyo: week of Jan 7
     f.clock.set(new Date('2030-01-13T22:00:00Z'));
-    give('lic_a', 'late', 5); // Monday in Tokyo: week of Jan 14
-    const thisWeek = boards.board('lic_a', viewer('late'), {
+    await give('lic_a', 'late', 5); // Monday in Tokyo: week of Jan 14
+    const thisWeek = await boards.board('lic_a', viewer('late'), {
       scope: 'global',
       window: 'week',
       limit: 10,
     });
     expect(thisWeek.period).toBe('week:2030-01-14');
     expect(thisWeek.entries.map((e) => e.displayName)).toEqual(['Learner late']);
-    const lastWeek = boards.board('lic_a', viewer('late'), {
+    const lastWeek = await boards.board('lic_a', viewer('late'), {
       scope: 'global',
       window: 'week',
       limit: 10,
@@ -118,37 +127,37 @@ describe('leaderboards', () => {
     expect(lastWeek.period).toBe('week:2030-01-07');
     expect(lastWeek.entries.map((e) => e.displayName)).toEqual(['Learner early']);
     expect(lastWeek.me.rank).toBeNull();
-    const month = boards.board('lic_a', viewer('late'), {
+    const month = await boards.board('lic_a', viewer('late'), {
       scope: 'global',
       window: 'month',
       limit: 10,
     });
     expect(month.entries.map((e) => e.score)).toEqual([40, 5]);
     f.clock.advance(7 * DAY);
-    const past = boards.board('lic_a', viewer('late'), {
+    const past = await boards.board('lic_a', viewer('late'), {
       scope: 'global',
       window: 'week',
       period: 'week:2030-01-14',
       limit: 10,
     });
     expect(past.entries.map((e) => e.displayName)).toEqual(['Learner late']);
-    expect(() =>
+    await expect(
       boards.board('lic_a', viewer('late'), {
         scope: 'global',
         window: 'week',
         period: 'week:2030-01-15',
         limit: 10,
       }),
-    ).toThrow(ApiError);
+    ).rejects.toThrow(ApiError);
   });
 
-  it('hides opted-out learners from others, closes the rank gap, and still shows them their rank', () => {
+  it('hides opted-out learners from others, closes the rank gap, and still shows them their rank', async () => {
     setup();
-    give('lic_a', 'top', 100);
-    give('lic_a', 'mid', 50);
-    give('lic_a', 'low', 10);
-    boards.setOptOut('lic_a', 'top', true);
-    const seen = boards.board('lic_a', viewer('low'), {
+    await give('lic_a', 'top', 100);
+    await give('lic_a', 'mid', 50);
+    await give('lic_a', 'low', 10);
+    await boards.setOptOut('lic_a', 'top', true);
+    const seen = await boards.board('lic_a', viewer('low'), {
       scope: 'global',
       window: 'all',
       limit: 10,
@@ -157,7 +166,7 @@ describe('leaderboards', () => {
       [1, 'Learner mid'],
       [2, 'Learner low'],
     ]);
-    const own = boards.board('lic_a', viewer('top'), {
+    const own = await boards.board('lic_a', viewer('top'), {
       scope: 'global',
       window: 'all',
       limit: 10,
@@ -166,25 +175,26 @@ describe('leaderboards', () => {
     expect(own.me).toMatchObject({ rank: 1, score: 100, optedOut: true });
     expect(own.around).toEqual([]);
     // Earning while opted out keeps them hidden.
-    give('lic_a', 'top', 1);
+    await give('lic_a', 'top', 1);
     expect(
-      boards.board('lic_a', viewer('low'), { scope: 'global', window: 'all', limit: 10 }).entries,
+      (await boards.board('lic_a', viewer('low'), { scope: 'global', window: 'all', limit: 10 }))
+        .entries,
     ).toHaveLength(2);
-    boards.setOptOut('lic_a', 'top', false);
+    await boards.setOptOut('lic_a', 'top', false);
     expect(
-      boards.board('lic_a', viewer('low'), { scope: 'global', window: 'all', limit: 10 })
+      (await boards.board('lic_a', viewer('low'), { scope: 'global', window: 'all', limit: 10 }))
         .entries[0],
     ).toMatchObject({ rank: 1, score: 101 });
   });
 
-  it('friends boards show only me and my friends; class boards only members of my class', () => {
+  it('friends boards show only me and my friends; class boards only members of my class', async () => {
     setup();
-    give('lic_a', 'me', 10);
-    give('lic_a', 'pal', 20);
-    give('lic_a', 'stranger', 99);
-    give('lic_b', 'pal', 500); // same id, other tenant
-    boards.setFriends('lic_a', 'me', ['pal', 'ghost']);
-    const friends = boards.board('lic_a', viewer('me'), {
+    await give('lic_a', 'me', 10);
+    await give('lic_a', 'pal', 20);
+    await give('lic_a', 'stranger', 99);
+    await give('lic_b', 'pal', 500); // same id, other tenant
+    await boards.setFriends('lic_a', 'me', ['pal', 'ghost']);
+    const friends = await boards.board('lic_a', viewer('me'), {
       scope: 'friends',
       window: 'all',
       limit: 10,
@@ -194,11 +204,11 @@ describe('leaderboards', () => {
       [2, 'Learner me', 10],
     ]);
 
-    boards.touchProfile('lic_a', 'me', { displayName: 'Me', classes: ['bio-101'] });
-    boards.touchProfile('lic_a', 'pal', { displayName: 'Pal', classes: ['chem-200'] });
-    boards.touchProfile('lic_a', 'stranger', { displayName: 'S', classes: ['bio-101'] });
-    boards.touchProfile('lic_b', 'pal', { displayName: 'Other', classes: ['bio-101'] });
-    const klass = boards.board('lic_a', viewer('me', ['bio-101']), {
+    await boards.touchProfile('lic_a', 'me', { displayName: 'Me', classes: ['bio-101'] });
+    await boards.touchProfile('lic_a', 'pal', { displayName: 'Pal', classes: ['chem-200'] });
+    await boards.touchProfile('lic_a', 'stranger', { displayName: 'S', classes: ['bio-101'] });
+    await boards.touchProfile('lic_b', 'pal', { displayName: 'Other', classes: ['bio-101'] });
+    const klass = await boards.board('lic_a', viewer('me', ['bio-101']), {
       scope: 'class',
       window: 'all',
       limit: 10,
@@ -208,32 +218,41 @@ describe('leaderboards', () => {
       [1, 'S', 99],
       [2, 'Learner me', 10],
     ]);
-    expect(() =>
+    await expect(
       boards.board('lic_a', viewer('me', ['bio-101']), {
         scope: 'class',
         classId: 'chem-200',
         window: 'all',
         limit: 10,
       }),
-    ).toThrow(/not a member/);
+    ).rejects.toThrow(/not a member/);
   });
 
-  it('lowers the score when earned tokens are reversed', () => {
+  it('lowers the score when earned tokens are reversed', async () => {
     setup();
-    boards.touchProfile('lic_a', 'a', { displayName: 'A', classes: [] });
-    const tx = f.ledger.bonus('lic_a', { learnerId: 'a', amount: 40, reason: 'x' }).transaction;
-    give('lic_a', 'b', 30);
-    f.ledger.reverse('lic_a', tx.id, 'refund');
-    const page = boards.board('lic_a', viewer('b'), { scope: 'global', window: 'all', limit: 10 });
+    await boards.touchProfile('lic_a', 'a', { displayName: 'A', classes: [] });
+    const tx = (await f.ledger.bonus('lic_a', { learnerId: 'a', amount: 40, reason: 'x' }))
+      .transaction;
+    await give('lic_a', 'b', 30);
+    await f.ledger.reverse('lic_a', tx.id, 'refund');
+    const page = await boards.board('lic_a', viewer('b'), {
+      scope: 'global',
+      window: 'all',
+      limit: 10,
+    });
     expect(page.entries.map((e) => e.displayName)).toEqual(['Learner b']);
   });
 
-  it('never shows a learner id: a learner with no known name has a null display name', () => {
+  it('never shows a learner id: a learner with no known name has a null display name', async () => {
     setup();
-    f.ledger.bonus('lic_a', { learnerId: 'ada@example.edu', amount: 10, reason: 'x' });
-    boards.touchProfile('lic_a', 'cy', { displayName: null, classes: ['bio'] });
-    f.ledger.bonus('lic_a', { learnerId: 'cy', amount: 5, reason: 'x' });
-    const page = boards.board('lic_a', viewer('z'), { scope: 'global', window: 'all', limit: 10 });
+    await f.ledger.bonus('lic_a', { learnerId: 'ada@example.edu', amount: 10, reason: 'x' });
+    await boards.touchProfile('lic_a', 'cy', { displayName: null, classes: ['bio'] });
+    await f.ledger.bonus('lic_a', { learnerId: 'cy', amount: 5, reason: 'x' });
+    const page = await boards.board('lic_a', viewer('z'), {
+      scope: 'global',
+      window: 'all',
+      limit: 10,
+    });
     expect(page.entries.map((e) => e.displayName)).toEqual([null, null]);
     expect(JSON.stringify(page)).not.toContain('ada@example.edu');
   });

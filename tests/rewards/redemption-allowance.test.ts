@@ -61,10 +61,10 @@ describe('the redemptions allowance', () => {
       h.services.usage
         .snapshot((await h.services.licenses.getById(created.license.id))!)
         .metrics.find((m) => m.metric === 'redemptions')!.used;
-    const state = () => ({
-      balance: h.services.rewards.ledger.balance(created.license.id, 'ada'),
-      redemptions: h.services.rewards.redemptions.redemptions(created.license.id).length,
-      stock: h.services.rewards.redemptions.items(created.license.id)[0]!.stock,
+    const state = async () => ({
+      balance: await h.services.rewards.ledger.balance(created.license.id, 'ada'),
+      redemptions: (await h.services.rewards.redemptions.redemptions(created.license.id)).length,
+      stock: (await h.services.rewards.redemptions.items(created.license.id))[0]!.stock,
     });
     return { created, redeem, used, state };
   }
@@ -91,7 +91,7 @@ describe('the redemptions allowance', () => {
     expect(second.headers.get('liberation-usage-warning')).toContain(
       'redemptions; used=2; limit=2; percent=100; enforcement=hard',
     );
-    const before = t.state();
+    const before = await t.state();
     expect(before).toEqual({ balance: 980, redemptions: 2, stock: 98 });
 
     const refused = await t.redeem('r-3');
@@ -103,13 +103,13 @@ describe('the redemptions allowance', () => {
       resetsAt: '2030-02-01T00:00:00.000Z',
     });
     expect(refused.headers.get('retry-after')).toBe(String(15.5 * 86400));
-    expect(t.state()).toEqual(before);
+    expect(await t.state()).toEqual(before);
     expect(await t.used()).toBe(2);
 
     // The refused request did not use up its key: next month it goes through.
     h.clock.set('2030-02-01T00:00:00.000Z');
     expect((await t.redeem('r-3')).status).toBe(201);
-    expect(t.state()).toEqual({ balance: 970, redemptions: 3, stock: 97 });
+    expect(await t.state()).toEqual({ balance: 970, redemptions: 3, stock: 97 });
   });
 
   it('warns from 80 % of a soft limit with the header and one usage.warning event', async () => {
@@ -140,7 +140,7 @@ describe('the redemptions allowance', () => {
       begin select raise(abort, 'disk on fire'); end`);
     expect((await t.redeem('r-1')).status).toBe(500);
     expect(await t.used()).toBe(0);
-    expect(t.state()).toMatchObject({ balance: 1000, redemptions: 0 });
+    expect(await t.state()).toMatchObject({ balance: 1000, redemptions: 0 });
     h.database.sqlite.exec('drop trigger fail_redemption');
     expect((await t.redeem('r-1')).status).toBe(201);
     expect(await t.used()).toBe(1);

@@ -9,12 +9,12 @@ afterEach(() => f?.cleanup());
 
 function setup() {
   f = ledgerFixture();
-  r = new Redemptions(f.temp.database.db, f.clock, f.ledger);
+  r = new Redemptions(f.store, f.clock, f.ledger);
 }
 
-function reason(fn: () => unknown): string {
+async function reason(fn: () => Promise<unknown>): Promise<string> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (error instanceof ApiError) return String(error.extensions.reason ?? error.code);
     throw error;
@@ -31,120 +31,125 @@ const shipping = {
 };
 
 describe('redemptions', () => {
-  it('unlocks a feature for a period, at once', () => {
+  it('unlocks a feature for a period, at once', async () => {
     setup();
-    f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
-    const item = r.createItem('lic_a', {
+    await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
+    const item = await r.createItem('lic_a', {
       kind: 'feature_unlock',
       title: 'Dark mode',
       cost: 40,
       details: { feature: 'dark_mode', days: 7 },
     });
-    const done = r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'r1' });
+    const done = await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'r1' });
     expect(done.status).toBe('fulfilled');
-    expect(r.activeFeatures('lic_a', 'u1')).toEqual([
+    expect(await r.activeFeatures('lic_a', 'u1')).toEqual([
       { feature: 'dark_mode', until: new Date(f.clock.now().getTime() + 7 * DAY).toISOString() },
     ]);
-    expect(f.ledger.balance('lic_a', 'u1')).toBe(60);
+    expect(await f.ledger.balance('lic_a', 'u1')).toBe(60);
     f.clock.advance(8 * DAY);
-    expect(r.activeFeatures('lic_a', 'u1')).toEqual([]);
+    expect(await r.activeFeatures('lic_a', 'u1')).toEqual([]);
   });
 
-  it('issues a course coupon code the checkout can look up', () => {
+  it('issues a course coupon code the checkout can look up', async () => {
     setup();
-    f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
-    const item = r.createItem('lic_a', {
+    await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
+    const item = await r.createItem('lic_a', {
       kind: 'course_coupon',
       title: '20% off',
       cost: 50,
       details: { percentOff: 20 },
     });
-    const done = r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'r1' });
+    const done = await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'r1' });
     expect(done.couponCode).toMatch(/^LX-[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
-    expect(r.coupon('lic_a', done.couponCode!)).toMatchObject({ percentOff: 20, learnerId: 'u1' });
-    expect(r.coupon('lic_b', done.couponCode!)).toBeNull();
+    expect(await r.coupon('lic_a', done.couponCode!)).toMatchObject({
+      percentOff: 20,
+      learnerId: 'u1',
+    });
+    expect(await r.coupon('lic_b', done.couponCode!)).toBeNull();
   });
 
-  it('merchandise needs shipping, waits for the operator, and a rejection returns tokens and stock', () => {
+  it('merchandise needs shipping, waits for the operator, and a rejection returns tokens and stock', async () => {
     setup();
-    f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
-    const item = r.createItem('lic_a', {
+    await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
+    const item = await r.createItem('lic_a', {
       kind: 'merchandise',
       title: 'Hoodie',
       cost: 80,
       stock: 1,
     });
-    expect(reason(() => r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'a' }))).toBe(
-      'validation_failed',
-    );
-    const asked = r.redeem('lic_a', 'u1', { itemId: item.id, shipping, idempotencyKey: 'b' });
-    expect(asked.status).toBe('requested');
-    expect(r.items('lic_a')[0]!.stock).toBe(0);
     expect(
-      reason(() => r.redeem('lic_a', 'u1', { itemId: item.id, shipping, idempotencyKey: 'c' })),
+      await reason(() => r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'a' })),
+    ).toBe('validation_failed');
+    const asked = await r.redeem('lic_a', 'u1', { itemId: item.id, shipping, idempotencyKey: 'b' });
+    expect(asked.status).toBe('requested');
+    expect((await r.items('lic_a'))[0]!.stock).toBe(0);
+    expect(
+      await reason(() =>
+        r.redeem('lic_a', 'u1', { itemId: item.id, shipping, idempotencyKey: 'c' }),
+      ),
     ).toBe('out_of_stock');
-    const rejected = r.reject('lic_a', asked.id, 'Out of that size');
+    const rejected = await r.reject('lic_a', asked.id, 'Out of that size');
     expect(rejected).toMatchObject({ status: 'rejected', note: 'Out of that size' });
-    expect(f.ledger.balance('lic_a', 'u1')).toBe(100);
-    expect(r.items('lic_a')[0]!.stock).toBe(1);
-    expect(reason(() => r.fulfil('lic_a', asked.id))).toBe('redemption_closed');
-    expect(f.ledger.check().ok).toBe(true);
+    expect(await f.ledger.balance('lic_a', 'u1')).toBe(100);
+    expect((await r.items('lic_a'))[0]!.stock).toBe(1);
+    expect(await reason(() => r.fulfil('lic_a', asked.id))).toBe('redemption_closed');
+    expect((await f.ledger.check()).ok).toBe(true);
   });
 
-  it('partner rewards are fulfilled by the operator; learners can cancel only their own requests', () => {
+  it('partner rewards are fulfilled by the operator; learners can cancel only their own requests', async () => {
     setup();
-    f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
-    const item = r.createItem('lic_a', {
+    await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
+    const item = await r.createItem('lic_a', {
       kind: 'partner',
       title: 'Museum ticket',
       cost: 10,
       details: { partner: 'City Museum' },
     });
-    const one = r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: '1' });
-    const two = r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: '2' });
-    expect(r.fulfil('lic_a', one.id, 'Ticket sent').status).toBe('fulfilled');
-    expect(reason(() => r.cancel('lic_a', 'u2', two.id))).toBe('not_found');
-    expect(reason(() => r.cancel('lic_b', 'u1', two.id))).toBe('not_found');
-    expect(r.cancel('lic_a', 'u1', two.id).status).toBe('canceled');
-    expect(f.ledger.balance('lic_a', 'u1')).toBe(90);
+    const one = await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: '1' });
+    const two = await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: '2' });
+    expect((await r.fulfil('lic_a', one.id, 'Ticket sent')).status).toBe('fulfilled');
+    expect(await reason(() => r.cancel('lic_a', 'u2', two.id))).toBe('not_found');
+    expect(await reason(() => r.cancel('lic_b', 'u1', two.id))).toBe('not_found');
+    expect((await r.cancel('lic_a', 'u1', two.id)).status).toBe('canceled');
+    expect(await f.ledger.balance('lic_a', 'u1')).toBe(90);
   });
 
-  it('enforces per-learner limits, not counting rejected ones', () => {
+  it('enforces per-learner limits, not counting rejected ones', async () => {
     setup();
-    f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
-    const item = r.createItem('lic_a', {
+    await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
+    const item = await r.createItem('lic_a', {
       kind: 'partner',
       title: 'Sticker',
       cost: 1,
       perLearnerLimit: 1,
     });
-    const first = r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: '1' });
-    expect(reason(() => r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: '2' }))).toBe(
-      'limit_reached',
-    );
-    r.reject('lic_a', first.id);
-    expect(r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: '3' }).status).toBe(
+    const first = await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: '1' });
+    expect(
+      await reason(() => r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: '2' })),
+    ).toBe('limit_reached');
+    await r.reject('lic_a', first.id);
+    expect((await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: '3' })).status).toBe(
       'requested',
     );
   });
 
-  it('a repeated idempotency key returns the first redemption and spends once', () => {
+  it('a repeated idempotency key returns the first redemption and spends once', async () => {
     setup();
-    f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
-    const item = r.createItem('lic_a', { kind: 'partner', title: 'T', cost: 30 });
-    const a = r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'same' });
-    const b = r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'same' });
+    await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
+    const item = await r.createItem('lic_a', { kind: 'partner', title: 'T', cost: 30 });
+    const a = await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'same' });
+    const b = await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'same' });
     expect(b).toEqual(a);
-    expect(f.ledger.balance('lic_a', 'u1')).toBe(70);
+    expect(await f.ledger.balance('lic_a', 'u1')).toBe(70);
   });
 
-  it('another tenant cannot redeem, see or act on this tenant’s rewards', () => {
+  it('another tenant cannot redeem, see or act on this tenant’s rewards', async () => {
     setup();
-    f.ledger.bonus('lic_b', { learnerId: 'u1', amount: 100, reason: 'x' });
-    const item = r.createItem('lic_a', { kind: 'partner', title: 'T', cost: 1 });
-    expect(reason(() => r.redeem('lic_b', 'u1', { itemId: item.id, idempotencyKey: 'x' }))).toBe(
-      'not_found',
-    );
-    expect(r.items('lic_b')).toEqual([]);
+    await f.ledger.bonus('lic_b', { learnerId: 'u1', amount: 100, reason: 'x' });
+    const item = await r.createItem('lic_a', { kind: 'partner', title: 'T', cost: 1 });
+    expect(
+      await reason(() => r.redeem('lic_b', 'u1', { itemId: item.id, idempotencyKey: 'x' })),
+    ).toBe('not_found');
+    expect(await r.items('lic_b')).toEqual([]);
   });
 });

@@ -47,7 +47,7 @@ describe('rewards API: bad input is refused, naming the field, changing nothing'
       expect(res.status).toBe(400);
       expect((await problem(res)).errors?.map((e) => e.path)).toEqual(['body.amount']);
     }
-    expect(api.server.services.rewards.ledger.balance(api.acme.id, 'a')).toBe(0);
+    expect(await api.server.services.rewards.ledger.balance(api.acme.id, 'a')).toBe(0);
   });
 
   it('names an unknown activity, a bad time zone and a bad leaderboard period', async () => {
@@ -87,7 +87,7 @@ describe('rewards API: bad input is refused, naming the field, changing nothing'
     );
     expect(res.status).toBe(409);
     expect((await problem(res)).reason).toBe('idempotency_key_reused');
-    expect(api.server.services.rewards.ledger.balance(api.acme.id, 'k')).toBe(10);
+    expect(await api.server.services.rewards.ledger.balance(api.acme.id, 'k')).toBe(10);
   });
 
   it('a redemption the balance does not cover is a clear 409', async () => {
@@ -129,7 +129,7 @@ describe('rewards API: bad input is refused, naming the field, changing nothing'
       post({ itemId: cap.id }, 'cap'),
     );
     expect((await problem(res)).errors?.map((e) => e.path)).toEqual(['body.shipping']);
-    expect(api.server.services.rewards.ledger.balance(api.acme.id, 'k')).toBe(10);
+    expect(await api.server.services.rewards.ledger.balance(api.acme.id, 'k')).toBe(10);
   });
 
   it('a closed redemption cannot be fulfilled again', async () => {

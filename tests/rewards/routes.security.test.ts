@@ -63,7 +63,7 @@ describe('rewards API: nothing crosses tenants', () => {
     expect(res.status).toBe(404);
     res = await api.backend(api.globex, '/v1/rewards/catalog/all');
     expect(await res.json()).toEqual({ items: [] });
-    expect(api.server.services.rewards.ledger.balance(api.acme.id, 'ada')).toBe(90);
+    expect(await api.server.services.rewards.ledger.balance(api.acme.id, 'ada')).toBe(90);
   });
 
   it('learners cannot use server or admin endpoints; secret keys are refused from browsers', async () => {
@@ -86,7 +86,7 @@ describe('rewards API: nothing crosses tenants', () => {
       body: JSON.stringify({ learnerId: 'ada', activity: 'quiz.passed' }),
     });
     expect(res.status).toBe(403);
-    expect(api.server.services.rewards.ledger.balance(api.acme.id, 'ada')).toBe(90);
+    expect(await api.server.services.rewards.ledger.balance(api.acme.id, 'ada')).toBe(90);
   });
 
   it('the operator API needs the operator token', async () => {

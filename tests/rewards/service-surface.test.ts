@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeTransaction } from '../../server/db/client.js';
 import { ApiError } from '../../server/errors.js';
 import {
   CourseCoupon,
@@ -38,62 +37,65 @@ describe('the keyset cursor', () => {
 });
 
 describe('what other modules read through the rewards services', () => {
-  it('ruleIn reads one earning rule inside a transaction, null without one', () => {
+  it('ruleIn reads one earning rule inside a transaction, null without one', async () => {
     f = ledgerFixture();
-    f.ledger.setRule('lic_a', { activity: 'purchase.completed', amount: 2, dailyCap: null });
-    const db = f.temp.database.db;
-    expect(f.ledger.ruleIn(db, 'lic_a', 'purchase.completed')).toEqual({
+    await f.ledger.setRule('lic_a', { activity: 'purchase.completed', amount: 2, dailyCap: null });
+    const db = f.store.db;
+    expect(await f.ledger.ruleIn(db, 'lic_a', 'purchase.completed')).toEqual({
       activity: 'purchase.completed',
       amount: 2,
       dailyCap: null,
     });
-    expect(f.ledger.ruleIn(db, 'lic_b', 'purchase.completed')).toBeNull();
+    expect(await f.ledger.ruleIn(db, 'lic_b', 'purchase.completed')).toBeNull();
+    expect(
+      await f.store.write((tx) => f.ledger.ruleIn(tx, 'lic_a', 'purchase.completed')),
+    ).toMatchObject({ amount: 2 });
   });
 
-  it('newestFeatureGrant changes exactly when a feature is unlocked', () => {
+  it('newestFeatureGrant changes exactly when a feature is unlocked', async () => {
     f = ledgerFixture();
-    const r = new Redemptions(f.temp.database.db, f.clock, f.ledger);
-    expect(r.newestFeatureGrant('lic_a', 'u1')).toBe(0);
-    f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
-    const item = r.createItem('lic_a', {
+    const r = new Redemptions(f.store, f.clock, f.ledger);
+    expect(await r.newestFeatureGrant('lic_a', 'u1')).toBe(0);
+    await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
+    const item = await r.createItem('lic_a', {
       kind: 'feature_unlock',
       title: 'Dark mode',
       cost: 10,
       details: { feature: 'dark_mode', days: 7 },
     });
-    r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'r1' });
-    const first = r.newestFeatureGrant('lic_a', 'u1');
+    await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'r1' });
+    const first = await r.newestFeatureGrant('lic_a', 'u1');
     expect(first).toBeGreaterThan(0);
-    expect(r.newestFeatureGrant('lic_a', 'u1')).toBe(first);
-    expect(r.newestFeatureGrant('lic_b', 'u1')).toBe(0);
-    r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'r2' });
-    expect(r.newestFeatureGrant('lic_a', 'u1')).toBeGreaterThan(first);
+    expect(await r.newestFeatureGrant('lic_a', 'u1')).toBe(first);
+    expect(await r.newestFeatureGrant('lic_b', 'u1')).toBe(0);
+    await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'r2' });
+    expect(await r.newestFeatureGrant('lic_a', 'u1')).toBeGreaterThan(first);
   });
 
-  it('coupons, share reversals and redemption events have the contract shapes', () => {
+  it('coupons, share reversals and redemption events have the contract shapes', async () => {
     f = ledgerFixture();
-    const r = new Redemptions(f.temp.database.db, f.clock, f.ledger);
-    f.ledger.setRule('lic_a', { activity: 'purchase.completed', amount: 10, dailyCap: null });
-    const earned = f.ledger.earn('lic_a', {
+    const r = new Redemptions(f.store, f.clock, f.ledger);
+    await f.ledger.setRule('lic_a', { activity: 'purchase.completed', amount: 10, dailyCap: null });
+    const earned = await f.ledger.earn('lic_a', {
       learnerId: 'u1',
       activity: 'purchase.completed',
       idempotencyKey: 'p1',
     });
-    const item = r.createItem('lic_a', {
+    const item = await r.createItem('lic_a', {
       kind: 'course_coupon',
       title: '20% off',
       cost: 5,
       details: { percentOff: 20 },
     });
-    const done = r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'c1' });
-    expect(CourseCoupon.strict().parse(r.coupon('lic_a', done.couponCode!))).toMatchObject({
+    const done = await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'c1' });
+    expect(CourseCoupon.strict().parse(await r.coupon('lic_a', done.couponCode!))).toMatchObject({
       code: done.couponCode,
       learnerId: 'u1',
       redemptionId: done.id,
       percentOff: 20,
       amountOff: null,
     });
-    const share = writeTransaction(f.temp.database.db, (tx) =>
+    const share = await f.store.write((tx) =>
       f.ledger.reverseShareIn(tx, 'lic_a', earned.transaction!.id, {
         part: 1,
         whole: 2,

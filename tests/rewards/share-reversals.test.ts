@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { writeTransaction } from '../../server/db/client.js';
 import { ApiError } from '../../server/errors.js';
 import { ledgerFixture, type LedgerFixture } from './helpers.js';
 
@@ -13,7 +12,7 @@ function share(
   transactionId: string,
   input: { part: number; whole: number; key: string; reason?: string },
 ) {
-  return writeTransaction(f.temp.database.db, (tx) =>
+  return f.store.write((tx) =>
     f.ledger.reverseShareIn(tx, TENANT, transactionId, { reason: 'refund', ...input }),
   );
 }
@@ -28,9 +27,9 @@ function reversedOf(learnerId: string): number {
   return row.total;
 }
 
-function problem(fn: () => unknown): ApiError {
+async function problem(fn: () => Promise<unknown>): Promise<ApiError> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     if (error instanceof ApiError) return error;
     throw error;
@@ -39,68 +38,73 @@ function problem(fn: () => unknown): ApiError {
 }
 
 describe('ledger: reversing an award in shares', () => {
-  it('takes back floor(award × part / whole), once per key, and the last share is the reversal', () => {
+  it('takes back floor(award × part / whole), once per key, and the last share is the reversal', async () => {
     f = ledgerFixture();
-    const award = f.ledger.bonus(TENANT, { learnerId: 'u1', amount: 98, reason: 'purchase' });
+    const award = await f.ledger.bonus(TENANT, { learnerId: 'u1', amount: 98, reason: 'purchase' });
     const id = award.transaction.id;
-    const first = share(id, { part: 900, whole: 4900, key: 're_1' })!;
+    const first = (await share(id, { part: 900, whole: 4900, key: 're_1' }))!;
     expect(first).toMatchObject({ tokens: 18, shortfall: 0, reversed: 18, balance: 80 });
     expect(first.transaction?.reversesId).toBeNull();
     // A repeat of the same share returns the first result and takes nothing more.
-    expect(share(id, { part: 900, whole: 4900, key: 're_1' })).toEqual(first);
-    expect(f.ledger.balance(TENANT, 'u1')).toBe(80);
+    expect(await share(id, { part: 900, whole: 4900, key: 're_1' })).toEqual(first);
+    expect(await f.ledger.balance(TENANT, 'u1')).toBe(80);
     // The same key with other amounts is refused.
-    const reused = problem(() => share(id, { part: 1000, whole: 4900, key: 're_1' }));
+    const reused = await problem(() => share(id, { part: 1000, whole: 4900, key: 're_1' }));
     expect(reused.extensions.reason).toBe('idempotency_key_reused');
 
-    const last = share(id, { part: 4900, whole: 4900, key: 're_2' })!;
+    const last = (await share(id, { part: 4900, whole: 4900, key: 're_2' }))!;
     expect(last).toMatchObject({ tokens: 80, reversed: 98, balance: 0 });
     expect(last.transaction?.reversesId).toBe(id);
     // Wholly taken back: neither a whole reversal nor another share takes more.
-    const again = problem(() => f.ledger.reverse(TENANT, id, 'again'));
+    const again = await problem(() => f.ledger.reverse(TENANT, id, 'again'));
     expect(again.extensions.reason).toBe('already_reversed');
-    expect(share(id, { part: 4900, whole: 4900, key: 're_3' })).toBeNull();
+    expect(await share(id, { part: 4900, whole: 4900, key: 're_3' })).toBeNull();
     expect(reversedOf('u1')).toBe(98);
-    expect(f.ledger.check().problems).toEqual([]);
+    expect((await f.ledger.check()).problems).toEqual([]);
   });
 
-  it('a whole reversal after some shares takes only what is left; shares after it take nothing', () => {
+  it('a whole reversal after some shares takes only what is left; shares after it take nothing', async () => {
     f = ledgerFixture();
-    const id = f.ledger.bonus(TENANT, { learnerId: 'u2', amount: 50, reason: 'purchase' })
+    const id = (await f.ledger.bonus(TENANT, { learnerId: 'u2', amount: 50, reason: 'purchase' }))
       .transaction.id;
-    share(id, { part: 1, whole: 5, key: 'a' });
-    expect(f.ledger.balance(TENANT, 'u2')).toBe(40);
-    const whole = f.ledger.reverse(TENANT, id, 'chargeback');
+    await share(id, { part: 1, whole: 5, key: 'a' });
+    expect(await f.ledger.balance(TENANT, 'u2')).toBe(40);
+    const whole = await f.ledger.reverse(TENANT, id, 'chargeback');
     expect(whole.transaction.amount).toBe(-40);
-    expect(share(id, { part: 3, whole: 5, key: 'b' })).toBeNull();
+    expect(await share(id, { part: 3, whole: 5, key: 'b' })).toBeNull();
     expect(reversedOf('u2')).toBe(50);
-    expect(f.ledger.check().problems).toEqual([]);
+    expect((await f.ledger.check()).problems).toEqual([]);
   });
 
-  it('records a shortfall instead of a negative balance', () => {
+  it('records a shortfall instead of a negative balance', async () => {
     f = ledgerFixture();
-    const id = f.ledger.bonus(TENANT, { learnerId: 'u3', amount: 100, reason: 'purchase' })
+    const id = (await f.ledger.bonus(TENANT, { learnerId: 'u3', amount: 100, reason: 'purchase' }))
       .transaction.id;
-    f.ledger.spend(TENANT, { learnerId: 'u3', amount: 95, reason: 'mug', idempotencyKey: 's' });
-    expect(share(id, { part: 1, whole: 2, key: 'half' })).toMatchObject({
+    await f.ledger.spend(TENANT, {
+      learnerId: 'u3',
+      amount: 95,
+      reason: 'mug',
+      idempotencyKey: 's',
+    });
+    expect(await share(id, { part: 1, whole: 2, key: 'half' })).toMatchObject({
       tokens: 50,
       shortfall: 45,
       balance: 0,
     });
-    expect(f.ledger.balance(TENANT, 'u3')).toBe(0);
-    expect(f.ledger.check().problems).toEqual([]);
+    expect(await f.ledger.balance(TENANT, 'u3')).toBe(0);
+    expect((await f.ledger.check()).problems).toEqual([]);
   });
 
-  it('refuses to take back a spend in shares', () => {
+  it('refuses to take back a spend in shares', async () => {
     f = ledgerFixture();
-    f.ledger.bonus(TENANT, { learnerId: 'u4', amount: 10, reason: 'grant' });
-    const spend = f.ledger.spend(TENANT, {
+    await f.ledger.bonus(TENANT, { learnerId: 'u4', amount: 10, reason: 'grant' });
+    const spend = await f.ledger.spend(TENANT, {
       learnerId: 'u4',
       amount: 5,
       reason: 'mug',
       idempotencyKey: 's',
     });
-    const error = problem(() => share(spend.transaction.id, { part: 1, whole: 2, key: 'x' }));
+    const error = await problem(() => share(spend.transaction.id, { part: 1, whole: 2, key: 'x' }));
     expect(error.extensions.reason).toBe('not_reversible');
   });
 });
@@ -118,33 +122,34 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 );
 
 describe('ledger: reversing in shares, property', () => {
-  it('random partial refunds take back exactly floor(award × refunded / paid), never more, never below zero', () => {
+  it('random partial refunds take back exactly floor(award × refunded / paid), never more, never below zero', async () => {
     f = ledgerFixture();
     let run = 0;
-    fc.assert(
-      fc.property(
+    await fc.assert(
+      fc.asyncProperty(
         fc.integer({ min: 1, max: 1000 }),
         fc.integer({ min: 1, max: 100_000 }),
         fc.array(step, { minLength: 1, maxLength: 25 }),
         fc.boolean(),
-        (award, paid, steps, finish) => {
+        async (award, paid, steps, finish) => {
           run += 1;
           const learnerId = `p${run}`;
-          const id = f.ledger.bonus(TENANT, { learnerId, amount: award, reason: 'purchase' })
-            .transaction.id;
+          const id = (
+            await f.ledger.bonus(TENANT, { learnerId, amount: award, reason: 'purchase' })
+          ).transaction.id;
           let refunded = 0;
           const done: { key: string; part: number }[] = [];
-          const expectExact = () => {
+          const expectExact = async () => {
             const reversed = reversedOf(learnerId);
             expect(reversed).toBe(Math.floor((award * refunded) / paid));
             expect(reversed).toBeLessThanOrEqual(award);
-            expect(f.ledger.balance(TENANT, learnerId)).toBeGreaterThanOrEqual(0);
+            expect(await f.ledger.balance(TENANT, learnerId)).toBeGreaterThanOrEqual(0);
           };
           for (const s of steps) {
             if (s.kind === 'spend') {
-              const balance = f.ledger.balance(TENANT, learnerId);
+              const balance = await f.ledger.balance(TENANT, learnerId);
               if (balance > 0) {
-                f.ledger.spend(TENANT, {
+                await f.ledger.spend(TENANT, {
                   learnerId,
                   amount: Math.min(balance, s.amount),
                   reason: 'mug',
@@ -154,27 +159,27 @@ describe('ledger: reversing in shares, property', () => {
             } else if (s.kind === 'repeat') {
               if (done.length > 0) {
                 const again = done[s.amount % done.length]!;
-                share(id, { part: again.part, whole: paid, key: again.key });
+                await share(id, { part: again.part, whole: paid, key: again.key });
               }
             } else if (refunded < paid) {
               refunded = Math.min(paid, refunded + s.amount);
               const key = `re_${done.length}`;
-              share(id, { part: refunded, whole: paid, key });
+              await share(id, { part: refunded, whole: paid, key });
               done.push({ key, part: refunded });
             }
-            expectExact();
+            await expectExact();
           }
           if (finish && refunded < paid) {
             refunded = paid;
-            share(id, { part: paid, whole: paid, key: 're_last' });
+            await share(id, { part: paid, whole: paid, key: 're_last' });
           }
-          expectExact();
+          await expectExact();
           if (refunded === paid) expect(reversedOf(learnerId)).toBe(award);
-          expect(f.ledger.check(TENANT).problems).toEqual([]);
+          expect((await f.ledger.check(TENANT)).problems).toEqual([]);
         },
       ),
       { numRuns: 80 },
     );
-    expect(f.ledger.check().problems).toEqual([]);
+    expect((await f.ledger.check()).problems).toEqual([]);
   });
 });

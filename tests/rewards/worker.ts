@@ -1,6 +1,6 @@
 // One of several processes writing to the same SQLite file at once (see concurrency.test.ts).
 // Prints how each attempt ended as one JSON line.
-import { openDatabase } from '../../server/db/client.js';
+import { openSqliteStore } from '../../server/db/sqlite.js';
 import { ApiError } from '../../server/errors.js';
 import { RewardsService } from '../../server/modules/rewards/service.js';
 
@@ -13,19 +13,20 @@ const [mode, file, licenseId, learnerId, target, count, prefix] = process.argv.s
   string,
   string,
 ];
-const database = openDatabase(file);
-const rewards = new RewardsService(database.db, { now: () => new Date() });
+// Writes wait their turn for the file's lock asynchronously; several processes queue on it.
+const store = openSqliteStore(file, { lockWaitMs: 30_000, checkpointIntervalMs: 0 });
+const rewards = new RewardsService(store, { now: () => new Date() });
 const outcomes: string[] = [];
 for (let i = 0; i < Number(count); i++) {
   try {
     if (mode === 'redeem') {
-      rewards.redemptions.redeem(licenseId, learnerId, {
+      await rewards.redemptions.redeem(licenseId, learnerId, {
         itemId: target,
         idempotencyKey: `${prefix}-${i}`,
       });
     } else {
       // Every attempt in every process reports the same activity under the same key.
-      rewards.ledger.earn(licenseId, { learnerId, activity: target, idempotencyKey: prefix });
+      await rewards.ledger.earn(licenseId, { learnerId, activity: target, idempotencyKey: prefix });
     }
     outcomes.push('ok');
   } catch (error) {
@@ -34,5 +35,5 @@ for (let i = 0; i < Number(count); i++) {
     );
   }
 }
-database.close();
+await store.close();
 console.log(JSON.stringify(outcomes));

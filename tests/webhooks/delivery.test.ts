@@ -258,19 +258,19 @@ describe('partner webhooks', () => {
     const worker = testWorker(h);
     const { ledger, redemptions } = h.services.rewards;
     const learnerId = `lms-user-${n}`;
-    ledger.bonus(t.licenseId, { learnerId, amount: 100, reason: 'welcome' });
-    const item = redemptions.createItem(t.licenseId, {
+    await ledger.bonus(t.licenseId, { learnerId, amount: 100, reason: 'welcome' });
+    const item = await redemptions.createItem(t.licenseId, {
       kind: 'partner',
       title: 'Mentoring session',
       cost: 60,
       details: { partner: 'Mentor Co' },
     });
-    const asked = redemptions.redeem(t.licenseId, learnerId, {
+    const asked = await redemptions.redeem(t.licenseId, learnerId, {
       itemId: item.id,
       idempotencyKey: 'mentor-1',
     });
     expect(await worker.runOnce()).toMatchObject({ queued: 1, succeeded: 1 });
-    redemptions.fulfil(t.licenseId, asked.id, 'booked');
+    await redemptions.fulfil(t.licenseId, asked.id, 'booked');
     expect(await worker.runOnce()).toMatchObject({ queued: 1, succeeded: 1 });
 
     const events = receiver.received.map((r) => JSON.parse(r.body));

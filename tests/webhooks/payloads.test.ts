@@ -78,18 +78,18 @@ describe('partner event payloads', () => {
 
     // redemption.requested and redemption.fulfilled
     const { ledger, redemptions } = h.services.rewards;
-    ledger.bonus(licenseId, { learnerId: 'lms-ada', amount: 100, reason: 'welcome' });
-    const item = redemptions.createItem(licenseId, {
+    await ledger.bonus(licenseId, { learnerId: 'lms-ada', amount: 100, reason: 'welcome' });
+    const item = await redemptions.createItem(licenseId, {
       kind: 'partner',
       title: 'Mentoring session',
       cost: 60,
       details: { partner: 'Mentor Co' },
     });
-    const asked = redemptions.redeem(licenseId, 'lms-ada', {
+    const asked = await redemptions.redeem(licenseId, 'lms-ada', {
       itemId: item.id,
       idempotencyKey: 'payloads-1',
     });
-    redemptions.fulfil(licenseId, asked.id, 'booked');
+    await redemptions.fulfil(licenseId, asked.id, 'booked');
 
     // usage.warning and usage.limit_reached
     h.services.usage.consume((await h.services.licenses.getById(licenseId))!, 'redemptions', 10);

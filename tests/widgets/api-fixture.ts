@@ -213,14 +213,14 @@ async function seedPayments(
     }),
   );
   const { ledger, redemptions } = services.rewards;
-  ledger.bonus(id, { learnerId: 'coupon', amount: 100, reason: 'welcome' });
-  const reward = redemptions.createItem(id, {
+  await ledger.bonus(id, { learnerId: 'coupon', amount: 100, reason: 'welcome' });
+  const reward = await redemptions.createItem(id, {
     kind: 'course_coupon',
     title: '10% off a course',
     cost: 50,
     details: { percentOff: 10 },
   });
-  const redeemed = redemptions.redeem(id, 'coupon', {
+  const redeemed = await redemptions.redeem(id, 'coupon', {
     itemId: reward.id,
     idempotencyKey: 'widget-coupon',
   });
@@ -259,8 +259,8 @@ async function seedRewards(services: Services, pageOrigin: string): Promise<Rewa
   );
   const id = created.license.id;
   const { ledger, redemptions, leaderboards } = services.rewards;
-  ledger.updateSettings(id, { tokenName: 'Stars' });
-  ledger.setRule(id, { activity: 'lesson.completed', amount: 20, dailyCap: null });
+  await ledger.updateSettings(id, { tokenName: 'Stars' });
+  await ledger.setRule(id, { activity: 'lesson.completed', amount: 20, dailyCap: null });
   const people = [
     ['ada', 'Ada Lovelace', 120],
     ['bob', 'Bob Stone', 60],
@@ -268,21 +268,25 @@ async function seedRewards(services: Services, pageOrigin: string): Promise<Rewa
     ['hidden', 'Hedy Hidden', 90],
   ] as const;
   for (const [sub, name, amount] of people) {
-    leaderboards.touchProfile(id, sub, { displayName: name, classes: ['bio-101'] });
-    ledger.bonus(id, { learnerId: sub, amount, reason: 'welcome' });
+    await leaderboards.touchProfile(id, sub, { displayName: name, classes: ['bio-101'] });
+    await ledger.bonus(id, { learnerId: sub, amount, reason: 'welcome' });
   }
   for (let i = 0; i < 3; i++) {
-    ledger.earn(id, { learnerId: 'ada', activity: 'lesson.completed', idempotencyKey: `ada-${i}` });
+    await ledger.earn(id, {
+      learnerId: 'ada',
+      activity: 'lesson.completed',
+      idempotencyKey: `ada-${i}`,
+    });
   }
-  leaderboards.setOptOut(id, 'hidden', true);
-  redemptions.createItem(id, {
+  await leaderboards.setOptOut(id, 'hidden', true);
+  await redemptions.createItem(id, {
     kind: 'course_coupon',
     title: '10% off a course',
     description: 'Any course in the catalog',
     cost: 50,
     details: { percentOff: 10 },
   });
-  redemptions.createItem(id, { kind: 'merchandise', title: 'Hoodie', cost: 150, stock: 3 });
+  await redemptions.createItem(id, { kind: 'merchandise', title: 'Hoodie', cost: 150, stock: 3 });
   const now = Math.floor(Date.now() / 1000);
   const sign = (sub: string, name: string) =>
     new SignJWT({ name, classes: ['bio-101'] })

@@ -62,7 +62,7 @@ export function courseProduct(deps: {
       const metadata: Record<string, string> = { course_id: course.id };
       const code = request.couponCode;
       if (code) {
-        const coupon = rewards.redemptions.coupon(learner.licenseId, code);
+        const coupon = await rewards.redemptions.coupon(learner.licenseId, code);
         if (!coupon || coupon.learnerId !== learner.subject) {
           throw couponRefused('unknown, used, or issued to someone else');
         }

@@ -37,7 +37,7 @@ export async function rewardsCommand(
   const { ledger, redemptions } = services.rewards;
   switch (command) {
     case 'check': {
-      const result = ledger.check(flags.license);
+      const result = await ledger.check(flags.license);
       if (!result.ok) {
         throw new ApiError(
           'conflict',
@@ -57,7 +57,7 @@ export async function rewardsCommand(
           errors: [{ path: 'flags.--status', message: redemptionStatuses.join(', ') }],
         });
       }
-      const items = redemptions.redemptionsWithLearner(await licenseFlag(services, flags.license), {
+      const items = await redemptions.redemptionsWithLearner(await licenseFlag(services, flags.license), {
         limit: 500,
         ...(status ? { status } : {}),
       });
@@ -72,8 +72,8 @@ export async function rewardsCommand(
       const licenseId = await licenseFlag(services, flags.license);
       const done =
         command === 'fulfil'
-          ? redemptions.fulfil(licenseId, required(id, 'redemption id'), flags.note ?? null)
-          : redemptions.reject(licenseId, required(id, 'redemption id'), flags.note ?? null);
+          ? await redemptions.fulfil(licenseId, required(id, 'redemption id'), flags.note ?? null)
+          : await redemptions.reject(licenseId, required(id, 'redemption id'), flags.note ?? null);
       return { json: done, text: line(done) };
     }
     case 'grant': {
@@ -83,7 +83,7 @@ export async function rewardsCommand(
           errors: [{ path: 'flags.--amount', message: 'Expected a positive integer' }],
         });
       }
-      const result = ledger.bonus(await licenseFlag(services, flags.license), {
+      const result = await ledger.bonus(await licenseFlag(services, flags.license), {
         learnerId: required(flags.learner, '--learner'),
         amount,
         reason: required(flags.reason, '--reason'),
@@ -92,7 +92,7 @@ export async function rewardsCommand(
       return { json: result, text: `granted ${amount}; balance now ${result.balance}` };
     }
     case 'expire': {
-      const expired = ledger.expireDue(await licenseFlag(services, flags.license));
+      const expired = await ledger.expireDue(await licenseFlag(services, flags.license));
       return { json: { expired }, text: `${expired} token(s) expired.` };
     }
     default:

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import type { Db } from '../../db/client.js';
+import type { Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import type {
@@ -65,39 +65,49 @@ function rowAfter(cursor: string | undefined): ScoreRow | undefined {
  * reads them and keeps the profiles that decide who is shown and by which name.
  */
 export class Leaderboards {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
-  readonly #timeZone: (licenseId: string) => string;
+  readonly #timeZone: (licenseId: string) => Promise<string>;
   readonly #profiles: Profiles;
 
-  constructor(db: Db, clock: Clock, timeZone: (licenseId: string) => string) {
-    this.#db = db;
+  constructor(store: Store, clock: Clock, timeZone: (licenseId: string) => Promise<string>) {
+    this.#store = store;
     this.#clock = clock;
     this.#timeZone = timeZone;
-    this.#profiles = new Profiles(db, clock);
+    this.#profiles = new Profiles(store, clock);
   }
 
   /** Records the display name and classes a learner token carries. */
-  touchProfile(licenseId: string, learnerId: string, profile: LearnerProfile): void {
-    this.#profiles.touchProfile(licenseId, learnerId, profile);
+  async touchProfile(licenseId: string, learnerId: string, profile: LearnerProfile): Promise<void> {
+    await this.#profiles.touchProfile(licenseId, learnerId, profile);
   }
 
   /** Replaces a learner's friend list (as the customer's server knows it). */
-  setFriends(licenseId: string, learnerId: string, friendIds: string[]): string[] {
+  async setFriends(licenseId: string, learnerId: string, friendIds: string[]): Promise<string[]> {
     return this.#profiles.setFriends(licenseId, learnerId, friendIds);
   }
 
-  friends(licenseId: string, learnerId: string): string[] {
+  async friends(licenseId: string, learnerId: string): Promise<string[]> {
     return this.#profiles.friends(licenseId, learnerId);
   }
 
   /** Hides (or shows again) the learner on every board; the learner still sees their own rank. */
-  setOptOut(licenseId: string, learnerId: string, optedOut: boolean, displayName = ''): OptOut {
+  async setOptOut(
+    licenseId: string,
+    learnerId: string,
+    optedOut: boolean,
+    displayName = '',
+  ): Promise<OptOut> {
     return this.#profiles.setOptOut(licenseId, learnerId, optedOut, displayName);
   }
 
   /** The period a request names: an explicit one, or `offset` periods back from now. */
-  resolvePeriod(licenseId: string, window: LeaderboardWindow, period?: string, offset = 0): string {
+  async resolvePeriod(
+    licenseId: string,
+    window: LeaderboardWindow,
+    period?: string,
+    offset = 0,
+  ): Promise<string> {
     if (period !== undefined) {
       if (!isPeriodOf(window, period)) {
         throw new ApiError('validation_failed', `"${period}" is not a ${window} period.`, {
@@ -111,23 +121,29 @@ export class Leaderboards {
       }
       return period;
     }
-    return periodBefore(window, this.#clock.now(), this.#timeZone(licenseId), offset);
+    return periodBefore(window, this.#clock.now(), await this.#timeZone(licenseId), offset);
   }
 
-  board(licenseId: string, viewer: Viewer, options: BoardOptions): LeaderboardPage {
-    const period = this.resolvePeriod(licenseId, options.window, options.period, options.offset);
-    const mine = scoreOf(this.#db, licenseId, period, viewer.learnerId);
-    const profile = displayNames(this.#db, licenseId, [viewer.learnerId]).get(viewer.learnerId);
+  async board(licenseId: string, viewer: Viewer, options: BoardOptions): Promise<LeaderboardPage> {
+    const db = this.#store.db;
+    const period = await this.resolvePeriod(
+      licenseId,
+      options.window,
+      options.period,
+      options.offset,
+    );
+    const mine = await scoreOf(db, licenseId, period, viewer.learnerId);
+    const profile = (await displayNames(db, licenseId, [viewer.learnerId])).get(viewer.learnerId);
     const optedOut = profile?.optedOut ?? false;
     const ranked =
       options.scope === 'global'
-        ? this.#globalBoard(licenseId, period, mine, optedOut, options)
-        : this.#memberBoard(licenseId, period, mine, viewer, options);
+        ? await this.#globalBoard(licenseId, period, mine, optedOut, options)
+        : await this.#memberBoard(licenseId, period, mine, viewer, options);
 
     const ids = [...new Set([...ranked.entries, ...ranked.around].map((e) => e.row))]
       .filter((r) => r.name === undefined)
       .map((r) => r.learnerId);
-    const names = displayNames(this.#db, licenseId, ids);
+    const names = await displayNames(db, licenseId, ids);
     const toEntry = ({ row, rank }: Ranked): LeaderboardEntry => ({
       rank,
       // A learner only reported by the customer's server may have no name yet: never show the id.
@@ -156,15 +172,15 @@ export class Leaderboards {
   }
 
   /** The license-wide board: index range scans, ranked through the per-score counts. */
-  #globalBoard(
+  async #globalBoard(
     licenseId: string,
     period: string,
     mine: ScoreRow | undefined,
     optedOut: boolean,
     options: BoardOptions,
-  ): RankedBoard {
-    const db = this.#db;
-    const rows = globalSlice(
+  ): Promise<RankedBoard> {
+    const db = this.#store.db;
+    const rows = await globalSlice(
       db,
       licenseId,
       period,
@@ -173,22 +189,22 @@ export class Leaderboards {
       'down',
     );
     const page = rows.slice(0, options.limit);
-    const ranks = rankRun(db, licenseId, period, page);
+    const ranks = await rankRun(db, licenseId, period, page);
     const entries = page.map((row, i) => ({ row, rank: ranks[i]! }));
     const nextCursor =
       rows.length > options.limit && page.length > 0 ? cursorOf(page.at(-1)!) : null;
     let around: Ranked[] = [];
     let myRank: number | null = null;
     if (mine) {
-      myRank = globalRank(db, licenseId, period, mine.score);
+      myRank = await globalRank(db, licenseId, period, mine.score);
       if (options.around && !optedOut) {
         const k = options.around;
         const run = [
-          ...globalSlice(db, licenseId, period, mine, k, 'up'),
+          ...(await globalSlice(db, licenseId, period, mine, k, 'up')),
           mine,
-          ...globalSlice(db, licenseId, period, mine, k, 'down'),
+          ...(await globalSlice(db, licenseId, period, mine, k, 'down')),
         ];
-        const runRanks = rankRun(db, licenseId, period, run);
+        const runRanks = await rankRun(db, licenseId, period, run);
         around = run.map((row, i) => ({ row, rank: runRanks[i]! }));
       }
     }
@@ -196,17 +212,18 @@ export class Leaderboards {
   }
 
   /** A friends or class board: a closed set of learners, ranked in memory. */
-  #memberBoard(
+  async #memberBoard(
     licenseId: string,
     period: string,
     mine: ScoreRow | undefined,
     viewer: Viewer,
     options: BoardOptions,
-  ): RankedBoard {
+  ): Promise<RankedBoard> {
+    const db = this.#store.db;
     let classId: string | null = null;
     let members: string[];
     if (options.scope === 'friends') {
-      members = [viewer.learnerId, ...this.friends(licenseId, viewer.learnerId)];
+      members = [viewer.learnerId, ...(await this.friends(licenseId, viewer.learnerId))];
     } else {
       classId = options.classId ?? viewer.classes[0] ?? null;
       if (!classId || !viewer.classes.includes(classId)) {
@@ -216,11 +233,11 @@ export class Leaderboards {
           classId ? 'You are not a member of this class.' : 'Your token names no class.',
         );
       }
-      members = this.#classMembers(licenseId, classId);
+      members = await this.#classMembers(licenseId, classId);
       if (!members.includes(viewer.learnerId)) members.push(viewer.learnerId);
     }
-    const names = displayNames(this.#db, licenseId, members);
-    const all = memberRows(this.#db, licenseId, period, members);
+    const names = await displayNames(db, licenseId, members);
+    const all = await memberRows(db, licenseId, period, members);
     const shown = all.filter((r) => !names.get(r.learnerId)?.optedOut);
     const ranked: Ranked[] = [];
     shown.forEach((row, i) => {
@@ -247,14 +264,13 @@ export class Leaderboards {
     return { classId, entries, around, myRank, nextCursor };
   }
 
-  #classMembers(licenseId: string, classId: string): string[] {
-    return this.#db
+  async #classMembers(licenseId: string, classId: string): Promise<string[]> {
+    const rows = await this.#store.db
       .select({ id: rewardClassMembers.learnerId })
       .from(rewardClassMembers)
       .where(
         and(eq(rewardClassMembers.licenseId, licenseId), eq(rewardClassMembers.classId, classId)),
-      )
-      .all()
-      .map((r) => r.id);
+      );
+    return rows.map((r) => r.id);
   }
 }

@@ -1,4 +1,4 @@
-import { writeTransaction, type Db, type Tx } from '../../db/client.js';
+import type { Db, Store, Tx } from '../../db/store.js';
 import type { Clock } from '../../services.js';
 import type {
   EarnResult,
@@ -39,8 +39,8 @@ import {
 /**
  * The token ledger. Every change is a transaction whose postings sum to zero, moving tokens
  * between a learner's account and a system account (issuance, redemption, expiry). Every
- * read-then-write runs in an IMMEDIATE transaction, so concurrent requests — in this process
- * or another one on the same file — can never spend the same tokens twice.
+ * read-then-write runs in one `store.write`, so concurrent requests — in this process or
+ * another one on the same store — can never spend the same tokens twice.
  *
  * This class is the ledger's service surface; each job lives in its own file under
  * `ledger/`. Methods ending in `In` work inside a transaction the caller holds open.
@@ -48,12 +48,12 @@ import {
 export class Ledger {
   readonly #ctx: LedgerContext;
 
-  constructor(db: Db, clock: Clock) {
-    this.#ctx = { db, clock };
+  constructor(store: Store, clock: Clock) {
+    this.#ctx = { store, clock };
   }
 
-  get db(): Db {
-    return this.#ctx.db;
+  get store(): Store {
+    return this.#ctx.store;
   }
 
   get clock(): Clock {
@@ -62,58 +62,58 @@ export class Ledger {
 
   /* Settings and rules */
 
-  settings(licenseId: string, tx: Db | Tx = this.#ctx.db): RewardSettings {
+  async settings(licenseId: string, tx: Db = this.#ctx.store.db): Promise<RewardSettings> {
     return readSettings(tx, licenseId);
   }
 
-  updateSettings(licenseId: string, patch: Partial<RewardSettings>): RewardSettings {
+  async updateSettings(licenseId: string, patch: Partial<RewardSettings>): Promise<RewardSettings> {
     return updateSettings(this.#ctx, licenseId, patch);
   }
 
-  rules(licenseId: string): RewardRule[] {
-    return listRules(this.#ctx.db, licenseId);
+  async rules(licenseId: string): Promise<RewardRule[]> {
+    return listRules(this.#ctx.store.db, licenseId);
   }
 
   /** The license's rule for `activity`, or null when the activity earns nothing. */
-  ruleIn(tx: Db | Tx, licenseId: string, activity: string): RewardRule | null {
+  async ruleIn(tx: Db, licenseId: string, activity: string): Promise<RewardRule | null> {
     return ruleFor(tx, licenseId, activity);
   }
 
-  setRule(licenseId: string, rule: RewardRule): RewardRule {
+  async setRule(licenseId: string, rule: RewardRule): Promise<RewardRule> {
     return setRule(this.#ctx, licenseId, rule);
   }
 
-  deleteRule(licenseId: string, activity: string): boolean {
-    return deleteRule(this.#ctx.db, licenseId, activity);
+  async deleteRule(licenseId: string, activity: string): Promise<boolean> {
+    return deleteRule(this.#ctx, licenseId, activity);
   }
 
   /* Writing */
 
   /** Runs `work` once per idempotency key (see `ledger/idempotency.ts`). */
-  idempotent<T>(
+  async idempotent<T>(
     licenseId: string,
     key: string,
     operation: string,
     params: unknown,
-    work: (tx: Tx) => T,
-  ): T {
+    work: (tx: Tx) => Promise<T>,
+  ): Promise<T> {
     return idempotent(this.#ctx, licenseId, key, operation, params, work);
   }
 
   /** Records one balanced transaction; refuses to take a learner below zero. */
-  post(tx: Tx, licenseId: string, entry: Posting): TransactionRow {
+  async post(tx: Tx, licenseId: string, entry: Posting): Promise<TransactionRow> {
     return post(this.#ctx, tx, licenseId, entry);
   }
 
-  balanceIn(tx: Db | Tx, licenseId: string, learnerId: string): number {
+  async balanceIn(tx: Db, licenseId: string, learnerId: string): Promise<number> {
     return balanceIn(tx, licenseId, learnerId);
   }
 
   /** Credits tokens for a reported activity under the license's rule and daily cap. */
-  earn(
+  async earn(
     licenseId: string,
     input: { learnerId: string; activity: string; units?: number; idempotencyKey: string },
-  ): EarnResult {
+  ): Promise<EarnResult> {
     const params = {
       learnerId: input.learnerId,
       activity: input.activity,
@@ -128,61 +128,69 @@ export class Ledger {
    * Earns inside an open transaction, for a caller that records its own cause in it (a
    * purchase); the caller makes it happen once.
    */
-  earnIn(
+  async earnIn(
     tx: Tx,
     licenseId: string,
     input: { learnerId: string; activity: string; units: number },
-  ): EarnResult {
+  ): Promise<EarnResult> {
     return earnIn(this.#ctx, tx, licenseId, input);
   }
 
   /** An operator's or customer admin's grant. Idempotent when a key is given. */
-  bonus(licenseId: string, input: GrantInput & { idempotencyKey?: string }): MoveResult {
+  async bonus(
+    licenseId: string,
+    input: GrantInput & { idempotencyKey?: string },
+  ): Promise<MoveResult> {
     const params = { learnerId: input.learnerId, amount: input.amount, reason: input.reason };
     const work = (tx: Tx) => bonusIn(this.#ctx, tx, licenseId, params);
     return input.idempotencyKey
       ? this.idempotent(licenseId, input.idempotencyKey, 'bonus', params, work)
-      : writeTransaction(this.#ctx.db, work);
+      : this.#ctx.store.write(work);
   }
 
   /** Debits the learner inside an open transaction; refuses what the balance does not cover. */
-  spendIn(
+  async spendIn(
     tx: Tx,
     licenseId: string,
     input: { learnerId: string; amount: number; reason: string },
-  ): TransactionRow {
+  ): Promise<TransactionRow> {
     return spendIn(this.#ctx, tx, licenseId, input);
   }
 
-  spend(
+  async spend(
     licenseId: string,
     input: { learnerId: string; amount: number; reason: string; idempotencyKey: string },
-  ): MoveResult {
+  ): Promise<MoveResult> {
     const params = { learnerId: input.learnerId, amount: input.amount, reason: input.reason };
-    return this.idempotent(licenseId, input.idempotencyKey, 'spend', params, (tx) => {
-      const row = spendIn(this.#ctx, tx, licenseId, input);
+    return this.idempotent(licenseId, input.idempotencyKey, 'spend', params, async (tx) => {
+      const row = await spendIn(this.#ctx, tx, licenseId, input);
       return {
         transaction: transactionView(row),
-        balance: balanceIn(tx, licenseId, input.learnerId),
+        balance: await balanceIn(tx, licenseId, input.learnerId),
       };
     });
   }
 
   /** Undoes an earn, bonus or spend; tokens already spent become the shortfall. */
-  reverseIn(tx: Tx, licenseId: string, transactionId: string, reason: string): ReversalResult {
+  async reverseIn(
+    tx: Tx,
+    licenseId: string,
+    transactionId: string,
+    reason: string,
+  ): Promise<ReversalResult> {
     return reverseIn(this.#ctx, tx, licenseId, transactionId, reason);
   }
 
-  reverse(
+  async reverse(
     licenseId: string,
     transactionId: string,
     reason: string,
     idempotencyKey?: string,
-  ): ReversalResult {
+  ): Promise<ReversalResult> {
     const work = (tx: Tx) => reverseIn(this.#ctx, tx, licenseId, transactionId, reason);
     return idempotencyKey
       ? this.idempotent(licenseId, idempotencyKey, 'reverse', { transactionId, reason }, work)
-      : writeTransaction(this.#ctx.db, work);
+      : this.#ctx.store.write(work);
   }
 
   /**
@@ -190,46 +198,46 @@ export class Ledger {
    * to floor(amount × part / whole) in all (see `ledger/reversals.ts`). Null when the original
    * was already reversed as a whole.
    */
-  reverseShareIn(
+  async reverseShareIn(
     tx: Tx,
     licenseId: string,
     transactionId: string,
     share: { part: number; whole: number; key: string; reason: string },
-  ): ShareReversal | null {
+  ): Promise<ShareReversal | null> {
     return reverseShareIn(this.#ctx, tx, licenseId, transactionId, share);
   }
 
   /** Expires the learner's due lots inside an open transaction; returns the tokens expired. */
-  expireLearner(tx: Tx, licenseId: string, learnerId: string): number {
+  async expireLearner(tx: Tx, licenseId: string, learnerId: string): Promise<number> {
     return expireLearner(this.#ctx, tx, licenseId, learnerId);
   }
 
   /** Expires every due lot of the license; returns how many tokens expired. */
-  expireDue(licenseId: string): number {
+  async expireDue(licenseId: string): Promise<number> {
     return expireDue(this.#ctx, licenseId);
   }
 
   /* Reading */
 
   /** The learner's balance, after expiring what is due. */
-  balance(licenseId: string, learnerId: string): number {
-    if (hasDueLots(this.#ctx, licenseId, learnerId)) {
-      writeTransaction(this.#ctx.db, (tx) => expireLearner(this.#ctx, tx, licenseId, learnerId));
+  async balance(licenseId: string, learnerId: string): Promise<number> {
+    if (await hasDueLots(this.#ctx, licenseId, learnerId)) {
+      await this.#ctx.store.write((tx) => expireLearner(this.#ctx, tx, licenseId, learnerId));
     }
-    return balanceIn(this.#ctx.db, licenseId, learnerId);
+    return balanceIn(this.#ctx.store.db, licenseId, learnerId);
   }
 
   /** Tokens that expire within `days`, and when the first of them does. */
-  expiring(licenseId: string, learnerId: string, days = 30): ExpiringTokens {
+  async expiring(licenseId: string, learnerId: string, days = 30): Promise<ExpiringTokens> {
     return expiring(this.#ctx, licenseId, learnerId, days);
   }
 
-  history(licenseId: string, learnerId: string, options: HistoryQuery): HistoryPage {
-    return history(this.#ctx.db, licenseId, learnerId, options);
+  async history(licenseId: string, learnerId: string, options: HistoryQuery): Promise<HistoryPage> {
+    return history(this.#ctx.store.db, licenseId, learnerId, options);
   }
 
   /** Proves the books balance (see `ledger/check.ts`); pass no license to check every tenant. */
-  check(licenseId?: string): LedgerCheck {
-    return checkBooks(this.#ctx.db, licenseId);
+  async check(licenseId?: string): Promise<LedgerCheck> {
+    return checkBooks(this.#ctx.store.db, licenseId);
   }
 }

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.js';
+import type { Store } from '../../db/store.js';
 import type { Allowance } from '../../lib/allowance.js';
 import type { Clock } from '../../services.js';
 import { Leaderboards } from './leaderboard.js';
@@ -16,9 +16,13 @@ export class RewardsService {
   readonly redemptions: Redemptions;
 
   /** `options.redemptions`: the license's `redemptions` allowance (the usage meter). */
-  constructor(db: Db, clock: Clock, options: { redemptions?: Allowance } = {}) {
-    this.ledger = new Ledger(db, clock);
-    this.leaderboards = new Leaderboards(db, clock, (id) => this.ledger.settings(id).timeZone);
-    this.redemptions = new Redemptions(db, clock, this.ledger, options.redemptions);
+  constructor(store: Store, clock: Clock, options: { redemptions?: Allowance } = {}) {
+    this.ledger = new Ledger(store, clock);
+    this.leaderboards = new Leaderboards(
+      store,
+      clock,
+      async (id) => (await this.ledger.settings(id)).timeZone,
+    );
+    this.redemptions = new Redemptions(store, clock, this.ledger, options.redemptions);
   }
 }

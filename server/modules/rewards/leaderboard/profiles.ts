@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { writeTransaction, type Db } from '../../../db/client.js';
+import type { Store } from '../../../db/store.js';
 import type { Clock } from '../../../services.js';
 import type { OptOut } from '../contract.js';
 import { rewardClassMembers, rewardFriends, rewardProfiles, rewardScores } from '../schema.js';
@@ -17,85 +17,115 @@ export interface LearnerProfile {
  * customer's server, and the learner's own opt-out.
  */
 export class Profiles {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   /** Last profile written per learner, so unchanged tokens do not write on every request. */
   readonly #seen = new Map<string, string>();
+  /**
+   * Profile writes under way, by learner and profile: requests that arrive together with the
+   * same token wait for the one write instead of queueing a write each.
+   */
+  readonly #writing = new Map<string, Promise<void>>();
 
-  constructor(db: Db, clock: Clock) {
-    this.#db = db;
+  constructor(store: Store, clock: Clock) {
+    this.#store = store;
     this.#clock = clock;
   }
 
-  /** Records the display name and classes a learner token carries. */
-  touchProfile(licenseId: string, learnerId: string, profile: LearnerProfile): void {
+  /**
+   * Records the display name and classes a learner token carries. Runs its own write (never
+   * call it inside one): a request that finds the same profile being written waits for it.
+   */
+  async touchProfile(licenseId: string, learnerId: string, profile: LearnerProfile): Promise<void> {
     const classes = [...new Set(profile.classes)].sort();
     const memo = `${licenseId}\n${learnerId}`;
     const fingerprint = JSON.stringify([profile.displayName, classes]);
     if (this.#seen.get(memo) === fingerprint) return;
+    const key = `${memo}\n${fingerprint}`;
+    let writing = this.#writing.get(key);
+    if (!writing) {
+      writing = this.#writeProfile(licenseId, learnerId, profile.displayName, classes)
+        .then(() => {
+          if (this.#seen.size > 50_000) this.#seen.clear();
+          this.#seen.set(memo, fingerprint);
+        })
+        .finally(() => this.#writing.delete(key));
+      this.#writing.set(key, writing);
+    }
+    await writing;
+  }
+
+  async #writeProfile(
+    licenseId: string,
+    learnerId: string,
+    displayName: string | null,
+    classes: string[],
+  ): Promise<void> {
     const now = this.#clock.now();
-    writeTransaction(this.#db, (tx) => {
-      tx.insert(rewardProfiles)
-        .values({ licenseId, learnerId, displayName: profile.displayName ?? '', updatedAt: now })
+    await this.#store.write(async (tx) => {
+      await tx
+        .insert(rewardProfiles)
+        .values({ licenseId, learnerId, displayName: displayName ?? '', updatedAt: now })
         .onConflictDoUpdate({
           target: [rewardProfiles.licenseId, rewardProfiles.learnerId],
           set: {
-            displayName: profile.displayName ?? sql`${rewardProfiles.displayName}`,
+            displayName: displayName ?? sql`${rewardProfiles.displayName}`,
             updatedAt: now,
           },
-        })
-        .run();
-      tx.delete(rewardClassMembers)
+        });
+      await tx
+        .delete(rewardClassMembers)
         .where(
           and(
             eq(rewardClassMembers.licenseId, licenseId),
             eq(rewardClassMembers.learnerId, learnerId),
           ),
-        )
-        .run();
+        );
       for (const classId of classes) {
-        tx.insert(rewardClassMembers).values({ licenseId, classId, learnerId }).run();
+        await tx.insert(rewardClassMembers).values({ licenseId, classId, learnerId });
       }
     });
-    if (this.#seen.size > 50_000) this.#seen.clear();
-    this.#seen.set(memo, fingerprint);
   }
 
   /** Replaces a learner's friend list (as the customer's server knows it). */
-  setFriends(licenseId: string, learnerId: string, friendIds: string[]): string[] {
+  async setFriends(licenseId: string, learnerId: string, friendIds: string[]): Promise<string[]> {
     const friends = [...new Set(friendIds)].filter((id) => id !== learnerId).sort();
-    writeTransaction(this.#db, (tx) => {
-      tx.delete(rewardFriends)
-        .where(and(eq(rewardFriends.licenseId, licenseId), eq(rewardFriends.learnerId, learnerId)))
-        .run();
+    await this.#store.write(async (tx) => {
+      await tx
+        .delete(rewardFriends)
+        .where(and(eq(rewardFriends.licenseId, licenseId), eq(rewardFriends.learnerId, learnerId)));
       for (const friendId of friends) {
-        tx.insert(rewardFriends).values({ licenseId, learnerId, friendId }).run();
+        await tx.insert(rewardFriends).values({ licenseId, learnerId, friendId });
       }
     });
     return friends;
   }
 
-  friends(licenseId: string, learnerId: string): string[] {
-    return this.#db
+  async friends(licenseId: string, learnerId: string): Promise<string[]> {
+    const rows = await this.#store.db
       .select({ id: rewardFriends.friendId })
       .from(rewardFriends)
-      .where(and(eq(rewardFriends.licenseId, licenseId), eq(rewardFriends.learnerId, learnerId)))
-      .all()
-      .map((r) => r.id);
+      .where(and(eq(rewardFriends.licenseId, licenseId), eq(rewardFriends.learnerId, learnerId)));
+    return rows.map((r) => r.id);
   }
 
   /** Hides (or shows again) the learner on every board; the learner still sees their own rank. */
-  setOptOut(licenseId: string, learnerId: string, optedOut: boolean, displayName = ''): OptOut {
+  async setOptOut(
+    licenseId: string,
+    learnerId: string,
+    optedOut: boolean,
+    displayName = '',
+  ): Promise<OptOut> {
     const now = this.#clock.now();
-    writeTransaction(this.#db, (tx) => {
-      tx.insert(rewardProfiles)
+    await this.#store.write(async (tx) => {
+      await tx
+        .insert(rewardProfiles)
         .values({ licenseId, learnerId, displayName, optedOut, updatedAt: now })
         .onConflictDoUpdate({
           target: [rewardProfiles.licenseId, rewardProfiles.learnerId],
           set: { optedOut, updatedAt: now },
-        })
-        .run();
-      const rows = tx
+        });
+      const rows = await tx
         .select()
         .from(rewardScores)
         .where(
@@ -104,15 +134,14 @@ export class Profiles {
             eq(rewardScores.learnerId, learnerId),
             eq(rewardScores.visible, optedOut),
           ),
-        )
-        .all();
+        );
       for (const row of rows) {
-        bucket(tx, licenseId, row.period, row.score, optedOut ? -1 : 1);
+        await bucket(tx, licenseId, row.period, row.score, optedOut ? -1 : 1);
       }
-      tx.update(rewardScores)
+      await tx
+        .update(rewardScores)
         .set({ visible: !optedOut })
-        .where(and(eq(rewardScores.licenseId, licenseId), eq(rewardScores.learnerId, learnerId)))
-        .run();
+        .where(and(eq(rewardScores.licenseId, licenseId), eq(rewardScores.learnerId, learnerId)));
     });
     return { optedOut };
   }

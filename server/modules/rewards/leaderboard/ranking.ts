@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, gte, inArray, lt, lte, sql } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
+import type { Db } from '../../../db/store.js';
 import { rewardProfiles, rewardScoreCounts, rewardScores } from '../schema.js';
 import { compare, scoreColumns, type ScoreRow } from './scores.js';
 
@@ -10,15 +10,15 @@ import { compare, scoreColumns, type ScoreRow } from './scores.js';
  */
 
 /** Names and opt-outs of the given learners, 500 ids a query (SQLite's variable limit). */
-export function displayNames(
+export async function displayNames(
   db: Db,
   licenseId: string,
   ids: string[],
-): Map<string, { name: string; optedOut: boolean }> {
+): Promise<Map<string, { name: string; optedOut: boolean }>> {
   const names = new Map<string, { name: string; optedOut: boolean }>();
   if (ids.length === 0) return names;
   for (let i = 0; i < ids.length; i += 500) {
-    const rows = db
+    const rows = await db
       .select({
         id: rewardProfiles.learnerId,
         name: rewardProfiles.displayName,
@@ -30,21 +30,20 @@ export function displayNames(
           eq(rewardProfiles.licenseId, licenseId),
           inArray(rewardProfiles.learnerId, ids.slice(i, i + 500)),
         ),
-      )
-      .all();
+      );
     for (const r of rows) names.set(r.id, { name: r.name, optedOut: r.optedOut });
   }
   return names;
 }
 
 /** The learner's positive score in the period, if any. */
-export function scoreOf(
+export async function scoreOf(
   db: Db,
   licenseId: string,
   period: string,
   learnerId: string,
-): ScoreRow | undefined {
-  return db
+): Promise<ScoreRow | undefined> {
+  const [row] = await db
     .select(scoreColumns)
     .from(rewardScores)
     .where(
@@ -55,13 +54,21 @@ export function scoreOf(
         gt(rewardScores.score, 0),
       ),
     )
-    .get();
+    .limit(1);
+  return row;
 }
 
 /** 1 + visible learners with a higher score in the period. */
-export function globalRank(db: Db, licenseId: string, period: string, score: number): number {
-  const row = db
-    .select({ above: sql<number>`coalesce(sum(${rewardScoreCounts.learners}), 0)` })
+export async function globalRank(
+  db: Db,
+  licenseId: string,
+  period: string,
+  score: number,
+): Promise<number> {
+  const [row] = await db
+    .select({
+      above: sql<number>`coalesce(sum(${rewardScoreCounts.learners}), 0)`.mapWith(Number),
+    })
     .from(rewardScoreCounts)
     .where(
       and(
@@ -69,8 +76,7 @@ export function globalRank(db: Db, licenseId: string, period: string, score: num
         eq(rewardScoreCounts.period, period),
         gt(rewardScoreCounts.score, score),
       ),
-    )
-    .get();
+    );
   return 1 + (row?.above ?? 0);
 }
 
@@ -79,27 +85,29 @@ export function globalRank(db: Db, licenseId: string, period: string, score: num
  * the counts, and each next one is the previous rank plus how many share the previous score
  * (no visible learner can sit between two neighbours of a contiguous run).
  */
-export function rankRun(db: Db, licenseId: string, period: string, rows: ScoreRow[]): number[] {
+export async function rankRun(
+  db: Db,
+  licenseId: string,
+  period: string,
+  rows: ScoreRow[],
+): Promise<number[]> {
   if (rows.length === 0) return [];
   const high = rows[0]!.score;
   const low = rows.at(-1)!.score;
-  const counts = new Map(
-    db
-      .select({ score: rewardScoreCounts.score, learners: rewardScoreCounts.learners })
-      .from(rewardScoreCounts)
-      .where(
-        and(
-          eq(rewardScoreCounts.licenseId, licenseId),
-          eq(rewardScoreCounts.period, period),
-          gte(rewardScoreCounts.score, low),
-          lte(rewardScoreCounts.score, high),
-        ),
-      )
-      .all()
-      .map((r) => [r.score, r.learners]),
-  );
+  const counted = await db
+    .select({ score: rewardScoreCounts.score, learners: rewardScoreCounts.learners })
+    .from(rewardScoreCounts)
+    .where(
+      and(
+        eq(rewardScoreCounts.licenseId, licenseId),
+        eq(rewardScoreCounts.period, period),
+        gte(rewardScoreCounts.score, low),
+        lte(rewardScoreCounts.score, high),
+      ),
+    );
+  const counts = new Map(counted.map((r) => [r.score, r.learners]));
   const ranks: number[] = [];
-  let rank = globalRank(db, licenseId, period, high);
+  let rank = await globalRank(db, licenseId, period, high);
   let previous = high;
   for (const row of rows) {
     if (row.score !== previous) {
@@ -116,14 +124,14 @@ export function rankRun(db: Db, licenseId: string, period: string, rows: ScoreRo
  * better). Two index range scans: the rest of `after`'s tie group, then the scores beyond it;
  * one query with an OR across both would make SQLite scan the whole period.
  */
-export function globalSlice(
+export async function globalSlice(
   db: Db,
   licenseId: string,
   period: string,
   after: ScoreRow | undefined,
   limit: number,
   direction: 'down' | 'up',
-): ScoreRow[] {
+): Promise<ScoreRow[]> {
   const columns = { ...scoreColumns, name: rewardProfiles.displayName };
   const profile = and(
     eq(rewardProfiles.licenseId, rewardScores.licenseId),
@@ -142,7 +150,7 @@ export function globalSlice(
       ? sql`(${rewardScores.reachedAt}, ${rewardScores.learnerId}) > (${after.reachedAt}, ${after.learnerId})`
       : sql`(${rewardScores.reachedAt}, ${rewardScores.learnerId}) < (${after.reachedAt}, ${after.learnerId})`;
     rows.push(
-      ...db
+      ...(await db
         .select(columns)
         .from(rewardScores)
         .leftJoin(rewardProfiles, profile)
@@ -152,13 +160,12 @@ export function globalSlice(
             ? [asc(rewardScores.reachedAt), asc(rewardScores.learnerId)]
             : [desc(rewardScores.reachedAt), desc(rewardScores.learnerId)]),
         )
-        .limit(limit)
-        .all(),
+        .limit(limit)),
     );
   }
   if (rows.length < limit) {
     rows.push(
-      ...db
+      ...(await db
         .select(columns)
         .from(rewardScores)
         .leftJoin(rewardProfiles, profile)
@@ -181,19 +188,23 @@ export function globalSlice(
                 desc(rewardScores.learnerId),
               ]),
         )
-        .limit(limit - rows.length)
-        .all(),
+        .limit(limit - rows.length)),
     );
   }
   return down ? rows : rows.reverse();
 }
 
 /** Scores of a closed set of learners (friends, a class) in a period, best first. */
-export function memberRows(db: Db, licenseId: string, period: string, ids: string[]): ScoreRow[] {
+export async function memberRows(
+  db: Db,
+  licenseId: string,
+  period: string,
+  ids: string[],
+): Promise<ScoreRow[]> {
   const rows: ScoreRow[] = [];
   for (let i = 0; i < ids.length; i += 500) {
     rows.push(
-      ...db
+      ...(await db
         .select(scoreColumns)
         .from(rewardScores)
         .where(
@@ -203,8 +214,7 @@ export function memberRows(db: Db, licenseId: string, period: string, ids: strin
             gt(rewardScores.score, 0),
             inArray(rewardScores.learnerId, ids.slice(i, i + 500)),
           ),
-        )
-        .all(),
+        )),
     );
   }
   return rows.sort(compare);

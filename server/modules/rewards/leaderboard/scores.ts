@@ -1,5 +1,5 @@
 import { and, eq, lte, sql } from 'drizzle-orm';
-import type { Tx } from '../../../db/client.js';
+import type { Tx } from '../../../db/store.js';
 import { rewardProfiles, rewardScoreCounts, rewardScores } from '../schema.js';
 
 /**
@@ -34,17 +34,24 @@ export function compare(a: ScoreRow, b: ScoreRow): number {
 }
 
 /** Moves the count of visible learners at `score` by `delta`, dropping emptied counts. */
-export function bucket(tx: Tx, licenseId: string, period: string, score: number, delta: number) {
+export async function bucket(
+  tx: Tx,
+  licenseId: string,
+  period: string,
+  score: number,
+  delta: number,
+): Promise<void> {
   if (score <= 0) return;
-  tx.insert(rewardScoreCounts)
+  await tx
+    .insert(rewardScoreCounts)
     .values({ licenseId, period, score, learners: delta })
     .onConflictDoUpdate({
       target: [rewardScoreCounts.licenseId, rewardScoreCounts.period, rewardScoreCounts.score],
       set: { learners: sql`${rewardScoreCounts.learners} + ${delta}` },
-    })
-    .run();
+    });
   if (delta < 0) {
-    tx.delete(rewardScoreCounts)
+    await tx
+      .delete(rewardScoreCounts)
       .where(
         and(
           eq(rewardScoreCounts.licenseId, licenseId),
@@ -52,8 +59,7 @@ export function bucket(tx: Tx, licenseId: string, period: string, score: number,
           eq(rewardScoreCounts.score, score),
           lte(rewardScoreCounts.learners, 0),
         ),
-      )
-      .run();
+      );
   }
 }
 
@@ -61,19 +67,19 @@ export function bucket(tx: Tx, licenseId: string, period: string, score: number,
  * Moves a learner's score in each period by `delta` (never below zero), keeping the per-score
  * counts in step. Called by the ledger inside the transaction that moved the tokens.
  */
-export function applyScore(
+export async function applyScore(
   tx: Tx,
   licenseId: string,
   learnerId: string,
   delta: number,
   periods: string[],
   now: number,
-): void {
-  const profile = tx
+): Promise<void> {
+  const [profile] = await tx
     .select({ optedOut: rewardProfiles.optedOut })
     .from(rewardProfiles)
     .where(and(eq(rewardProfiles.licenseId, licenseId), eq(rewardProfiles.learnerId, learnerId)))
-    .get();
+    .limit(1);
   const visible = !profile?.optedOut;
   for (const period of periods) {
     const key = and(
@@ -81,20 +87,20 @@ export function applyScore(
       eq(rewardScores.period, period),
       eq(rewardScores.learnerId, learnerId),
     );
-    const old = tx.select().from(rewardScores).where(key).get();
+    const [old] = await tx.select().from(rewardScores).where(key).limit(1);
     const before = old?.score ?? 0;
     const after = Math.max(0, before + delta);
     if (after === before) continue;
     if (old) {
-      tx.update(rewardScores).set({ score: after, reachedAt: now }).where(key).run();
+      await tx.update(rewardScores).set({ score: after, reachedAt: now }).where(key);
     } else {
-      tx.insert(rewardScores)
-        .values({ licenseId, period, learnerId, score: after, reachedAt: now, visible })
-        .run();
+      await tx
+        .insert(rewardScores)
+        .values({ licenseId, period, learnerId, score: after, reachedAt: now, visible });
     }
     if (old ? old.visible : visible) {
-      bucket(tx, licenseId, period, before, -1);
-      bucket(tx, licenseId, period, after, 1);
+      await bucket(tx, licenseId, period, before, -1);
+      await bucket(tx, licenseId, period, after, 1);
     }
   }
 }

@@ -1,5 +1,5 @@
 import { and, desc, eq, lt, or } from 'drizzle-orm';
-import type { Db } from '../../../db/client.js';
+import type { Db } from '../../../db/store.js';
 import type { HistoryPage, HistoryQuery } from '../contract.js';
 import { decodeCursor, encodeCursor } from '../cursor.js';
 import { rewardTransactions } from '../schema.js';
@@ -9,15 +9,15 @@ import { transactionView } from './postings.js';
  * A learner's transactions, newest first, a page at a time. The cursor is the last row's
  * time and id, so a page is one index range scan however deep the learner pages.
  */
-export function history(
+export async function history(
   db: Db,
   licenseId: string,
   learnerId: string,
   options: HistoryQuery,
-): HistoryPage {
+): Promise<HistoryPage> {
   const after = options.cursor ? decodeCursor(options.cursor, 1) : undefined;
   const keyset = after && { at: new Date(after.keys[0]!), id: after.id };
-  const rows = db
+  const rows = await db
     .select()
     .from(rewardTransactions)
     .where(
@@ -37,8 +37,7 @@ export function history(
       ),
     )
     .orderBy(desc(rewardTransactions.createdAt), desc(rewardTransactions.id))
-    .limit(options.limit + 1)
-    .all();
+    .limit(options.limit + 1);
   const page = rows.slice(0, options.limit);
   const last = page.at(-1);
   return {

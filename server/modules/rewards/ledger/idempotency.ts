@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { and, eq, gte, lt } from 'drizzle-orm';
-import { writeTransaction, type Tx } from '../../../db/client.js';
+import { and, eq, gte, lt, sql, type SQL } from 'drizzle-orm';
+import { dialectOf, type Tx } from '../../../db/store.js';
 import { ApiError } from '../../../errors.js';
 import { rewardIdempotency } from '../schema.js';
 import type { LedgerContext } from './postings.js';
@@ -20,18 +20,18 @@ export function fingerprint(operation: string, params: unknown): string {
  * The stored result of `key`, or undefined when the key is new. The same key with another
  * fingerprint is a conflict that says `message`.
  */
-export function recall<T>(
+export async function recall<T>(
   tx: Tx,
   licenseId: string,
   key: string,
   print: string,
   message: string,
-): { result: T } | undefined {
-  const seen = tx
+): Promise<{ result: T } | undefined> {
+  const [seen] = await tx
     .select()
     .from(rewardIdempotency)
     .where(and(eq(rewardIdempotency.licenseId, licenseId), eq(rewardIdempotency.key, key)))
-    .get();
+    .limit(1);
   if (!seen) return undefined;
   if (seen.fingerprint !== print) {
     throw new ApiError('conflict', message, { extensions: { reason: 'idempotency_key_reused' } });
@@ -39,51 +39,54 @@ export function recall<T>(
   return { result: seen.result as T };
 }
 
-export function remember(
+export async function remember(
   ctx: LedgerContext,
   tx: Tx,
   licenseId: string,
   key: string,
   print: string,
   result: unknown,
-): void {
-  tx.insert(rewardIdempotency)
-    .values({ licenseId, key, fingerprint: print, result, createdAt: ctx.clock.now() })
-    .run();
+): Promise<void> {
+  await tx
+    .insert(rewardIdempotency)
+    .values({ licenseId, key, fingerprint: print, result, createdAt: ctx.clock.now() });
+}
+
+/**
+ * Keys that start with `prefix`, exactly. SQLite compares text byte by byte, so the prefix is
+ * an index range; PostgreSQL compares by the database's collation, which may ignore
+ * punctuation, so there the prefix is matched as such.
+ */
+function keyStartsWith(tx: Tx, prefix: string): SQL | undefined {
+  if (dialectOf(tx) === 'postgres') return sql`starts_with(${rewardIdempotency.key}, ${prefix})`;
+  return and(gte(rewardIdempotency.key, prefix), lt(rewardIdempotency.key, `${prefix}\uffff`));
 }
 
 /** The stored results of every key that starts with `prefix`. */
-export function resultsUnder<T>(tx: Tx, licenseId: string, prefix: string): T[] {
-  return tx
+export async function resultsUnder<T>(tx: Tx, licenseId: string, prefix: string): Promise<T[]> {
+  const rows = await tx
     .select({ result: rewardIdempotency.result })
     .from(rewardIdempotency)
-    .where(
-      and(
-        eq(rewardIdempotency.licenseId, licenseId),
-        gte(rewardIdempotency.key, prefix),
-        lt(rewardIdempotency.key, `${prefix}\uffff`),
-      ),
-    )
-    .all()
-    .map(({ result }) => result as T);
+    .where(and(eq(rewardIdempotency.licenseId, licenseId), keyStartsWith(tx, prefix)));
+  return rows.map(({ result }) => result as T);
 }
 
 /**
  * Runs `work` once per idempotency key: a repeat with the same parameters returns the first
- * result, a repeat with different ones is a conflict. The check and the work share one
- * IMMEDIATE transaction, so two concurrent requests with one key cannot both do the work.
+ * result, a repeat with different ones is a conflict. The check and the work share one write
+ * transaction, so two concurrent requests with one key cannot both do the work.
  */
-export function idempotent<T>(
+export async function idempotent<T>(
   ctx: LedgerContext,
   licenseId: string,
   key: string,
   operation: string,
   params: unknown,
-  work: (tx: Tx) => T,
-): T {
+  work: (tx: Tx) => Promise<T>,
+): Promise<T> {
   const print = fingerprint(operation, params);
-  return writeTransaction(ctx.db, (tx) => {
-    const seen = recall<T>(
+  return ctx.store.write(async (tx) => {
+    const seen = await recall<T>(
       tx,
       licenseId,
       key,
@@ -91,8 +94,8 @@ export function idempotent<T>(
       'This idempotency key was already used for a different request.',
     );
     if (seen) return seen.result;
-    const result = work(tx);
-    remember(ctx, tx, licenseId, key, print, result);
+    const result = await work(tx);
+    await remember(ctx, tx, licenseId, key, print, result);
     return result;
   });
 }

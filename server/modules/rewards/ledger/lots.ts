@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, inArray, isNotNull, lte, sql } from 'drizzle-orm';
-import { writeTransaction, type Tx } from '../../../db/client.js';
+import type { Tx } from '../../../db/store.js';
 import type { ExpiringTokens } from '../contract.js';
 import { rewardLots } from '../schema.js';
 import { EXPIRY, post, type LedgerContext } from './postings.js';
@@ -25,37 +25,35 @@ function dueBy(by: Date) {
   return and(isNotNull(rewardLots.expiresAt), lte(rewardLots.expiresAt, by));
 }
 
-export function addLot(
+export async function addLot(
   ctx: LedgerContext,
   tx: Tx,
   licenseId: string,
   learnerId: string,
   transactionId: string,
   amount: number,
-): void {
-  const { expiryDays } = readSettings(tx, licenseId);
+): Promise<void> {
+  const { expiryDays } = await readSettings(tx, licenseId);
   const now = ctx.clock.now();
-  tx.insert(rewardLots)
-    .values({
-      licenseId,
-      learnerId,
-      transactionId,
-      remaining: amount,
-      expiresAt: expiryDays ? new Date(now.getTime() + expiryDays * 86_400_000) : null,
-    })
-    .run();
+  await tx.insert(rewardLots).values({
+    licenseId,
+    learnerId,
+    transactionId,
+    remaining: amount,
+    expiresAt: expiryDays ? new Date(now.getTime() + expiryDays * 86_400_000) : null,
+  });
 }
 
 /** Takes `amount` out of the learner's lots, a given transaction's lot first, then oldest. */
-export function consumeLots(
+export async function consumeLots(
   tx: Tx,
   licenseId: string,
   learnerId: string,
   amount: number,
   preferTransaction?: string,
-): void {
+): Promise<void> {
   let left = amount;
-  const lots = tx
+  const lots = await tx
     .select({ id: rewardLots.id, remaining: rewardLots.remaining })
     .from(rewardLots)
     .where(openLots(licenseId, learnerId))
@@ -64,44 +62,42 @@ export function consumeLots(
         ? sql`${rewardLots.transactionId} = ${preferTransaction} desc`
         : asc(rewardLots.id),
       asc(rewardLots.id),
-    )
-    .all();
+    );
   for (const lot of lots) {
     if (left === 0) break;
     const take = Math.min(left, lot.remaining);
-    tx.update(rewardLots)
+    await tx
+      .update(rewardLots)
       .set({ remaining: lot.remaining - take })
-      .where(eq(rewardLots.id, lot.id))
-      .run();
+      .where(eq(rewardLots.id, lot.id));
     left -= take;
   }
 }
 
 /** Expires the learner's lots that are due, oldest first, as one `expire` transaction. */
-export function expireLearner(
+export async function expireLearner(
   ctx: LedgerContext,
   tx: Tx,
   licenseId: string,
   learnerId: string,
-): number {
+): Promise<number> {
   const now = ctx.clock.now();
-  const due = tx
+  const due = await tx
     .select({ id: rewardLots.id, remaining: rewardLots.remaining })
     .from(rewardLots)
-    .where(and(openLots(licenseId, learnerId), dueBy(now)))
-    .all();
+    .where(and(openLots(licenseId, learnerId), dueBy(now)));
   const total = due.reduce((sum, lot) => sum + lot.remaining, 0);
   if (total === 0) return 0;
-  tx.update(rewardLots)
+  await tx
+    .update(rewardLots)
     .set({ remaining: 0 })
     .where(
       inArray(
         rewardLots.id,
         due.map((l) => l.id),
       ),
-    )
-    .run();
-  post(ctx, tx, licenseId, {
+    );
+  await post(ctx, tx, licenseId, {
     learnerId,
     type: 'expire',
     amount: -total,
@@ -112,18 +108,23 @@ export function expireLearner(
 }
 
 /** Whether the learner holds tokens past their date; a cheap read before any write. */
-export function hasDueLots(ctx: LedgerContext, licenseId: string, learnerId: string): boolean {
-  return !!ctx.db
+export async function hasDueLots(
+  ctx: LedgerContext,
+  licenseId: string,
+  learnerId: string,
+): Promise<boolean> {
+  const [lot] = await ctx.store.db
     .select({ id: rewardLots.id })
     .from(rewardLots)
     .where(and(openLots(licenseId, learnerId), dueBy(ctx.clock.now())))
-    .get();
+    .limit(1);
+  return !!lot;
 }
 
 /** Expires every due lot of the license; returns how many tokens expired. */
-export function expireDue(ctx: LedgerContext, licenseId: string): number {
-  return writeTransaction(ctx.db, (tx) => {
-    const learners = tx
+export async function expireDue(ctx: LedgerContext, licenseId: string): Promise<number> {
+  return ctx.store.write(async (tx) => {
+    const learners = await tx
       .selectDistinct({ learnerId: rewardLots.learnerId })
       .from(rewardLots)
       .where(
@@ -132,32 +133,33 @@ export function expireDue(ctx: LedgerContext, licenseId: string): number {
           gt(rewardLots.remaining, 0),
           dueBy(ctx.clock.now()),
         ),
-      )
-      .all();
+      );
     let total = 0;
-    for (const { learnerId } of learners) total += expireLearner(ctx, tx, licenseId, learnerId);
+    for (const { learnerId } of learners) {
+      total += await expireLearner(ctx, tx, licenseId, learnerId);
+    }
     return total;
   });
 }
 
 /** Tokens that expire within `days`, and when the first of them does. */
-export function expiring(
+export async function expiring(
   ctx: LedgerContext,
   licenseId: string,
   learnerId: string,
   days: number,
-): ExpiringTokens {
+): Promise<ExpiringTokens> {
   const until = new Date(ctx.clock.now().getTime() + days * 86_400_000);
-  const row = ctx.db
+  const [row] = await ctx.store.db
     .select({
-      amount: sql<number>`coalesce(sum(${rewardLots.remaining}), 0)`,
-      first: sql<number | null>`min(${rewardLots.expiresAt})`,
+      amount: sql<number>`coalesce(sum(${rewardLots.remaining}), 0)`.mapWith(Number),
+      // Read back through the column, as a Date on either store.
+      first: sql<Date>`min(${rewardLots.expiresAt})`.mapWith(rewardLots.expiresAt),
     })
     .from(rewardLots)
-    .where(and(openLots(licenseId, learnerId), dueBy(until)))
-    .get();
+    .where(and(openLots(licenseId, learnerId), dueBy(until)));
   return {
     amount: row?.amount ?? 0,
-    firstAt: row?.first ? new Date(row.first).toISOString() : null,
+    firstAt: row?.first ? row.first.toISOString() : null,
   };
 }

@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Tx } from '../../../db/client.js';
+import type { Tx } from '../../../db/store.js';
 import { ApiError } from '../../../errors.js';
 import { MAX_AMOUNT, type EarnResult, type MoveResult, type TransactionView } from '../contract.js';
 import { applyScore } from '../leaderboard/scores.js';
@@ -25,37 +25,46 @@ import { readSettings, ruleFor } from './settings.js';
  */
 
 /** Adds to (or, for a reversal, takes from) the learner's scores for the periods of `at`. */
-export function scoreIn(
+export async function scoreIn(
   ctx: LedgerContext,
   tx: Tx,
   licenseId: string,
   learnerId: string,
   delta: number,
   at: Date,
-): void {
-  const { timeZone } = readSettings(tx, licenseId);
-  applyScore(tx, licenseId, learnerId, delta, periodsAt(at, timeZone), ctx.clock.now().getTime());
+): Promise<void> {
+  const { timeZone } = await readSettings(tx, licenseId);
+  await applyScore(
+    tx,
+    licenseId,
+    learnerId,
+    delta,
+    periodsAt(at, timeZone),
+    ctx.clock.now().getTime(),
+  );
 }
 
 /** Counts `asked` tokens against the learner's cap for the local day; returns what fits. */
-function withinDailyCap(
+async function withinDailyCap(
   tx: Tx,
   licenseId: string,
   input: { learnerId: string; activity: string },
   cap: number,
   asked: number,
   day: string,
-): number {
+): Promise<number> {
   const key = and(
     eq(rewardDailyEarnings.licenseId, licenseId),
     eq(rewardDailyEarnings.learnerId, input.learnerId),
     eq(rewardDailyEarnings.activity, input.activity),
     eq(rewardDailyEarnings.day, day),
   );
-  const today = tx.select().from(rewardDailyEarnings).where(key).get()?.amount ?? 0;
+  const [row] = await tx.select().from(rewardDailyEarnings).where(key).limit(1);
+  const today = row?.amount ?? 0;
   const awarded = Math.max(0, Math.min(asked, cap - today));
   if (awarded > 0) {
-    tx.insert(rewardDailyEarnings)
+    await tx
+      .insert(rewardDailyEarnings)
       .values({
         licenseId,
         learnerId: input.learnerId,
@@ -71,8 +80,7 @@ function withinDailyCap(
           rewardDailyEarnings.day,
         ],
         set: { amount: sql`${rewardDailyEarnings.amount} + ${awarded}` },
-      })
-      .run();
+      });
   }
   return awarded;
 }
@@ -81,13 +89,13 @@ function withinDailyCap(
  * Credits tokens for a reported activity under the license's rule, up to the rule's daily cap
  * in the license's time zone. A rule-less activity is a 400.
  */
-export function earnIn(
+export async function earnIn(
   ctx: LedgerContext,
   tx: Tx,
   licenseId: string,
   input: { learnerId: string; activity: string; units: number },
-): EarnResult {
-  const rule = ruleFor(tx, licenseId, input.activity);
+): Promise<EarnResult> {
+  const rule = await ruleFor(tx, licenseId, input.activity);
   if (!rule) {
     throw new ApiError('validation_failed', `No earning rule exists for "${input.activity}".`, {
       errors: [{ path: 'body.activity', message: 'No earning rule for this activity' }],
@@ -97,60 +105,63 @@ export function earnIn(
   let awarded = asked;
   const now = ctx.clock.now();
   if (rule.dailyCap !== null) {
-    const day = localDay(now, readSettings(tx, licenseId).timeZone);
-    awarded = withinDailyCap(tx, licenseId, input, rule.dailyCap, asked, day);
+    const day = localDay(now, (await readSettings(tx, licenseId)).timeZone);
+    awarded = await withinDailyCap(tx, licenseId, input, rule.dailyCap, asked, day);
   }
   let transaction: TransactionView | null = null;
   if (awarded > 0) {
-    const row = post(ctx, tx, licenseId, {
+    const row = await post(ctx, tx, licenseId, {
       learnerId: input.learnerId,
       type: 'earn',
       amount: awarded,
       reason: input.activity,
       counterparty: ISSUANCE,
     });
-    addLot(ctx, tx, licenseId, input.learnerId, row.id, awarded);
-    scoreIn(ctx, tx, licenseId, input.learnerId, awarded, now);
+    await addLot(ctx, tx, licenseId, input.learnerId, row.id, awarded);
+    await scoreIn(ctx, tx, licenseId, input.learnerId, awarded, now);
     transaction = transactionView(row);
   }
   return {
     awarded,
     capped: awarded < asked,
     transaction,
-    balance: balanceIn(tx, licenseId, input.learnerId),
+    balance: await balanceIn(tx, licenseId, input.learnerId),
   };
 }
 
 /** An operator's or customer admin's grant; it counts on the leaderboards like earnings. */
-export function bonusIn(
+export async function bonusIn(
   ctx: LedgerContext,
   tx: Tx,
   licenseId: string,
   input: { learnerId: string; amount: number; reason: string },
-): MoveResult {
-  const row = post(ctx, tx, licenseId, {
+): Promise<MoveResult> {
+  const row = await post(ctx, tx, licenseId, {
     learnerId: input.learnerId,
     type: 'bonus',
     amount: input.amount,
     reason: input.reason,
     counterparty: ISSUANCE,
   });
-  addLot(ctx, tx, licenseId, input.learnerId, row.id, input.amount);
-  scoreIn(ctx, tx, licenseId, input.learnerId, input.amount, ctx.clock.now());
-  return { transaction: transactionView(row), balance: balanceIn(tx, licenseId, input.learnerId) };
+  await addLot(ctx, tx, licenseId, input.learnerId, row.id, input.amount);
+  await scoreIn(ctx, tx, licenseId, input.learnerId, input.amount, ctx.clock.now());
+  return {
+    transaction: transactionView(row),
+    balance: await balanceIn(tx, licenseId, input.learnerId),
+  };
 }
 
 /** Debits the learner, oldest lots first; refuses what the balance does not cover. */
-export function spendIn(
+export async function spendIn(
   ctx: LedgerContext,
   tx: Tx,
   licenseId: string,
   input: { learnerId: string; amount: number; reason: string },
-): TransactionRow {
-  expireLearner(ctx, tx, licenseId, input.learnerId);
-  const balance = balanceIn(tx, licenseId, input.learnerId);
+): Promise<TransactionRow> {
+  await expireLearner(ctx, tx, licenseId, input.learnerId);
+  const balance = await balanceIn(tx, licenseId, input.learnerId);
   if (balance < input.amount) throw insufficientBalance(balance, input.amount);
-  consumeLots(tx, licenseId, input.learnerId, input.amount);
+  await consumeLots(tx, licenseId, input.learnerId, input.amount);
   return post(ctx, tx, licenseId, {
     learnerId: input.learnerId,
     type: 'spend',

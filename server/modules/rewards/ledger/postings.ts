@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../../../db/client.js';
+import type { Db, Store, Tx } from '../../../db/store.js';
 import { ApiError } from '../../../errors.js';
 import { generateId } from '../../../lib/ids.js';
 import type { Clock } from '../../../services.js';
@@ -16,9 +16,9 @@ import {
  * account against a system account, and each account's stored balance moves with them.
  */
 
-/** What every part of the ledger works with: the database and the one clock. */
+/** What every part of the ledger works with: the store and the one clock. */
 export interface LedgerContext {
-  readonly db: Db;
+  readonly store: Store;
   readonly clock: Clock;
 }
 
@@ -65,19 +65,19 @@ export interface Posting {
  * Records one transaction: its postings (which must sum to zero), the account balances, and
  * refuses to take a learner account below zero.
  */
-export function post(
+export async function post(
   ctx: LedgerContext,
   tx: Tx,
   licenseId: string,
   entry: Posting,
-): TransactionRow {
+): Promise<TransactionRow> {
   const now = ctx.clock.now();
   if (!Number.isSafeInteger(entry.amount)) throw new Error('ledger amounts are integers');
   const legs = [
     { account: learnerAccount(entry.learnerId), amount: entry.amount },
     { account: entry.counterparty, amount: -entry.amount },
   ];
-  const row = tx
+  const [row] = await tx
     .insert(rewardTransactions)
     .values({
       id: generateId('rtx'),
@@ -90,21 +90,19 @@ export function post(
       shortfall: entry.shortfall ?? 0,
       createdAt: now,
     })
-    .returning()
-    .get();
+    .returning();
+  if (!row) throw new Error('the transaction was not recorded');
   for (const leg of legs) {
-    tx.insert(rewardPostings)
-      .values({ licenseId, transactionId: row.id, ...leg })
-      .run();
-    const account = tx
+    await tx.insert(rewardPostings).values({ licenseId, transactionId: row.id, ...leg });
+    const [account] = await tx
       .insert(rewardAccounts)
       .values({ licenseId, account: leg.account, balance: leg.amount, updatedAt: now })
       .onConflictDoUpdate({
         target: [rewardAccounts.licenseId, rewardAccounts.account],
         set: { balance: sql`${rewardAccounts.balance} + ${leg.amount}`, updatedAt: now },
       })
-      .returning({ balance: rewardAccounts.balance })
-      .get();
+      .returning({ balance: rewardAccounts.balance });
+    if (!account) throw new Error('the account balance was not recorded');
     if (leg.account.startsWith('learner:') && account.balance < 0) {
       // Callers check first; this is the last line of defence and rolls everything back.
       throw insufficientBalance(account.balance - leg.amount, -leg.amount);
@@ -114,8 +112,8 @@ export function post(
 }
 
 /** The learner's stored balance, as of the open transaction when one is given. */
-export function balanceIn(tx: Db | Tx, licenseId: string, learnerId: string): number {
-  const row = tx
+export async function balanceIn(tx: Db, licenseId: string, learnerId: string): Promise<number> {
+  const [row] = await tx
     .select({ balance: rewardAccounts.balance })
     .from(rewardAccounts)
     .where(
@@ -124,34 +122,33 @@ export function balanceIn(tx: Db | Tx, licenseId: string, learnerId: string): nu
         eq(rewardAccounts.account, learnerAccount(learnerId)),
       ),
     )
-    .get();
+    .limit(1);
   return row?.balance ?? 0;
 }
 
 /** One transaction of the license, or a 404. */
-export function transactionOf(
-  tx: Db | Tx,
+export async function transactionOf(
+  tx: Db,
   licenseId: string,
   transactionId: string,
-): TransactionRow {
-  const row = tx
+): Promise<TransactionRow> {
+  const [row] = await tx
     .select()
     .from(rewardTransactions)
     .where(
       and(eq(rewardTransactions.licenseId, licenseId), eq(rewardTransactions.id, transactionId)),
     )
-    .get();
+    .limit(1);
   if (!row) throw new ApiError('not_found', 'No such transaction.');
   return row;
 }
 
 /** The id of the transaction that reversed `transactionId` as a whole, if any. */
-export function reversalOf(tx: Db | Tx, transactionId: string): string | null {
-  return (
-    tx
-      .select({ id: rewardTransactions.id })
-      .from(rewardTransactions)
-      .where(eq(rewardTransactions.reversesId, transactionId))
-      .get()?.id ?? null
-  );
+export async function reversalOf(tx: Db, transactionId: string): Promise<string | null> {
+  const [row] = await tx
+    .select({ id: rewardTransactions.id })
+    .from(rewardTransactions)
+    .where(eq(rewardTransactions.reversesId, transactionId))
+    .limit(1);
+  return row?.id ?? null;
 }

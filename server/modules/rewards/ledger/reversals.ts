@@ -1,4 +1,4 @@
-import type { Tx } from '../../../db/client.js';
+import type { Tx } from '../../../db/store.js';
 import { ApiError } from '../../../errors.js';
 import type { ReversalResult, ShareReversal, TransactionView } from '../contract.js';
 import { fingerprint, recall, remember, resultsUnder } from './idempotency.js';
@@ -27,20 +27,20 @@ import {
  * Undoes an earn, bonus or spend. Shares of an earning already taken back are not taken
  * twice; a transaction is reversed as a whole at most once.
  */
-export function reverseIn(
+export async function reverseIn(
   ctx: LedgerContext,
   tx: Tx,
   licenseId: string,
   transactionId: string,
   reason: string,
-): ReversalResult {
-  const original = transactionOf(tx, licenseId, transactionId);
+): Promise<ReversalResult> {
+  const original = await transactionOf(tx, licenseId, transactionId);
   if (!['earn', 'bonus', 'spend'].includes(original.type)) {
     throw new ApiError('conflict', `A ${original.type} transaction cannot be reversed.`, {
       extensions: { reason: 'not_reversible' },
     });
   }
-  const already = reversalOf(tx, transactionId);
+  const already = await reversalOf(tx, transactionId);
   if (already) {
     throw new ApiError('conflict', 'This transaction has already been reversed.', {
       extensions: { reason: 'already_reversed', reversalId: already },
@@ -51,7 +51,7 @@ export function reverseIn(
   let shortfall = 0;
   if (original.type === 'spend') {
     const amount = -original.amount;
-    row = post(ctx, tx, licenseId, {
+    row = await post(ctx, tx, licenseId, {
       learnerId,
       type: 'reversal',
       amount,
@@ -59,35 +59,35 @@ export function reverseIn(
       counterparty: REDEMPTION,
       reversesId: original.id,
     });
-    addLot(ctx, tx, licenseId, learnerId, row.id, amount);
+    await addLot(ctx, tx, licenseId, learnerId, row.id, amount);
   } else {
     // Shares already taken back (partial refunds) are not taken twice.
-    const due = original.amount - sharesReversed(tx, licenseId, original.id);
-    ({ row, shortfall } = takeBack(ctx, tx, original, due, reason, original.id));
+    const due = original.amount - (await sharesReversed(tx, licenseId, original.id));
+    ({ row, shortfall } = await takeBack(ctx, tx, original, due, reason, original.id));
   }
   return {
     transaction: transactionView(row),
     shortfall,
-    balance: balanceIn(tx, licenseId, learnerId),
+    balance: await balanceIn(tx, licenseId, learnerId),
   };
 }
 
 /** Takes `due` tokens of an earn or bonus back; what the learner spent becomes the shortfall. */
-function takeBack(
+async function takeBack(
   ctx: LedgerContext,
   tx: Tx,
   original: TransactionRow,
   due: number,
   reason: string,
   reversesId: string | undefined,
-): { row: TransactionRow; shortfall: number } {
+): Promise<{ row: TransactionRow; shortfall: number }> {
   const { licenseId, learnerId } = original;
-  expireLearner(ctx, tx, licenseId, learnerId);
-  const balance = balanceIn(tx, licenseId, learnerId);
+  await expireLearner(ctx, tx, licenseId, learnerId);
+  const balance = await balanceIn(tx, licenseId, learnerId);
   const take = Math.min(balance, due);
   const shortfall = due - take;
-  consumeLots(tx, licenseId, learnerId, take, original.id);
-  const row = post(ctx, tx, licenseId, {
+  await consumeLots(tx, licenseId, learnerId, take, original.id);
+  const row = await post(ctx, tx, licenseId, {
     learnerId,
     type: 'reversal',
     amount: -take,
@@ -96,7 +96,7 @@ function takeBack(
     ...(reversesId ? { reversesId } : {}),
     shortfall,
   });
-  scoreIn(ctx, tx, licenseId, learnerId, -due, original.createdAt);
+  await scoreIn(ctx, tx, licenseId, learnerId, -due, original.createdAt);
   return { row, shortfall };
 }
 
@@ -106,11 +106,9 @@ function sharePrefix(transactionId: string): string {
 }
 
 /** Tokens of a transaction taken back in shares so far (shortfalls included). */
-function sharesReversed(tx: Tx, licenseId: string, transactionId: string): number {
-  return resultsUnder<ShareReversal>(tx, licenseId, sharePrefix(transactionId)).reduce(
-    (total, share) => total + share.tokens,
-    0,
-  );
+async function sharesReversed(tx: Tx, licenseId: string, transactionId: string): Promise<number> {
+  const shares = await resultsUnder<ShareReversal>(tx, licenseId, sharePrefix(transactionId));
+  return shares.reduce((total, share) => total + share.tokens, 0);
 }
 
 /**
@@ -122,18 +120,18 @@ function sharesReversed(tx: Tx, licenseId: string, transactionId: string): numbe
  * the learner already spent is recorded as the shortfall, as for a whole reversal. Returns
  * null when the original was already reversed as a whole.
  */
-export function reverseShareIn(
+export async function reverseShareIn(
   ctx: LedgerContext,
   tx: Tx,
   licenseId: string,
   transactionId: string,
   share: { part: number; whole: number; key: string; reason: string },
-): ShareReversal | null {
+): Promise<ShareReversal | null> {
   const { part, whole } = share;
   if (!Number.isSafeInteger(part) || !Number.isSafeInteger(whole) || part < 0 || whole <= 0) {
     throw new Error('a share is a safe integer part of a positive whole');
   }
-  const original = transactionOf(tx, licenseId, transactionId);
+  const original = await transactionOf(tx, licenseId, transactionId);
   if (original.type !== 'earn' && original.type !== 'bonus') {
     throw new ApiError('conflict', `A ${original.type} transaction cannot be reversed in shares.`, {
       extensions: { reason: 'not_reversible' },
@@ -141,7 +139,7 @@ export function reverseShareIn(
   }
   const key = `${sharePrefix(transactionId)}${share.key}`;
   const print = fingerprint('reverse-share', { transactionId, part, whole });
-  const seen = recall<ShareReversal>(
+  const seen = await recall<ShareReversal>(
     tx,
     licenseId,
     key,
@@ -149,8 +147,8 @@ export function reverseShareIn(
     'This share was already taken back with other amounts.',
   );
   if (seen) return seen.result;
-  if (reversalOf(tx, transactionId)) return null;
-  const before = sharesReversed(tx, licenseId, transactionId);
+  if (await reversalOf(tx, transactionId)) return null;
+  const before = await sharesReversed(tx, licenseId, transactionId);
   // Exact: amounts and parts are safe integers, their product may not be.
   const target = Number((BigInt(original.amount) * BigInt(Math.min(part, whole))) / BigInt(whole));
   const tokens = Math.max(0, target - before);
@@ -158,7 +156,7 @@ export function reverseShareIn(
   let shortfall = 0;
   if (tokens > 0) {
     const complete = before + tokens === original.amount;
-    const taken = takeBack(
+    const taken = await takeBack(
       ctx,
       tx,
       original,
@@ -174,8 +172,8 @@ export function reverseShareIn(
     transaction,
     shortfall,
     reversed: before + tokens,
-    balance: balanceIn(tx, licenseId, original.learnerId),
+    balance: await balanceIn(tx, licenseId, original.learnerId),
   };
-  remember(ctx, tx, licenseId, key, print, result);
+  await remember(ctx, tx, licenseId, key, print, result);
   return result;
 }

@@ -1,5 +1,5 @@
 import { and, asc, eq } from 'drizzle-orm';
-import { writeTransaction, type Db, type Tx } from '../../../db/client.js';
+import type { Db } from '../../../db/store.js';
 import type { RewardRule, RewardSettings } from '../contract.js';
 import { rewardRules, rewardSettings } from '../schema.js';
 import type { LedgerContext } from './postings.js';
@@ -10,8 +10,12 @@ import type { LedgerContext } from './postings.js';
  * widgets' own word for tokens.
  */
 
-export function readSettings(tx: Db | Tx, licenseId: string): RewardSettings {
-  const row = tx.select().from(rewardSettings).where(eq(rewardSettings.licenseId, licenseId)).get();
+export async function readSettings(tx: Db, licenseId: string): Promise<RewardSettings> {
+  const [row] = await tx
+    .select()
+    .from(rewardSettings)
+    .where(eq(rewardSettings.licenseId, licenseId))
+    .limit(1);
   return {
     timeZone: row?.timeZone ?? 'UTC',
     expiryDays: row?.expiryDays ?? null,
@@ -19,26 +23,26 @@ export function readSettings(tx: Db | Tx, licenseId: string): RewardSettings {
   };
 }
 
-export function updateSettings(
+export async function updateSettings(
   ctx: LedgerContext,
   licenseId: string,
   patch: Partial<RewardSettings>,
-): RewardSettings {
+): Promise<RewardSettings> {
   const now = ctx.clock.now();
-  return writeTransaction(ctx.db, (tx) => {
-    const next = { ...readSettings(tx, licenseId), ...patch };
-    tx.insert(rewardSettings)
+  return ctx.store.write(async (tx) => {
+    const next = { ...(await readSettings(tx, licenseId)), ...patch };
+    await tx
+      .insert(rewardSettings)
       .values({ licenseId, ...next, createdAt: now, updatedAt: now })
       .onConflictDoUpdate({
         target: rewardSettings.licenseId,
         set: { ...next, updatedAt: now },
-      })
-      .run();
+      });
     return next;
   });
 }
 
-export function listRules(db: Db, licenseId: string): RewardRule[] {
+export async function listRules(db: Db, licenseId: string): Promise<RewardRule[]> {
   return db
     .select({
       activity: rewardRules.activity,
@@ -47,42 +51,55 @@ export function listRules(db: Db, licenseId: string): RewardRule[] {
     })
     .from(rewardRules)
     .where(eq(rewardRules.licenseId, licenseId))
-    .orderBy(asc(rewardRules.activity))
-    .all();
+    .orderBy(asc(rewardRules.activity));
 }
 
 /** The license's rule for `activity`, or null when the activity earns nothing. */
-export function ruleFor(tx: Db | Tx, licenseId: string, activity: string): RewardRule | null {
-  return (
-    tx
-      .select({
-        activity: rewardRules.activity,
-        amount: rewardRules.amount,
-        dailyCap: rewardRules.dailyCap,
-      })
-      .from(rewardRules)
-      .where(and(eq(rewardRules.licenseId, licenseId), eq(rewardRules.activity, activity)))
-      .get() ?? null
-  );
+export async function ruleFor(
+  tx: Db,
+  licenseId: string,
+  activity: string,
+): Promise<RewardRule | null> {
+  const [rule] = await tx
+    .select({
+      activity: rewardRules.activity,
+      amount: rewardRules.amount,
+      dailyCap: rewardRules.dailyCap,
+    })
+    .from(rewardRules)
+    .where(and(eq(rewardRules.licenseId, licenseId), eq(rewardRules.activity, activity)))
+    .limit(1);
+  return rule ?? null;
 }
 
-export function setRule(ctx: LedgerContext, licenseId: string, rule: RewardRule): RewardRule {
+export async function setRule(
+  ctx: LedgerContext,
+  licenseId: string,
+  rule: RewardRule,
+): Promise<RewardRule> {
   const now = ctx.clock.now();
-  ctx.db
-    .insert(rewardRules)
-    .values({ licenseId, ...rule, createdAt: now, updatedAt: now })
-    .onConflictDoUpdate({
-      target: [rewardRules.licenseId, rewardRules.activity],
-      set: { amount: rule.amount, dailyCap: rule.dailyCap, updatedAt: now },
-    })
-    .run();
+  await ctx.store.write(async (tx) => {
+    await tx
+      .insert(rewardRules)
+      .values({ licenseId, ...rule, createdAt: now, updatedAt: now })
+      .onConflictDoUpdate({
+        target: [rewardRules.licenseId, rewardRules.activity],
+        set: { amount: rule.amount, dailyCap: rule.dailyCap, updatedAt: now },
+      });
+  });
   return rule;
 }
 
-export function deleteRule(db: Db, licenseId: string, activity: string): boolean {
-  const result = db
-    .delete(rewardRules)
-    .where(and(eq(rewardRules.licenseId, licenseId), eq(rewardRules.activity, activity)))
-    .run();
-  return result.changes > 0;
+export async function deleteRule(
+  ctx: LedgerContext,
+  licenseId: string,
+  activity: string,
+): Promise<boolean> {
+  const deleted = await ctx.store.write(async (tx) =>
+    tx
+      .delete(rewardRules)
+      .where(and(eq(rewardRules.licenseId, licenseId), eq(rewardRules.activity, activity)))
+      .returning({ activity: rewardRules.activity }),
+  );
+  return deleted.length > 0;
 }

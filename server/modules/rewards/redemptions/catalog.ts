@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm';
-import { writeTransaction, type Db, type Tx } from '../../../db/client.js';
+import type { Db, Store } from '../../../db/store.js';
 import { ApiError } from '../../../errors.js';
 import { generateId } from '../../../lib/ids.js';
 import type { Clock } from '../../../services.js';
@@ -60,12 +60,12 @@ function checkDetails(kind: RewardKind, details: RewardDetails): void {
     throw new ApiError('validation_failed', 'The reward details are incomplete.', { errors });
 }
 
-export function listItems(
+export async function listItems(
   db: Db,
   licenseId: string,
   options: { activeOnly?: boolean },
-): RewardItemView[] {
-  return db
+): Promise<RewardItemView[]> {
+  const rows = await db
     .select()
     .from(rewardItems)
     .where(
@@ -74,70 +74,71 @@ export function listItems(
         options.activeOnly ? eq(rewardItems.active, true) : undefined,
       ),
     )
-    .orderBy(rewardItems.cost, rewardItems.title)
-    .all()
-    .map(itemView);
+    .orderBy(rewardItems.cost, rewardItems.title);
+  return rows.map(itemView);
 }
 
 /** One reward of the license, or a 404. */
-export function itemOf(tx: Db | Tx, licenseId: string, id: string): ItemRow {
-  const row = tx
+export async function itemOf(tx: Db, licenseId: string, id: string): Promise<ItemRow> {
+  const [row] = await tx
     .select()
     .from(rewardItems)
     .where(and(eq(rewardItems.licenseId, licenseId), eq(rewardItems.id, id)))
-    .get();
+    .limit(1);
   if (!row) throw new ApiError('not_found', 'No such reward.');
   return row;
 }
 
-export function createItem(
-  db: Db,
+export async function createItem(
+  store: Store,
   clock: Clock,
   licenseId: string,
   input: RewardItemInput,
-): RewardItemView {
+): Promise<RewardItemView> {
   const details = input.details ?? {};
   checkDetails(input.kind, details);
   const now = clock.now();
-  const row = db
-    .insert(rewardItems)
-    .values({
-      id: generateId('rwd'),
-      licenseId,
-      kind: input.kind,
-      title: input.title,
-      description: input.description ?? '',
-      cost: input.cost,
-      stock: input.stock ?? null,
-      perLearnerLimit: input.perLearnerLimit ?? null,
-      details,
-      active: input.active ?? true,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .returning()
-    .get();
+  const [row] = await store.write(async (tx) =>
+    tx
+      .insert(rewardItems)
+      .values({
+        id: generateId('rwd'),
+        licenseId,
+        kind: input.kind,
+        title: input.title,
+        description: input.description ?? '',
+        cost: input.cost,
+        stock: input.stock ?? null,
+        perLearnerLimit: input.perLearnerLimit ?? null,
+        details,
+        active: input.active ?? true,
+        createdAt: now,
+        updatedAt: now,
+      })
+      .returning(),
+  );
+  if (!row) throw new Error('the reward was not recorded');
   return itemView(row);
 }
 
-export function updateItem(
-  db: Db,
+export async function updateItem(
+  store: Store,
   clock: Clock,
   licenseId: string,
   id: string,
   patch: RewardItemPatch,
-): RewardItemView {
-  return writeTransaction(db, (tx) => {
-    const current = itemOf(tx, licenseId, id);
+): Promise<RewardItemView> {
+  return store.write(async (tx) => {
+    const current = await itemOf(tx, licenseId, id);
     const kind = patch.kind ?? current.kind;
     const details = patch.details ?? current.details;
     checkDetails(kind, details);
-    const row = tx
+    const [row] = await tx
       .update(rewardItems)
       .set({ ...patch, kind, details, updatedAt: clock.now() })
       .where(and(eq(rewardItems.licenseId, licenseId), eq(rewardItems.id, id)))
-      .returning()
-      .get();
+      .returning();
+    if (!row) throw new ApiError('not_found', 'No such reward.');
     return itemView(row);
   });
 }

@@ -1,5 +1,6 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Db, Tx } from '../../../db/client.js';
+import type { Tx as OutboxTx } from '../../../db/client.js';
+import type { Db, Tx } from '../../../db/store.js';
 import { ApiError } from '../../../errors.js';
 import { enqueueEvents } from '../../outbox/service.js';
 import type {
@@ -60,19 +61,22 @@ export function queueRedemptionEvent(
     note: row.note,
     featureUntil: row.featureUntil?.toISOString() ?? null,
   };
+  // The outbox still writes through the synchronous connection's transaction type; on SQLite
+  // the store's writer is that connection, so the event is queued in this very write. Await it
+  // (and drop the cast) once the outbox is on the store.
   enqueueEvents(
-    tx,
+    tx as unknown as OutboxTx,
     [{ licenseId: row.licenseId, type, dedupeKey: `${type}:${row.id}`, payload }],
     now,
   );
 }
 
 /** The license's redemptions, newest first (50 unless a limit is given). */
-export function redemptionRows(
+export async function redemptionRows(
   db: Db,
   licenseId: string,
   filter: RedemptionFilter,
-): RedemptionRow[] {
+): Promise<RedemptionRow[]> {
   return db
     .select()
     .from(rewardRedemptions)
@@ -84,17 +88,16 @@ export function redemptionRows(
       ),
     )
     .orderBy(desc(rewardRedemptions.createdAt), desc(rewardRedemptions.id))
-    .limit(filter.limit ?? 50)
-    .all();
+    .limit(filter.limit ?? 50);
 }
 
 /** One redemption of the license, or a 404. */
-export function redemptionOf(tx: Tx, licenseId: string, id: string): RedemptionRow {
-  const row = tx
+export async function redemptionOf(tx: Tx, licenseId: string, id: string): Promise<RedemptionRow> {
+  const [row] = await tx
     .select()
     .from(rewardRedemptions)
     .where(and(eq(rewardRedemptions.licenseId, licenseId), eq(rewardRedemptions.id, id)))
-    .get();
+    .limit(1);
   if (!row) throw new ApiError('not_found', 'No such redemption.');
   return row;
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import type { Tx } from '../../../db/client.js';
+import type { Tx } from '../../../db/store.js';
 import { ApiError } from '../../../errors.js';
 import { generateId } from '../../../lib/ids.js';
 import type { Clock } from '../../../services.js';
@@ -26,13 +26,13 @@ function couponCode(): string {
 }
 
 /** Refuses a redemption the reward does not allow (before any tokens move). */
-function checkRedeemable(
+async function checkRedeemable(
   tx: Tx,
   licenseId: string,
   learnerId: string,
   item: ItemRow,
   shipping: ShippingDetails | undefined,
-): void {
+): Promise<void> {
   if (!item.active) {
     throw new ApiError('conflict', 'This reward is no longer offered.', {
       extensions: { reason: 'reward_inactive' },
@@ -49,8 +49,8 @@ function checkRedeemable(
     });
   }
   if (item.perLearnerLimit !== null) {
-    const taken = tx
-      .select({ n: sql<number>`count(*)` })
+    const [counted] = await tx
+      .select({ n: sql<number>`count(*)`.mapWith(Number) })
       .from(rewardRedemptions)
       .where(
         and(
@@ -59,8 +59,8 @@ function checkRedeemable(
           eq(rewardRedemptions.learnerId, learnerId),
           inArray(rewardRedemptions.status, ['requested', 'fulfilled']),
         ),
-      )
-      .get()!.n;
+      );
+    const taken = counted?.n ?? 0;
     if (taken >= item.perLearnerLimit) {
       throw new ApiError(
         'conflict',
@@ -75,72 +75,68 @@ function checkRedeemable(
  * Hands out what needs no one's hands: a feature unlock runs from now for its days, a course
  * coupon gets a code. Anything else waits, `requested`, for the operator or partner.
  */
-function fulfilAtOnce(
+async function fulfilAtOnce(
   tx: Tx,
   licenseId: string,
   learnerId: string,
   item: ItemRow,
   redemptionId: string,
   now: Date,
-): { status: RedemptionStatus; couponCode: string | null; featureUntil: Date | null } {
+): Promise<{ status: RedemptionStatus; couponCode: string | null; featureUntil: Date | null }> {
   if (item.kind === 'feature_unlock') {
     const featureUntil = new Date(now.getTime() + (item.details.days ?? 0) * 86_400_000);
-    tx.insert(rewardFeatureGrants)
-      .values({
-        licenseId,
-        learnerId,
-        feature: item.details.feature ?? '',
-        redemptionId,
-        expiresAt: featureUntil,
-      })
-      .run();
+    await tx.insert(rewardFeatureGrants).values({
+      licenseId,
+      learnerId,
+      feature: item.details.feature ?? '',
+      redemptionId,
+      expiresAt: featureUntil,
+    });
     return { status: 'fulfilled', couponCode: null, featureUntil };
   }
   if (item.kind === 'course_coupon') {
     const code = couponCode();
-    tx.insert(rewardCoupons)
-      .values({
-        code,
-        licenseId,
-        learnerId,
-        redemptionId,
-        percentOff: item.details.percentOff ?? null,
-        amountOff: item.details.amountOff ?? null,
-        currency: item.details.currency ?? null,
-        courseId: item.details.courseId ?? null,
-        createdAt: now,
-      })
-      .run();
+    await tx.insert(rewardCoupons).values({
+      code,
+      licenseId,
+      learnerId,
+      redemptionId,
+      percentOff: item.details.percentOff ?? null,
+      amountOff: item.details.amountOff ?? null,
+      currency: item.details.currency ?? null,
+      courseId: item.details.courseId ?? null,
+      createdAt: now,
+    });
     return { status: 'fulfilled', couponCode: code, featureUntil: null };
   }
   return { status: 'requested', couponCode: null, featureUntil: null };
 }
 
-export function redeemIn(
+export async function redeemIn(
   deps: { clock: Clock; ledger: Ledger; consume: () => void },
   tx: Tx,
   licenseId: string,
   learnerId: string,
   input: { itemId: string; shipping?: ShippingDetails },
-): RedemptionView {
-  const item = itemOf(tx, licenseId, input.itemId);
-  checkRedeemable(tx, licenseId, learnerId, item, input.shipping);
+): Promise<RedemptionView> {
+  const item = await itemOf(tx, licenseId, input.itemId);
+  await checkRedeemable(tx, licenseId, learnerId, item, input.shipping);
   deps.consume();
-  const spend = deps.ledger.spendIn(tx, licenseId, {
+  const spend = await deps.ledger.spendIn(tx, licenseId, {
     learnerId,
     amount: item.cost,
     reason: `reward:${item.title}`,
   });
   if (item.stock !== null) {
-    tx.update(rewardItems)
+    await tx
+      .update(rewardItems)
       .set({ stock: sql`${rewardItems.stock} - 1` })
-      .where(eq(rewardItems.id, item.id))
-      .run();
+      .where(eq(rewardItems.id, item.id));
   }
   const now = deps.clock.now();
   const id = generateId('rdm');
-  const outcome = fulfilAtOnce(tx, licenseId, learnerId, item, id, now);
-  const row = tx
+  const outcome = await fulfilAtOnce(tx, licenseId, learnerId, item, id, now);
+  const [row] = await tx
     .insert(rewardRedemptions)
     .values({
       id,
@@ -158,8 +154,8 @@ export function redeemIn(
       createdAt: now,
       updatedAt: now,
     })
-    .returning()
-    .get();
+    .returning();
+  if (!row) throw new Error('the redemption was not recorded');
   queueRedemptionEvent(tx, row, item.details.partner ?? null, now);
   return redemptionView(row);
 }

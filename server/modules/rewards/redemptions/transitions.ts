@@ -1,5 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
-import { writeTransaction, type Db } from '../../../db/client.js';
+import type { Store } from '../../../db/store.js';
 import { ApiError } from '../../../errors.js';
 import type { Clock } from '../../../services.js';
 import type { RedemptionStatus, RedemptionView } from '../contract.js';
@@ -12,16 +12,16 @@ import { queueRedemptionEvent, redemptionOf, redemptionView } from './records.js
  * operator, `canceled` by the learner (`learnerId` given: only their own). Rejecting or
  * canceling reverses the spend and returns the stock. A redemption moves on once.
  */
-export function transition(
-  deps: { db: Db; clock: Clock; ledger: Ledger },
+export async function transition(
+  deps: { store: Store; clock: Clock; ledger: Ledger },
   licenseId: string,
   id: string,
   to: Exclude<RedemptionStatus, 'requested'>,
   note: string | null,
   learnerId?: string,
-): RedemptionView {
-  return writeTransaction(deps.db, (tx) => {
-    const row = redemptionOf(tx, licenseId, id);
+): Promise<RedemptionView> {
+  return deps.store.write(async (tx) => {
+    const row = await redemptionOf(tx, licenseId, id);
     if (learnerId !== undefined && row.learnerId !== learnerId) {
       throw new ApiError('not_found', 'No such redemption.');
     }
@@ -32,24 +32,29 @@ export function transition(
     }
     let reversalTransactionId: string | null = null;
     if (to !== 'fulfilled') {
-      reversalTransactionId = deps.ledger.reverseIn(
+      const reversal = await deps.ledger.reverseIn(
         tx,
         licenseId,
         row.spendTransactionId,
         `${to}:${row.title}`,
-      ).transaction.id;
-      tx.update(rewardItems)
+      );
+      reversalTransactionId = reversal.transaction.id;
+      await tx
+        .update(rewardItems)
         .set({ stock: sql`${rewardItems.stock} + 1` })
-        .where(and(eq(rewardItems.id, row.itemId), sql`${rewardItems.stock} is not null`))
-        .run();
+        .where(and(eq(rewardItems.id, row.itemId), sql`${rewardItems.stock} is not null`));
     }
-    const updated = tx
+    const [updated] = await tx
       .update(rewardRedemptions)
       .set({ status: to, note, reversalTransactionId, updatedAt: deps.clock.now() })
       .where(eq(rewardRedemptions.id, id))
-      .returning()
-      .get();
-    const item = tx.select().from(rewardItems).where(eq(rewardItems.id, row.itemId)).get();
+      .returning();
+    if (!updated) throw new ApiError('not_found', 'No such redemption.');
+    const [item] = await tx
+      .select()
+      .from(rewardItems)
+      .where(eq(rewardItems.id, row.itemId))
+      .limit(1);
     queueRedemptionEvent(tx, updated, item?.details.partner ?? null, deps.clock.now());
     return redemptionView(updated);
   });

@@ -131,27 +131,31 @@ const updateItem = createRoute({
 
 /** `/v1/rewards` for the customer's admins: the secret key, or an admin learner token. */
 export const customerAdminRoutes = createRouter()
-  .openapi(grant, (c) => {
-    const result = rewards(c).ledger.bonus(c.var.license.id, {
+  .openapi(grant, async (c) => {
+    const result = await rewards(c).ledger.bonus(c.var.license.id, {
       ...c.req.valid('json'),
       idempotencyKey: c.req.valid('header')['idempotency-key'],
     });
     return c.json(result, 201);
   })
-  .openapi(listRules, (c) => c.json({ rules: rewards(c).ledger.rules(c.var.license.id) }, 200))
-  .openapi(putRule, (c) => {
+  .openapi(listRules, async (c) =>
+    c.json({ rules: await rewards(c).ledger.rules(c.var.license.id) }, 200),
+  )
+  .openapi(putRule, async (c) => {
     const { activity } = c.req.valid('param');
     const input = c.req.valid('json');
-    return c.json(rewards(c).ledger.setRule(c.var.license.id, { activity, ...input }), 200);
+    return c.json(await rewards(c).ledger.setRule(c.var.license.id, { activity, ...input }), 200);
   })
-  .openapi(deleteRule, (c) => {
-    if (!rewards(c).ledger.deleteRule(c.var.license.id, c.req.valid('param').activity)) {
+  .openapi(deleteRule, async (c) => {
+    if (!(await rewards(c).ledger.deleteRule(c.var.license.id, c.req.valid('param').activity))) {
       throw new ApiError('not_found', 'No rule for this activity.');
     }
     return c.body(null, 204);
   })
-  .openapi(getSettings, (c) => c.json(rewards(c).ledger.settings(c.var.license.id), 200))
-  .openapi(putSettings, (c) => {
+  .openapi(getSettings, async (c) =>
+    c.json(await rewards(c).ledger.settings(c.var.license.id), 200),
+  )
+  .openapi(putSettings, async (c) => {
     const input = c.req.valid('json');
     if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) {
       throw new ApiError('validation_failed', 'Unknown time zone.', {
@@ -160,17 +164,17 @@ export const customerAdminRoutes = createRouter()
         ],
       });
     }
-    return c.json(rewards(c).ledger.updateSettings(c.var.license.id, input), 200);
+    return c.json(await rewards(c).ledger.updateSettings(c.var.license.id, input), 200);
   })
-  .openapi(adminCatalog, (c) =>
-    c.json({ items: rewards(c).redemptions.items(c.var.license.id) }, 200),
+  .openapi(adminCatalog, async (c) =>
+    c.json({ items: await rewards(c).redemptions.items(c.var.license.id) }, 200),
   )
-  .openapi(createItem, (c) =>
-    c.json(rewards(c).redemptions.createItem(c.var.license.id, c.req.valid('json')), 201),
+  .openapi(createItem, async (c) =>
+    c.json(await rewards(c).redemptions.createItem(c.var.license.id, c.req.valid('json')), 201),
   )
-  .openapi(updateItem, (c) =>
+  .openapi(updateItem, async (c) =>
     c.json(
-      rewards(c).redemptions.updateItem(
+      await rewards(c).redemptions.updateItem(
         c.var.license.id,
         c.req.valid('param').id,
         c.req.valid('json'),

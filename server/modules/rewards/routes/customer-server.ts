@@ -65,17 +65,17 @@ const friends = createRoute({
 
 /** `/v1/rewards` for the customer's servers: the secret key. */
 export const customerServerRoutes = createRouter()
-  .openapi(activity, (c) => {
+  .openapi(activity, async (c) => {
     const licenseId = c.var.license.id;
     const input = c.req.valid('json');
     const rewards = c.get('services').rewards;
     if (input.displayName || input.classes) {
-      rewards.leaderboards.touchProfile(licenseId, input.learnerId, {
+      await rewards.leaderboards.touchProfile(licenseId, input.learnerId, {
         displayName: input.displayName ?? null,
         classes: input.classes ?? [],
       });
     }
-    const result = rewards.ledger.earn(licenseId, {
+    const result = await rewards.ledger.earn(licenseId, {
       learnerId: input.learnerId,
       activity: input.activity,
       ...(input.units !== undefined ? { units: input.units } : {}),
@@ -83,14 +83,14 @@ export const customerServerRoutes = createRouter()
     });
     return c.json(result, 200);
   })
-  .openapi(reverse, (c) => {
+  .openapi(reverse, async (c) => {
     const { reason } = c.req.valid('json');
     const ledger = c.get('services').rewards.ledger;
-    return c.json(ledger.reverse(c.var.license.id, c.req.valid('param').id, reason), 200);
+    return c.json(await ledger.reverse(c.var.license.id, c.req.valid('param').id, reason), 200);
   })
-  .openapi(friends, (c) => {
+  .openapi(friends, async (c) => {
     const { learnerId } = c.req.valid('param');
-    const list = c
+    const list = await c
       .get('services')
       .rewards.leaderboards.setFriends(c.var.license.id, learnerId, c.req.valid('json').friends);
     return c.json({ friends: list }, 200);

@@ -30,10 +30,12 @@ const learnerRoute = {
     requireLearner(),
     createMiddleware<LearnerEnv>(async (c, next) => {
       const learner = c.var.learner;
-      c.get('services').rewards.leaderboards.touchProfile(learner.licenseId, learner.subject, {
-        displayName: learner.name,
-        classes: learner.classes,
-      });
+      await c
+        .get('services')
+        .rewards.leaderboards.touchProfile(learner.licenseId, learner.subject, {
+          displayName: learner.name,
+          classes: learner.classes,
+        });
       await next();
     }),
   ),
@@ -150,59 +152,62 @@ const optOut = createRoute({
 
 /** `/v1/rewards` for learners: publishable key + learner token. */
 export const learnerRoutes = createRouter()
-  .openapi(wallet, (c) => {
+  .openapi(wallet, async (c) => {
     const { licenseId, learnerId, rewards } = who(c);
     return c.json(
       {
-        balance: rewards.ledger.balance(licenseId, learnerId),
-        tokenName: rewards.ledger.settings(licenseId).tokenName,
-        expiring: rewards.ledger.expiring(licenseId, learnerId),
-        features: rewards.redemptions.activeFeatures(licenseId, learnerId),
+        balance: await rewards.ledger.balance(licenseId, learnerId),
+        tokenName: (await rewards.ledger.settings(licenseId)).tokenName,
+        expiring: await rewards.ledger.expiring(licenseId, learnerId),
+        features: await rewards.redemptions.activeFeatures(licenseId, learnerId),
       },
       200,
     );
   })
-  .openapi(history, (c) => {
+  .openapi(history, async (c) => {
     const { licenseId, learnerId, rewards } = who(c);
-    return c.json(rewards.ledger.history(licenseId, learnerId, c.req.valid('query')), 200);
+    return c.json(await rewards.ledger.history(licenseId, learnerId, c.req.valid('query')), 200);
   })
-  .openapi(catalog, (c) => {
+  .openapi(catalog, async (c) => {
     const { licenseId, rewards } = who(c);
-    return c.json({ items: rewards.redemptions.items(licenseId, { activeOnly: true }) }, 200);
+    return c.json({ items: await rewards.redemptions.items(licenseId, { activeOnly: true }) }, 200);
   })
-  .openapi(redeem, (c) => {
+  .openapi(redeem, async (c) => {
     const { licenseId, learnerId, rewards } = who(c);
     const input = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
-    const result = rewards.redemptions.redeem(licenseId, learnerId, {
+    const result = await rewards.redemptions.redeem(licenseId, learnerId, {
       itemId: input.itemId,
       ...(input.shipping ? { shipping: input.shipping } : {}),
       idempotencyKey: `redeem:${learnerId}:${key}`,
     });
     return c.json(result, 201);
   })
-  .openapi(myRedemptions, (c) => {
+  .openapi(myRedemptions, async (c) => {
     const { licenseId, learnerId, rewards } = who(c);
-    return c.json({ items: rewards.redemptions.redemptions(licenseId, { learnerId }) }, 200);
+    return c.json({ items: await rewards.redemptions.redemptions(licenseId, { learnerId }) }, 200);
   })
-  .openapi(cancel, (c) => {
+  .openapi(cancel, async (c) => {
     const { licenseId, learnerId, rewards } = who(c);
-    return c.json(rewards.redemptions.cancel(licenseId, learnerId, c.req.valid('param').id), 200);
+    return c.json(
+      await rewards.redemptions.cancel(licenseId, learnerId, c.req.valid('param').id),
+      200,
+    );
   })
-  .openapi(leaderboard, (c) => {
+  .openapi(leaderboard, async (c) => {
     const { licenseId, learnerId, learner, rewards } = who(c);
-    const page = rewards.leaderboards.board(
+    const page = await rewards.leaderboards.board(
       licenseId,
       { learnerId, displayName: learner.name, classes: learner.classes },
       c.req.valid('query'),
     );
     return c.json(page, 200);
   })
-  .openapi(optOut, (c) => {
+  .openapi(optOut, async (c) => {
     const { licenseId, learnerId, learner, rewards } = who(c);
     const { optedOut } = c.req.valid('json');
     return c.json(
-      rewards.leaderboards.setOptOut(licenseId, learnerId, optedOut, learner.name),
+      await rewards.leaderboards.setOptOut(licenseId, learnerId, optedOut, learner.name),
       200,
     );
   });

@@ -94,13 +94,13 @@ function note(body: { note?: string | null } | undefined): string | null {
 
 /** `/v1/admin/rewards` for the operator (`OPERATOR_TOKEN`). */
 export const rewardAdminRoutes = createRouter()
-  .openapi(check, (c) =>
-    c.json(c.get('services').rewards.ledger.check(c.req.valid('query').licenseId), 200),
+  .openapi(check, async (c) =>
+    c.json(await c.get('services').rewards.ledger.check(c.req.valid('query').licenseId), 200),
   )
   .openapi(list, async (c) => {
     const { licenseId } = c.req.valid('param');
     const q = c.req.valid('query');
-    const items = c
+    const items = await c
       .get('services')
       .rewards.redemptions.redemptionsWithLearner(await existingLicense(c, licenseId), {
         limit: q.limit,
@@ -113,7 +113,7 @@ export const rewardAdminRoutes = createRouter()
     const { licenseId, id } = c.req.valid('param');
     const text = note(c.req.valid('json'));
     return c.json(
-      c.get('services').rewards.redemptions.fulfil(await existingLicense(c, licenseId), id, text),
+      await c.get('services').rewards.redemptions.fulfil(await existingLicense(c, licenseId), id, text),
       200,
     );
   })
@@ -121,14 +121,14 @@ export const rewardAdminRoutes = createRouter()
     const { licenseId, id } = c.req.valid('param');
     const text = note(c.req.valid('json'));
     return c.json(
-      c.get('services').rewards.redemptions.reject(await existingLicense(c, licenseId), id, text),
+      await c.get('services').rewards.redemptions.reject(await existingLicense(c, licenseId), id, text),
       200,
     );
   })
   .openapi(grant, async (c) => {
     const { licenseId } = c.req.valid('param');
     const input = c.req.valid('json');
-    const result = c.get('services').rewards.ledger.bonus(await existingLicense(c, licenseId), {
+    const result = await c.get('services').rewards.ledger.bonus(await existingLicense(c, licenseId), {
       ...input,
       idempotencyKey: `operator:${c.req.valid('header')['idempotency-key']}`,
     });
