@@ -154,10 +154,10 @@ function purchaseLedger(ledger: () => RewardsService['ledger']): () => PurchaseL
   const purchases: PurchaseLedger = {
     rules: (licenseId) => Promise.resolve(ledger().rules(licenseId)),
     earnIn: (tx, licenseId, input) =>
-      Promise.resolve(ledger().earnIn(tx as unknown as LedgerTx, licenseId, input)),
+      Promise.resolve(ledger().earnIn(tx, licenseId, input)),
     reverseShareIn: (tx, licenseId, transactionId, share) =>
       Promise.resolve(
-        ledger().reverseShareIn(tx as unknown as LedgerTx, licenseId, transactionId, share),
+        ledger().reverseShareIn(tx, licenseId, transactionId, share),
       ),
   };
   return () => purchases;

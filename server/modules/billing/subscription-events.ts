@@ -25,7 +25,7 @@ export const SUBSCRIPTION_EVENTS = [
  * The transaction payments runs an effect in, as the store's. Payments still types it as the
  * synchronous SQLite connection's; at run time it is the same drizzle database.
  */
-const storeTx = (tx: Parameters<EventEffect>[0]) => tx as unknown as Tx;
+const storeTx = (tx: Parameters<EventEffect>[0]) => tx;
 
 /** Stripe never moves an invoice out of these. */
 const FINAL_INVOICE_STATUSES = new Set(['paid', 'void']);

@@ -94,7 +94,7 @@ export function courseProduct(deps: {
 
     async succeeded(tx, payment, now) {
       // Payments' transaction, typed as the store's (payments hands in its own type).
-      const write = tx as unknown as Tx;
+      const write = tx;
       const { courseId, couponCode } = parseCourseItem(payment.item);
       const course = first(
         await write
@@ -128,7 +128,7 @@ export function courseProduct(deps: {
     },
 
     async refunded(tx, payment, refund, now) {
-      const write = tx as unknown as Tx;
+      const write = tx;
       await earnings.recordRefund(write, payment, refund, now);
       if (refund.full) {
         const { courseId } = parseCourseItem(payment.item);
