@@ -1,7 +1,7 @@
 import { SignJWT } from 'jose';
 import { presets } from '../themes/presets.js';
 import type { Theme } from '../themes/tokens.js';
-import type { Db } from '../server/db/client.js';
+import type { Store } from '../server/db/store.js';
 import { defaultTiers } from '../server/modules/billing/tiers.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../server/modules/learners/tokens.js';
 import { keyWithBody } from '../server/modules/licenses/keys.js';
@@ -90,7 +90,12 @@ export async function signTenantLearnerToken(
     .sign(new TextEncoder().encode(signingSecret));
 }
 
-function seedStudio(db: Db, clock: Clock, origins: string[], secrets: SecretBox | undefined) {
+async function seedStudio(
+  store: Store,
+  clock: Clock,
+  origins: string[],
+  secrets: SecretBox | undefined,
+) {
   const now = clock.now();
   const row: NewLicense = {
     id: STUDIO_LICENSE_ID,
@@ -107,15 +112,15 @@ function seedStudio(db: Db, clock: Clock, origins: string[], secrets: SecretBox 
     createdAt: now,
     updatedAt: now,
   };
-  db.transaction((tx) => {
-    tx.insert(licenses)
+  await store.write(async (tx) => {
+    await tx.insert(licenses)
       .values(row)
       .onConflictDoUpdate({
         target: licenses.id,
         set: { allowedOrigins: row.allowedOrigins, updatedAt: now },
       })
-      .run();
-    tx.insert(licenseSecretKeys)
+      ;
+    await tx.insert(licenseSecretKeys)
       .values({
         id: 'sk_demo_studio',
         licenseId: STUDIO_LICENSE_ID,
@@ -125,13 +130,13 @@ function seedStudio(db: Db, clock: Clock, origins: string[], secrets: SecretBox 
         expiresAt: null,
       })
       .onConflictDoNothing()
-      .run();
+      ;
     if (secrets) {
       const ciphertext = secrets.seal(
         studioSigningSecret,
         signingSecretContext(STUDIO_LICENSE_ID, 'ss_demo_studio'),
       );
-      tx.insert(licenseSigningSecrets)
+      await tx.insert(licenseSigningSecrets)
         .values({
           id: 'ss_demo_studio',
           licenseId: STUDIO_LICENSE_ID,
@@ -141,30 +146,30 @@ function seedStudio(db: Db, clock: Clock, origins: string[], secrets: SecretBox 
           expiresAt: null,
         })
         .onConflictDoUpdate({ target: licenseSigningSecrets.id, set: { ciphertext } })
-        .run();
+        ;
     }
   });
-  const themes = new ThemeService(db, clock, 0);
-  if (!themes.published(STUDIO_LICENSE_ID)) {
-    themes.saveDraft(STUDIO_LICENSE_ID, studioTheme, 'demo-seed');
-    themes.publish(STUDIO_LICENSE_ID, { note: 'Demo seed' }, 'demo-seed');
+  const themes = new ThemeService(store, clock, 0);
+  if (!(await themes.published(STUDIO_LICENSE_ID))) {
+    await themes.saveDraft(STUDIO_LICENSE_ID, studioTheme, 'demo-seed');
+    await themes.publish(STUDIO_LICENSE_ID, { note: 'Demo seed' }, 'demo-seed');
   }
 }
 
-function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string) {
-  const rewards = new RewardsService(db, clock);
+async function seedRewards(store: Store, clock: Clock, licenseId: string, tokenName: string) {
+  const rewards = new RewardsService(store, clock);
   const { ledger, leaderboards, redemptions } = rewards;
-  if (ledger.settings(licenseId).tokenName === null) {
-    ledger.updateSettings(licenseId, { tokenName });
+  if ((await ledger.settings(licenseId)).tokenName === null) {
+    await ledger.updateSettings(licenseId, { tokenName });
   }
-  if (ledger.rules(licenseId).length === 0) {
-    ledger.setRule(licenseId, { activity: 'lesson.completed', amount: 10, dailyCap: 100 });
-    ledger.setRule(licenseId, { activity: 'quiz.passed', amount: 25, dailyCap: null });
-    ledger.setRule(licenseId, { activity: 'course.completed', amount: 100, dailyCap: null });
-    ledger.setRule(licenseId, { activity: 'streak.day', amount: 5, dailyCap: 5 });
+  if ((await ledger.rules(licenseId)).length === 0) {
+    await ledger.setRule(licenseId, { activity: 'lesson.completed', amount: 10, dailyCap: 100 });
+    await ledger.setRule(licenseId, { activity: 'quiz.passed', amount: 25, dailyCap: null });
+    await ledger.setRule(licenseId, { activity: 'course.completed', amount: 100, dailyCap: null });
+    await ledger.setRule(licenseId, { activity: 'streak.day', amount: 5, dailyCap: 5 });
   }
-  if (redemptions.items(licenseId).length === 0) {
-    redemptions.createItem(licenseId, {
+  if ((await redemptions.items(licenseId)).length === 0) {
+    await redemptions.createItem(licenseId, {
       kind: 'feature_unlock',
       title: 'Offline downloads for a month',
       description: 'Take any course with you, no connection needed.',
@@ -172,14 +177,14 @@ function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string)
       perLearnerLimit: 3,
       details: { feature: 'offline_downloads', days: 30 },
     });
-    redemptions.createItem(licenseId, {
+    await redemptions.createItem(licenseId, {
       kind: 'course_coupon',
       title: '20 % off your next course',
       description: 'A coupon the checkout accepts on any course.',
       cost: 200,
       details: { percentOff: 20 },
     });
-    redemptions.createItem(licenseId, {
+    await redemptions.createItem(licenseId, {
       kind: 'merchandise',
       title: 'Hoodie',
       description: 'Organic cotton, shipped to your door.',
@@ -198,12 +203,12 @@ function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string)
     ...classmates,
   ];
   for (const learner of learnersWithScores) {
-    leaderboards.touchProfile(licenseId, learner.id, {
+    await leaderboards.touchProfile(licenseId, learner.id, {
       displayName: learner.name,
       classes: [...learner.classes],
     });
     // Fixed idempotency keys: seeding at every start credits each learner once.
-    ledger.bonus(licenseId, {
+    await ledger.bonus(licenseId, {
       learnerId: learner.id,
       amount: learner.tokens,
       reason: 'Welcome to the demo',
@@ -211,7 +216,7 @@ function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string)
     });
   }
   for (const [learnerId, friends] of Object.entries(friendships)) {
-    leaderboards.setFriends(licenseId, learnerId, friends);
+    await leaderboards.setFriends(licenseId, learnerId, friends);
   }
 }
 
@@ -219,13 +224,13 @@ function seedRewards(db: Db, clock: Clock, licenseId: string, tokenName: string)
  * What the demo portal adds to the demo seed: the second tenant with its own theme and
  * signing secret, and token rewards (rules, a catalog, scores, classes, friends) on both.
  */
-export function seedPortalDemo(
-  db: Db,
+export async function seedPortalDemo(
+  store: Store,
   clock: Clock,
   origins: string[],
   options: { secrets?: SecretBox } = {},
-): void {
-  seedStudio(db, clock, origins, options.secrets);
-  seedRewards(db, clock, DEMO_LICENSE_ID, 'Stars');
-  seedRewards(db, clock, STUDIO_LICENSE_ID, 'Sparks');
+): Promise<void> {
+  await seedStudio(store, clock, origins, options.secrets);
+  await seedRewards(store, clock, DEMO_LICENSE_ID, 'Stars');
+  await seedRewards(store, clock, STUDIO_LICENSE_ID, 'Sparks');
 }

@@ -1,9 +1,8 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
-import type { Database_, Db } from './db/client.js';
-import { sqliteStoreOver } from './db/sqlite.js';
 import type { Store } from './db/store.js';
+import type { Redis } from './lib/redis.js';
 import type { Env } from './env.js';
 import type { Allowance } from './lib/allowance.js';
 import { KeyedLock } from './lib/keyed-lock.js';
@@ -28,6 +27,7 @@ import { SupportService } from './modules/support/service.js';
 import { ThemeService } from './modules/themes/service.js';
 import { UsageMeter } from './modules/usage/meter.js';
 import { RateLimits } from './modules/usage/rate-limit.js';
+import { ClockedRedisStore } from './modules/usage/rate-limit-redis.js';
 import { AuthFailures } from './middleware/auth-failures.js';
 
 /** The only source of "now" on the server; tests hand in a fixed or steppable clock. */
@@ -64,8 +64,8 @@ export interface Services {
   config: AppConfig;
   /** The system of record: every read through `store.db`, every write through `store.write`. */
   store: Store;
-  database: Database_;
-  db: Db;
+  /** The cluster's shared state (rate limits), or null for a single process. */
+  redis: Redis | null;
   clock: Clock;
   logger: Logger;
   licenses: LicenseService;
@@ -125,7 +125,10 @@ function allowanceOf(
 
 export function createServices(options: {
   config: AppConfig;
-  database: Database_;
+  /** The opened, migrated store; its owner closes it after `close()`. */
+  store: Store;
+  /** With Redis, limits are shared by every process of a cluster. */
+  redis?: Redis;
   logger: Logger;
   clock?: Clock;
   /** Seals signing secrets; without one, a key that lives only as long as the process. */
@@ -134,8 +137,8 @@ export function createServices(options: {
   stripe?: Stripe;
 }): Services {
   const clock = options.clock ?? systemClock;
-  const { db } = options.database;
-  const store = sqliteStoreOver(options.database);
+  const { store } = options;
+  const redis = options.redis ?? null;
   const licenses = new LicenseService(db, clock, options.config.licenseCacheTtlMs, options.secrets);
   const usage = new UsageMeter({
     database: options.database,
@@ -148,6 +151,9 @@ export function createServices(options: {
     trustedProxies: options.config.trustedProxies ?? [],
     originlessPerMinute: options.config.originlessRequestsPerMinute ?? 60,
     clock,
+    ...(redis ? { store: new ClockedRedisStore(redis, clock) } : {}),
+    onUnavailable: (error, bucket) =>
+      options.logger.warn({ err: error, bucket }, 'rate limit not checked: Redis unavailable'),
   });
   const authFailures = new AuthFailures({
     limitPerMinute: options.config.authFailureLimit ?? 0,
@@ -184,8 +190,7 @@ export function createServices(options: {
   const services: Services = {
     config: options.config,
     store,
-    database: options.database,
-    db,
+    redis,
     clock,
     logger: options.logger,
     licenses,
@@ -237,8 +242,6 @@ export function createServices(options: {
       closed = true;
       usage.close();
       rateLimits.close();
-      // The writer connection is the caller's to close; the reader is the store's own.
-      store.reader.close();
     },
   };
   services.payments.registerProduct(
