@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import type { Db } from '../server/db/client.js';
+import type { Store } from '../server/db/store.js';
 import {
   courseReviews,
   courses,
@@ -678,11 +678,15 @@ const reviewers = ['Priya', 'Tomás', 'Aiko', 'Jonas', 'Fatima', 'Liam'];
 export const demoCourseId = (i: number) => `crs_demo_${String(i + 1).padStart(2, '0')}`;
 
 /** Seeds the demo catalog on `licenseId`; returns how many courses were new. */
-export function seedDemoCourses(db: Db, clock: Clock, licenseId: string): number {
+export async function seedDemoCourses(
+  store: Store,
+  clock: Clock,
+  licenseId: string,
+): Promise<number> {
   const now = clock.now().getTime();
-  return db.transaction((tx) => {
+  return store.write(async (tx) => {
     for (const ins of demoInstructors) {
-      tx.insert(instructors)
+      await tx.insert(instructors)
         .values({
           ...ins,
           licenseId,
@@ -692,7 +696,7 @@ export function seedDemoCourses(db: Db, clock: Clock, licenseId: string): number
           updatedAt: new Date(now - 400 * DAY),
         })
         .onConflictDoNothing()
-        .run();
+        ;
     }
     let added = 0;
     for (const [i, course] of catalog.entries()) {
@@ -701,7 +705,7 @@ export function seedDemoCourses(db: Db, clock: Clock, licenseId: string): number
       const sum = ratings.reduce((a, r) => a + r, 0);
       const createdAt = new Date(now - (catalog.length - i) * 3 * DAY);
       const { text, format } = description(course);
-      const inserted = tx
+      const inserted = await tx
         .insert(courses)
         .values({
           id,
@@ -727,13 +731,13 @@ export function seedDemoCourses(db: Db, clock: Clock, licenseId: string): number
           updatedAt: createdAt,
         })
         .onConflictDoNothing()
-        .run();
-      if (inserted.changes === 0) continue;
+        .returning({ id: courses.id });
+      if (inserted.length === 0) continue;
       added += 1;
       for (const [j, rating] of ratings.entries()) {
         const learnerId = `lrn_demo_reviewer_${j + 1}`;
         const at = new Date(createdAt.getTime() + (j + 1) * DAY);
-        tx.insert(enrollments)
+        await tx.insert(enrollments)
           .values({
             licenseId,
             courseId: id,
@@ -743,8 +747,8 @@ export function seedDemoCourses(db: Db, clock: Clock, licenseId: string): number
             createdAt: at,
           })
           .onConflictDoNothing()
-          .run();
-        tx.insert(courseReviews)
+          ;
+        await tx.insert(courseReviews)
           .values({
             id: `rev_demo_${String(i + 1).padStart(2, '0')}_${j + 1}`,
             licenseId,
@@ -758,11 +762,11 @@ export function seedDemoCourses(db: Db, clock: Clock, licenseId: string): number
             updatedAt: at,
           })
           .onConflictDoNothing()
-          .run();
+          ;
       }
     }
     if (added > 0) {
-      tx.insert(marketplaceSettings)
+      await tx.insert(marketplaceSettings)
         .values({
           licenseId,
           linkKey: randomBytes(32).toString('base64url'),
@@ -773,7 +777,7 @@ export function seedDemoCourses(db: Db, clock: Clock, licenseId: string): number
           target: marketplaceSettings.licenseId,
           set: { catalogVersion: sql`${marketplaceSettings.catalogVersion} + 1` },
         })
-        .run();
+        ;
     }
     return added;
   });

@@ -70,7 +70,7 @@ const server = await startServer({
   logger,
   config,
   ...(emulated ? { stripe: emulated.stripe } : {}),
-  prepare: async ({ database, secrets }) => {
+  prepare: async ({ store, secrets }) => {
     if (!portal) return;
     const publicUrl = publicUrlOf(env);
     const origins = [
@@ -81,8 +81,8 @@ const server = await startServer({
         ...portal.origins,
       ]),
     ];
-    seedDemo(database.db, systemClock, origins, { secrets });
-    await seedPortalDemo(database, systemClock, origins, { secrets });
+    await seedDemo(store, systemClock, origins, { secrets });
+    await seedPortalDemo(store, systemClock, origins, { secrets });
   },
   routes: (app) => {
     if (portal) app.get('/', (c) => c.redirect(`${portal.url}/`));

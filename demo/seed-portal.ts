@@ -1,8 +1,6 @@
 import { SignJWT } from 'jose';
 import { presets } from '../themes/presets.js';
 import type { Theme } from '../themes/tokens.js';
-import type { Database_, Db } from '../server/db/client.js';
-import { sqliteStoreOver } from '../server/db/sqlite.js';
 import type { Store } from '../server/db/store.js';
 import { defaultTiers } from '../server/modules/billing/tiers.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../server/modules/learners/tokens.js';
@@ -93,12 +91,11 @@ export async function signTenantLearnerToken(
 }
 
 async function seedStudio(
-  db: Db,
   store: Store,
   clock: Clock,
   origins: string[],
   secrets: SecretBox | undefined,
-): Promise<void> {
+) {
   const now = clock.now();
   const row: NewLicense = {
     id: STUDIO_LICENSE_ID,
@@ -115,15 +112,15 @@ async function seedStudio(
     createdAt: now,
     updatedAt: now,
   };
-  db.transaction((tx) => {
-    tx.insert(licenses)
+  await store.write(async (tx) => {
+    await tx.insert(licenses)
       .values(row)
       .onConflictDoUpdate({
         target: licenses.id,
         set: { allowedOrigins: row.allowedOrigins, updatedAt: now },
       })
-      .run();
-    tx.insert(licenseSecretKeys)
+      ;
+    await tx.insert(licenseSecretKeys)
       .values({
         id: 'sk_demo_studio',
         licenseId: STUDIO_LICENSE_ID,
@@ -133,13 +130,13 @@ async function seedStudio(
         expiresAt: null,
       })
       .onConflictDoNothing()
-      .run();
+      ;
     if (secrets) {
       const ciphertext = secrets.seal(
         studioSigningSecret,
         signingSecretContext(STUDIO_LICENSE_ID, 'ss_demo_studio'),
       );
-      tx.insert(licenseSigningSecrets)
+      await tx.insert(licenseSigningSecrets)
         .values({
           id: 'ss_demo_studio',
           licenseId: STUDIO_LICENSE_ID,
@@ -149,7 +146,7 @@ async function seedStudio(
           expiresAt: null,
         })
         .onConflictDoUpdate({ target: licenseSigningSecrets.id, set: { ciphertext } })
-        .run();
+        ;
     }
   });
   const themes = new ThemeService(store, clock, 0);
@@ -228,20 +225,12 @@ async function seedRewards(store: Store, clock: Clock, licenseId: string, tokenN
  * signing secret, and token rewards (rules, a catalog, scores, classes, friends) on both.
  */
 export async function seedPortalDemo(
-  database: Database_,
+  store: Store,
   clock: Clock,
   origins: string[],
   options: { secrets?: SecretBox } = {},
 ): Promise<void> {
-  const { db } = database;
-  // Services moved onto the async store write through one over the same connection.
-  const store = sqliteStoreOver(database);
-  try {
-    await seedStudio(db, store, clock, origins, options.secrets);
-    await seedRewards(store, clock, DEMO_LICENSE_ID, 'Stars');
-    await seedRewards(store, clock, STUDIO_LICENSE_ID, 'Sparks');
-  } finally {
-    // The writer connection is the caller's; the reader is this store's own.
-    store.reader.close();
-  }
+  await seedStudio(store, clock, origins, options.secrets);
+  await seedRewards(store, clock, DEMO_LICENSE_ID, 'Stars');
+  await seedRewards(store, clock, STUDIO_LICENSE_ID, 'Sparks');
 }

@@ -1,5 +1,5 @@
 import { SignJWT } from 'jose';
-import type { Db } from '../server/db/client.js';
+import type { Store } from '../server/db/store.js';
 import { defaultTiers } from '../server/modules/billing/tiers.js';
 import { learners, type LearnerRole } from '../server/modules/learners/schema.js';
 import { LEARNER_TOKEN_AUDIENCE } from '../server/modules/learners/tokens.js';
@@ -95,12 +95,12 @@ export async function signDemoLearnerToken(
  * Creates (or refreshes) the demo tenants. With `secrets` (the server's secrets key) the demo
  * academy also gets its fixed signing secret, so demo learner tokens verify.
  */
-export function seedDemo(
-  db: Db,
+export async function seedDemo(
+  store: Store,
   clock: Clock,
   origins: string[],
   options: { secrets?: SecretBox } = {},
-): void {
+): Promise<void> {
   const now = clock.now();
   const rows: NewLicense[] = [
     {
@@ -136,9 +136,9 @@ export function seedDemo(
       updatedAt: now,
     },
   ];
-  db.transaction((tx) => {
+  await store.write(async (tx) => {
     for (const row of rows) {
-      tx.insert(licenses)
+      await tx.insert(licenses)
         .values(row)
         .onConflictDoUpdate({
           target: licenses.id,
@@ -148,9 +148,9 @@ export function seedDemo(
             updatedAt: now,
           },
         })
-        .run();
+        ;
     }
-    tx.insert(licenseSecretKeys)
+    await tx.insert(licenseSecretKeys)
       .values({
         id: 'sk_demo_academy',
         licenseId: DEMO_LICENSE_ID,
@@ -160,14 +160,14 @@ export function seedDemo(
         expiresAt: null,
       })
       .onConflictDoNothing()
-      .run();
+      ;
     if (options.secrets) {
       // Sealed again at every start: the secrets key may have changed since the last one.
       const ciphertext = options.secrets.seal(
         demoSigningSecret,
         signingSecretContext(DEMO_LICENSE_ID, 'ss_demo_academy'),
       );
-      tx.insert(licenseSigningSecrets)
+      await tx.insert(licenseSigningSecrets)
         .values({
           id: 'ss_demo_academy',
           licenseId: DEMO_LICENSE_ID,
@@ -177,10 +177,10 @@ export function seedDemo(
           expiresAt: null,
         })
         .onConflictDoUpdate({ target: licenseSigningSecrets.id, set: { ciphertext } })
-        .run();
+        ;
     }
     for (const [i, learner] of demoLearners.entries()) {
-      tx.insert(learners)
+      await tx.insert(learners)
         .values({
           id: `lrn_demo_${learner.subject}`,
           licenseId: DEMO_LICENSE_ID,
@@ -194,8 +194,8 @@ export function seedDemo(
           lastSeenAt: now,
         })
         .onConflictDoNothing()
-        .run();
+        ;
     }
   });
-  seedDemoCourses(db, clock, DEMO_LICENSE_ID);
+  await seedDemoCourses(store, clock, DEMO_LICENSE_ID);
 }

@@ -1,14 +1,17 @@
 // `npm test`: every check and every test, in order, then one summary line.
-//   typecheck → lint → build → size budgets → server tests (Vitest) → widget tests (Chromium)
-//   → end-to-end tests (built kit in Chromium against the real server)
+//   typecheck → lint → build → size budgets → server tests (Vitest, SQLite) → the same server
+//   tests on PostgreSQL + Redis (cluster tests) → widget tests (Chromium) → end-to-end tests
+//   (built kit in Chromium against the real server)
 // All steps run even if one fails, so one run shows everything that is wrong.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { clusterServicesProblem, postgresUrl, redisUrl } from './cluster-services.mjs';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-test-'));
 const vitestJson = path.join(tmp, 'vitest.json');
+const clusterJson = path.join(tmp, 'vitest-cluster.json');
 const wtrJson = path.join(tmp, 'wtr.json');
 const e2eJson = path.join(tmp, 'e2e.json');
 
@@ -25,6 +28,14 @@ function vitestCounts(file) {
     skipped: r.numPendingTests + r.numTodoTests,
   };
 }
+
+/**
+ * The server suites run a second time on PostgreSQL + Redis when both answer (the cluster
+ * pass). Without them, `npm test` says so in one SKIPPED line and goes on; with
+ * LX_REQUIRE_CLUSTER_SERVICES=1 (CI) that skip is a failure.
+ */
+const clusterProblem = await clusterServicesProblem();
+const requireCluster = process.env.LX_REQUIRE_CLUSTER_SERVICES === '1';
 
 const steps = [
   { name: 'typecheck', cmd: ['npx', 'tsc', '--noEmit', '-p', 'tsconfig.json'] },
@@ -55,6 +66,29 @@ const steps = [
       };
     },
   },
+  clusterProblem
+    ? {
+        name: 'cluster tests',
+        skipped: clusterProblem,
+        cmd: ['node', '-e', `process.exit(${requireCluster ? 1 : 0})`],
+      }
+    : {
+        name: 'cluster tests',
+        cmd: [
+          'npx',
+          'vitest',
+          'run',
+          '--reporter=default',
+          '--reporter=json',
+          `--outputFile.json=${clusterJson}`,
+        ],
+        env: {
+          LX_DB_DIALECT: 'postgres',
+          LX_TEST_DATABASE_URL: postgresUrl,
+          LX_TEST_REDIS_URL: redisUrl,
+        },
+        counts: () => vitestCounts(clusterJson),
+      },
   { name: 'chromium', cmd: ['node', 'scripts/ensure-chromium.mjs'] },
   {
     name: 'widget tests',
@@ -80,7 +114,14 @@ const steps = [
 
 const results = [];
 for (const step of steps) {
-  console.log(`\n━━ ${step.name} ━━ ${step.cmd.join(' ')}`);
+  if (step.skipped) {
+    const consequence = requireCluster
+      ? 'a failure in CI (LX_REQUIRE_CLUSTER_SERVICES=1)'
+      : 'skipped';
+    console.log(`\nSKIPPED: PostgreSQL/Redis suites: ${step.skipped} (${consequence})`);
+  } else {
+    console.log(`\n━━ ${step.name} ━━ ${step.cmd.join(' ')}`);
+  }
   const started = Date.now();
   const run = spawnSync(step.cmd[0], step.cmd.slice(1), {
     stdio: 'inherit',
@@ -104,6 +145,11 @@ let failed = 0;
 let skipped = 0;
 console.log('\n━━ summary ━━');
 for (const r of results) {
+  if (r.skipped) {
+    if (!r.ok) failed += 1;
+    console.log(`  ${r.ok ? '–' : '✘'} ${r.name.padEnd(14)} ${'SKIPPED'.padEnd(26)} ${r.skipped}`);
+    continue;
+  }
   if (r.counts) {
     passed += r.counts.passed;
     failed += r.counts.failed;

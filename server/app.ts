@@ -5,8 +5,12 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { appliedMigrationCount, shippedMigrationCount } from './db/client.js';
-import { isStoreUnavailable, storeErrorOf, StoreUnavailableError } from './db/store.js';
+import {
+  isStoreUnavailable,
+  shippedMigrationCount,
+  storeErrorOf,
+  StoreUnavailableError,
+} from './db/store.js';
 import { docsRoutes } from './docs/routes.js';
 import { ApiError, PROBLEM_CONTENT_TYPE } from './errors.js';
 import { guardAuthFailures } from './middleware/auth-failures.js';
@@ -54,7 +58,7 @@ function problem(c: Context<AppEnv>, error: ApiError): Response {
 /** Builds the whole HTTP application from already-constructed services. */
 export function createApp(services: Services, options: AppOptions = {}) {
   const app = createRouter();
-  const expectedMigrations = shippedMigrationCount();
+  const expectedMigrations = shippedMigrationCount(services.store.dialect);
 
   app.use('*', async (c, next) => {
     c.set('services', services);
@@ -117,10 +121,10 @@ export function createApp(services: Services, options: AppOptions = {}) {
   });
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
-  app.get('/readyz', (c) => {
+  app.get('/readyz', async (c) => {
     try {
-      services.database.sqlite.prepare('select 1').get();
-      const applied = appliedMigrationCount(services.database);
+      await services.store.ping();
+      const applied = await services.store.appliedMigrations();
       if (applied < expectedMigrations) {
         return c.json(
           {

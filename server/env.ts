@@ -39,6 +39,11 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/i, 'must be a postgres:// URL (unset: the SQLite file)')
     .optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/i, 'must be a redis:// or rediss:// URL')
+    .optional(),
+  REDIS_PREFIX: z.string().regex(/^[\w:.-]{0,64}$/, 'letters, digits, _ : . - only').default('lx:'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   DB_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -110,6 +115,10 @@ export type Env = {
   databaseFile: string;
   /** PostgreSQL (`postgres://…`): the cluster's system of record. Unset: the SQLite file. */
   databaseUrl: string | undefined;
+  /** Redis (`redis://…`): limits shared by a cluster's processes. Unset: in process memory. */
+  redisUrl: string | undefined;
+  /** Prefix of every Redis key, so several deployments can share one Redis. */
+  redisPrefix: string;
   /** PostgreSQL connections per process. */
   dbPoolSize: number;
   /** How long a write waits for the write lock before answering 503. */
@@ -203,6 +212,8 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
       ? path.resolve(e.DATABASE_FILE)
       : path.join(dataDir, 'liberation.db'),
     databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     dbPoolSize: e.DB_POOL_SIZE,
     dbLockWaitMs: e.DB_LOCK_WAIT_MS,
     logLevel: e.LOG_LEVEL,

@@ -1,9 +1,10 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
-import type { Database_, Db } from './db/client.js';
-import { sqliteStoreOver } from './db/sqlite.js';
+import type { SqliteStore } from './db/sqlite.js';
+import type { Db as SyncDb } from './db/client.js';
 import type { Store } from './db/store.js';
+import type { Redis } from './lib/redis.js';
 import type { Env } from './env.js';
 import type { Allowance } from './lib/allowance.js';
 import { KeyedLock } from './lib/keyed-lock.js';
@@ -22,7 +23,7 @@ import { enqueueEvents } from './modules/outbox/service.js';
 import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
 import type { SecretBox } from './modules/licenses/secrets.js';
-import { licenseByIdNow, LicenseService } from './modules/licenses/service.js';
+import { LicenseService } from './modules/licenses/service.js';
 import { courseProduct } from './modules/marketplace/product.js';
 import { MarketplaceService } from './modules/marketplace/service.js';
 import type { LearnerDirectory, PartnerEvents } from './modules/payments/dependencies.js';
@@ -33,6 +34,7 @@ import { SupportService } from './modules/support/service.js';
 import { ThemeService } from './modules/themes/service.js';
 import { UsageMeter } from './modules/usage/meter.js';
 import { RateLimits } from './modules/usage/rate-limit.js';
+import { ClockedRedisStore } from './modules/usage/rate-limit-redis.js';
 import { AuthFailures } from './middleware/auth-failures.js';
 
 /** The only source of "now" on the server; tests hand in a fixed or steppable clock. */
@@ -69,8 +71,8 @@ export interface Services {
   config: AppConfig;
   /** The system of record: every read through `store.db`, every write through `store.write`. */
   store: Store;
-  database: Database_;
-  db: Db;
+  /** The cluster's shared state (rate limits), or null for a single process. */
+  redis: Redis | null;
   clock: Clock;
   logger: Logger;
   licenses: LicenseService;
@@ -116,7 +118,7 @@ function learnerLookup(learners: LearnerService): LearnerLookup {
   return {
     // The store's transaction runs on the connection learners still types as SQLite's own.
     find: (db, licenseId, learnerId) =>
-      Promise.resolve(learners.find(db as unknown as Db, licenseId, learnerId)),
+      Promise.resolve(learners.find(db as unknown as SyncDb, licenseId, learnerId)),
   };
 }
 
@@ -164,11 +166,14 @@ function purchaseLedger(ledger: () => RewardsService['ledger']): () => PurchaseL
 }
 
 /** A monthly allowance of the usage meter, for a module that uses it up as it writes. */
-function allowanceOf(usage: UsageMeter, db: Db, metric: 'courses' | 'redemptions'): Allowance {
+function allowanceOf(
+  usage: UsageMeter,
+  licenses: LicenseService,
+  metric: 'courses' | 'redemptions',
+): Allowance {
   return {
-    consume(licenseId) {
-      // Transition: rewards and marketplace consume inside their synchronous transactions.
-      const license = licenseByIdNow(db, licenseId);
+    async consume(licenseId) {
+      const license = await licenses.getById(licenseId);
       // Nothing is written for a license that does not exist, so there is nothing to count.
       if (!license) return () => {};
       usage.consume(license, metric);
@@ -179,7 +184,10 @@ function allowanceOf(usage: UsageMeter, db: Db, metric: 'courses' | 'redemptions
 
 export function createServices(options: {
   config: AppConfig;
-  database: Database_;
+  /** The opened, migrated store; its owner closes it after `close()`. */
+  store: Store;
+  /** With Redis, limits are shared by every process of a cluster. */
+  redis?: Redis;
   logger: Logger;
   clock?: Clock;
   /** Seals signing secrets; without one, a key that lives only as long as the process. */
@@ -188,8 +196,11 @@ export function createServices(options: {
   stripe?: Stripe;
 }): Services {
   const clock = options.clock ?? systemClock;
-  const { db } = options.database;
-  const store = sqliteStoreOver(options.database);
+  const { store } = options;
+  const redis = options.redis ?? null;
+  // Transition: learners, support and usage still query the writer connection directly.
+  const legacy = (store as SqliteStore).writer;
+  const { db } = legacy;
   const licenses = new LicenseService(
     store,
     clock,
@@ -197,7 +208,7 @@ export function createServices(options: {
     options.secrets,
   );
   const usage = new UsageMeter({
-    database: options.database,
+    database: legacy,
     clock,
     logger: options.logger,
     flushIntervalMs: options.config.usageFlushIntervalMs ?? 2_000,
@@ -207,6 +218,9 @@ export function createServices(options: {
     trustedProxies: options.config.trustedProxies ?? [],
     originlessPerMinute: options.config.originlessRequestsPerMinute ?? 60,
     clock,
+    ...(redis ? { store: new ClockedRedisStore(redis, clock) } : {}),
+    onUnavailable: (error, bucket) =>
+      options.logger.warn({ err: error, bucket }, 'rate limit not checked: Redis unavailable'),
   });
   const authFailures = new AuthFailures({
     limitPerMinute: options.config.authFailureLimit ?? 0,
@@ -241,14 +255,13 @@ export function createServices(options: {
     ),
   });
   const rewards = new RewardsService(store, clock, {
-    redemptions: allowanceOf(usage, db, 'redemptions'),
+    redemptions: allowanceOf(usage, licenses, 'redemptions'),
   });
   let closed = false;
   const services: Services = {
     config: options.config,
     store,
-    database: options.database,
-    db,
+    redis,
     clock,
     logger: options.logger,
     licenses,
@@ -291,12 +304,12 @@ export function createServices(options: {
       store,
       clock,
       filesDir: path.join(path.resolve(options.config.dataDir ?? 'data'), 'marketplace'),
-      courses: allowanceOf(usage, db, 'courses'),
+      courses: allowanceOf(usage, licenses, 'courses'),
       learners: {
         // The learners module reads on the same connection; until it is on the store it takes
         // the old query type, and answers synchronously.
         find: (db, licenseId, learnerId) =>
-          Promise.resolve(learners.find(db as unknown as Db, licenseId, learnerId)),
+          Promise.resolve(learners.find(db as unknown as SyncDb, licenseId, learnerId)),
       },
     }),
     close() {
@@ -304,8 +317,6 @@ export function createServices(options: {
       closed = true;
       usage.close();
       rateLimits.close();
-      // The writer connection is the caller's to close; the reader is the store's own.
-      store.reader.close();
     },
   };
   services.payments.registerProduct(

@@ -10,12 +10,9 @@ import { serve } from '@hono/node-server';
 import type { Logger } from 'pino';
 import type Stripe from 'stripe';
 import { createApp, type App } from './app.js';
-import {
-  applyMigrations,
-  JOURNAL_SIZE_LIMIT_BYTES,
-  openDatabase,
-  type Database_,
-} from './db/client.js';
+import { JOURNAL_SIZE_LIMIT_BYTES } from './db/client.js';
+import { openStore, type Store } from './db/store.js';
+import { connectRedis, type Redis } from './lib/redis.js';
 import { EnvError, loadEnv, type Env } from './env.js';
 import { loadSecretBox, type SecretBox } from './modules/licenses/secrets.js';
 import { createServices, type AppConfig, type Services } from './services.js';
@@ -37,8 +34,8 @@ export interface StartOptions {
   config?: AppConfig;
   /** A ready Stripe client; else one built from the environment's keys, or none. */
   stripe?: Stripe;
-  /** Runs on the migrated database before the services are built (the demo seeds there). */
-  prepare?: (context: { database: Database_; secrets: SecretBox }) => void | Promise<void>;
+  /** Runs on the migrated store before the services are built (the demo seeds there). */
+  prepare?: (context: { store: Store; secrets: SecretBox }) => void | Promise<void>;
   /** Adds routes of the caller's own before the app serves. */
   routes?: (app: App) => void;
   /** Runs once the port is bound, before the webhook worker starts and the banner prints. */
@@ -78,25 +75,43 @@ export function readEnvOrExit(read: () => Env = loadEnv): Env {
 /** Opens and migrates the database, builds the services and serves the API and the kit. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { env, logger } = options;
-  const database = openDatabase(env.databaseFile, {
-    busyTimeoutMs: 0,
-    onCheckpoint: ({ walBytes, walPages, checkpointedPages }) => {
+  // An unreachable store or Redis stops the start with a message naming it (no password).
+  const store = await openStore({
+    url: env.databaseUrl,
+    file: env.databaseFile,
+    poolSize: env.dbPoolSize,
+    lockWaitMs: env.dbLockWaitMs,
+    onPoolError: (error) => logger.warn({ err: error }, 'PostgreSQL connection lost; reconnecting'),
+    onCheckpoint: ({ walBytes }) => {
       // Past twice the limit, a checkpoint could not catch up: some reader holds an old snapshot.
       if (walBytes > 2 * JOURNAL_SIZE_LIMIT_BYTES) {
         logger.warn(
-          { walBytes, walPages, checkpointedPages },
+          { walBytes },
           'SQLite WAL is not shrinking: a long-running read transaction is pinning it',
         );
       }
     },
   });
-  applyMigrations(database);
+  let redis: Redis | undefined;
+  try {
+    await store.migrate();
+    if (env.redisUrl) {
+      redis = await connectRedis(env.redisUrl, {
+        keyPrefix: env.redisPrefix,
+        onError: (error) => logger.warn({ err: error }, 'Redis connection error'),
+      });
+    }
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const secrets = loadSecretBox(env);
-  await options.prepare?.({ database, secrets });
+  await options.prepare?.({ store, secrets });
 
   const services = createServices({
     config: options.config ?? env,
-    database,
+    store,
+    ...(redis ? { redis } : {}),
     logger,
     secrets,
     ...(options.stripe ? { stripe: options.stripe } : {}),
@@ -131,7 +146,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       // Stripe events the webhook endpoint missed (it was down, a delivery was lost).
       services.payments.startReconciling(env.stripeReconcileIntervalMs);
       logger.info(
-        { address: info.address, port: info.port, database: env.databaseFile },
+        { address: info.address, port: info.port, database: store.location, redis: Boolean(redis) },
         'listening',
       );
       console.log(
@@ -155,10 +170,11 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
           services.webhooks.stop(),
           services.payments.stopReconciling(),
         ]).then(() => {
-          // Usage counted since the last flush is written here; the database closes after.
-          services.close();
-          database.close();
-          resolve();
+          // Usage counted since the last flush is written here; the store closes after.
+          void Promise.resolve(services.close())
+            .then(() => store.close())
+            .then(() => redis?.quit())
+            .finally(() => resolve());
         });
       });
       if ('closeIdleConnections' in server) server.closeIdleConnections();

@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { pino } from 'pino';
 import type Stripe from 'stripe';
-import { applyMigrations, openDatabase } from '../db/client.js';
+import { openStore, type Store } from '../db/store.js';
 import { EnvError, loadEnv, type Env } from '../env.js';
 import { ApiError } from '../errors.js';
 import { createLogger } from '../logger.js';
@@ -68,14 +68,20 @@ export async function runCommand(options: RunOptions): Promise<number> {
     }
     throw error;
   }
-  const database = openDatabase(env.databaseFile);
+  let store: Store;
+  try {
+    store = await openStore({ url: env.databaseUrl, file: env.databaseFile });
+  } catch (error) {
+    console.error((error as Error).message);
+    return 1;
+  }
   let services: Services | undefined;
   try {
-    applyMigrations(database);
+    await store.migrate();
     const stripe = options.stripe?.(env);
     services = createServices({
       config: env,
-      database,
+      store,
       // Logs go to stderr so that stdout stays parseable with --json.
       logger: createLogger('warn', pino.destination(2)),
       secrets: loadSecretBox(env),
@@ -95,8 +101,8 @@ export async function runCommand(options: RunOptions): Promise<number> {
     }
     throw error;
   } finally {
-    services?.close();
-    database.close();
+    await services?.close();
+    await store.close();
   }
 }
 

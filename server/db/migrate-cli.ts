@@ -1,21 +1,28 @@
 /**
- * `npm run migrate`: applies the committed migrations to the configured SQLite file
- * (DATA_DIR / DATABASE_FILE) and exits, so a deployment can migrate once before it starts its
- * processes. The server migrates at start as well; both apply each migration once, inside a
- * transaction, and SQLite lets one writer in at a time.
+ * `npm run migrate`: applies the committed migrations to the configured store (PostgreSQL
+ * with DATABASE_URL, else the SQLite file in DATA_DIR / DATABASE_FILE) and exits, so a
+ * deployment can migrate once before it starts its processes. The server migrates at start
+ * as well. Runs take a lock (an advisory lock on PostgreSQL, the write lock on SQLite), so
+ * several at once are safe: one applies, the others find nothing left to do.
  */
 import { readEnvOrExit } from '../start.js';
-import { appliedMigrationCount, applyMigrations, openDatabase } from './client.js';
+import { openStore } from './store.js';
 
 const env = readEnvOrExit();
-const database = openDatabase(env.databaseFile);
+let store;
 try {
-  const before = appliedMigrationCount(database);
-  applyMigrations(database);
-  const after = appliedMigrationCount(database);
+  store = await openStore({ url: env.databaseUrl, file: env.databaseFile });
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
+try {
+  const before = await store.appliedMigrations();
+  await store.migrate();
+  const after = await store.appliedMigrations();
   console.log(
-    `${env.databaseFile}: ${after - before} migration(s) applied, ${after} in all, up to date.`,
+    `${store.location}: ${after - before} migration(s) applied, ${after} in all, up to date.`,
   );
 } finally {
-  database.close();
+  await store.close();
 }

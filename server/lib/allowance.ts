@@ -5,33 +5,33 @@
  */
 export interface Allowance {
   /**
-   * Counts one unit for the license, or throws `usage_limit_exceeded` (429, counting nothing)
-   * when a hard limit is used up. Returns what gives the unit back.
+   * Counts one unit for the license, or rejects with `usage_limit_exceeded` (429, counting
+   * nothing) when a hard limit is used up. Resolves to what gives the unit back.
    */
-  consume(licenseId: string): () => void;
+  consume(licenseId: string): Promise<() => void | Promise<void>>;
 }
 
 /** An allowance without limits, for services built without a meter (tools, benchmarks). */
-export const unlimited: Allowance = { consume: () => () => {} };
+export const unlimited: Allowance = { consume: () => Promise.resolve(() => {}) };
 
 /**
- * Runs `write`, a synchronous write transaction that calls `consume` where it decides to use a
- * unit. A refusal thrown by `consume` rolls the transaction back, so it leaves no trace; a
- * transaction that fails after counting gives its units back, so only what was committed is
- * counted. Both happen in one turn of the event loop: no other request sees the unit in between.
+ * Runs `write`, a write that calls `consume` where it decides to use a unit. A refusal thrown
+ * by `consume` rolls the write back, so it leaves no trace; a write that fails after counting
+ * gives its units back, so only what was committed stays counted. Between the count and its
+ * return another request may see the unit taken and be refused: a limit is never overshot.
  */
-export function spending<T>(
+export async function spending<T>(
   allowance: Allowance,
   licenseId: string,
-  write: (consume: () => void) => T,
-): T {
-  const releases: (() => void)[] = [];
+  write: (consume: () => Promise<void>) => Promise<T>,
+): Promise<T> {
+  const releases: (() => void | Promise<void>)[] = [];
   try {
-    return write(() => {
-      releases.push(allowance.consume(licenseId));
+    return await write(async () => {
+      releases.push(await allowance.consume(licenseId));
     });
   } catch (error) {
-    for (const release of releases) release();
+    for (const release of releases) await release();
     throw error;
   }
 }

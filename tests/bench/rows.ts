@@ -1,8 +1,7 @@
-import type Database from 'better-sqlite3';
 import { DEMO_LICENSE_ID, demoKeys, signDemoLearnerToken } from '../../demo/seed.js';
 import { signPayload } from '../../demo/stripe-emulator/index.js';
-import type { Db } from '../../server/db/client.js';
-import { openSqliteStore } from '../../server/db/sqlite.js';
+import type { SqliteStore } from '../../server/db/sqlite.js';
+import type { Store } from '../../server/db/store.js';
 import { Ledger } from '../../server/modules/rewards/ledger.js';
 import { seedRewardsData } from './rewards-data.js';
 import { searchRows } from './search.js';
@@ -12,7 +11,7 @@ export interface BenchContext {
   /** `http://127.0.0.1:<port>` of the application under load. */
   baseUrl: string;
   /** A connection to the server's database file, for rows that need their own data. */
-  db: Db;
+  store: Store;
   /** The publishable key of the seeded demo tenant. */
   publishableKey: string;
   /** An origin the demo tenant allows. */
@@ -172,25 +171,19 @@ let rewardsReady: Promise<Record<string, string>> | undefined;
 function rewardsHeaders(context: BenchContext): Promise<Record<string, string>> {
   rewardsReady ??= (async () => {
     const now = new Date();
-    // The bench's own connection to the server's file; drizzle keeps the driver on `$client`.
-    const sqlite = (context.db as unknown as { $client: Database.Database }).$client;
+    // Bulk rows straight through the bench's own writer connection to the server's file.
+    const { sqlite } = (context.store as SqliteStore).writer;
     seedRewardsData(sqlite, {
       licenseId: DEMO_LICENSE_ID,
       learners: 100_000,
       entries: 200_000,
       now,
     });
-    // A store of the bench's own on the server's file, for the ledger.
-    const store = openSqliteStore(sqlite.name, { checkpointIntervalMs: 0 });
-    try {
-      await new Ledger(store, { now: () => new Date() }).bonus(DEMO_LICENSE_ID, {
-        learnerId: 'ada',
-        amount: 51,
-        reason: 'bench',
-      });
-    } finally {
-      await store.close();
-    }
+    await new Ledger(context.store, { now: () => new Date() }).bonus(DEMO_LICENSE_ID, {
+      learnerId: 'ada',
+      amount: 51,
+      reason: 'bench',
+    });
     const token = await signDemoLearnerToken('ada');
     return {
       'Liberation-Key': context.publishableKey,

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { eq } from 'drizzle-orm';
 import { demoKeys, seedDemo } from '../../demo/seed.js';
-import { applyMigrations, openDatabase } from '../../server/db/client.js';
+import { openStore } from '../../server/db/store.js';
 import { licenses } from '../../server/modules/licenses/schema.js';
 import { loadSecretBox } from '../../server/modules/licenses/secrets.js';
 import { systemClock } from '../../server/services.js';
@@ -224,20 +224,21 @@ async function main(): Promise<void> {
   const selected = only.length ? rows.filter((r) => only.some((t) => r.name.includes(t))) : rows;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-bench-'));
   const databaseFile = path.join(dir, 'liberation.db');
-  const database = openDatabase(databaseFile);
-  applyMigrations(database);
+  const store = await openStore({ file: databaseFile });
+  await store.migrate();
   // The server process finds the same secrets key next to the database (see server.ts), so
   // the demo learners' tokens verify there.
-  seedDemo(database.db, systemClock, [ORIGIN], {
+  await seedDemo(store, systemClock, [ORIGIN], {
     secrets: loadSecretBox({ secretsKey: undefined, dataDir: dir }),
   });
   // One load generator stands in for a large customer's many learners: lift the per-client
   // rate limit and the monthly allowance so every request is admitted. Both checks still run.
-  database.db
-    .update(licenses)
-    .set({ rateLimitPerMinute: 1_000_000_000, limits: { api_requests: null } })
-    .where(eq(licenses.publishableKey, demoKeys.academy))
-    .run();
+  await store.write(async (tx) => {
+    await tx
+      .update(licenses)
+      .set({ rateLimitPerMinute: 1_000_000_000, limits: { api_requests: null } })
+      .where(eq(licenses.publishableKey, demoKeys.academy));
+  });
 
   const app = new ServerProcess('app', databaseFile);
   const bare = new ServerProcess('bare');
@@ -248,9 +249,10 @@ async function main(): Promise<void> {
   const abandon = (why: string, code: number) => {
     console.error(why);
     stopAll();
-    database.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-    process.exit(code);
+    void store.close().finally(() => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      process.exit(code);
+    });
   };
   process.once('SIGINT', () => abandon('interrupted', 130));
   const watchdog = setTimeout(
@@ -280,7 +282,7 @@ async function main(): Promise<void> {
     const bareFirst = await measure(bareUrl, hello, seconds);
     const context: BenchContext = {
       baseUrl: appUrl,
-      db: database.db,
+      store,
       publishableKey: demoKeys.academy,
       origin: ORIGIN,
     };
@@ -338,7 +340,7 @@ async function main(): Promise<void> {
   } finally {
     clearTimeout(watchdog);
     await Promise.all([app.stop(), bare.stop()]).catch(stopAll);
-    database.close();
+    await store.close();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

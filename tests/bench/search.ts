@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
 import { DEMO_LICENSE_ID } from '../../demo/seed.js';
 import { applyMigrations, openDatabase } from '../../server/db/client.js';
-import { sqliteStoreOver } from '../../server/db/sqlite.js';
+import { sqliteStoreOver, type SqliteStore } from '../../server/db/sqlite.js';
 import { SearchQuery } from '../../server/modules/marketplace/contract.js';
 import { CourseSearch } from '../../server/modules/marketplace/search.js';
 import { insertLicense } from '../fixtures/licenses.js';
@@ -156,7 +156,7 @@ let seeded: Promise<void> | undefined;
 
 function seedDemoTenant(context: BenchContext): Promise<void> {
   seeded ??= (async () => {
-    const sqlite = (context.db as unknown as { $client: Database.Database }).$client;
+    const { sqlite } = (context.store as SqliteStore).writer;
     seedSearchData(sqlite, { licenseId: DEMO_LICENSE_ID, courses: 100_000, now: new Date() });
   })();
   return seeded;

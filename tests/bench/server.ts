@@ -11,7 +11,7 @@ import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import { pino } from 'pino';
 import { createApp } from '../../server/app.js';
-import { openDatabase } from '../../server/db/client.js';
+import { openStore } from '../../server/db/store.js';
 import { loadEnv } from '../../server/env.js';
 import { createLogger } from '../../server/logger.js';
 import { loadSecretBox } from '../../server/modules/licenses/secrets.js';
@@ -30,7 +30,10 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const [kind, databaseFile] = process.argv.slice(2);
 let shape: Shape = { body: 'ok', headers: {} };
 
-function build(): { fetch: (request: Request) => Response | Promise<Response>; close(): void } {
+async function build(): Promise<{
+  fetch: (request: Request) => Response | Promise<Response>;
+  close(): Promise<void> | void;
+}> {
   if (kind === 'bare') {
     const app = new Hono()
       .get('/', (c) => c.text('ok'))
@@ -47,10 +50,10 @@ function build(): { fetch: (request: Request) => Response | Promise<Response>; c
     STRIPE_WEBHOOK_SECRET: BENCH_WEBHOOK_SECRET,
   });
   const logger = createLogger(env.logLevel, pino.destination({ dest: '/dev/null', sync: false }));
-  const database = openDatabase(env.databaseFile);
+  const store = await openStore({ url: env.databaseUrl, file: env.databaseFile });
   const services = createServices({
     config: env,
-    database,
+    store,
     logger,
     secrets: loadSecretBox({ secretsKey: env.secretsKey, dataDir: path.dirname(databaseFile) }),
   });
@@ -58,10 +61,16 @@ function build(): { fetch: (request: Request) => Response | Promise<Response>; c
     kitDir: path.join(root, 'dist'),
     demoDir: path.join(root, 'demo', 'public'),
   });
-  return { fetch: app.fetch, close: () => database.close() };
+  return {
+    fetch: app.fetch,
+    close: async () => {
+      await services.close();
+      await store.close();
+    },
+  };
 }
 
-const target = build();
+const target = await build();
 const send = (message: ServerMessage) => process.send?.(message);
 const server = serve({ fetch: target.fetch, hostname: '127.0.0.1', port: 0 }, (info) =>
   send({ type: 'ready', port: info.port }),
@@ -76,8 +85,7 @@ process.on('message', (message: ParentMessage) => {
   if (message.type === 'stop') {
     if ('closeAllConnections' in server) server.closeAllConnections();
     server.close(() => {
-      target.close();
-      process.exit(0);
+      void Promise.resolve(target.close()).finally(() => process.exit(0));
     });
   }
 });

@@ -12,7 +12,9 @@ import { seedPortalDemo } from '../../demo/seed-portal.js';
 import { EMULATOR_SECRET_KEY } from '../../demo/stripe-emulator/discovery.js';
 import { createStripeEmulator } from '../../demo/stripe-emulator/index.js';
 import { createApp } from '../../server/app.js';
-import { applyMigrations, openDatabase } from '../../server/db/client.js';
+import { eq } from 'drizzle-orm';
+import { openStore } from '../../server/db/store.js';
+import { licenses } from '../../server/modules/licenses/schema.js';
 import { createLogger } from '../../server/logger.js';
 import { SecretBox } from '../../server/modules/licenses/secrets.js';
 import { createServices, systemClock } from '../../server/services.js';
@@ -52,8 +54,8 @@ export async function startStack(extraOrigins: string[] = []) {
     throw new Error('dist/ is missing: run `npm run build` before the end-to-end tests.');
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-e2e-'));
-  const database = openDatabase(path.join(dir, 'e2e.db'));
-  applyMigrations(database);
+  const store = await openStore({ file: path.join(dir, 'e2e.db') });
+  await store.migrate();
   const secrets = SecretBox.ephemeral();
   const emulator = createStripeEmulator({ host: '127.0.0.1', port: 0 });
   await emulator.start();
@@ -68,7 +70,7 @@ export async function startStack(extraOrigins: string[] = []) {
       // As in `npm start`: the portal's partner webhook endpoint is on this machine.
       webhooksAllowLoopback: true,
     },
-    database,
+    store,
     logger: createLogger('silent'),
     secrets,
     stripe: new Stripe(EMULATOR_SECRET_KEY, { ...emulator.sdkConfig }),
@@ -90,8 +92,8 @@ export async function startStack(extraOrigins: string[] = []) {
   const stripeOrigin = new URL(emulator.url).origin;
 
   const origins = [api.url, portalServer.url, ...extraOrigins];
-  seedDemo(database.db, systemClock, origins, { secrets });
-  await seedPortalDemo(database, systemClock, origins, { secrets });
+  await seedDemo(store, systemClock, origins, { secrets });
+  await seedPortalDemo(store, systemClock, origins, { secrets });
   // As in `npm start`: the partner webhook worker runs; the portal's backend registers its
   // endpoint when the LMS page is first served.
   services.webhooks.start();
@@ -119,10 +121,13 @@ export async function startStack(extraOrigins: string[] = []) {
       return `${portalServer.url}/${name}`;
     },
     /** Points the demo license's allowed origins at `origins` (and back with `restore`). */
-    setAllowedOrigins(licenseId: string, allowed: string[]) {
-      services.database.sqlite
-        .prepare('update licenses set allowed_origins = ?, updated_at = ? where id = ?')
-        .run(JSON.stringify(allowed), Date.now(), licenseId);
+    async setAllowedOrigins(licenseId: string, allowed: string[]) {
+      await store.write(async (tx) => {
+        await tx
+          .update(licenses)
+          .set({ allowedOrigins: allowed, updatedAt: new Date() })
+          .where(eq(licenses.id, licenseId));
+      });
       services.licenses.invalidateAll();
     },
     origins,
@@ -132,8 +137,8 @@ export async function startStack(extraOrigins: string[] = []) {
       await portalServer.close();
       await api.close();
       await emulator.stop();
-      services.close();
-      database.close();
+      await services.close();
+      await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -188,7 +188,7 @@ describe('licenses the server refuses', () => {
 
   it('a site the license does not allow: the origin state, the host page keeps working', async () => {
     const url = stack.page('foreign-origin', hostPage(demoKeys.academy));
-    stack.setAllowedOrigins(DEMO_LICENSE_ID, ['https://portal.example.edu']);
+    await stack.setAllowedOrigins(DEMO_LICENSE_ID, ['https://portal.example.edu']);
     try {
       const { page, errors, close } = await openPage(stack.browser, url);
       const state = page.locator('lx-pricing-table [part~="state"]');
@@ -199,7 +199,7 @@ describe('licenses the server refuses', () => {
       expect(errors).toEqual([]);
       await close();
     } finally {
-      stack.setAllowedOrigins(DEMO_LICENSE_ID, stack.origins);
+      await stack.setAllowedOrigins(DEMO_LICENSE_ID, stack.origins);
     }
   });
 });

@@ -81,12 +81,7 @@ describe('the script tag', () => {
         '<lx-pricing-table></lx-pricing-table><button id="host">Host button</button>',
       ),
     );
-    stack.services.database.sqlite
-      .prepare(
-        "update licenses set allowed_origins = ?, updated_at = ? where id = 'lic_demo_academy'",
-      )
-      .run(JSON.stringify(['https://portal.example.edu']), Date.now());
-    stack.services.licenses.invalidateAll();
+    await stack.setAllowedOrigins('lic_demo_academy', ['https://portal.example.edu']);
     try {
       const { page } = await open(url);
       const state = page.locator('lx-pricing-table [part~="state"]');
@@ -96,12 +91,7 @@ describe('the script tag', () => {
       expect(await page.title()).toBe('Portal');
       await page.close();
     } finally {
-      stack.services.database.sqlite
-        .prepare(
-          "update licenses set allowed_origins = ?, updated_at = ? where id = 'lic_demo_academy'",
-        )
-        .run(JSON.stringify(stack.origins), Date.now());
-      stack.services.licenses.invalidateAll();
+      await stack.setAllowedOrigins('lic_demo_academy', stack.origins);
     }
   });
 });

@@ -14,7 +14,7 @@ describe('GET /v1/courses on the demo catalog', () => {
 
   beforeAll(async () => {
     h = await startMarket();
-    seedDemo(h.services.db, h.clock, [ORIGIN], { secrets: new SecretBox(SECRETS_KEY) });
+    await seedDemo(h.services.store, h.clock, [ORIGIN], { secrets: new SecretBox(SECRETS_KEY) });
   });
   afterAll(() => h.close());
 

@@ -2,6 +2,8 @@ import Stripe from 'stripe';
 import { createLogger } from '../../server/logger.js';
 import { SecretBox } from '../../server/modules/licenses/secrets.js';
 import { createServices, type AppConfig, type Services } from '../../server/services.js';
+import path from 'node:path';
+import { openStore } from '../../server/db/store.js';
 import { startStripeApp, type StripeApp } from '../fixtures/stripe-app.js';
 import {
   createLicense,
@@ -221,13 +223,21 @@ export function delivery(h: PaymentsHarness, event: Stripe.Event): [string, stri
  * A second server process on the same database, Stripe and clock: its own services, so its
  * own in-process locks. Call `close()` on it at the end.
  */
-export function secondProcess(h: PaymentsHarness): Services {
-  return createServices({
+export async function secondProcess(h: PaymentsHarness): Promise<Services> {
+  const store = await openStore({ url: h.storeUrl, file: path.join(h.dir, 'liberation.db') });
+  const services = createServices({
     config: h.services.config,
-    database: h.database,
+    store,
     logger: createLogger('silent'),
     clock: h.clock,
     secrets: new SecretBox(SECRETS_KEY),
     stripe: h.stripe,
   });
+  return {
+    ...services,
+    close: async () => {
+      await services.close();
+      await store.close();
+    },
+  };
 }

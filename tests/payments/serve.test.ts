@@ -4,7 +4,7 @@ import path from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoKeys, seedDemo, signDemoLearnerToken } from '../../demo/seed.js';
-import { applyMigrations, openDatabase } from '../../server/db/client.js';
+import { openStore } from '../../server/db/store.js';
 import { SecretBox } from '../../server/modules/licenses/secrets.js';
 import { systemClock } from '../../server/services.js';
 import { freePort, spawnEntry, type Spawned } from '../fixtures/process.js';
@@ -40,10 +40,10 @@ describe('npm run serve with STRIPE_API_URL: one standalone emulator, as a clust
     expect(emulator.output()).toContain(`Stripe emulator listening on ${emulatorUrl}`);
 
     // The licenses an operator would create; the production entry seeds nothing itself.
-    const database = openDatabase(path.join(dir, 'liberation.db'));
-    applyMigrations(database);
-    seedDemo(database.db, systemClock, [url], { secrets: new SecretBox(SECRETS_KEY) });
-    database.close();
+    const store = await openStore({ file: path.join(dir, 'liberation.db') });
+    await store.migrate();
+    await seedDemo(store, systemClock, [url], { secrets: new SecretBox(SECRETS_KEY) });
+    await store.close();
 
     const server = spawnEntry('server/main.ts', {
       NODE_ENV: 'production',

@@ -80,7 +80,7 @@ describe('a stale payment intent read never overwrites a newer one', () => {
 
   it('orders payment intent reads by when they were issued, across processes', async () => {
     const intentId = await declinedOnce('pi-issued');
-    const other = secondProcess(h);
+    const other = await secondProcess(h);
     try {
       const [firstEvent] = await eventsAbout(h, intentId, 'payment_intent.payment_failed');
       const slow = h.emulator.delayAnswers({
@@ -98,7 +98,7 @@ describe('a stale payment intent read never overwrites a newer one', () => {
 
       expect(failureOf(intentId)?.failure_code).toBe('insufficient_funds');
     } finally {
-      other.close();
+      await other.close();
       resumeDeliveries(h);
     }
   });

@@ -87,7 +87,7 @@ describe('a stale Stripe read never overwrites a newer one', () => {
 
   it('orders reads by when they were issued, across processes', async () => {
     const { learner, subscriptionId } = await subscribed('issued');
-    const other = secondProcess(h);
+    const other = await secondProcess(h);
     try {
       const cancelEvent = await cancelled(learner, subscriptionId);
       const slow = h.emulator.delayAnswers({
@@ -109,7 +109,7 @@ describe('a stale Stripe read never overwrites a newer one', () => {
       expect(stripeSays.cancel_at_period_end).toBe(false);
       expect((await subscriptionOf(h, learner))?.cancelAtPeriodEnd).toBe(false);
     } finally {
-      other.close();
+      await other.close();
       resumeDeliveries(h);
     }
   });

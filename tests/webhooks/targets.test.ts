@@ -230,13 +230,13 @@ describe('partner webhook targets: delivery', () => {
     h.database.sqlite
       .prepare('update webhook_endpoints set url = ? where id = ?')
       .run(url, endpoint.id);
-    writeTransaction(h.services.db, (tx) =>
-      enqueueEvents(
-        tx,
+    await h.services.store.write(async (tx) => {
+      await enqueueEvents(
+        tx as never,
         [{ licenseId, type: 'usage.warning', payload: { metric: 'api_requests' } }],
         h.clock.now(),
-      ),
-    );
+      );
+    });
     return endpoint.id;
   }
 

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from '../../server/app.js';
-import { applyMigrations, openDatabase } from '../../server/db/client.js';
+import { first, openStore } from '../../server/db/store.js';
 import { createLogger } from '../../server/logger.js';
 import { SignJWT } from 'jose';
 import Stripe from 'stripe';
@@ -93,8 +93,8 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
   stop(): Promise<void>;
 }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-widgets-'));
-  const database = openDatabase(path.join(dir, 'test.db'));
-  applyMigrations(database);
+  const store = await openStore({ file: path.join(dir, 'test.db') });
+  await store.migrate();
   const now = new Date();
   const keys = {
     valid: keyWithBody('pk', 'test', 'WidgetTestValid000000001'),
@@ -122,9 +122,8 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
     createdAt: now,
     updatedAt: now,
   });
-  database.db
-    .insert(licenses)
-    .values([
+  await store.write(async (tx) => {
+    await tx.insert(licenses).values([
       base('lic_w_valid', keys.valid),
       { ...base('lic_w_revoked', keys.revoked), status: 'revoked' },
       { ...base('lic_w_suspended', keys.suspended), status: 'suspended' },
@@ -133,8 +132,8 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
       // A hard monthly allowance of zero requests: every call is over the limit.
       { ...base('lic_w_limit', keys.overLimit), limits: { api_requests: 0 } },
       { ...base('lic_w_french', keys.french), locale: 'fr-CA', currency: 'CAD' },
-    ])
-    .run();
+    ]);
+  });
 
   // Payments go to the bundled Stripe emulator, whose signed webhooks come back to this API.
   const emulator = createStripeEmulator({
@@ -151,7 +150,7 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
       stripeJsUrl: emulator.stripeJsUrl,
       dataDir: dir,
     },
-    database,
+    store,
     logger: createLogger('silent'),
     stripe: new Stripe('sk_test_widgetTests', { ...emulator.sdkConfig, maxNetworkRetries: 0 }),
   });
@@ -176,7 +175,8 @@ export async function startWidgetApi(pageOrigin: string): Promise<{
       await emulator.stop();
       if ('closeAllConnections' in server) server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      database.close();
+      await services.close();
+      await store.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -382,20 +382,25 @@ async function seedUsage(services: Services, pageOrigin: string): Promise<UsageF
           : Math.floor(total / days.length),
     })),
   );
-  services.database.db.insert(usageDaily).values(values).run();
+  await services.store.write(async (tx) => {
+    await tx.insert(usageDaily).values(values);
+  });
   // The meter may already hold this month's totals in memory; have it read the rows back.
-  services.usage.flush();
-  const row = services.database.db.select().from(licenses).where(eq(licenses.id, id)).get()!;
-  const ticket = services.support.open(
+  await services.usage.flush();
+  const row = first(
+    await services.store.db.select().from(licenses).where(eq(licenses.id, id)).limit(1),
+  )!;
+  const ticket = await services.support.open(
     row,
     { kind: 'server', name: 'Usage Academy (server)' },
     { subject: 'Checkout <b>fails</b> for some learners', body: 'Since Monday.', priority: 'high' },
   );
-  services.database.db
-    .update(supportTickets)
-    .set({ firstResponseDueAt: new Date(today - 3 * 3_600_000) })
-    .where(eq(supportTickets.id, ticket.id))
-    .run();
+  await services.store.write(async (tx) => {
+    await tx
+      .update(supportTickets)
+      .set({ firstResponseDueAt: new Date(today - 3 * 3_600_000) })
+      .where(eq(supportTickets.id, ticket.id));
+  });
   const now = Math.floor(today / 1000);
   const sign = (license: typeof busy, sub: string, role: 'admin' | 'learner') =>
     new SignJWT({ name: sub, role })

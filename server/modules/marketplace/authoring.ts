@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { first, type Db, type Store, type Tx } from '../../db/store.js';
+import { spending } from '../../lib/allowance.js';
 import { ApiError } from '../../errors.js';
 import { generateId } from '../../lib/ids.js';
 import { assertChargeable } from '../../lib/stripe.js';
@@ -27,27 +28,15 @@ export interface Author {
 
 /**
  * Runs `write` as one write of the store; `consume` uses a unit of the license's allowance
- * where the write decides to publish. A refusal thrown by `consume` rolls the write back, so
- * it leaves no trace; a write that fails after counting gives its units back, so only what
- * was committed is counted.
+ * where the write decides to publish (see `spending`).
  */
-async function spendingIn<T>(
+function spendingIn<T>(
   store: Store,
   allowance: CourseAllowance,
   licenseId: string,
-  write: (tx: Tx, consume: () => void) => Promise<T>,
+  write: (tx: Tx, consume: () => Promise<void>) => Promise<T>,
 ): Promise<T> {
-  const releases: (() => void)[] = [];
-  try {
-    return await store.write((tx) =>
-      write(tx, () => {
-        releases.push(allowance.consume(licenseId));
-      }),
-    );
-  } catch (error) {
-    for (const release of releases) release();
-    throw error;
-  }
+  return spending(allowance, licenseId, (consume) => store.write((tx) => write(tx, consume)));
 }
 
 /**
@@ -105,7 +94,7 @@ export class CourseAuthoring {
       this.#allowance,
       author.licenseId,
       async (tx, consume) => {
-        if (input.status === 'published') consume();
+        if (input.status === 'published') await consume();
         const [row] = await tx
           .insert(courses)
           .values({
@@ -162,7 +151,7 @@ export class CourseAuthoring {
         set.status = input.status;
         // Only the first publication counts: archiving and publishing again does not.
         if (input.status === 'published' && !row.publishedAt) {
-          consume();
+          await consume();
           set.publishedAt = now;
         }
       }

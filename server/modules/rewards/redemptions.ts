@@ -1,5 +1,5 @@
 import type { Store, Tx } from '../../db/store.js';
-import { unlimited, type Allowance } from '../../lib/allowance.js';
+import { spending, unlimited, type Allowance } from '../../lib/allowance.js';
 import type { Clock } from '../../services.js';
 import type {
   CourseCoupon,
@@ -17,29 +17,6 @@ import { redeemIn } from './redemptions/redeem.js';
 import { redemptionRows, redemptionView, type RedemptionFilter } from './redemptions/records.js';
 import { transition } from './redemptions/transitions.js';
 import { activeFeatures, newestGrant, unusedCoupon, useCoupon } from './redemptions/unlocks.js';
-
-/**
- * Runs `write`, a write that calls `consume` where it decides to use a unit of `allowance`.
- * A refusal thrown by `consume` rolls the write back, so it leaves no trace; a write that fails
- * after counting gives its units back, so only what was committed stays counted. (The async
- * form of `spending` in `server/lib/allowance.ts`: the units are given back when the write
- * settles, not in the same turn of the event loop.)
- */
-async function spendingAsync<T>(
-  allowance: Allowance,
-  licenseId: string,
-  write: (consume: () => void) => Promise<T>,
-): Promise<T> {
-  const releases: (() => void)[] = [];
-  try {
-    return await write(() => {
-      releases.push(allowance.consume(licenseId));
-    });
-  } catch (error) {
-    for (const release of releases) release();
-    throw error;
-  }
-}
 
 /**
  * The rewards catalog and the redemption workflow. Feature unlocks and course coupons are
@@ -93,7 +70,7 @@ export class Redemptions {
   ): Promise<RedemptionView> {
     const params = { learnerId, itemId: input.itemId, shipping: input.shipping ?? null };
     // A repeated request returns the first result without calling redeemIn: counted once.
-    return spendingAsync(this.#allowance, licenseId, (consume) =>
+    return spending(this.#allowance, licenseId, (consume) =>
       this.#ledger.idempotent(licenseId, input.idempotencyKey, 'redeem', params, (tx) =>
         redeemIn(
           { clock: this.#clock, ledger: this.#ledger, consume },

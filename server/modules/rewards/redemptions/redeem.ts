@@ -113,7 +113,7 @@ async function fulfilAtOnce(
 }
 
 export async function redeemIn(
-  deps: { clock: Clock; ledger: Ledger; consume: () => void },
+  deps: { clock: Clock; ledger: Ledger; consume: () => Promise<void> },
   tx: Tx,
   licenseId: string,
   learnerId: string,
@@ -121,7 +121,7 @@ export async function redeemIn(
 ): Promise<RedemptionView> {
   const item = await itemOf(tx, licenseId, input.itemId);
   await checkRedeemable(tx, licenseId, learnerId, item, input.shipping);
-  deps.consume();
+  await deps.consume();
   const spend = await deps.ledger.spendIn(tx, licenseId, {
     learnerId,
     amount: item.cost,
