@@ -1,13 +1,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { dialectOf, rows, type Db } from '../../db/store.js';
 import type { Facets, SearchQuery } from './contract.js';
-import { allOf, MATCHED, notYetOnPostgres } from './search-ranking.js';
+import { allOf, fullTextOf, MATCHED } from './search-ranking.js';
 
 /*
  * Facet counts of course search: how many published courses each filter value would leave.
- * The counting statements depend on the store (SQLite: the trigger-kept `course_facet_counts`
- * and FTS5), so they sit behind one dialect branch in {@link countCombos}; PostgreSQL's go
- * beside SQLite's.
+ * The counting statements depend on the store (the trigger-kept `course_facet_counts` of
+ * each, FTS5 or the tsvector), so they sit behind one dialect branch in {@link countCombos}.
  */
 
 /** Published courses of one combination of facet values under the shared filters. */
@@ -48,7 +47,7 @@ export function countCombos(
   query: SearchQuery,
 ): Promise<Combo[]> {
   if (dialectOf(db) === 'sqlite') return sqliteCombos(db, licenseId, match, shared, query);
-  return Promise.reject(notYetOnPostgres('facet counts'));
+  return postgresCombos(db, licenseId, match, shared, query);
 }
 
 /**
@@ -94,6 +93,36 @@ async function sqliteCombos(
     sql`select c.category, c.level, c.language, c.price_amount = 0 as free, count(*) as n
          from ${MATCHED}
          where courses_fts match ${match} and ${allOf(shared)} group by 1, 2, 3, 4`,
+  );
+}
+
+/**
+ * PostgreSQL: without text or ranges the trigger-kept table answers; otherwise the courses the
+ * filters keep (the text through the GIN index, the ranges through the sort indexes, which
+ * carry the facet columns) are grouped.
+ */
+async function postgresCombos(
+  db: Db,
+  licenseId: string,
+  match: string | null,
+  shared: SQL[],
+  query: SearchQuery,
+): Promise<Combo[]> {
+  const ranged =
+    query.minRating !== undefined || query.minPrice !== undefined || query.maxPrice !== undefined;
+  if (match === null && !ranged) {
+    return rows<Combo>(
+      db,
+      sql`select category, level, language, free::int as free, n from course_facet_counts
+           where license_id = ${licenseId} and n > 0`,
+    );
+  }
+  const where = match === null ? shared : [fullTextOf(db).matching(match), ...shared];
+  return rows<Combo>(
+    db,
+    sql`select c.category, c.level, c.language, (c.price_amount = 0)::int as free,
+           count(*)::int as n
+         from courses c where ${allOf(where)} group by 1, 2, 3, 4`,
   );
 }
 

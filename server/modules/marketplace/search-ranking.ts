@@ -7,9 +7,9 @@ import type { Combo } from './search-facets.js';
 /*
  * Full-text matching, relevance ranking and suggestions of course search. Every statement
  * that depends on the store's full-text engine is in one implementation of {@link FullText},
- * chosen once by {@link fullTextOf}: SQLite FTS5 (`courses_fts`, bm25) today. PostgreSQL (a
- * tsvector column with a GIN index) is to be written beside it; until then search there says
- * so. Facet counts have their own such seam (search-facets.ts).
+ * chosen once by {@link fullTextOf}: SQLite FTS5 (`courses_fts`, bm25) or PostgreSQL (the
+ * generated tsvector `courses.search_vector` with a GIN index, ts_rank). Facet counts have
+ * their own such seam (search-facets.ts).
  */
 
 const MAX_TERMS = 8;
@@ -19,15 +19,6 @@ const SHORTLIST = 64;
 
 /** A card row of a result page with its sort key (`k`), which the next page's cursor carries. */
 export type PageRow = CardRow & { k: number | null };
-
-/** Course search on a store it has no statements for yet: the seam is named in the message. */
-export function notYetOnPostgres(what: string): Error {
-  return new Error(
-    `Course search (${what}) is not yet available on PostgreSQL: only SQLite FTS5 statements ` +
-      'exist so far (server/modules/marketplace/search-ranking.ts and search-facets.ts); the ' +
-      'PostgreSQL implementation (tsvector + GIN) goes beside them.',
-  );
-}
 
 /** The conditions joined with `and`. */
 export function allOf(conditions: SQL[]): SQL {
@@ -82,8 +73,7 @@ export interface FullText {
 
 /** The full-text statements of `db`'s store. */
 export function fullTextOf(db: Db): FullText {
-  if (dialectOf(db) === 'sqlite') return sqliteFullText;
-  throw notYetOnPostgres('full-text matching and ranking');
+  return dialectOf(db) === 'sqlite' ? sqliteFullText : postgresFullText;
 }
 
 /* SQLite: FTS5 over title, subtitle, tags and description, external content on courses.seq. */
@@ -110,7 +100,7 @@ function matches(r: Ranking): SQL {
     )`;
 }
 
-/** Best first among the materialized matches the facet filters keep. */
+/** Best first among the materialized matches the facet filters keep (both stores). */
 function ranked(r: Ranking): SQL {
   const where = [sql`c.k is not null`, ...r.facetWhere];
   if (r.after) {
@@ -230,6 +220,114 @@ const sqliteFullText: FullText = {
              order by k, c.seq limit ${sql.raw(String(SUGGESTIONS))}
            ) r join courses c on c.seq = r.seq order by r.k, r.seq`,
       )
+    );
+  },
+};
+
+/*
+ * PostgreSQL: `courses.search_vector`, generated from title (weight A), subtitle (B), tags (C)
+ * and description (D) through the `course_search` configuration (words as FTS5's unicode61
+ * reads them), with a GIN index; see migrations/postgres/0001_marketplace_search.sql.
+ */
+
+/**
+ * ts_rank's weights of D, C, B and A: description 1, tags 3, subtitle 4 and title 10, the
+ * bm25 weights above over 10.
+ */
+const TS_WEIGHTS = sql.raw(`'{0.1, 0.3, 0.4, 1.0}'::real[]`);
+/** Title words only: suggestions match and rank titles alone, as `title : (…)` does on FTS5. */
+const TS_TITLE_WEIGHTS = sql.raw(`'{0, 0, 0, 1}'::real[]`);
+
+/**
+ * An {@link ftsQuery} match as a tsquery: every word required, the word being typed as a
+ * prefix (`pyth:*`), and with `weight` (`A`) in that part of the vector only. The words are
+ * letters and digits only, so no tsquery operator gets through either.
+ */
+function tsQuery(match: string, weight = ''): SQL {
+  const terms = [...match.matchAll(/"([^"]+)"(\*?)/g)].map(([, word, prefix]) =>
+    prefix || weight ? `${word}:${prefix}${weight}` : word,
+  );
+  return sql`to_tsquery('course_search', ${terms.join(' & ')})`;
+}
+
+/**
+ * A course's (`c`) rank for `query`, negated so that lower is better as with bm25: pages, the
+ * cursor and {@link ranked} read it the same way on both stores.
+ */
+function tsRank(query: SQL, weights = TS_WEIGHTS): SQL {
+  return sql`(-ts_rank(${weights}, c.search_vector, ${query}))::float8`;
+}
+
+const postgresFullText: FullText = {
+  matching(match) {
+    return sql`c.search_vector @@ ${tsQuery(match)}`;
+  },
+
+  /* The page's seqs and ranks first, then the card rows of that page only. */
+  rankPage(db, r) {
+    const query = tsQuery(r.match);
+    const after = r.after
+      ? sql` where m.k > ${r.after.k} or (m.k = ${r.after.k} and m.seq > ${r.after.seq})`
+      : sql``;
+    return rows<PageRow>(
+      db,
+      sql`select ${CARD_COLUMNS}, p.k as k from (
+           select m.seq as seq, m.k as k from (
+             select c.seq as seq, ${tsRank(query)} as k from courses c
+             where c.search_vector @@ ${query} and ${allOf([...r.shared, ...r.facetWhere])}
+           ) m${after}
+           order by m.k, m.seq limit ${r.take}
+         ) p join courses c on c.seq = p.seq join instructors i on i.id = c.instructor_id
+         order by p.k, p.seq`,
+    );
+  },
+
+  /* One statement, as on SQLite: the matches are ranked and their facet columns read once;
+     the page and the counts come back as two JSON arrays. */
+  async rankAndCount(db, r) {
+    const query = tsQuery(r.match);
+    const kept = r.facetWhere.length ? allOf(r.facetWhere) : sql`true`;
+    const [found] = await rows<{
+      page: [number, number][];
+      combos: [string, string, string, number, number][];
+    }>(
+      db,
+      sql`with m as materialized (
+           select c.seq as seq, case when ${kept} then ${tsRank(query)} end as k,
+             c.category as category, c.level as level, c.language as language,
+             c.price_amount as price_amount
+           from courses c
+           where c.search_vector @@ ${query} and ${allOf(r.shared)}
+         ), p as (${ranked(r)})
+         select
+           (select coalesce(json_agg(json_build_array(p.seq, p.k)), '[]') from p) as page,
+           (select coalesce(json_agg(json_build_array(g.category, g.level, g.language, g.free, g.n)), '[]')
+            from (
+              select c.category as category, c.level as level, c.language as language,
+                (c.price_amount = 0)::int as free, count(*)::int as n
+              from m c group by 1, 2, 3, 4
+            ) g) as combos`,
+    );
+    const page = (found?.page ?? []).map(([seq, k]) => ({ seq, k }));
+    const combos = (found?.combos ?? []).map(([category, level, language, free, n]) => ({
+      category,
+      level,
+      language,
+      free,
+      n,
+    }));
+    return { rows: await cardsInOrder(db, page), combos };
+  },
+
+  suggest(db, licenseId, match) {
+    const titles = tsQuery(match, 'A');
+    return rows<Suggestion>(
+      db,
+      sql`select c.id, c.title from courses c
+         where c.search_vector @@ ${titles} and c.license_id = ${licenseId}
+           and c.status = 'published'
+         order by ${tsRank(titles, TS_TITLE_WEIGHTS)}, c.seq
+         limit ${sql.raw(String(SUGGESTIONS))}`,
     );
   },
 };

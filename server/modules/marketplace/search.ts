@@ -1,7 +1,7 @@
 import { eq, sql, type SQL } from 'drizzle-orm';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
-import { first, rows, type Store } from '../../db/store.js';
+import { dialectOf, first, rows, type Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import { decodeCursor, encodeCursor } from '../../lib/cursors.js';
 import { CARD_COLUMNS, toCard } from './cards.js';
@@ -54,15 +54,21 @@ function keyParam(sort: ColumnOrder, key: number): SQL {
   return sort === 'newest' ? sql`${sql.param(new Date(key), courses.createdAt)}` : sql`${key}`;
 }
 
-/** A sort key as read, as a cursor carries it: creation times in epoch milliseconds. */
+/**
+ * A sort key as read, as a cursor carries it: creation times in epoch milliseconds. Raw SQL
+ * reads them as PostgreSQL's timestamptz text there (drizzle's node-postgres driver leaves
+ * the parsing to its column mappers, which raw rows skip).
+ */
 function keyOf(value: unknown): number | null {
+  if (typeof value === 'string') return new Date(value).getTime();
   return value instanceof Date ? value.getTime() : (value as number | null);
 }
 
 /**
- * Course search for one license: full text (bm25 with the title weighted most, see
- * search-ranking.ts), filters, keyset pagination on (sort key, seq) so pages never repeat or
- * skip a course while the catalog stands still, facet counts, and type-ahead suggestions.
+ * Course search for one license: full text (bm25 on SQLite, ts_rank on PostgreSQL, the title
+ * weighted most on both, see search-ranking.ts), filters, keyset pagination on (sort key, seq)
+ * so pages never repeat or skip a course while the catalog stands still, facet counts, and
+ * type-ahead suggestions.
  */
 export class CourseSearch {
   readonly #store: Store;
@@ -207,12 +213,14 @@ export class CourseSearch {
       }
     }
     const dir = sql.raw(desc ? 'desc' : 'asc');
+    // Unrated courses come last: SQLite sorts nulls lowest, PostgreSQL highest.
+    const nulls = sort === 'rating' && dialectOf(db) === 'postgres' ? sql` nulls last` : sql``;
     const found = await rows<PageRow>(
       db,
       sql`select ${CARD_COLUMNS}, ${key} as k
            from courses c join instructors i on i.id = c.instructor_id
            where ${allOf(pageWhere)}
-           order by ${key} ${dir}, c.seq ${dir} limit ${limit + 1}`,
+           order by ${key} ${dir}${nulls}, c.seq ${dir} limit ${limit + 1}`,
     );
     return found.map((r) => ({ ...r, k: keyOf(r.k) }));
   }
