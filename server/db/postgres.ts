@@ -149,6 +149,7 @@ export async function openPostgresStore(
       return result.rows[0]?.n ?? 0;
     },
     async close() {
+      if (pool.ended) return;
       await pool.end();
     },
   };
