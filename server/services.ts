@@ -200,7 +200,7 @@ export function createServices(options: {
     usage,
     rateLimits,
     authFailures,
-    support: new SupportService(db, clock),
+    support: new SupportService(store, clock),
     rewards,
     themes,
     embed: new EmbedConfigService(options.config, themes),

@@ -382,7 +382,7 @@ async function seedUsage(services: Services, pageOrigin: string): Promise<UsageF
   // The meter may already hold this month's totals in memory; have it read the rows back.
   services.usage.flush();
   const row = services.database.db.select().from(licenses).where(eq(licenses.id, id)).get()!;
-  const ticket = services.support.open(
+  const ticket = await services.support.open(
     row,
     { kind: 'server', name: 'Usage Academy (server)' },
     { subject: 'Checkout <b>fails</b> for some learners', body: 'Since Monday.', priority: 'high' },
