@@ -13,7 +13,7 @@ import { BillingService } from './modules/billing/service.js';
 import { defaultTiers } from './modules/billing/tiers.js';
 import type { RewardUnlocks } from './modules/billing/dependencies.js';
 import { EmbedConfigService } from './modules/embed/service.js';
-import { LearnerService } from './modules/learners/service.js';
+import { findLearnerNow, LearnerService } from './modules/learners/service.js';
 import { enqueueEvents } from './modules/outbox/service.js';
 import { RewardsService } from './modules/rewards/service.js';
 import { LicenseAdmin } from './modules/licenses/admin.js';
@@ -27,6 +27,7 @@ import { WebhookService } from './modules/webhooks/service.js';
 import { SupportService } from './modules/support/service.js';
 import { ThemeService } from './modules/themes/service.js';
 import { UsageMeter } from './modules/usage/meter.js';
+import { usageTotalsNow } from './modules/usage/store.js';
 import { RateLimits } from './modules/usage/rate-limit.js';
 import { AuthFailures } from './middleware/auth-failures.js';
 
@@ -87,8 +88,11 @@ export interface Services {
   /** Tiers, subscriptions and feature access; registers the `plan` kind with payments. */
   billing: BillingService;
   marketplace: MarketplaceService;
-  /** Writes pending usage and stops timers. Call during shutdown, before closing the database. */
-  close(): void;
+  /**
+   * Stops timers and writes pending usage; the same promise on every call, and it never
+   * rejects. Await it during shutdown, before closing the database.
+   */
+  close(): Promise<void>;
 }
 
 /*
@@ -106,10 +110,14 @@ function rewardUnlocks(rewards: RewardsService): RewardUnlocks {
   };
 }
 
-/** A monthly allowance of the usage meter, for a module that uses it up as it writes. */
+/**
+ * A monthly allowance of the usage meter, for a module that uses it up as it writes. The unit
+ * is given back on the day it was counted, even when the write fails after midnight.
+ */
 function allowanceOf(
   usage: UsageMeter,
   licenses: LicenseService,
+  clock: Clock,
   metric: 'courses' | 'redemptions',
 ): Allowance {
   return {
@@ -117,8 +125,11 @@ function allowanceOf(
       const license = licenses.getById(licenseId);
       // Nothing is written for a license that does not exist, so there is nothing to count.
       if (!license) return () => {};
+      // Synchronous: the license's month is loaded by the transitional loader if need be.
+      // Once `Allowance.consume` is async: `await usage.load(license.id)` first.
+      const at = clock.now();
       usage.consume(license, metric);
-      return () => usage.release(license, metric);
+      return () => usage.release(license, metric, 1, at);
     },
   };
 }
@@ -134,14 +145,18 @@ export function createServices(options: {
   stripe?: Stripe;
 }): Services {
   const clock = options.clock ?? systemClock;
+  // Transition only: payments, billing and marketplace still look learners up synchronously,
+  // in their synchronous transactions. Becomes `learners` once they await `find`.
+  const learnersNow = { find: findLearnerNow };
   const { db } = options.database;
   const store = sqliteStoreOver(options.database);
   const licenses = new LicenseService(db, clock, options.config.licenseCacheTtlMs, options.secrets);
   const usage = new UsageMeter({
-    database: options.database,
+    store,
     clock,
     logger: options.logger,
     flushIntervalMs: options.config.usageFlushIntervalMs ?? 2_000,
+    loadNow: usageTotalsNow(store.reader.db),
   });
   const themes = new ThemeService(db, clock, options.config.licenseCacheTtlMs);
   const rateLimits = new RateLimits({
@@ -159,7 +174,7 @@ export function createServices(options: {
     (stripeSecretKey
       ? new Stripe(stripeSecretKey, stripeApiUrl ? stripeEndpointOf(stripeApiUrl) : {})
       : null);
-  const learners = new LearnerService(db, clock, licenses);
+  const learners = new LearnerService(store, clock, licenses);
   // A checkout and a subscription change of one learner run one after the other.
   const learnerLock = new KeyedLock();
   const payments = new PaymentService({
@@ -171,16 +186,24 @@ export function createServices(options: {
     webhookSecret: options.config.stripeWebhookSecret,
     logger: options.logger,
     secrets: licenses.secrets,
-    learners,
+    learners: learnersNow,
     licenses: { modeOf: (licenseId) => licenses.getById(licenseId)?.mode },
-    events: { enqueueIn: enqueueEvents },
+    // Transition only: payments' transactions are still synchronous; on SQLite the insert runs
+    // inside them before `enqueueEvents` returns. Becomes `enqueueEvents` once they await it.
+    events: {
+      enqueueIn: (tx, events, now) => {
+        enqueueEvents(tx, events, now).catch((error: unknown) =>
+          options.logger.error({ err: error }, 'partner events not queued'),
+        );
+      },
+    },
     lock: learnerLock,
-    rewards: purchaseRewards(() => rewards.ledger, learners),
+    rewards: purchaseRewards(() => rewards.ledger, learnersNow),
   });
   const rewards = new RewardsService(db, clock, {
-    redemptions: allowanceOf(usage, licenses, 'redemptions'),
+    redemptions: allowanceOf(usage, licenses, clock, 'redemptions'),
   });
-  let closed = false;
+  let closing: Promise<void> | undefined;
   const services: Services = {
     config: options.config,
     store,
@@ -193,7 +216,8 @@ export function createServices(options: {
       db,
       clock,
       licenses,
-      usage,
+      // Transition only: the views are synchronous until the licenses module is on the store.
+      usage: { snapshot: (license) => usage.snapshotNow(license) },
       tierFeatures: (tier) => defaultTiers.find((t) => t.id === tier)?.features ?? [],
     }),
     learners,
@@ -219,7 +243,7 @@ export function createServices(options: {
       stripe,
       logger: options.logger,
       licenses,
-      learners,
+      learners: learnersNow,
       payments,
       rewards: rewardUnlocks(rewards),
       lock: learnerLock,
@@ -229,16 +253,18 @@ export function createServices(options: {
       sqlite: options.database.sqlite,
       clock,
       filesDir: path.join(path.resolve(options.config.dataDir ?? 'data'), 'marketplace'),
-      courses: allowanceOf(usage, licenses, 'courses'),
-      learners,
+      courses: allowanceOf(usage, licenses, clock, 'courses'),
+      learners: learnersNow,
     }),
     close() {
-      if (closed) return;
-      closed = true;
-      usage.close();
-      rateLimits.close();
-      // The writer connection is the caller's to close; the reader is the store's own.
-      store.reader.close();
+      closing ??= (async () => {
+        // Timers stop before the first await: nothing new starts even if the caller cannot wait.
+        rateLimits.close();
+        await usage.close();
+        // The writer connection is the caller's to close; the reader is the store's own.
+        store.reader.close();
+      })();
+      return closing;
     },
   };
   services.payments.registerProduct(

@@ -154,9 +154,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         void Promise.allSettled([
           services.webhooks.stop(),
           services.payments.stopReconciling(),
-        ]).then(() => {
-          // Usage counted since the last flush is written here; the database closes after.
-          services.close();
+        ]).then(async () => {
+          // Usage counted since the last flush is written here (this never rejects); the
+          // database closes after.
+          await services.close();
           database.close();
           resolve();
         });

@@ -95,7 +95,7 @@ export async function runCommand(options: RunOptions): Promise<number> {
     }
     throw error;
   } finally {
-    services?.close();
+    await services?.close();
     database.close();
   }
 }

@@ -132,7 +132,7 @@ export async function startStack(extraOrigins: string[] = []) {
       await portalServer.close();
       await api.close();
       await emulator.stop();
-      services.close();
+      await services.close();
       database.close();
       fs.rmSync(dir, { recursive: true, force: true });
     },

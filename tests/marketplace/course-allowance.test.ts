@@ -30,10 +30,10 @@ describe('the courses allowance', () => {
       );
     const patch = (id: string, body: unknown) =>
       h.fetch(`/v1/authoring/courses/${id}`, jsonInit('PATCH', body, server));
-    const used = () =>
-      h.services.usage
-        .snapshot(h.services.licenses.getById(created.license.id)!)
-        .metrics.find((m) => m.metric === 'courses')!.used;
+    const used = async () =>
+      (
+        await h.services.usage.snapshot(h.services.licenses.getById(created.license.id)!)
+      ).metrics.find((m) => m.metric === 'courses')!.used;
     const courseCount = () =>
       (
         h.database.sqlite
@@ -47,16 +47,16 @@ describe('the courses allowance', () => {
     h = await startHarness();
     const t = await tenant({ plan: 'pro' });
     expect((await t.create()).status).toBe(201);
-    expect(t.used()).toBe(1);
+    expect(await t.used()).toBe(1);
     const draft = (await (await t.create({ status: 'draft' })).json()) as { id: string };
-    expect(t.used()).toBe(1);
+    expect(await t.used()).toBe(1);
     expect((await t.patch(draft.id, { title: 'Renamed' })).status).toBe(200);
-    expect(t.used()).toBe(1);
+    expect(await t.used()).toBe(1);
     expect((await t.patch(draft.id, { status: 'published' })).status).toBe(200);
-    expect(t.used()).toBe(2);
+    expect(await t.used()).toBe(2);
     expect((await t.patch(draft.id, { status: 'archived' })).status).toBe(200);
     expect((await t.patch(draft.id, { status: 'published' })).status).toBe(200);
-    expect(t.used()).toBe(2);
+    expect(await t.used()).toBe(2);
   });
 
   it('refuses past a hard limit with 429 usage_limit_exceeded, publishing nothing', async () => {
@@ -79,7 +79,7 @@ describe('the courses allowance', () => {
     });
     expect(refused.headers.get('retry-after')).toBe(String(15.5 * 86400));
     expect(t.courseCount()).toBe(2);
-    expect(t.used()).toBe(2);
+    expect(await t.used()).toBe(2);
 
     // A draft is not a publication; publishing it later is refused and leaves it a draft.
     const draft = await t.create({ status: 'draft' });
@@ -93,7 +93,7 @@ describe('the courses allowance', () => {
       .prepare('select status, title, published_at from courses where id = ?')
       .get(id);
     expect(row).toEqual({ status: 'draft', title: 'Python for Data Analysis', published_at: null });
-    expect(t.used()).toBe(2);
+    expect(await t.used()).toBe(2);
   });
 
   it('warns from 80 % of a soft limit with the header and one usage.warning event', async () => {
@@ -113,9 +113,9 @@ describe('the courses allowance', () => {
       'courses; used=4; limit=5; percent=80; enforcement=soft; reset="2030-02-01T00:00:00.000Z"',
     );
     for (let i = 5; i <= 6; i++) expect((await t.create()).status).toBe(201);
-    expect(t.used()).toBe(6);
-    h.services.usage.flush();
-    expect(usageEvents(h.database.sqlite, t.created.license.id)).toEqual([
+    expect(await t.used()).toBe(6);
+    await h.services.usage.flush();
+    expect(await usageEvents(h.services.store.db, t.created.license.id)).toEqual([
       ['usage.warning', 4],
       ['usage.limit_reached', 5],
     ]);
@@ -130,9 +130,9 @@ describe('the courses allowance', () => {
     const failed = await t.create();
     expect(failed.status).toBe(500);
     expect(t.courseCount()).toBe(0);
-    expect(t.used()).toBe(0);
+    expect(await t.used()).toBe(0);
     h.database.sqlite.exec('drop trigger fail_catalog');
     expect((await t.create()).status).toBe(201);
-    expect(t.used()).toBe(1);
+    expect(await t.used()).toBe(1);
   });
 });

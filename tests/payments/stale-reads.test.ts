@@ -98,7 +98,7 @@ describe('a stale payment intent read never overwrites a newer one', () => {
 
       expect(failureOf(intentId)?.failure_code).toBe('insufficient_funds');
     } finally {
-      other.close();
+      await other.close();
       resumeDeliveries(h);
     }
   });

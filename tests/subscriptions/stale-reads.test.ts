@@ -109,7 +109,7 @@ describe('a stale Stripe read never overwrites a newer one', () => {
       expect(stripeSays.cancel_at_period_end).toBe(false);
       expect((await subscriptionOf(h, learner))?.cancelAtPeriodEnd).toBe(false);
     } finally {
-      other.close();
+      await other.close();
       resumeDeliveries(h);
     }
   });

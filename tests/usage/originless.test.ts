@@ -20,10 +20,10 @@ describe('publishable-key requests without an Origin', () => {
   let h: Harness;
   afterEach(() => h?.close());
 
-  const used = (licenseId: string) =>
-    h.services.usage
-      .snapshot(h.services.licenses.getById(licenseId)!)
-      .metrics.find((m) => m.metric === 'api_requests')!.used;
+  const used = async (licenseId: string) =>
+    (await h.services.usage.snapshot(h.services.licenses.getById(licenseId)!)).metrics.find(
+      (m) => m.metric === 'api_requests',
+    )!.used;
 
   it("do not use the license's monthly allowance, so the real site keeps working", async () => {
     h = await startHarness();
@@ -36,7 +36,7 @@ describe('publishable-key requests without an Origin', () => {
     const token = await signToken(acme.signingSecret!, acme.license.id, h.clock);
     const script = { 'Liberation-Key': key, Authorization: `Bearer ${token}` };
     expect((await h.fetch('/v1/me', { headers: script })).status).toBe(200);
-    expect(used(acme.license.id)).toBe(0);
+    expect(await used(acme.license.id)).toBe(0);
 
     // The widgets on the allowed origin still have the whole month.
     for (let i = 0; i < 5; i++) {
@@ -45,14 +45,14 @@ describe('publishable-key requests without an Origin', () => {
       });
       expect(res.status).toBe(200);
     }
-    expect(used(acme.license.id)).toBe(5);
+    expect(await used(acme.license.id)).toBe(5);
     // The secret key counts as before.
     const server = await h.fetch('/v1/licenses/validate', {
       method: 'POST',
       headers: bearer(acme.secretKey),
     });
     expect(server.status).toBe(200);
-    expect(used(acme.license.id)).toBe(6);
+    expect(await used(acme.license.id)).toBe(6);
     // Once the license has used its month up, requests without an Origin are refused too.
     await expectProblem(
       await h.fetch('/v1/embed/config', { headers: { 'Liberation-Key': key } }),

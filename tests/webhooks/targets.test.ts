@@ -230,13 +230,14 @@ describe('partner webhook targets: delivery', () => {
     h.database.sqlite
       .prepare('update webhook_endpoints set url = ? where id = ?')
       .run(url, endpoint.id);
-    writeTransaction(h.services.db, (tx) =>
-      enqueueEvents(
+    // The outbox is async; on SQLite its insert runs inside this synchronous transaction.
+    writeTransaction(h.services.db, (tx) => {
+      void enqueueEvents(
         tx,
         [{ licenseId, type: 'usage.warning', payload: { metric: 'api_requests' } }],
         h.clock.now(),
-      ),
-    );
+      );
+    });
     return endpoint.id;
   }
 

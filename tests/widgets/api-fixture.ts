@@ -380,7 +380,7 @@ async function seedUsage(services: Services, pageOrigin: string): Promise<UsageF
   );
   services.database.db.insert(usageDaily).values(values).run();
   // The meter may already hold this month's totals in memory; have it read the rows back.
-  services.usage.flush();
+  await services.usage.flush();
   const row = services.database.db.select().from(licenses).where(eq(licenses.id, id)).get()!;
   const ticket = await services.support.open(
     row,
