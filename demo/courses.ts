@@ -686,7 +686,8 @@ export async function seedDemoCourses(
   const now = clock.now().getTime();
   return store.write(async (tx) => {
     for (const ins of demoInstructors) {
-      await tx.insert(instructors)
+      await tx
+        .insert(instructors)
         .values({
           ...ins,
           licenseId,
@@ -695,8 +696,7 @@ export async function seedDemoCourses(
           createdAt: new Date(now - 400 * DAY),
           updatedAt: new Date(now - 400 * DAY),
         })
-        .onConflictDoNothing()
-        ;
+        .onConflictDoNothing();
     }
     let added = 0;
     for (const [i, course] of catalog.entries()) {
@@ -737,7 +737,8 @@ export async function seedDemoCourses(
       for (const [j, rating] of ratings.entries()) {
         const learnerId = `lrn_demo_reviewer_${j + 1}`;
         const at = new Date(createdAt.getTime() + (j + 1) * DAY);
-        await tx.insert(enrollments)
+        await tx
+          .insert(enrollments)
           .values({
             licenseId,
             courseId: id,
@@ -746,9 +747,9 @@ export async function seedDemoCourses(
             paymentId: null,
             createdAt: at,
           })
-          .onConflictDoNothing()
-          ;
-        await tx.insert(courseReviews)
+          .onConflictDoNothing();
+        await tx
+          .insert(courseReviews)
           .values({
             id: `rev_demo_${String(i + 1).padStart(2, '0')}_${j + 1}`,
             licenseId,
@@ -761,12 +762,12 @@ export async function seedDemoCourses(
             createdAt: at,
             updatedAt: at,
           })
-          .onConflictDoNothing()
-          ;
+          .onConflictDoNothing();
       }
     }
     if (added > 0) {
-      await tx.insert(marketplaceSettings)
+      await tx
+        .insert(marketplaceSettings)
         .values({
           licenseId,
           linkKey: randomBytes(32).toString('base64url'),
@@ -776,8 +777,7 @@ export async function seedDemoCourses(
         .onConflictDoUpdate({
           target: marketplaceSettings.licenseId,
           set: { catalogVersion: sql`${marketplaceSettings.catalogVersion} + 1` },
-        })
-        ;
+        });
     }
     return added;
   });

@@ -113,14 +113,15 @@ async function seedStudio(
     updatedAt: now,
   };
   await store.write(async (tx) => {
-    await tx.insert(licenses)
+    await tx
+      .insert(licenses)
       .values(row)
       .onConflictDoUpdate({
         target: licenses.id,
         set: { allowedOrigins: row.allowedOrigins, updatedAt: now },
-      })
-      ;
-    await tx.insert(licenseSecretKeys)
+      });
+    await tx
+      .insert(licenseSecretKeys)
       .values({
         id: 'sk_demo_studio',
         licenseId: STUDIO_LICENSE_ID,
@@ -129,14 +130,14 @@ async function seedStudio(
         createdAt: now,
         expiresAt: null,
       })
-      .onConflictDoNothing()
-      ;
+      .onConflictDoNothing();
     if (secrets) {
       const ciphertext = secrets.seal(
         studioSigningSecret,
         signingSecretContext(STUDIO_LICENSE_ID, 'ss_demo_studio'),
       );
-      await tx.insert(licenseSigningSecrets)
+      await tx
+        .insert(licenseSigningSecrets)
         .values({
           id: 'ss_demo_studio',
           licenseId: STUDIO_LICENSE_ID,
@@ -145,8 +146,7 @@ async function seedStudio(
           createdAt: now,
           expiresAt: null,
         })
-        .onConflictDoUpdate({ target: licenseSigningSecrets.id, set: { ciphertext } })
-        ;
+        .onConflictDoUpdate({ target: licenseSigningSecrets.id, set: { ciphertext } });
     }
   });
   const themes = new ThemeService(store, clock, 0);

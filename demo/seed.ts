@@ -138,7 +138,8 @@ export async function seedDemo(
   ];
   await store.write(async (tx) => {
     for (const row of rows) {
-      await tx.insert(licenses)
+      await tx
+        .insert(licenses)
         .values(row)
         .onConflictDoUpdate({
           target: licenses.id,
@@ -147,10 +148,10 @@ export async function seedDemo(
             rateLimitPerMinute: row.rateLimitPerMinute ?? null,
             updatedAt: now,
           },
-        })
-        ;
+        });
     }
-    await tx.insert(licenseSecretKeys)
+    await tx
+      .insert(licenseSecretKeys)
       .values({
         id: 'sk_demo_academy',
         licenseId: DEMO_LICENSE_ID,
@@ -159,15 +160,15 @@ export async function seedDemo(
         createdAt: now,
         expiresAt: null,
       })
-      .onConflictDoNothing()
-      ;
+      .onConflictDoNothing();
     if (options.secrets) {
       // Sealed again at every start: the secrets key may have changed since the last one.
       const ciphertext = options.secrets.seal(
         demoSigningSecret,
         signingSecretContext(DEMO_LICENSE_ID, 'ss_demo_academy'),
       );
-      await tx.insert(licenseSigningSecrets)
+      await tx
+        .insert(licenseSigningSecrets)
         .values({
           id: 'ss_demo_academy',
           licenseId: DEMO_LICENSE_ID,
@@ -176,11 +177,11 @@ export async function seedDemo(
           createdAt: now,
           expiresAt: null,
         })
-        .onConflictDoUpdate({ target: licenseSigningSecrets.id, set: { ciphertext } })
-        ;
+        .onConflictDoUpdate({ target: licenseSigningSecrets.id, set: { ciphertext } });
     }
     for (const [i, learner] of demoLearners.entries()) {
-      await tx.insert(learners)
+      await tx
+        .insert(learners)
         .values({
           id: `lrn_demo_${learner.subject}`,
           licenseId: DEMO_LICENSE_ID,
@@ -193,8 +194,7 @@ export async function seedDemo(
           updatedAt: now,
           lastSeenAt: now,
         })
-        .onConflictDoNothing()
-        ;
+        .onConflictDoNothing();
     }
   });
   await seedDemoCourses(store, clock, DEMO_LICENSE_ID);

@@ -43,7 +43,10 @@ const schema = z.object({
     .string()
     .regex(/^rediss?:\/\/\S+$/i, 'must be a redis:// or rediss:// URL')
     .optional(),
-  REDIS_PREFIX: z.string().regex(/^[\w:.-]{0,64}$/, 'letters, digits, _ : . - only').default('lx:'),
+  REDIS_PREFIX: z
+    .string()
+    .regex(/^[\w:.-]{0,64}$/, 'letters, digits, _ : . - only')
+    .default('lx:'),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   DB_LOCK_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

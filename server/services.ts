@@ -1,8 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
-import type { SqliteStore } from './db/sqlite.js';
-import type { Db as SyncDb } from './db/client.js';
 import type { Store } from './db/store.js';
 import type { Redis } from './lib/redis.js';
 import type { Env } from './env.js';
@@ -12,11 +10,7 @@ import { stripeKeyMode } from './lib/stripe.js';
 import { stripeEndpointOf } from './lib/stripe-endpoint.js';
 import { BillingService } from './modules/billing/service.js';
 import { defaultTiers } from './modules/billing/tiers.js';
-import type {
-  LearnerLookup,
-  LicenseLookup,
-  RewardUnlocks,
-} from './modules/billing/dependencies.js';
+import type { RewardUnlocks } from './modules/billing/dependencies.js';
 import { EmbedConfigService } from './modules/embed/service.js';
 import { LearnerService } from './modules/learners/service.js';
 import { enqueueEvents } from './modules/outbox/service.js';
@@ -26,8 +20,7 @@ import type { SecretBox } from './modules/licenses/secrets.js';
 import { LicenseService } from './modules/licenses/service.js';
 import { courseProduct } from './modules/marketplace/product.js';
 import { MarketplaceService } from './modules/marketplace/service.js';
-import type { LearnerDirectory, PartnerEvents } from './modules/payments/dependencies.js';
-import { purchaseRewards, type PurchaseLedger } from './modules/payments/rewards.js';
+import { purchaseRewards } from './modules/payments/rewards.js';
 import { PaymentService } from './modules/payments/service.js';
 import { WebhookService } from './modules/webhooks/service.js';
 import { SupportService } from './modules/support/service.js';
@@ -94,8 +87,11 @@ export interface Services {
   /** Tiers, subscriptions and feature access; registers the `plan` kind with payments. */
   billing: BillingService;
   marketplace: MarketplaceService;
-  /** Writes pending usage and stops timers. Call during shutdown, before closing the database. */
-  close(): void;
+  /**
+   * Stops timers and writes pending usage; the same promise on every call, and it never
+   * rejects. Await it during shutdown, before closing the database.
+   */
+  close(): Promise<void>;
 }
 
 /*
@@ -113,62 +109,14 @@ function rewardUnlocks(rewards: RewardsService): RewardUnlocks {
   };
 }
 
-/** Learners as billing looks them up, inside its transaction when it passes one. */
-function learnerLookup(learners: LearnerService): LearnerLookup {
-  return {
-    // The store's transaction runs on the connection learners still types as SQLite's own.
-    find: (db, licenseId, learnerId) =>
-      Promise.resolve(learners.find(db as unknown as SyncDb, licenseId, learnerId)),
-  };
-}
-
-/** The license settings billing reads. */
-function licenseLookup(licenses: LicenseService): LicenseLookup {
-  return { getById: (licenseId) => Promise.resolve(licenses.getById(licenseId)) };
-}
-
-/*
- * What payments needs from learners, the outbox and the rewards ledger. Payments awaits each
- * call inside its own writes and hands them its transaction; these services still answer
- * synchronously on the writer connection that transaction runs on.
+/**
+ * A monthly allowance of the usage meter, for a module that uses it up as it writes. The unit
+ * is given back on the day it was counted, even when the write fails after midnight.
  */
-
-/** Learners as payments names them, read inside its write when handed the transaction. */
-function paymentLearners(learners: LearnerService): LearnerDirectory {
-  type Reader = Parameters<LearnerService['find']>[0];
-  return {
-    find: (db, licenseId, learnerId) =>
-      Promise.resolve(learners.find(db as unknown as Reader, licenseId, learnerId)),
-  };
-}
-
-/** The partner events outbox, written inside payments' writes. */
-const paymentEvents: PartnerEvents = {
-  enqueueIn: (tx, events, now) =>
-    Promise.resolve(
-      enqueueEvents(tx as unknown as Parameters<typeof enqueueEvents>[0], events, now),
-    ),
-};
-
-/** The rewards ledger's purchase side (`rewards.ledger`, built after payments). */
-function purchaseLedger(ledger: () => RewardsService['ledger']): () => PurchaseLedger {
-  type LedgerTx = Parameters<RewardsService['ledger']['earnIn']>[0];
-  const purchases: PurchaseLedger = {
-    rules: (licenseId) => Promise.resolve(ledger().rules(licenseId)),
-    earnIn: (tx, licenseId, input) =>
-      Promise.resolve(ledger().earnIn(tx, licenseId, input)),
-    reverseShareIn: (tx, licenseId, transactionId, share) =>
-      Promise.resolve(
-        ledger().reverseShareIn(tx, licenseId, transactionId, share),
-      ),
-  };
-  return () => purchases;
-}
-
-/** A monthly allowance of the usage meter, for a module that uses it up as it writes. */
 function allowanceOf(
   usage: UsageMeter,
   licenses: LicenseService,
+  clock: Clock,
   metric: 'courses' | 'redemptions',
 ): Allowance {
   return {
@@ -176,8 +124,10 @@ function allowanceOf(
       const license = await licenses.getById(licenseId);
       // Nothing is written for a license that does not exist, so there is nothing to count.
       if (!license) return () => {};
+      await usage.load(license.id);
+      const at = clock.now();
       usage.consume(license, metric);
-      return () => usage.release(license, metric);
+      return () => usage.release(license, metric, 1, at);
     },
   };
 }
@@ -198,9 +148,6 @@ export function createServices(options: {
   const clock = options.clock ?? systemClock;
   const { store } = options;
   const redis = options.redis ?? null;
-  // Transition: learners, support and usage still query the writer connection directly.
-  const legacy = (store as SqliteStore).writer;
-  const { db } = legacy;
   const licenses = new LicenseService(
     store,
     clock,
@@ -208,7 +155,7 @@ export function createServices(options: {
     options.secrets,
   );
   const usage = new UsageMeter({
-    database: legacy,
+    store,
     clock,
     logger: options.logger,
     flushIntervalMs: options.config.usageFlushIntervalMs ?? 2_000,
@@ -232,10 +179,9 @@ export function createServices(options: {
     (stripeSecretKey
       ? new Stripe(stripeSecretKey, stripeApiUrl ? stripeEndpointOf(stripeApiUrl) : {})
       : null);
-  const learners = new LearnerService(db, clock, licenses);
+  const learners = new LearnerService(store, clock, licenses);
   // A checkout and a subscription change of one learner run one after the other.
   const learnerLock = new KeyedLock();
-  const paymentLearnerDirectory = paymentLearners(learners);
   const payments = new PaymentService({
     store,
     clock,
@@ -245,19 +191,16 @@ export function createServices(options: {
     webhookSecret: options.config.stripeWebhookSecret,
     logger: options.logger,
     secrets: licenses.secrets,
-    learners: paymentLearnerDirectory,
+    learners,
     licenses: { modeOf: async (licenseId) => (await licenses.getById(licenseId))?.mode },
-    events: paymentEvents,
+    events: { enqueueIn: enqueueEvents },
     lock: learnerLock,
-    rewards: purchaseRewards(
-      purchaseLedger(() => rewards.ledger),
-      paymentLearnerDirectory,
-    ),
+    rewards: purchaseRewards(() => rewards.ledger, learners),
   });
   const rewards = new RewardsService(store, clock, {
-    redemptions: allowanceOf(usage, licenses, 'redemptions'),
+    redemptions: allowanceOf(usage, licenses, clock, 'redemptions'),
   });
-  let closed = false;
+  let closing: Promise<void> | undefined;
   const services: Services = {
     config: options.config,
     store,
@@ -269,14 +212,15 @@ export function createServices(options: {
       store,
       clock,
       licenses,
-      usage,
+      // Transition only: the views are synchronous until the licenses module is on the store.
+      usage: { snapshot: (license) => usage.snapshotNow(license) },
       tierFeatures: (tier) => defaultTiers.find((t) => t.id === tier)?.features ?? [],
     }),
     learners,
     usage,
     rateLimits,
     authFailures,
-    support: new SupportService(db, clock),
+    support: new SupportService(store, clock),
     rewards,
     themes,
     embed: new EmbedConfigService(options.config, themes),
@@ -294,8 +238,8 @@ export function createServices(options: {
       clock,
       stripe,
       logger: options.logger,
-      licenses: licenseLookup(licenses),
-      learners: learnerLookup(learners),
+      licenses,
+      learners,
       payments,
       rewards: rewardUnlocks(rewards),
       lock: learnerLock,
@@ -304,19 +248,16 @@ export function createServices(options: {
       store,
       clock,
       filesDir: path.join(path.resolve(options.config.dataDir ?? 'data'), 'marketplace'),
-      courses: allowanceOf(usage, licenses, 'courses'),
-      learners: {
-        // The learners module reads on the same connection; until it is on the store it takes
-        // the old query type, and answers synchronously.
-        find: (db, licenseId, learnerId) =>
-          Promise.resolve(learners.find(db as unknown as SyncDb, licenseId, learnerId)),
-      },
+      courses: allowanceOf(usage, licenses, clock, 'courses'),
+      learners,
     }),
     close() {
-      if (closed) return;
-      closed = true;
-      usage.close();
-      rateLimits.close();
+      closing ??= (async () => {
+        // Timers stop before the first await: nothing new starts even if the caller cannot wait.
+        rateLimits.close();
+        await usage.close();
+      })();
+      return closing;
     },
   };
   services.payments.registerProduct(

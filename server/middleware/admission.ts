@@ -48,11 +48,13 @@ export async function admit<E extends LicensedEnv>(
     c,
     async () => {
       const license = c.get('license');
-      const { refusal, warnings } = services.usage.admitRequest(license, { count: !originless });
+      const { refusal, warnings } = await services.usage.admitRequest(license, {
+        count: !originless,
+      });
       setUsageWarnings(c, warnings);
       if (refusal && mode === 'enforce') throw refusal;
       await next();
-      setUsageWarnings(c, services.usage.warnings(license));
+      setUsageWarnings(c, await services.usage.warnings(license));
     },
     originless ? 'originless' : 'key',
   );

@@ -28,7 +28,7 @@ export async function identifyLearner<E extends LicensedEnv>(
   const services = servicesOf(c);
   const license = c.get('license');
   const learner = await services.learners.authenticate(license, token);
-  const { refusal, warnings } = services.usage.seeLearner(license, learner.subject);
+  const { refusal, warnings } = await services.usage.seeLearner(license, learner.subject);
   setUsageWarnings(c, warnings);
   if (refusal) throw refusal;
   if (options.admin && learner.role !== 'admin') {

@@ -83,11 +83,11 @@ describe('GET /v1/me refusals', () => {
   ];
 
   it.each(invalid)('token_invalid for %s, and nothing is written', async (_, options, mention) => {
-    h.services.usage.flush();
+    await h.services.usage.flush();
     const before = dump(h.database);
     const problem = await expectProblem(await me(await token(options)), 'token_invalid');
     expect(problem.detail).toContain(mention);
-    h.services.usage.flush();
+    await h.services.usage.flush();
     const after = dump(h.database);
     expect(after.learners).toEqual(before.learners);
     expect(after.usage_active_learners).toEqual(before.usage_active_learners);

@@ -54,9 +54,8 @@ describe('GET /v1/me with a learner token (HS256)', () => {
       h.database.db
         .select()
         .from(learners)
-        .where(and(eq(learners.licenseId, licenseId), eq(learners.subject, sub)))
-        .all();
-    expect(find(acme.license.id)).toHaveLength(0);
+        .where(and(eq(learners.licenseId, licenseId), eq(learners.subject, sub)));
+    expect(await find(acme.license.id)).toHaveLength(0);
     const a = await signToken(acme.signingSecret!, acme.license.id, h.clock, { sub });
     const g = await signToken(globex.signingSecret!, globex.license.id, h.clock, { sub });
     const first = await (await me(acme.license.publishableKey, a)).json();
@@ -67,8 +66,8 @@ describe('GET /v1/me with a learner token (HS256)', () => {
     const other = await (
       await me(globex.license.publishableKey, g, 'https://learn.globex.test')
     ).json();
-    expect(find(acme.license.id)).toHaveLength(1);
-    expect(find(globex.license.id)).toHaveLength(1);
+    expect(await find(acme.license.id)).toHaveLength(1);
+    expect(await find(globex.license.id)).toHaveLength(1);
     expect(first.learner.id).not.toBe(other.learner.id);
   });
 
@@ -105,11 +104,10 @@ describe('GET /v1/me with a learner token (HS256)', () => {
     const token = await signToken(acme.signingSecret!, acme.license.id, h.clock, { sub: 'cached' });
     const first = await (await me(acme.license.publishableKey, token)).json();
     // Changed behind the server's back: a cached token still answers from memory.
-    h.database.db
+    await h.database.db
       .update(learners)
       .set({ name: 'Changed' })
-      .where(eq(learners.id, first.learner.id))
-      .run();
+      .where(eq(learners.id, first.learner.id));
     const second = await (await me(acme.license.publishableKey, token)).json();
     expect(second.learner.name).toBe('Ada Lovelace');
   });
@@ -136,9 +134,11 @@ describe('GET /v1/me with a learner token (HS256)', () => {
 
   it('counts the learner once among the active learners of the month', async () => {
     const license = (await h.services.licenses.getById(acme.license.id))!;
-    const active = () =>
-      h.services.usage.snapshot(license).metrics.find((m) => m.metric === 'active_learners')!.used;
-    const before = active();
+    const active = async () =>
+      (await h.services.usage.snapshot(license)).metrics.find(
+        (m) => m.metric === 'active_learners',
+      )!.used;
+    const before = await active();
     const token = await signToken(acme.signingSecret!, acme.license.id, h.clock, {
       sub: 'counted',
     });
@@ -148,7 +148,7 @@ describe('GET /v1/me with a learner token (HS256)', () => {
       acme.license.publishableKey,
       await signToken(acme.signingSecret!, acme.license.id, h.clock, { sub: 'counted', iat: -2 }),
     );
-    expect(active()).toBe(before + 1);
+    expect(await active()).toBe(before + 1);
   });
 
   it('is described in the OpenAPI document with both credentials', async () => {

@@ -130,7 +130,7 @@ describe('POST /v1/licenses/validate refusals', () => {
       body: '{"origin":',
     });
     await expectProblem(res, 'bad_request');
-    h.services.usage.flush();
+    await h.services.usage.flush();
     const after = dump(h.database);
     // Only the usage counter moves (the request was authenticated and counted).
     expect({ ...after, usage_daily: [] }).toEqual({ ...before, usage_daily: [] });

@@ -77,9 +77,13 @@ describe('POST /v1/licenses/validate', () => {
   });
 
   it('counts each validation as a request', async () => {
-    const before = h.services.usage.snapshot((await h.services.licenses.getById(acme.license.id))!);
+    const before = await h.services.usage.snapshot(
+      (await h.services.licenses.getById(acme.license.id))!,
+    );
     await h.fetch('/v1/licenses/validate', { method: 'POST', headers: bearer(acme.secretKey) });
-    const after = h.services.usage.snapshot((await h.services.licenses.getById(acme.license.id))!);
+    const after = await h.services.usage.snapshot(
+      (await h.services.licenses.getById(acme.license.id))!,
+    );
     expect(after.metrics[0]!.used).toBe(before.metrics[0]!.used + 1);
   });
 

@@ -31,9 +31,9 @@ describe('the courses allowance', () => {
     const patch = (id: string, body: unknown) =>
       h.fetch(`/v1/authoring/courses/${id}`, jsonInit('PATCH', body, server));
     const used = async () =>
-      h.services.usage
-        .snapshot((await h.services.licenses.getById(created.license.id))!)
-        .metrics.find((m) => m.metric === 'courses')!.used;
+      (
+        await h.services.usage.snapshot((await h.services.licenses.getById(created.license.id))!)
+      ).metrics.find((m) => m.metric === 'courses')!.used;
     const courseCount = () =>
       (
         h.database.sqlite
@@ -114,8 +114,8 @@ describe('the courses allowance', () => {
     );
     for (let i = 5; i <= 6; i++) expect((await t.create()).status).toBe(201);
     expect(await t.used()).toBe(6);
-    h.services.usage.flush();
-    expect(usageEvents(h.database.sqlite, t.created.license.id)).toEqual([
+    await h.services.usage.flush();
+    expect(await usageEvents(h.services.store.db, t.created.license.id)).toEqual([
       ['usage.warning', 4],
       ['usage.limit_reached', 5],
     ]);

@@ -58,9 +58,9 @@ describe('the redemptions allowance', () => {
       );
     };
     const used = async () =>
-      h.services.usage
-        .snapshot((await h.services.licenses.getById(created.license.id))!)
-        .metrics.find((m) => m.metric === 'redemptions')!.used;
+      (
+        await h.services.usage.snapshot((await h.services.licenses.getById(created.license.id))!)
+      ).metrics.find((m) => m.metric === 'redemptions')!.used;
     const state = async () => ({
       balance: await h.services.rewards.ledger.balance(created.license.id, 'ada'),
       redemptions: (await h.services.rewards.redemptions.redemptions(created.license.id)).length,
@@ -126,8 +126,8 @@ describe('the redemptions allowance', () => {
     );
     for (let i = 5; i <= 6; i++) expect((await t.redeem(`r-${i}`)).status).toBe(201);
     expect(await t.used()).toBe(6);
-    h.services.usage.flush();
-    expect(usageEvents(h.database.sqlite, t.created.license.id)).toEqual([
+    await h.services.usage.flush();
+    expect(await usageEvents(h.services.store.db, t.created.license.id)).toEqual([
       ['usage.warning', 4],
       ['usage.limit_reached', 5],
     ]);

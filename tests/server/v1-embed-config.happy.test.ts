@@ -127,11 +127,13 @@ describe('GET /v1/embed/config after a license changes', () => {
     const etag = before.headers.get('etag')!;
 
     // Same instant as the seed: the change must not depend on the clock having moved.
-    await server.store.write((tx) => updateLicense(tx, server.clock, 'lic_globex', {
-      name: 'Globex Academy',
-      features: ['course_catalog'],
-      currency: 'CHF',
-    }));
+    await server.store.write((tx) =>
+      updateLicense(tx, server.clock, 'lic_globex', {
+        name: 'Globex Academy',
+        features: ['course_catalog'],
+        currency: 'CHF',
+      }),
+    );
     server.services.licenses.invalidate('lic_globex');
 
     const after = await getConfig(tenants.globex.key, 'https://learn.globex.test', {
@@ -149,15 +151,19 @@ describe('GET /v1/embed/config after a license changes', () => {
   it('picks up an allowed-origin change on the next request', async () => {
     const origin = 'https://new-portal.acme.test';
     expect((await getConfig(tenants.acme.key, origin)).status).toBe(403);
-    await server.store.write((tx) => updateLicense(tx, server.clock, 'lic_acme', {
-      allowedOrigins: ['https://portal.acme.test', 'https://*.acme.edu', origin],
-    }));
+    await server.store.write((tx) =>
+      updateLicense(tx, server.clock, 'lic_acme', {
+        allowedOrigins: ['https://portal.acme.test', 'https://*.acme.edu', origin],
+      }),
+    );
     server.services.licenses.invalidate('lic_acme');
     expect((await getConfig(tenants.acme.key, origin)).status).toBe(200);
   });
 
   it('picks up a change without invalidation once the cache TTL has passed', async () => {
-    await server.store.write((tx) => updateLicense(tx, server.clock, 'lic_globex', { locale: 'fr-CH' }));
+    await server.store.write((tx) =>
+      updateLicense(tx, server.clock, 'lic_globex', { locale: 'fr-CH' }),
+    );
     const cached = await getConfig(tenants.globex.key, 'https://learn.globex.test');
     expect(((await cached.json()) as { locale: string }).locale).not.toBe('fr-CH');
 

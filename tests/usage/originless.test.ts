@@ -21,9 +21,9 @@ describe('publishable-key requests without an Origin', () => {
   afterEach(() => h?.close());
 
   const used = async (licenseId: string) =>
-    h.services.usage
-      .snapshot((await h.services.licenses.getById(licenseId))!)
-      .metrics.find((m) => m.metric === 'api_requests')!.used;
+    (await h.services.usage.snapshot((await h.services.licenses.getById(licenseId))!)).metrics.find(
+      (m) => m.metric === 'api_requests',
+    )!.used;
 
   it("do not use the license's monthly allowance, so the real site keeps working", async () => {
     h = await startHarness();

@@ -56,20 +56,19 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
 
     // Refused requests are not counted, and the events are queued once each.
     await embed(key);
-    h.services.usage.flush();
-    const events = h.database.db
+    await h.services.usage.flush();
+    const events = await h.database.db
       .select()
       .from(outboxEvents)
-      .orderBy(asc(outboxEvents.createdAt))
-      .all();
+      .orderBy(asc(outboxEvents.createdAt));
     expect(events.map((e) => [e.type, e.payload.threshold, e.payload.used])).toEqual([
       ['usage.warning', 80, 8],
       ['usage.limit_reached', 100, 10],
     ]);
     expect(events[0]).toMatchObject({ licenseId: acme.license.id, deliveredAt: null });
     expect(
-      h.services.usage.snapshot((await h.services.licenses.getById(acme.license.id))!).metrics[0]!
-        .used,
+      (await h.services.usage.snapshot((await h.services.licenses.getById(acme.license.id))!))
+        .metrics[0]!.used,
     ).toBe(10);
   });
 
@@ -117,7 +116,7 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
     expect(fresh.status).toBe(200);
     expect(warningOf(fresh)).toBeNull();
 
-    h.services.usage.flush();
+    await h.services.usage.flush();
     const report = await (
       await h.fetch('/v1/usage?from=2030-01-30&to=2030-02-01', { headers: bearer(acme.secretKey) })
     ).json();
@@ -160,6 +159,7 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
     h = await startHarness();
     const acme = await createLicense(h.services, { plan: 'free' });
     const license = (await h.services.licenses.getById(acme.license.id))!;
+    await h.services.usage.load(license.id);
     h.services.usage.consume(license, 'courses', 7);
     expect(h.services.usage.consume(license, 'courses', 1)[0]).toMatchObject({
       metric: 'courses',
@@ -177,25 +177,22 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
     h = await startHarness();
     const acme = await createLicense(h.services, { plan: 'free' });
     const license = (await h.services.licenses.getById(acme.license.id))!;
+    await h.services.usage.load(license.id);
     h.services.usage.consume(license, 'courses', 7);
     expect(h.services.usage.consume(license, 'courses')).toHaveLength(1);
     h.services.usage.release(license, 'courses');
-    expect(h.services.usage.warnings(license)).toEqual([]);
-    h.services.usage.flush();
-    const written = () =>
-      h.database.db
-        .select()
-        .from(outboxEvents)
-        .all()
-        .map((e) => [e.type, e.payload.used]);
-    expect(written()).toEqual([]);
-    expect(h.services.usage.snapshot(license).metrics[2]).toMatchObject({
+    expect(await h.services.usage.warnings(license)).toEqual([]);
+    await h.services.usage.flush();
+    const written = async () =>
+      (await h.database.db.select().from(outboxEvents)).map((e) => [e.type, e.payload.used]);
+    expect(await written()).toEqual([]);
+    expect((await h.services.usage.snapshot(license)).metrics[2]).toMatchObject({
       metric: 'courses',
       used: 7,
     });
     // Reached again for real, the event is queued once.
     h.services.usage.consume(license, 'courses');
-    h.services.usage.flush();
-    expect(written()).toEqual([['usage.warning', 8]]);
+    await h.services.usage.flush();
+    expect(await written()).toEqual([['usage.warning', 8]]);
   });
 });

@@ -89,7 +89,7 @@ describe('usage survives a restart within the documented window', () => {
     const first = await start({ clock });
     const acme = await createLicense(first.services);
     await traffic(first, acme);
-    first.services.usage.flush();
+    await first.services.usage.flush();
     await traffic(first, acme);
     // A crash: nothing after the last flush reaches the file.
     await first.close({ flush: false, keepFiles: true });
@@ -101,7 +101,7 @@ describe('usage survives a restart within the documented window', () => {
     // Learners are keyed by subject and month: seeing them again never counts them twice.
     expect(used(r, 'active_learners')).toBe(2);
     await traffic(second, acme);
-    second.services.usage.flush();
+    await second.services.usage.flush();
     const again = await report(second, acme.secretKey);
     expect(used(again, 'active_learners')).toBe(2);
   });
@@ -121,9 +121,9 @@ describe('usage survives a restart within the documented window', () => {
     for (let i = 0; i < 3; i++) expect((await hit(a)).status).toBe(200);
     for (let i = 0; i < 3; i++) expect((await hit(b)).status).toBe(200);
     // Each process writes its counts and re-reads everyone's at its next flush.
-    a.services.usage.flush();
-    b.services.usage.flush();
-    a.services.usage.flush();
+    await a.services.usage.flush();
+    await b.services.usage.flush();
+    await a.services.usage.flush();
     expect((await hit(a)).status).toBe(429);
     expect((await hit(b)).status).toBe(429);
   });

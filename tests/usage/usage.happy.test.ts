@@ -33,7 +33,7 @@ describe('GET /v1/usage', () => {
     await embed();
     h.clock.advance(86_400_000);
     for (let i = 0; i < 3; i++) await embed();
-    h.services.usage.flush();
+    await h.services.usage.flush();
     h.clock.advance(86_400_000);
   });
   afterAll(() => h.close());

@@ -93,7 +93,7 @@ describe('partner event payloads', () => {
 
     // usage.warning and usage.limit_reached
     h.services.usage.consume((await h.services.licenses.getById(licenseId))!, 'redemptions', 10);
-    h.services.usage.flush();
+    await h.services.usage.flush();
 
     const events = queued(licenseId);
     expect(new Set(events.map((e) => e.type))).toEqual(

@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { writeTransaction } from '../../server/db/client.js';
 import { loadEnv } from '../../server/env.js';
 import { createLogger } from '../../server/logger.js';
 import { enqueueEvents } from '../../server/modules/outbox/service.js';
@@ -232,7 +231,7 @@ describe('partner webhook targets: delivery', () => {
       .run(url, endpoint.id);
     await h.services.store.write(async (tx) => {
       await enqueueEvents(
-        tx as never,
+        tx,
         [{ licenseId, type: 'usage.warning', payload: { metric: 'api_requests' } }],
         h.clock.now(),
       );

@@ -1,11 +1,4 @@
-import {
-  index,
-  integer,
-  primaryKey,
-  table,
-  text,
-  uniqueIndex,
-} from '../../db/kit.js';
+import { index, integer, primaryKey, table, text, uniqueIndex } from '../../db/kit.js';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';
 import type { Tier } from './contract.js';

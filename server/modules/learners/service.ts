@@ -10,7 +10,8 @@ import {
 } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { and, eq } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.js';
+import type { Db as SyncDb, Tx as SyncTx } from '../../db/client.js';
+import { first, type Db, type Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { generateId } from '../../lib/ids.js';
@@ -56,7 +57,7 @@ function invalid(detail: string): ApiError {
  * learner's requests after the first cost a hash and a cache lookup.
  */
 export class LearnerService {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
   readonly #licenses: LicenseService;
   /** Verified tokens by license and token hash; the least recently used go first. */
@@ -64,12 +65,12 @@ export class LearnerService {
   readonly #jwks = new Map<string, { url: string; keys: JWTVerifyGetKey }>();
 
   constructor(
-    db: Db,
+    store: Store,
     clock: Clock,
     licenses: LicenseService,
     options: { cacheSize?: number } = {},
   ) {
-    this.#db = db;
+    this.#store = store;
     this.#clock = clock;
     this.#licenses = licenses;
     this.#verified = new LRUCache({ max: options.cacheSize ?? 10_000 });
@@ -97,26 +98,28 @@ export class LearnerService {
       const issue = claims.error.issues[0]!;
       throw invalid(`The token's "${issue.path.join('.')}" claim is not valid: ${issue.message}.`);
     }
-    const learner = this.#remember(license.id, claims.data);
+    const learner = await this.#remember(license.id, claims.data);
     const validUntil = Math.min(payload.exp! * 1000, keyExpiresAt ?? Infinity);
     this.#verified.set(cacheKey, { learner, validUntil, keyId });
     return learner;
   }
 
   /**
-   * A learner of the license by server id, read inside the caller's transaction when given one
+   * A learner of the license by server id, read inside the caller's write when given its `tx`
    * (other modules name learners in their records and events by the customer's `subject`).
    */
-  find(
-    db: Db | Tx,
+  async find(
+    db: Db,
     licenseId: string,
     learnerId: string,
-  ): { id: string; subject: string; name: string } | undefined {
-    return db
-      .select({ id: learners.id, subject: learners.subject, name: learners.name })
-      .from(learners)
-      .where(and(eq(learners.id, learnerId), eq(learners.licenseId, licenseId)))
-      .get();
+  ): Promise<{ id: string; subject: string; name: string } | undefined> {
+    return first(
+      await db
+        .select({ id: learners.id, subject: learners.subject, name: learners.name })
+        .from(learners)
+        .where(and(eq(learners.id, learnerId), eq(learners.licenseId, licenseId)))
+        .limit(1),
+    );
   }
 
   /** Forgets verified tokens and JWKS of a license (all licenses when null). */
@@ -274,35 +277,37 @@ export class LearnerService {
     return error;
   }
 
-  #remember(licenseId: string, claims: LearnerTokenClaims): Learner {
+  async #remember(licenseId: string, claims: LearnerTokenClaims): Promise<Learner> {
     const now = this.#clock.now();
-    const row = this.#db
-      .insert(learners)
-      .values({
-        id: generateId('lrn'),
-        licenseId,
-        subject: claims.sub,
-        name: claims.name,
-        email: claims.email ?? null,
-        role: claims.role,
-        classes: claims.classes,
-        createdAt: now,
-        updatedAt: now,
-        lastSeenAt: now,
-      })
-      .onConflictDoUpdate({
-        target: [learners.licenseId, learners.subject],
-        set: {
+    const [row] = await this.#store.write((tx) =>
+      tx
+        .insert(learners)
+        .values({
+          id: generateId('lrn'),
+          licenseId,
+          subject: claims.sub,
           name: claims.name,
           email: claims.email ?? null,
           role: claims.role,
           classes: claims.classes,
+          createdAt: now,
           updatedAt: now,
           lastSeenAt: now,
-        },
-      })
-      .returning()
-      .get();
+        })
+        .onConflictDoUpdate({
+          target: [learners.licenseId, learners.subject],
+          set: {
+            name: claims.name,
+            email: claims.email ?? null,
+            role: claims.role,
+            classes: claims.classes,
+            updatedAt: now,
+            lastSeenAt: now,
+          },
+        })
+        .returning(),
+    );
+    if (!row) throw new Error('The learner upsert returned no row.');
     return {
       id: row.id,
       licenseId: row.licenseId,
@@ -313,4 +318,24 @@ export class LearnerService {
       classes: row.classes,
     };
   }
+}
+
+/**
+ * {@link LearnerService.find}, synchronously, on a synchronous transaction (or connection).
+ * Transition only: for payments, billing and marketplace while their transactions are
+ * synchronous (wired in `server/services.ts`); remove once they await `find`.
+ */
+export function findLearnerNow(
+  db: SyncDb | SyncTx,
+  licenseId: string,
+  learnerId: string,
+): { id: string; subject: string; name: string } | undefined {
+  return (
+    db
+      .select({ id: learners.id, subject: learners.subject, name: learners.name })
+      .from(learners)
+      .where(and(eq(learners.id, learnerId), eq(learners.licenseId, licenseId)))
+      // eslint-disable-next-line no-restricted-syntax -- transition only (see above)
+      .get()
+  );
 }

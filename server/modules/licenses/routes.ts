@@ -65,7 +65,7 @@ export const licenseRoutes = router.openapi(validate, async (c) => {
   const license = c.var.license;
   const body = await optionalBody(c);
   // The route composes the usage numbers in: licenses hold no reference to the meter.
-  const usage = services.usage.snapshot(license);
+  const usage = await services.usage.snapshot(license);
   const policy = effectivePolicy(license);
 
   let verdict: { code: LicenseValidationCode; detail: string } = {

@@ -160,7 +160,10 @@ export async function marketplaceCommand(
           errors: [{ path: 'flags.--status', message: courseStatuses.join(', ') }],
         });
       }
-      const author = { ...(await operator(services, flags)), instructorId: flags.instructor ?? null };
+      const author = {
+        ...(await operator(services, flags)),
+        instructorId: flags.instructor ?? null,
+      };
       const items = await m.authoring.authoredCourses(author, status ? { status } : {});
       return {
         json: { items },

@@ -142,10 +142,8 @@ export class Enrollments {
       paymentId: input.paymentId,
       enrolledAt: now.toISOString(),
     };
-    // The outbox is not on the store yet: its transaction type is the old one, the same
-    // connection and transaction at run time.
-    enqueueEvents(
-      tx as unknown as Parameters<typeof enqueueEvents>[0],
+    await enqueueEvents(
+      tx,
       [{ licenseId: input.licenseId, type: 'enrollment.created', payload }],
       now,
     );

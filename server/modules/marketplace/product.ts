@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Logger } from 'pino';
-import { first, type Tx } from '../../db/store.js';
+import { first } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Product } from '../payments/products.js';
 import type { RewardsService } from '../rewards/service.js';
@@ -118,7 +118,10 @@ export function courseProduct(deps: {
         },
         now,
       );
-      if (couponCode && !(await rewards.redemptions.useCoupon(write, payment.licenseId, couponCode, now))) {
+      if (
+        couponCode &&
+        !(await rewards.redemptions.useCoupon(write, payment.licenseId, couponCode, now))
+      ) {
         logger.warn(
           { paymentId: payment.id },
           'coupon was used already when the payment succeeded',

@@ -96,12 +96,17 @@ export const paymentAdminRoutes = createRouter()
   .openapi(list, async (c) => {
     const { licenseId } = c.req.valid('param');
     const { status, limit } = c.req.valid('query');
-    const items = await c.get('services').payments.list(await license(c, licenseId), { status, limit });
+    const items = await c
+      .get('services')
+      .payments.list(await license(c, licenseId), { status, limit });
     return c.json({ items }, 200);
   })
   .openapi(show, async (c) => {
     const { licenseId, paymentId } = c.req.valid('param');
-    return c.json(await c.get('services').payments.detail(await license(c, licenseId), paymentId), 200);
+    return c.json(
+      await c.get('services').payments.detail(await license(c, licenseId), paymentId),
+      200,
+    );
   })
   .openapi(refund, async (c) => {
     const { licenseId, paymentId } = c.req.valid('param');

@@ -57,10 +57,13 @@ export async function rewardsCommand(
           errors: [{ path: 'flags.--status', message: redemptionStatuses.join(', ') }],
         });
       }
-      const items = await redemptions.redemptionsWithLearner(await licenseFlag(services, flags.license), {
-        limit: 500,
-        ...(status ? { status } : {}),
-      });
+      const items = await redemptions.redemptionsWithLearner(
+        await licenseFlag(services, flags.license),
+        {
+          limit: 500,
+          ...(status ? { status } : {}),
+        },
+      );
       return {
         json: { items },
         text: items.length ? items.map(line).join('\n') : 'No redemptions.',

@@ -1,11 +1,4 @@
-import {
-  index,
-  integer,
-  primaryKey,
-  table,
-  text,
-  uniqueIndex,
-} from '../../db/kit.js';
+import { index, integer, primaryKey, table, text, uniqueIndex } from '../../db/kit.js';
 import { sql } from 'drizzle-orm';
 import { tenantId, timestamps } from '../../db/columns.js';
 import { licenses } from '../licenses/schema.js';

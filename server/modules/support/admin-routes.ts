@@ -79,17 +79,19 @@ const close = createRoute({
 });
 
 export const adminTicketRoutes = createRouter()
-  .openapi(list, (c) =>
-    c.json({ tickets: c.get('services').support.operatorList(c.req.valid('query')) }, 200),
+  .openapi(list, async (c) =>
+    c.json({ tickets: await c.get('services').support.operatorList(c.req.valid('query')) }, 200),
   )
-  .openapi(show, (c) => c.json(c.get('services').support.operatorGet(c.req.valid('param').id), 200))
-  .openapi(reply, (c) =>
+  .openapi(show, async (c) =>
+    c.json(await c.get('services').support.operatorGet(c.req.valid('param').id), 200),
+  )
+  .openapi(reply, async (c) =>
     c.json(
-      c.get('services').support.operatorReply(c.req.valid('param').id, c.req.valid('json')),
+      await c.get('services').support.operatorReply(c.req.valid('param').id, c.req.valid('json')),
       200,
     ),
   )
-  .openapi(close, (c) => {
+  .openapi(close, async (c) => {
     const input = OperatorCloseInput.parse(c.req.valid('json') ?? {});
-    return c.json(c.get('services').support.close(c.req.valid('param').id, input), 200);
+    return c.json(await c.get('services').support.close(c.req.valid('param').id, input), 200);
   });

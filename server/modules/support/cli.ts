@@ -46,12 +46,12 @@ function ticketText(t: TicketView): string {
 }
 
 /** `npm run admin -- ticket …`: the support desk's operator side, as in the admin API. */
-export function ticketCommand(
+export async function ticketCommand(
   services: Services,
   command: string,
   positionals: string[],
   flags: TicketFlags,
-): CommandOutput {
+): Promise<CommandOutput> {
   const support = services.support;
   switch (command) {
     case 'list': {
@@ -65,19 +65,19 @@ export function ticketCommand(
         }),
         'query',
       );
-      const tickets = support.operatorList(query);
+      const tickets = await support.operatorList(query);
       return {
         json: { tickets },
         text: tickets.length ? tickets.map(ticketLine).join('\n') : 'No tickets.',
       };
     }
     case 'show': {
-      const ticket = support.operatorGet(onlyArgument(positionals, 'ticket id'));
+      const ticket = await support.operatorGet(onlyArgument(positionals, 'ticket id'));
       return { json: ticket, text: ticketText(ticket) };
     }
     case 'reply': {
       const id = onlyArgument(positionals, 'ticket id');
-      const ticket = support.operatorReply(
+      const ticket = await support.operatorReply(
         id,
         parseInput(OperatorReplyInput, defined({ body: flags.body, author: flags.author })),
       );
@@ -85,7 +85,7 @@ export function ticketCommand(
     }
     case 'close': {
       const id = onlyArgument(positionals, 'ticket id');
-      const ticket = support.close(
+      const ticket = await support.close(
         id,
         parseInput(OperatorCloseInput, defined({ body: flags.body, author: flags.author })),
       );

@@ -88,24 +88,26 @@ const reply = createRoute({
 });
 
 export const supportRoutes = createRouter()
-  .openapi(open, (c) => {
-    const ticket = c.get('services').support.open(c.var.license, opener(c), c.req.valid('json'));
+  .openapi(open, async (c) => {
+    const ticket = await c
+      .get('services')
+      .support.open(c.var.license, opener(c), c.req.valid('json'));
     return c.json(ticket, 201);
   })
-  .openapi(list, (c) => {
-    const tickets = c
+  .openapi(list, async (c) => {
+    const tickets = await c
       .get('services')
       .support.listForLicense(c.var.license.id, c.req.valid('query').status);
     return c.json({ tickets }, 200);
   })
-  .openapi(show, (c) => {
+  .openapi(show, async (c) => {
     return c.json(
-      c.get('services').support.getForLicense(c.var.license.id, c.req.valid('param').id),
+      await c.get('services').support.getForLicense(c.var.license.id, c.req.valid('param').id),
       200,
     );
   })
-  .openapi(reply, (c) => {
-    const ticket = c
+  .openapi(reply, async (c) => {
+    const ticket = await c
       .get('services')
       .support.customerReply(
         c.var.license.id,

@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, gt, isNotNull, isNull, lt, or, type SQL } from 'drizzle-orm';
-import { writeTransaction, type Db } from '../../db/client.js';
+import { first, type Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { generateId } from '../../lib/ids.js';
@@ -24,52 +24,48 @@ export type TicketOpener =
  * whether they are breached is decided against the clock whenever a ticket is read.
  */
 export class SupportService {
-  readonly #db: Db;
+  readonly #store: Store;
   readonly #clock: Clock;
 
-  constructor(db: Db, clock: Clock) {
-    this.#db = db;
+  constructor(store: Store, clock: Clock) {
+    this.#store = store;
     this.#clock = clock;
   }
 
-  open(license: License, opener: TicketOpener, input: TicketOpenInput): TicketView {
+  async open(license: License, opener: TicketOpener, input: TicketOpenInput): Promise<TicketView> {
     const now = this.#clock.now();
     const policy = slaForPlan(license.plan);
     const due = dueTimes(policy, now.getTime());
     const id = generateId('tkt');
-    writeTransaction(this.#db, (tx) => {
-      tx.insert(supportTickets)
-        .values({
-          id,
-          licenseId: license.id,
-          subject: input.subject,
-          priority: input.priority,
-          status: 'open',
-          slaPolicy: policy.id,
-          openedBy: opener,
-          ...due,
-          createdAt: now,
-          updatedAt: now,
-        })
-        .run();
-      tx.insert(supportMessages)
-        .values({
-          id: generateId('msg'),
-          ticketId: id,
-          licenseId: license.id,
-          author: 'customer',
-          authorName: opener.name,
-          body: input.body,
-          createdAt: now,
-        })
-        .run();
+    await this.#store.write(async (tx) => {
+      await tx.insert(supportTickets).values({
+        id,
+        licenseId: license.id,
+        subject: input.subject,
+        priority: input.priority,
+        status: 'open',
+        slaPolicy: policy.id,
+        openedBy: opener,
+        ...due,
+        createdAt: now,
+        updatedAt: now,
+      });
+      await tx.insert(supportMessages).values({
+        id: generateId('msg'),
+        ticketId: id,
+        licenseId: license.id,
+        author: 'customer',
+        authorName: opener.name,
+        body: input.body,
+        createdAt: now,
+      });
     });
     return this.#get(id, license.id, true);
   }
 
   /** Tickets of one license, newest first. */
-  listForLicense(licenseId: string, status?: TicketStatus): TicketView[] {
-    const rows = this.#db
+  async listForLicense(licenseId: string, status?: TicketStatus): Promise<TicketView[]> {
+    const rows = await this.#store.db
       .select()
       .from(supportTickets)
       .where(
@@ -78,48 +74,52 @@ export class SupportService {
           status ? eq(supportTickets.status, status) : undefined,
         ),
       )
-      .orderBy(desc(supportTickets.createdAt), desc(supportTickets.id))
-      .all();
+      .orderBy(desc(supportTickets.createdAt), desc(supportTickets.id));
     return rows.map((row) => this.#view(row));
   }
 
   /** A ticket with its messages, only if it belongs to `licenseId`. */
-  getForLicense(licenseId: string, id: string): TicketView {
+  getForLicense(licenseId: string, id: string): Promise<TicketView> {
     return this.#get(id, licenseId, true);
   }
 
-  customerReply(licenseId: string, id: string, authorName: string, body: string): TicketView {
+  async customerReply(
+    licenseId: string,
+    id: string,
+    authorName: string,
+    body: string,
+  ): Promise<TicketView> {
     const now = this.#clock.now();
-    writeTransaction(this.#db, (tx) => {
-      const row = tx
-        .select()
-        .from(supportTickets)
-        .where(and(eq(supportTickets.id, id), eq(supportTickets.licenseId, licenseId)))
-        .get();
+    await this.#store.write(async (tx) => {
+      const row = first(
+        await tx
+          .select()
+          .from(supportTickets)
+          .where(and(eq(supportTickets.id, id), eq(supportTickets.licenseId, licenseId)))
+          .limit(1),
+      );
       if (!row) throw ticketNotFound(id);
       if (row.status === 'closed')
         throw new ApiError('conflict', 'This ticket is closed; open a new one.');
-      tx.insert(supportMessages)
-        .values({
-          id: generateId('msg'),
-          ticketId: id,
-          licenseId,
-          author: 'customer',
-          authorName,
-          body,
-          createdAt: now,
-        })
-        .run();
-      tx.update(supportTickets)
+      await tx.insert(supportMessages).values({
+        id: generateId('msg'),
+        ticketId: id,
+        licenseId,
+        author: 'customer',
+        authorName,
+        body,
+        createdAt: now,
+      });
+      await tx
+        .update(supportTickets)
         .set({ status: 'open', updatedAt: now })
-        .where(eq(supportTickets.id, id))
-        .run();
+        .where(eq(supportTickets.id, id));
     });
     return this.#get(id, licenseId, true);
   }
 
   /** Every license's tickets for the operator; breached ones can be asked for alone. */
-  operatorList(query: TicketListQuery = {}): TicketView[] {
+  async operatorList(query: TicketListQuery = {}): Promise<TicketView[]> {
     const now = this.#clock.now();
     const t = supportTickets;
     const filters: SQL[] = [];
@@ -135,100 +135,99 @@ export class SupportService {
         )!,
       );
     }
-    const rows = this.#db
+    const rows = await this.#store.db
       .select()
       .from(t)
       .where(filters.length ? and(...filters) : undefined)
-      .orderBy(asc(t.createdAt), asc(t.id))
-      .all();
+      .orderBy(asc(t.createdAt), asc(t.id));
     const views = rows.map((row) => this.#view(row));
     return query.breached === false ? views.filter((v) => !v.sla.breached) : views;
   }
 
-  operatorGet(id: string): TicketView {
+  operatorGet(id: string): Promise<TicketView> {
     return this.#get(id, null, true);
   }
 
   /** The operator's answer; the first one stops the first-response clock. */
-  operatorReply(id: string, input: OperatorReplyInput): TicketView {
+  async operatorReply(id: string, input: OperatorReplyInput): Promise<TicketView> {
     const now = this.#clock.now();
-    let licenseId = '';
-    writeTransaction(this.#db, (tx) => {
-      const row = tx.select().from(supportTickets).where(eq(supportTickets.id, id)).get();
+    const licenseId = await this.#store.write(async (tx) => {
+      const row = first(
+        await tx.select().from(supportTickets).where(eq(supportTickets.id, id)).limit(1),
+      );
       if (!row) throw ticketNotFound(id);
       if (row.status === 'closed') throw new ApiError('conflict', 'This ticket is closed.');
-      licenseId = row.licenseId;
-      tx.insert(supportMessages)
-        .values({
-          id: generateId('msg'),
-          ticketId: id,
-          licenseId,
-          author: 'operator',
-          authorName: input.author,
-          body: input.body,
-          createdAt: now,
-        })
-        .run();
-      tx.update(supportTickets)
+      await tx.insert(supportMessages).values({
+        id: generateId('msg'),
+        ticketId: id,
+        licenseId: row.licenseId,
+        author: 'operator',
+        authorName: input.author,
+        body: input.body,
+        createdAt: now,
+      });
+      await tx
+        .update(supportTickets)
         .set({ status: 'answered', firstRespondedAt: row.firstRespondedAt ?? now, updatedAt: now })
-        .where(eq(supportTickets.id, id))
-        .run();
+        .where(eq(supportTickets.id, id));
+      return row.licenseId;
     });
     return this.#get(id, licenseId, true);
   }
 
-  close(id: string, input: OperatorCloseInput): TicketView {
+  async close(id: string, input: OperatorCloseInput): Promise<TicketView> {
     const now = this.#clock.now();
-    writeTransaction(this.#db, (tx) => {
-      const row = tx.select().from(supportTickets).where(eq(supportTickets.id, id)).get();
+    await this.#store.write(async (tx) => {
+      const row = first(
+        await tx.select().from(supportTickets).where(eq(supportTickets.id, id)).limit(1),
+      );
       if (!row) throw ticketNotFound(id);
       if (row.status === 'closed') throw new ApiError('conflict', 'This ticket is already closed.');
       if (input.body) {
-        tx.insert(supportMessages)
-          .values({
-            id: generateId('msg'),
-            ticketId: id,
-            licenseId: row.licenseId,
-            author: 'operator',
-            authorName: input.author,
-            body: input.body,
-            createdAt: now,
-          })
-          .run();
+        await tx.insert(supportMessages).values({
+          id: generateId('msg'),
+          ticketId: id,
+          licenseId: row.licenseId,
+          author: 'operator',
+          authorName: input.author,
+          body: input.body,
+          createdAt: now,
+        });
       }
-      tx.update(supportTickets)
+      await tx
+        .update(supportTickets)
         .set({
           status: 'closed',
           closedAt: now,
           firstRespondedAt: input.body ? (row.firstRespondedAt ?? now) : row.firstRespondedAt,
           updatedAt: now,
         })
-        .where(eq(supportTickets.id, id))
-        .run();
+        .where(eq(supportTickets.id, id));
     });
     return this.#get(id, null, true);
   }
 
-  #get(id: string, licenseId: string | null, withMessages: boolean): TicketView {
-    const row = this.#db
-      .select()
-      .from(supportTickets)
-      .where(
-        and(
-          eq(supportTickets.id, id),
-          licenseId ? eq(supportTickets.licenseId, licenseId) : undefined,
-        ),
-      )
-      .get();
+  async #get(id: string, licenseId: string | null, withMessages: boolean): Promise<TicketView> {
+    const row = first(
+      await this.#store.db
+        .select()
+        .from(supportTickets)
+        .where(
+          and(
+            eq(supportTickets.id, id),
+            licenseId ? eq(supportTickets.licenseId, licenseId) : undefined,
+          ),
+        )
+        .limit(1),
+    );
     if (!row) throw ticketNotFound(id);
     const view = this.#view(row);
     if (withMessages) {
-      const messages: MessageRow[] = this.#db
+      const messages: MessageRow[] = await this.#store.db
         .select()
         .from(supportMessages)
         .where(eq(supportMessages.ticketId, id))
-        .orderBy(asc(supportMessages.createdAt), asc(supportMessages.id))
-        .all();
+        .orderBy(asc(supportMessages.createdAt), asc(supportMessages.id));
       view.messages = messages.map((m) => ({
         id: m.id,
         author: m.author,

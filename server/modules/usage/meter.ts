@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Database_ } from '../../db/client.js';
+import { activeWrite, type Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { effectivePolicy } from '../licenses/plans.js';
@@ -37,6 +37,8 @@ interface MonthState {
   totals: Map<string, number>;
   /** Subjects seen this month; loaded on the first learner request. */
   learners: Set<string> | null;
+  /** The load of `learners` in progress, shared by the requests waiting for it. */
+  learnersLoading?: Promise<Set<string>>;
   /** Threshold events already queued from this process (the outbox dedupes across restarts). */
   fired: Set<string>;
 }
@@ -51,9 +53,23 @@ function thresholdKey(licenseId: string, metric: UsageMetric, month: string, thr
 }
 
 /**
+ * Reads a license's written totals of a month synchronously. Transition only: for the
+ * synchronous callers of {@link UsageMeter.consume} and {@link UsageMeter.snapshotNow} that
+ * cannot first `await` {@link UsageMeter.load} (allowances consumed inside other modules'
+ * synchronous transactions, the licenses module's views). See `server/services.ts`.
+ */
+export type SyncTotalsLoader = (licenseId: string, month: string) => Map<string, number>;
+
+/**
  * Meters usage per license per calendar month (UTC) without a database write per request:
  * counts are added up in memory, where limit checks read them, and written in one
  * transaction every flush interval and on shutdown.
+ *
+ * A license's totals of the month are read once, on its first use in this process
+ * ({@link load}; the async methods load by themselves), and re-read after every flush. The
+ * checks and counts themselves are synchronous, so a check and the count it allows are never
+ * split by another request. {@link consume} and {@link release} are synchronous for the
+ * modules that count inside their writes: the month must be loaded first.
  *
  * What a crash can lose: whatever was counted since the last flush (at most one flush
  * interval, `USAGE_FLUSH_INTERVAL_MS`, 2 s by default) — those requests and first sightings
@@ -69,23 +85,41 @@ export class UsageMeter {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #states = new Map<string, MonthState>();
+  /** Loads of month states in progress, shared by the requests waiting for them. */
+  readonly #loading = new Map<string, Promise<MonthState>>();
+  readonly #loadNow: SyncTotalsLoader | undefined;
   #period: Period;
   #timer: NodeJS.Timeout | undefined;
+  /** The flush in progress (or the last one); the next one starts after it. */
+  #flushing: Promise<void> = Promise.resolve();
+  #closing: Promise<void> | undefined;
+  /** Set once the final flush of {@link close} is done: later flushes only warn. */
   #closed = false;
 
   constructor(options: {
-    database: Database_;
+    store: Store;
     clock: Clock;
     logger: Logger;
     flushIntervalMs: number;
+    /** Transition only; see {@link SyncTotalsLoader}. */
+    loadNow?: SyncTotalsLoader;
   }) {
-    this.#store = new UsageStore(options.database);
+    this.#store = new UsageStore(options.store);
     this.#clock = options.clock;
     this.#logger = options.logger;
+    this.#loadNow = options.loadNow;
     this.#period = periodAt(this.#clock.now().getTime());
-    this.#timer = setInterval(() => this.#flushQuietly(), options.flushIntervalMs);
+    this.#timer = setInterval(() => void this.#flushQuietly(), options.flushIntervalMs);
     // A pending flush must never keep a finished process (a CLI command, a test) alive.
     this.#timer.unref();
+  }
+
+  /**
+   * Reads the license's totals of this month into memory unless they are there, so that
+   * {@link consume} and {@link release} can count synchronously. Await it before them.
+   */
+  async load(licenseId: string): Promise<void> {
+    await this.#ensure(licenseId, this.#now().month);
   }
 
   /**
@@ -94,12 +128,12 @@ export class UsageMeter {
    * for requests that have an allowance of their own (publishable key without an Origin) but
    * are refused all the same once the license is over its plan.
    */
-  admitRequest(
+  async admitRequest(
     license: License,
     options: { count?: boolean } = {},
-  ): { refusal?: ApiError; warnings: UsageWarning[] } {
+  ): Promise<{ refusal?: ApiError; warnings: UsageWarning[] }> {
     const period = this.#now();
-    const state = this.#state(license.id, period.month);
+    const state = await this.#ensure(license.id, period.month);
     const policy = effectivePolicy(license);
     const refusal = this.#refusal(state, 'api_requests', policy.limits.api_requests, 1, period);
     if (refusal) return { refusal, warnings: this.#warnings(state, license, period) };
@@ -112,10 +146,14 @@ export class UsageMeter {
    * refused when the active-learner allowance is a hard limit that is used up; learners
    * already counted keep working.
    */
-  seeLearner(license: License, subject: string): { refusal?: ApiError; warnings: UsageWarning[] } {
+  async seeLearner(
+    license: License,
+    subject: string,
+  ): Promise<{ refusal?: ApiError; warnings: UsageWarning[] }> {
     const period = this.#now();
-    const state = this.#state(license.id, period.month);
-    const seen = this.#learners(state);
+    const state = await this.#ensure(license.id, period.month);
+    const seen = state.learners ?? (await this.#learners(state));
+    // From here on synchronous: the check and the count are never split by another request.
     if (!seen.has(subject)) {
       const refusal = this.#refusal(
         state,
@@ -141,6 +179,7 @@ export class UsageMeter {
   /**
    * The counter other modules report to (a course published, a redemption made). Throws
    * `usage_limit_exceeded` if the amount does not fit a hard limit, and counts nothing then.
+   * Synchronous, for use inside a write: {@link load} the license first.
    */
   consume(
     license: License,
@@ -165,16 +204,25 @@ export class UsageMeter {
 
   /**
    * Gives back what {@link consume} counted, for a write that then did not commit: the count
-   * and the threshold events it queued go, as if it had never been counted. Call it in the same
-   * turn of the event loop as the consume (the write transactions are synchronous), before a
-   * flush can have written the count.
+   * and the threshold events it queued go, as if it had never been counted. `at` is when the
+   * consume counted (default now), so a write that ends on the next day gives back the right
+   * day's count. A flush that ran between the two has written the count already: the negative
+   * count then follows it in the next flush, and a threshold event it wrote stays queued (the
+   * same as a release after a flush always did).
    */
-  release(license: License, metric: Exclude<UsageMetric, 'active_learners'>, amount = 1): void {
-    const period = this.#now();
-    const state = this.#state(license.id, period.month);
+  release(
+    license: License,
+    metric: Exclude<UsageMetric, 'active_learners'>,
+    amount = 1,
+    at: Date = this.#clock.now(),
+  ): void {
+    const period = periodAt(at.getTime());
+    this.#store.addCount(license.id, metric, period.day, -amount);
+    // The month's totals are in memory unless the month is over (forgotten at a flush).
+    const state = this.#states.get(`${license.id}:${period.month}`);
+    if (!state) return;
     const used = Math.max(0, (state.totals.get(metric) ?? 0) - amount);
     state.totals.set(metric, used);
-    this.#store.addCount(license.id, metric, period.day, -amount);
     const max = effectivePolicy(license).limits[metric].max;
     if (max === null) return;
     for (const threshold of [80, 100] as const) {
@@ -186,15 +234,27 @@ export class UsageMeter {
   }
 
   /** The metrics of the license at or past 80 % of their limits, as of now. */
-  warnings(license: License): UsageWarning[] {
+  async warnings(license: License): Promise<UsageWarning[]> {
     const period = this.#now();
-    return this.#warnings(this.#state(license.id, period.month), license, period);
+    return this.#warnings(await this.#ensure(license.id, period.month), license, period);
   }
 
   /** Usage of every metric this month against the license's limits. */
-  snapshot(license: License): UsageSummary {
+  async snapshot(license: License): Promise<UsageSummary> {
     const period = this.#now();
-    const state = this.#state(license.id, period.month);
+    return this.#summary(await this.#ensure(license.id, period.month), license, period);
+  }
+
+  /**
+   * {@link snapshot}, synchronously. Transition only: for the licenses module's views, which
+   * are synchronous until that module is on the store (uses the synchronous loader).
+   */
+  snapshotNow(license: License): UsageSummary {
+    const period = this.#now();
+    return this.#summary(this.#state(license.id, period.month), license, period);
+  }
+
+  #summary(state: MonthState, license: License, period: Period): UsageSummary {
     const policy = effectivePolicy(license);
     const metrics = usageMetricNames.map((metric): MetricUsage => {
       const rule = policy.limits[metric];
@@ -223,46 +283,61 @@ export class UsageMeter {
   }
 
   /** Usage per UTC day from `from` to `to` inclusive (`YYYY-MM-DD`), counts not yet flushed included. */
-  history(licenseId: string, from: string, to: string): DailyUsage[] {
+  history(licenseId: string, from: string, to: string): Promise<DailyUsage[]> {
     return this.#store.history(licenseId, from, to);
   }
 
   /**
-   * Writes everything counted so far in one transaction, then re-reads the totals of the
-   * licenses in memory, which picks up what other processes sharing the database counted.
+   * Writes everything counted so far in one write, then re-reads the totals of the licenses in
+   * memory, which picks up what other processes sharing the database counted. One flush at a
+   * time: a flush asked for while one runs starts after it. Rejects when the write fails (the
+   * counts stay pending for the next attempt). Not to be awaited inside a write: it waits for
+   * that write to end.
    */
-  flush(): void {
-    if (!this.#store.open) {
-      if (this.#store.pending)
-        this.#logger.warn('usage not flushed: the database is already closed');
+  flush(): Promise<void> {
+    // Always a write of its own: asked for inside another write, it must not join it.
+    const run = this.#flushing.then(() => activeWrite.exit(() => this.#flushOnce()));
+    this.#flushing = run.catch(() => {});
+    return run;
+  }
+
+  /**
+   * Stops the flush timer and writes what is pending; the same promise on every call. It never
+   * rejects (a failure is logged), and the timer stops before it first yields, so a caller
+   * that cannot wait loses only what is pending. Await it at shutdown before the store closes.
+   */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      clearInterval(this.#timer);
+      await this.#flushQuietly();
+      this.#closed = true;
+    })();
+    return this.#closing;
+  }
+
+  async #flushOnce(): Promise<void> {
+    if (this.#closed) {
+      if (this.#store.pending) this.#logger.warn('usage not flushed: the meter is already closed');
       return;
     }
-    if (this.#store.pending) this.#store.write(this.#clock.now());
-    this.#refresh();
+    if (this.#store.pending) await this.#store.write(this.#clock.now());
+    await this.#refresh();
   }
 
-  /** Stops the flush timer and writes what is pending. Call once, at shutdown. */
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearInterval(this.#timer);
-    this.#flushQuietly();
-  }
-
-  #flushQuietly(): void {
+  async #flushQuietly(): Promise<void> {
     try {
-      this.flush();
+      await this.flush();
     } catch (error) {
       this.#logger.error({ err: error }, 'usage flush failed; counts kept for the next attempt');
     }
   }
 
   /** Re-reads the totals of this month's licenses in memory and forgets months that are over. */
-  #refresh(): void {
+  async #refresh(): Promise<void> {
     const current = this.#now().month;
-    for (const [key, state] of this.#states) {
+    for (const [key, state] of [...this.#states]) {
       if (state.month !== current) this.#states.delete(key);
-      else state.totals = this.#store.monthTotals(state.licenseId, state.month);
+      else state.totals = await this.#store.monthTotals(state.licenseId, state.month);
     }
   }
 
@@ -272,25 +347,62 @@ export class UsageMeter {
     return this.#period;
   }
 
+  /** The month's state, read from the store on first use. */
+  #ensure(licenseId: string, month: string): MonthState | Promise<MonthState> {
+    const key = `${licenseId}:${month}`;
+    const state = this.#states.get(key);
+    if (state) return state;
+    let loading = this.#loading.get(key);
+    if (!loading) {
+      loading = this.#store.monthTotals(licenseId, month).then(
+        (totals) => {
+          this.#loading.delete(key);
+          // The synchronous loader may have been first; its state is as current as this one.
+          return this.#states.get(key) ?? this.#remember(key, licenseId, month, totals);
+        },
+        (error: unknown) => {
+          this.#loading.delete(key);
+          throw error;
+        },
+      );
+      this.#loading.set(key, loading);
+    }
+    return loading;
+  }
+
+  /** The month's state, which must be in memory (see {@link load}) for synchronous callers. */
   #state(licenseId: string, month: string): MonthState {
     const key = `${licenseId}:${month}`;
-    let state = this.#states.get(key);
-    if (!state) {
-      state = {
-        licenseId,
-        month,
-        totals: this.#store.monthTotals(licenseId, month),
-        learners: null,
-        fired: new Set(),
-      };
-      this.#states.set(key, state);
+    const state = this.#states.get(key);
+    if (state) return state;
+    if (!this.#loadNow) {
+      throw new Error(
+        `The usage of ${licenseId} for ${month} is not in memory: await usage.load() before counting.`,
+      );
     }
+    const totals = this.#store.withUnwritten(licenseId, month, this.#loadNow(licenseId, month));
+    return this.#remember(key, licenseId, month, totals);
+  }
+
+  #remember(key: string, licenseId: string, month: string, totals: Map<string, number>) {
+    const state: MonthState = { licenseId, month, totals, learners: null, fired: new Set() };
+    this.#states.set(key, state);
     return state;
   }
 
-  #learners(state: MonthState): Set<string> {
-    state.learners ??= this.#store.monthLearners(state.licenseId, state.month);
-    return state.learners;
+  #learners(state: MonthState): Promise<Set<string>> {
+    state.learnersLoading ??= this.#store.monthLearners(state.licenseId, state.month).then(
+      (learners) => {
+        state.learnersLoading = undefined;
+        state.learners ??= learners;
+        return state.learners;
+      },
+      (error: unknown) => {
+        state.learnersLoading = undefined;
+        throw error;
+      },
+    );
+    return state.learnersLoading;
   }
 
   #refusal(

@@ -34,7 +34,7 @@ const report = createRoute({
   },
 });
 
-export const usageRoutes = createRouter().openapi(report, (c) => {
+export const usageRoutes = createRouter().openapi(report, async (c) => {
   const services = c.get('services');
   const license = c.var.license;
   const query = c.req.valid('query');
@@ -45,7 +45,8 @@ export const usageRoutes = createRouter().openapi(report, (c) => {
   if (days < 1)
     throw rangeError(query.to ? 'query.to' : 'query.from', 'the range ends before it starts');
   if (days > MAX_DAYS) throw rangeError('query.to', `a range covers at most ${MAX_DAYS} days`);
-  const summary = services.usage.snapshot(license);
+  const summary = await services.usage.snapshot(license);
+  const daily = await services.usage.history(license.id, from, to);
   c.header('Cache-Control', 'private, no-store');
   return c.json(
     {
@@ -58,7 +59,7 @@ export const usageRoutes = createRouter().openapi(report, (c) => {
       },
       ...summary,
       rateLimit: { perMinute: effectivePolicy(license).rateLimitPerMinute },
-      daily: services.usage.history(license.id, from, to),
+      daily,
     },
     200,
   );

@@ -1,5 +1,6 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
-import { writeTransaction, type Database_ } from '../../db/client.js';
+import type { Db as SyncDb } from '../../db/client.js';
+import type { Store } from '../../db/store.js';
 import { enqueueEvents, type OutboundEvent } from '../outbox/service.js';
 import { usageMetricNames, type DailyUsage, type UsageMetric } from './contract.js';
 import { dayOf, dayStartOf } from './period.js';
@@ -14,71 +15,92 @@ export interface PendingLearner {
   at: number;
 }
 
+/** What is counted but not written: daily counts by license, metric and day; learners; events. */
+interface Batch {
+  counts: Map<string, number>;
+  learners: PendingLearner[];
+  events: OutboundEvent[];
+}
+
 const SEP = '\u0000';
+
+const emptyBatch = (): Batch => ({ counts: new Map(), learners: [], events: [] });
 
 /**
  * What the meter counted but has not written yet, and the reads of what is written. Every read
- * adds what is still pending, so counts are the same before and after a flush.
+ * adds what is still pending, so counts are the same before, during and after a flush.
+ *
+ * A flush takes what is pending inside its write and keeps it visible to reads (`#writing`)
+ * until the write has settled: committed, it is in the tables; failed, it is pending again. A
+ * read that the commit may have overlapped (begun before it, answered after) cannot tell
+ * whether it saw the batch, so it waits for the write to settle and reads again.
  */
 export class UsageStore {
-  readonly #database: Database_;
-  #counts = new Map<string, number>();
-  #learners: PendingLearner[] = [];
-  #events: OutboundEvent[] = [];
+  readonly #store: Store;
+  #pending: Batch = emptyBatch();
+  /** Taken by the flush in progress, not yet known to be committed. */
+  #writing: Batch | null = null;
+  /** Set from the end of a flush's write until it has settled: the commit happens in between. */
+  #settling: Promise<void> | null = null;
+  /** Counts the commit windows opened, so a read can tell whether one began while it ran. */
+  #windows = 0;
 
-  constructor(database: Database_) {
-    this.#database = database;
-  }
-
-  /** Whether the database can still be written (it is closed last at shutdown). */
-  get open(): boolean {
-    return this.#database.sqlite.open;
+  constructor(store: Store) {
+    this.#store = store;
   }
 
   get pending(): boolean {
-    return this.#counts.size > 0 || this.#learners.length > 0 || this.#events.length > 0;
+    const p = this.#pending;
+    return p.counts.size > 0 || p.learners.length > 0 || p.events.length > 0;
   }
 
   addCount(licenseId: string, metric: UsageMetric, day: string, amount: number): void {
+    const counts = this.#pending.counts;
     const key = licenseId + SEP + metric + SEP + day;
-    const value = (this.#counts.get(key) ?? 0) + amount;
+    const value = (counts.get(key) ?? 0) + amount;
     // A count given back leaves nothing to write.
-    if (value === 0) this.#counts.delete(key);
-    else this.#counts.set(key, value);
+    if (value === 0) counts.delete(key);
+    else counts.set(key, value);
   }
 
   addLearner(learner: PendingLearner): void {
-    this.#learners.push(learner);
+    this.#pending.learners.push(learner);
   }
 
   addEvent(event: OutboundEvent): void {
-    this.#events.push(event);
+    this.#pending.events.push(event);
   }
 
-  /** Forgets a pending event by its dedupe key; false when it is not pending (written already). */
+  /** Forgets a pending event by its dedupe key; false when it is not pending (taken by a flush). */
   dropEvent(dedupeKey: string): boolean {
-    const index = this.#events.findIndex((e) => e.dedupeKey === dedupeKey);
+    const events = this.#pending.events;
+    const index = events.findIndex((e) => e.dedupeKey === dedupeKey);
     if (index < 0) return false;
-    this.#events.splice(index, 1);
+    events.splice(index, 1);
     return true;
   }
 
   /**
-   * Writes everything pending in one transaction: daily counts, first sightings of learners
-   * and threshold events. On failure everything stays pending for the next attempt.
+   * Writes everything pending in one write: daily counts, first sightings of learners and
+   * threshold events. What is counted while it runs waits for the next one. On failure
+   * everything it took is pending again, for the next attempt. One at a time (the meter
+   * serializes its flushes), and never inside another write.
    */
-  write(now: Date): void {
-    const counts = this.#counts;
-    const learners = this.#learners;
-    const events = this.#events;
-    this.#counts = new Map();
-    this.#learners = [];
-    this.#events = [];
+  async write(now: Date): Promise<void> {
+    const flush: { taken?: Batch; settle?: () => void } = {};
     try {
-      writeTransaction(this.#database.db, (tx) => {
-        const daily = new Map(counts);
-        for (const learner of learners) {
-          const inserted = tx
+      await this.#store.write(async (tx) => {
+        // Taken inside the write, and after the callbacks already queued have run: a write
+        // that counted and failed has ended (on SQLite no other write is open while this one
+        // is) and the caller has given its units back, so they are never written.
+        await new Promise((resolve) => setImmediate(resolve));
+        const taken = this.#pending;
+        flush.taken = taken;
+        this.#pending = emptyBatch();
+        this.#writing = taken;
+        const daily = new Map(taken.counts);
+        for (const learner of taken.learners) {
+          const inserted = await tx
             .insert(usageActiveLearners)
             .values({
               licenseId: learner.licenseId,
@@ -87,40 +109,188 @@ export class UsageStore {
               firstSeenAt: new Date(learner.at),
             })
             .onConflictDoNothing()
-            .run();
+            .returning({ subject: usageActiveLearners.subject });
           // Another process may have counted this learner first; count each learner once.
-          if (inserted.changes > 0) {
+          if (inserted.length > 0) {
             const key = [learner.licenseId, 'active_learners', learner.day].join(SEP);
             daily.set(key, (daily.get(key) ?? 0) + 1);
           }
         }
         for (const [key, value] of daily) {
           const [licenseId, metric, day] = key.split(SEP) as [string, string, string];
-          tx.insert(usageDaily)
+          await tx
+            .insert(usageDaily)
             .values({ licenseId, metric, day, value })
             .onConflictDoUpdate({
               target: [usageDaily.licenseId, usageDaily.metric, usageDaily.day],
               set: { value: sql`${usageDaily.value} + excluded.value` },
-            })
-            .run();
+            });
         }
-        enqueueEvents(tx, events, now);
+        await enqueueEvents(tx, taken.events, now);
+        // The commit comes next: from here until the write settles, reads wait and retry.
+        this.#windows += 1;
+        this.#settling = new Promise((resolve) => (flush.settle = resolve));
       });
     } catch (error) {
-      this.#requeue(counts, learners, events);
+      if (flush.taken) this.#requeue(flush.taken);
       throw error;
+    } finally {
+      this.#writing = null;
+      this.#settling = null;
+      flush.settle?.();
     }
   }
 
-  #requeue(counts: Map<string, number>, learners: PendingLearner[], events: OutboundEvent[]): void {
-    for (const [key, value] of counts) this.#counts.set(key, (this.#counts.get(key) ?? 0) + value);
-    this.#learners = [...learners, ...this.#learners];
-    this.#events = [...events, ...this.#events];
+  #requeue(batch: Batch): void {
+    const pending = this.#pending;
+    for (const [key, value] of batch.counts) {
+      const sum = (pending.counts.get(key) ?? 0) + value;
+      if (sum === 0) pending.counts.delete(key);
+      else pending.counts.set(key, sum);
+    }
+    this.#pending = {
+      counts: pending.counts,
+      learners: [...batch.learners, ...pending.learners],
+      events: [...batch.events, ...pending.events],
+    };
   }
 
-  /** A license's totals per metric for a month (`YYYY-MM`). */
-  monthTotals(licenseId: string, month: string): Map<string, number> {
-    const rows = this.#database.db
+  /** What is counted and not yet in the tables: the flush in progress, then what is pending. */
+  #unwritten(): Batch[] {
+    return this.#writing ? [this.#writing, this.#pending] : [this.#pending];
+  }
+
+  /**
+   * Reads the tables and adds what is not written (`combine`, in the same turn as the check), so
+   * that everything is counted once: read again when a flush's commit may have fallen inside.
+   */
+  async #read<R, T>(query: () => Promise<R>, combine: (rows: R) => T): Promise<T> {
+    for (;;) {
+      // Waiting (rather than reading again at once) also keeps a read that answers without
+      // I/O from spinning on the microtask queue while the commit waits for the event loop.
+      while (this.#settling) await this.#settling;
+      const windows = this.#windows;
+      const rows = await query();
+      if (windows === this.#windows && !this.#settling) return combine(rows);
+    }
+  }
+
+  /** A license's totals per metric for a month (`YYYY-MM`), what is not written included. */
+  monthTotals(licenseId: string, month: string): Promise<Map<string, number>> {
+    const query = () =>
+      this.#store.db
+        .select({
+          metric: usageDaily.metric,
+          total: sql<number>`sum(${usageDaily.value})`.mapWith(Number),
+        })
+        .from(usageDaily)
+        .where(
+          and(
+            eq(usageDaily.licenseId, licenseId),
+            gte(usageDaily.day, `${month}-01`),
+            lte(usageDaily.day, `${month}-31`),
+          ),
+        )
+        .groupBy(usageDaily.metric);
+    return this.#read(query, (rows) =>
+      this.withUnwritten(licenseId, month, new Map(rows.map((r) => [r.metric, r.total]))),
+    );
+  }
+
+  /**
+   * Adds what is not written yet to a license's written totals of a month. Public for the
+   * transitional synchronous loader (`server/services.ts`), which reads the written totals itself.
+   */
+  withUnwritten(
+    licenseId: string,
+    month: string,
+    totals: Map<string, number>,
+  ): Map<string, number> {
+    for (const batch of this.#unwritten()) {
+      for (const [key, value] of batch.counts) {
+        const [id, metric, day] = key.split(SEP) as [string, string, string];
+        if (id === licenseId && day.startsWith(month))
+          totals.set(metric, (totals.get(metric) ?? 0) + value);
+      }
+      for (const learner of batch.learners) {
+        if (learner.licenseId === licenseId && learner.month === month) {
+          totals.set('active_learners', (totals.get('active_learners') ?? 0) + 1);
+        }
+      }
+    }
+    return totals;
+  }
+
+  /** The subjects of the learners a license had in a month. */
+  monthLearners(licenseId: string, month: string): Promise<Set<string>> {
+    const query = () =>
+      this.#store.db
+        .select({ subject: usageActiveLearners.subject })
+        .from(usageActiveLearners)
+        .where(
+          and(eq(usageActiveLearners.licenseId, licenseId), eq(usageActiveLearners.month, month)),
+        );
+    return this.#read(query, (rows) => {
+      const learners = new Set(rows.map((r) => r.subject));
+      for (const batch of this.#unwritten()) {
+        for (const learner of batch.learners) {
+          if (learner.licenseId === licenseId && learner.month === month)
+            learners.add(learner.subject);
+        }
+      }
+      return learners;
+    });
+  }
+
+  /** Usage per UTC day from `from` to `to` inclusive (`YYYY-MM-DD`). */
+  history(licenseId: string, from: string, to: string): Promise<DailyUsage[]> {
+    const query = () =>
+      this.#store.db
+        .select({ day: usageDaily.day, metric: usageDaily.metric, value: usageDaily.value })
+        .from(usageDaily)
+        .where(
+          and(
+            eq(usageDaily.licenseId, licenseId),
+            gte(usageDaily.day, from),
+            lte(usageDaily.day, to),
+          ),
+        );
+    return this.#read(query, (rows) => {
+      const byDay = new Map<string, Record<UsageMetric, number>>();
+      const empty = () =>
+        Object.fromEntries(usageMetricNames.map((m) => [m, 0])) as Record<UsageMetric, number>;
+      for (let t = dayStartOf(from); t <= dayStartOf(to); t += 86_400_000)
+        byDay.set(dayOf(t), empty());
+      const add = (day: string, metric: string, value: number) => {
+        const entry = byDay.get(day);
+        if (entry && metric in entry) entry[metric as UsageMetric] += value;
+      };
+      for (const row of rows) add(row.day, row.metric, row.value);
+      for (const batch of this.#unwritten()) {
+        for (const [key, value] of batch.counts) {
+          const [id, metric, day] = key.split(SEP) as [string, string, string];
+          if (id === licenseId) add(day, metric, value);
+        }
+        for (const learner of batch.learners) {
+          if (learner.licenseId === licenseId) add(learner.day, 'active_learners', 1);
+        }
+      }
+      return [...byDay].map(([day, metrics]) => ({ day, metrics }));
+    });
+  }
+}
+
+/**
+ * A license's written totals of a month, read synchronously on the SQLite store's reader.
+ * Transition only: the meter's loader for its synchronous callers (allowances consumed inside
+ * synchronous transactions, the licenses views), wired in `server/services.ts`. Remove once
+ * `Allowance.consume` awaits `usage.load` and the views await `usage.snapshot`.
+ */
+export function usageTotalsNow(
+  reader: SyncDb,
+): (licenseId: string, month: string) => Map<string, number> {
+  return (licenseId, month) => {
+    const rows = reader
       .select({ metric: usageDaily.metric, total: sql<number>`sum(${usageDaily.value})` })
       .from(usageDaily)
       .where(
@@ -131,67 +301,8 @@ export class UsageStore {
         ),
       )
       .groupBy(usageDaily.metric)
+      // eslint-disable-next-line no-restricted-syntax -- transition only (see above)
       .all();
-    const totals = new Map(rows.map((r) => [r.metric, Number(r.total)]));
-    for (const [key, value] of this.#counts) {
-      const [id, metric, day] = key.split(SEP) as [string, string, string];
-      if (id === licenseId && day.startsWith(month))
-        totals.set(metric, (totals.get(metric) ?? 0) + value);
-    }
-    for (const learner of this.#learners) {
-      if (learner.licenseId === licenseId && learner.month === month) {
-        totals.set('active_learners', (totals.get('active_learners') ?? 0) + 1);
-      }
-    }
-    return totals;
-  }
-
-  /** The subjects of the learners a license had in a month. */
-  monthLearners(licenseId: string, month: string): Set<string> {
-    const rows = this.#database.db
-      .select({ subject: usageActiveLearners.subject })
-      .from(usageActiveLearners)
-      .where(
-        and(eq(usageActiveLearners.licenseId, licenseId), eq(usageActiveLearners.month, month)),
-      )
-      .all();
-    const learners = new Set(rows.map((r) => r.subject));
-    for (const learner of this.#learners) {
-      if (learner.licenseId === licenseId && learner.month === month) learners.add(learner.subject);
-    }
-    return learners;
-  }
-
-  /** Usage per UTC day from `from` to `to` inclusive (`YYYY-MM-DD`). */
-  history(licenseId: string, from: string, to: string): DailyUsage[] {
-    const rows = this.#database.db
-      .select({ day: usageDaily.day, metric: usageDaily.metric, value: usageDaily.value })
-      .from(usageDaily)
-      .where(
-        and(
-          eq(usageDaily.licenseId, licenseId),
-          gte(usageDaily.day, from),
-          lte(usageDaily.day, to),
-        ),
-      )
-      .all();
-    const byDay = new Map<string, Record<UsageMetric, number>>();
-    const empty = () =>
-      Object.fromEntries(usageMetricNames.map((m) => [m, 0])) as Record<UsageMetric, number>;
-    for (let t = dayStartOf(from); t <= dayStartOf(to); t += 86_400_000)
-      byDay.set(dayOf(t), empty());
-    const add = (day: string, metric: string, value: number) => {
-      const entry = byDay.get(day);
-      if (entry && metric in entry) entry[metric as UsageMetric] += value;
-    };
-    for (const row of rows) add(row.day, row.metric, row.value);
-    for (const [key, value] of this.#counts) {
-      const [id, metric, day] = key.split(SEP) as [string, string, string];
-      if (id === licenseId) add(day, metric, value);
-    }
-    for (const learner of this.#learners) {
-      if (learner.licenseId === licenseId) add(learner.day, 'active_learners', 1);
-    }
-    return [...byDay].map(([day, metrics]) => ({ day, metrics }));
-  }
+    return new Map(rows.map((r) => [r.metric, Number(r.total)]));
+  };
 }

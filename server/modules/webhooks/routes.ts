@@ -199,7 +199,11 @@ function webhookRouter(access: Access) {
     })
     .openapi(updateEndpoint, async (c) => {
       return c.json(
-        await svc(c).endpoints.update(await lic(c), c.req.valid('param').endpointId, c.req.valid('json')),
+        await svc(c).endpoints.update(
+          await lic(c),
+          c.req.valid('param').endpointId,
+          c.req.valid('json'),
+        ),
         200,
       );
     })
@@ -220,10 +224,16 @@ function webhookRouter(access: Access) {
       );
     })
     .openapi(showDelivery, async (c) => {
-      return c.json(await svc(c).deliveries.get(await lic(c), c.req.valid('param').deliveryId), 200);
+      return c.json(
+        await svc(c).deliveries.get(await lic(c), c.req.valid('param').deliveryId),
+        200,
+      );
     })
     .openapi(replayDelivery, async (c) => {
-      return c.json(await svc(c).deliveries.replay(await lic(c), c.req.valid('param').deliveryId), 200);
+      return c.json(
+        await svc(c).deliveries.replay(await lic(c), c.req.valid('param').deliveryId),
+        200,
+      );
     })
     .openapi(replayFailed, async (c) => {
       const since = new Date(c.req.valid('json').since);

@@ -1,5 +1,4 @@
 import { and, desc, eq } from 'drizzle-orm';
-import type { Tx as OutboxTx } from '../../../db/client.js';
 import type { Db, Tx } from '../../../db/store.js';
 import { ApiError } from '../../../errors.js';
 import { enqueueEvents } from '../../outbox/service.js';
@@ -42,12 +41,12 @@ export function redemptionView(row: RedemptionRow): RedemptionView {
  * `redemption.<status>` for the license's webhook endpoints, queued in the transaction of the
  * change, so a partner (an LMS fulfilling `partner` rewards) hears of each step exactly once.
  */
-export function queueRedemptionEvent(
+export async function queueRedemptionEvent(
   tx: Tx,
   row: RedemptionRow,
   partner: string | null,
   now: Date,
-): void {
+): Promise<void> {
   const type: RedemptionEventType = `redemption.${row.status}`;
   const payload: RedemptionEvent = {
     redemptionId: row.id,
@@ -61,11 +60,8 @@ export function queueRedemptionEvent(
     note: row.note,
     featureUntil: row.featureUntil?.toISOString() ?? null,
   };
-  // The outbox still writes through the synchronous connection's transaction type; on SQLite
-  // the store's writer is that connection, so the event is queued in this very write. Await it
-  // (and drop the cast) once the outbox is on the store.
-  enqueueEvents(
-    tx as unknown as OutboxTx,
+  await enqueueEvents(
+    tx,
     [{ licenseId: row.licenseId, type, dedupeKey: `${type}:${row.id}`, payload }],
     now,
   );

@@ -156,6 +156,6 @@ export async function redeemIn(
     })
     .returning();
   if (!row) throw new Error('the redemption was not recorded');
-  queueRedemptionEvent(tx, row, item.details.partner ?? null, now);
+  await queueRedemptionEvent(tx, row, item.details.partner ?? null, now);
   return redemptionView(row);
 }

@@ -55,7 +55,7 @@ export async function transition(
       .from(rewardItems)
       .where(eq(rewardItems.id, row.itemId))
       .limit(1);
-    queueRedemptionEvent(tx, updated, item?.details.partner ?? null, deps.clock.now());
+    await queueRedemptionEvent(tx, updated, item?.details.partner ?? null, deps.clock.now());
     return redemptionView(updated);
   });
 }

@@ -113,7 +113,9 @@ export const rewardAdminRoutes = createRouter()
     const { licenseId, id } = c.req.valid('param');
     const text = note(c.req.valid('json'));
     return c.json(
-      await c.get('services').rewards.redemptions.fulfil(await existingLicense(c, licenseId), id, text),
+      await c
+        .get('services')
+        .rewards.redemptions.fulfil(await existingLicense(c, licenseId), id, text),
       200,
     );
   })
@@ -121,16 +123,20 @@ export const rewardAdminRoutes = createRouter()
     const { licenseId, id } = c.req.valid('param');
     const text = note(c.req.valid('json'));
     return c.json(
-      await c.get('services').rewards.redemptions.reject(await existingLicense(c, licenseId), id, text),
+      await c
+        .get('services')
+        .rewards.redemptions.reject(await existingLicense(c, licenseId), id, text),
       200,
     );
   })
   .openapi(grant, async (c) => {
     const { licenseId } = c.req.valid('param');
     const input = c.req.valid('json');
-    const result = await c.get('services').rewards.ledger.bonus(await existingLicense(c, licenseId), {
-      ...input,
-      idempotencyKey: `operator:${c.req.valid('header')['idempotency-key']}`,
-    });
+    const result = await c
+      .get('services')
+      .rewards.ledger.bonus(await existingLicense(c, licenseId), {
+        ...input,
+        idempotencyKey: `operator:${c.req.valid('header')['idempotency-key']}`,
+      });
     return c.json(result, 201);
   });
