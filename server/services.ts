@@ -213,7 +213,7 @@ export function createServices(options: {
       clock,
       licenses,
       // Transition only: the views are synchronous until the licenses module is on the store.
-      usage: { snapshot: (license) => usage.snapshotNow(license) },
+      usage,
       tierFeatures: (tier) => defaultTiers.find((t) => t.id === tier)?.features ?? [],
     }),
     learners,

@@ -122,23 +122,9 @@ export function openDatabase(file: string, options: DatabaseOptions = {}): Datab
   };
 }
 
-/** Whether `error` is SQLite refusing because another connection holds a lock it needs. */
-export function isDatabaseBusy(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
-}
-
 /** Applies every committed migration that has not run yet. */
 export function applyMigrations(database: Database_): void {
   migrate(database.db, { migrationsFolder });
-}
-
-/** Number of migrations shipped with this build, for the readiness check. */
-export function shippedMigrationCount(): number {
-  const journal = JSON.parse(
-    fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8'),
-  ) as { entries: unknown[] };
-  return journal.entries.length;
 }
 
 export function appliedMigrationCount(database: Database_): number {
@@ -152,13 +138,4 @@ export function appliedMigrationCount(database: Database_): number {
     n: number;
   };
   return row.n;
-}
-
-/**
- * Runs `fn` in a `BEGIN IMMEDIATE` transaction. Every path that reads and then writes based
- * on what it read goes through here: the write lock is taken up front, so two writers can
- * never both read the same state and both act on it.
- */
-export function writeTransaction<T>(db: Db, fn: (tx: Tx) => T): T {
-  return db.transaction(fn, { behavior: 'immediate' });
 }

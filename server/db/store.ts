@@ -174,7 +174,11 @@ export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
 
 /** Runs raw SQL that returns nothing (DDL, maintenance), on either store. */
 export async function exec(db: Db, query: SQL): Promise<void> {
-  await rows(db, query);
+  if (isSqlite(db)) {
+    (db as unknown as { run: (q: SQL) => unknown }).run(query);
+    return;
+  }
+  await (db as unknown as { execute: (q: SQL) => Promise<unknown> }).execute(query);
 }
 
 /** The first row of an awaited query, or undefined: what SQLite's `.get()` gave. */

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { shippedMigrationCount } from '../../server/db/client.js';
+import { sql } from 'drizzle-orm';
+import { exec, shippedMigrationCount as shipped } from '../../server/db/store.js';
 import { startTestServer, type TestServer } from '../fixtures/server.js';
+import { dialect, onPostgres } from '../fixtures/store.js';
+
+const shippedMigrationCount = () => shipped(dialect);
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -23,8 +27,11 @@ describe('GET /readyz when not ready', () => {
 
   it('is 503 when a recorded migration has gone missing', async () => {
     server = await startTestServer();
-    server.database.sqlite.exec(
-      'delete from __drizzle_migrations where created_at = (select max(created_at) from __drizzle_migrations)',
+    const table = onPostgres
+      ? sql.raw('drizzle.__drizzle_migrations')
+      : sql.raw('__drizzle_migrations');
+    await server.store.write((tx) =>
+      exec(tx, sql`delete from ${table} where created_at = (select max(created_at) from ${table})`),
     );
     const res = await server.fetch('/readyz');
     expect(res.status).toBe(503);

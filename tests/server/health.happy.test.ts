@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { shippedMigrationCount } from '../../server/db/client.js';
+import { shippedMigrationCount as shipped } from '../../server/db/store.js';
+import { dialect } from '../fixtures/store.js';
+
+const shippedMigrationCount = () => shipped(dialect);
 import { startTestServer, type TestServer } from '../fixtures/server.js';
 
 let server: TestServer;

@@ -10,7 +10,6 @@ import {
 } from 'jose';
 import { LRUCache } from 'lru-cache';
 import { and, eq } from 'drizzle-orm';
-import type { Db as SyncDb, Tx as SyncTx } from '../../db/client.js';
 import { first, type Db, type Store } from '../../db/store.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
@@ -318,24 +317,4 @@ export class LearnerService {
       classes: row.classes,
     };
   }
-}
-
-/**
- * {@link LearnerService.find}, synchronously, on a synchronous transaction (or connection).
- * Transition only: for payments, billing and marketplace while their transactions are
- * synchronous (wired in `server/services.ts`); remove once they await `find`.
- */
-export function findLearnerNow(
-  db: SyncDb | SyncTx,
-  licenseId: string,
-  learnerId: string,
-): { id: string; subject: string; name: string } | undefined {
-  return (
-    db
-      .select({ id: learners.id, subject: learners.subject, name: learners.name })
-      .from(learners)
-      .where(and(eq(learners.id, learnerId), eq(learners.licenseId, licenseId)))
-      // eslint-disable-next-line no-restricted-syntax -- transition only (see above)
-      .get()
-  );
 }

@@ -1,6 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
-import type { Db as SyncDb } from '../../db/client.js';
 import { first, type Store } from '../../db/store.js';
 import { ApiError, type ErrorCode } from '../../errors.js';
 import type { Clock } from '../../services.js';
@@ -349,18 +348,6 @@ export class LicenseService {
     }
     return keys;
   }
-}
-
-/**
- * Transition only: the license by id, read synchronously on the old SQLite connection, for
- * the callers that are still synchronous (server/services.ts: the rewards and marketplace
- * allowances, consumed inside their synchronous transactions; billing's tier prices;
- * payments' mode check). Each becomes `await licenses.getById(id)` once its caller is async,
- * and this goes.
- */
-export function licenseByIdNow(db: SyncDb, id: string): License | undefined {
-  // eslint-disable-next-line no-restricted-syntax -- synchronous callers remain (see above)
-  return db.select().from(licenses).where(eq(licenses.id, id)).get();
 }
 
 /** Additional data that binds a sealed signing secret to its license and row. */

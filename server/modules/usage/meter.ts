@@ -53,14 +53,6 @@ function thresholdKey(licenseId: string, metric: UsageMetric, month: string, thr
 }
 
 /**
- * Reads a license's written totals of a month synchronously. Transition only: for the
- * synchronous callers of {@link UsageMeter.consume} and {@link UsageMeter.snapshotNow} that
- * cannot first `await` {@link UsageMeter.load} (allowances consumed inside other modules'
- * synchronous transactions, the licenses module's views). See `server/services.ts`.
- */
-export type SyncTotalsLoader = (licenseId: string, month: string) => Map<string, number>;
-
-/**
  * Meters usage per license per calendar month (UTC) without a database write per request:
  * counts are added up in memory, where limit checks read them, and written in one
  * transaction every flush interval and on shutdown.
@@ -87,7 +79,6 @@ export class UsageMeter {
   readonly #states = new Map<string, MonthState>();
   /** Loads of month states in progress, shared by the requests waiting for them. */
   readonly #loading = new Map<string, Promise<MonthState>>();
-  readonly #loadNow: SyncTotalsLoader | undefined;
   #period: Period;
   #timer: NodeJS.Timeout | undefined;
   /** The flush in progress (or the last one); the next one starts after it. */
@@ -101,13 +92,10 @@ export class UsageMeter {
     clock: Clock;
     logger: Logger;
     flushIntervalMs: number;
-    /** Transition only; see {@link SyncTotalsLoader}. */
-    loadNow?: SyncTotalsLoader;
   }) {
     this.#store = new UsageStore(options.store);
     this.#clock = options.clock;
     this.#logger = options.logger;
-    this.#loadNow = options.loadNow;
     this.#period = periodAt(this.#clock.now().getTime());
     this.#timer = setInterval(() => void this.#flushQuietly(), options.flushIntervalMs);
     // A pending flush must never keep a finished process (a CLI command, a test) alive.
@@ -245,15 +233,6 @@ export class UsageMeter {
     return this.#summary(await this.#ensure(license.id, period.month), license, period);
   }
 
-  /**
-   * {@link snapshot}, synchronously. Transition only: for the licenses module's views, which
-   * are synchronous until that module is on the store (uses the synchronous loader).
-   */
-  snapshotNow(license: License): UsageSummary {
-    const period = this.#now();
-    return this.#summary(this.#state(license.id, period.month), license, period);
-  }
-
   #summary(state: MonthState, license: License, period: Period): UsageSummary {
     const policy = effectivePolicy(license);
     const metrics = usageMetricNames.map((metric): MetricUsage => {
@@ -375,13 +354,9 @@ export class UsageMeter {
     const key = `${licenseId}:${month}`;
     const state = this.#states.get(key);
     if (state) return state;
-    if (!this.#loadNow) {
-      throw new Error(
-        `The usage of ${licenseId} for ${month} is not in memory: await usage.load() before counting.`,
-      );
-    }
-    const totals = this.#store.withUnwritten(licenseId, month, this.#loadNow(licenseId, month));
-    return this.#remember(key, licenseId, month, totals);
+    throw new Error(
+      `The usage of ${licenseId} for ${month} is not in memory: await usage.load() before counting.`,
+    );
   }
 
   #remember(key: string, licenseId: string, month: string, totals: Map<string, number>) {

@@ -1,5 +1,4 @@
 import { and, eq, gte, lte, sql } from 'drizzle-orm';
-import type { Db as SyncDb } from '../../db/client.js';
 import type { Store } from '../../db/store.js';
 import { enqueueEvents, type OutboundEvent } from '../outbox/service.js';
 import { usageMetricNames, type DailyUsage, type UsageMetric } from './contract.js';
@@ -278,31 +277,4 @@ export class UsageStore {
       return [...byDay].map(([day, metrics]) => ({ day, metrics }));
     });
   }
-}
-
-/**
- * A license's written totals of a month, read synchronously on the SQLite store's reader.
- * Transition only: the meter's loader for its synchronous callers (allowances consumed inside
- * synchronous transactions, the licenses views), wired in `server/services.ts`. Remove once
- * `Allowance.consume` awaits `usage.load` and the views await `usage.snapshot`.
- */
-export function usageTotalsNow(
-  reader: SyncDb,
-): (licenseId: string, month: string) => Map<string, number> {
-  return (licenseId, month) => {
-    const rows = reader
-      .select({ metric: usageDaily.metric, total: sql<number>`sum(${usageDaily.value})` })
-      .from(usageDaily)
-      .where(
-        and(
-          eq(usageDaily.licenseId, licenseId),
-          gte(usageDaily.day, `${month}-01`),
-          lte(usageDaily.day, `${month}-31`),
-        ),
-      )
-      .groupBy(usageDaily.metric)
-      // eslint-disable-next-line no-restricted-syntax -- transition only (see above)
-      .all();
-    return new Map(rows.map((r) => [r.metric, Number(r.total)]));
-  };
 }
