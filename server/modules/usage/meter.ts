@@ -87,12 +87,7 @@ export class UsageMeter {
   /** Set once the final flush of {@link close} is done: later flushes only warn. */
   #closed = false;
 
-  constructor(options: {
-    store: Store;
-    clock: Clock;
-    logger: Logger;
-    flushIntervalMs: number;
-  }) {
+  constructor(options: { store: Store; clock: Clock; logger: Logger; flushIntervalMs: number }) {
     this.#store = new UsageStore(options.store);
     this.#clock = options.clock;
     this.#logger = options.logger;
