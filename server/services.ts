@@ -26,6 +26,7 @@ import { WebhookService } from './modules/webhooks/service.js';
 import { SupportService } from './modules/support/service.js';
 import { ThemeService } from './modules/themes/service.js';
 import { UsageMeter } from './modules/usage/meter.js';
+import { SharedCounts } from './modules/usage/shared-counts.js';
 import { RateLimits } from './modules/usage/rate-limit.js';
 import { ClockedRedisStore } from './modules/usage/rate-limit-redis.js';
 import { AuthFailures } from './middleware/auth-failures.js';
@@ -124,10 +125,7 @@ function allowanceOf(
       const license = await licenses.getById(licenseId);
       // Nothing is written for a license that does not exist, so there is nothing to count.
       if (!license) return () => {};
-      await usage.load(license.id);
-      const at = clock.now();
-      usage.consume(license, metric);
-      return () => usage.release(license, metric, 1, at);
+      return usage.reserve(license, metric);
     },
   };
 }
@@ -159,6 +157,7 @@ export function createServices(options: {
     clock,
     logger: options.logger,
     flushIntervalMs: options.config.usageFlushIntervalMs ?? 2_000,
+    ...(redis ? { shared: new SharedCounts(redis) } : {}),
   });
   const themes = new ThemeService(store, clock, options.config.licenseCacheTtlMs);
   const rateLimits = new RateLimits({

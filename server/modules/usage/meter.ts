@@ -15,6 +15,7 @@ import {
   type UsageThresholdEvent,
 } from './contract.js';
 import { periodAt, type Period } from './period.js';
+import type { SharedCounts } from './shared-counts.js';
 import { UsageStore } from './store.js';
 
 /** Share of a limit at which responses start to warn and a `usage.warning` event is queued. */
@@ -74,6 +75,7 @@ function thresholdKey(licenseId: string, metric: UsageMetric, month: string, thr
  */
 export class UsageMeter {
   readonly #store: UsageStore;
+  readonly #shared: SharedCounts | undefined;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #states = new Map<string, MonthState>();
@@ -117,10 +119,13 @@ export class UsageMeter {
   ): Promise<{ refusal?: ApiError; warnings: UsageWarning[] }> {
     const period = this.#now();
     const state = await this.#ensure(license.id, period.month);
-    const policy = effectivePolicy(license);
-    const refusal = this.#refusal(state, 'api_requests', policy.limits.api_requests, 1, period);
+    const rule = effectivePolicy(license).limits.api_requests;
+    const count = options.count ?? true;
+    const refusal = this.#isShared(rule)
+      ? await this.#sharedGate(state, license, 'api_requests', count ? 1 : 0, rule, period)
+      : this.#refusal(state, 'api_requests', rule, 1, period);
     if (refusal) return { refusal, warnings: this.#warnings(state, license, period) };
-    if (options.count ?? true) this.#add(state, license, 'api_requests', 1, period);
+    if (count) this.#add(state, license, 'api_requests', 1, period);
     return { warnings: this.#warnings(state, license, period) };
   }
 
@@ -136,15 +141,34 @@ export class UsageMeter {
     const period = this.#now();
     const state = await this.#ensure(license.id, period.month);
     const seen = state.learners ?? (await this.#learners(state));
+    const rule = effectivePolicy(license).limits.active_learners;
+    if (this.#shared && !seen.has(subject)) {
+      // In a cluster the set of the month's learners is shared: whoever counted a learner
+      // first records the sighting; every process admits a learner counted anywhere.
+      const shared = await this.#shared.see(
+        { licenseId: license.id, month: period.month },
+        subject,
+        rule.max !== null && rule.enforcement === 'hard' ? rule.max : null,
+        async () => [...(await this.#store.monthLearners(license.id, period.month))],
+      );
+      if (!shared.admitted) {
+        state.totals.set(
+          'active_learners',
+          Math.max(state.totals.get('active_learners') ?? 0, shared.total),
+        );
+        const refusal = this.#refusal(state, 'active_learners', rule, 1, period)!;
+        return { refusal, warnings: this.#warnings(state, license, period) };
+      }
+      if (!shared.counted) {
+        seen.add(subject);
+        return { warnings: this.#warnings(state, license, period) };
+      }
+    }
     // From here on synchronous: the check and the count are never split by another request.
     if (!seen.has(subject)) {
-      const refusal = this.#refusal(
-        state,
-        'active_learners',
-        effectivePolicy(license).limits.active_learners,
-        1,
-        period,
-      );
+      const refusal = this.#shared
+        ? undefined
+        : this.#refusal(state, 'active_learners', rule, 1, period);
       if (refusal) return { refusal, warnings: this.#warnings(state, license, period) };
       seen.add(subject);
       this.#store.addLearner({
@@ -183,6 +207,34 @@ export class UsageMeter {
     if (refusal) throw refusal;
     this.#add(state, license, metric, amount, period);
     return this.#warnings(state, license, period);
+  }
+
+  /**
+   * {@link consume} for a module's allowance, exact across a cluster: with shared counts the
+   * hard limit is checked and counted there first. Resolves to what gives the unit back.
+   */
+  async reserve(
+    license: License,
+    metric: Exclude<UsageMetric, 'active_learners'>,
+  ): Promise<() => Promise<void>> {
+    const period = this.#now();
+    const state = await this.#ensure(license.id, period.month);
+    const rule = effectivePolicy(license).limits[metric];
+    const at = this.#clock.now();
+    if (this.#isShared(rule)) {
+      const refusal = await this.#sharedGate(state, license, metric, 1, rule, period);
+      if (refusal) throw refusal;
+      this.#add(state, license, metric, 1, period);
+      return async () => {
+        this.release(license, metric, 1, at);
+        await this.#shared!.release({ licenseId: license.id, month: period.month, metric }, 1);
+      };
+    }
+    this.consume(license, metric);
+    return () => {
+      this.release(license, metric, 1, at);
+      return Promise.resolve();
+    };
   }
 
   /**
@@ -373,6 +425,38 @@ export class UsageMeter {
       },
     );
     return state.learnersLoading;
+  }
+
+  #isShared(rule: LimitRule): boolean {
+    return this.#shared !== undefined && rule.max !== null && rule.enforcement === 'hard';
+  }
+
+  /**
+   * Checks and counts `amount` against the cluster's shared total (0 only checks that one
+   * more would fit). A refusal reports the cluster's total.
+   */
+  async #sharedGate(
+    state: MonthState,
+    license: License,
+    metric: UsageMetric,
+    amount: number,
+    rule: LimitRule,
+    period: Period,
+  ): Promise<ApiError | undefined> {
+    const key = { licenseId: license.id, month: period.month, metric };
+    const seed = async () =>
+      (await this.#store.monthTotals(license.id, period.month)).get(metric) ?? 0;
+    let total: number;
+    if (amount === 0) {
+      total = (await this.#shared!.total(key)) ?? (await seed());
+      if (total + 1 <= rule.max!) return undefined;
+    } else {
+      const added = await this.#shared!.add(key, amount, rule.max, seed);
+      if (added.admitted) return undefined;
+      total = added.total;
+    }
+    state.totals.set(metric, Math.max(state.totals.get(metric) ?? 0, total));
+    return this.#refusal(state, metric, rule, Math.max(1, amount), period);
   }
 
   #refusal(
