@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import Stripe from 'stripe';
 import type { Store } from './db/store.js';
+import type { Bus } from './lib/bus.js';
 import type { Redis } from './lib/redis.js';
 import type { Env } from './env.js';
 import type { Allowance } from './lib/allowance.js';
@@ -136,6 +137,8 @@ export function createServices(options: {
   store: Store;
   /** With Redis, limits are shared by every process of a cluster. */
   redis?: Redis;
+  /** Cache invalidations shared by every process of a cluster (server/lib/bus.ts). */
+  bus?: Bus;
   logger: Logger;
   clock?: Clock;
   /** Seals signing secrets; without one, a key that lives only as long as the process. */
@@ -259,6 +262,15 @@ export function createServices(options: {
       return closing;
     },
   };
+  if (options.bus) {
+    // A license suspended, a theme published or a tier changed on any process reaches the
+    // caches of every process; a publish that fails leaves the others on their cache TTLs.
+    const onError = (error: unknown) =>
+      options.logger.warn({ err: error }, 'cache invalidation not shared with other processes');
+    licenses.shareInvalidations(options.bus, onError);
+    themes.shareInvalidations(options.bus, onError);
+    services.billing.features.shareInvalidations(options.bus, onError);
+  }
   services.payments.registerProduct(
     'course',
     courseProduct({

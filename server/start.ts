@@ -13,6 +13,8 @@ import { createApp, type App } from './app.js';
 import { JOURNAL_SIZE_LIMIT_BYTES } from './db/client.js';
 import { openStore, type Store } from './db/store.js';
 import { connectRedis, type Redis } from './lib/redis.js';
+import { postgresBus, redisBus, type Bus } from './lib/bus.js';
+import type { PostgresStore } from './db/postgres.js';
 import { EnvError, loadEnv, type Env } from './env.js';
 import { loadSecretBox, type SecretBox } from './modules/licenses/secrets.js';
 import { createServices, type AppConfig, type Services } from './services.js';
@@ -72,6 +74,27 @@ export function readEnvOrExit(read: () => Env = loadEnv): Env {
   }
 }
 
+/**
+ * How this process hears of cache invalidations from the others: Redis pub/sub with Redis,
+ * LISTEN/NOTIFY on PostgreSQL without it, none for a single SQLite process.
+ */
+async function invalidationBus(
+  env: Env,
+  store: Store,
+  redis: Redis | undefined,
+  logger: Logger,
+): Promise<Bus | undefined> {
+  const onError = (error: Error) => logger.warn({ err: error }, 'invalidation bus error');
+  if (redis) return redisBus(redis, { prefix: env.redisPrefix, onError });
+  if (store.dialect === 'postgres') {
+    const postgres = store as PostgresStore;
+    return postgresBus(postgres.pool, () => postgres.connectListener(), {
+      onError,
+    });
+  }
+  return undefined;
+}
+
 /** Opens and migrates the database, builds the services and serves the API and the kit. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const { env, logger } = options;
@@ -105,6 +128,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     await store.close();
     throw error;
   }
+  const bus = await invalidationBus(env, store, redis, logger);
   const secrets = loadSecretBox(env);
   await options.prepare?.({ store, secrets });
 
@@ -112,6 +136,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     config: options.config ?? env,
     store,
     ...(redis ? { redis } : {}),
+    ...(bus ? { bus } : {}),
     logger,
     secrets,
     ...(options.stripe ? { stripe: options.stripe } : {}),
@@ -172,6 +197,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
         ]).then(() => {
           // Usage counted since the last flush is written here; the store closes after.
           void Promise.resolve(services.close())
+            .then(() => bus?.close())
             .then(() => store.close())
             .then(() => redis?.quit())
             .finally(() => resolve());

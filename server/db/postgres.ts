@@ -18,6 +18,8 @@ import {
 export interface PostgresStore extends Store {
   readonly dialect: 'postgres';
   readonly pool: pg.Pool;
+  /** A connection of its own, outside the pool (LISTEN for the invalidation bus). */
+  connectListener(): pg.Client;
 }
 
 /*
@@ -88,6 +90,7 @@ export async function openPostgresStore(
     db,
     pool,
     location,
+    connectListener: () => new pg.Client({ connectionString: url }),
     async write(fn, writeOptions) {
       const joined = activeWrite.getStore();
       if (joined?.store === store) return fn(joined.tx);

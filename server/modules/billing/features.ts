@@ -1,3 +1,4 @@
+import { ALL, type Bus } from '../../lib/bus.js';
 import type { Logger } from 'pino';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
@@ -43,6 +44,7 @@ export class FeatureAccess {
   readonly #ttlMs: number;
   readonly #logger: Logger;
   readonly #entries = new Map<string, Entry>();
+  #bus: { bus: Bus; onError: (error: unknown) => void } | undefined;
   readonly #probe: ChangeProbe | undefined;
   #read: EntitlementReader;
   /**
@@ -70,16 +72,51 @@ export class FeatureAccess {
     this.#read = read;
   }
 
-  /** The next answer for this learner comes from the database. */
+  /** The next answer for this learner comes from the database, in every process. */
   invalidate(licenseId: string, learnerId: string): void {
-    this.#invalidations += 1;
-    const entry = this.#entries.get(`${licenseId}:${learnerId}`);
-    // The value stays as the last known one, for when the database cannot answer.
-    if (entry) entry.freshUntil = Number.NEGATIVE_INFINITY;
+    this.#publish(`${licenseId}:${learnerId}`);
   }
 
   /** The next answer for every learner of the license comes from the database. */
   invalidateLicense(licenseId: string): void {
+    this.#publish(`${licenseId}:*`);
+  }
+
+  /** Hands invalidations to `bus`, which tells every process (this one synchronously). */
+  shareInvalidations(bus: Bus, onError: (error: unknown) => void): void {
+    this.#bus = { bus, onError };
+    bus.subscribe('features', (key) => this.#drop(key));
+  }
+
+  #publish(key: string): void {
+    if (!this.#bus) {
+      this.#drop(key);
+      return;
+    }
+    const { bus, onError } = this.#bus;
+    bus.publish('features', key).catch(onError);
+  }
+
+  /** `licenseId:learnerId`, `licenseId:*` (the license's learners) or `*` (everyone). */
+  #drop(key: string): void {
+    if (key === ALL) {
+      this.#invalidations += 1;
+      for (const entry of this.#entries.values()) entry.freshUntil = Number.NEGATIVE_INFINITY;
+    } else if (key.endsWith(':*')) {
+      this.#dropLicense(key.slice(0, -2));
+    } else {
+      this.#dropLearner(key);
+    }
+  }
+
+  #dropLearner(key: string): void {
+    this.#invalidations += 1;
+    const entry = this.#entries.get(key);
+    // The value stays as the last known one, for when the database cannot answer.
+    if (entry) entry.freshUntil = Number.NEGATIVE_INFINITY;
+  }
+
+  #dropLicense(licenseId: string): void {
     this.#invalidations += 1;
     const prefix = `${licenseId}:`;
     for (const [key, entry] of this.#entries) {

@@ -1,3 +1,4 @@
+import { ALL, type Bus } from '../../lib/bus.js';
 import { timingSafeEqual } from 'node:crypto';
 import { and, desc, eq, gt, isNull, or } from 'drizzle-orm';
 import { first, type Store } from '../../db/store.js';
@@ -90,6 +91,7 @@ export class LicenseService {
   readonly #secretByHash = new Map<string, Timed<LicenseSecretKey>>();
   readonly #signingKeys = new Map<string, Timed<SigningKey[]>>();
   readonly #listeners: ((licenseId: string | null) => void)[] = [];
+  #bus: { bus: Bus; onError: (error: unknown) => void } | undefined;
   /**
    * Counts invalidations. A load that read the store before an invalidation and finishes
    * after it answers its caller but is not cached, so a change is never masked for a TTL.
@@ -248,8 +250,38 @@ export class LicenseService {
     this.#listeners.push(listener);
   }
 
-  /** Forgets cached lookups for a license; call after any change to it. */
+  /**
+   * Forgets cached lookups for a license, here and (with a shared bus) in every process of
+   * the cluster; call after any change to it.
+   */
   invalidate(licenseId: string): void {
+    this.#publish(licenseId);
+  }
+
+  invalidateAll(): void {
+    this.#publish(ALL);
+  }
+
+  /**
+   * Hands invalidations to `bus`, which tells every process of the cluster (this one
+   * synchronously). `onError`: a publish that did not reach the others.
+   */
+  shareInvalidations(bus: Bus, onError: (error: unknown) => void): void {
+    this.#bus = { bus, onError };
+    bus.subscribe('license', (key) => (key === ALL ? this.#dropAll() : this.#drop(key)));
+  }
+
+  #publish(key: string): void {
+    if (!this.#bus) {
+      if (key === ALL) this.#dropAll();
+      else this.#drop(key);
+      return;
+    }
+    const { bus, onError } = this.#bus;
+    bus.publish('license', key).catch(onError);
+  }
+
+  #drop(licenseId: string): void {
     this.#generation += 1;
     for (const [key, entry] of this.#byKey) {
       if (entry.license?.id === licenseId) this.#byKey.delete(key);
@@ -262,7 +294,7 @@ export class LicenseService {
     for (const listener of this.#listeners) listener(licenseId);
   }
 
-  invalidateAll(): void {
+  #dropAll(): void {
     this.#generation += 1;
     this.#byKey.clear();
     this.#byId.clear();

@@ -5,6 +5,7 @@ import { deliveredTheme } from '../../../themes/resolve.js';
 import type { Theme } from '../../../themes/tokens.js';
 import { validateTheme, type FieldError } from '../../../themes/validate.js';
 import { first, type Db, type Store, type Tx } from '../../db/store.js';
+import { ALL, type Bus } from '../../lib/bus.js';
 import { ApiError } from '../../errors.js';
 import type { Clock } from '../../services.js';
 import { messageCatalog } from './catalog.js';
@@ -59,6 +60,7 @@ export class ThemeService {
   readonly #clock: Clock;
   readonly #ttlMs: number;
   readonly #live = new Map<string, CacheEntry>();
+  #bus: { bus: Bus; onError: (error: unknown) => void } | undefined;
   readonly #default: Delivered = { version: 0, theme: deliveredTheme(defaultTheme) };
 
   constructor(store: Store, clock: Clock, ttlMs: number) {
@@ -103,9 +105,23 @@ export class ThemeService {
     return entry;
   }
 
-  /** Forgets the cached live theme of a license. */
+  /** Forgets the cached live theme of a license, in every process when the bus is shared. */
   invalidate(licenseId: string): void {
-    this.#live.delete(licenseId);
+    if (!this.#bus) {
+      this.#live.delete(licenseId);
+      return;
+    }
+    const { bus, onError } = this.#bus;
+    bus.publish('theme', licenseId).catch(onError);
+  }
+
+  /** Hands invalidations to `bus`, which tells every process (this one synchronously). */
+  shareInvalidations(bus: Bus, onError: (error: unknown) => void): void {
+    this.#bus = { bus, onError };
+    bus.subscribe('theme', (key) => {
+      if (key === ALL) this.#live.clear();
+      else this.#live.delete(key);
+    });
   }
 
   async published(licenseId: string): Promise<VersionView | null> {
