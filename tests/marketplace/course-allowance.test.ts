@@ -1,4 +1,8 @@
+import { count, eq, sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exec, first } from '../../server/db/store.js';
+import { courses } from '../../server/modules/marketplace/schema.js';
+import { onPostgres } from '../fixtures/store.js';
 import { usageEvents } from '../fixtures/usage-events.js';
 import {
   createLicense,
@@ -17,6 +21,12 @@ describe('the courses allowance', () => {
   let h: Harness;
   afterEach(() => h?.close());
 
+  /** Schema changes of a test, written through the store. */
+  const ddl = (statements: ReturnType<typeof sql>[]) =>
+    h.store.write(async (tx) => {
+      for (const statement of statements) await exec(tx, statement);
+    });
+
   async function tenant(license: Parameters<typeof createLicense>[1]) {
     const created = await createLicense(h.services, license);
     const server = { Authorization: `Bearer ${created.secretKey}` };
@@ -34,12 +44,13 @@ describe('the courses allowance', () => {
       (
         await h.services.usage.snapshot((await h.services.licenses.getById(created.license.id))!)
       ).metrics.find((m) => m.metric === 'courses')!.used;
-    const courseCount = () =>
-      (
-        h.database.sqlite
-          .prepare('select count(*) as n from courses where license_id = ?')
-          .get(created.license.id) as { n: number }
-      ).n;
+    const courseCount = async () =>
+      first(
+        await h.store.db
+          .select({ n: count() })
+          .from(courses)
+          .where(eq(courses.licenseId, created.license.id)),
+      )?.n;
     return { created, create, patch, used, courseCount };
   }
 
@@ -78,7 +89,7 @@ describe('the courses allowance', () => {
       resetsAt: '2030-02-01T00:00:00.000Z',
     });
     expect(refused.headers.get('retry-after')).toBe(String(15.5 * 86400));
-    expect(t.courseCount()).toBe(2);
+    expect(await t.courseCount()).toBe(2);
     expect(await t.used()).toBe(2);
 
     // A draft is not a publication; publishing it later is refused and leaves it a draft.
@@ -89,9 +100,12 @@ describe('the courses allowance', () => {
       await t.patch(id, { status: 'published', title: 'Changed' }),
       'usage_limit_exceeded',
     );
-    const row = h.database.sqlite
-      .prepare('select status, title, published_at from courses where id = ?')
-      .get(id);
+    const row = first(
+      await h.store.db
+        .select({ status: courses.status, title: courses.title, published_at: courses.publishedAt })
+        .from(courses)
+        .where(eq(courses.id, id)),
+    );
     expect(row).toEqual({ status: 'draft', title: 'Python for Data Analysis', published_at: null });
     expect(await t.used()).toBe(2);
   });
@@ -125,13 +139,31 @@ describe('the courses allowance', () => {
     h = await startHarness();
     const t = await tenant({ plan: 'pro', limits: { courses: 1 } });
     // The catalog version moves in the same transaction as the course: make that fail.
-    h.database.sqlite.exec(`create trigger fail_catalog before update on marketplace_settings
-      begin select raise(abort, 'disk on fire'); end`);
+    await ddl(
+      onPostgres
+        ? [
+            sql`create function fail_catalog() returns trigger language plpgsql
+              as $$ begin raise exception 'disk on fire'; end $$`,
+            sql`create trigger fail_catalog before update on marketplace_settings
+              for each row execute function fail_catalog()`,
+          ]
+        : [
+            sql`create trigger fail_catalog before update on marketplace_settings
+              begin select raise(abort, 'disk on fire'); end`,
+          ],
+    );
     const failed = await t.create();
     expect(failed.status).toBe(500);
-    expect(t.courseCount()).toBe(0);
+    expect(await t.courseCount()).toBe(0);
     expect(await t.used()).toBe(0);
-    h.database.sqlite.exec('drop trigger fail_catalog');
+    await ddl(
+      onPostgres
+        ? [
+            sql`drop trigger fail_catalog on marketplace_settings`,
+            sql`drop function fail_catalog()`,
+          ]
+        : [sql`drop trigger fail_catalog`],
+    );
     expect((await t.create()).status).toBe(201);
     expect(await t.used()).toBe(1);
   });

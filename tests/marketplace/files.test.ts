@@ -1,9 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LINK_TTL_MS } from '../../server/modules/marketplace/downloads.js';
 import { expectProblem, jsonInit } from '../fixtures/harness.js';
-import { courseInput, startMarket, tenantOf, type MarketHarness, type Tenant } from './helpers.js';
+import { enrollments } from '../../server/modules/marketplace/schema.js';
+import {
+  courseInput,
+  learnerIdOf,
+  startMarket,
+  tenantOf,
+  type MarketHarness,
+  type Tenant,
+} from './helpers.js';
 
 const PNG = Buffer.concat([
   Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
@@ -167,11 +176,7 @@ describe('course uploads and signed downloads', () => {
     // A forged link (another learner id under Ada's signature) does not verify.
     const [payload, signature] = link.url.split('/').pop().split('.');
     const fields = JSON.parse(Buffer.from(payload, 'base64url').toString());
-    const bobId = (
-      h.database.sqlite.prepare("select id from learners where subject = 'bob'").get() as {
-        id: string;
-      }
-    ).id;
+    const bobId = await learnerIdOf(h, acme.licenseId, 'bob');
     fields[3] = bobId;
     const forged = `${Buffer.from(JSON.stringify(fields)).toString('base64url')}.${signature}`;
     await expectProblem(await h.fetch(`/v1/courses/files/${forged}`), 'forbidden');
@@ -194,9 +199,12 @@ describe('course uploads and signed downloads', () => {
         headers: ada,
       })
     ).json();
-    h.database.sqlite
-      .prepare('update enrollments set ended_at = ? where course_id = ?')
-      .run(h.clock.now().getTime(), courseId);
+    await h.store.write(async (tx) => {
+      await tx
+        .update(enrollments)
+        .set({ endedAt: h.clock.now() })
+        .where(eq(enrollments.courseId, courseId));
+    });
     await expectProblem(await h.fetch(link.url), 'forbidden');
   });
 });

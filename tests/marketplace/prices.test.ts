@@ -1,4 +1,6 @@
+import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { courses } from '../../server/modules/marketplace/schema.js';
 import {
   createLicense,
   expectProblem,
@@ -35,8 +37,10 @@ describe('authoring refuses prices below Stripe’s minimum charge', () => {
       jsonInit('POST', { ...courseInput({ price }), instructorId }, server),
     );
 
+  const courseCount = () => h.store.db.select({ n: count() }).from(courses);
+
   it('refuses USD 0.49 on create, naming body.price.amount, and creates nothing', async () => {
-    const before = h.database.sqlite.prepare('select count(*) as n from courses').get();
+    const before = await courseCount();
     const problem = await expectProblem(
       await create({ amount: 49, currency: 'USD' }),
       'validation_failed',
@@ -47,7 +51,7 @@ describe('authoring refuses prices below Stripe’s minimum charge', () => {
         message: "Below Stripe's minimum charge of 0.50 USD (50 minor units)",
       },
     ]);
-    expect(h.database.sqlite.prepare('select count(*) as n from courses').get()).toEqual(before);
+    expect(await courseCount()).toEqual(before);
   });
 
   it('accepts free courses and the minimum itself', async () => {
@@ -76,8 +80,11 @@ describe('authoring refuses prices below Stripe’s minimum charge', () => {
     );
     expect(problem.errors?.[0]?.path).toBe('body.price.amount');
     expect(
-      h.database.sqlite.prepare('select title, price_amount from courses where id = ?').get(id),
-    ).toEqual({ title: 'Python for Data Analysis', price_amount: 4900 });
+      await h.store.db
+        .select({ title: courses.title, price_amount: courses.priceAmount })
+        .from(courses)
+        .where(eq(courses.id, id)),
+    ).toEqual([{ title: 'Python for Data Analysis', price_amount: 4900 }]);
     expect((await edit({ price: { amount: 0, currency: 'USD' } })).status).toBe(200);
     expect((await edit({ price: { amount: 50, currency: 'USD' } })).status).toBe(200);
   });

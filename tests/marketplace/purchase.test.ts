@@ -1,7 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dump, expectProblem, jsonInit } from '../fixtures/harness.js';
+import { and, asc, eq } from 'drizzle-orm';
+import { first } from '../../server/db/store.js';
+import { outboxEvents } from '../../server/modules/outbox/schema.js';
+import { enrollments, instructorEarnings } from '../../server/modules/marketplace/schema.js';
+import { rewardCoupons } from '../../server/modules/rewards/schema.js';
+import { expectProblem, jsonInit } from '../fixtures/harness.js';
 import {
   courseInput,
+  dumpStore,
   learnerIdOf,
   startMarket,
   tenantOf,
@@ -45,21 +51,32 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
   const checkout = (headers: Record<string, string>, body: unknown) =>
     h.fetch('/v1/checkout/sessions', jsonInit('POST', body, headers));
 
-  function earnings(paymentId: string) {
-    return h.database.sqlite
-      .prepare(
-        'select kind, amount, platform_amount as platform from instructor_earnings where payment_id = ? order by created_at, rowid',
-      )
-      .all(paymentId) as { kind: string; amount: number; platform: number }[];
+  /** A payment's ledger rows in the order they were written (tests move the clock between). */
+  async function earnings(paymentId: string) {
+    return await h.store.db
+      .select({
+        kind: instructorEarnings.kind,
+        amount: instructorEarnings.amount,
+        platform: instructorEarnings.platformAmount,
+      })
+      .from(instructorEarnings)
+      .where(eq(instructorEarnings.paymentId, paymentId))
+      .orderBy(asc(instructorEarnings.createdAt));
   }
 
-  function enrollment(licenseId: string, courseId: string, learnerId: string) {
-    return h.database.sqlite
-      .prepare(
-        'select * from enrollments where license_id = ? and course_id = ? and learner_id = ?',
-      )
-      .get(licenseId, courseId, learnerId) as
-      { ended_at: number | null; source: string } | undefined;
+  async function enrollment(licenseId: string, courseId: string, learnerId: string) {
+    return first(
+      await h.store.db
+        .select()
+        .from(enrollments)
+        .where(
+          and(
+            eq(enrollments.licenseId, licenseId),
+            eq(enrollments.courseId, courseId),
+            eq(enrollments.learnerId, learnerId),
+          ),
+        ),
+    );
   }
 
   async function pay(paymentIntentId: string) {
@@ -90,18 +107,24 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
     });
 
     await pay(session.paymentIntentId);
-    const adaId = learnerIdOf(h, acme.licenseId, 'ada');
-    expect(enrollment(acme.licenseId, course.id, adaId)).toMatchObject({
-      ended_at: null,
+    const adaId = await learnerIdOf(h, acme.licenseId, 'ada');
+    expect(await enrollment(acme.licenseId, course.id, adaId)).toMatchObject({
+      endedAt: null,
       source: 'purchase',
     });
-    expect(earnings(session.paymentId)).toEqual([{ kind: 'earned', amount: 3499, platform: 1500 }]);
-    const events = h.database.sqlite
-      .prepare(
-        "select payload from outbox_events where type = 'enrollment.created' and license_id = ?",
-      )
-      .all(acme.licenseId) as { payload: string }[];
-    expect(events.map((e) => JSON.parse(e.payload))).toContainEqual(
+    expect(await earnings(session.paymentId)).toEqual([
+      { kind: 'earned', amount: 3499, platform: 1500 },
+    ]);
+    const events = await h.store.db
+      .select({ payload: outboxEvents.payload })
+      .from(outboxEvents)
+      .where(
+        and(
+          eq(outboxEvents.type, 'enrollment.created'),
+          eq(outboxEvents.licenseId, acme.licenseId),
+        ),
+      );
+    expect(events.map((e) => e.payload)).toContainEqual(
       expect.objectContaining({
         courseId: course.id,
         learnerId: 'ada',
@@ -132,7 +155,9 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
     expect(session).toMatchObject({ amount: 3333, currency: 'JPY' });
     await pay(session.paymentIntentId);
     // 3333 × 0.75 = 2499.75 → 2500 for the instructor, 833 for the platform.
-    expect(earnings(session.paymentId)).toEqual([{ kind: 'earned', amount: 2500, platform: 833 }]);
+    expect(await earnings(session.paymentId)).toEqual([
+      { kind: 'earned', amount: 2500, platform: 833 },
+    ]);
   });
 
   it('uses the license’s configured split, and an instructor’s own share over it', async () => {
@@ -183,23 +208,29 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
     const eve = await acme.learner('eve');
     const session = await (await checkout(eve, { kind: 'course', courseId: course.id })).json();
     await pay(session.paymentIntentId);
-    const eveId = learnerIdOf(h, acme.licenseId, 'eve');
-    expect(earnings(session.paymentId)).toEqual([{ kind: 'earned', amount: 701, platform: 300 }]);
+    const eveId = await learnerIdOf(h, acme.licenseId, 'eve');
+    expect(await earnings(session.paymentId)).toEqual([
+      { kind: 'earned', amount: 701, platform: 300 },
+    ]);
 
+    // Each refund a second later, so the ledger's times give the order it was written in.
+    h.clock.advance(1000);
     await h.stripe.refunds.create({ payment_intent: session.paymentIntentId, amount: 333 });
     await h.emulator.webhooks.settled();
-    expect(enrollment(acme.licenseId, course.id, eveId)?.ended_at).toBeNull();
+    expect((await enrollment(acme.licenseId, course.id, eveId))?.endedAt).toBeNull();
+    h.clock.advance(1000);
     await h.stripe.refunds.create({ payment_intent: session.paymentIntentId, amount: 1 });
     await h.emulator.webhooks.settled();
+    h.clock.advance(1000);
     await h.stripe.refunds.create({ payment_intent: session.paymentIntentId, amount: 667 });
     await h.emulator.webhooks.settled();
 
-    const rows = earnings(session.paymentId);
+    const rows = await earnings(session.paymentId);
     expect(rows.map((r) => r.kind)).toEqual(['earned', 'reversed', 'reversed', 'reversed']);
     expect(rows.reduce((s, r) => s + r.amount, 0)).toBe(0);
     expect(rows.reduce((s, r) => s + r.platform, 0)).toBe(0);
     for (const r of rows.slice(1)) expect(r.amount + r.platform).toBeLessThan(0);
-    expect(enrollment(acme.licenseId, course.id, eveId)?.ended_at).not.toBeNull();
+    expect((await enrollment(acme.licenseId, course.id, eveId))?.endedAt).not.toBeNull();
     const detail = await (await h.fetch(`/v1/courses/${course.id}`, { headers: eve })).json();
     expect(detail.enrolled).toBe(false);
 
@@ -219,13 +250,22 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
       ...courseInput({ title: 'Discounted', price: { amount: 2000, currency: 'USD' } }),
       instructorId,
     });
-    const now = h.clock.now().getTime();
-    const insertCoupon = h.database.sqlite.prepare(
-      `insert into reward_coupons (code, license_id, learner_id, redemption_id, percent_off, amount_off, currency, course_id, created_at)
-       values (?, ?, ?, 'red_test', ?, ?, ?, null, ?)`,
-    );
-    insertCoupon.run('SAVE25', acme.licenseId, 'cora', 25, null, null, now);
-    insertCoupon.run('OTHERS', acme.licenseId, 'someone-else', 50, null, null, now);
+    const coupon = (code: string, learnerId: string, percentOff: number) => ({
+      code,
+      licenseId: acme.licenseId,
+      learnerId,
+      redemptionId: 'red_test',
+      percentOff,
+      amountOff: null,
+      currency: null,
+      courseId: null,
+      createdAt: h.clock.now(),
+    });
+    await h.store.write(async (tx) => {
+      await tx
+        .insert(rewardCoupons)
+        .values([coupon('SAVE25', 'cora', 25), coupon('OTHERS', 'someone-else', 50)]);
+    });
     const cora = await acme.learner('cora');
     await expectProblem(
       await checkout(cora, { kind: 'course', courseId: course.id, couponCode: 'OTHERS' }),
@@ -242,11 +282,17 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
     const intent = await h.stripe.paymentIntents.retrieve(session.paymentIntentId);
     expect(intent.metadata.coupon_code).toBe('SAVE25');
     await pay(session.paymentIntentId);
-    expect(earnings(session.paymentId)).toEqual([{ kind: 'earned', amount: 1050, platform: 450 }]);
-    const coupon = h.database.sqlite
-      .prepare("select used_at from reward_coupons where code = 'SAVE25'")
-      .get() as { used_at: number | null };
-    expect(coupon.used_at).not.toBeNull();
+    expect(await earnings(session.paymentId)).toEqual([
+      { kind: 'earned', amount: 1050, platform: 450 },
+    ]);
+    const used = first(
+      await h.store.db
+        .select({ usedAt: rewardCoupons.usedAt })
+        .from(rewardCoupons)
+        .where(eq(rewardCoupons.code, 'SAVE25')),
+    );
+    expect(used).toBeDefined();
+    expect(used!.usedAt).not.toBeNull();
   });
 
   it('never sells a free, draft or another tenant’s course, and changes nothing', async () => {
@@ -271,7 +317,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
     });
     const dan = await acme.learner('dan');
     await h.fetch('/v1/me', { headers: dan }); // the learner's first request records them
-    const before = dump(h.database);
+    const before = await dumpStore(h.store);
     const freeRefusal = await expectProblem(
       await checkout(dan, { kind: 'course', courseId: free.id }),
       'conflict',
@@ -280,7 +326,7 @@ describe('buying a course through checkout, the emulator and its webhooks', () =
     expect(freeRefusal.detail).toContain(`/v1/courses/${free.id}/enroll`);
     await expectProblem(await checkout(dan, { kind: 'course', courseId: draft.id }), 'not_found');
     await expectProblem(await checkout(dan, { kind: 'course', courseId: foreign.id }), 'not_found');
-    expect(dump(h.database)).toEqual(before);
+    expect(await dumpStore(h.store)).toEqual(before);
 
     const enrolled = await h.fetch(`/v1/courses/${free.id}/enroll`, {
       method: 'POST',

@@ -1,4 +1,8 @@
+import { and, count, eq, isNull, sum } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { first as firstRow } from '../../server/db/store.js';
+import { learners } from '../../server/modules/learners/schema.js';
+import { courseReviews, courses } from '../../server/modules/marketplace/schema.js';
 import { expectProblem, jsonInit } from '../fixtures/harness.js';
 import { courseInput, startMarket, tenantOf, type MarketHarness, type Tenant } from './helpers.js';
 
@@ -87,10 +91,13 @@ describe('course reviews', () => {
       count: 2,
       distribution: { 1: 0, 2: 0, 3: 0, 4: 1, 5: 1 },
     });
-    const count = h.database.sqlite
-      .prepare('select count(*) as n from course_reviews where course_id = ?')
-      .get(courseId) as { n: number };
-    expect(count.n).toBe(2);
+    const stored = firstRow(
+      await h.store.db
+        .select({ n: count() })
+        .from(courseReviews)
+        .where(eq(courseReviews.courseId, courseId)),
+    );
+    expect(stored?.n).toBe(2);
   });
 
   it('refuses ratings outside 1–5 and over-long text, changing nothing', async () => {
@@ -193,11 +200,13 @@ describe('course reviews', () => {
       await h.fetch(`/v1/courses/${courseId}/reviews?sort=helpful&limit=1`, { headers: pk })
     ).json();
     expect(top.items[0].id).toBe(target.id);
-    const author = h.database.sqlite
-      .prepare(
-        'select l.subject from course_reviews r join learners l on l.id = r.learner_id where r.id = ?',
-      )
-      .get(target.id) as { subject: string };
+    const author = firstRow(
+      await h.store.db
+        .select({ subject: learners.subject })
+        .from(courseReviews)
+        .innerJoin(learners, eq(learners.id, courseReviews.learnerId))
+        .where(eq(courseReviews.id, target.id)),
+    )!;
     await expectProblem(
       await mark(await acme.learner(author.subject), target.id, true),
       'forbidden',
@@ -218,20 +227,27 @@ describe('course reviews', () => {
       Array.from({ length: 10 }, (_, i) => put(headers, { rating: (i % 5) + 1, text: `Try ${i}` })),
     );
     expect(writes.every((r) => r.status === 200)).toBe(true);
-    const rows = h.database.sqlite
-      .prepare(
-        "select r.rating from course_reviews r join learners l on l.id = r.learner_id where l.subject = 'racer'",
-      )
-      .all() as { rating: number }[];
+    const rows = await h.store.db
+      .select({ rating: courseReviews.rating })
+      .from(courseReviews)
+      .innerJoin(learners, eq(learners.id, courseReviews.learnerId))
+      .where(eq(learners.subject, 'racer'));
     expect(rows).toHaveLength(1);
     const after = await card();
     expect(after.count).toBe(before.count + 1);
-    const sums = h.database.sqlite
-      .prepare(
-        'select c.rating_sum as sum, (select sum(rating) from course_reviews where course_id = c.id and hidden_at is null) as actual from courses c where c.id = ?',
-      )
-      .get(courseId) as { sum: number; actual: number };
-    expect(sums.sum).toBe(sums.actual);
+    const kept = firstRow(
+      await h.store.db
+        .select({ sum: courses.ratingSum })
+        .from(courses)
+        .where(eq(courses.id, courseId)),
+    );
+    const actual = firstRow(
+      await h.store.db
+        .select({ sum: sum(courseReviews.rating).mapWith(Number) })
+        .from(courseReviews)
+        .where(and(eq(courseReviews.courseId, courseId), isNull(courseReviews.hiddenAt))),
+    );
+    expect(kept?.sum).toBe(actual?.sum);
   });
 
   it('deletes the learner’s own review and takes it out of the rating', async () => {

@@ -1,6 +1,8 @@
+import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_COURSE_COUNT } from '../../demo/courses.js';
 import { DEMO_LICENSE_ID, demoKeys, seedDemo, signDemoLearnerToken } from '../../demo/seed.js';
+import { rows } from '../../server/db/store.js';
 import { SecretBox } from '../../server/modules/licenses/secrets.js';
 import type { CourseCard, SearchPage } from '../../server/modules/marketplace/contract.js';
 import { expectProblem, SECRETS_KEY } from '../fixtures/harness.js';
@@ -42,8 +44,8 @@ describe('GET /v1/courses on the demo catalog', () => {
     return items;
   }
 
-  function sql<T>(query: string, ...params: unknown[]): T[] {
-    return h.database.sqlite.prepare(query).all(...params) as T[];
+  function query<T>(statement: SQL): Promise<T[]> {
+    return rows<T>(h.store.db, statement);
   }
 
   it('lists every published course with the card shape the catalog widget reads', async () => {
@@ -99,7 +101,8 @@ describe('GET /v1/courses on the demo catalog', () => {
       const res = await h.fetch(`/v1/courses?q=${encodeURIComponent(q)}`, { headers });
       expect(res.status).toBe(200);
     }
-    expect(sql<{ n: number }>('select count(*) as n from courses')[0]!.n).toBe(DEMO_COURSE_COUNT);
+    const [courses] = await query<{ n: number }>(sql`select count(*) as n from courses`);
+    expect(courses!.n).toBe(DEMO_COURSE_COUNT);
   });
 
   it('filters by category, level, language, price, free and rating', async () => {
@@ -108,11 +111,10 @@ describe('GET /v1/courses on the demo catalog', () => {
     expect(lang.items.every((c) => c.category === 'languages' && c.level === 'beginner')).toBe(
       true,
     );
-    expect(lang.total).toBe(
-      sql<{ n: number }>(
-        "select count(*) as n from courses where category = 'languages' and level = 'beginner'",
-      )[0]!.n,
+    const [stored] = await query<{ n: number }>(
+      sql`select count(*) as n from courses where category = 'languages' and level = 'beginner'`,
     );
+    expect(lang.total).toBe(stored!.n);
     const free = await search('?free=true&limit=50');
     expect(free.items.every((c) => c.price.amount === 0)).toBe(true);
     expect(free.total).toBe(7);
@@ -142,8 +144,10 @@ describe('GET /v1/courses on the demo catalog', () => {
     expect(sum(design.facets.level)).toBe(design.total);
     expect(design.facets.price.free + design.facets.price.paid).toBe(design.total);
     const byLevel = Object.fromEntries(
-      sql<{ level: string; n: number }>(
-        "select level, count(*) as n from courses where category = 'design' group by level",
+      (
+        await query<{ level: string; n: number }>(
+          sql`select level, count(*) as n from courses where category = 'design' group by level`,
+        )
       ).map((r) => [r.level, r.n]),
     );
     expect(Object.fromEntries(design.facets.level.map((f) => [f.value, f.count]))).toEqual(byLevel);
@@ -240,10 +244,10 @@ describe('GET /v1/courses on the demo catalog', () => {
       await h.fetch('/v1/courses/suggest?q=python', { headers: otherHeaders })
     ).json();
     expect(suggest.suggestions).toEqual([]);
-    const id = sql<{ id: string }>(
-      'select id from courses where license_id = ? limit 1',
-      DEMO_LICENSE_ID,
-    )[0]!.id;
+    const [course] = await query<{ id: string }>(
+      sql`select id from courses where license_id = ${DEMO_LICENSE_ID} limit 1`,
+    );
+    const id = course!.id;
     await expectProblem(await h.fetch(`/v1/courses/${id}`, { headers: otherHeaders }), 'not_found');
     await expectProblem(
       await h.fetch(`/v1/courses/${id}/reviews`, { headers: otherHeaders }),

@@ -1,4 +1,7 @@
+import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { first } from '../../server/db/store.js';
+import { courses } from '../../server/modules/marketplace/schema.js';
 import { parseMarkdown, safeHref } from '../../server/modules/marketplace/markdown.js';
 import { expectProblem, jsonInit } from '../fixtures/harness.js';
 import { courseInput, startMarket, tenantOf, type MarketHarness, type Tenant } from './helpers.js';
@@ -138,10 +141,8 @@ describe('hostile course text', () => {
         ),
         'license_malformed',
       );
-      const count = h.database.sqlite.prepare('select count(*) as n from courses').get() as {
-        n: number;
-      };
-      expect(count.n).toBe(1);
+      const stored = first(await h.store.db.select({ n: count() }).from(courses));
+      expect(stored?.n).toBe(1);
     });
   });
 });

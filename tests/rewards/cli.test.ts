@@ -1,12 +1,16 @@
 import { spawnSync } from 'node:child_process';
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exec } from '../../server/db/store.js';
 import { Redemptions } from '../../server/modules/rewards/redemptions.js';
 import { ledgerFixture, type LedgerFixture } from './helpers.js';
 
 let f: LedgerFixture;
-afterEach(() => f?.cleanup());
+afterEach(async () => {
+  await f?.cleanup();
+});
 
-/** `npm run admin -- rewards …` against the fixture's database file. */
+/** `npm run admin -- rewards …` against the fixture's store (its file, or its PostgreSQL URL). */
 function admin(...args: string[]) {
   const run = spawnSync(
     process.execPath,
@@ -16,6 +20,7 @@ function admin(...args: string[]) {
         ...process.env,
         DATA_DIR: f.temp.dir,
         DATABASE_FILE: f.temp.file,
+        ...(f.temp.url ? { DATABASE_URL: f.temp.url, SECRETS_KEY: 'ab'.repeat(32) } : {}),
         LOG_LEVEL: 'silent',
       },
       encoding: 'utf8',
@@ -26,21 +31,21 @@ function admin(...args: string[]) {
 
 describe('npm run admin -- rewards', () => {
   it('check proves the books balance, and fails loudly when a balance was tampered with', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 10, reason: 'x' });
     let run = admin('check', '--json');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.out)).toMatchObject({ ok: true, transactions: 1, postings: 2 });
-    f.temp.database.sqlite
-      .prepare("update reward_accounts set balance = 11 where account = 'learner:u1'")
-      .run();
+    await f.store.write((tx) =>
+      exec(tx, sql`update reward_accounts set balance = 11 where account = 'learner:u1'`),
+    );
     run = admin('check');
     expect(run.code).toBe(1);
     expect(run.err).toContain('learner:u1: stored 11, replay 10');
   });
 
   it('lists, fulfils and rejects redemptions, and grants tokens', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     const r = new Redemptions(f.store, f.clock, f.ledger);
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
     const item = await r.createItem('lic_a', { kind: 'partner', title: 'Ticket', cost: 40 });

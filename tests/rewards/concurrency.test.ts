@@ -5,14 +5,23 @@ import { startRewardsApi } from './api.js';
 import { ledgerFixture, type LedgerFixture } from './helpers.js';
 
 let f: LedgerFixture;
-afterEach(() => f?.cleanup());
+afterEach(async () => {
+  await f?.cleanup();
+});
 
-/** Runs the worker in a separate Node process against the fixture's database file. */
+/** Runs the worker in a separate Node process against the fixture's store (file or URL). */
 function worker(args: string[]): Promise<string[]> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', 'tests/rewards/worker.ts', args[0]!, f.temp.file, ...args.slice(1)],
+      [
+        '--import',
+        'tsx',
+        'tests/rewards/worker.ts',
+        args[0]!,
+        f.temp.url ?? f.temp.file,
+        ...args.slice(1),
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
@@ -24,9 +33,9 @@ function worker(args: string[]): Promise<string[]> {
   });
 }
 
-describe('ledger under real concurrency (several processes, one SQLite file)', () => {
+describe('ledger under real concurrency (several processes, one store)', () => {
   it('200 concurrent redemptions by a learner whose balance covers one: exactly one succeeds', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     const r = new Redemptions(f.store, f.clock, f.ledger);
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
     const item = await r.createItem('lic_a', { kind: 'partner', title: 'Big prize', cost: 100 });
@@ -44,7 +53,7 @@ describe('ledger under real concurrency (several processes, one SQLite file)', (
   }, 60_000);
 
   it('concurrent earning with one idempotency key credits once', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     await f.ledger.setRule('lic_a', { activity: 'course.completed', amount: 250, dailyCap: null });
     const outcomes = (
       await Promise.all(

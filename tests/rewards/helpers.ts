@@ -1,36 +1,29 @@
-import { sqliteStoreOver, type SqliteStore } from '../../server/db/sqlite.js';
+import type { Store } from '../../server/db/store.js';
 import { Ledger } from '../../server/modules/rewards/ledger.js';
 import { SteppableClock } from '../fixtures/clock.js';
-import { createTempDatabase, type TempDatabase } from '../fixtures/database.js';
 import { insertLicense } from '../fixtures/licenses.js';
+import { createTestStore, type TestStore } from '../fixtures/store.js';
 
 export interface LedgerFixture {
-  temp: TempDatabase;
-  /** The store on the fixture's file: writes on `temp.database`, reads on a reader of its own. */
-  store: SqliteStore;
+  /** The test store: its SQLite file (`temp.file`, `temp.dir`) or PostgreSQL URL (`temp.url`). */
+  temp: TestStore;
+  store: Store;
   clock: SteppableClock;
   ledger: Ledger;
-  cleanup(): void;
+  cleanup(): Promise<void>;
 }
 
-/** A fresh database file with two tenants, `lic_a` and `lic_b`, and a ledger on a fixed clock. */
-export function ledgerFixture(start?: Date): LedgerFixture {
-  const temp = createTempDatabase();
+/** A fresh store with two tenants, `lic_a` and `lic_b`, and a ledger on a fixed clock. */
+export async function ledgerFixture(start?: Date): Promise<LedgerFixture> {
+  const temp = await createTestStore();
+  const { store } = temp;
   const clock = new SteppableClock(start);
-  void insertLicense(temp.database.db, clock, { id: 'lic_a', allowedOrigins: ['https://a.test'] });
-  void insertLicense(temp.database.db, clock, { id: 'lic_b', allowedOrigins: ['https://b.test'] });
-  const store = sqliteStoreOver(temp.database);
+  await store.write(async (tx) => {
+    await insertLicense(tx, clock, { id: 'lic_a', allowedOrigins: ['https://a.test'] });
+    await insertLicense(tx, clock, { id: 'lic_b', allowedOrigins: ['https://b.test'] });
+  });
   const ledger = new Ledger(store, clock);
-  return {
-    temp,
-    store,
-    clock,
-    ledger,
-    cleanup: () => {
-      store.reader.close();
-      temp.cleanup();
-    },
-  };
+  return { temp, store, clock, ledger, cleanup: () => temp.cleanup() };
 }
 
 export const DAY = 86_400_000;

@@ -5,10 +5,12 @@ import { DAY, ledgerFixture, type LedgerFixture } from './helpers.js';
 
 let f: LedgerFixture;
 let boards: Leaderboards;
-afterEach(() => f?.cleanup());
+afterEach(async () => {
+  await f?.cleanup();
+});
 
-function setup(start?: Date) {
-  f = ledgerFixture(start);
+async function setup(start?: Date) {
+  f = await ledgerFixture(start);
   boards = new Leaderboards(f.store, f.clock, async (id) => (await f.ledger.settings(id)).timeZone);
 }
 
@@ -31,7 +33,7 @@ async function give(
 
 describe('leaderboards', () => {
   it('ranks ties by competition ranking, equal scores in the order they were reached', async () => {
-    setup();
+    await setup();
     await give('lic_a', 'a', 50);
     await give('lic_a', 'b', 30);
     await give('lic_a', 'c', 30);
@@ -54,7 +56,7 @@ describe('leaderboards', () => {
   });
 
   it('pages with a cursor and keeps ranks across pages and mid-tie', async () => {
-    setup();
+    await setup();
     for (const [id, score] of [
       ['a', 9],
       ['b', 7],
@@ -86,7 +88,7 @@ describe('leaderboards', () => {
   });
 
   it('shows k learners around me with their ranks', async () => {
-    setup();
+    await setup();
     for (let i = 1; i <= 20; i++) await give('lic_a', `u${i}`, i * 10);
     const page = await boards.board('lic_a', viewer('u10'), {
       scope: 'global',
@@ -106,7 +108,7 @@ describe('leaderboards', () => {
 
   it('keeps weeks apart across a week boundary in the license time zone, and past weeks viewable', async () => {
     // Sunday 2030-01-13 22:00 UTC is Monday 2030-01-14 07:00 in Tokyo: a new week there.
-    setup(new Date('2030-01-13T14:00:00Z'));
+    await setup(new Date('2030-01-13T14:00:00Z'));
     await f.ledger.updateSettings('lic_a', { timeZone: 'Asia/Tokyo' });
     await give('lic_a', 'early', 40); // Sunday 23:00 in Tokyo: week of Jan 7
     f.clock.set(new Date('2030-01-13T22:00:00Z'));
@@ -152,7 +154,7 @@ describe('leaderboards', () => {
   });
 
   it('hides opted-out learners from others, closes the rank gap, and still shows them their rank', async () => {
-    setup();
+    await setup();
     await give('lic_a', 'top', 100);
     await give('lic_a', 'mid', 50);
     await give('lic_a', 'low', 10);
@@ -188,7 +190,7 @@ describe('leaderboards', () => {
   });
 
   it('friends boards show only me and my friends; class boards only members of my class', async () => {
-    setup();
+    await setup();
     await give('lic_a', 'me', 10);
     await give('lic_a', 'pal', 20);
     await give('lic_a', 'stranger', 99);
@@ -229,7 +231,7 @@ describe('leaderboards', () => {
   });
 
   it('lowers the score when earned tokens are reversed', async () => {
-    setup();
+    await setup();
     await boards.touchProfile('lic_a', 'a', { displayName: 'A', classes: [] });
     const tx = (await f.ledger.bonus('lic_a', { learnerId: 'a', amount: 40, reason: 'x' }))
       .transaction;
@@ -244,7 +246,7 @@ describe('leaderboards', () => {
   });
 
   it('never shows a learner id: a learner with no known name has a null display name', async () => {
-    setup();
+    await setup();
     await f.ledger.bonus('lic_a', { learnerId: 'ada@example.edu', amount: 10, reason: 'x' });
     await boards.touchProfile('lic_a', 'cy', { displayName: null, classes: ['bio'] });
     await f.ledger.bonus('lic_a', { learnerId: 'cy', amount: 5, reason: 'x' });

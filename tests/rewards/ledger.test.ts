@@ -1,10 +1,14 @@
+import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exec } from '../../server/db/store.js';
 import { ApiError } from '../../server/errors.js';
 import { DAY, ledgerFixture, type LedgerFixture } from './helpers.js';
 
 let f: LedgerFixture;
-afterEach(() => f?.cleanup());
+afterEach(async () => {
+  await f?.cleanup();
+});
 
 async function problem(fn: () => Promise<unknown>): Promise<ApiError> {
   try {
@@ -18,7 +22,7 @@ async function problem(fn: () => Promise<unknown>): Promise<ApiError> {
 
 describe('ledger: earning', () => {
   it('credits by the rule, double-entry, and returns the first result for a repeated key', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     await f.ledger.setRule('lic_a', { activity: 'lesson.completed', amount: 10, dailyCap: null });
     const first = await f.ledger.earn('lic_a', {
       learnerId: 'u1',
@@ -38,7 +42,7 @@ describe('ledger: earning', () => {
   });
 
   it('refuses the same key with different parameters, changing nothing', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     await f.ledger.setRule('lic_a', { activity: 'quiz.passed', amount: 5, dailyCap: null });
     await f.ledger.earn('lic_a', { learnerId: 'u1', activity: 'quiz.passed', idempotencyKey: 'k' });
     const error = await problem(() =>
@@ -50,7 +54,7 @@ describe('ledger: earning', () => {
   });
 
   it('names the activity when no rule exists', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     const error = await problem(() =>
       f.ledger.earn('lic_a', { learnerId: 'u1', activity: 'nope', idempotencyKey: 'k' }),
     );
@@ -60,7 +64,7 @@ describe('ledger: earning', () => {
 
   it('applies daily caps per local day in the license time zone', async () => {
     // 23:30 UTC on the 15th is already the 16th in Tokyo.
-    f = ledgerFixture(new Date('2030-01-15T14:30:00Z'));
+    f = await ledgerFixture(new Date('2030-01-15T14:30:00Z'));
     await f.ledger.updateSettings('lic_a', { timeZone: 'Asia/Tokyo' });
     await f.ledger.setRule('lic_a', { activity: 'streak.day', amount: 4, dailyCap: 10 });
     const earn = (key: string) =>
@@ -76,7 +80,7 @@ describe('ledger: earning', () => {
   });
 
   it('multiplies per-unit rules (tokens per currency unit spent)', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     await f.ledger.setRule('lic_a', { activity: 'purchase.completed', amount: 2, dailyCap: null });
     const r = await f.ledger.earn('lic_a', {
       learnerId: 'u1',
@@ -90,7 +94,7 @@ describe('ledger: earning', () => {
 
 describe('ledger: spending, reversal and expiry', () => {
   it('never spends more than the balance', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 30, reason: 'welcome' });
     const error = await problem(() =>
       f.ledger.spend('lic_a', { learnerId: 'u1', amount: 31, reason: 'x', idempotencyKey: 's1' }),
@@ -116,7 +120,7 @@ describe('ledger: spending, reversal and expiry', () => {
   });
 
   it('records a shortfall instead of going negative when earned tokens were already spent', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     await f.ledger.setRule('lic_a', { activity: 'purchase.completed', amount: 1, dailyCap: null });
     const earned = await f.ledger.earn('lic_a', {
       learnerId: 'u1',
@@ -140,7 +144,7 @@ describe('ledger: spending, reversal and expiry', () => {
   });
 
   it('expires the oldest tokens first', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     await f.ledger.updateSettings('lic_a', { expiryDays: 30 });
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 50, reason: 'old' });
     f.clock.advance(20 * DAY);
@@ -164,7 +168,7 @@ describe('ledger: spending, reversal and expiry', () => {
   });
 
   it('pages history newest first with a type filter and a cursor', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     for (let i = 1; i <= 7; i++) {
       await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: i, reason: `b${i}` });
       f.clock.advance(1000);
@@ -191,7 +195,7 @@ describe('ledger: spending, reversal and expiry', () => {
   });
 
   it('keeps tenants apart: the same learner id and key in another license is another account', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     await f.ledger.bonus('lic_a', {
       learnerId: 'u1',
       amount: 10,
@@ -211,11 +215,11 @@ describe('ledger: spending, reversal and expiry', () => {
   });
 
   it('check finds tampering: a stored balance that no longer matches its postings', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 10, reason: 'a' });
-    f.temp.database.sqlite
-      .prepare("update reward_accounts set balance = 1000 where account = 'learner:u1'")
-      .run();
+    await f.store.write((tx) =>
+      exec(tx, sql`update reward_accounts set balance = 1000 where account = 'learner:u1'`),
+    );
     const result = await f.ledger.check('lic_a');
     expect(result.ok).toBe(false);
     expect(result.problems.join('\n')).toContain('learner:u1: stored 1000, replay 10');
@@ -248,7 +252,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 
 describe('ledger: property', () => {
   it('random earn/spend/reverse/expire sequences keep the books balanced and no one negative', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     await f.ledger.updateSettings('lic_a', { expiryDays: 30 });
     await f.ledger.setRule('lic_a', { activity: 'lesson.completed', amount: 7, dailyCap: 50 });
     let run = 0;

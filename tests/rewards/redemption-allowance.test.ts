@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exec } from '../../server/db/store.js';
 import { usageEvents } from '../fixtures/usage-events.js';
 import {
   createLicense,
@@ -9,6 +11,7 @@ import {
   startHarness,
   type Harness,
 } from '../fixtures/harness.js';
+import { onPostgres } from '../fixtures/store.js';
 
 /**
  * A redemption uses one unit of the license's monthly `redemptions` allowance: a hard limit
@@ -18,6 +21,31 @@ import {
 describe('the redemptions allowance', () => {
   let h: Harness;
   afterEach(() => h?.close());
+
+  /** Makes every insert into reward_redemptions fail (a broken disk), or undoes that. */
+  async function failRedemptionInserts(fail: boolean) {
+    const statements = onPostgres
+      ? fail
+        ? [
+            sql`create function fail_redemption() returns trigger language plpgsql
+              as $$ begin raise exception 'disk on fire'; end $$`,
+            sql`create trigger fail_redemption before insert on reward_redemptions
+              for each row execute function fail_redemption()`,
+          ]
+        : [
+            sql`drop trigger fail_redemption on reward_redemptions`,
+            sql`drop function fail_redemption()`,
+          ]
+      : fail
+        ? [
+            sql`create trigger fail_redemption before insert on reward_redemptions
+              begin select raise(abort, 'disk on fire'); end`,
+          ]
+        : [sql`drop trigger fail_redemption`];
+    await h.store.write(async (tx) => {
+      for (const statement of statements) await exec(tx, statement);
+    });
+  }
 
   async function tenant(license: Parameters<typeof createLicense>[1]) {
     const created = await createLicense(h.services, license);
@@ -136,12 +164,11 @@ describe('the redemptions allowance', () => {
   it('gives the unit back when the write that redeems fails', async () => {
     h = await startHarness();
     const t = await tenant({ plan: 'pro', limits: { redemptions: 1 } });
-    h.database.sqlite.exec(`create trigger fail_redemption before insert on reward_redemptions
-      begin select raise(abort, 'disk on fire'); end`);
+    await failRedemptionInserts(true);
     expect((await t.redeem('r-1')).status).toBe(500);
     expect(await t.used()).toBe(0);
     expect(await t.state()).toMatchObject({ balance: 1000, redemptions: 0 });
-    h.database.sqlite.exec('drop trigger fail_redemption');
+    await failRedemptionInserts(false);
     expect((await t.redeem('r-1')).status).toBe(201);
     expect(await t.used()).toBe(1);
   });

@@ -5,10 +5,12 @@ import { DAY, ledgerFixture, type LedgerFixture } from './helpers.js';
 
 let f: LedgerFixture;
 let r: Redemptions;
-afterEach(() => f?.cleanup());
+afterEach(async () => {
+  await f?.cleanup();
+});
 
-function setup() {
-  f = ledgerFixture();
+async function setup() {
+  f = await ledgerFixture();
   r = new Redemptions(f.store, f.clock, f.ledger);
 }
 
@@ -32,7 +34,7 @@ const shipping = {
 
 describe('redemptions', () => {
   it('unlocks a feature for a period, at once', async () => {
-    setup();
+    await setup();
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
     const item = await r.createItem('lic_a', {
       kind: 'feature_unlock',
@@ -51,7 +53,7 @@ describe('redemptions', () => {
   });
 
   it('issues a course coupon code the checkout can look up', async () => {
-    setup();
+    await setup();
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
     const item = await r.createItem('lic_a', {
       kind: 'course_coupon',
@@ -69,7 +71,7 @@ describe('redemptions', () => {
   });
 
   it('merchandise needs shipping, waits for the operator, and a rejection returns tokens and stock', async () => {
-    setup();
+    await setup();
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
     const item = await r.createItem('lic_a', {
       kind: 'merchandise',
@@ -97,7 +99,7 @@ describe('redemptions', () => {
   });
 
   it('partner rewards are fulfilled by the operator; learners can cancel only their own requests', async () => {
-    setup();
+    await setup();
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
     const item = await r.createItem('lic_a', {
       kind: 'partner',
@@ -115,7 +117,7 @@ describe('redemptions', () => {
   });
 
   it('enforces per-learner limits, not counting rejected ones', async () => {
-    setup();
+    await setup();
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
     const item = await r.createItem('lic_a', {
       kind: 'partner',
@@ -134,7 +136,7 @@ describe('redemptions', () => {
   });
 
   it('a repeated idempotency key returns the first redemption and spends once', async () => {
-    setup();
+    await setup();
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
     const item = await r.createItem('lic_a', { kind: 'partner', title: 'T', cost: 30 });
     const a = await r.redeem('lic_a', 'u1', { itemId: item.id, idempotencyKey: 'same' });
@@ -144,7 +146,7 @@ describe('redemptions', () => {
   });
 
   it('another tenant cannot redeem, see or act on this tenant’s rewards', async () => {
-    setup();
+    await setup();
     await f.ledger.bonus('lic_b', { learnerId: 'u1', amount: 100, reason: 'x' });
     const item = await r.createItem('lic_a', { kind: 'partner', title: 'T', cost: 1 });
     expect(

@@ -1,3 +1,4 @@
+import { like } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../server/errors.js';
 import {
@@ -5,12 +6,15 @@ import {
   RedemptionEvent,
   ShareReversal,
 } from '../../server/modules/rewards/contract.js';
+import { outboxEvents } from '../../server/modules/outbox/schema.js';
 import { decodeCursor, encodeCursor } from '../../server/modules/rewards/cursor.js';
 import { Redemptions } from '../../server/modules/rewards/redemptions.js';
 import { ledgerFixture, type LedgerFixture } from './helpers.js';
 
 let f: LedgerFixture;
-afterEach(() => f?.cleanup());
+afterEach(async () => {
+  await f?.cleanup();
+});
 
 describe('the keyset cursor', () => {
   it('round-trips numeric keys and an id that contains the separator', () => {
@@ -38,7 +42,7 @@ describe('the keyset cursor', () => {
 
 describe('what other modules read through the rewards services', () => {
   it('ruleIn reads one earning rule inside a transaction, null without one', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     await f.ledger.setRule('lic_a', { activity: 'purchase.completed', amount: 2, dailyCap: null });
     const db = f.store.db;
     expect(await f.ledger.ruleIn(db, 'lic_a', 'purchase.completed')).toEqual({
@@ -53,7 +57,7 @@ describe('what other modules read through the rewards services', () => {
   });
 
   it('newestFeatureGrant changes exactly when a feature is unlocked', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     const r = new Redemptions(f.store, f.clock, f.ledger);
     expect(await r.newestFeatureGrant('lic_a', 'u1')).toBe(0);
     await f.ledger.bonus('lic_a', { learnerId: 'u1', amount: 100, reason: 'x' });
@@ -73,7 +77,7 @@ describe('what other modules read through the rewards services', () => {
   });
 
   it('coupons, share reversals and redemption events have the contract shapes', async () => {
-    f = ledgerFixture();
+    f = await ledgerFixture();
     const r = new Redemptions(f.store, f.clock, f.ledger);
     await f.ledger.setRule('lic_a', { activity: 'purchase.completed', amount: 10, dailyCap: null });
     const earned = await f.ledger.earn('lic_a', {
@@ -104,11 +108,12 @@ describe('what other modules read through the rewards services', () => {
       }),
     );
     expect(ShareReversal.strict().parse(share)).toMatchObject({ tokens: 5, reversed: 5 });
-    const events = f.temp.database.sqlite
-      .prepare("select type, payload from outbox_events where type like 'redemption.%'")
-      .all() as { type: string; payload: string }[];
+    const events = await f.store.db
+      .select({ type: outboxEvents.type, payload: outboxEvents.payload })
+      .from(outboxEvents)
+      .where(like(outboxEvents.type, 'redemption.%'));
     expect(events.map((e) => e.type)).toEqual(['redemption.fulfilled']);
-    expect(RedemptionEvent.strict().parse(JSON.parse(events[0]!.payload))).toMatchObject({
+    expect(RedemptionEvent.strict().parse(events[0]!.payload)).toMatchObject({
       redemptionId: done.id,
       status: 'fulfilled',
       partner: null,

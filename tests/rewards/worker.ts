@@ -1,10 +1,11 @@
-// One of several processes writing to the same SQLite file at once (see concurrency.test.ts).
-// Prints how each attempt ended as one JSON line.
-import { openSqliteStore } from '../../server/db/sqlite.js';
+// One of several processes writing to the same store at once (see concurrency.test.ts): the
+// SQLite file, or the PostgreSQL database when given a postgres:// URL (the process inherits
+// LX_DB_DIALECT). Prints how each attempt ended as one JSON line.
+import { openStore } from '../../server/db/store.js';
 import { ApiError } from '../../server/errors.js';
 import { RewardsService } from '../../server/modules/rewards/service.js';
 
-const [mode, file, licenseId, learnerId, target, count, prefix] = process.argv.slice(2) as [
+const [mode, storeAt, licenseId, learnerId, target, count, prefix] = process.argv.slice(2) as [
   'redeem' | 'earn',
   string,
   string,
@@ -13,8 +14,15 @@ const [mode, file, licenseId, learnerId, target, count, prefix] = process.argv.s
   string,
   string,
 ];
-// Writes wait their turn for the file's lock asynchronously; several processes queue on it.
-const store = openSqliteStore(file, { lockWaitMs: 30_000, checkpointIntervalMs: 0 });
+// Writes wait their turn for the store's write lock asynchronously; several processes queue on it.
+const url = /^postgres(ql)?:\/\//.test(storeAt) ? storeAt : undefined;
+const store = await openStore({
+  url,
+  file: url ? '' : storeAt,
+  lockWaitMs: 30_000,
+  checkpointIntervalMs: 0,
+  poolSize: 2,
+});
 const rewards = new RewardsService(store, { now: () => new Date() });
 const outcomes: string[] = [];
 for (let i = 0; i < Number(count); i++) {
