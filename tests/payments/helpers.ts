@@ -65,7 +65,8 @@ export async function startPayments(config: Partial<AppConfig> = {}): Promise<Pa
     httpClient: http,
     config,
   });
-  return { ...app, http };
+  // Assigned, not spread: a spread would read the SQLite-only `database` getter.
+  return Object.assign(app, { http });
 }
 
 export const ACME_ORIGIN = 'https://portal.acme.test';

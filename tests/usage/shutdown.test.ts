@@ -1,18 +1,32 @@
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoKeys, signDemoLearnerToken } from '../../demo/seed.js';
-import { openDatabase } from '../../server/db/client.js';
+import { usageDaily } from '../../server/db/schema.js';
+import { openStore } from '../../server/db/store.js';
 import { spawnEntry } from '../fixtures/process.js';
+import { createTestStore, onPostgres, type TestStore } from '../fixtures/store.js';
 
 describe('demo/main.ts (npm start): demo seed and graceful shutdown', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-main-'));
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // On PostgreSQL the server is given a database of its own; on SQLite it makes its file in
+  // DATA_DIR.
+  let temp: TestStore | undefined;
+  afterAll(async () => {
+    await temp?.cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('serves the demo learners, and writes pending usage when stopped with SIGTERM', async () => {
+    temp = onPostgres ? await createTestStore() : undefined;
     const demo = spawnEntry('demo/main.ts', {
       DATA_DIR: dir,
+      ...(temp
+        ? { DATABASE_URL: temp.url!, SECRETS_KEY: crypto.randomBytes(32).toString('hex') }
+        : {}),
       PORT: '0',
       LOG_LEVEL: 'info',
       // Nothing is written by the timer during the test: only shutdown can have written it.
@@ -53,19 +67,22 @@ describe('demo/main.ts (npm start): demo seed and graceful shutdown', () => {
       expect(await demo.stop()).toBe(0);
     }
 
-    const database = openDatabase(path.join(dir, 'liberation.db'));
+    const store = temp?.store ?? (await openStore({ file: path.join(dir, 'liberation.db') }));
     try {
-      const rows = database.sqlite
-        .prepare(
-          "select metric, sum(value) as n from usage_daily where license_id = 'lic_demo_academy' group by metric",
-        )
-        .all() as { metric: string; n: number }[];
+      const rows = await store.db
+        .select({
+          metric: usageDaily.metric,
+          n: sql<number>`sum(${usageDaily.value})`.mapWith(Number),
+        })
+        .from(usageDaily)
+        .where(eq(usageDaily.licenseId, 'lic_demo_academy'))
+        .groupBy(usageDaily.metric);
       expect(Object.fromEntries(rows.map((r) => [r.metric, r.n]))).toEqual({
         api_requests: 6,
         active_learners: 1,
       });
     } finally {
-      database.close();
+      if (!temp) await store.close();
     }
   }, 60_000);
 });

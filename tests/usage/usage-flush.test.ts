@@ -119,7 +119,7 @@ describe('usage flushes on the async store', () => {
     await expect(store.write(h.clock.now())).rejects.toThrow();
     expect(store.pending).toBe(true);
     expect((await store.monthTotals(id, '2030-01')).get('courses')).toBe(2);
-    const written = await h.database.db.query.usageDaily.findMany();
+    const written = await h.store.db.select().from(usageDaily);
     expect(written).toEqual([]);
   });
 
@@ -158,7 +158,7 @@ describe('usage flushes on the async store', () => {
     await expect(spend()).rejects.toThrow('not committed');
     await flushing;
     expect(await usageEvents(h.services.store.db, license.id)).toEqual([]);
-    const rows = await h.database.db.select().from(usageDaily);
+    const rows = await h.store.db.select().from(usageDaily);
     expect(rows.map((r) => [r.metric, r.value])).toEqual([['courses', 7]]);
     expect((await usage.snapshot(license)).metrics[2]).toMatchObject({ used: 7 });
   });
@@ -173,7 +173,7 @@ describe('usage flushes on the async store', () => {
     expect(usage.close()).toBe(closing);
     await closing;
     const written = async () =>
-      (await h.database.db.select().from(usageDaily)).map((r) => [r.metric, r.value]);
+      (await h.store.db.select().from(usageDaily)).map((r) => [r.metric, r.value]);
     expect(await written()).toEqual([['api_requests', 1]]);
     await usage.admitRequest(license);
     await usage.flush();

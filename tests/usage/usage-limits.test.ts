@@ -11,6 +11,7 @@ import {
   TestClock,
   type Harness,
 } from '../fixtures/harness.js';
+import { oldestFirst } from '../fixtures/usage-events.js';
 
 const warningOf = (res: Response) => res.headers.get('liberation-usage-warning');
 
@@ -57,10 +58,9 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
     // Refused requests are not counted, and the events are queued once each.
     await embed(key);
     await h.services.usage.flush();
-    const events = await h.database.db
-      .select()
-      .from(outboxEvents)
-      .orderBy(asc(outboxEvents.createdAt));
+    const events = oldestFirst(
+      await h.store.db.select().from(outboxEvents).orderBy(asc(outboxEvents.createdAt)),
+    );
     expect(events.map((e) => [e.type, e.payload.threshold, e.payload.used])).toEqual([
       ['usage.warning', 80, 8],
       ['usage.limit_reached', 100, 10],
@@ -184,7 +184,10 @@ describe('usage limits: 80 % warning, 100 % refusal, soft limits, month rollover
     expect(await h.services.usage.warnings(license)).toEqual([]);
     await h.services.usage.flush();
     const written = async () =>
-      (await h.database.db.select().from(outboxEvents)).map((e) => [e.type, e.payload.used]);
+      oldestFirst(await h.store.db.select().from(outboxEvents)).map((e) => [
+        e.type,
+        e.payload.used,
+      ]);
     expect(await written()).toEqual([]);
     expect((await h.services.usage.snapshot(license)).metrics[2]).toMatchObject({
       metric: 'courses',

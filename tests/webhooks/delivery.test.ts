@@ -1,6 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { webhookEndpoints } from '../../server/modules/webhooks/schema.js';
 import {
   createLicense,
   expectProblem,
@@ -74,9 +76,11 @@ describe('partner webhooks', () => {
     const list = await (await h.fetch('/v1/webhooks/endpoints', { headers: t.sk })).json();
     expect(list.items).toHaveLength(1);
     expect(JSON.stringify(list)).not.toContain(t.secret.slice(6));
-    const stored = h.database.sqlite
-      .prepare('select * from webhook_endpoints where id = ?')
-      .get(t.endpoint.id);
+    const stored = await h.store.db
+      .select()
+      .from(webhookEndpoints)
+      .where(eq(webhookEndpoints.id, t.endpoint.id));
+    expect(stored).toHaveLength(1);
     expect(JSON.stringify(stored)).not.toContain(t.secret.slice(6));
 
     for (const url of [

@@ -1,4 +1,6 @@
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { outboxEvents } from '../../server/modules/outbox/schema.js';
 import { PartnerEvent, webhookEventTypes } from '../../server/modules/webhooks/contract.js';
 import { createLicense, learnerHeaders, signToken } from '../fixtures/harness.js';
 import { ACME_ORIGIN, startPayments, type PaymentsHarness } from '../payments/helpers.js';
@@ -16,16 +18,20 @@ describe('partner event payloads', () => {
   });
   afterAll(() => h.close());
 
-  function queued(licenseId: string) {
-    const rows = h.database.sqlite
-      .prepare(
-        'select type, payload, created_at from outbox_events where license_id = ? order by created_at, rowid',
-      )
-      .all(licenseId) as { type: string; payload: string; created_at: number }[];
+  async function queued(licenseId: string) {
+    const rows = await h.store.db
+      .select({
+        type: outboxEvents.type,
+        payload: outboxEvents.payload,
+        createdAt: outboxEvents.createdAt,
+      })
+      .from(outboxEvents)
+      .where(eq(outboxEvents.licenseId, licenseId))
+      .orderBy(asc(outboxEvents.createdAt), asc(outboxEvents.id));
     return rows.map((row) => ({
       type: row.type,
-      timestamp: new Date(row.created_at).toISOString(),
-      data: JSON.parse(row.payload) as unknown,
+      timestamp: row.createdAt.toISOString(),
+      data: row.payload,
     }));
   }
 
@@ -95,7 +101,7 @@ describe('partner event payloads', () => {
     h.services.usage.consume((await h.services.licenses.getById(licenseId))!, 'redemptions', 10);
     await h.services.usage.flush();
 
-    const events = queued(licenseId);
+    const events = await queued(licenseId);
     expect(new Set(events.map((e) => e.type))).toEqual(
       new Set([
         'purchase.completed',

@@ -1,9 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { first } from '../../server/db/store.js';
 import { loadEnv } from '../../server/env.js';
 import { createLogger } from '../../server/logger.js';
 import { enqueueEvents } from '../../server/modules/outbox/service.js';
+import {
+  webhookAttempts,
+  webhookDeliveries,
+  webhookEndpoints,
+} from '../../server/modules/webhooks/schema.js';
 import { WebhookWorker } from '../../server/modules/webhooks/worker.js';
 import {
   bearer,
@@ -211,11 +218,17 @@ describe('partner webhook targets: delivery', () => {
     await receiver.close();
     await h.close();
   });
-  beforeEach(() => {
+  beforeEach(async () => {
     receiver.received.length = 0;
     receiver.answers.length = 0;
-    h.database.sqlite.prepare("update webhook_endpoints set status = 'disabled'").run();
+    await disableEndpoints();
   });
+
+  async function disableEndpoints() {
+    await h.store.write(async (tx) => {
+      await tx.update(webhookEndpoints).set({ status: 'disabled' });
+    });
+  }
 
   /**
    * An active endpoint at `url` with one event queued for it. The URL is written as a release
@@ -226,9 +239,9 @@ describe('partner webhook targets: delivery', () => {
       url: 'https://lms.example.edu/hook',
       eventTypes: [],
     });
-    h.database.sqlite
-      .prepare('update webhook_endpoints set url = ? where id = ?')
-      .run(url, endpoint.id);
+    await h.store.write(async (tx) => {
+      await tx.update(webhookEndpoints).set({ url }).where(eq(webhookEndpoints.id, endpoint.id));
+    });
     await h.services.store.write(async (tx) => {
       await enqueueEvents(
         tx,
@@ -239,19 +252,19 @@ describe('partner webhook targets: delivery', () => {
     return endpoint.id;
   }
 
-  function deliveryOf(endpointId: string) {
-    return h.database.sqlite
-      .prepare(
-        'select status, attempts, last_error as lastError, last_status_code as lastStatusCode, ' +
-          'next_attempt_at as nextAttemptAt from webhook_deliveries where endpoint_id = ?',
-      )
-      .get(endpointId) as {
-      status: string;
-      attempts: number;
-      lastError: string | null;
-      lastStatusCode: number | null;
-      nextAttemptAt: number | null;
-    };
+  async function deliveryOf(endpointId: string) {
+    return first(
+      await h.store.db
+        .select({
+          status: webhookDeliveries.status,
+          attempts: webhookDeliveries.attempts,
+          lastError: webhookDeliveries.lastError,
+          lastStatusCode: webhookDeliveries.lastStatusCode,
+          nextAttemptAt: webhookDeliveries.nextAttemptAt,
+        })
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.endpointId, endpointId)),
+    );
   }
 
   it.each([
@@ -264,7 +277,7 @@ describe('partner webhook targets: delivery', () => {
     const worker = testWorker(h, { allowLoopback: false });
     expect(await worker.runOnce()).toMatchObject({ queued: 1, succeeded: 0, failed: 1 });
     expect(receiver.received).toHaveLength(0);
-    expect(deliveryOf(id)).toEqual({
+    expect(await deliveryOf(id)).toEqual({
       status: 'failed',
       attempts: 1,
       lastError: 'address not allowed',
@@ -292,11 +305,11 @@ describe('partner webhook targets: delivery', () => {
       });
       expect(await worker.runOnce()).toMatchObject({ failed: 1 });
       expect(asked).toEqual(['partner.example.com']);
-      const delivery = deliveryOf(id);
+      const delivery = await deliveryOf(id);
       expect(delivery).toMatchObject({ status: 'failed', lastError: 'address not allowed' });
-      const log = JSON.stringify(h.database.sqlite.prepare('select * from webhook_attempts').all());
+      const log = JSON.stringify(await h.store.db.select().from(webhookAttempts));
       for (const address of addresses) expect(log).not.toContain(address);
-      h.database.sqlite.prepare("update webhook_endpoints set status = 'disabled'").run();
+      await disableEndpoints();
     }
   });
 
@@ -315,7 +328,7 @@ describe('partner webhook targets: delivery', () => {
     expect(asked).toBe(1);
     expect(receiver.received).toHaveLength(1);
     expect(receiver.received[0]!.headers.host).toBe(`hooks.localhost:${port}`);
-    expect(deliveryOf(id)).toMatchObject({ status: 'succeeded', lastStatusCode: 200 });
+    expect(await deliveryOf(id)).toMatchObject({ status: 'succeeded', lastStatusCode: 200 });
   });
 
   it('times out a silent endpoint, and cuts a request short when the worker stops', async () => {
@@ -335,27 +348,23 @@ describe('partner webhook targets: delivery', () => {
         });
       const timedOut = await endpointAt(`http://127.0.0.1:${other}/hooks`);
       expect(await worker(100).runOnce()).toMatchObject({ retrying: 1 });
-      expect(deliveryOf(timedOut)).toMatchObject({
+      expect(await deliveryOf(timedOut)).toMatchObject({
         status: 'pending',
         lastError: 'timed out after 100 ms',
       });
 
-      h.database.sqlite.prepare("update webhook_endpoints set status = 'disabled'").run();
+      await disableEndpoints();
       const cut = await endpointAt(`http://127.0.0.1:${other}/hooks`);
       const scheduler = new ManualScheduler();
       const running = worker(60_000, scheduler);
       running.start();
       scheduler.fire();
-      while (
-        h.database.sqlite
-          .prepare('select 1 from webhook_deliveries where endpoint_id = ?')
-          .get(cut) === undefined
-      ) {
+      while ((await deliveryOf(cut)) === undefined) {
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
       await new Promise((resolve) => setTimeout(resolve, 50));
       await running.stop();
-      expect(deliveryOf(cut)).toMatchObject({
+      expect(await deliveryOf(cut)).toMatchObject({
         status: 'pending',
         lastError: 'interrupted: the server was shutting down',
       });
@@ -376,7 +385,7 @@ describe('partner webhook targets: delivery', () => {
       const worker = testWorker(h, { allowLoopback: true });
       expect(await worker.runOnce()).toMatchObject({ retrying: 1 });
       expect(receiver.received).toHaveLength(0);
-      expect(deliveryOf(id)).toMatchObject({ status: 'pending', lastStatusCode: 307 });
+      expect(await deliveryOf(id)).toMatchObject({ status: 'pending', lastStatusCode: 307 });
     } finally {
       redirecting.closeAllConnections();
       await new Promise<void>((resolve) => redirecting.close(() => resolve()));
