@@ -89,7 +89,18 @@ export class UsageMeter {
   /** Set once the final flush of {@link close} is done: later flushes only warn. */
   #closed = false;
 
-  constructor(options: { store: Store; clock: Clock; logger: Logger; flushIntervalMs: number }) {
+  constructor(options: {
+    store: Store;
+    clock: Clock;
+    logger: Logger;
+    flushIntervalMs: number;
+    /**
+     * A cluster's shared counts (Redis): hard limits are checked and counted there, exactly,
+     * before this process counts for the record. Without it, limits hold per process.
+     */
+    shared?: SharedCounts;
+  }) {
+    this.#shared = options.shared;
     this.#store = new UsageStore(options.store);
     this.#clock = options.clock;
     this.#logger = options.logger;
