@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateKey } from '../../server/modules/licenses/keys.js';
 import {
   createLicense,
-  dump,
   expectProblem,
   learnerHeaders,
   signToken,
@@ -10,6 +9,7 @@ import {
   type Harness,
   type TokenOptions,
 } from '../fixtures/harness.js';
+import { dumpStore } from '../fixtures/dump-store.js';
 
 describe('GET /v1/me refusals', () => {
   let h: Harness;
@@ -84,11 +84,11 @@ describe('GET /v1/me refusals', () => {
 
   it.each(invalid)('token_invalid for %s, and nothing is written', async (_, options, mention) => {
     await h.services.usage.flush();
-    const before = dump(h.database);
+    const before = await dumpStore(h.store);
     const problem = await expectProblem(await me(await token(options)), 'token_invalid');
     expect(problem.detail).toContain(mention);
     await h.services.usage.flush();
-    const after = dump(h.database);
+    const after = await dumpStore(h.store);
     expect(after.learners).toEqual(before.learners);
     expect(after.usage_active_learners).toEqual(before.usage_active_learners);
   });

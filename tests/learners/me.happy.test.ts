@@ -51,7 +51,7 @@ describe('GET /v1/me with a learner token (HS256)', () => {
   it('creates the learner on first sight, once per tenant', async () => {
     const sub = 'first-sight';
     const find = (licenseId: string) =>
-      h.database.db
+      h.store.db
         .select()
         .from(learners)
         .where(and(eq(learners.licenseId, licenseId), eq(learners.subject, sub)));
@@ -104,10 +104,9 @@ describe('GET /v1/me with a learner token (HS256)', () => {
     const token = await signToken(acme.signingSecret!, acme.license.id, h.clock, { sub: 'cached' });
     const first = await (await me(acme.license.publishableKey, token)).json();
     // Changed behind the server's back: a cached token still answers from memory.
-    await h.database.db
-      .update(learners)
-      .set({ name: 'Changed' })
-      .where(eq(learners.id, first.learner.id));
+    await h.store.write((tx) =>
+      tx.update(learners).set({ name: 'Changed' }).where(eq(learners.id, first.learner.id)),
+    );
     const second = await (await me(acme.license.publishableKey, token)).json();
     expect(second.learner.name).toBe('Ada Lovelace');
   });

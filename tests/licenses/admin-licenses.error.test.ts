@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createLicense,
-  dump,
   expectProblem,
   jsonInit,
   operator,
   startHarness,
   type Harness,
 } from '../fixtures/harness.js';
+import { dumpStore } from '../fixtures/dump-store.js';
 
 describe('admin API: /v1/admin/licenses refusals', () => {
   let h: Harness;
@@ -106,13 +106,13 @@ describe('admin API: /v1/admin/licenses refusals', () => {
   it.each(badCreates)(
     'create: validation_failed for %s, naming %s, and nothing is written',
     async (_, body, path) => {
-      const before = dump(h.database);
+      const before = await dumpStore(h.store);
       const problem = await expectProblem(
         await admin('', jsonInit('POST', body)),
         'validation_failed',
       );
       expect(problem.errors?.map((e) => e.path)).toContain(path);
-      expect(dump(h.database)).toEqual(before);
+      expect(await dumpStore(h.store)).toEqual(before);
     },
   );
 
@@ -136,13 +136,13 @@ describe('admin API: /v1/admin/licenses refusals', () => {
     ['a past expiry', { expiresAt: '2030-01-16T11:59:59Z' }, 'body.expiresAt'],
     ['a status (changed only by suspend/resume/revoke)', { status: 'active' }, 'body'],
   ])('update: validation_failed for %s and the license is unchanged', async (_, body, path) => {
-    const before = dump(h.database);
+    const before = await dumpStore(h.store);
     const problem = await expectProblem(
       await admin(`/${acme.license.id}`, jsonInit('PATCH', body)),
       'validation_failed',
     );
     expect(problem.errors?.map((e) => e.path)).toContain(path);
-    expect(dump(h.database)).toEqual(before);
+    expect(await dumpStore(h.store)).toEqual(before);
   });
 
   it.each([

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../fixtures/admin-cli.js';
+import { createTestStore, onPostgres, type TestStore } from '../fixtures/store.js';
 import { loadSecretBox } from '../../server/modules/licenses/secrets.js';
 import {
   bearer,
@@ -29,8 +30,17 @@ describe('operator CLI (npm run admin)', () => {
     signingSecret: string;
   };
 
+  // On SQLite the CLI creates the database in DATA_DIR; on PostgreSQL it is given the
+  // database of a test store (runAdmin passes its DATABASE_URL and SECRETS_KEY).
+  let temp: TestStore | undefined;
+
   beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-cli-'));
+    if (onPostgres) {
+      temp = await createTestStore();
+      dir = temp.dir;
+    } else {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-cli-'));
+    }
     created = await json(
       dir,
       'license',
@@ -43,7 +53,10 @@ describe('operator CLI (npm run admin)', () => {
       'https://portal.acme.test',
     );
   });
-  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterAll(async () => {
+    await temp?.cleanup();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('license create --json prints the id, the keys and the signing secret', () => {
     expect(created.license.id).toMatch(/^lic_/);

@@ -1,18 +1,20 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
   createLicense,
-  dump,
   expectProblem,
   jsonInit,
   operator,
   startHarness,
   type Harness,
 } from '../fixtures/harness.js';
+import { dumpStore } from '../fixtures/dump-store.js';
 import {
   InvalidOriginPattern,
   normalizeOriginPattern,
 } from '../../server/modules/licenses/origins.js';
+import { licenses } from '../../server/modules/licenses/schema.js';
 
 /** A wildcard over a public suffix would let anyone who registers a name under it in. */
 const publicSuffixWildcards: [string, string][] = [
@@ -70,7 +72,7 @@ describe('admin API: allowed origins over a public suffix', () => {
   it.each(publicSuffixWildcards)(
     'create and update refuse %s with a validation problem naming it',
     async (pattern, suffix) => {
-      const before = dump(h.database);
+      const before = await dumpStore(h.store);
       const origins = ['https://portal.acme.test', pattern];
       for (const response of [
         await admin('', jsonInit('POST', { name: 'Acme', plan: 'pro', origins })),
@@ -82,7 +84,7 @@ describe('admin API: allowed origins over a public suffix', () => {
         ]);
         expect(problem.errors?.[0]?.message).toContain(`${suffix} is a public suffix`);
       }
-      expect(dump(h.database)).toEqual(before);
+      expect(await dumpStore(h.store)).toEqual(before);
     },
   );
 
@@ -92,9 +94,12 @@ describe('admin API: allowed origins over a public suffix', () => {
       origins: ['https://portal.old.test'],
     });
     // Stored before public suffixes were refused: the row holds it as it was accepted then.
-    h.database.sqlite
-      .prepare('update licenses set allowed_origins = ? where id = ?')
-      .run(JSON.stringify(['https://portal.old.test', 'https://*.com']), old.license.id);
+    await h.store.write((tx) =>
+      tx
+        .update(licenses)
+        .set({ allowedOrigins: ['https://portal.old.test', 'https://*.com'] })
+        .where(eq(licenses.id, old.license.id)),
+    );
     const validate = async (origin: string) =>
       (
         await (

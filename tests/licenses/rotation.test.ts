@@ -127,11 +127,12 @@ describe('key rotation with an overlap window (fixed clock)', () => {
       h.fetch('/v1/me', { headers: learnerHeaders(acme.license.publishableKey, token) });
     expect((await me()).status).toBe(200);
     // Written straight to the database, as `npm run admin -- license rotate --overlap 0` would.
-    h.database.db
-      .update(licenseSigningSecrets)
-      .set({ expiresAt: h.clock.now() })
-      .where(eq(licenseSigningSecrets.licenseId, acme.license.id))
-      .run();
+    await h.store.write((tx) =>
+      tx
+        .update(licenseSigningSecrets)
+        .set({ expiresAt: h.clock.now() })
+        .where(eq(licenseSigningSecrets.licenseId, acme.license.id)),
+    );
     h.clock.advance(1_000);
     expect((await me()).status).toBe(200);
     h.clock.advance(30_000);

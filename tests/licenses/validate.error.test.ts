@@ -3,12 +3,12 @@ import { generateKey, keyWithBody } from '../../server/modules/licenses/keys.js'
 import {
   bearer,
   createLicense,
-  dump,
   expectProblem,
   jsonInit,
   startHarness,
   type Harness,
 } from '../fixtures/harness.js';
+import { dumpStore } from '../fixtures/dump-store.js';
 
 describe('POST /v1/licenses/validate refusals', () => {
   let h: Harness;
@@ -123,7 +123,7 @@ describe('POST /v1/licenses/validate refusals', () => {
   });
 
   it('bad_request for a body that is not JSON, and changes nothing', async () => {
-    const before = dump(h.database);
+    const before = await dumpStore(h.store);
     const res = await h.fetch('/v1/licenses/validate', {
       method: 'POST',
       headers: { ...bearer(acme.secretKey), 'Content-Type': 'application/json' },
@@ -131,7 +131,7 @@ describe('POST /v1/licenses/validate refusals', () => {
     });
     await expectProblem(res, 'bad_request');
     await h.services.usage.flush();
-    const after = dump(h.database);
+    const after = await dumpStore(h.store);
     // Only the usage counter moves (the request was authenticated and counted).
     expect({ ...after, usage_daily: [] }).toEqual({ ...before, usage_daily: [] });
   });

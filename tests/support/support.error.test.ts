@@ -2,13 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
   createLicense,
-  dump,
   expectProblem,
   jsonInit,
   operator,
   startHarness,
   type Harness,
 } from '../fixtures/harness.js';
+import { dumpStore } from '../fixtures/dump-store.js';
 
 describe('support tickets: refusals', () => {
   let h: Harness;
@@ -34,14 +34,14 @@ describe('support tickets: refusals', () => {
     [{ subject: 'Bad priority', body: 'x', priority: 'critical' }, 'body.priority'],
     [{ subject: 'Extra', body: 'x', status: 'closed' }, 'body'],
   ])('open: validation_failed for %j, nothing written', async (input, path) => {
-    const before = dump(h.database);
+    const before = await dumpStore(h.store);
     const res = await h.fetch(
       '/v1/support/tickets',
       jsonInit('POST', input, bearer(acme.secretKey)),
     );
     const problem = await expectProblem(res, 'validation_failed');
     expect(problem.errors?.map((e) => e.path)).toContain(path);
-    expect(dump(h.database).support_tickets).toEqual(before.support_tickets);
+    expect((await dumpStore(h.store)).support_tickets).toEqual(before.support_tickets);
   });
 
   it('list: validation_failed for an unknown status', async () => {

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presets } from '../../themes/presets.js';
 import { semanticTokens } from '../../themes/tokens.js';
-import { dump, expectProblem } from '../fixtures/harness.js';
+import { expectProblem } from '../fixtures/harness.js';
+import { dumpStore } from '../fixtures/dump-store.js';
 import { hostileLogoUrls, hostileValues } from './hostile-values.js';
 import { startThemes, type ThemeHarness } from './setup.js';
 
@@ -14,11 +15,11 @@ afterAll(() => t.h.close());
 
 /** Sends a draft that must be refused; checks nothing in the database changed. */
 async function refused(body: unknown, init?: RequestInit) {
-  const before = dump(t.h.database);
+  const before = await dumpStore(t.h.store);
   const res = init
     ? await t.h.fetch('/v1/themes/draft', init)
     : await t.call('PUT', '/v1/themes/draft', body);
-  expect(dump(t.h.database)).toEqual(before);
+  expect(await dumpStore(t.h.store)).toEqual(before);
   return res;
 }
 
@@ -141,11 +142,11 @@ describe('saving a draft: bad input changes nothing', () => {
 
 describe('publishing and rolling back: bad requests', () => {
   it('refuses unknown fields and wrong types in the publish body', async () => {
-    const before = dump(t.h.database);
+    const before = await dumpStore(t.h.store);
     for (const body of [{ override: 'yes' }, { force: true }, { note: 'x'.repeat(501) }]) {
       await expectProblem(await t.call('POST', '/v1/themes/publish', body), 'validation_failed');
     }
-    expect(dump(t.h.database)).toEqual(before);
+    expect(await dumpStore(t.h.store)).toEqual(before);
   });
 
   it('cannot roll back to a version that does not exist', async () => {
@@ -174,10 +175,10 @@ describe('publishing and rolling back: bad requests', () => {
       darkTokens: { 'color-brand': '#ffff00', 'color-brand-contrast': '#ffffff' },
     });
     const etag = (await t.embed()).headers.get('etag');
-    const before = dump(t.h.database);
+    const before = await dumpStore(t.h.store);
     const problem = await expectProblem(await t.call('POST', '/v1/themes/publish', {}), 'conflict');
     expect(paths(problem)).toEqual(['darkTokens.color-brand-contrast']);
-    expect(dump(t.h.database)).toEqual(before);
+    expect(await dumpStore(t.h.store)).toEqual(before);
     expect((await t.embed()).headers.get('etag')).toBe(etag);
   });
 });

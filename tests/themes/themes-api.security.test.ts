@@ -1,12 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { presets } from '../../themes/presets.js';
-import {
-  createLicense,
-  dump,
-  expectProblem,
-  learnerHeaders,
-  signToken,
-} from '../fixtures/harness.js';
+import { createLicense, expectProblem, learnerHeaders, signToken } from '../fixtures/harness.js';
+import { dumpStore } from '../fixtures/dump-store.js';
 import { ORIGIN, startThemes, type ThemeHarness } from './setup.js';
 
 let t: ThemeHarness;
@@ -36,8 +31,8 @@ const bodyFor = (method: string, path: string) =>
         : undefined;
 
 // Signing a learner in records them (licensing's learners table); themes must not move.
-const themeTables = () => {
-  const { theme_drafts, theme_versions } = dump(t.h.database);
+const themeTables = async () => {
+  const { theme_drafts, theme_versions } = await dumpStore(t.h.store);
   return { theme_drafts, theme_versions };
 };
 
@@ -45,11 +40,11 @@ async function everyRoute(
   headers: Record<string, string>,
   code: Parameters<typeof expectProblem>[1],
 ) {
-  const before = themeTables();
+  const before = await themeTables();
   for (const [method, path] of adminRoutes) {
     await expectProblem(await t.call(method, path, bodyFor(method, path), headers), code);
   }
-  expect(themeTables()).toEqual(before);
+  expect(await themeTables()).toEqual(before);
 }
 
 describe('themes: who may change them', () => {
