@@ -1,7 +1,9 @@
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem, jsonInit, operator } from '../fixtures/harness.js';
 import { checkout } from '../payments/helpers.js';
 import { learnerOf, startPayments, subscribe, type PaymentsHarness } from './helpers.js';
+import { subscriptions } from '../../server/modules/billing/schema.js';
 
 /*
  * Stripe's answer to the subscription is lost, then the operator changes the tier's trial:
@@ -50,11 +52,15 @@ describe('a subscription checkout Stripe refuses for good', () => {
       stripeCode: 'idempotency_error',
     });
 
+    // A second later, so the two attempts' `created_at` tell which came first on either store.
+    h.clock.advance(1_000);
     const session = await subscribe(h, learner, { planId: 'pro', interval: 'month' });
     expect(session).toMatchObject({ intentType: 'payment', trialEnd: null, amount: 999 });
-    const rows = h.database.sqlite
-      .prepare('select status from subscriptions where license_id = ? order by created_at')
-      .all(learner.license.id);
+    const rows = await h.store.db
+      .select({ status: subscriptions.status })
+      .from(subscriptions)
+      .where(eq(subscriptions.licenseId, learner.license.id))
+      .orderBy(asc(subscriptions.createdAt));
     expect(rows).toEqual([{ status: 'canceled' }, { status: 'incomplete' }]);
   });
 });
