@@ -1,13 +1,16 @@
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planProduct } from './fixtures/one-off-plans.js';
-import { dump, expectProblem, learnerHeaders, signToken } from '../fixtures/harness.js';
+import { expectProblem, learnerHeaders, signToken } from '../fixtures/harness.js';
 import {
   checkout,
+  dumpStore,
   learnerOf,
   paymentRows,
   startPayments,
   type PaymentsHarness,
 } from './helpers.js';
+import { stripeCustomers } from '../../server/modules/payments/schema.js';
 
 describe('POST /v1/checkout/sessions', () => {
   let h: PaymentsHarness;
@@ -75,9 +78,10 @@ describe('POST /v1/checkout/sessions', () => {
     const intent = await h.stripe.paymentIntents.retrieve(first.paymentIntentId);
     const all = await h.stripe.paymentIntents.list({ customer: intent.customer as string });
     expect(all.data.map((pi) => pi.metadata.item).sort()).toEqual(['enterprise:year', 'pro:month']);
-    const customers = h.database.sqlite
-      .prepare('select * from stripe_customers where license_id = ?')
-      .all(acme.license.id);
+    const customers = await h.store.db
+      .select()
+      .from(stripeCustomers)
+      .where(eq(stripeCustomers.licenseId, acme.license.id));
     expect(customers).toHaveLength(1);
   });
 
@@ -98,7 +102,9 @@ describe('POST /v1/checkout/sessions', () => {
     const all = await h.stripe.paymentIntents.list({ customer: intent.customer as string });
     expect(all.data).toHaveLength(1);
     expect(all.data[0]!.amount).toBe(9990);
-    const rows = paymentRows(h).filter((r) => r.payment_intent_id === session.paymentIntentId);
+    const rows = (await paymentRows(h)).filter(
+      (r) => r.payment_intent_id === session.paymentIntentId,
+    );
     expect(rows).toHaveLength(1);
   });
 
@@ -108,14 +114,14 @@ describe('POST /v1/checkout/sessions', () => {
     [{ kind: 'plan', planId: 'pro', interval: 'week' }, 'body.interval'],
     [{ kind: 'gift', courseId: 'c1' }, 'body.kind'],
   ])('refuses %j naming %s, changing nothing', async (body, field) => {
-    const before = dump(h.database);
+    const before = await dumpStore(h);
     const problem = await expectProblem(await checkout(h, acme.headers, body), 'validation_failed');
     expect(problem.errors?.map((e) => e.path)).toContain(field);
-    expect(dump(h.database)).toEqual(before);
+    expect(await dumpStore(h)).toEqual(before);
   });
 
   it('refuses a learner of another license, and without a learner token', async () => {
-    const before = dump(h.database);
+    const before = await dumpStore(h);
     const globexToken = await signToken(globex.signingSecret, globex.license.id, h.clock);
     const foreign = learnerHeaders(
       acme.license.publishableKey,
@@ -131,7 +137,7 @@ describe('POST /v1/checkout/sessions', () => {
       await checkout(h, anonymous, { kind: 'plan', planId: 'pro', interval: 'month' }),
       'unauthenticated',
     );
-    expect(dump(h.database)).toEqual(before);
+    expect(await dumpStore(h)).toEqual(before);
   });
 
   it('shows a payment to its learner only', async () => {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announceEmulator } from '../../demo/stripe-emulator/discovery.js';
 import { SECRETS_KEY } from '../fixtures/harness.js';
@@ -13,8 +14,9 @@ import {
   startPayments,
   type PaymentsHarness,
 } from './helpers.js';
+import { webhookDeliveries } from '../../server/modules/webhooks/schema.js';
 
-/** `npm run admin -- …` against the harness's database file, while its server runs. */
+/** `npm run admin -- …` against the harness's store, while its server runs. */
 function admin(h: PaymentsHarness, ...args: string[]) {
   return adminWith(h, {}, ...args);
 }
@@ -24,7 +26,8 @@ function adminWith(h: PaymentsHarness, env: Record<string, string>, ...args: str
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli/admin.ts', ...args], {
       env: {
         ...process.env,
-        DATABASE_FILE: h.database.sqlite.name,
+        DATABASE_FILE: path.join(h.dir, 'liberation.db'),
+        ...(h.storeUrl ? { DATABASE_URL: h.storeUrl } : {}),
         SECRETS_KEY: SECRETS_KEY.toString('hex'),
         LOG_LEVEL: 'silent',
         STRIPE_SECRET_KEY: '',
@@ -52,7 +55,7 @@ describe('npm run admin -- payment | refund | receipt | webhook', () => {
     licenseId = buyer.license.id;
     const intentId = await buyCourse(h, buyer.headers, 'chess');
     await h.emulator.webhooks.settled();
-    paymentId = paymentRows(h).find((r) => r.payment_intent_id === intentId)!.id;
+    paymentId = (await paymentRows(h)).find((r) => r.payment_intent_id === intentId)!.id;
   });
   afterAll(() => h.close());
 
@@ -147,11 +150,11 @@ describe('npm run admin -- payment | refund | receipt | webhook', () => {
       expect(JSON.parse(run.out)).toMatchObject({ amount: 250, currency: 'USD' });
       await h.emulator.webhooks.settled();
       const charge = await h.stripe.paymentIntents.retrieve(
-        paymentRows(h).find((r) => r.id === paymentId)!.payment_intent_id!,
+        (await paymentRows(h)).find((r) => r.id === paymentId)!.payment_intent_id!,
         { expand: ['latest_charge'] },
       );
       expect((charge.latest_charge as { amount_refunded: number }).amount_refunded).toBe(250);
-      expect(paymentRows(h).find((r) => r.id === paymentId)).toMatchObject({
+      expect((await paymentRows(h)).find((r) => r.id === paymentId)).toMatchObject({
         amount_refunded: 250,
       });
       withdraw();
@@ -176,14 +179,14 @@ describe('npm run admin -- payment | refund | receipt | webhook', () => {
       } finally {
         h.emulator.webhooks.configure({ deliveries: 'on' });
       }
-      const row = () => paymentRows(h).find((r) => r.payment_intent_id === intentId)!;
-      expect(row().status).toBe('requires_payment_method');
+      const row = async () => (await paymentRows(h)).find((r) => r.payment_intent_id === intentId)!;
+      expect((await row()).status).toBe('requires_payment_method');
 
       const first = await reconcile('--since', since, '--json');
       expect(first.code).toBe(0);
       expect(JSON.parse(first.out)).toMatchObject({ since, failed: [] });
       expect(JSON.parse(first.out).applied).toBeGreaterThanOrEqual(1);
-      expect(row().status).toBe('succeeded');
+      expect((await row()).status).toBe('succeeded');
 
       const again = await reconcile('--since', since);
       expect(again.code).toBe(0);
@@ -224,12 +227,19 @@ describe('npm run admin -- payment | refund | receipt | webhook', () => {
     );
     expect(refused.code).toBe(1);
 
-    h.database.sqlite
-      .prepare(
-        `insert into webhook_deliveries (id, license_id, endpoint_id, event_id, event_type, status, attempts, created_at, updated_at)
-         values ('wdl_cli', ?, ?, 'evt_cli', 'purchase.completed', 'failed', 8, ?, ?)`,
-      )
-      .run(licenseId, endpoint.id, h.clock.now().getTime(), h.clock.now().getTime());
+    await h.store.write(async (tx) => {
+      await tx.insert(webhookDeliveries).values({
+        id: 'wdl_cli',
+        licenseId,
+        endpointId: endpoint.id,
+        eventId: 'evt_cli',
+        eventType: 'purchase.completed',
+        status: 'failed',
+        attempts: 8,
+        createdAt: h.clock.now(),
+        updatedAt: h.clock.now(),
+      });
+    });
     const failed = await admin(
       h,
       'webhook',
@@ -252,9 +262,10 @@ describe('npm run admin -- payment | refund | receipt | webhook', () => {
       '--json',
     );
     expect(JSON.parse(replay.out)).toEqual({ replayed: 1 });
-    const row = h.database.sqlite
-      .prepare("select status, attempts from webhook_deliveries where id = 'wdl_cli'")
-      .get();
+    const [row] = await h.store.db
+      .select({ status: webhookDeliveries.status, attempts: webhookDeliveries.attempts })
+      .from(webhookDeliveries)
+      .where(eq(webhookDeliveries.id, 'wdl_cli'));
     expect(row).toEqual({ status: 'pending', attempts: 0 });
   });
 });

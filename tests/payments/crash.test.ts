@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rows } from '../../server/db/store.js';
 import { SECRETS_KEY } from '../fixtures/harness.js';
 import {
   buyCourse,
@@ -23,7 +26,8 @@ function startProcess(
     {
       env: {
         ...process.env,
-        LX_DATABASE_FILE: h.database.sqlite.name,
+        LX_DATABASE_FILE: path.join(h.dir, 'liberation.db'),
+        ...(h.storeUrl ? { LX_DATABASE_URL: h.storeUrl } : {}),
         LX_EMULATOR_URL: h.emulator.url,
         LX_WEBHOOK_SECRET: WEBHOOK_SECRET,
         LX_SECRETS_KEY: SECRETS_KEY.toString('hex'),
@@ -88,7 +92,7 @@ describe('a crash between recording an event and acknowledging it', () => {
     await expect(deliver(doomed.url)).rejects.toThrow();
     expect(await doomed.exited).toBe('SIGKILL');
     // It was recorded before the process died.
-    expect(eventRows(h).filter((e) => e.id === event.id)).toHaveLength(1);
+    expect((await eventRows(h)).filter((e) => e.id === event.id)).toHaveLength(1);
 
     const restarted = await startProcess(h, false);
     try {
@@ -99,14 +103,17 @@ describe('a crash between recording an event and acknowledging it', () => {
       restarted.child.kill('SIGTERM');
       await restarted.exited;
     }
-    const payment = paymentRows(h).filter((r) => r.payment_intent_id === intentId);
+    const payment = (await paymentRows(h)).filter((r) => r.payment_intent_id === intentId);
     expect(payment.map((p) => p.status)).toEqual(['succeeded']);
-    const count = (sql: string) =>
-      (h.database.sqlite.prepare(sql).get(payment[0]!.id) as { n: number }).n;
-    expect(count('select count(*) as n from receipts where payment_id = ?')).toBe(1);
+    const paymentId = payment[0]!.id;
+    const count = async (query: SQL) =>
+      Number((await rows<{ n: number }>(h.store.db, query))[0]!.n);
     expect(
-      count(
-        "select count(*) as n from outbox_events where type = 'purchase.completed' and json_extract(payload, '$.paymentId') = ?",
+      await count(sql`select count(*) as n from receipts where payment_id = ${paymentId}`),
+    ).toBe(1);
+    expect(
+      await count(
+        sql`select count(*) as n from outbox_events where type = 'purchase.completed' and payload ->> 'paymentId' = ${paymentId}`,
       ),
     ).toBe(1);
   });

@@ -3,7 +3,8 @@ import { createLogger } from '../../server/logger.js';
 import { SecretBox } from '../../server/modules/licenses/secrets.js';
 import { createServices, type AppConfig, type Services } from '../../server/services.js';
 import path from 'node:path';
-import { openStore } from '../../server/db/store.js';
+import { sql, type SQL } from 'drizzle-orm';
+import { openStore, rows } from '../../server/db/store.js';
 import { startStripeApp, type StripeApp } from '../fixtures/stripe-app.js';
 import {
   createLicense,
@@ -115,7 +116,7 @@ export function postSigned(
 }
 
 export function paymentRows(h: PaymentsHarness) {
-  return h.database.sqlite.prepare('select * from payments order by created_at').all() as {
+  return rows<{
     id: string;
     license_id: string;
     learner_id: string;
@@ -125,14 +126,11 @@ export function paymentRows(h: PaymentsHarness) {
     amount_refunded: number;
     payment_intent_id: string | null;
     failure_code: string | null;
-  }[];
+  }>(h.store.db, sql`select * from payments order by created_at`);
 }
 
 export function eventRows(h: PaymentsHarness) {
-  return h.database.sqlite.prepare('select * from stripe_events').all() as {
-    id: string;
-    type: string;
-  }[];
+  return rows<{ id: string; type: string }>(h.store.db, sql`select * from stripe_events`);
 }
 
 /** What a test product's hooks were told, in order. */
@@ -241,4 +239,35 @@ export async function secondProcess(h: PaymentsHarness): Promise<Services> {
       await store.close();
     },
   };
+}
+
+/**
+ * The rows of every table of the harness's store, on either dialect, to show a refused request
+ * changed nothing. Each table's rows are sorted, so a scan order of PostgreSQL's cannot differ.
+ */
+export async function dumpStore(h: PaymentsHarness): Promise<Record<string, unknown[]>> {
+  const tables = await rows<{ name: string }>(
+    h.store.db,
+    h.store.dialect === 'sqlite'
+      ? sql`select name from sqlite_master where type = 'table' and name not like '%sqlite%' and name != '__drizzle_migrations' order by name`
+      : sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name != '__drizzle_migrations' order by table_name`,
+  );
+  const dump: Record<string, unknown[]> = {};
+  for (const { name } of tables) {
+    const all = await rows<unknown>(h.store.db, sql`select * from ${sql.identifier(name)}`);
+    dump[name] = all
+      .map((row) => [JSON.stringify(row), row] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, row]) => row);
+  }
+  return dump;
+}
+
+/**
+ * Orders rows of one table as they were inserted, after `created_at` (the test clock stands
+ * still, so many rows share one): SQLite's rowid, or PostgreSQL's inserting transaction. Only
+ * for rows nothing updates since (an update gives a PostgreSQL row a new `xmin`).
+ */
+export function insertionOrder(h: PaymentsHarness): SQL {
+  return h.store.dialect === 'sqlite' ? sql`rowid` : sql`xmin::text::bigint`;
 }

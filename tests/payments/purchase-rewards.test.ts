@@ -1,7 +1,9 @@
+import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonInit, OPERATOR_TOKEN } from '../fixtures/harness.js';
 import {
   buyCourse,
+  insertionOrder,
   learnerOf,
   paymentRows,
   postSigned,
@@ -9,6 +11,7 @@ import {
   startPayments,
   type PaymentsHarness,
 } from './helpers.js';
+import { rewardTransactions } from '../../server/modules/rewards/schema.js';
 
 describe('purchase rewards', () => {
   let h: PaymentsHarness;
@@ -35,7 +38,7 @@ describe('purchase rewards', () => {
     await h.emulator.webhooks.settled();
     // $49.00 at 2 tokens per dollar.
     expect(await ledger.balance(licenseId, 'spender')).toBe(98);
-    const payment = paymentRows(h).find((r) => r.payment_intent_id === intentId)!;
+    const payment = (await paymentRows(h)).find((r) => r.payment_intent_id === intentId)!;
 
     // Stripe delivering the success again changes nothing.
     const event = h.emulator
@@ -62,11 +65,17 @@ describe('purchase rewards', () => {
     expect((await refund(licenseId, payment.id, {}, 'rest')).status).toBe(200);
     await h.emulator.webhooks.settled();
     expect(await ledger.balance(licenseId, 'spender')).toBe(0);
-    const reversal = h.database.sqlite
-      .prepare(
-        "select amount, shortfall, reverses_id as reversesId from reward_transactions where license_id = ? and type = 'reversal' order by created_at, rowid",
+    const reversal = await h.store.db
+      .select({
+        amount: rewardTransactions.amount,
+        shortfall: rewardTransactions.shortfall,
+        reversesId: rewardTransactions.reversesId,
+      })
+      .from(rewardTransactions)
+      .where(
+        and(eq(rewardTransactions.licenseId, licenseId), eq(rewardTransactions.type, 'reversal')),
       )
-      .all(licenseId) as { amount: number; shortfall: number; reversesId: string | null }[];
+      .orderBy(asc(rewardTransactions.createdAt), insertionOrder(h));
     expect(reversal.map((r) => [r.amount, r.shortfall])).toEqual([
       [-18, 0],
       [-10, 70],
@@ -83,7 +92,7 @@ describe('purchase rewards', () => {
     await ledger.setRule(licenseId, { activity: 'purchase.completed', amount: 2, dailyCap: null });
     const intentId = await buyCourse(h, buyer.headers, 'algebra');
     await h.emulator.webhooks.settled();
-    const payment = paymentRows(h).find((r) => r.payment_intent_id === intentId)!;
+    const payment = (await paymentRows(h)).find((r) => r.payment_intent_id === intentId)!;
     expect(await ledger.balance(licenseId, 'sharer')).toBe(98);
 
     const balances: number[] = [];
@@ -102,7 +111,7 @@ describe('purchase rewards', () => {
     await buyCourse(h, buyer.headers, 'poetry');
     await h.emulator.webhooks.settled();
     expect(await h.services.rewards.ledger.balance(buyer.license.id, 'plain')).toBe(0);
-    const paid = paymentRows(h).filter((r) => r.license_id === buyer.license.id);
+    const paid = (await paymentRows(h)).filter((r) => r.license_id === buyer.license.id);
     expect(paid.map((p) => p.status)).toEqual(['succeeded']);
   });
 });

@@ -1,3 +1,4 @@
+import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLicense, expectProblem, learnerHeaders, signToken } from '../fixtures/harness.js';
 import {
@@ -9,6 +10,7 @@ import {
   startPayments,
   type PaymentsHarness,
 } from './helpers.js';
+import { receiptCounters, receipts } from '../../server/modules/payments/schema.js';
 
 const plan = { kind: 'course', courseId: 'algebra' };
 
@@ -166,14 +168,17 @@ describe('receipts', () => {
     );
     await h.emulator.webhooks.settled();
     const numbers = (
-      h.database.sqlite
-        .prepare('select number from receipts where license_id = ? order by number')
-        .all(created.license.id) as { number: number }[]
+      await h.store.db
+        .select({ number: receipts.number })
+        .from(receipts)
+        .where(eq(receipts.licenseId, created.license.id))
+        .orderBy(asc(receipts.number))
     ).map((r) => r.number);
     expect(numbers).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
-    const counter = h.database.sqlite
-      .prepare('select last_number from receipt_counters where license_id = ?')
-      .get(created.license.id) as { last_number: number };
-    expect(counter.last_number).toBe(16);
+    const [counter] = await h.store.db
+      .select({ lastNumber: receiptCounters.lastNumber })
+      .from(receiptCounters)
+      .where(eq(receiptCounters.licenseId, created.license.id));
+    expect(counter!.lastNumber).toBe(16);
   });
 });

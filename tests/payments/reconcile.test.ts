@@ -1,3 +1,4 @@
+import { eq, sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buyCourse,
@@ -9,6 +10,8 @@ import {
   startPayments,
   type PaymentsHarness,
 } from './helpers.js';
+import { rows } from '../../server/db/store.js';
+import { stripeReconciliation } from '../../server/modules/payments/schema.js';
 
 /*
  * Stripe's deliveries switched off in the emulator: the webhook endpoint is down for good.
@@ -24,19 +27,17 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const count = (sql: string, ...args: unknown[]) =>
-  (h.database.sqlite.prepare(sql).get(...args) as { n: number }).n;
+const count = async (query: SQL) => Number((await rows<{ n: number }>(h.store.db, query))[0]!.n);
 
 /** What the server has recorded about one payment intent. */
-function recorded(intentId: string) {
-  const payment = paymentRows(h).find((r) => r.payment_intent_id === intentId)!;
+async function recorded(intentId: string) {
+  const payment = (await paymentRows(h)).find((r) => r.payment_intent_id === intentId)!;
   return {
     status: payment.status,
-    events: count('select count(*) as n from stripe_events where object_id = ?', intentId),
-    receipts: count('select count(*) as n from receipts where payment_id = ?', payment.id),
-    purchases: count(
-      "select count(*) as n from outbox_events where type = 'purchase.completed' and json_extract(payload, '$.paymentId') = ?",
-      payment.id,
+    events: await count(sql`select count(*) as n from stripe_events where object_id = ${intentId}`),
+    receipts: await count(sql`select count(*) as n from receipts where payment_id = ${payment.id}`),
+    purchases: await count(
+      sql`select count(*) as n from outbox_events where type = 'purchase.completed' and payload ->> 'paymentId' = ${payment.id}`,
     ),
   };
 }
@@ -49,7 +50,7 @@ async function buyUnheard(sub: string) {
   try {
     const intentId = await buyCourse(h, learner.headers, 'chess');
     await h.emulator.webhooks.settled();
-    expect(recorded(intentId)).toEqual({
+    expect(await recorded(intentId)).toEqual({
       status: 'requires_payment_method',
       events: 0,
       receipts: 0,
@@ -70,19 +71,24 @@ describe('Stripe reconciliation', () => {
     const first = await h.services.payments.reconcile({ since });
     expect(first.failed).toEqual([]);
     expect(first.applied).toBeGreaterThanOrEqual(1);
-    expect(recorded(intentId)).toEqual({
+    expect(await recorded(intentId)).toEqual({
       status: 'succeeded',
       events: expect.any(Number),
       receipts: 1,
       purchases: 1,
     });
-    const events = recorded(intentId).events;
+    const events = (await recorded(intentId)).events;
     expect(events).toBeGreaterThanOrEqual(1);
 
     const second = await h.services.payments.reconcile({ since });
     expect(second).toMatchObject({ listed: first.listed, applied: 0, failed: [] });
     expect(second.alreadyApplied).toBe(first.listed);
-    expect(recorded(intentId)).toEqual({ status: 'succeeded', events, receipts: 1, purchases: 1 });
+    expect(await recorded(intentId)).toEqual({
+      status: 'succeeded',
+      events,
+      receipts: 1,
+      purchases: 1,
+    });
 
     // Stripe's late delivery of the same event is a duplicate too.
     const [succeeded] = await eventsAbout(h, intentId, 'payment_intent.succeeded');
@@ -98,7 +104,7 @@ describe('Stripe reconciliation', () => {
     const report = await h.services.payments.reconcile({ since });
     expect(report.listed).toBeGreaterThan(120);
     expect(report.failed).toEqual([]);
-    expect(recorded(intentId)).toMatchObject({ status: 'succeeded', receipts: 1 });
+    expect(await recorded(intentId)).toMatchObject({ status: 'succeeded', receipts: 1 });
   });
 
   it('refuses a start Stripe no longer lists, or one in the future', async () => {
@@ -115,16 +121,17 @@ describe('Stripe reconciliation', () => {
     const { intentId } = await buyUnheard('timer');
     h.services.payments.startReconciling(50);
     try {
-      await expect.poll(() => recorded(intentId).status, { timeout: 10_000 }).toBe('succeeded');
+      await expect
+        .poll(async () => (await recorded(intentId)).status, { timeout: 10_000 })
+        .toBe('succeeded');
     } finally {
       await h.services.payments.stopReconciling();
     }
-    expect(recorded(intentId)).toMatchObject({ receipts: 1, purchases: 1 });
-    const mark = h.database.sqlite
-      .prepare(
-        "select covered_until as coveredUntil from stripe_reconciliation where id = 'events'",
-      )
-      .get() as { coveredUntil: number };
-    expect(mark.coveredUntil).toBeGreaterThan(Date.now() - 60_000);
+    expect(await recorded(intentId)).toMatchObject({ receipts: 1, purchases: 1 });
+    const [mark] = await h.store.db
+      .select({ coveredUntil: stripeReconciliation.coveredUntil })
+      .from(stripeReconciliation)
+      .where(eq(stripeReconciliation.id, 'events'));
+    expect(mark!.coveredUntil.getTime()).toBeGreaterThan(Date.now() - 60_000);
   });
 });

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectProblem, jsonInit, OPERATOR_TOKEN } from '../fixtures/harness.js';
 import {
@@ -12,6 +13,7 @@ import {
   type PaymentsHarness,
   type ProductCalls,
 } from './helpers.js';
+import { outboxEvents } from '../../server/modules/outbox/schema.js';
 
 describe('refunds', () => {
   let h: PaymentsHarness;
@@ -35,7 +37,7 @@ describe('refunds', () => {
     const learner = await learnerOf(h, { name: `Refund Academy ${n}`, sub: `buyer-${n}` });
     const intentId = await buyCourse(h, learner.headers, courseId);
     await h.emulator.webhooks.settled();
-    const row = paymentRows(h).find((r) => r.payment_intent_id === intentId)!;
+    const row = (await paymentRows(h)).find((r) => r.payment_intent_id === intentId)!;
     expect(row.status).toBe('succeeded');
     return { licenseId: learner.license.id, paymentId: row.id, intentId };
   }
@@ -62,10 +64,11 @@ describe('refunds', () => {
   const stripeRefunds = async (intentId: string) =>
     (await h.stripe.refunds.list({ payment_intent: intentId, limit: 100 })).data;
 
-  const outbox = (type: string) =>
-    h.database.sqlite.prepare('select * from outbox_events where type = ?').all(type) as {
-      payload: string;
-    }[];
+  const outbox = async (type: string) =>
+    (await h.store.db.select().from(outboxEvents).where(eq(outboxEvents.type, type))).map((e) => ({
+      ...e,
+      payload: JSON.stringify(e.payload),
+    }));
 
   it('refunds in part, then refuses more than what is left before asking Stripe', async () => {
     const p = await paid();
@@ -99,7 +102,7 @@ describe('refunds', () => {
     });
     await expectProblem(await refund(p, { amount: 1 }, 'r-4'), 'conflict');
     expect(calls.refunded).toHaveLength(2);
-    const events = outbox('refund.created').filter((e) => e.payload.includes(p.paymentId));
+    const events = (await outbox('refund.created')).filter((e) => e.payload.includes(p.paymentId));
     expect(events).toHaveLength(2);
   });
 

@@ -1,23 +1,20 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import Stripe from 'stripe';
 import { afterAll, describe, expect, it } from 'vitest';
 import { demoKeys, seedDemo, signDemoLearnerToken } from '../../demo/seed.js';
-import { openStore } from '../../server/db/store.js';
 import { SecretBox } from '../../server/modules/licenses/secrets.js';
 import { systemClock } from '../../server/services.js';
 import { freePort, spawnEntry, type Spawned } from '../fixtures/process.js';
 import { SECRETS_KEY } from '../fixtures/harness.js';
+import { createTestStore, type TestStore } from '../fixtures/store.js';
 
 const WEBHOOK_SECRET = 'whsec_sharedEmulatorSuite';
 
 describe('npm run serve with STRIPE_API_URL: one standalone emulator, as a cluster shares it', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lx-serve-stripe-'));
   const running: Spawned[] = [];
+  let temp: TestStore | undefined;
   afterAll(async () => {
     await Promise.all(running.map((p) => p.stop()));
-    fs.rmSync(dir, { recursive: true, force: true });
+    await temp?.cleanup();
   });
 
   it('takes a course checkout end to end through the emulator and its signed webhooks', async () => {
@@ -39,17 +36,17 @@ describe('npm run serve with STRIPE_API_URL: one standalone emulator, as a clust
     );
     expect(emulator.output()).toContain(`Stripe emulator listening on ${emulatorUrl}`);
 
-    // The licenses an operator would create; the production entry seeds nothing itself.
-    const store = await openStore({ file: path.join(dir, 'liberation.db') });
-    await store.migrate();
-    await seedDemo(store, systemClock, [url], { secrets: new SecretBox(SECRETS_KEY) });
-    await store.close();
+    // The licenses an operator would create; the production entry seeds nothing itself. The
+    // run's store: a SQLite file in the data directory, or a PostgreSQL database of its own.
+    temp = await createTestStore();
+    await seedDemo(temp.store, systemClock, [url], { secrets: new SecretBox(SECRETS_KEY) });
 
     const server = spawnEntry('server/main.ts', {
       NODE_ENV: 'production',
       HOST: '127.0.0.1',
       PORT: String(port),
-      DATA_DIR: dir,
+      DATA_DIR: temp.dir,
+      ...(temp.url ? { DATABASE_URL: temp.url } : {}),
       LOG_LEVEL: 'info',
       SECRETS_KEY: SECRETS_KEY.toString('hex'),
       STRIPE_SECRET_KEY: 'sk_test_sharedEmulatorSuite',

@@ -48,8 +48,8 @@ async function declineWith(paymentIntentId: string, card: string) {
   return (await eventsAbout(h, paymentIntentId, 'payment_intent.payment_failed')).at(-1)!;
 }
 
-const failureOf = (paymentIntentId: string) =>
-  paymentRows(h).find((r) => r.payment_intent_id === paymentIntentId);
+const failureOf = async (paymentIntentId: string) =>
+  (await paymentRows(h)).find((r) => r.payment_intent_id === paymentIntentId);
 
 describe('a stale payment intent read never overwrites a newer one', () => {
   it('applies events about one payment intent one at a time, re-reads included', async () => {
@@ -72,7 +72,7 @@ describe('a stale payment intent read never overwrites a newer one', () => {
 
       const stripeSays = await h.stripe.paymentIntents.retrieve(intentId);
       expect(stripeSays.last_payment_error?.decline_code).toBe('insufficient_funds');
-      expect(failureOf(intentId)?.failure_code).toBe('insufficient_funds');
+      expect((await failureOf(intentId))?.failure_code).toBe('insufficient_funds');
     } finally {
       resumeDeliveries(h);
     }
@@ -92,11 +92,11 @@ describe('a stale payment intent read never overwrites a newer one', () => {
       h.clock.advance(1_000);
       const secondEvent = await declineWith(intentId, 'pm_card_chargeDeclinedInsufficientFunds');
       await other.payments.receiveWebhook(...delivery(h, secondEvent));
-      expect(failureOf(intentId)?.failure_code).toBe('insufficient_funds');
+      expect((await failureOf(intentId))?.failure_code).toBe('insufficient_funds');
       slow.release();
       await first;
 
-      expect(failureOf(intentId)?.failure_code).toBe('insufficient_funds');
+      expect((await failureOf(intentId))?.failure_code).toBe('insufficient_funds');
     } finally {
       await other.close();
       resumeDeliveries(h);

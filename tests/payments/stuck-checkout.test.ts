@@ -55,7 +55,7 @@ describe('a checkout Stripe refuses for good', () => {
     const session = (await retry.json()) as { paymentId: string; paymentIntentId: string };
     const intent = await h.stripe.paymentIntents.retrieve(session.paymentIntentId);
     expect(intent.description).toBe('Course: Algebra II');
-    const rows = paymentRows(h).filter((r) => r.license_id === learner.license.id);
+    const rows = (await paymentRows(h)).filter((r) => r.license_id === learner.license.id);
     expect(rows.map((r) => [r.status, r.failure_code])).toEqual([
       ['canceled', 'idempotency_error'],
       ['requires_payment_method', null],
@@ -65,7 +65,9 @@ describe('a checkout Stripe refuses for good', () => {
       payment_method: 'pm_card_visa',
     });
     await h.emulator.webhooks.settled();
-    expect(paymentRows(h).find((r) => r.id === session.paymentId)?.status).toBe('succeeded');
+    expect((await paymentRows(h)).find((r) => r.id === session.paymentId)?.status).toBe(
+      'succeeded',
+    );
   });
 
   it('answers 503 with Retry-After while Stripe does not answer, and the retry succeeds', async () => {

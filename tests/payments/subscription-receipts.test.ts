@@ -1,3 +1,4 @@
+import { and, asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   advance,
@@ -8,12 +9,15 @@ import {
 } from '../subscriptions/helpers.js';
 import {
   buyCourse,
+  insertionOrder,
   learnerOf,
   postSigned,
   sellTestCourses,
   startPayments,
   type PaymentsHarness,
 } from './helpers.js';
+import { outboxEvents } from '../../server/modules/outbox/schema.js';
+import { payments } from '../../server/modules/payments/schema.js';
 
 interface ReceiptBody {
   id: string;
@@ -40,22 +44,20 @@ const receiptsOf = async (headers: Record<string, string>) => {
   return ((await res.json()) as { receipts: ReceiptBody[] }).receipts;
 };
 
-function purchaseEvents(licenseId: string) {
-  return (
-    h.database.sqlite
-      .prepare(
-        `select payload from outbox_events where license_id = ? and type = 'purchase.completed' order by created_at, rowid`,
-      )
-      .all(licenseId) as { payload: string }[]
-  ).map((r) => JSON.parse(r.payload) as Record<string, unknown>);
+async function purchaseEvents(licenseId: string) {
+  const events = await h.store.db
+    .select({ payload: outboxEvents.payload })
+    .from(outboxEvents)
+    .where(and(eq(outboxEvents.licenseId, licenseId), eq(outboxEvents.type, 'purchase.completed')))
+    .orderBy(asc(outboxEvents.createdAt), insertionOrder(h));
+  return events.map((r) => r.payload);
 }
 
 function invoicePayments(licenseId: string) {
-  return h.database.sqlite
-    .prepare(
-      `select id, idempotency_key as key, amount from payments where license_id = ? and idempotency_key like 'invoice_%'`,
-    )
-    .all(licenseId) as { id: string; key: string; amount: number }[];
+  return h.store.db
+    .select({ id: payments.id, key: payments.idempotencyKey, amount: payments.amount })
+    .from(payments)
+    .where(and(eq(payments.licenseId, licenseId), like(payments.idempotencyKey, 'invoice_%')));
 }
 
 describe('subscription invoices as payments', () => {
@@ -81,7 +83,7 @@ describe('subscription invoices as payments', () => {
     expect(receipts[0]!.item).toBe('enterprise:month');
     expect(receipts[0]!.description).toBe('Enterprise (monthly)');
 
-    const events = purchaseEvents(licenseId);
+    const events = await purchaseEvents(licenseId);
     expect(events).toHaveLength(3);
     const [, first, renewal] = events;
     expect(first).toMatchObject({
@@ -112,7 +114,7 @@ describe('subscription invoices as payments', () => {
     const before = h.emulator.events().length;
     const session = await subscribe(h, bea, { planId: 'enterprise', interval: 'month' });
     await confirm(h, session);
-    expect(invoicePayments(licenseId)).toHaveLength(1);
+    expect(await invoicePayments(licenseId)).toHaveLength(1);
 
     const paid = h.emulator
       .events()
@@ -126,9 +128,9 @@ describe('subscription invoices as payments', () => {
       const copy = await postSigned(h, JSON.stringify({ ...event, id: `${event.id}_copy` }));
       expect(copy.status).toBe(200);
     }
-    expect(invoicePayments(licenseId)).toHaveLength(1);
+    expect(await invoicePayments(licenseId)).toHaveLength(1);
     expect((await receiptsOf(bea.headers)).map((r) => r.number)).toEqual([1]);
-    expect(purchaseEvents(licenseId)).toHaveLength(1);
+    expect(await purchaseEvents(licenseId)).toHaveLength(1);
   });
 
   it('duplicated and shuffled deliveries across a renewal record one payment and receipt per invoice', async () => {
@@ -148,11 +150,11 @@ describe('subscription invoices as payments', () => {
     } finally {
       h.emulator.webhooks.configure({ duplicate: 0, reorder: false });
     }
-    const rows = invoicePayments(licenseId);
+    const rows = await invoicePayments(licenseId);
     expect(rows).toHaveLength(2);
     expect(new Set(rows.map((r) => r.key)).size).toBe(2);
     expect((await receiptsOf(cy.headers)).map((r) => r.number)).toEqual([2, 1]);
-    const events = purchaseEvents(licenseId);
+    const events = await purchaseEvents(licenseId);
     expect(events).toHaveLength(2);
     expect(new Set(events.map((e) => e.invoiceId)).size).toBe(2);
   });
@@ -164,12 +166,12 @@ describe('subscription invoices as payments', () => {
     expect(session.intentType).toBe('setup');
     await confirm(h, session);
     expect(await receiptsOf(dan.headers)).toEqual([]);
-    expect(purchaseEvents(licenseId)).toEqual([]);
+    expect(await purchaseEvents(licenseId)).toEqual([]);
 
     await advance(h, { to: new Date(Date.parse(session.trialEnd!) + 1000) });
     const receipts = await receiptsOf(dan.headers);
     expect(receipts.map((r) => [r.number, r.amount, r.item])).toEqual([[1, 999, 'pro:month']]);
-    expect(purchaseEvents(licenseId)).toHaveLength(1);
+    expect(await purchaseEvents(licenseId)).toHaveLength(1);
   });
 
   it('awards purchase tokens for a paid invoice, once', async () => {

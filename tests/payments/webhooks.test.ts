@@ -3,9 +3,10 @@ import type { AddressInfo } from 'node:net';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planProduct } from './fixtures/one-off-plans.js';
-import { dump, expectProblem } from '../fixtures/harness.js';
+import { expectProblem } from '../fixtures/harness.js';
 import {
   checkout,
+  dumpStore,
   eventRows,
   learnerOf,
   paymentRows,
@@ -60,9 +61,11 @@ describe('POST /v1/webhooks/stripe', () => {
       payment_method: 'pm_card_visa',
     });
     await h.emulator.webhooks.settled();
-    const row = paymentRows(h).find((r) => r.payment_intent_id === session.paymentIntentId)!;
+    const row = (await paymentRows(h)).find(
+      (r) => r.payment_intent_id === session.paymentIntentId,
+    )!;
     expect(row).toMatchObject({ status: 'succeeded', amount: 999, currency: 'USD' });
-    expect(eventRows(h).map((e) => e.type)).toContain('payment_intent.succeeded');
+    expect((await eventRows(h)).map((e) => e.type)).toContain('payment_intent.succeeded');
     const attempts = h.emulator.webhooks.attempts();
     expect(attempts.length).toBeGreaterThan(0);
     expect(attempts.every((a) => a.status === 200)).toBe(true);
@@ -91,8 +94,10 @@ describe('POST /v1/webhooks/stripe', () => {
     }
     expect(outcomes).toHaveLength(200);
     expect(outcomes.filter((d) => !d)).toHaveLength(1);
-    expect(eventRows(h).filter((e) => e.id === event!.id)).toHaveLength(1);
-    const row = paymentRows(h).find((r) => r.payment_intent_id === session.paymentIntentId)!;
+    expect((await eventRows(h)).filter((e) => e.id === event!.id)).toHaveLength(1);
+    const row = (await paymentRows(h)).find(
+      (r) => r.payment_intent_id === session.paymentIntentId,
+    )!;
     expect(row.amount_refunded).toBe(300);
     resumeDeliveries();
   });
@@ -106,9 +111,11 @@ describe('POST /v1/webhooks/stripe', () => {
       });
       await h.stripe.refunds.create({ payment_intent: session.paymentIntentId, amount: 100 });
       await h.emulator.webhooks.settled();
-      const row = paymentRows(h).find((r) => r.payment_intent_id === session.paymentIntentId)!;
+      const row = (await paymentRows(h)).find(
+        (r) => r.payment_intent_id === session.paymentIntentId,
+      )!;
       expect(row).toMatchObject({ status: 'succeeded', amount_refunded: 100 });
-      const ids = eventRows(h).map((e) => e.id);
+      const ids = (await eventRows(h)).map((e) => e.id);
       expect(new Set(ids).size).toBe(ids.length);
     } finally {
       h.emulator.webhooks.configure({ duplicate: 0 });
@@ -144,7 +151,7 @@ describe('POST /v1/webhooks/stripe', () => {
       expect(res.status).toBe(200);
     }
     const charge = await h.stripe.charges.retrieve(chargeId);
-    const row = paymentRows(h).find((r) => r.payment_intent_id === intent.id)!;
+    const row = (await paymentRows(h)).find((r) => r.payment_intent_id === intent.id)!;
     expect({ status: row.status, amount: row.amount, refunded: row.amount_refunded }).toEqual({
       status: intent.status,
       amount: intent.amount,
@@ -167,7 +174,7 @@ describe('POST /v1/webhooks/stripe', () => {
       await h.stripe.refunds.create({ payment_intent: session.paymentIntentId, amount: 99 });
       await h.emulator.webhooks.settled();
       const intent = await h.stripe.paymentIntents.retrieve(session.paymentIntentId);
-      const row = paymentRows(h).find((r) => r.payment_intent_id === intent.id)!;
+      const row = (await paymentRows(h)).find((r) => r.payment_intent_id === intent.id)!;
       expect({ status: row.status, refunded: row.amount_refunded }).toEqual({
         status: intent.status,
         refunded: 99,
@@ -220,8 +227,10 @@ describe('POST /v1/webhooks/stripe', () => {
       const [event] = (await eventsFor([session.paymentIntentId])).filter(
         (e) => e.type === 'payment_intent.succeeded',
       );
-      expect(eventRows(h).filter((e) => e.id === event!.id)).toHaveLength(1);
-      const row = paymentRows(h).find((r) => r.payment_intent_id === session.paymentIntentId)!;
+      expect((await eventRows(h)).filter((e) => e.id === event!.id)).toHaveLength(1);
+      const row = (await paymentRows(h)).find(
+        (r) => r.payment_intent_id === session.paymentIntentId,
+      )!;
       expect(row.status).toBe('succeeded');
     } finally {
       h.emulator.webhooks.removeEndpoint(proxyUrl);
@@ -231,7 +240,7 @@ describe('POST /v1/webhooks/stripe', () => {
   });
 
   it('records an intent made outside checkout only for a learner of the license it names', async () => {
-    const known = paymentRows(h).find((r) => r.license_id === acme.license.id)!;
+    const known = (await paymentRows(h)).find((r) => r.license_id === acme.license.id)!;
     const metadata = { license_id: acme.license.id, kind: 'plan', item: 'pro:month' };
     const ours = await h.stripe.paymentIntents.create({
       amount: 1234,
@@ -247,7 +256,7 @@ describe('POST /v1/webhooks/stripe', () => {
       await h.stripe.paymentIntents.confirm(intent.id, { payment_method: 'pm_card_visa' });
     }
     await h.emulator.webhooks.settled();
-    const rows = paymentRows(h);
+    const rows = await paymentRows(h);
     expect(rows.find((r) => r.payment_intent_id === ours.id)).toMatchObject({
       license_id: acme.license.id,
       learner_id: known.learner_id,
@@ -287,13 +296,13 @@ describe('POST /v1/webhooks/stripe', () => {
         () => ({ timestamp: Math.floor(Date.now() / 1000) + 6 * 60 }),
       ],
     ] as const)('%s', async (_name, options) => {
-      const before = dump(h.database);
+      const before = await dumpStore(h);
       await expectProblem(await postSigned(h, payload, options()), 'bad_request');
-      expect(dump(h.database)).toEqual(before);
+      expect(await dumpStore(h)).toEqual(before);
     });
 
     it('a body changed after signing', async () => {
-      const before = dump(h.database);
+      const before = await dumpStore(h);
       const signature = h.stripe.webhooks.generateTestHeaderString({
         payload,
         secret: 'whsec_paymentsSuiteSecret',
@@ -301,7 +310,7 @@ describe('POST /v1/webhooks/stripe', () => {
       const tampered = payload.replace('"amount":999', '"amount":1');
       expect(tampered).not.toBe(payload);
       await expectProblem(await postSigned(h, tampered, { signature }), 'bad_request');
-      expect(dump(h.database)).toEqual(before);
+      expect(await dumpStore(h)).toEqual(before);
     });
 
     it('and then accepts the same event properly signed', async () => {

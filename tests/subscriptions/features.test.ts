@@ -5,6 +5,7 @@ import { createLogger } from '../../server/logger.js';
 import { requireFeature } from '../../server/middleware/feature.js';
 import { requireLearner } from '../../server/middleware/learner.js';
 import { FeatureAccess, type Entitlement } from '../../server/modules/billing/features.js';
+import { rewardFeatureGrants } from '../../server/modules/rewards/schema.js';
 import { SteppableClock } from '../fixtures/clock.js';
 import {
   confirm,
@@ -153,12 +154,15 @@ describe('GET /v1/me/features and requireFeature', () => {
   it('a reward unlock counts at once, from the source it came from', async () => {
     expect((await featuresOf(h, ada)).features).not.toContain('certificates');
     const until = h.clock.now().getTime() + 20 * MINUTE;
-    h.database.sqlite
-      .prepare(
-        `insert into reward_feature_grants (license_id, learner_id, feature, redemption_id, expires_at)
-         values (?, ?, 'certificates', 'rdm_test', ?)`,
-      )
-      .run(ada.license.id, learnerId, until);
+    await h.store.write(async (tx) => {
+      await tx.insert(rewardFeatureGrants).values({
+        licenseId: ada.license.id,
+        learnerId,
+        feature: 'certificates',
+        redemptionId: 'rdm_test',
+        expiresAt: new Date(until),
+      });
+    });
     const features = await featuresOf(h, ada);
     expect(features.grants).toContainEqual({
       feature: 'certificates',
@@ -169,7 +173,9 @@ describe('GET /v1/me/features and requireFeature', () => {
     // It ends at its time, cache or not.
     h.clock.advance(20 * MINUTE);
     expect((await guarded()).status).toBe(403);
-    h.database.sqlite.prepare('delete from reward_feature_grants').run();
+    await h.store.write(async (tx) => {
+      await tx.delete(rewardFeatureGrants);
+    });
   });
 
   it('a tier change from Stripe is visible on the next request', async () => {

@@ -234,7 +234,7 @@ describe('trials', () => {
     expect((await featuresOf(h, lin)).tier).toBe('pro');
     // A second delivery of the same event changes nothing and is recorded once.
     expect((await postSigned(h, payload)).status).toBe(200);
-    expect(eventRows(h).filter((e) => e.id === event.id)).toHaveLength(1);
+    expect((await eventRows(h)).filter((e) => e.id === event.id)).toHaveLength(1);
     expect((await featuresOf(h, lin)).tier).toBe('pro');
   });
 
@@ -243,7 +243,7 @@ describe('trials', () => {
     const session = await subscribe(h, kim, { planId: 'pro', interval: 'month' });
     await h.emulator.webhooks.settled();
     await confirm(h, session);
-    const types = eventRows(h).map((e) => e.type);
+    const types = (await eventRows(h)).map((e) => e.type);
     expect(types).toContain('setup_intent.succeeded');
     const sub = (await subscriptionOf(h, kim))!;
     expect(sub.entitled).toBe(true);
@@ -318,7 +318,7 @@ describe('exactly once', () => {
     const before = await subscriptionOf(h, lin);
     expect(before?.status).toBe('active');
     const billing = await billingOf(lin.headers);
-    const recorded = eventRows(h).length;
+    const recorded = (await eventRows(h)).length;
     const events = h.emulator.events().slice(mark).reverse();
     for (const { id } of [...events, ...events]) {
       const payload = JSON.stringify(await h.stripe.events.retrieve(id));
@@ -328,7 +328,7 @@ describe('exactly once', () => {
     }
     expect(await subscriptionOf(h, lin)).toEqual(before);
     expect(await billingOf(lin.headers)).toEqual(billing);
-    expect(eventRows(h).length).toBe(recorded);
+    expect((await eventRows(h)).length).toBe(recorded);
   });
 
   it("duplicated and reversed deliveries end in Stripe's state", async () => {
