@@ -5,6 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { SharedStateUnavailableError } from './lib/redis.js';
 import {
   isStoreUnavailable,
   shippedMigrationCount,
@@ -218,6 +219,16 @@ export function createApp(services: Services, options: AppOptions = {}) {
   );
   app.onError((err, c) => {
     if (err instanceof ApiError) return problem(c, err);
+    if (err instanceof SharedStateUnavailableError) {
+      // Redis did not answer where a limit or a count needed it: refused, nothing written.
+      services.logger.warn({ err, requestId: c.get('requestId') }, 'Redis unavailable');
+      return problem(
+        c,
+        new ApiError('service_unavailable', 'Limits cannot be checked right now; retry shortly.', {
+          headers: { 'Retry-After': String(err.retryAfterSeconds) },
+        }),
+      );
+    }
     const storeError = storeErrorOf(err);
     if (isStoreUnavailable(storeError)) {
       // A lock held elsewhere (another process, a long write) or a store that is restarting:

@@ -1,3 +1,4 @@
+import { SharedStateUnavailableError } from '../lib/redis.js';
 import type { Context, Next } from 'hono';
 import { usageWarningHeader, type UsageWarning } from '../modules/usage/meter.js';
 import type { AppEnv, LicensedEnv } from '../types.js';
@@ -48,9 +49,15 @@ export async function admit<E extends LicensedEnv>(
     c,
     async () => {
       const license = c.get('license');
-      const { refusal, warnings } = await services.usage.admitRequest(license, {
-        count: !originless,
-      });
+      const { refusal, warnings } = await services.usage
+        .admitRequest(license, { count: !originless })
+        .catch((error: unknown) => {
+          // Redis did not answer: reads go on uncounted (logged); writes are refused (503).
+          if (!(error instanceof SharedStateUnavailableError)) throw error;
+          if (c.req.method !== 'GET' && c.req.method !== 'HEAD') throw error;
+          services.logger.warn({ err: error }, 'usage not counted: Redis unavailable');
+          return { refusal: undefined, warnings: [] };
+        });
       setUsageWarnings(c, warnings);
       if (refusal && mode === 'enforce') throw refusal;
       await next();
