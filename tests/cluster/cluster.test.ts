@@ -2,12 +2,13 @@
  * Cluster mode, as an operator runs it: three `server/main.ts` processes (what `npm run serve`
  * starts) on one PostgreSQL database and one Redis, requests spread round-robin as a load
  * balancer would. Limits hold exactly across the processes, a learner admitted by one is
- * admitted by all, and a revocation made on one is refused on every one within a second.
+ * admitted by all, a revocation made on one is refused on every one within a second, and a
+ * reward's stock is never oversold.
  * Runs in the cluster pass of `npm test` (PostgreSQL + Redis); skipped on SQLite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../server/services.js';
-import { startCluster, type Cluster } from '../fixtures/cluster.js';
+import { CLUSTER_OPERATOR_TOKEN, startCluster, type Cluster } from '../fixtures/cluster.js';
 import { learnerHeaders, signToken } from '../fixtures/harness.js';
 import { redisUrl } from '../fixtures/redis.js';
 import { onPostgres } from '../fixtures/store.js';
@@ -128,5 +129,63 @@ describe.skipIf(!onPostgres || !redisUrl)('a cluster of three processes', () => 
       }),
     );
     for (const ms of refusedOn) expect(ms).toBeLessThan(1_000);
+  });
+
+  it('a reward with stock 10 gives exactly 10 of 100 concurrent redemptions, and the books balance', async () => {
+    const created = await license({ rateLimitPerMinute: 100_000 });
+    const secret = (i: number, path: string, body: unknown, key?: string) =>
+      fetch(`${cluster.node(i).url}${path}`, {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${created.secretKey}`,
+          'Content-Type': 'application/json',
+          ...(key ? { 'Idempotency-Key': key } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    const learners = Array.from({ length: 100 }, (_, i) => `learner-${i}`);
+    const grants = await Promise.all(
+      learners.map((learnerId, i) =>
+        secret(i, '/v1/rewards/grants', { learnerId, amount: 5, reason: 'welcome' }, `g-${i}`),
+      ),
+    );
+    expect(grants.every((g) => g.status === 201)).toBe(true);
+    const item = await secret(0, '/v1/rewards/catalog', {
+      kind: 'partner',
+      title: 'Signed poster',
+      cost: 5,
+      stock: 10,
+    });
+    expect(item.status).toBe(201);
+    const { id } = (await item.json()) as { id: string };
+    const tokens = await Promise.all(
+      learners.map((sub) =>
+        signToken(created.signingSecret, created.license.id, systemClock, { sub }),
+      ),
+    );
+    const answers = await Promise.all(
+      learners.map((_, i) =>
+        fetch(`${cluster.node(i).url}/v1/rewards/redemptions`, {
+          method: 'POST',
+          headers: {
+            ...learnerHeaders(created.license.publishableKey, tokens[i], ORIGIN),
+            'Content-Type': 'application/json',
+            'Idempotency-Key': `r-${i}`,
+          },
+          body: JSON.stringify({ itemId: id }),
+        }),
+      ),
+    );
+    const statuses = answers.map((a) => a.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(10);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(90);
+    const refusal = (await answers.find((a) => a.status === 409)!.json()) as { reason: string };
+    expect(refusal.reason).toBe('out_of_stock');
+
+    const check = await fetch(`${cluster.node(2).url}/v1/admin/rewards/check`, {
+      headers: { Authorization: `Bearer ${CLUSTER_OPERATOR_TOKEN}` },
+    });
+    expect(check.status).toBe(200);
+    expect(await check.json()).toMatchObject({ ok: true, problems: [] });
   });
 });
