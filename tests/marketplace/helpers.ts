@@ -1,5 +1,5 @@
-import { and, eq, sql } from 'drizzle-orm';
-import { dialectOf, first, rows, type Store } from '../../server/db/store.js';
+import { and, eq } from 'drizzle-orm';
+import { first } from '../../server/db/store.js';
 import { learners } from '../../server/modules/learners/schema.js';
 import type { CourseInput } from '../../server/modules/marketplace/contract.js';
 import type { Author } from '../../server/modules/marketplace/authoring.js';
@@ -84,23 +84,4 @@ export async function learnerIdOf(
   return row.id;
 }
 
-/** Every row of every table the application owns, on either store, to compare before and after. */
-export async function dumpStore(store: Store): Promise<Record<string, unknown[]>> {
-  const db = store.db;
-  const tables = await rows<{ name: string }>(
-    db,
-    dialectOf(db) === 'sqlite'
-      ? sql`select name from sqlite_master where type = 'table' and name not like '%sqlite%' and name != '__drizzle_migrations' order by name`
-      : sql`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' order by table_name`,
-  );
-  const dump: Record<string, unknown[]> = {};
-  for (const { name } of tables) {
-    const all = await rows<Record<string, unknown>>(db, sql`select * from ${sql.identifier(name)}`);
-    // Without an order, a store may return rows in any order: compare them as a sorted list.
-    dump[name] = all
-      .map((row) => JSON.stringify(row))
-      .sort()
-      .map((row) => JSON.parse(row) as unknown);
-  }
-  return dump;
-}
+export { dumpStore } from '../fixtures/dump-store.js';

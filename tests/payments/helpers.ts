@@ -5,6 +5,7 @@ import { createServices, type AppConfig, type Services } from '../../server/serv
 import path from 'node:path';
 import { sql, type SQL } from 'drizzle-orm';
 import { openStore, rows } from '../../server/db/store.js';
+import { dumpStore as dumpAll } from '../fixtures/dump-store.js';
 import { startStripeApp, type StripeApp } from '../fixtures/stripe-app.js';
 import {
   createLicense,
@@ -245,22 +246,8 @@ export async function secondProcess(h: PaymentsHarness): Promise<Services> {
  * The rows of every table of the harness's store, on either dialect, to show a refused request
  * changed nothing. Each table's rows are sorted, so a scan order of PostgreSQL's cannot differ.
  */
-export async function dumpStore(h: PaymentsHarness): Promise<Record<string, unknown[]>> {
-  const tables = await rows<{ name: string }>(
-    h.store.db,
-    h.store.dialect === 'sqlite'
-      ? sql`select name from sqlite_master where type = 'table' and name not like '%sqlite%' and name != '__drizzle_migrations' order by name`
-      : sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name != '__drizzle_migrations' order by table_name`,
-  );
-  const dump: Record<string, unknown[]> = {};
-  for (const { name } of tables) {
-    const all = await rows<unknown>(h.store.db, sql`select * from ${sql.identifier(name)}`);
-    dump[name] = all
-      .map((row) => [JSON.stringify(row), row] as const)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, row]) => row);
-  }
-  return dump;
+export function dumpStore(h: PaymentsHarness): Promise<Record<string, unknown[]>> {
+  return dumpAll(h.store);
 }
 
 /**
