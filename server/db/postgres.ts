@@ -5,6 +5,7 @@ import pg from 'pg';
 import * as schema from './schema.js';
 import {
   activeWrite,
+  followingWrites,
   migrationsFolders,
   runAfterCommit,
   redactUrl,
@@ -74,16 +75,7 @@ export async function openPostgresStore(
   const baseDb = base as unknown as Db;
 
   // Inside a write, reads see the write's own changes and use its connection.
-  const db = new Proxy(baseDb, {
-    get(target, property) {
-      const joined = activeWrite.getStore();
-      const source = joined?.store === store ? joined.tx : target;
-      const value: unknown = Reflect.get(source, property);
-      return typeof value === 'function'
-        ? (value as (...a: unknown[]) => unknown).bind(source)
-        : value;
-    },
-  });
+  const db = followingWrites(baseDb, () => store);
 
   const store: PostgresStore = {
     dialect: 'postgres',

@@ -2,6 +2,7 @@ import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import { openDatabase, type Database_ } from './client.js';
 import {
   activeWrite,
+  followingWrites,
   markSqlite,
   runAfterCommit,
   migrationsFolders,
@@ -118,16 +119,7 @@ export function sqliteStoreOver(
   };
 
   // Inside a write, reads see the write's own changes: `db` follows the active transaction.
-  const db = new Proxy(readerDb, {
-    get(target, property) {
-      const joined = activeWrite.getStore();
-      const source = joined?.store === store ? joined.tx : target;
-      const value: unknown = Reflect.get(source, property);
-      return typeof value === 'function'
-        ? (value as (...a: unknown[]) => unknown).bind(source)
-        : value;
-    },
-  });
+  const db = followingWrites(readerDb, () => store);
   markSqlite(db);
 
   const store: SqliteStore = {

@@ -164,6 +164,24 @@ export function runAfterCommit(work: readonly (() => void)[]): void {
 /** The write a piece of async work runs inside, if any: how nested writes join. */
 export const activeWrite = new AsyncLocalStorage<Joined>();
 
+/**
+ * The store's `db`: reads on `base`, except inside one of `owner`'s writes, where every
+ * statement goes to that write's transaction (it sees its own changes, and on PostgreSQL
+ * uses the write's connection instead of another one from the pool).
+ */
+export function followingWrites(base: Db, owner: () => Store): Db {
+  return new Proxy(base, {
+    get(target, property) {
+      const joined = activeWrite.getStore();
+      const source = joined?.store === owner() ? joined.tx : target;
+      const value: unknown = Reflect.get(source, property);
+      return typeof value === 'function'
+        ? (value as (...a: unknown[]) => unknown).bind(source)
+        : value;
+    },
+  });
+}
+
 /** Runs raw SQL and returns its rows, on either store. Column names come back as written. */
 export async function rows<T>(db: Db, query: SQL): Promise<T[]> {
   // better-sqlite3 answers `all` with the rows; node-postgres `execute` with a result object.
